@@ -1,0 +1,502 @@
+"""ConnectorSpec v1: the pydantic models of one provider's connector spec.
+
+A spec file is YAML with an ``apiVersion``/``kind`` header so the format can evolve. Field
+names are snake_case. Structural rules live here; rules that relate several fields to each
+other (path parameters, idempotency of writes, references) live in :mod:`connector_spec.rules`
+so that each problem is reported at its exact place in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from connector_spec.jsonschema_subset import SchemaNode
+
+API_VERSION = "flows.dev/v1"
+KIND = "ConnectorSpec"
+
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
+IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
+SEMVER_PATTERN = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+CAPABILITY_PATTERN = r"^[a-z0-9][a-z0-9_.-]*:[a-z][a-z0-9_]*$"
+ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+HEADER_NAME_PATTERN = r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"
+JSON_POINTER_PATTERN = r"^(/([^~/]|~[01])*)*$"
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=2, max_length=64)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=64)]
+JsonPointer = Annotated[str, Field(pattern=JSON_POINTER_PATTERN)]
+HeaderName = Annotated[str, Field(pattern=HEADER_NAME_PATTERN)]
+CapabilityName = Annotated[str, Field(pattern=CAPABILITY_PATTERN)]
+
+
+class StrictModel(BaseModel):
+    """Base for every spec model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- provider
+
+
+class Maintainer(StrictModel):
+    """A person or team answerable for the connector."""
+
+    name: str = Field(min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    url: str | None = None
+
+
+class Provider(StrictModel):
+    """Who the connector talks to and what this version of the connector is."""
+
+    name: Slug = Field(description="Safe slug; also names the generated package.")
+    version: str = Field(pattern=SEMVER_PATTERN, description="Semantic version of the connector.")
+    display_name: str | None = None
+    description: str = Field(min_length=1)
+    docs_url: str = Field(pattern=r"^https://")
+    maintainers: list[Maintainer] = Field(default_factory=list)
+    license: str | None = Field(default=None, description="SPDX licence identifier.")
+
+    @property
+    def python_name(self) -> str:
+        """The provider name as a Python identifier."""
+        return self.name.replace("-", "_")
+
+
+class ServerVariable(StrictModel):
+    """A typed placeholder of the base URL, such as a tenant domain or a region."""
+
+    description: str | None = None
+    kind: Literal["host", "region", "string"] = "string"
+    default: str | None = None
+    enum: list[str] | None = None
+    pattern: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _default_allowed(self) -> ServerVariable:
+        if self.enum is not None and self.default is not None and self.default not in self.enum:
+            raise ValueError(f"default {self.default!r} is not one of enum {self.enum}")
+        return self
+
+
+class Environment(StrictModel):
+    """A named deployment of the provider (sandbox, production, a region)."""
+
+    description: str | None = None
+    base_url: str | None = None
+    variables: dict[str, str] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- auth
+
+
+class SecretRef(StrictModel):
+    """Where a secret comes from; the value itself never appears in a spec."""
+
+    env: str | None = Field(default=None, pattern=ENV_VAR_PATTERN)
+    store: str | None = Field(default=None, description="A key in the configured secret store.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_values(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            raise ValueError(
+                "secrets are referenced by name, never written inline: "
+                "use {env: NAME_OF_ENV_VAR} or {store: key}"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecretRef:
+        if (self.env is None) == (self.store is None):
+            raise ValueError("give exactly one of 'env' or 'store'")
+        return self
+
+    def describe(self) -> str:
+        """Human description, e.g. ``env STRIPE_API_KEY``."""
+        return f"env {self.env}" if self.env else f"store {self.store}"
+
+
+class NoAuth(StrictModel):
+    """The API needs no credentials."""
+
+    type: Literal["none"]
+
+
+class ApiKeyAuth(StrictModel):
+    """A static key sent in a header or a query parameter."""
+
+    type: Literal["api_key"]
+    location: Literal["header", "query"] = Field(alias="in")
+    name: str = Field(min_length=1)
+    prefix: str | None = None
+    secret: SecretRef
+
+
+class BearerAuth(StrictModel):
+    """``Authorization: Bearer <token>``."""
+
+    type: Literal["bearer"]
+    secret: SecretRef
+    header: HeaderName = "Authorization"
+    scheme: str = "Bearer"
+
+
+class BasicAuth(StrictModel):
+    """HTTP Basic authentication."""
+
+    type: Literal["basic"]
+    username: SecretRef
+    password: SecretRef
+
+
+class OAuth2ClientCredentials(StrictModel):
+    """OAuth 2.0 client-credentials grant."""
+
+    type: Literal["oauth2_client_credentials"]
+    token_url: str = Field(pattern=r"^https://")
+    client_id: SecretRef
+    client_secret: SecretRef
+    scopes: list[str] = Field(default_factory=list)
+    client_auth: Literal["basic", "body"] = "basic"
+
+
+class OAuth2RefreshToken(StrictModel):
+    """OAuth 2.0 with a long-lived refresh token exchanged for access tokens."""
+
+    type: Literal["oauth2_refresh_token"]
+    token_url: str = Field(pattern=r"^https://")
+    authorization_url: str | None = Field(default=None, pattern=r"^https://")
+    client_id: SecretRef
+    client_secret: SecretRef
+    refresh_token: SecretRef
+    scopes: list[str] = Field(default_factory=list)
+    client_auth: Literal["basic", "body"] = "body"
+
+
+Auth = Annotated[
+    NoAuth
+    | ApiKeyAuth
+    | BearerAuth
+    | BasicAuth
+    | OAuth2ClientCredentials
+    | OAuth2RefreshToken,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- transport
+
+
+class Timeouts(StrictModel):
+    """Per-phase timeouts in seconds."""
+
+    connect: float = Field(default=5.0, gt=0, le=600)
+    read: float = Field(default=30.0, gt=0, le=3600)
+    write: float = Field(default=30.0, gt=0, le=3600)
+    pool: float = Field(default=5.0, gt=0, le=600)
+
+
+class RateLimit(StrictModel):
+    """At most ``requests`` requests in any ``window_seconds`` window (client side)."""
+
+    requests: int = Field(gt=0)
+    window_seconds: float = Field(gt=0)
+
+
+class RetryPolicy(StrictModel):
+    """How failed attempts are retried."""
+
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    backoff_base: float = Field(default=0.5, ge=0, le=60)
+    backoff_cap: float = Field(default=30.0, ge=0, le=3600)
+    jitter: Literal["none", "full", "equal"] = "full"
+    retry_statuses: list[int] = Field(default_factory=lambda: [429, 500, 502, 503, 504])
+    honour_retry_after: bool = True
+    max_retry_after: float = Field(
+        default=120.0, ge=0, description="A longer Retry-After is not waited for: RateLimited."
+    )
+
+    @field_validator("retry_statuses")
+    @classmethod
+    def _statuses(cls, value: list[int]) -> list[int]:
+        bad = [s for s in value if not (400 <= s <= 599)]
+        if bad:
+            raise ValueError(f"retry statuses must be 4xx or 5xx codes, got {bad}")
+        return sorted(set(value))
+
+
+class Transport(StrictModel):
+    """Timeouts, client-side rate limit and retry policy."""
+
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    rate_limit: RateLimit | None = None
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+
+
+# --------------------------------------------------------------------------- pagination
+
+
+class PaginationBase(StrictModel):
+    """Stop conditions shared by every strategy."""
+
+    items: JsonPointer = Field(description="Where the page's items are ('' = the whole body).")
+    page_size: int | None = Field(default=None, gt=0)
+    limit_param: str | None = None
+    max_pages: int = Field(default=1000, gt=0)
+    stop_on_empty_page: bool = True
+
+
+class CursorPagination(PaginationBase):
+    """The response names the next cursor (or it is taken from the last item)."""
+
+    type: Literal["cursor"]
+    cursor_param: str
+    next_cursor: JsonPointer | None = None
+    cursor_from_last_item: JsonPointer | None = None
+    has_more: JsonPointer | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CursorPagination:
+        if (self.next_cursor is None) == (self.cursor_from_last_item is None):
+            raise ValueError("give exactly one of 'next_cursor' or 'cursor_from_last_item'")
+        return self
+
+
+class OffsetPagination(PaginationBase):
+    """``offset``/``limit`` query parameters."""
+
+    type: Literal["offset"]
+    offset_param: str = "offset"
+    total: JsonPointer | None = None
+
+
+class PageNumberPagination(PaginationBase):
+    """``page=1,2,3...`` query parameter."""
+
+    type: Literal["page"]
+    page_param: str = "page"
+    start_page: int = Field(default=1, ge=0)
+    total_pages: JsonPointer | None = None
+
+
+class LinkHeaderPagination(PaginationBase):
+    """RFC 8288 ``Link: <...>; rel="next"`` headers."""
+
+    type: Literal["link_header"]
+    rel: str = "next"
+
+
+Pagination = Annotated[
+    CursorPagination | OffsetPagination | PageNumberPagination | LinkHeaderPagination,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- operations
+
+
+class Parameter(StrictModel):
+    """A path, query or header parameter."""
+
+    name: str = Field(min_length=1)
+    location: Literal["path", "query", "header"] = Field(alias="in")
+    description: str | None = None
+    required: bool = False
+    schema_: SchemaNode = Field(default_factory=lambda: SchemaNode(type="string"), alias="schema")
+    secret: bool = False
+
+
+class RequestBody(StrictModel):
+    """A JSON or form-encoded request body described by an object schema."""
+
+    encoding: Literal["json", "form"] = "json"
+    schema_: SchemaNode = Field(alias="schema")
+    required: bool = True
+
+
+class Response(StrictModel):
+    """The success response."""
+
+    status: int = Field(default=200, ge=200, le=299)
+    schema_: SchemaNode | None = Field(default=None, alias="schema")
+    description: str | None = None
+
+
+class ErrorResponse(StrictModel):
+    """A documented error response."""
+
+    status: int = Field(ge=400, le=599)
+    description: str | None = None
+    schema_: SchemaNode | None = Field(default=None, alias="schema")
+
+
+class Determinism(StrictModel):
+    """How repeatable the operation's result is."""
+
+    mode: Literal["strict", "stable", "nondeterministic"]
+    volatile: list[JsonPointer] = Field(
+        default_factory=list, description="Fields that may differ between identical calls."
+    )
+
+
+class Idempotency(StrictModel):
+    """How a write is made safe to retry.
+
+    ``key``: the provider deduplicates by a key header; ``natural``: the operation is
+    idempotent by its target (e.g. a PUT to one id); ``unsupported``: the provider offers no
+    way, so the client never re-sends the call once it may have reached the server; the
+    ``reason`` says why.
+    """
+
+    kind: Literal["key", "natural", "unsupported"]
+    header: HeaderName | None = Field(default=None, description="Header carrying the key.")
+    ttl_seconds: int = Field(default=86400, gt=0)
+    natural_key: list[str] = Field(
+        default_factory=list, description="Parameters that identify the target (natural)."
+    )
+    reason: str | None = Field(default=None, description="Why no mechanism exists (unsupported).")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Idempotency:
+        if self.kind == "key" and not self.header:
+            raise ValueError("an idempotency key needs the 'header' that carries it")
+        if self.kind == "natural" and not self.natural_key:
+            raise ValueError("a natural idempotency key needs 'natural_key' parameter names")
+        if self.kind == "unsupported" and not (self.reason and len(self.reason) >= 10):
+            raise ValueError("'unsupported' idempotency needs a written 'reason'")
+        return self
+
+    @property
+    def makes_retry_safe(self) -> bool:
+        """True when the mechanism makes re-sending harmless."""
+        return self.kind in ("key", "natural")
+
+
+class N8nSource(StrictModel):
+    """The n8n node operation this spec operation corresponds to."""
+
+    node: str = Field(min_length=1, description="n8n node type, e.g. n8n-nodes-base.stripe")
+    resource: str | None = None
+    operation: str | None = None
+
+
+class Sources(StrictModel):
+    """Where an operation comes from in other ecosystems."""
+
+    n8n: N8nSource | None = None
+
+
+class Operation(StrictModel):
+    """One call the connector can make."""
+
+    id: Identifier
+    resource: Identifier
+    summary: str = Field(min_length=1)
+    description: str | None = None
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(pattern=r"^/")
+    params: list[Parameter] = Field(default_factory=list)
+    body: RequestBody | None = None
+    response: Response = Field(default_factory=Response)
+    errors: list[ErrorResponse] = Field(default_factory=list)
+    effects: Literal["none", "read", "write", "delete"]
+    determinism: Determinism
+    idempotency: Idempotency | None = None
+    capabilities: list[CapabilityName] = Field(default_factory=list)
+    pagination: str | None = None
+    sources: Sources | None = None
+    deprecated: bool = False
+
+    def path_param_names(self) -> list[str]:
+        """Names in ``{braces}`` of the path template, in order."""
+        return re.findall(r"\{([^{}]+)\}", self.path)
+
+    def is_retry_safe(self) -> bool:
+        """True when re-sending after the server may have seen the request is harmless."""
+        if self.effects in ("none", "read"):
+            return True
+        return self.idempotency is not None and self.idempotency.makes_retry_safe
+
+
+# --------------------------------------------------------------------------- provider-level
+
+
+class Capability(StrictModel):
+    """A permission an operation needs; ``implies`` forms the provider's hierarchy."""
+
+    name: CapabilityName
+    description: str | None = None
+    implies: list[CapabilityName] = Field(default_factory=list)
+
+
+class BodyErrors(StrictModel):
+    """Errors signalled inside an HTTP 2xx body (Slack's ``{"ok": false, "error": ...}``)."""
+
+    success_pointer: JsonPointer
+    success_value: bool | str | int = True
+    code_pointer: JsonPointer
+    auth_codes: list[str] = Field(default_factory=list)
+    rate_limit_codes: list[str] = Field(default_factory=list)
+    server_codes: list[str] = Field(default_factory=list)
+
+
+class Waiver(StrictModel):
+    """A policy rule waived for this connector only, with a written reason."""
+
+    rule: str = Field(min_length=1)
+    reason: str = Field(min_length=10)
+
+
+class ConnectorSpec(StrictModel):
+    """A whole connector spec file."""
+
+    api_version: Literal["flows.dev/v1"] = Field(alias="apiVersion")
+    kind: Literal["ConnectorSpec"]
+    provider: Provider
+    base_url: str = Field(min_length=1)
+    variables: dict[Identifier, ServerVariable] = Field(default_factory=dict)
+    environments: dict[Identifier, Environment] = Field(default_factory=dict)
+    allow_insecure_loopback: bool = Field(
+        default=False, description="Permit http:// for 127.0.0.1/localhost (tests only)."
+    )
+    auth: Auth
+    transport: Transport = Field(default_factory=Transport)
+    pagination: dict[Identifier, Pagination] = Field(default_factory=dict)
+    body_errors: BodyErrors | None = None
+    capabilities: list[Capability] = Field(default_factory=list)
+    schemas: dict[str, SchemaNode] = Field(default_factory=dict)
+    operations: list[Operation] = Field(min_length=1)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def operation(self, operation_id: str) -> Operation:
+        """The operation called ``operation_id`` (KeyError if none)."""
+        for op in self.operations:
+            if op.id == operation_id:
+                return op
+        raise KeyError(operation_id)
+
+    def resources(self) -> list[str]:
+        """Resource groups in first-appearance order."""
+        seen: dict[str, None] = {}
+        for op in self.operations:
+            seen.setdefault(op.resource, None)
+        return list(seen)

@@ -1,0 +1,298 @@
+"""Cross-field rules of a ConnectorSpec, each reported at the exact place it concerns.
+
+Pydantic checks each field on its own; these rules relate fields to each other (a path
+template and its parameters, a write and its idempotency, a reference and its target).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.model import ConnectorSpec, Operation
+
+Loc = tuple[str | int, ...]
+_TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class RuleIssue:
+    """One broken rule: where (a path into the document) and what to do."""
+
+    loc: Loc
+    message: str
+    hint: str | None = None
+
+
+def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
+    """Every cross-field problem of ``spec``, in document order."""
+    issues: list[RuleIssue] = []
+    issues += _check_servers(spec)
+    issues += _check_capabilities(spec)
+    issues += _check_schema_refs(spec)
+    seen_ids: dict[str, int] = {}
+    for index, op in enumerate(spec.operations):
+        where: Loc = ("operations", index)
+        if op.id in seen_ids:
+            issues.append(
+                RuleIssue(
+                    (*where, "id"),
+                    f"duplicate operation id {op.id!r} (first used by operations[{seen_ids[op.id]}])",
+                    "give every operation a unique id",
+                )
+            )
+        else:
+            seen_ids[op.id] = index
+        issues += _check_operation(spec, op, where)
+    waived: set[str] = set()
+    for index, waiver in enumerate(spec.waivers):
+        if waiver.rule in waived:
+            issues.append(RuleIssue(("waivers", index, "rule"), f"rule {waiver.rule!r} waived twice"))
+        waived.add(waiver.rule)
+    return issues
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
+    for name in _TEMPLATE_VAR.findall(url):
+        if name not in spec.variables:
+            yield RuleIssue(
+                loc,
+                f"base URL uses variable {{{name}}} that is not declared",
+                f"declare it under 'variables:' ({name}: {{kind: host, description: ...}})",
+            )
+    concrete = _TEMPLATE_VAR.sub("x", url)
+    parts = urlsplit(concrete)
+    if parts.scheme == "https":
+        if not parts.hostname:
+            yield RuleIssue(loc, f"base URL {url!r} has no host")
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
+        if not spec.allow_insecure_loopback:
+            yield RuleIssue(
+                loc,
+                f"plain-HTTP base URL {url!r} is refused",
+                "loopback HTTP is for tests only: set 'allow_insecure_loopback: true' explicitly",
+            )
+        return
+    yield RuleIssue(
+        loc,
+        f"base URL {url!r} must use https://",
+        "plain http:// is allowed only for localhost/127.0.0.1 with allow_insecure_loopback: true",
+    )
+
+
+def _check_servers(spec: ConnectorSpec) -> list[RuleIssue]:
+    issues = list(_check_url(spec.base_url, ("base_url",), spec))
+    for env_name, env in spec.environments.items():
+        if env.base_url is not None:
+            issues += _check_url(env.base_url, ("environments", env_name, "base_url"), spec)
+        for var_name, value in env.variables.items():
+            loc: Loc = ("environments", env_name, "variables", var_name)
+            declared = spec.variables.get(var_name)
+            if declared is None:
+                issues.append(RuleIssue(loc, f"variable {var_name!r} is not declared"))
+            elif declared.enum is not None and value not in declared.enum:
+                issues.append(RuleIssue(loc, f"{value!r} is not one of {declared.enum}"))
+            elif declared.pattern is not None and not re.fullmatch(declared.pattern, value):
+                issues.append(RuleIssue(loc, f"{value!r} does not match {declared.pattern!r}"))
+    return issues
+
+
+def _check_capabilities(spec: ConnectorSpec) -> list[RuleIssue]:
+    issues: list[RuleIssue] = []
+    declared: set[str] = set()
+    prefix = f"{spec.provider.name}."
+    for index, cap in enumerate(spec.capabilities):
+        loc: Loc = ("capabilities", index, "name")
+        if cap.name in declared:
+            issues.append(RuleIssue(loc, f"capability {cap.name!r} is declared twice"))
+        if not cap.name.startswith(prefix):
+            issues.append(
+                RuleIssue(
+                    loc,
+                    f"capability {cap.name!r} is not namespaced by the provider",
+                    f"name it {prefix}<resource>:<action>",
+                )
+            )
+        declared.add(cap.name)
+    for index, cap in enumerate(spec.capabilities):
+        for j, implied in enumerate(cap.implies):
+            if implied not in declared:
+                issues.append(
+                    RuleIssue(
+                        ("capabilities", index, "implies", j),
+                        f"implied capability {implied!r} is not declared",
+                    )
+                )
+    for index, op in enumerate(spec.operations):
+        for j, needed in enumerate(op.capabilities):
+            if needed not in declared:
+                issues.append(
+                    RuleIssue(
+                        ("operations", index, "capabilities", j),
+                        f"capability {needed!r} is not declared",
+                        "declare it in the top-level 'capabilities:' list",
+                    )
+                )
+    return issues
+
+
+def iter_schema_nodes(node: SchemaNode, loc: Loc) -> Iterator[tuple[SchemaNode, Loc]]:
+    """Depth-first walk over a schema and every schema nested in it."""
+    yield node, loc
+    for name, child in (node.properties or {}).items():
+        yield from iter_schema_nodes(child, (*loc, "properties", name))
+    if node.items is not None:
+        yield from iter_schema_nodes(node.items, (*loc, "items"))
+    if isinstance(node.additional_properties, SchemaNode):
+        yield from iter_schema_nodes(node.additional_properties, (*loc, "additionalProperties"))
+    for key, group in (("oneOf", node.one_of), ("anyOf", node.any_of)):
+        for index, child in enumerate(group or []):
+            yield from iter_schema_nodes(child, (*loc, key, index))
+
+
+def iter_spec_schemas(spec: ConnectorSpec) -> Iterator[tuple[SchemaNode, Loc]]:
+    """Every schema node of the spec with its location."""
+    for name, schema in spec.schemas.items():
+        yield from iter_schema_nodes(schema, ("schemas", name))
+    for index, op in enumerate(spec.operations):
+        for j, param in enumerate(op.params):
+            yield from iter_schema_nodes(param.schema_, ("operations", index, "params", j, "schema"))
+        if op.body is not None:
+            yield from iter_schema_nodes(op.body.schema_, ("operations", index, "body", "schema"))
+        if op.response.schema_ is not None:
+            yield from iter_schema_nodes(
+                op.response.schema_, ("operations", index, "response", "schema")
+            )
+
+
+def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
+    issues: list[RuleIssue] = []
+    for node, loc in iter_spec_schemas(spec):
+        target = node.ref_name()
+        if target is not None and target not in spec.schemas:
+            issues.append(
+                RuleIssue((*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'")
+            )
+        for index, name in enumerate(node.required):
+            if node.properties is not None and name not in node.properties:
+                issues.append(
+                    RuleIssue((*loc, "required", index), f"required property {name!r} is not defined")
+                )
+    return issues
+
+
+def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
+    """Follow ``$ref`` links (bounded) to the schema they name."""
+    for _ in range(32):
+        name = node.ref_name()
+        if name is None or name not in spec.schemas:
+            return node
+        node = spec.schemas[name]
+    return node
+
+
+def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
+    issues: list[RuleIssue] = []
+    in_template = op.path_param_names()
+    declared_path = {p.name for p in op.params if p.location == "path"}
+    for name in in_template:
+        if name not in declared_path:
+            issues.append(
+                RuleIssue(
+                    (*where, "path"),
+                    f"path parameter {{{name}}} is not declared in params",
+                    f"add '- {{name: {name}, in: path, required: true}}' to params",
+                )
+            )
+    seen: set[tuple[str, str]] = set()
+    for j, param in enumerate(op.params):
+        ploc: Loc = (*where, "params", j)
+        key = (param.location, param.name.lower() if param.location == "header" else param.name)
+        if key in seen:
+            issues.append(RuleIssue((*ploc, "name"), f"parameter {param.name!r} is declared twice"))
+        seen.add(key)
+        if param.location == "path":
+            if param.name not in in_template:
+                issues.append(
+                    RuleIssue(
+                        (*ploc, "name"),
+                        f"path parameter {param.name!r} does not appear in path {op.path!r}",
+                        f"use {{{param.name}}} in the path or change 'in:'",
+                    )
+                )
+            if not param.required:
+                issues.append(
+                    RuleIssue((*ploc, "required"), "path parameters are always required")
+                )
+    if op.body is not None:
+        if op.method == "GET":
+            issues.append(RuleIssue((*where, "body"), "GET operations cannot have a body"))
+        body = resolve(spec, op.body.schema_)
+        if body.types() != ["object"]:
+            issues.append(
+                RuleIssue(
+                    (*where, "body", "schema"),
+                    "a request body schema must be an object (type: object with properties)",
+                )
+            )
+    if op.effects in ("write", "delete") and op.idempotency is None:
+        issues.append(
+            RuleIssue(
+                (*where, "effects"),
+                f"{op.effects} operation {op.id!r} declares no idempotency",
+                "add 'idempotency: {kind: key, header: Idempotency-Key}' or "
+                "'idempotency: {kind: natural, natural_key: [<param>]}'",
+            )
+        )
+    if op.idempotency is not None and op.idempotency.kind == "natural":
+        known = {p.name for p in op.params}
+        if op.body is not None:
+            known |= set((resolve(spec, op.body.schema_).properties or {}).keys())
+        for j, name in enumerate(op.idempotency.natural_key):
+            if name not in known:
+                issues.append(
+                    RuleIssue(
+                        (*where, "idempotency", "natural_key", j),
+                        f"natural key {name!r} is not a parameter or body field",
+                    )
+                )
+    mode = op.determinism.mode
+    if mode == "stable" and not op.determinism.volatile:
+        issues.append(
+            RuleIssue(
+                (*where, "determinism", "volatile"),
+                "'stable' determinism must list its volatile fields as JSON pointers",
+                "use 'strict' if no field varies, or list e.g. ['/id', '/created']",
+            )
+        )
+    if mode != "stable" and op.determinism.volatile:
+        issues.append(
+            RuleIssue(
+                (*where, "determinism", "volatile"),
+                f"volatile fields only make sense with 'stable' determinism, not {mode!r}",
+            )
+        )
+    if op.pagination is not None and op.pagination not in spec.pagination:
+        issues.append(
+            RuleIssue(
+                (*where, "pagination"),
+                f"pagination {op.pagination!r} is not defined",
+                f"define it under 'pagination:' (known: {sorted(spec.pagination) or 'none'})",
+            )
+        )
+    return issues

@@ -1,0 +1,185 @@
+"""Safe, bounded YAML reading that remembers where every value came from.
+
+Only YAML's safe types are built; anchors and aliases are allowed but bounded so that an
+alias bomb ("billion laughs") is refused in milliseconds; duplicate keys are errors; every
+value's line and column are kept so that later errors can point at them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from connector_spec.errors import Diagnostic, SpecError
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_ALIASES = 64
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Line/column (1-based) of each value and each mapping key, by path."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc) -> tuple[int, int] | None:
+        """Best known position for ``loc``: its key, its value, or its nearest parent."""
+        probe = loc
+        while True:
+            if probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML document with its source positions."""
+
+    path: str
+    data: Any
+    source_map: SourceMap
+    raw: bytes
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, node: yaml.Node | None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+        self.hint = hint
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that counts aliases while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError(
+                    problem=f"more than {MAX_ALIASES} aliases; refusing a possible alias bomb",
+                    problem_mark=event.start_mark,
+                )
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call, no-any-return]
+
+
+def _fail(path: str, line: int | None, col: int | None, message: str, hint: str | None) -> SpecError:
+    return SpecError([Diagnostic(path, line, col, "", message, hint)])
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file's bytes, refusing missing, unreadable or oversized files."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _fail(name, None, None, "file not found", "check the path") from None
+    except OSError as exc:
+        raise _fail(name, None, None, f"cannot read file: {exc.strerror}", None) from None
+    if path.is_dir():
+        raise _fail(name, None, None, "is a directory, not a file", None)
+    if size > max_bytes:
+        raise _fail(
+            name,
+            None,
+            None,
+            f"file is {size:,} bytes; the limit is {max_bytes:,}",
+            "a connector spec is small; split generated content or remove embedded data",
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(name, None, None, f"cannot read file: {exc.strerror}", None) from None
+    if len(raw) > max_bytes:
+        raise _fail(name, None, None, f"file is larger than {max_bytes:,} bytes", None)
+    return raw
+
+
+def parse_yaml(raw: bytes, path: str) -> YamlDocument:
+    """Parse one YAML document into plain data plus a :class:`SourceMap`."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, None, None, f"file is not UTF-8 text (byte {exc.start})", None) from None
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise _fail(path, 1, 1, "file is empty", "start from 'flows template connector NAME'")
+        source_map = SourceMap()
+        builder = _Builder(loader, source_map)
+        data = builder.build(root, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        raise _fail(path, line, col, f"YAML syntax error: {problem}", None) from None
+    except yaml.YAMLError as exc:
+        raise _fail(path, None, None, f"YAML error: {exc}", None) from None
+    except _Problem as exc:
+        line = exc.node.start_mark.line + 1 if exc.node else None
+        col = exc.node.start_mark.column + 1 if exc.node else None
+        raise _fail(path, line, col, str(exc), exc.hint) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(path=path, data=data, source_map=source_map, raw=raw)
+
+
+class _Builder:
+    """Builds plain Python data from composed nodes, with a node budget."""
+
+    def __init__(self, loader: _BoundedLoader, source_map: SourceMap) -> None:
+        self.loader = loader
+        self.source_map = source_map
+        self.budget = MAX_NODES
+
+    def _position(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Problem(
+                f"document expands to more than {MAX_NODES:,} values; refusing an alias bomb",
+                node,
+            )
+        self.source_map.values.setdefault(loc, self._position(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)  # type: ignore[no-untyped-call]
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                if isinstance(key, bool) or not isinstance(key, (str, int)):
+                    raise _Problem(f"mapping keys must be strings, got {key!r}", key_node)
+                key = str(key)
+                if key in result:
+                    raise _Problem(
+                        f"duplicate key {key!r}", key_node, "each key may appear once per mapping"
+                    )
+                self.source_map.keys[(*loc, key)] = self._position(key_node)
+                result[key] = self.build(value_node, (*loc, key))
+            return result
+        raise _Problem("unsupported YAML node", node)  # pragma: no cover - yaml has only three

@@ -1,0 +1,1 @@
+"""The ``flows`` command line: argument parsing and printing only."""

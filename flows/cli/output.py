@@ -1,0 +1,91 @@
+"""Printing for the CLI: rich text for people, JSON for machines, errors without tracebacks."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from connector_spec.errors import EXIT_BAD_INPUT, DiagnosticError, FlowsError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented, key-sorted JSON to stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def stderr_console() -> Any:
+    """A rich console on stderr (imported lazily)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def stdout_console() -> Any:
+    """A rich console on stdout (imported lazily)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def error_payload(error: FlowsError) -> dict[str, Any]:
+    """The JSON shape of an error: ``{"ok": false, "error": ..., "diagnostics": [...]}``."""
+    payload: dict[str, Any] = {
+        "ok": False,
+        "error": type(error).__name__,
+        "message": error.diagnostics(),
+        "exit_code": error.exit_code,
+    }
+    if isinstance(error, DiagnosticError):
+        payload["diagnostics"] = error.to_json()
+    return payload
+
+
+def fail(error: FlowsError, *, json_mode: bool) -> NoReturn:
+    """Report ``error`` (to stdout as JSON, or to stderr for people) and exit with its code."""
+    if json_mode:
+        print_json(error_payload(error))
+    else:
+        from rich.markup import escape
+
+        stderr_console().print(f"[bold red]error:[/] {escape(error.diagnostics())}")
+    raise typer.Exit(error.exit_code)
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`FlowsError` into a printed diagnostic and the right exit code.
+
+    The wrapped command must take a ``json_output`` keyword (``--json``).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        json_mode = bool(kwargs.get("json_output", False))
+        try:
+            return func(*args, **kwargs)
+        except FlowsError as error:
+            fail(error, json_mode=json_mode)
+        except KeyboardInterrupt:
+            stderr_console().print("interrupted; nothing was changed")
+            raise typer.Exit(130) from None
+        except OSError as error:
+            from connector_spec.errors import InputError
+
+            name = getattr(error, "filename", None) or ""
+            fail(
+                InputError(f"{name}: {error.strerror or error}" if name else str(error)),
+                json_mode=json_mode,
+            )
+
+    return wrapper
+
+
+JSON_OPTION_HELP = "Print machine-readable JSON on stdout."
+EXIT_USAGE = EXIT_BAD_INPUT
