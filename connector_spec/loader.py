@@ -47,22 +47,27 @@ def parse_spec_bytes(raw: bytes, name: str) -> ConnectorSpec:
     """Validate spec bytes; ``name`` is used in diagnostics."""
     document = parse_yaml(raw, name)
     if not isinstance(document.data, dict):
-        raise SpecError(
-            [Diagnostic(name, 1, 1, "", "a connector spec is a YAML mapping", None)]
-        )
+        raise SpecError([Diagnostic(name, 1, 1, "", "a connector spec is a YAML mapping", None)])
     try:
         spec = ConnectorSpec.model_validate(document.data)
     except ValidationError as exc:
         raise SpecError(
-            [_diagnostic_from_pydantic(err, document.data, document.source_map, name)
-             for err in exc.errors()]
+            [
+                _diagnostic_from_pydantic(err, document.data, document.source_map, name)
+                for err in exc.errors()
+            ]
         ) from None
     issues = check_rules(spec)
     if issues:
         raise SpecError(
             [
-                _located(name, document.source_map, _data_loc(issue.loc, document.data),
-                         issue.message, issue.hint)
+                _located(
+                    name,
+                    document.source_map,
+                    _data_loc(issue.loc, document.data),
+                    issue.message,
+                    issue.hint,
+                )
                 for issue in issues
             ]
         )
@@ -80,7 +85,9 @@ def format_loc(loc: Loc) -> str:
     return text
 
 
-def _located(name: str, source_map: SourceMap, loc: Loc, message: str, hint: str | None) -> Diagnostic:
+def _located(
+    name: str, source_map: SourceMap, loc: Loc, message: str, hint: str | None
+) -> Diagnostic:
     position = source_map.position(loc)
     line, col = position if position else (None, None)
     return Diagnostic(name, line, col, format_loc(loc), message, hint)
@@ -108,9 +115,7 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> Loc:
     return tuple(result)
 
 
-def _diagnostic_from_pydantic(
-    err: Any, data: Any, source_map: SourceMap, name: str
-) -> Diagnostic:
+def _diagnostic_from_pydantic(err: Any, data: Any, source_map: SourceMap, name: str) -> Diagnostic:
     loc = _data_loc(tuple(err["loc"]), data)
     kind = err["type"]
     hint: str | None = None

@@ -193,12 +193,7 @@ class OAuth2RefreshToken(StrictModel):
 
 
 Auth = Annotated[
-    NoAuth
-    | ApiKeyAuth
-    | BearerAuth
-    | BasicAuth
-    | OAuth2ClientCredentials
-    | OAuth2RefreshToken,
+    NoAuth | ApiKeyAuth | BearerAuth | BasicAuth | OAuth2ClientCredentials | OAuth2RefreshToken,
     Field(discriminator="type"),
 ]
 

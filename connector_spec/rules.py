@@ -41,7 +41,8 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
             issues.append(
                 RuleIssue(
                     (*where, "id"),
-                    f"duplicate operation id {op.id!r} (first used by operations[{seen_ids[op.id]}])",
+                    f"duplicate operation id {op.id!r} "
+                    f"(first used by operations[{seen_ids[op.id]}])",
                     "give every operation a unique id",
                 )
             )
@@ -51,7 +52,9 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
     waived: set[str] = set()
     for index, waiver in enumerate(spec.waivers):
         if waiver.rule in waived:
-            issues.append(RuleIssue(("waivers", index, "rule"), f"rule {waiver.rule!r} waived twice"))
+            issues.append(
+                RuleIssue(("waivers", index, "rule"), f"rule {waiver.rule!r} waived twice")
+            )
         waived.add(waiver.rule)
     return issues
 
@@ -171,7 +174,9 @@ def iter_spec_schemas(spec: ConnectorSpec) -> Iterator[tuple[SchemaNode, Loc]]:
         yield from iter_schema_nodes(schema, ("schemas", name))
     for index, op in enumerate(spec.operations):
         for j, param in enumerate(op.params):
-            yield from iter_schema_nodes(param.schema_, ("operations", index, "params", j, "schema"))
+            yield from iter_schema_nodes(
+                param.schema_, ("operations", index, "params", j, "schema")
+            )
         if op.body is not None:
             yield from iter_schema_nodes(op.body.schema_, ("operations", index, "body", "schema"))
         if op.response.schema_ is not None:
@@ -186,12 +191,16 @@ def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
         target = node.ref_name()
         if target is not None and target not in spec.schemas:
             issues.append(
-                RuleIssue((*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'")
+                RuleIssue(
+                    (*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'"
+                )
             )
         for index, name in enumerate(node.required):
             if node.properties is not None and name not in node.properties:
                 issues.append(
-                    RuleIssue((*loc, "required", index), f"required property {name!r} is not defined")
+                    RuleIssue(
+                        (*loc, "required", index), f"required property {name!r} is not defined"
+                    )
                 )
     return issues
 
@@ -236,9 +245,7 @@ def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[Rul
                     )
                 )
             if not param.required:
-                issues.append(
-                    RuleIssue((*ploc, "required"), "path parameters are always required")
-                )
+                issues.append(RuleIssue((*ploc, "required"), "path parameters are always required"))
     if op.body is not None:
         if op.method == "GET":
             issues.append(RuleIssue((*where, "body"), "GET operations cannot have a body"))

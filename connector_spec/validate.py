@@ -62,13 +62,12 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
             loaded = load_spec(path)
         except DiagnosticError as error:
             results.append(
-                FileResult(path, False, diagnostics=list(error.items), error_text=error.diagnostics())
+                FileResult(
+                    path, False, diagnostics=list(error.items), error_text=error.diagnostics()
+                )
             )
             continue
         spec = loaded.spec
-        summary = (
-            f"{spec.provider.name} {spec.provider.version}, "
-            f"{len(spec.operations)} operations"
-        )
+        summary = f"{spec.provider.name} {spec.provider.version}, {len(spec.operations)} operations"
         results.append(FileResult(path, True, summary=summary))
     return ValidationReport(results)

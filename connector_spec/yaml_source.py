@@ -66,19 +66,21 @@ class _BoundedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.alias_count = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.MarkedYAMLError(
                     problem=f"more than {MAX_ALIASES} aliases; refusing a possible alias bomb",
                     problem_mark=event.start_mark,
                 )
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call, no-any-return]
+        return super().compose_node(parent, index)
 
 
-def _fail(path: str, line: int | None, col: int | None, message: str, hint: str | None) -> SpecError:
+def _fail(
+    path: str, line: int | None, col: int | None, message: str, hint: str | None
+) -> SpecError:
     return SpecError([Diagnostic(path, line, col, "", message, hint)])
 
 
@@ -164,14 +166,14 @@ class _Builder:
             )
         self.source_map.values.setdefault(loc, self._position(node))
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+            return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)  # type: ignore[no-untyped-call]
+            self.loader.flatten_mapping(node)
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                key = self.loader.construct_object(key_node, deep=True)
                 if isinstance(key, bool) or not isinstance(key, (str, int)):
                     raise _Problem(f"mapping keys must be strings, got {key!r}", key_node)
                 key = str(key)
