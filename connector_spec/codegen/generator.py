@@ -1,0 +1,273 @@
+"""Render a spec into the files of a self-contained connector package (in memory)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+
+from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
+from connector_spec.loader import LoadedSpec
+from connector_spec.model import ConnectorSpec
+
+GENERATOR_NAME = "flows"
+GENERATOR_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class GeneratedPackage:
+    """Every generated file, by POSIX path relative to the connector directory."""
+
+    package: str
+    files: dict[str, bytes]
+    manifest: dict[str, Any]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("connector_spec.codegen", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def _env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+def runtime_files() -> dict[str, bytes]:
+    """The runtime sources copied into every package, by file name."""
+    folder = resources.files("connector_spec.runtime")
+    found: dict[str, bytes] = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".py") and entry.is_file():
+            found[entry.name] = entry.read_bytes()
+    return dict(sorted(found.items()))
+
+
+def hosts(spec: ConnectorSpec) -> list[str]:
+    """Every host the connector may talk to (templated hosts keep their ``{var}``)."""
+    urls = [spec.base_url] + [e.base_url for e in spec.environments.values() if e.base_url]
+    found: set[str] = set()
+    for url in urls:
+        match = re.match(r"^[a-z]+://([^/]+)", url)
+        if match:
+            host = match.group(1)
+            names = re.findall(r"\{([^{}]+)\}", host)
+            if names and all(n in spec.variables and spec.variables[n].enum for n in names):
+                for name in names:
+                    for value in spec.variables[name].enum or []:
+                        found.add(host.replace("{" + name + "}", value))
+            else:
+                found.add(host)
+    for auth_url in _auth_urls(spec):
+        match = re.match(r"^[a-z]+://([^/]+)", auth_url)
+        if match:
+            found.add(match.group(1))
+    return sorted(found)
+
+
+def _auth_urls(spec: ConnectorSpec) -> list[str]:
+    token_url = getattr(spec.auth, "token_url", None)
+    return [token_url] if isinstance(token_url, str) else []
+
+
+def build_manifest(view: PackageView) -> dict[str, Any]:
+    """The manifest.json content (see docs/formats.md)."""
+    spec = view.spec
+    operations = []
+    for op in spec.operations:
+        idem = op.idempotency
+        operations.append(
+            {
+                "id": op.id,
+                "resource": op.resource,
+                "method": op.method,
+                "path": op.path,
+                "summary": op.summary,
+                "effects": op.effects,
+                "determinism": {"mode": op.determinism.mode, "volatile": op.determinism.volatile},
+                "idempotency": None
+                if idem is None
+                else {
+                    "kind": idem.kind,
+                    "header": idem.header,
+                    "natural_key": idem.natural_key,
+                    "ttl_seconds": idem.ttl_seconds,
+                },
+                "capabilities": op.capabilities,
+                "pagination": op.pagination,
+                "retry_safe": op.is_retry_safe(),
+                "sources": op.sources.model_dump(mode="json", exclude_none=True)
+                if op.sources
+                else {},
+            }
+        )
+    return {
+        "manifest_version": 1,
+        "provider": spec.provider.name,
+        "version": spec.provider.version,
+        "display_name": view.title,
+        "package": view.package,
+        "distribution": view.distribution,
+        "spec_digest": view.spec_digest,
+        "generator": {"name": GENERATOR_NAME, "version": GENERATOR_VERSION},
+        "base_url": spec.base_url,
+        "hosts": hosts(spec),
+        "auth": {"type": spec.auth.type},
+        "capabilities": [{"name": c.name, "implies": c.implies} for c in spec.capabilities],
+        "operations": operations,
+    }
+
+
+def _credential_names(spec: ConnectorSpec) -> str:
+    names: list[str] = []
+    for value in spec.auth.model_dump().values():
+        if isinstance(value, dict) and ("env" in value or "store" in value):
+            names.append(value.get("env") or value.get("store") or "")
+    return ", ".join(n for n in names if n) or "none"
+
+
+def _models_source(view: PackageView, env: jinja2.Environment) -> str:
+    builder = view.models
+    literal = [a for a in builder.aliases if a.lines[0].split(" = ", 1)[1].startswith("Literal")]
+    other = [a for a in builder.aliases if a not in literal]
+    body_text = "\n".join(
+        [line for a in builder.aliases for line in a.lines]
+        + [line for m in builder.models for f in m.fields for line in f.lines()]
+    )
+    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
+    pydantic_names = ["BaseModel", "ConfigDict"]
+    if re.search(r"\bField\(", body_text):
+        pydantic_names.append("Field")
+    import_lines = []
+    if typing_names:
+        import_lines += [f"from typing import {', '.join(typing_names)}", ""]
+    if builder.models:
+        import_lines.append(f"from pydantic import {', '.join(pydantic_names)}")
+    return env.get_template("models.py.j2").render(
+        title=view.title,
+        generator_version=GENERATOR_VERSION,
+        import_lines=import_lines,
+        literal_aliases=literal,
+        other_aliases=other,
+        models=builder.models,
+    )
+
+
+def _client_source(view: PackageView, env: jinja2.Environment) -> str:
+    abc = ["Callable", "Mapping"]
+    if view.has_pagination:
+        abc = ["AsyncIterator", "Callable", "Iterator", "Mapping"]
+    text = " ".join(
+        [expr for _, expr in view.adapters]
+        + [a.type_expr for m in view.methods for a in m.args]
+        + [m.return_type for m in view.methods]
+        + [m.item_type or "" for m in view.methods]
+    )
+    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", text)] + ["Self"]
+    body = " ".join(line for m in view.methods for line in m.body_lines)
+    validation = [n for n in ("pick", "validated") if re.search(rf"\b{n}\(", body)]
+    return env.get_template("client.py.j2").render(
+        title=view.title,
+        generator_version=GENERATOR_VERSION,
+        spec_digest=view.spec_digest,
+        client_class=view.client_class,
+        abc_imports=", ".join(abc),
+        typing_imports=", ".join(typing_names),
+        validation_imports=", ".join(validation),
+        model_imports=view.client_imports,
+        adapters=view.adapters,
+        resources=view.resources,
+        credential_names=_credential_names(view.spec),
+    )
+
+
+_RUNTIME_EXPORTS = [
+    "AuthError",
+    "ClientError",
+    "Clock",
+    "ConfigurationError",
+    "ConnectorError",
+    "DecodeError",
+    "RateLimited",
+    "RequestValidationError",
+    "ServerError",
+    "SystemClock",
+    "TransportError",
+    "VirtualClock",
+    "manifest",
+]
+
+
+def _isort_order(names: list[str]) -> list[str]:
+    def key(name: str) -> tuple[int, str]:
+        if name.isupper():
+            return (0, name)
+        return (1, name) if name[:1].isupper() else (2, name)
+
+    return sorted(names, key=key)
+
+
+def render_package(loaded: LoadedSpec) -> GeneratedPackage:
+    """Render every file of the connector package for ``loaded`` (nothing is written)."""
+    env = _env()
+    view = build_view(loaded, GENERATOR_VERSION)
+    spec = view.spec
+    pkg = view.package
+    manifest = build_manifest(view)
+    runtime_names = used_runtime_names(spec)
+    common = {
+        "title": view.title,
+        "generator_version": GENERATOR_VERSION,
+        "spec_digest": view.spec_digest,
+        "package": pkg,
+        "client_class": view.client_class,
+        "version": spec.provider.version,
+    }
+    files: dict[str, str | bytes] = {
+        f"{pkg}/client.py": _client_source(view, env),
+        f"{pkg}/models.py": _models_source(view, env),
+        f"{pkg}/_config.py": env.get_template("_config.py.j2").render(
+            **common,
+            auth_imports=", ".join(sorted({"Auth", runtime_names["auth_class"]})),
+            has_pagination=runtime_names["pagination"],
+            config_lines=view.config_lines,
+        ),
+        f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
+            **common,
+            credential_names=_credential_names(spec),
+            exports=_isort_order(
+                [*_RUNTIME_EXPORTS, view.client_class, "Async" + view.client_class]
+            ),
+        ),
+        "pyproject.toml": env.get_template("pyproject.toml.j2").render(
+            **common,
+            distribution=view.distribution,
+            description_toml=json.dumps(spec.provider.description.strip().splitlines()[0]),
+            license=spec.provider.license,
+        ),
+        f"{pkg}/manifest.json": json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+        f"{pkg}/py.typed": "",
+    }
+    for name, content in runtime_files().items():
+        files[str(PurePosixPath(pkg, "_runtime", name))] = content
+    encoded = {
+        path: (value if isinstance(value, bytes) else value.encode("utf-8"))
+        for path, value in sorted(files.items())
+    }
+    return GeneratedPackage(package=pkg, files=encoded, manifest=manifest)

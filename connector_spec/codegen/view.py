@@ -1,0 +1,503 @@
+"""The view model the templates render: every name, type and source line precomputed.
+
+Lines are either one line that fits or fully exploded with trailing commas, so the output
+is already in ruff-format style without running a formatter.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, pystr, pyvalue
+from connector_spec.codegen.naming import camel, python_identifier
+from connector_spec.errors import Diagnostic, SpecError
+from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.loader import LoadedSpec
+from connector_spec.model import (
+    ApiKeyAuth,
+    BasicAuth,
+    BearerAuth,
+    ConnectorSpec,
+    NoAuth,
+    OAuth2ClientCredentials,
+    OAuth2RefreshToken,
+    Operation,
+    SecretRef,
+)
+from connector_spec.rules import resolve
+
+
+def construct(
+    head: str, kwargs: list[tuple[str, str]], indent: str = "", tail: str = ""
+) -> list[str]:
+    """``head(k=v, ...)`` as exploded lines with trailing commas (stable under ruff format)."""
+    if not kwargs:
+        return [f"{indent}{head}(){tail}"]
+    return [
+        f"{indent}{head}(",
+        *[f"{indent}    {key}={value}," for key, value in kwargs],
+        f"{indent}){tail}",
+    ]
+
+
+def fit_or_explode(prefix: str, items: list[str], indent: str, open_: str, close: str) -> list[str]:
+    """``prefix + open_ + items + close`` on one line if it fits, else one item per line."""
+    one = f"{indent}{prefix}{open_}{', '.join(items)}{close}"
+    if len(one) + 8 <= LINE_LIMIT or not items:
+        return [one]
+    return [f"{indent}{prefix}{open_}", *[f"{indent}    {i}," for i in items], f"{indent}{close}"]
+
+
+@dataclass
+class Arg:
+    """One keyword argument of a generated method."""
+
+    name: str
+    wire_name: str
+    location: str
+    type_expr: str
+    required: bool
+
+    @property
+    def signature(self) -> str:
+        """``name: type`` or ``name: type | None = None``."""
+        if self.required:
+            return f"{self.name}: {self.type_expr}"
+        return f"{self.name}: {self.type_expr} | None = None"
+
+
+@dataclass
+class MethodView:
+    """One operation as generated methods (plus ``iter_`` for paginated ones)."""
+
+    op: Operation
+    const: str
+    args: list[Arg]
+    body_lines: list[str]
+    return_type: str
+    result_adapter: str | None
+    item_type: str | None
+    item_adapter: str | None
+    doc_lines: list[str]
+
+    @property
+    def name(self) -> str:
+        """The method name (the operation id)."""
+        return self.op.id
+
+    @property
+    def ordered_args(self) -> list[Arg]:
+        """Required arguments first, then optional ones, each in spec order."""
+        return [a for a in self.args if a.required] + [a for a in self.args if not a.required]
+
+
+@dataclass
+class ResourceView:
+    """A resource group: one class with the methods of its operations."""
+
+    name: str
+    class_name: str
+    methods: list[MethodView] = field(default_factory=list)
+
+
+@dataclass
+class PackageView:
+    """Everything the templates need."""
+
+    spec: ConnectorSpec
+    spec_digest: str
+    generator_version: str
+    package: str
+    distribution: str
+    client_class: str
+    models: ModelBuilder
+    resources: list[ResourceView]
+    config_lines: list[str]
+    client_imports: list[str]
+    adapters: list[tuple[str, str]]
+    has_pagination: bool
+    title: str
+
+    @property
+    def methods(self) -> list[MethodView]:
+        """All methods in spec order."""
+        return [m for r in self.resources for m in r.methods]
+
+
+def _doc(op: Operation) -> list[str]:
+    summary = textwrap.wrap(op.summary.strip(), 88) or [op.id]
+    facts = f"``{op.method} {op.path}`` - effects: {op.effects}"
+    if op.idempotency is not None:
+        facts += f"; idempotency: {op.idempotency.kind}"
+        if op.idempotency.header:
+            facts += f" ({op.idempotency.header})"
+    return [*summary, "", facts]
+
+
+def _item_node(spec: ConnectorSpec, response: SchemaNode | None, pointer: str) -> SchemaNode | None:
+    node = resolve(spec, response) if response is not None else None
+    for token in [t for t in pointer.split("/")[1:]]:
+        if node is None or node.properties is None or token not in node.properties:
+            return None
+        node = resolve(spec, node.properties[token])
+    if node is None or node.items is None:
+        return None
+    return node.items
+
+
+def _fail(spec_path: str, op_index: int, message: str) -> SpecError:
+    return SpecError([Diagnostic(spec_path, None, None, f"operations[{op_index}]", message)])
+
+
+def build_view(loaded: LoadedSpec, generator_version: str) -> PackageView:
+    """Compute the whole view model of ``loaded``."""
+    spec = loaded.spec
+    builder = ModelBuilder(spec)
+    resources: dict[str, ResourceView] = {}
+    adapters: list[tuple[str, str]] = []
+    for index, op in enumerate(spec.operations):
+        view = _method_view(spec, op, index, builder, adapters, str(loaded.path))
+        resource = resources.setdefault(
+            op.resource, ResourceView(op.resource, camel(op.resource) + "Resource")
+        )
+        resource.methods.append(view)
+    client_class = camel(spec.provider.name) + "Client"
+    used_names = _used_model_names(builder, list(resources.values()), adapters)
+    return PackageView(
+        spec=spec,
+        spec_digest=loaded.digest,
+        generator_version=generator_version,
+        package=f"flows_{spec.provider.python_name}",
+        distribution=f"flows-connector-{spec.provider.name.replace('_', '-')}",
+        client_class=client_class,
+        models=builder,
+        resources=list(resources.values()),
+        config_lines=config_lines(spec, generator_version),
+        client_imports=used_names,
+        adapters=adapters,
+        has_pagination=any(op.pagination for op in spec.operations),
+        title=spec.provider.display_name or spec.provider.name,
+    )
+
+
+def _method_view(
+    spec: ConnectorSpec,
+    op: Operation,
+    index: int,
+    builder: ModelBuilder,
+    adapters: list[tuple[str, str]],
+    spec_path: str,
+) -> MethodView:
+    op_class = camel(op.id)
+    args: list[Arg] = []
+    param_fields: dict[str, SchemaNode] = {}
+    for param in op.params:
+        name = python_identifier(param.name)
+        type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}")
+        args.append(Arg(name, param.name, param.location, type_expr, param.required))
+        param_fields[param.name] = param.schema_
+    body_schema = resolve(spec, op.body.schema_) if op.body is not None else None
+    if body_schema is not None:
+        for wire, child in (body_schema.properties or {}).items():
+            name = python_identifier(wire)
+            type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}")
+            args.append(Arg(name, wire, "body", type_expr, wire in body_schema.required))
+    seen: dict[str, str] = {}
+    for arg in args:
+        if arg.name in seen:
+            raise _fail(
+                spec_path,
+                index,
+                f"argument name {arg.name!r} is used by both a {seen[arg.name]} and a "
+                f"{arg.location} field; rename one of them",
+            )
+        seen[arg.name] = arg.location
+    lines: list[str] = []
+    params_args = [a for a in args if a.location != "body"]
+    if params_args:
+        model_name = builder.define_object(
+            builder.claim(f"{op_class}Params"),
+            SchemaNode(
+                type="object",
+                properties=param_fields,
+                required=[p.name for p in op.params if p.required],
+            ),
+        )
+        lines += _validated_lines("params", model_name, params_args)
+    body_args = [a for a in args if a.location == "body"]
+    if body_schema is not None:
+        model_name = builder.define_object(builder.claim(f"{op_class}Body"), body_schema)
+        lines += _validated_lines("body", model_name, body_args)
+    call_kwargs: list[tuple[str, str]] = []
+    for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):
+        names = [pystr(a.wire_name) for a in params_args if a.location == location]
+        if names:
+            call_kwargs.append((keyword, f"pick(params, {', '.join(names)})"))
+    if op.body is not None:
+        call_kwargs.append(("form" if op.body.encoding == "form" else "json", "body"))
+    lines += fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
+    response = op.response.schema_
+    return_type = "None"
+    result_adapter: str | None = None
+    if response is not None:
+        return_type = builder.type_for(response, f"{op_class}Response")
+        result_adapter = f"_{op.id.upper()}_RESULT"
+        adapters.append((result_adapter, return_type))
+    item_type = item_adapter = None
+    if op.pagination is not None:
+        pagination = spec.pagination[op.pagination]
+        node = _item_node(spec, response, pagination.items)
+        item_type = builder.type_for(node, f"{op_class}Item") if node is not None else "Any"
+        item_adapter = f"_{op.id.upper()}_ITEMS"
+        adapters.append((item_adapter, f"list[{item_type}]"))
+    return MethodView(
+        op=op,
+        const=op.id.upper(),
+        args=args,
+        body_lines=lines,
+        return_type=return_type,
+        result_adapter=result_adapter,
+        item_type=item_type,
+        item_adapter=item_adapter,
+        doc_lines=_doc(op),
+    )
+
+
+def _validated_lines(target: str, model_name: str, args: list[Arg]) -> list[str]:
+    entries = [f"{pystr(a.wire_name)}: {a.name}" for a in args]
+    one = f"{target} = validated({model_name}, {{{', '.join(entries)}}})"
+    if len(one) + 8 <= LINE_LIMIT:
+        return [one]
+    return [
+        f"{target} = validated(",
+        f"    {model_name},",
+        "    {",
+        *[f"        {e}," for e in entries],
+        "    },",
+        ")",
+    ]
+
+
+def _used_model_names(
+    builder: ModelBuilder, resources: list[ResourceView], adapters: list[tuple[str, str]]
+) -> list[str]:
+    defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
+    text = " ".join(
+        [expr for _, expr in adapters]
+        + [a.type_expr for r in resources for m in r.methods for a in m.args]
+        + [line for r in resources for m in r.methods for line in m.body_lines]
+        + [m.return_type for r in resources for m in r.methods]
+    )
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    return sorted(defined & tokens)
+
+
+# ---------------------------------------------------------------- _config.py
+
+
+def _secret(ref: SecretRef) -> str:
+    return (
+        f"resolver.env({pystr(ref.env)})"
+        if ref.env
+        else f"resolver.store({pystr(ref.store or '')})"
+    )
+
+
+def _auth_lines(spec: ConnectorSpec) -> tuple[str, list[str]]:
+    auth = spec.auth
+    if isinstance(auth, NoAuth):
+        return "Auth", ["    return Auth()"]
+    if isinstance(auth, ApiKeyAuth):
+        kwargs = [
+            ("location", pystr(auth.location)),
+            ("name", pystr(auth.name)),
+            ("key", _secret(auth.secret)),
+            ("prefix", pyvalue(auth.prefix)),
+        ]
+        return "ApiKeyAuth", construct("return ApiKeyAuth", kwargs, "    ")
+    if isinstance(auth, BearerAuth):
+        kwargs = [
+            ("token", _secret(auth.secret)),
+            ("header", pystr(auth.header)),
+            ("scheme", pystr(auth.scheme)),
+        ]
+        return "BearerAuth", construct("return BearerAuth", kwargs, "    ")
+    if isinstance(auth, BasicAuth):
+        kwargs = [("username", _secret(auth.username)), ("password", _secret(auth.password))]
+        return "BasicAuth", construct("return BasicAuth", kwargs, "    ")
+    assert isinstance(auth, OAuth2ClientCredentials | OAuth2RefreshToken)
+    kwargs = [
+        ("token_url", pystr(auth.token_url)),
+        ("client_id", _secret(auth.client_id)),
+        ("client_secret", _secret(auth.client_secret)),
+    ]
+    if isinstance(auth, OAuth2RefreshToken):
+        kwargs.append(("refresh_token", _secret(auth.refresh_token)))
+    kwargs += [
+        ("scopes", "[" + ", ".join(pystr(s) for s in auth.scopes) + "]"),
+        ("client_auth", pystr(auth.client_auth)),
+    ]
+    return "OAuth2Auth", construct("return OAuth2Auth", kwargs, "    ")
+
+
+def _tuple(values: list[str]) -> str:
+    if not values:
+        return "()"
+    if len(values) == 1:
+        return f"({values[0]},)"
+    return "(" + ", ".join(values) + ")"
+
+
+def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
+    """The body of the generated ``_config.py`` (after its imports)."""
+    _auth_class, auth_body = _auth_lines(spec)
+    out: list[str] = [
+        f"PROVIDER = {pystr(spec.provider.name)}",
+        f"VERSION = {pystr(spec.provider.version)}",
+        f"USER_AGENT = {pystr(f'flows-connector-{spec.provider.name}/{spec.provider.version}')}",
+        f"BASE_URL = {pystr(spec.base_url)}",
+        f"ALLOW_INSECURE_LOOPBACK = {spec.allow_insecure_loopback!r}",
+    ]
+    out.append("VARIABLES: dict[str, ServerVariableInfo] = {" + ("" if spec.variables else "}"))
+    for name, var in spec.variables.items():
+        enum = _tuple([pystr(v) for v in var.enum]) if var.enum is not None else "None"
+        out += _keyed(
+            name,
+            construct(
+                "ServerVariableInfo",
+                [
+                    ("default", pyvalue(var.default)),
+                    ("enum", enum),
+                    ("pattern", pyvalue(var.pattern)),
+                ],
+                "    ",
+                ",",
+            ),
+        )
+    if spec.variables:
+        out.append("}")
+    out.append("ENVIRONMENTS: dict[str, EnvironmentInfo] = {" + ("" if spec.environments else "}"))
+    for name, env in spec.environments.items():
+        pairs = [f"({pystr(k)}, {pystr(v)})" for k, v in env.variables.items()]
+        out += _keyed(
+            name,
+            construct(
+                "EnvironmentInfo",
+                [("base_url", pyvalue(env.base_url)), ("variables", _tuple(pairs))],
+                "    ",
+                ",",
+            ),
+        )
+    if spec.environments:
+        out.append("}")
+    retry = spec.transport.retry
+    statuses = ", ".join(str(s) for s in retry.retry_statuses)
+    out += construct(
+        "RETRY = RetrySettings",
+        [
+            ("max_attempts", repr(retry.max_attempts)),
+            ("backoff_base", repr(float(retry.backoff_base))),
+            ("backoff_cap", repr(float(retry.backoff_cap))),
+            ("jitter", pystr(retry.jitter)),
+            ("retry_statuses", f"frozenset({{{statuses}}})" if statuses else "frozenset()"),
+            ("honour_retry_after", repr(retry.honour_retry_after)),
+            ("max_retry_after", repr(float(retry.max_retry_after))),
+        ],
+    )
+    t = spec.transport.timeouts
+    out += construct(
+        "TIMEOUT = httpx.Timeout",
+        [
+            ("connect", repr(float(t.connect))),
+            ("read", repr(float(t.read))),
+            ("write", repr(float(t.write))),
+            ("pool", repr(float(t.pool))),
+        ],
+    )
+    limit = spec.transport.rate_limit
+    rate = f"({limit.requests}, {float(limit.window_seconds)!r})" if limit else "None"
+    out.append(f"RATE_LIMIT: tuple[int, float] | None = {rate}")
+    be = spec.body_errors
+    if be is None:
+        out.append("BODY_ERRORS: BodyErrorRule | None = None")
+    else:
+        kwargs = [
+            ("success_pointer", pystr(be.success_pointer)),
+            ("success_value", pyvalue(be.success_value)),
+            ("code_pointer", pystr(be.code_pointer)),
+        ]
+        out.append("BODY_ERRORS: BodyErrorRule | None = BodyErrorRule(")
+        out += [f"    {key}={value}," for key, value in kwargs]
+        for key, values in (
+            ("auth_codes", be.auth_codes),
+            ("rate_limit_codes", be.rate_limit_codes),
+            ("server_codes", be.server_codes),
+        ):
+            out += frozenset_lines(key, values)
+        out.append(")")
+    for name, pagination in spec.pagination.items():
+        dumped = pagination.model_dump(exclude_defaults=False)
+        kwargs = [(k, pyvalue(v)) for k, v in dumped.items()]
+        out += construct(f"PAGINATION_{name.upper()} = PaginationSettings", kwargs)
+    for op in spec.operations:
+        idem = op.idempotency
+        header = idem.header if idem is not None and idem.kind == "key" else None
+        out += construct(
+            f"{op.id.upper()} = OperationInfo",
+            [
+                ("id", pystr(op.id)),
+                ("method", pystr(op.method)),
+                ("path", pystr(op.path)),
+                ("retry_safe", repr(op.is_retry_safe())),
+                ("idempotency_header", pyvalue(header)),
+                ("success_status", repr(op.response.status)),
+                (
+                    "pagination",
+                    f"PAGINATION_{op.pagination.upper()}" if op.pagination else "None",
+                ),
+            ],
+        )
+    out += [
+        "",
+        "",
+        "def make_auth(resolver: SecretResolver) -> Auth:",
+        '    """The credentials of this connector, resolved by name."""',
+        *auth_body,
+    ]
+    return out
+
+
+def frozenset_lines(key: str, values: list[str]) -> list[str]:
+    """``key=frozenset({...}),`` inside a call, one line or exploded as ruff formats it."""
+    literals = [pystr(v) for v in values]
+    one = (
+        f"    {key}=frozenset({{{', '.join(literals)}}}),"
+        if literals
+        else (f"    {key}=frozenset(),")
+    )
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    return [
+        f"    {key}=frozenset(",
+        "        {",
+        *[f"            {v}," for v in literals],
+        "        }",
+        "    ),",
+    ]
+
+
+def _keyed(name: str, lines: list[str]) -> list[str]:
+    first = f"    {pystr(name)}: {lines[0].lstrip()}"
+    return [first, *lines[1:]]
+
+
+def used_runtime_names(spec: ConnectorSpec) -> dict[str, Any]:
+    """Which optional runtime names ``_config.py`` needs."""
+    return {
+        "auth_class": _auth_lines(spec)[0],
+        "pagination": bool(spec.pagination),
+        "body_errors": spec.body_errors is not None,
+    }

@@ -1,0 +1,26 @@
+"""A client-side sliding-window rate limiter driven by the injected clock."""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class RateLimiter:
+    """At most ``requests`` sends in any ``window`` seconds."""
+
+    def __init__(self, requests: int, window: float) -> None:
+        self.requests = requests
+        self.window = window
+        self._sent: deque[float] = deque()
+
+    def wait_time(self, now: float) -> float:
+        """Seconds to wait before the next send may go out."""
+        while self._sent and now - self._sent[0] >= self.window:
+            self._sent.popleft()
+        if len(self._sent) < self.requests:
+            return 0.0
+        return self._sent[0] + self.window - now
+
+    def record(self, now: float) -> None:
+        """Note that a request went out at ``now``."""
+        self._sent.append(now)
