@@ -59,23 +59,7 @@ class _Problem(Exception):
         self.hint = hint
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader that counts aliases while composing."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_count = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.MarkedYAMLError(
-                    problem=f"more than {MAX_ALIASES} aliases; refusing a possible alias bomb",
-                    problem_mark=event.start_mark,
-                )
-        return super().compose_node(parent, index)
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _fail(
@@ -119,11 +103,18 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _fail(path, None, None, f"file is not UTF-8 text (byte {exc.start})", None) from None
-    loader = _BoundedLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             raise _fail(path, 1, 1, "file is empty", "start from 'flows template connector NAME'")
+        expanded = _expanded_size(root, {})
+        if expanded > MAX_NODES:
+            raise _Problem(
+                f"document expands to {expanded:,} values through aliases (limit {MAX_NODES:,}); "
+                "refusing an alias bomb",
+                root,
+            )
         source_map = SourceMap()
         builder = _Builder(loader, source_map)
         data = builder.build(root, ())
@@ -137,6 +128,8 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
         raise _fail(path, line, col, f"YAML syntax error: {problem}", None) from None
     except yaml.YAMLError as exc:
         raise _fail(path, None, None, f"YAML error: {exc}", None) from None
+    except RecursionError:
+        raise _fail(path, None, None, "document is nested too deeply", None) from None
     except _Problem as exc:
         line = exc.node.start_mark.line + 1 if exc.node else None
         col = exc.node.start_mark.column + 1 if exc.node else None
@@ -146,13 +139,33 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
     return YamlDocument(path=path, data=data, source_map=source_map, raw=raw)
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values ``node`` becomes once every alias is expanded (linear in the graph)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            size += _expanded_size(key, memo) + _expanded_size(value, memo)
+            if size > MAX_NODES:
+                break
+    memo[id(node)] = size
+    return size
+
+
 class _Builder:
     """Builds plain Python data from composed nodes, with a node budget."""
 
-    def __init__(self, loader: _BoundedLoader, source_map: SourceMap) -> None:
+    def __init__(self, loader: yaml.SafeLoader, source_map: SourceMap) -> None:
         self.loader = loader
         self.source_map = source_map
         self.budget = MAX_NODES
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.expanding = 0
 
     def _position(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -165,6 +178,25 @@ class _Builder:
                 node,
             )
         self.source_map.values.setdefault(loc, self._position(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        # A node met again is an alias: composition shares it, building expands it.
+        if id(node) in self.seen:
+            if not self.expanding:
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise _Problem(
+                        f"more than {MAX_ALIASES} aliases; refusing a possible alias bomb", node
+                    )
+            self.expanding += 1
+            try:
+                return self._build_collection(node, loc)
+            finally:
+                self.expanding -= 1
+        self.seen.add(id(node))
+        return self._build_collection(node, loc)
+
+    def _build_collection(self, node: yaml.Node, loc: Loc) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):

@@ -22,10 +22,8 @@ def snake(name: str) -> str:
 
 
 def python_identifier(name: str) -> str:
-    """A safe Python identifier for a field or argument called ``name`` in the spec."""
-    text = re.sub(r"\W", "_", name)
-    if not text or text[0].isdigit():
-        text = f"_{text}"
+    """A safe snake_case Python identifier for a field or argument called ``name``."""
+    text = snake(name)
     if keyword.iskeyword(text) or text in _RESERVED or text.startswith("model_"):
         text = f"{text}_"
     return text

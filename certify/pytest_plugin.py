@@ -1,0 +1,1 @@
+"""pytest plugin for connector certification (the certify package fills this in)."""
