@@ -6,8 +6,10 @@ file are reported at once.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -52,10 +54,12 @@ def parse_spec_bytes(raw: bytes, name: str) -> ConnectorSpec:
         spec = ConnectorSpec.model_validate(document.data)
     except ValidationError as exc:
         raise SpecError(
-            [
-                _diagnostic_from_pydantic(err, document.data, document.source_map, name)
-                for err in exc.errors()
-            ]
+            _merge_union_branches(
+                [
+                    _diagnostic_from_pydantic(err, document.data, document.source_map, name)
+                    for err in exc.errors()
+                ]
+            )
         ) from None
     issues = check_rules(spec)
     if issues:
@@ -110,9 +114,31 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> Loc:
             result.append(part)
             current = current[part]
             continue
+        if not isinstance(current, (dict, list)):
+            break  # a scalar was reached: what remains are pydantic's union-branch tags
         if last and isinstance(part, (str, int)):
             result.append(part)
     return tuple(result)
+
+
+def _merge_union_branches(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per place: a value failing every branch of a union reads as one error."""
+    merged: dict[tuple[str, int | None, int | None], Diagnostic] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.path, diagnostic.line, diagnostic.column)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = diagnostic
+            continue
+        got = re.search(r" \(got .*\)$", diagnostic.message)
+        extra = diagnostic.message[: got.start()] if got else diagnostic.message
+        if extra and extra not in first.message:
+            head = re.search(r" \(got .*\)$", first.message)
+            base = first.message[: head.start()] if head else first.message
+            suffix = first.message[head.start() :] if head else ""
+            message = f"{base}, or {extra[:1].lower()}{extra[1:]}{suffix}"
+            merged[key] = dataclasses.replace(first, message=message)
+    return list(merged.values())
 
 
 def _diagnostic_from_pydantic(err: Any, data: Any, source_map: SourceMap, name: str) -> Diagnostic:

@@ -18,6 +18,7 @@ from connector_spec.errors import Diagnostic, SpecError
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 
 Loc = tuple[str | int, ...]
 
@@ -105,6 +106,7 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
         raise _fail(path, None, None, f"file is not UTF-8 text (byte {exc.start})", None) from None
     loader = _Loader(text)
     try:
+        _check_depth(text, path)
         root = loader.get_single_node()
         if root is None:
             raise _fail(path, 1, 1, "file is empty", "start from 'flows template connector NAME'")
@@ -137,6 +139,30 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(path=path, data=data, source_map=source_map, raw=raw)
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse deeply nested collections before composing (the C composer recurses per level)."""
+    scanner = _Loader(text)
+    try:
+        depth = 0
+        while scanner.check_event():
+            event = scanner.get_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _fail(
+                        path,
+                        mark.line + 1 if mark else None,
+                        mark.column + 1 if mark else None,
+                        f"document is nested more than {MAX_DEPTH} levels deep",
+                        "a connector spec needs far less nesting; flatten it with $ref schemas",
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        scanner.dispose()
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:

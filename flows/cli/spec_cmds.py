@@ -72,6 +72,8 @@ def diff(
     result = diff_files(old, new)
     if json_output:
         print_json(result.to_json())
+        if result.version_problem:
+            raise typer.Exit(1)
         return
     from rich.table import Table
 

@@ -34,16 +34,27 @@ def generated_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_ruff_check_is_clean(generated_tree: Path) -> None:
     result = subprocess.run(
         [_tool("ruff"), "check", "--isolated", "--line-length", "100", str(generated_tree)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_leaves_it_unchanged(generated_tree: Path) -> None:
     result = subprocess.run(
-        [_tool("ruff"), "format", "--isolated", "--line-length", "100", "--check",
-         str(generated_tree)],
-        capture_output=True, text=True, check=False,
+        [
+            _tool("ruff"),
+            "format",
+            "--isolated",
+            "--line-length",
+            "100",
+            "--check",
+            str(generated_tree),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -52,6 +63,9 @@ def test_mypy_strict_is_clean(generated_tree: Path) -> None:
     packages = [str(p) for p in sorted(generated_tree.glob("*/flows_*"))]
     result = subprocess.run(
         [_tool("mypy"), "--strict", "--no-incremental", "--config-file", "/dev/null", *packages],
-        capture_output=True, text=True, check=False, cwd=generated_tree,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=generated_tree,
     )
     assert result.returncode == 0, result.stdout + result.stderr

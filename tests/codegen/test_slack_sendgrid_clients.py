@@ -33,14 +33,20 @@ def _mock(responses: list[httpx.Response], seen: list[httpx.Request]) -> httpx.M
 
 
 def _slack(slack: ModuleType, responses: list[httpx.Response], seen: list[httpx.Request]) -> Any:
-    return slack.SlackClient(credentials={"SLACK_BOT_TOKEN": TOKEN},
-                             transport=_mock(responses, seen), clock=slack.VirtualClock())
+    return slack.SlackClient(
+        credentials={"SLACK_BOT_TOKEN": TOKEN},
+        transport=_mock(responses, seen),
+        clock=slack.VirtualClock(),
+    )
 
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("invalid_auth", "AuthError"), ("channel_not_found", "ClientError"),
-     ("missing_scope", "AuthError")],
+    [
+        ("invalid_auth", "AuthError"),
+        ("channel_not_found", "ClientError"),
+        ("missing_scope", "AuthError"),
+    ],
 )
 def test_ok_false_bodies_map_to_error_types(slack: ModuleType, code: str, error: str) -> None:
     seen: list[httpx.Request] = []
@@ -54,8 +60,9 @@ def test_ok_false_bodies_map_to_error_types(slack: ModuleType, code: str, error:
 
 def test_post_message_is_not_resent_after_a_server_error_code(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    client = _slack(slack, [httpx.Response(200, json={"ok": False, "error": "internal_error"})],
-                    seen)
+    client = _slack(
+        slack, [httpx.Response(200, json={"ok": False, "error": "internal_error"})], seen
+    )
     with pytest.raises(slack.ServerError):
         client.chat.post_message(channel="C1", text="hello")
     assert len(seen) == 1
@@ -64,8 +71,14 @@ def test_post_message_is_not_resent_after_a_server_error_code(slack: ModuleType)
 def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
     ok = {"ok": True, "channels": [{"id": "C1"}], "response_metadata": {"next_cursor": ""}}
-    client = _slack(slack, [httpx.Response(200, json={"ok": False, "error": "internal_error"}),
-                            httpx.Response(200, json=ok)], seen)
+    client = _slack(
+        slack,
+        [
+            httpx.Response(200, json={"ok": False, "error": "internal_error"}),
+            httpx.Response(200, json=ok),
+        ],
+        seen,
+    )
     assert [c.id for c in client.conversations.iter_list_conversations()] == ["C1"]
     assert len(seen) == 2
 
@@ -89,14 +102,20 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
     ]
     client = _slack(slack, [httpx.Response(200, json=p) for p in pages], seen)
     assert [c.id for c in client.conversations.iter_list_conversations(types="public_channel")] == [
-        "C1", "C2", "C3"]
+        "C1",
+        "C2",
+        "C3",
+    ]
     assert [r.url.params.get("cursor") for r in seen] == [None, "p2", "p3"]
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
     client.mail.send_mail(
-        personalizations=[sendgrid.client.Personalization(
-            to=[sendgrid.client.EmailAddress(email="to@example.com")])],
+        personalizations=[
+            sendgrid.client.Personalization(
+                to=[sendgrid.client.EmailAddress(email="to@example.com")]
+            )
+        ],
         from_=sendgrid.client.EmailAddress(email="from@example.com"),
         subject="Hello",
         content=[sendgrid.client.Content(type="text/plain", value="Hi")],
@@ -105,8 +124,11 @@ def _mail(sendgrid: ModuleType, client: Any) -> None:
 
 def test_mail_send_202_returns_none_and_uses_the_eu_host(sendgrid: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    client = sendgrid.SendgridClient(credentials={"SENDGRID_API_KEY": "SG.canary"},
-                                     environment="eu", transport=_mock([httpx.Response(202)], seen))
+    client = sendgrid.SendgridClient(
+        credentials={"SENDGRID_API_KEY": "SG.canary"},
+        environment="eu",
+        transport=_mock([httpx.Response(202)], seen),
+    )
     _mail(sendgrid, client)
     assert str(seen[0].url) == "https://api.eu.sendgrid.com/v3/mail/send"
     assert b'"from":{"email":"from@example.com"}' in seen[0].content
@@ -136,8 +158,10 @@ def test_mail_send_is_retried_after_a_connect_error(sendgrid: ModuleType) -> Non
             raise answer
         return answer
 
-    client = sendgrid.SendgridClient(credentials={"SENDGRID_API_KEY": "SG.canary"},
-                                     transport=httpx.MockTransport(handler),
-                                     clock=sendgrid.VirtualClock())
+    client = sendgrid.SendgridClient(
+        credentials={"SENDGRID_API_KEY": "SG.canary"},
+        transport=httpx.MockTransport(handler),
+        clock=sendgrid.VirtualClock(),
+    )
     _mail(sendgrid, client)
     assert len(seen) == 2

@@ -83,8 +83,9 @@ def test_retry_after_as_http_date_is_honoured(stripe: ModuleType) -> None:
 
 def test_a_new_call_gets_a_new_idempotency_key(stripe: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    client = _client(stripe, [httpx.Response(200, json=CHARGE), httpx.Response(200, json=CHARGE)],
-                     seen)
+    client = _client(
+        stripe, [httpx.Response(200, json=CHARGE), httpx.Response(200, json=CHARGE)], seen
+    )
     client.charges.create_charge(amount=1, currency="usd")
     client.charges.create_charge(amount=1, currency="usd")
     assert seen[0].headers["Idempotency-Key"] != seen[1].headers["Idempotency-Key"]
@@ -100,7 +101,9 @@ def test_keyed_write_is_retried_after_503_with_the_same_key(stripe: ModuleType) 
 
 def test_401_raises_auth_error_without_the_key(stripe: ModuleType, caplog: Any) -> None:
     seen: list[httpx.Request] = []
-    body = {"error": {"message": f"Invalid API Key provided: {KEY}", "type": "invalid_request_error"}}
+    body = {
+        "error": {"message": f"Invalid API Key provided: {KEY}", "type": "invalid_request_error"}
+    }
     client = _client(stripe, [httpx.Response(401, json=body)], seen)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(stripe.AuthError) as info:
@@ -114,8 +117,9 @@ def test_401_raises_auth_error_without_the_key(stripe: ModuleType, caplog: Any) 
 
 def test_form_body_and_path_parameters_are_encoded(stripe: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    client = _client(stripe, [httpx.Response(200, json=CHARGE), httpx.Response(200, json=CHARGE)],
-                     seen)
+    client = _client(
+        stripe, [httpx.Response(200, json=CHARGE), httpx.Response(200, json=CHARGE)], seen
+    )
     client.charges.create_charge(amount=2000, currency="usd", metadata={"order": "6735"})
     assert seen[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert seen[0].content == b"amount=2000&currency=usd&metadata%5Border%5D=6735"
@@ -173,8 +177,11 @@ def test_card_declined_is_a_client_error_with_the_provider_message(stripe: Modul
 def test_cursor_pagination_iterates_every_charge(stripe: ModuleType) -> None:
     seen: list[httpx.Request] = []
     pages = [
-        {"object": "list", "data": [dict(CHARGE, id="ch_a"), dict(CHARGE, id="ch_b")],
-         "has_more": True},
+        {
+            "object": "list",
+            "data": [dict(CHARGE, id="ch_a"), dict(CHARGE, id="ch_b")],
+            "has_more": True,
+        },
         {"object": "list", "data": [dict(CHARGE, id="ch_c")], "has_more": False},
     ]
     client = _client(stripe, [httpx.Response(200, json=p) for p in pages], seen)
@@ -186,7 +193,10 @@ def test_cursor_pagination_iterates_every_charge(stripe: ModuleType) -> None:
 
 def test_async_client_behaves_the_same(stripe: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    responses = [httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json=CHARGE)]
+    responses = [
+        httpx.Response(429, headers={"Retry-After": "3"}),
+        httpx.Response(200, json=CHARGE),
+    ]
 
     async def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -206,8 +216,9 @@ def test_async_client_behaves_the_same(stripe: ModuleType) -> None:
     assert seen[0].headers["Idempotency-Key"] == seen[1].headers["Idempotency-Key"]
 
 
-def test_missing_credentials_fail_at_construction(stripe: ModuleType,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_credentials_fail_at_construction(
+    stripe: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("STRIPE_API_KEY", raising=False)
     with pytest.raises(stripe.ConfigurationError, match="STRIPE_API_KEY"):
         stripe.StripeClient()

@@ -31,8 +31,12 @@ def _spec(name: str, auth: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "capabilities": [{"name": f"{name}.things:read"}],
         "pagination": {
             "links": {"type": "link_header", "items": ""},
-            "pages": {"type": "page", "items": "/results", "page_size": 2,
-                      "limit_param": "per_page"},
+            "pages": {
+                "type": "page",
+                "items": "/results",
+                "page_size": 2,
+                "limit_param": "per_page",
+            },
             "offsets": {"type": "offset", "items": "/rows", "total": "/total"},
         },
         "schemas": {
@@ -70,8 +74,14 @@ def _spec(name: str, auth: dict[str, Any], **extra: Any) -> dict[str, Any]:
                 "method": "GET",
                 "path": "/search",
                 "params": [{"name": "q", "in": "query", "required": True}],
-                "response": {"schema": {"type": "object", "properties": {
-                    "results": {"type": "array", "items": {"$ref": "#/schemas/Thing"}}}}},
+                "response": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "results": {"type": "array", "items": {"$ref": "#/schemas/Thing"}}
+                        },
+                    }
+                },
                 "effects": "read",
                 "determinism": {"mode": "strict"},
                 "pagination": "pages",
@@ -82,10 +92,15 @@ def _spec(name: str, auth: dict[str, Any], **extra: Any) -> dict[str, Any]:
                 "summary": "Replace a thing.",
                 "method": "PUT",
                 "path": "/things/{id}",
-                "params": [{"name": "id", "in": "path", "required": True,
-                            "schema": {"type": "integer"}}],
-                "body": {"schema": {"type": "object", "properties": {
-                    "class": {"type": "string"}, "import": {"type": "boolean"}}}},
+                "params": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "body": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"class": {"type": "string"}, "import": {"type": "boolean"}},
+                    }
+                },
                 "response": {"status": 204},
                 "effects": "write",
                 "determinism": {"mode": "strict"},
@@ -108,12 +123,21 @@ THING = {"id": 1, "class": "a", "from": None, "nested": {"deep": True}, "tags": 
 
 
 def test_api_key_in_query_and_link_pagination(tmp_path: Path, generated: Any) -> None:
-    pkg = _generate(tmp_path, _spec("synth_q", {"type": "api_key", "in": "query", "name": "key",
-                                                "secret": {"env": "SYNTH_KEY"}}), generated)
+    pkg = _generate(
+        tmp_path,
+        _spec(
+            "synth_q",
+            {"type": "api_key", "in": "query", "name": "key", "secret": {"env": "SYNTH_KEY"}},
+        ),
+        generated,
+    )
     seen: list[httpx.Request] = []
     pages = [
-        httpx.Response(200, json=[THING],
-                       headers={"Link": '<https://acme.example.com/api/things?page=2>; rel="next"'}),
+        httpx.Response(
+            200,
+            json=[THING],
+            headers={"Link": '<https://acme.example.com/api/things?page=2>; rel="next"'},
+        ),
         httpx.Response(200, json=[dict(THING, id=2)]),
     ]
 
@@ -121,8 +145,11 @@ def test_api_key_in_query_and_link_pagination(tmp_path: Path, generated: Any) ->
         seen.append(request)
         return pages.pop(0)
 
-    client = pkg.SynthQClient(credentials={"SYNTH_KEY": "k-123456"}, variables={"tenant": "acme"},
-                              transport=httpx.MockTransport(handler))
+    client = pkg.SynthQClient(
+        credentials={"SYNTH_KEY": "k-123456"},
+        variables={"tenant": "acme"},
+        transport=httpx.MockTransport(handler),
+    )
     things = list(client.things.iter_list_things(x_trace="t1"))
     assert [t.id for t in things] == [1, 2]
     assert things[0].class_ == "a" and things[0].nested.deep is True
@@ -132,8 +159,14 @@ def test_api_key_in_query_and_link_pagination(tmp_path: Path, generated: Any) ->
 
 
 def test_basic_auth_and_page_numbers(tmp_path: Path, generated: Any) -> None:
-    pkg = _generate(tmp_path, _spec("synth_b", {"type": "basic", "username": {"env": "U"},
-                                                "password": {"store": "vault/pw"}}), generated)
+    pkg = _generate(
+        tmp_path,
+        _spec(
+            "synth_b",
+            {"type": "basic", "username": {"env": "U"}, "password": {"store": "vault/pw"}},
+        ),
+        generated,
+    )
     seen: list[httpx.Request] = []
     pages = [{"results": [THING, THING]}, {"results": [THING]}]
 
@@ -141,18 +174,27 @@ def test_basic_auth_and_page_numbers(tmp_path: Path, generated: Any) -> None:
         seen.append(request)
         return httpx.Response(200, json=pages.pop(0))
 
-    client = pkg.SynthBClient(credentials={"U": "user"}, secret_store={"vault/pw": "pw"}.get,
-                              transport=httpx.MockTransport(handler))
+    client = pkg.SynthBClient(
+        credentials={"U": "user"},
+        secret_store={"vault/pw": "pw"}.get,
+        transport=httpx.MockTransport(handler),
+    )
     assert len(list(client.things.iter_search_things(q="x"))) == 3
     expected = "Basic " + base64.b64encode(b"user:pw").decode()
     assert seen[0].headers["Authorization"] == expected
     assert [r.url.params["page"] for r in seen] == ["1", "2"]
 
 
-def test_oauth2_client_credentials_fetches_and_caches_a_token(tmp_path: Path,
-                                                              generated: Any) -> None:
-    auth = {"type": "oauth2_client_credentials", "token_url": "https://auth.example.com/token",
-            "client_id": {"env": "CID"}, "client_secret": {"env": "CSECRET"}, "scopes": ["read"]}
+def test_oauth2_client_credentials_fetches_and_caches_a_token(
+    tmp_path: Path, generated: Any
+) -> None:
+    auth = {
+        "type": "oauth2_client_credentials",
+        "token_url": "https://auth.example.com/token",
+        "client_id": {"env": "CID"},
+        "client_secret": {"env": "CSECRET"},
+        "scopes": ["read"],
+    }
     pkg = _generate(tmp_path, _spec("synth_o", auth), generated)
     seen: list[httpx.Request] = []
 
@@ -163,12 +205,18 @@ def test_oauth2_client_credentials_fetches_and_caches_a_token(tmp_path: Path,
         return httpx.Response(204)
 
     clock = pkg.VirtualClock()
-    client = pkg.SynthOClient(credentials={"CID": "id", "CSECRET": "secret"},
-                              transport=httpx.MockTransport(handler), clock=clock)
+    client = pkg.SynthOClient(
+        credentials={"CID": "id", "CSECRET": "secret"},
+        transport=httpx.MockTransport(handler),
+        clock=clock,
+    )
     assert client.things.put_thing(id=7, class_="b", import_=True) is None
     client.things.put_thing(id=8)
-    assert [r.url.host for r in seen] == ["auth.example.com", "demo.example.com",
-                                          "demo.example.com"]
+    assert [r.url.host for r in seen] == [
+        "auth.example.com",
+        "demo.example.com",
+        "demo.example.com",
+    ]
     assert b"grant_type=client_credentials" in seen[0].content
     assert seen[1].headers["Authorization"] == "Bearer at-1"
     assert seen[1].content == b'{"class":"b","import":true}'

@@ -32,7 +32,11 @@ def _walk(paginator: Paginator, pages: list[object], headers: list[dict[str, str
 
 def test_cursor_from_next_cursor_stops_on_empty_cursor() -> None:
     settings = PaginationSettings(
-        type="cursor", items="/items", cursor_param="cursor", next_cursor="/next", page_size=2,
+        type="cursor",
+        items="/items",
+        cursor_param="cursor",
+        next_cursor="/next",
+        page_size=2,
         limit_param="limit",
     )
     pages = [
@@ -61,8 +65,11 @@ def test_repeated_cursor_stops_instead_of_looping() -> None:
 
 def test_cursor_from_last_item_with_has_more() -> None:
     settings = PaginationSettings(
-        type="cursor", items="/data", cursor_param="starting_after",
-        cursor_from_last_item="/id", has_more="/has_more",
+        type="cursor",
+        items="/data",
+        cursor_param="starting_after",
+        cursor_from_last_item="/id",
+        has_more="/has_more",
     )
     pages = [
         {"data": [{"id": "a"}, {"id": "b"}], "has_more": True},
@@ -74,8 +81,9 @@ def test_cursor_from_last_item_with_has_more() -> None:
 
 
 def test_offset_pagination_stops_at_total() -> None:
-    settings = PaginationSettings(type="offset", items="/rows", total="/total", limit_param="n",
-                                  page_size=2)
+    settings = PaginationSettings(
+        type="offset", items="/rows", total="/total", limit_param="n", page_size=2
+    )
     pages = [{"rows": [1, 2], "total": 4}, {"rows": [3, 4], "total": 4}]
     calls, last = _walk(Paginator(settings, BASE), pages)
     assert [c.query.get("offset") for c in calls] == [None, 2]

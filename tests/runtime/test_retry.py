@@ -59,7 +59,11 @@ def test_equal_jitter_keeps_half_the_ceiling() -> None:
 
 def test_429_is_retried_even_for_unsafe_writes_using_retry_after() -> None:
     decision = decide_status(
-        RetrySettings(), status=429, attempt=1, retry_safe=False, retry_after=7.0,
+        RetrySettings(),
+        status=429,
+        attempt=1,
+        retry_safe=False,
+        retry_after=7.0,
         rng=random.Random(0),
     )
     assert decision.retry and decision.delay == 7.0
@@ -67,7 +71,11 @@ def test_429_is_retried_even_for_unsafe_writes_using_retry_after() -> None:
 
 def test_503_is_never_resent_for_unsafe_writes() -> None:
     decision = decide_status(
-        RetrySettings(), status=503, attempt=1, retry_safe=False, retry_after=None,
+        RetrySettings(),
+        status=503,
+        attempt=1,
+        retry_safe=False,
+        retry_after=None,
         rng=random.Random(0),
     )
     assert not decision.retry
@@ -75,7 +83,11 @@ def test_503_is_never_resent_for_unsafe_writes() -> None:
 
 def test_503_is_retried_for_safe_operations() -> None:
     decision = decide_status(
-        RetrySettings(), status=503, attempt=1, retry_safe=True, retry_after=None,
+        RetrySettings(),
+        status=503,
+        attempt=1,
+        retry_safe=True,
+        retry_after=None,
         rng=random.Random(0),
     )
     assert decision.retry
@@ -98,7 +110,11 @@ def test_too_long_retry_after_is_not_waited_for() -> None:
 
 def test_unlisted_status_is_not_retried() -> None:
     decision = decide_status(
-        RetrySettings(), status=400, attempt=1, retry_safe=True, retry_after=None,
+        RetrySettings(),
+        status=400,
+        attempt=1,
+        retry_safe=True,
+        retry_after=None,
         rng=random.Random(0),
     )
     assert not decision.retry

@@ -40,15 +40,22 @@ def test_redactor_replaces_every_known_secret() -> None:
     assert redact("a token-1234 and pw-99999!") == "a <redacted> and <redacted>!"
 
 
-VARS = {"domain": ServerVariableInfo(default=None, pattern=r"[a-z0-9-]+"),
-        "region": ServerVariableInfo(default="us", enum=("us", "eu"))}
-ENVS = {"eu": EnvironmentInfo(variables=(("region", "eu"),)),
-        "sandbox": EnvironmentInfo(base_url="https://sandbox.example.com")}
+VARS = {
+    "domain": ServerVariableInfo(default=None, pattern=r"[a-z0-9-]+"),
+    "region": ServerVariableInfo(default="us", enum=("us", "eu")),
+}
+ENVS = {
+    "eu": EnvironmentInfo(variables=(("region", "eu"),)),
+    "sandbox": EnvironmentInfo(base_url="https://sandbox.example.com"),
+}
 
 
 def test_variables_fill_the_template() -> None:
     url = resolve_base_url(
-        "https://{domain}.{region}.example.com", VARS, ENVS, allow_insecure_loopback=False,
+        "https://{domain}.{region}.example.com",
+        VARS,
+        ENVS,
+        allow_insecure_loopback=False,
         variables={"domain": "acme"},
     )
     assert url == "https://acme.us.example.com"
@@ -56,12 +63,20 @@ def test_variables_fill_the_template() -> None:
 
 def test_environment_supplies_variables_and_urls() -> None:
     url = resolve_base_url(
-        "https://{domain}.{region}.example.com", VARS, ENVS, allow_insecure_loopback=False,
-        environment="eu", variables={"domain": "acme"},
+        "https://{domain}.{region}.example.com",
+        VARS,
+        ENVS,
+        allow_insecure_loopback=False,
+        environment="eu",
+        variables={"domain": "acme"},
     )
     assert url == "https://acme.eu.example.com"
-    assert resolve_base_url("https://x", VARS, ENVS, allow_insecure_loopback=False,
-                            environment="sandbox") == "https://sandbox.example.com"
+    assert (
+        resolve_base_url(
+            "https://x", VARS, ENVS, allow_insecure_loopback=False, environment="sandbox"
+        )
+        == "https://sandbox.example.com"
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,19 +90,30 @@ def test_environment_supplies_variables_and_urls() -> None:
 )
 def test_bad_variables_are_refused(variables: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
-        resolve_base_url("https://{domain}.{region}.example.com", VARS, ENVS,
-                         allow_insecure_loopback=False, variables=variables)
+        resolve_base_url(
+            "https://{domain}.{region}.example.com",
+            VARS,
+            ENVS,
+            allow_insecure_loopback=False,
+            variables=variables,
+        )
 
 
 def test_plain_http_only_for_allowed_loopback() -> None:
     with pytest.raises(ConfigurationError, match="https"):
-        resolve_base_url("https://x", {}, {}, allow_insecure_loopback=True,
-                         override="http://example.com")
+        resolve_base_url(
+            "https://x", {}, {}, allow_insecure_loopback=True, override="http://example.com"
+        )
     with pytest.raises(ConfigurationError):
-        resolve_base_url("https://x", {}, {}, allow_insecure_loopback=False,
-                         override="http://127.0.0.1:8080")
-    assert resolve_base_url("https://x", {}, {}, allow_insecure_loopback=True,
-                            override="http://127.0.0.1:8080") == "http://127.0.0.1:8080"
+        resolve_base_url(
+            "https://x", {}, {}, allow_insecure_loopback=False, override="http://127.0.0.1:8080"
+        )
+    assert (
+        resolve_base_url(
+            "https://x", {}, {}, allow_insecure_loopback=True, override="http://127.0.0.1:8080"
+        )
+        == "http://127.0.0.1:8080"
+    )
 
 
 def test_unknown_environment() -> None:
