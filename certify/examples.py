@@ -1,0 +1,149 @@
+"""Example values from spec schemas: call arguments, success bodies, schema violations."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from connector_spec.codegen.naming import python_identifier
+from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.model import ConnectorSpec, Operation
+
+MAX_DEPTH = 6
+
+
+def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
+    """``node`` with local ``$ref`` chains followed."""
+    seen = 0
+    while node.ref_name() is not None and seen < 32:
+        node = spec.schemas[node.ref_name() or ""]
+        seen += 1
+    return node
+
+
+def _main_type(node: SchemaNode) -> str:
+    types = [t for t in node.types() if t != "null"]
+    if types:
+        return types[0]
+    if node.properties is not None:
+        return "object"
+    if node.items is not None:
+        return "array"
+    return "string"
+
+
+def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
+    """A small value that satisfies ``node`` (required properties only)."""
+    node = resolve(spec, node)
+    if node.const is not None:
+        return node.const
+    if node.enum:
+        return next((v for v in node.enum if v is not None), None)
+    if node.examples:
+        return copy.deepcopy(node.examples[0])
+    if node.default is not None:
+        return copy.deepcopy(node.default)
+    if node.one_of or node.any_of:
+        return example(spec, (node.one_of or node.any_of or [])[0], depth + 1)
+    kind = _main_type(node)
+    if kind == "object":
+        if depth >= MAX_DEPTH:
+            return {}
+        props = node.properties or {}
+        return {
+            name: example(spec, props[name], depth + 1) for name in node.required if name in props
+        }
+    if kind == "array":
+        count = max(1, node.min_items or 0)
+        if node.items is None or depth >= MAX_DEPTH:
+            return ["x"] * count
+        return [example(spec, node.items, depth + 1) for _ in range(count)]
+    if kind in ("integer", "number"):
+        low = node.minimum if node.minimum is not None else 1
+        value = max(low, 1) if node.maximum is None or node.maximum >= 1 else low
+        return int(value) if kind == "integer" else float(value)
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    if node.format == "email":
+        return "user@example.com"
+    if node.format == "date-time":
+        return "2026-01-01T00:00:00Z"
+    return "x" * max(1, node.min_length or 0)
+
+
+def call_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:
+    """Keyword arguments for the generated method, required parameters only."""
+    args: dict[str, Any] = {}
+    for param in op.params:
+        if param.required or param.location == "path":
+            args[python_identifier(param.name)] = example(spec, param.schema_)
+    if op.body is not None:
+        body = resolve(spec, op.body.schema_)
+        props = body.properties or {}
+        for name in body.required:
+            if name in props:
+                args[python_identifier(name)] = example(spec, props[name])
+    return args
+
+
+def success_body(spec: ConnectorSpec, op: Operation) -> Any:
+    """A success body for ``op`` built from its response schema (``None`` when it has none)."""
+    if op.response.schema_ is None:
+        return None
+    body = example(spec, op.response.schema_)
+    rule = spec.body_errors
+    if rule is not None and isinstance(body, dict):
+        set_pointer(body, rule.success_pointer, rule.success_value)
+    return body
+
+
+def set_pointer(document: Any, pointer: str, value: Any) -> Any:
+    """Set the value at ``pointer`` (creating objects on the way); return the document."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if not tokens:
+        return value
+    parent = document
+    for token in tokens[:-1]:
+        parent = parent[int(token)] if isinstance(parent, list) else parent.setdefault(token, {})
+    if isinstance(parent, list):
+        parent[int(tokens[-1])] = value
+    else:
+        parent[tokens[-1]] = value
+    return document
+
+
+_WRONG: list[tuple[str, Any]] = [("object", {"unexpected": 1}), ("string", "x"), ("integer", 12345)]
+
+
+def violating_body(spec: ConnectorSpec, op: Operation, body: Any) -> tuple[Any, str] | None:
+    """A copy of ``body`` that breaks the response schema, and where (``None`` if impossible)."""
+    if op.response.schema_ is None:
+        return None
+    node = resolve(spec, op.response.schema_)
+    success_field = None
+    if spec.body_errors is not None:
+        success_field = spec.body_errors.success_pointer.lstrip("/").split("/")[0]
+    if _main_type(node) == "object" and isinstance(body, dict):
+        props = node.properties or {}
+        ordered = [n for n in node.required if n in props] + [
+            n for n in props if n not in node.required
+        ]
+        for name in ordered:
+            if name == success_field:
+                continue
+            prop = resolve(spec, props[name])
+            allowed = set(prop.types()) | ({"object"} if prop.properties is not None else set())
+            if not allowed and prop.const is None and prop.enum is None:
+                continue
+            for kind, value in _WRONG:
+                if kind not in allowed and not (kind == "integer" and "number" in allowed):
+                    broken = copy.deepcopy(body)
+                    broken[name] = value
+                    return broken, f"/{name}"
+        return None
+    for kind, value in _WRONG:
+        if kind != _main_type(node):
+            return value, ""
+    return None

@@ -1,0 +1,267 @@
+"""Run scripted scenarios against an imported connector package over httpx.MockTransport."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from certify.package import ImportedPackage
+from connector_spec.model import ConnectorSpec, SecretRef
+
+REQUEST_CAP = 25
+VIRTUAL_START = 1_767_225_600.0
+
+
+@dataclass(frozen=True)
+class Served:
+    """One scripted reply: a response, or a transport failure (``timeout``/``connect_reset``)."""
+
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    content: bytes = b""
+    error: str | None = None
+
+    @classmethod
+    def json_body(cls, status: int, body: Any, headers: dict[str, str] | None = None) -> Served:
+        """A JSON response."""
+        merged = {"Content-Type": "application/json", **(headers or {})}
+        content = b"" if body is None else json.dumps(body).encode()
+        return cls(status, tuple(merged.items()), content)
+
+    @classmethod
+    def text_body(cls, status: int, text: str, headers: dict[str, str] | None = None) -> Served:
+        """A raw text response."""
+        merged = {"Content-Type": "application/json", **(headers or {})}
+        return cls(status, tuple(merged.items()), text.encode())
+
+    @classmethod
+    def failure(cls, kind: str) -> Served:
+        """A timeout or a connection reset."""
+        return cls(error=kind)
+
+
+@dataclass
+class SentRequest:
+    """What the client sent, as the harness saw it."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes
+    call_index: int
+
+    def text(self) -> str:
+        """Everything of the request as one text (for leak scans)."""
+        head = "\n".join(f"{k}: {v}" for k, v in self.headers.items())
+        return f"{self.method} {self.url}\n{head}\n\n{self.content.decode('utf-8', 'replace')}"
+
+
+@dataclass
+class Outcome:
+    """What one scenario produced."""
+
+    results: list[Any] = field(default_factory=list)
+    error: BaseException | None = None
+    requests: list[SentRequest] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)
+    harness_problem: str | None = None
+
+    @property
+    def result(self) -> Any:
+        """The last call's result."""
+        return self.results[-1] if self.results else None
+
+    @property
+    def error_name(self) -> str | None:
+        """The error's class name (errors are compared by name across package copies)."""
+        return type(self.error).__name__ if self.error is not None else None
+
+    def describe_error(self) -> str:
+        """``ClassName: message`` of the error, or ``no error``."""
+        if self.error is None:
+            return "no error"
+        return f"{type(self.error).__name__}: {self.error}"
+
+
+def canary_for(name: str) -> str:
+    """A deterministic fake credential for the secret called ``name``."""
+    return "flwcanary" + hashlib.sha256(name.encode()).hexdigest()[:20]
+
+
+def secret_refs(spec: ConnectorSpec) -> list[SecretRef]:
+    """Every secret reference of the spec's auth block."""
+    auth = spec.auth
+    refs: list[SecretRef] = []
+    for name in ("secret", "username", "password", "client_id", "client_secret", "refresh_token"):
+        value = getattr(auth, name, None)
+        if isinstance(value, SecretRef):
+            refs.append(value)
+    return refs
+
+
+class LogCapture(logging.Handler):
+    """Keeps the text of every log record it sees."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken format string must not stop certification
+            text = f"{record.msg!r} {record.args!r}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]}"
+        self.texts.append(text)
+
+
+class Harness:
+    """One imported package, one mock transport; a fresh client per scenario."""
+
+    def __init__(self, package: ImportedPackage, spec: ConnectorSpec) -> None:
+        self.package = package
+        self.spec = spec
+        self.credentials = {
+            (r.env or r.store or ""): canary_for(r.env or r.store or "") for r in secret_refs(spec)
+        }
+        self.access_token = canary_for("oauth-access-token")
+        self.canaries = [*self.credentials.values(), self.access_token]
+        self.token_url: str | None = getattr(spec.auth, "token_url", None)
+        self._script: list[Served] = []
+        self._repeat_last = False
+        self._outcome = Outcome()
+        self._call_index = 0
+        self.all_requests: list[SentRequest] = []
+        self.token_requests: list[SentRequest] = []
+        self.http = httpx.Client(
+            transport=httpx.MockTransport(self._handle), follow_redirects=False
+        )
+        self._client_class = package.client_class()
+        clock_module = package.module("_runtime.clock")
+        self._clock_class = clock_module.VirtualClock
+        self._connector_error = package.errors.ConnectorError
+
+    def close(self) -> None:
+        """Close the mock HTTP client."""
+        self.http.close()
+
+    # ---------------------------------------------------------------- transport
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        sent = SentRequest(
+            request.method, str(request.url), dict(request.headers), content, self._call_index
+        )
+        self.all_requests.append(sent)
+        if self.token_url is not None and str(request.url).split("?")[0] == self.token_url:
+            self.token_requests.append(sent)
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": self.access_token,
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                },
+            )
+        self._outcome.requests.append(sent)
+        if len(self._outcome.requests) > REQUEST_CAP:
+            self._outcome.harness_problem = (
+                f"the client sent more than {REQUEST_CAP} requests for one scenario (a loop?)"
+            )
+            raise _Runaway()
+        if self._script:
+            served = (
+                self._script.pop(0)
+                if (len(self._script) > 1 or not self._repeat_last)
+                else self._script[0]
+            )
+        else:
+            self._outcome.harness_problem = (
+                f"the client sent request {len(self._outcome.requests)} but the scenario "
+                "scripts fewer responses"
+            )
+            raise _Runaway()
+        if served.error == "timeout":
+            raise httpx.ReadTimeout("timed out (scripted)", request=request)
+        if served.error == "connect_reset":
+            raise httpx.ReadError("connection reset by peer (scripted)", request=request)
+        return httpx.Response(served.status, headers=list(served.headers), content=served.content)
+
+    # ---------------------------------------------------------------- running
+
+    def new_client(self, environment: str | None = None) -> tuple[Any, Any]:
+        """A fresh client on a fresh virtual clock (and the clock)."""
+        clock = self._clock_class(VIRTUAL_START)
+        client = self._client_class(
+            credentials=self.credentials,
+            http_client=self.http,
+            clock=clock,
+            rng=random.Random(0),
+            environment=environment,
+        )
+        return client, clock
+
+    def run(
+        self,
+        operation: str,
+        resource: str,
+        calls: list[dict[str, Any]],
+        script: list[Served],
+        *,
+        repeat_last: bool = False,
+        iterate: bool = False,
+        environment: str | None = None,
+    ) -> Outcome:
+        """Make ``calls`` (one client) against ``script``; collect what happened."""
+        self._script = list(script)
+        self._repeat_last = repeat_last
+        outcome = self._outcome = Outcome()
+        client, clock = self.new_client(environment)
+        group = getattr(client, resource)
+        method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)
+        try:
+            for index, call in enumerate(calls):
+                self._call_index = index
+                value = method(**call)
+                outcome.results.append(list(value) if iterate else value)
+        except _Runaway:
+            pass
+        except self._connector_error as exc:
+            outcome.error = exc
+        except Exception as exc:  # the client raised something it should not
+            outcome.error = exc
+            if outcome.harness_problem is None:
+                outcome.harness_problem = (
+                    f"the client raised {type(exc).__name__} ({exc}), which is not one of "
+                    "its ConnectorError classes"
+                )
+        outcome.sleeps = list(clock.sleeps)
+        return outcome
+
+
+class _Runaway(Exception):
+    """Raised inside the transport to stop a client that will not stop."""
+
+
+def http_date(offset: float) -> str:
+    """An HTTP-date ``offset`` seconds after the virtual start time."""
+    return email.utils.formatdate(VIRTUAL_START + offset, usegmt=True)
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    """The query parameters of ``url``."""
+    params = httpx.QueryParams(urlsplit(url).query)
+    found: dict[str, list[str]] = {}
+    for key, value in params.multi_items():
+        found.setdefault(key, []).append(value)
+    return found
