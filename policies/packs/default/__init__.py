@@ -1,0 +1,1 @@
+"""The default policy pack (default.yaml), applied to every connector."""

@@ -1,0 +1,125 @@
+"""Secret-looking values: known token formats, secret-named keys and high-entropy strings.
+
+These are the helpers behind the CEL functions ``looks_secret``, ``entropy`` and
+``secrets_in`` (see :mod:`policies.celenv`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from typing import Any
+
+# Known credential formats, searched anywhere in a string.
+TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("Stripe secret key", r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{10,}"),
+        ("Slack token", r"\bxox[abposr]-[0-9A-Za-z-]{10,}"),
+        ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
+        ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+        ("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+        ("SendGrid API key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
+        ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+        ("private key", r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"),
+        ("JSON web token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        (
+            "credential in an Authorization value",
+            r"\b(?i:bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}",
+        ),
+        ("password in a URL", r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
+    )
+)
+
+# Mapping keys whose string value is a secret unless it is redacted.
+SECRET_KEY = re.compile(
+    r"(?i)^(?:password|passwd|pwd|secret|client[_-]?secret|api[_-]?key|x-api-key|"
+    r"access[_-]?token|refresh[_-]?token|auth[_-]?token|token|private[_-]?key|"
+    r"authorization|proxy-authorization|cookie|set-cookie)$"
+)
+REDACTED = re.compile(r"(?i)^\s*(?:<redacted>|\[redacted\]|redacted|\*+|x+|<[a-z_ -]+>)?\s*$")
+
+ENTROPY_MIN_LENGTH = 24
+ENTROPY_THRESHOLD = 4.0
+_TOKEN_SPLIT = re.compile(r"[\s\"'`,;:=&?/\\()<>{}\[\]|]+")
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+_.~-]+$")
+# ``ch_3MmlLrLkdIwHu7ix0snN`` style object ids are random by design, not credentials.
+_OBJECT_ID = re.compile(r"^[a-z]{1,6}_[A-Za-z0-9]+$")
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character (0.0 for the empty string)."""
+    if not text:
+        return 0.0
+    length = len(text)
+    return -sum(n / length * math.log2(n / length) for n in Counter(text).values())
+
+
+def _high_entropy_token(text: str) -> str | None:
+    for token in _TOKEN_SPLIT.split(text):
+        if len(token) < ENTROPY_MIN_LENGTH or not _TOKEN_CHARS.match(token):
+            continue
+        if _OBJECT_ID.match(token):
+            continue
+        has_digit = any(c.isdigit() for c in token)
+        has_upper = any(c.isupper() for c in token)
+        has_lower = any(c.islower() for c in token)
+        if has_digit and has_upper and has_lower and entropy(token) >= ENTROPY_THRESHOLD:
+            return token
+    return None
+
+
+_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for _, p in TOKEN_PATTERNS))
+_SHORTEST_TOKEN = 16
+
+
+@functools.lru_cache(maxsize=65536)
+def secret_reason(value: str, key: str | None = None) -> str | None:
+    """Why ``value`` (found under mapping key ``key``) looks like a secret, or None."""
+    if len(value) >= _SHORTEST_TOKEN and _ANY_TOKEN.search(value):
+        for name, pattern in TOKEN_PATTERNS:
+            if pattern.search(value):
+                return name
+    if key is not None and SECRET_KEY.match(key) and not REDACTED.match(value):
+        return f"value of {key!r} is not redacted"
+    if len(value) >= ENTROPY_MIN_LENGTH and _high_entropy_token(value) is not None:
+        return f"high-entropy string (>= {ENTROPY_THRESHOLD} bits/char)"
+    return None
+
+
+def looks_secret(value: str) -> bool:
+    """True when ``value`` matches a credential format or is a high-entropy token."""
+    return secret_reason(value) is not None
+
+
+def secrets_in(data: Any, path: str = "") -> list[str]:
+    """``"path: reason"`` for every secret-looking string inside ``data`` (maps, lists)."""
+    found: list[str] = []
+    _walk(data, path, None, found)
+    return found
+
+
+def _walk(data: Any, path: str, key: str | None, found: list[str]) -> None:
+    stack: list[tuple[Any, str, str | None]] = [(data, path, key)]
+    while stack:
+        value, where, name = stack.pop()
+        if isinstance(value, str):
+            if len(value) < _SHORTEST_TOKEN and (name is None or not _secret_key(name)):
+                continue
+            reason = secret_reason(value, name)
+            if reason is not None:
+                found.append(f"{where or '<root>'}: {reason}")
+        elif isinstance(value, dict):
+            for child_key, child in reversed(value.items()):
+                text = str(child_key)
+                stack.append((child, f"{where}.{text}" if where else text, text))
+        elif isinstance(value, list):
+            for index in range(len(value) - 1, -1, -1):
+                stack.append((value[index], f"{where}[{index}]", None))
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_key(name: str) -> bool:
+    return SECRET_KEY.match(name) is not None
