@@ -1,0 +1,181 @@
+"""Reading verified content: search, show and pull (each verifies before it answers)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from registry import layout
+from registry.client import default_trust_dir, open_source
+from registry.errors import RegistryInputError
+from registry.publish import utcnow
+from registry.verify import RegistryReader, VerifyReport, VersionInfo
+
+
+def open_reader(
+    location: str,
+    *,
+    trust_dir: Path | None = None,
+    transport: Any | None = None,
+    now: Callable[[], datetime] = utcnow,
+) -> RegistryReader:
+    """A reader of the registry at ``location`` (path, ``file://`` or HTTP(S) URL)."""
+    return RegistryReader(
+        open_source(location, transport=transport),
+        trust_dir=trust_dir if trust_dir is not None else default_trust_dir(),
+        now=now,
+    )
+
+
+def _capabilities(spec_bytes: bytes | None) -> list[str]:
+    if not spec_bytes:
+        return []
+    import yaml
+
+    try:
+        data = yaml.safe_load(spec_bytes)
+    except yaml.YAMLError:
+        return []
+    caps = data.get("capabilities") if isinstance(data, dict) else None
+    names: list[str] = []
+    if isinstance(caps, list):
+        for cap in caps:
+            if isinstance(cap, dict) and isinstance(cap.get("name"), str):
+                names.append(cap["name"])
+            elif isinstance(cap, str):
+                names.append(cap)
+    elif isinstance(caps, dict):
+        names = [str(k) for k in caps]
+    return names
+
+
+def _description(info: VersionInfo) -> str:
+    connector = _predicate(info).get("connector") or {}
+    return str(connector.get("description") or "")
+
+
+def _predicate(info: VersionInfo) -> dict[str, Any]:
+    predicate = (info.statement or {}).get("predicate")
+    return predicate if isinstance(predicate, dict) else {}
+
+
+def latest(versions: dict[str, VersionInfo], *, include_yanked: bool = False) -> VersionInfo:
+    """The highest version (not yanked unless asked)."""
+    candidates = [v for v in versions.values() if include_yanked or not v.yanked]
+    if not candidates:
+        raise RegistryInputError(
+            "every version is yanked", hint="ask for a version explicitly: NAME@VERSION"
+        )
+    return max(candidates, key=lambda v: layout.semver_key(v.version))
+
+
+def search(reader: RegistryReader, query: str) -> list[dict[str, Any]]:
+    """Connectors whose name (or statement's connector fields) contain ``query``."""
+    report = reader.verify()
+    report.raise_for_problems()
+    needle = query.lower()
+    hits = []
+    for name, versions in sorted(report.connectors.items()):
+        if not versions:
+            continue
+        newest = latest(versions, include_yanked=True)
+        haystack = f"{name} {_description(newest)}".lower()
+        if needle in haystack:
+            hits.append(
+                {
+                    "name": name,
+                    "latest": newest.version,
+                    "level": _predicate(newest).get("level"),
+                    "versions": sorted(versions, key=layout.semver_key),
+                    "yanked": sorted(v for v, i in versions.items() if i.yanked),
+                }
+            )
+    return hits
+
+
+@dataclass(frozen=True)
+class ShowResult:
+    """Everything ``show`` prints about a connector version."""
+
+    name: str
+    version: str
+    versions: list[dict[str, Any]]
+    level: Any
+    checks: list[dict[str, Any]]
+    capabilities: list[str]
+    signer: str | None
+    waivers: list[dict[str, Any]]
+    policy: Any
+    digest: str
+    files: list[str]
+    yanked: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return dict(self.__dict__)
+
+
+def show(reader: RegistryReader, name: str, version: str | None = None) -> ShowResult:
+    """Verify ``name`` and describe one version (default: the newest not yanked)."""
+    layout.check_name(name)
+    report: VerifyReport = reader.verify(name, keep_contents=True)
+    report.raise_for_problems(name)
+    versions = report.connectors.get(name, {})
+    if version is not None and version not in versions:
+        raise RegistryInputError(f"{name}@{version} is not in the registry")
+    info = versions[version] if version else latest(versions, include_yanked=True)
+    predicate = _predicate(info)
+    return ShowResult(
+        name=name,
+        version=info.version,
+        versions=[
+            {"version": v.version, "yanked": bool(v.yanked), "published": v.published}
+            for v in sorted(versions.values(), key=lambda v: layout.semver_key(v.version))
+        ],
+        level=predicate.get("level"),
+        checks=list(predicate.get("checks") or []),
+        capabilities=_capabilities(info.contents.get(layout.SPEC_FILE)),
+        signer=info.signer,
+        waivers=list(predicate.get("waivers") or []),
+        policy=predicate.get("policy"),
+        digest=info.digest,
+        files=info.files,
+        yanked=info.yanked,
+    )
+
+
+def safe_destination(directory: Path, filename: str) -> Path:
+    """``directory / filename`` when it stays inside ``directory``; raise otherwise."""
+    if not layout.is_safe_filename(filename):
+        raise RegistryInputError(f"refusing to write {filename!r}: not a plain file name")
+    base = directory.resolve()
+    target = (base / filename).resolve()
+    if target.parent != base:
+        raise RegistryInputError(f"refusing to write {filename!r} outside {directory}")
+    return target
+
+
+def pull(
+    reader: RegistryReader, name: str, version: str | None, to: Path
+) -> tuple[VersionInfo, list[Path]]:
+    """Verify ``name[@version]`` and write its files into ``to``; nothing is written on failure."""
+    layout.check_name(name)
+    report = reader.verify(name, version, keep_contents=True)
+    report.raise_for_problems(f"{name}@{version}" if version else name)
+    versions = report.connectors.get(name, {})
+    info = versions[version] if version else latest(versions)
+    targets = [(safe_destination(to, f), data) for f, data in sorted(info.contents.items())]
+    to.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for path, data in targets:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=to)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        written.append(path)
+    return info, written
