@@ -1,0 +1,100 @@
+"""``flows graph ...``: check, draw and describe Flow IR files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+
+graph_app = typer.Typer(help="Check, draw and describe Flow IR files.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
+ConnectorsOpt = Annotated[
+    Path, typer.Option("--connectors", help="Directory of <provider>/connector.yaml specs.")
+]
+
+
+@graph_app.command("check")
+@handles_errors
+def check(
+    flow_file: Annotated[Path, typer.Argument(help="A Flow IR JSON file.")],
+    connectors: ConnectorsOpt = Path("connectors"),
+    json_output: JsonFlag = False,
+) -> None:
+    """Check a flow: edges resolve, no cycle outside loop nodes, connector operations exist at a
+    compatible version, required inputs are bound. Exit 1 when an error is found."""
+    from flows.ir.catalog import DirectoryCatalog
+    from flows.ir.check import check_flow, load_flow
+
+    flow = load_flow(flow_file)
+    findings = check_flow(flow, DirectoryCatalog(connectors))
+    errors = [f for f in findings if f.severity == "error"]
+    if json_output:
+        print_json(
+            {"ok": not errors, "file": str(flow_file), "findings": [f.to_json() for f in findings]}
+        )
+    else:
+        from rich.markup import escape
+
+        console = stdout_console()
+        for f in findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            where = f" [{escape(f.node)}]" if f.node else ""
+            hint = f" (hint: {escape(f.hint)})" if f.hint else ""
+            console.print(f"[{colour}]{f.severity}[/] {f.code}{where}: {escape(f.message)}{hint}")
+        status = "[red]failed[/]" if errors else "[green]ok[/]"
+        console.print(
+            f"{status} {escape(str(flow_file))}: {len(flow.nodes)} nodes, {len(flow.edges)} edges, "
+            f"{len(errors)} errors, {len(findings) - len(errors)} warnings"
+        )
+    if errors:
+        raise typer.Exit(1)
+
+
+@graph_app.command("schema")
+@handles_errors
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Print the JSON Schema of Flow IR v1."""
+    from flows.ir.files import write_all_atomic
+    from flows.ir.schema import schema_text
+
+    if out is None:
+        typer.echo(schema_text(), nl=False)
+        return
+    write_all_atomic({out: schema_text()})
+    if json_output:
+        print_json({"ok": True, "written": str(out)})
+    else:
+        stdout_console().print(f"wrote {out}")
+
+
+@graph_app.command("dot")
+@handles_errors
+def dot(
+    flow_file: Annotated[Path, typer.Argument(help="A Flow IR JSON file.")],
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Print (or write) a flow as a Graphviz DOT graph."""
+    from flows.ir.check import load_flow
+    from flows.ir.dot import to_dot
+    from flows.ir.files import write_all_atomic
+
+    text = to_dot(load_flow(flow_file))
+    if out is None:
+        if json_output:
+            print_json({"ok": True, "dot": text})
+        else:
+            typer.echo(text, nl=False)
+        return
+    write_all_atomic({out: text})
+    if json_output:
+        print_json({"ok": True, "written": str(out)})
+    else:
+        stdout_console().print(f"wrote {out}")

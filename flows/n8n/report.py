@@ -1,0 +1,298 @@
+"""The lossy-conversion report: per node, coverage, credentials, findings, one-line summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.ir.check import Finding
+
+STATUSES = ("mapped", "built-in", "lossy", "unsupported")
+
+
+@dataclass
+class NodeReport:
+    """How one n8n node was translated."""
+
+    name: str
+    n8n_type: str
+    kind: str
+    status: str
+    lost: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    reason: str | None = None
+    subgraph: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "n8n_type": self.n8n_type,
+            "kind": self.kind,
+            "status": self.status,
+            "lost": self.lost,
+            "suggestion": self.suggestion,
+            "reason": self.reason,
+            "subgraph": self.subgraph,
+        }
+
+    def detail(self) -> str:
+        """One text cell: what was lost, why unsupported, what to use instead."""
+        parts = list(self.lost)
+        if self.reason:
+            parts.append(self.reason)
+        if self.subgraph:
+            parts.append("AI sub-graph: " + ", ".join(self.subgraph))
+        if self.suggestion:
+            parts.append("suggestion: " + self.suggestion)
+        return "; ".join(parts)
+
+
+@dataclass
+class CredentialUse:
+    """A credential the flow needs, and which nodes use it."""
+
+    type: str
+    label: str
+    nodes: list[str]
+    connector: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "type": self.type,
+            "label": self.label,
+            "nodes": self.nodes,
+            "connector": self.connector,
+        }
+
+
+@dataclass
+class ImportReport:
+    """Everything a person needs to judge one import."""
+
+    source: str
+    workflow: str
+    nodes: list[NodeReport]
+    findings: list[Finding]
+    credentials: list[CredentialUse]
+    dropped_notes: int = 0
+    expressions_translated: int = 0
+    expressions_untranslated: int = 0
+
+    def coverage(self) -> dict[str, Any]:
+        """Counts per status and the share translated without loss."""
+        counts = Counter(n.status for n in self.nodes)
+        total = len(self.nodes)
+        clean = counts["mapped"] + counts["built-in"]
+        return {
+            "nodes": total,
+            **{status: counts[status] for status in STATUSES},
+            "lossless_percent": round(100.0 * clean / total, 1) if total else 100.0,
+            "supported_percent": (
+                round(100.0 * (total - counts["unsupported"]) / total, 1) if total else 100.0
+            ),
+            "sticky_notes_dropped": self.dropped_notes,
+            "expressions_translated": self.expressions_translated,
+            "expressions_untranslated": self.expressions_untranslated,
+        }
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity ``error``."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    def summary(self) -> str:
+        """The one-line summary."""
+        c = self.coverage()
+        problems = len(self.errors)
+        return (
+            f"{self.workflow}: {c['nodes']} nodes: {c['mapped']} mapped, {c['built-in']} built-in, "
+            f"{c['lossy']} lossy, {c['unsupported']} unsupported ({c['lossless_percent']}% "
+            f"lossless); {problems} check error{'s' if problems != 1 else ''}; "
+            f"{len(self.credentials)} credential{'s' if len(self.credentials) != 1 else ''} needed"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "source": self.source,
+            "workflow": self.workflow,
+            "summary": self.summary(),
+            "coverage": self.coverage(),
+            "nodes": [n.to_json() for n in self.nodes],
+            "credentials": [c.to_json() for c in self.credentials],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+    def to_markdown(self) -> str:
+        """A Markdown document (for files and pull requests)."""
+        lines = [
+            f"# Import report: {_md(self.workflow)}",
+            "",
+            f"Source: `{self.source}`",
+            "",
+            "| node | n8n type | status | details |",
+            "|---|---|---|---|",
+        ]
+        for n in self.nodes:
+            lines.append(
+                f"| {_md(n.name)} | `{n.n8n_type}` | {n.kind} | {n.status} | {_md(n.detail())} |"
+            )
+        c = self.coverage()
+        lines += ["", "## Coverage", ""]
+        lines += [f"- {key}: {value}" for key, value in c.items()]
+        lines += ["", "## Credentials", ""]
+        lines += [
+            f"- `{cred.type}` ({_md(cred.label)}) used by {_md(', '.join(cred.nodes))}"
+            + (f"; provided by connector {cred.connector}" if cred.connector else "")
+            for cred in self.credentials
+        ] or ["- none"]
+        lines += ["", "## Findings", ""]
+        lines += [
+            f"- **{f.severity}** {f.code}: {_md(f.message)}"
+            + (f" (hint: {_md(f.hint)})" if f.hint else "")
+            for f in self.findings
+        ] or ["- none"]
+        lines += ["", f"**Summary:** {_md(self.summary())}", ""]
+        return "\n".join(lines)
+
+    def print_rich(self, console: Any) -> None:
+        """Print a rich table, the coverage, credentials, findings and the summary."""
+        from rich.markup import escape
+        from rich.table import Table
+
+        colours = {"mapped": "green", "built-in": "cyan", "lossy": "yellow", "unsupported": "red"}
+        table = Table(title=escape(self.workflow), show_lines=False)
+        for column in ("node", "n8n type", "IR kind", "status", "details"):
+            table.add_column(column, overflow="fold")
+        for n in self.nodes:
+            colour = colours.get(n.status, "white")
+            table.add_row(
+                escape(n.name),
+                escape(n.n8n_type),
+                n.kind,
+                f"[{colour}]{n.status}[/]",
+                escape(n.detail()),
+            )
+        console.print(table)
+        c = self.coverage()
+        console.print("coverage: " + ", ".join(f"{k} {v}" for k, v in c.items()))
+        for cred in self.credentials:
+            via = f" (connector {cred.connector})" if cred.connector else ""
+            console.print(
+                f"credential: {escape(cred.type)} {escape(cred.label)}{via} "
+                f"used by {escape(', '.join(cred.nodes))}"
+            )
+        for f in self.findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            console.print(f"[{colour}]{f.severity}[/] {f.code}: {escape(f.message)}")
+        console.print(f"[bold]{escape(self.summary())}[/]")
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@dataclass
+class AggregateReport:
+    """The reports of every workflow of a directory, plus the files that failed."""
+
+    reports: list[ImportReport] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def totals(self) -> dict[str, Any]:
+        """Node counts per status over all workflows, and the most common unsupported types."""
+        counts: Counter[str] = Counter()
+        unsupported: Counter[str] = Counter()
+        for report in self.reports:
+            for n in report.nodes:
+                counts[n.status] += 1
+                if n.status == "unsupported":
+                    unsupported[n.n8n_type] += 1
+        total = sum(counts.values())
+        clean = counts["mapped"] + counts["built-in"]
+        return {
+            "workflows": len(self.reports) + len(self.failures),
+            "imported": len(self.reports),
+            "failed": len(self.failures),
+            "nodes": total,
+            **{status: counts[status] for status in STATUSES},
+            "lossless_percent": round(100.0 * clean / total, 1) if total else 100.0,
+            "check_errors": sum(len(r.errors) for r in self.reports),
+            "top_unsupported": unsupported.most_common(10),
+        }
+
+    def summary(self) -> str:
+        """One line over the directory."""
+        t = self.totals()
+        return (
+            f"{t['imported']}/{t['workflows']} workflows imported ({t['failed']} failed); "
+            f"{t['nodes']} nodes: {t['mapped']} mapped, {t['built-in']} built-in, "
+            f"{t['lossy']} lossy, {t['unsupported']} unsupported "
+            f"({t['lossless_percent']}% lossless)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "summary": self.summary(),
+            "totals": self.totals(),
+            "workflows": [
+                {
+                    "source": r.source,
+                    "workflow": r.workflow,
+                    "summary": r.summary(),
+                    "coverage": r.coverage(),
+                    "check_errors": len(r.errors),
+                }
+                for r in self.reports
+            ],
+            "failures": [{"source": s, "error": e} for s, e in self.failures],
+        }
+
+    def to_markdown(self) -> str:
+        """A Markdown document."""
+        lines = [
+            "# n8n import: aggregate report",
+            "",
+            "| workflow | nodes | mapped | built-in | lossy | unsupported | check errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in self.reports:
+            c = r.coverage()
+            lines.append(
+                f"| {_md(r.workflow)} | {c['nodes']} | {c['mapped']} | {c['built-in']} | "
+                f"{c['lossy']} | {c['unsupported']} | {len(r.errors)} |"
+            )
+        if self.failures:
+            lines += ["", "## Failed", ""]
+            lines += [f"- `{s}`: {_md(e)}" for s, e in self.failures]
+        t = self.totals()
+        lines += ["", "## Most common unsupported node types", ""]
+        lines += [f"- `{name}`: {count}" for name, count in t["top_unsupported"]] or ["- none"]
+        lines += ["", f"**Summary:** {_md(self.summary())}", ""]
+        return "\n".join(lines)
+
+    def print_rich(self, console: Any) -> None:
+        """A table with one row per workflow, the failures and the summary."""
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(title="n8n import")
+        for column in ("workflow", "nodes", "mapped", "built-in", "lossy", "unsupported", "errors"):
+            table.add_column(column, overflow="fold")
+        for r in self.reports:
+            c = r.coverage()
+            table.add_row(
+                escape(r.workflow),
+                *(str(c[k]) for k in ("nodes", "mapped", "built-in", "lossy", "unsupported")),
+                str(len(r.errors)),
+            )
+        console.print(table)
+        for source, error in self.failures:
+            console.print(f"[red]failed[/] {escape(source)}: {escape(error.splitlines()[0])}")
+        for name, count in self.totals()["top_unsupported"]:
+            console.print(f"unsupported: {escape(name)} x{count}")
+        console.print(f"[bold]{escape(self.summary())}[/]")

@@ -1,0 +1,83 @@
+"""The real corpus in ../shared/n8n-corpus (skipped when absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flows.ir.check import check_flow
+from flows.ir.model import Flow
+from flows.n8n import import_workflow
+from flows.n8n.errors import WorkflowError
+from tests.n8n.helpers import CORPUS, seed_catalog
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/n8n-corpus is absent")
+
+
+def _files(sub: str) -> list[Path]:
+    return sorted((CORPUS / sub).glob("*.json")) if CORPUS.is_dir() else []
+
+
+def test_every_parseable_workflow_imports_and_round_trips() -> None:
+    files = _files("workflows")
+    assert len(files) == 325
+    catalog = seed_catalog()
+    statuses: dict[str, int] = {}
+    connectors = 0
+    for path in files:
+        result = import_workflow(path, catalog)
+        raw = json.loads(path.read_text())
+        kept = [n for n in raw["nodes"] if n["type"] != "n8n-nodes-base.stickyNote"]
+        assert len(result.flow.nodes) == len(kept), path.name
+        for report in result.report.nodes:
+            statuses[report.status] = statuses.get(report.status, 0) + 1
+        connectors += sum(1 for n in result.flow.nodes if n.kind == "connector")
+        # the written IR reads back and checks the same
+        again = Flow.model_validate(json.loads(json.dumps(result.flow.to_json())))
+        assert [f.code for f in check_flow(again, catalog)] == [
+            f.code for f in check_flow(result.flow, catalog)
+        ], path.name
+    assert statuses["built-in"] > 1000
+    assert statuses["lossy"] > 100
+    assert statuses["unsupported"] > 100
+    assert connectors > 0  # Slack nodes in the corpus map onto the seed connector
+
+
+def test_every_malformed_file_gets_a_clear_located_error() -> None:
+    files = _files("malformed")
+    assert len(files) == 7
+    for path in files:
+        with pytest.raises(WorkflowError) as err:
+            import_workflow(path, seed_catalog())
+        text = err.value.diagnostics()
+        assert text.startswith(f"{path}:"), text
+        assert "nothing was written" in text
+        item = err.value.items[0]
+        assert item.line is not None and item.hint
+
+
+def test_corpus_core_nodes_never_fall_back_to_unsupported() -> None:
+    core = {
+        "if",
+        "switch",
+        "merge",
+        "splitInBatches",
+        "httpRequest",
+        "webhook",
+        "scheduleTrigger",
+        "code",
+        "set",
+        "wait",
+        "noOp",
+        "filter",
+        "respondToWebhook",
+        "executeWorkflow",
+    }
+    catalog = seed_catalog()
+    for path in _files("workflows"):
+        result = import_workflow(path, catalog)
+        for report in result.report.nodes:
+            if report.n8n_type.removeprefix("n8n-nodes-base.") in core:
+                assert report.status != "unsupported", (path.name, report.name)

@@ -1,0 +1,107 @@
+"""Expression translation: n8n's common forms become structured references."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.ir.model import Js, Ref, Template
+from flows.n8n.expressions import translate_segment, translate_value
+
+
+@pytest.mark.parametrize(
+    ("source", "ref", "node", "scope", "path"),
+    [
+        ("={{ $json.email }}", "input.item.email", None, "item", ["email"]),
+        ('={{ $json["first name"] }}', 'input.item["first name"]', None, "item", ["first name"]),
+        ("={{ $json.items[0].id }}", "input.item.items[0].id", None, "item", ["items", 0, "id"]),
+        ("={{ $json.a?.b }}", "input.item.a.b", None, "item", ["a", "b"]),
+        ("={{ $json }}", "input.item", None, "item", []),
+        ("={{ $input.item.json.x }}", "input.item.x", None, "item", ["x"]),
+        ("={{ $input.first().json.x }}", "input.items[0].x", None, "first", ["x"]),
+        ("={{ $input.last().json.x }}", "input.items[-1].x", None, "last", ["x"]),
+        ("={{ $input.all() }}", "input.items", None, "items", []),
+        ("={{ $('Fetch').item.json.id }}", "nodes.Fetch.output.item.id", "Fetch", "item", ["id"]),
+        (
+            "={{ $('Get rows').first().json.total }}",
+            'nodes["Get rows"].output.items[0].total',
+            "Get rows",
+            "first",
+            ["total"],
+        ),
+        ('={{ $("Fetch").all() }}', "nodes.Fetch.output.items", "Fetch", "items", []),
+        ('={{ $node["Fetch"].json.id }}', "nodes.Fetch.output.item.id", "Fetch", "item", ["id"]),
+        (
+            "={{$node['My Node'].json['a']}}",
+            'nodes["My Node"].output.item.a',
+            "My Node",
+            "item",
+            ["a"],
+        ),
+        ("={{ $node.Fetch.json.id }}", "nodes.Fetch.output.item.id", "Fetch", "item", ["id"]),
+    ],
+)
+def test_references_are_structured(
+    source: str, ref: str, node: str | None, scope: str, path: list[str | int]
+) -> None:
+    value = translate_value(source)
+    assert isinstance(value, Ref)
+    assert (value.ref, value.node, value.scope, value.path) == (ref, node, scope, path)
+
+
+def test_quoted_node_names_with_quotes_inside() -> None:
+    value = translate_value("={{ $('When clicking \"Test workflow\"').item.json.a }}")
+    assert isinstance(value, Ref)
+    assert value.node == 'When clicking "Test workflow"'
+
+
+def test_text_around_references_becomes_a_template() -> None:
+    value = translate_value("=Hello {{ $json.name }}, order {{ $('Order').item.json.id }}!")
+    assert isinstance(value, Template)
+    kinds = [type(p).__name__ if not isinstance(p, str) else p for p in value.template]
+    assert kinds == ["Hello ", "Ref", ", order ", "Ref", "!"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "$json.name.toUpperCase()",
+        "$now.toISO()",
+        "JSON.stringify($json)",
+        "$json.a + 1",
+        "$('X').item.binary.data",
+        "$input.item.json.x ? 1 : 2",
+        "$env.SECRET",
+    ],
+)
+def test_other_javascript_is_kept_verbatim_and_flagged(code: str) -> None:
+    value = translate_value("={{ " + code + " }}")
+    assert isinstance(value, Js)
+    assert value.js == code
+    assert value.untranslated is True
+
+
+def test_plain_values_pass_through() -> None:
+    assert translate_value("plain") == "plain"
+    assert translate_value("=no braces") == "no braces"
+    assert translate_value(3) == 3
+    assert translate_value({"a": ["={{ $json.x }}"]})["a"][0].ref == "input.item.x"
+
+
+def test_resource_locators_are_unwrapped() -> None:
+    value = translate_value({"__rl": True, "mode": "id", "value": "={{ $json.id }}"})
+    assert isinstance(value, Ref)
+    assert value.path == ["id"]
+
+
+@given(st.text(max_size=200))
+def test_any_segment_translates_without_error(code: str) -> None:
+    result = translate_segment(code)
+    assert isinstance(result, Ref | Js)
+
+
+@given(st.text(max_size=300))
+def test_any_expression_string_translates(text: str) -> None:
+    result = translate_value("=" + text)
+    assert isinstance(result, str | Ref | Js | Template)
