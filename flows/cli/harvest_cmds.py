@@ -1,0 +1,110 @@
+"""``flows harvest n8n``: the n8n node catalog → ConnectorSpec files and a harvest report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+
+harvest_app = typer.Typer(
+    help="Harvest other ecosystems' catalogs into ConnectorSpec files.", no_args_is_help=True
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
+
+
+@harvest_app.command("n8n")
+@handles_errors
+def harvest_n8n_command(
+    catalog: Annotated[
+        str,
+        typer.Option(
+            "--catalog",
+            help="Unpacked n8n-nodes-base package dir, its .tgz, or npm:n8n-nodes-base@VERSION.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced as a whole).")],
+    usage: Annotated[
+        Path | None,
+        typer.Option("--usage", help="Directory of n8n workflow exports used for ranking."),
+    ] = None,
+    report_format: Annotated[
+        str | None,
+        typer.Option("--report-format", help="md or json: also write the report in this format."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the report here (default: inside --out)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows in the printed ranking.")] = 25,
+    json_output: JsonFlag = False,
+) -> None:
+    """Derive ConnectorSpecs from n8n's node catalog; report what is derived and what is missing."""
+    from connector_spec.errors import InputError
+    from flows.harvest.harvest import harvest_n8n, write_report_file
+
+    fmt = report_format or (
+        "md" if report and report.suffix == ".md" else "json" if report else None
+    )
+    if fmt not in (None, "md", "json"):
+        raise InputError(f"--report-format {report_format!r} is not md or json")
+    if report is not None and not report.resolve().parent.is_dir():
+        raise InputError(f"--report {report}: directory {report.parent} does not exist")
+    result = harvest_n8n(
+        catalog, out_dir=out, usage_dir=usage, markdown_report=fmt == "md" and report is None
+    )
+    if report is not None and fmt is not None:
+        write_report_file(report, result.report, fmt)
+    if json_output:
+        print_json(result.report.to_json())
+        return
+    _print_report(result.report.to_json(), limit)
+
+
+def _print_report(data: dict[str, Any], limit: int) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = stdout_console()
+    catalog = data["catalog"]
+    table = Table(title=f"n8n-nodes-base {catalog['version']}: top {limit} node types")
+    for column in ("rank", "node type", "usage", "kind", "status", "ops", "missing"):
+        table.add_column(column)
+    colours = {"complete": "green", "incomplete": "yellow", "no-spec": "red"}
+    shown = [n for n in data["nodes"] if n["status"] != "skipped"][:limit]
+    for node in shown:
+        table.add_row(
+            str(node["rank"]),
+            escape(node["node_type"].removeprefix("n8n-nodes-base.")),
+            str(node["usage"]),
+            node["kind"],
+            f"[{colours.get(node['status'], 'white')}]{node['status']}[/]",
+            f"{node['operations']}+{len(node['stubs'])}",
+            escape(", ".join(node["reasons"]) or "-"),
+        )
+    console.print(table)
+    totals = data["totals"]
+    by_status = totals["by_status"]
+    console.print(
+        f"{totals['node_types']} node types: [green]{by_status['complete']} complete[/], "
+        f"[yellow]{by_status['incomplete']} incomplete[/], [red]{by_status['no-spec']} no spec[/], "
+        f"{by_status['skipped']} skipped; "
+        f"{totals['specs_written']} specs written to {data['out_dir']}"
+    )
+    for title, key in (
+        ("incomplete specs by reason", "incomplete_by_reason"),
+        ("no spec written, by reason", "no_spec_by_reason"),
+    ):
+        grouped = totals[key]
+        if not grouped:
+            continue
+        reasons = Table(title=title)
+        reasons.add_column("reason")
+        reasons.add_column("node types", justify="right")
+        reasons.add_column("meaning")
+        for code, count in grouped.items():
+            reasons.add_row(code, str(count), escape(data["reason_texts"].get(code, code)))
+        console.print(reasons)

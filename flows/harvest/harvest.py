@@ -1,0 +1,655 @@
+"""``harvest_n8n``: the n8n node catalog → ConnectorSpec files and a harvest report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+
+from connector_spec.errors import SpecError
+from connector_spec.loader import parse_spec_bytes
+from flows.harvest.catalog import Catalog, Runner, load_catalog
+from flows.harvest.credentials import (
+    AuthResult,
+    BaseUrl,
+    base_url_from,
+    credential_kind,
+    derive_auth,
+    merged_properties,
+)
+from flows.harvest.errors import OutputDirError
+from flows.harvest.expressions import is_expression, translate
+from flows.harvest.naming import identifier, slug
+from flows.harvest.operations import (
+    convert_schema,
+    declarative_operation,
+    is_declarative,
+    op_refs,
+)
+from flows.harvest.report import Finding, HarvestReport, NodeEntry
+from flows.harvest.usage import Usage, load_usage
+
+NODE_PREFIX = "n8n-nodes-base."
+REPORT_FILE = "harvest-report.json"
+MARKDOWN_REPORT_FILE = "harvest-report.md"
+SPEC_FILE = "connector.yaml"
+SIDECAR_FILE = "harvest.json"
+SPEC_VERSION = "0.1.0"
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass
+class HarvestResult:
+    """The report and the files (relative path → bytes) a harvest produced."""
+
+    report: HarvestReport
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def harvest_n8n(
+    catalog: Catalog | str | Path,
+    *,
+    out_dir: Path | None = None,
+    usage_dir: Path | None = None,
+    runner: Runner | None = None,
+    markdown_report: bool = False,
+) -> HarvestResult:
+    """Harvest ``catalog``; when ``out_dir`` is given, replace it atomically with the result.
+
+    ``out_dir`` must be absent, empty, or a previous harvest output (it holds
+    ``harvest-report.json``); otherwise nothing is written and :class:`OutputDirError` is raised.
+    The tree gets ``<provider>/connector.yaml`` + ``<provider>/harvest.json`` per spec,
+    ``harvest-report.json`` and, with ``markdown_report``, ``harvest-report.md``.
+    """
+    if out_dir is not None:
+        check_out_dir(out_dir)
+    cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
+    usage = load_usage(usage_dir) if usage_dir is not None else None
+    result = build(cat, usage)
+    if out_dir is not None:
+        result.report.out_dir = str(out_dir)
+        result.files[REPORT_FILE] = _json_bytes(result.report.to_json())
+        if markdown_report:
+            result.files[MARKDOWN_REPORT_FILE] = result.report.to_markdown().encode()
+        write_tree(out_dir, result.files)
+    return result
+
+
+def latest_nodes(catalog: Catalog) -> list[dict[str, Any]]:
+    """One description per node name: the one with the highest version."""
+    best: dict[str, tuple[float, dict[str, Any]]] = {}
+    for node in catalog.nodes:
+        version = _max_version(node.get("version"))
+        name = node["name"]
+        if name not in best or version > best[name][0]:
+            best[name] = (version, node)
+    return [node for _, node in best.values()]
+
+
+def _max_version(value: Any) -> float:
+    values = value if isinstance(value, list) else [value]
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return max(numbers, default=1.0)
+
+
+def _versions(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in sorted(
+        (float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)),
+        reverse=True,
+    ):
+        major, _, minor = f"{v:g}".partition(".")
+        out.append(f"v{major}.{minor or 0}.0")
+    return out
+
+
+def _node_dir(node: dict[str, Any]) -> str | None:
+    icon = node.get("iconUrl")
+    if isinstance(icon, dict):
+        icon = icon.get("light")
+    if not isinstance(icon, str) or "dist/nodes/" not in icon:
+        return None
+    rest = icon.split("dist/nodes/", 1)[1]
+    return rest.rsplit("/", 1)[0] if "/" in rest else None
+
+
+def build(catalog: Catalog, usage: Usage | None) -> HarvestResult:
+    """Harvest every node type of ``catalog`` in memory (no files written)."""
+    entries: list[NodeEntry] = []
+    files: dict[str, bytes] = {}
+    used_slugs: set[str] = set()
+    for node in sorted(latest_nodes(catalog), key=lambda n: str(n["name"]).lower()):
+        entry, spec_files = _harvest_node(catalog, node, used_slugs)
+        if usage is not None:
+            entry.usage = usage.counts.get(entry.node_type, 0)
+        entries.append(entry)
+        files.update(spec_files)
+    entries.sort(key=lambda e: (e.status == "skipped", -e.usage, -e.signal, e.node_type.lower()))
+    for rank, entry in enumerate(entries, start=1):
+        entry.rank = rank
+        if entry.spec_path:
+            sidecar = entry.spec_path.rsplit("/", 1)[0] + "/" + SIDECAR_FILE
+            files[sidecar] = _json_bytes(
+                {"catalog_version": catalog.version, "source": "n8n", **entry.to_json()}
+            )
+    report = HarvestReport(
+        catalog_source=catalog.source,
+        catalog_version=catalog.version,
+        node_descriptions=len(catalog.nodes),
+        credential_types=len(catalog.credentials),
+        usage_source=usage.source if usage else None,
+        entries=entries,
+        warnings=[f"usage: skipped {s}" for s in usage.skipped] if usage else [],
+    )
+    return HarvestResult(report, files)
+
+
+def _credential_order(node: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+    rank = {"generic": 0, "oauth2": 1, "code": 2, "oauth1": 3, "unknown": 4}
+    creds = [c for c in node.get("credentials") or [] if isinstance(c, dict) and c.get("name")]
+
+    def key(c: dict[str, Any]) -> tuple[int, int]:
+        kind = credential_kind(c["name"], catalog.credentials)
+        has_test = bool(catalog.credentials.get(c["name"], {}).get("test") or c.get("testedBy"))
+        return rank[kind], 0 if has_test else 1
+
+    return sorted(creds, key=key)
+
+
+def _harvest_node(
+    catalog: Catalog, node: dict[str, Any], used_slugs: set[str]
+) -> tuple[NodeEntry, dict[str, bytes]]:
+    name = str(node["name"])
+    node_type = NODE_PREFIX + name
+    entry = NodeEntry(node_type=node_type, display_name=str(node.get("displayName") or name))
+    declarative = is_declarative(node)
+    entry.kind = "declarative" if declarative else "programmatic"
+    groups = node.get("group") or []
+    creds = _credential_order(node, catalog)
+    refs = op_refs(node)
+    node_dir = _node_dir(node)
+    schema_count = sum(
+        1 for key in catalog.schema_files if node_dir and key.startswith(node_dir + "/__schema__/")
+    )
+    entry.signal = (10 if declarative else 0) + len(refs) + schema_count + (2 if creds else 0)
+    if name.endswith("Trigger") or "trigger" in groups:
+        entry.status = "skipped"
+        entry.missing.append(Finding("trigger", name))
+        return entry, {}
+    categories = (node.get("codex") or {}).get("categories") or []
+    if "Core Nodes" in categories:
+        entry.status = "skipped"
+        entry.missing.append(Finding("not-an-api", f"{name} is one of n8n's Core Nodes"))
+        return entry, {}
+    if not creds and not declarative:
+        entry.status = "skipped"
+        entry.missing.append(Finding("not-an-api", name))
+        return entry, {}
+
+    provider = slug(name)
+    while provider in used_slugs:
+        provider = (provider + "-x")[:64]
+    used_slugs.add(provider)
+    entry.provider = provider
+
+    # --- auth: the best credential type that yields an auth block
+    auth: AuthResult | None = None
+    chosen: dict[str, Any] | None = None
+    first_failure: AuthResult | None = None
+    for cred_ref in creds:
+        attempt = derive_auth(cred_ref["name"], catalog.credentials, provider)
+        if attempt.auth is not None:
+            auth, chosen = attempt, cred_ref
+            break
+        first_failure = first_failure or attempt
+    if not creds:
+        auth = AuthResult({"type": "none"}, derived=["no credential type: auth none"])
+    missing: list[Finding] = []
+    if auth is None:
+        missing += first_failure.findings if first_failure else [Finding("no-credentials", name)]
+    else:
+        entry.derived += auth.derived
+        missing += auth.findings
+    if chosen is not None:
+        entry.credential = chosen["name"]
+    cred = catalog.credentials.get(chosen["name"], {}) if chosen else {}
+    props = merged_properties(chosen["name"], catalog.credentials) if chosen else {}
+
+    # --- base URL and connection check
+    defaults = node.get("requestDefaults") if declarative else None
+    base: BaseUrl | None = None
+    base_raw: str | None = None
+    if isinstance(defaults, dict) and isinstance(defaults.get("baseURL"), str):
+        base_raw = defaults["baseURL"]
+        base = base_url_from(base_raw, props, where=f"{name}.requestDefaults.baseURL")
+        if base.url:
+            entry.derived.append("base URL from requestDefaults")
+    # The chosen credential's test first; else another credential type of the same node
+    # (e.g. the API-key variant's test gives the base URL for an OAuth2-only choice).
+    check: dict[str, Any] | None = None
+    check_findings: list[Finding] = []
+    tested_by: str | None = None
+    first_base_failure: BaseUrl | None = None
+    candidates = ([chosen] if chosen else []) + [c for c in creds if c is not chosen]
+    if base is not None and base.url is None:
+        candidates = []  # requestDefaults' base URL is code: a test's URL would not match it
+    for candidate in candidates:
+        candidate_cred = catalog.credentials.get(candidate["name"], {})
+        test_request = _test_request(candidate, candidate_cred)
+        if test_request is None:
+            continue
+        candidate_props = merged_properties(candidate["name"], catalog.credentials)
+        new_base, check, check_findings = _check_operation(
+            test_request,
+            base,
+            base_raw,
+            candidate_props,
+            node_type,
+            candidate,
+            candidate_cred,
+            name,
+        )
+        if check is not None or (base is None and new_base is not None and new_base.url):
+            base = new_base
+            tested_by = candidate["name"]
+            if chosen is not None and candidate is not chosen:
+                entry.derived.append(f"base URL from the {tested_by} credential test")
+            break
+        if base is None and first_base_failure is None:
+            first_base_failure = new_base
+        check_findings = []
+    if base is None:
+        base = first_base_failure
+    if base is None:
+        missing.append(Finding("no-base-url", name))
+    else:
+        missing += base.findings
+        if base.note:
+            entry.derived.append(base.note)
+        if base.variables:
+            entry.derived.append(f"server variables {sorted(base.variables)}")
+
+    # --- operations
+    operations: list[dict[str, Any]] = []
+    pagination: dict[str, dict[str, Any]] = {}
+    used_ids: set[str] = set()
+    if check is not None:
+        operations.append(check)
+        used_ids.add(check["id"])
+        entry.derived.append(f"connection check from the {tested_by} credential test")
+        missing += check_findings
+    schema_versions = _versions(node.get("version"))
+    with_schema = 0
+    for ref in refs:
+        op_id = _unique(identifier(f"{ref.resource or ''}_{ref.operation}"), used_ids)
+        if not declarative:
+            entry.stubs.append(
+                {"resource": ref.resource or "", "operation": ref.operation, "name": ref.name}
+            )
+            continue
+        result = declarative_operation(
+            node, ref, node_type=node_type, provider=provider, op_id=op_id
+        )
+        missing += result.findings
+        if result.operation is None:
+            entry.stubs.append(
+                {"resource": ref.resource or "", "operation": ref.operation, "name": ref.name}
+            )
+            continue
+        used_ids.add(op_id)
+        op = result.operation
+        if result.pagination is not None:
+            key = next((k for k, v in pagination.items() if v == result.pagination), None)
+            if key is None:
+                key = _unique(identifier(result.pagination["type"]), set(pagination))
+                pagination[key] = result.pagination
+            op["pagination"] = key
+        schema = None
+        if node_dir and ref.resource and not result.output_transformed:
+            for version in schema_versions:
+                schema = convert_schema(
+                    catalog.schema_for(node_dir, version, ref.resource, ref.operation)
+                )
+                if schema is not None:
+                    break
+        if schema is not None:
+            op["response"] = {"schema": schema, "description": "from n8n's __schema__ files"}
+            with_schema += 1
+        operations.append(op)
+    if with_schema:
+        entry.derived.append(f"{with_schema} response schemas from __schema__")
+    if not refs and not declarative:
+        entry.stubs.append({"resource": "", "operation": "execute", "name": entry.display_name})
+    if entry.stubs and not declarative:
+        missing.append(Finding("programmatic", f"{len(entry.stubs)} resource/operation pairs"))
+    unknown = [op["id"] for op in operations if "response" not in op]
+    if unknown:
+        missing.append(
+            Finding(
+                "response-schema-unknown", f"{len(unknown)} operations: {', '.join(unknown[:5])}"
+            )
+        )
+    if not operations:
+        missing.append(Finding("no-operations", name))
+    entry.operations = len(operations)
+    entry.missing = missing
+
+    if auth is None or auth.auth is None or base is None or base.url is None or not operations:
+        entry.status = "no-spec"
+        return entry, {}
+    spec = _spec_document(node, provider, base, auth.auth, pagination, operations, cred)
+    header = _header(catalog, entry)
+    body = yaml.dump(spec, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    raw = (header + body).encode()
+    spec_path = f"{provider}/{SPEC_FILE}"
+    try:
+        parse_spec_bytes(raw, spec_path)
+    except SpecError as error:
+        entry.missing.append(Finding("spec-invalid", error.diagnostics().splitlines()[0]))
+        entry.status = "no-spec"
+        return entry, {}
+    entry.status = "incomplete" if missing else "complete"
+    entry.spec_path = spec_path
+    return entry, {spec_path: raw}
+
+
+def _unique(base: str, used: set[str]) -> str:
+    candidate = base or "op"
+    n = 2
+    while candidate in used:
+        suffix = f"_{n}"
+        candidate = base[: 64 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def _test_request(
+    chosen: dict[str, Any] | None, cred: dict[str, Any]
+) -> tuple[str, dict[str, Any]] | None:
+    if chosen is None:
+        return None
+    tested = chosen.get("testedBy")
+    if isinstance(tested, dict) and isinstance(tested.get("request"), dict):
+        return "node", tested["request"]
+    test = cred.get("test")
+    if isinstance(test, dict) and isinstance(test.get("request"), dict):
+        return "credential", test["request"]
+    return None
+
+
+def _check_operation(
+    test: tuple[str, dict[str, Any]],
+    base: BaseUrl | None,
+    base_raw: str | None,
+    props: dict[str, Any],
+    node_type: str,
+    chosen: dict[str, Any] | None,
+    cred: dict[str, Any],
+    name: str,
+) -> tuple[BaseUrl | None, dict[str, Any] | None, list[Finding]]:
+    origin, request = test
+    findings: list[Finding] = []
+    raw_base = request.get("baseURL")
+    url = request.get("url")
+    cred_name = chosen["name"] if chosen else name
+    where = f"{cred_name}.test.request"
+    path_source: str | None
+    if origin == "node" or (raw_base is None and isinstance(url, str) and not _absolute(url)):
+        if base is None or base.url is None:
+            return base, None, findings
+        path_source = url if isinstance(url, str) else "/"
+    elif base is not None and base.url is not None:
+        if not isinstance(raw_base, str):
+            return base, None, findings
+        prefix = _path_prefix(raw_base, base_raw, base.url, props)
+        if prefix is None:
+            return base, None, findings
+        rest = url if isinstance(url, str) else ""
+        if rest.startswith("="):
+            rest = rest[1:]
+            prefix = "=" + prefix
+        path_source = (prefix.rstrip("/") + "/" + rest.lstrip("/")) if rest else prefix or "/"
+    else:
+        full = raw_base if isinstance(raw_base, str) else url
+        if not isinstance(full, str):
+            return base, None, findings
+        if isinstance(raw_base, str) and isinstance(url, str) and not _absolute(url):
+            base = base_url_from(raw_base, props, where=f"{where}.baseURL")
+            path_source = url
+        else:
+            split = _split_absolute(full)
+            if split is None:
+                base = base_url_from(full, props, where=f"{where}.baseURL")
+                path_source = "/"
+            else:
+                base = base_url_from(split[0], props, where=f"{where}.baseURL")
+                path_source = split[1]
+        if base.url is None:
+            return base, None, findings
+    template = translate(path_source or "/", source="credentials")
+    if template.text is None or template.names:
+        return base, None, findings
+    parts = urlsplit(template.text)
+    path = parts.path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    method = str(request.get("method") or "GET").upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        return base, None, findings
+    params: list[dict[str, Any]] = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        params.append(
+            {
+                "name": key,
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string", "const": value},
+            }
+        )
+    for location, values in (("query", request.get("qs")), ("header", request.get("headers"))):
+        for key, value in (values or {}).items() if isinstance(values, dict) else []:
+            if isinstance(value, (str, int, float, bool)) and not is_expression(value):
+                const = str(value).lower() if isinstance(value, bool) else str(value)
+                params.append(
+                    {
+                        "name": str(key),
+                        "in": location,
+                        "required": True,
+                        "schema": {"type": "string", "const": const},
+                    }
+                )
+            else:
+                findings.append(Finding("static-expression", f"{where}.{location}.{key}"))
+    op: dict[str, Any] = {
+        "id": "check_connection",
+        "resource": "connection",
+        "summary": f"Check the connection (n8n's test of the {cred_name} credential).",
+        "method": method,
+        "path": path,
+    }
+    if params:
+        op["params"] = params
+    body = request.get("body")
+    if isinstance(body, dict) and body and method != "GET":
+        body_props: dict[str, Any] = {}
+        for key, value in body.items():
+            if isinstance(value, (str, int, float, bool)) and not is_expression(value):
+                body_props[str(key)] = {"const": value}
+            else:
+                findings.append(Finding("static-expression", f"{where}.body.{key}"))
+        if body_props:
+            op["body"] = {
+                "schema": {
+                    "type": "object",
+                    "properties": body_props,
+                    "required": sorted(body_props),
+                }
+            }
+    op["effects"] = "read"
+    op["determinism"] = {"mode": "nondeterministic"}
+    op["sources"] = {"n8n": {"node": node_type, "operation": "credentialTest"}}
+    return base, op, findings
+
+
+def _path_prefix(
+    raw_base: str, base_raw: str | None, base_url: str, props: dict[str, Any]
+) -> str | None:
+    """The path the test's base URL adds to the spec's base URL (``''`` when equal)."""
+    if raw_base == base_raw:
+        return ""
+    translated = base_url_from(raw_base, props, where="test").url
+    if translated is None:
+        return None
+    if translated == base_url:
+        return ""
+    if translated.startswith(base_url + "/"):
+        return translated[len(base_url) :]
+    return None
+
+
+def _absolute(url: str) -> bool:
+    text = url.lstrip("=")
+    return text.startswith(("https://", "http://", "{{"))
+
+
+def _split_absolute(url: str) -> tuple[str, str] | None:
+    """``https://h/a/b`` → (``https://h``, ``/a/b``); ``None`` when the host is templated."""
+    text = url[1:] if url.startswith("=") else url
+    if "{{" in text.split("//", 1)[-1].split("/", 1)[0] or "://" not in text:
+        return None
+    scheme, rest = text.split("://", 1)
+    host, _, path = rest.partition("/")
+    prefix = "=" if url.startswith("=") else ""
+    return f"{prefix}{scheme}://{host}", "/" + path
+
+
+def _docs_url(node: dict[str, Any], cred: dict[str, Any]) -> str:
+    resources = (node.get("codex") or {}).get("resources") or {}
+    for key in ("primaryDocumentation", "credentialDocumentation"):
+        for item in resources.get(key) or []:
+            url = item.get("url") if isinstance(item, dict) else None
+            if isinstance(url, str) and url.startswith("https://"):
+                return url
+    doc = cred.get("documentationUrl")
+    if isinstance(doc, str) and doc.startswith("https://"):
+        return doc
+    return "https://docs.n8n.io/integrations/builtin/"
+
+
+def _spec_document(
+    node: dict[str, Any],
+    provider: str,
+    base: BaseUrl,
+    auth: dict[str, Any],
+    pagination: dict[str, dict[str, Any]],
+    operations: list[dict[str, Any]],
+    cred: dict[str, Any],
+) -> dict[str, Any]:
+    description = str(node.get("description") or node.get("displayName") or node["name"]).strip()
+    spec: dict[str, Any] = {
+        "apiVersion": "flows.dev/v1",
+        "kind": "ConnectorSpec",
+        "provider": {
+            "name": provider,
+            "version": SPEC_VERSION,
+            "display_name": str(node.get("displayName") or node["name"]),
+            "description": description or str(node["name"]),
+            "docs_url": _docs_url(node, cred),
+        },
+        "base_url": base.url,
+    }
+    if base.variables:
+        spec["variables"] = base.variables
+    spec["auth"] = auth
+    if pagination:
+        spec["pagination"] = pagination
+    spec["operations"] = operations
+    return spec
+
+
+def _header(catalog: Catalog, entry: NodeEntry) -> str:
+    lines = [
+        f"# Harvested by 'flows harvest n8n' from n8n-nodes-base {catalog.version}, "
+        f"node {entry.node_type}.",
+        "# Generated: edit the harvester or the hand-written spec, not this file.",
+    ]
+    if entry.missing:
+        lines.append("# INCOMPLETE: n8n's catalog does not say everything this spec needs:")
+        for code in entry.reason_codes():
+            details = [f.detail for f in entry.missing if f.code == code]
+            lines.append(
+                f"#   {code}: {details[0][:150]}"
+                + (f" (+{len(details) - 1} more)" if len(details) > 1 else "")
+            )
+        lines.append(f"# Details: {SIDECAR_FILE} beside this file.")
+    if entry.stubs:
+        lines.append(
+            f"# {len(entry.stubs)} n8n operations have no method/path here "
+            f"(stubs in {SIDECAR_FILE})."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an output directory that is neither absent, empty nor a previous harvest."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise OutputDirError(
+                f"{out_dir}: exists and is not a directory", hint="choose another --out"
+            )
+        if any(out_dir.iterdir()) and not (out_dir / REPORT_FILE).is_file():
+            raise OutputDirError(
+                f"{out_dir}: not empty and not a previous harvest output (no {REPORT_FILE})",
+                hint="harvest replaces its --out directory; give an empty or new directory",
+            )
+
+
+def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Replace ``out_dir`` with exactly ``files``; on any failure ``out_dir`` is unchanged."""
+    check_out_dir(out_dir)
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+    backup: Path | None = None
+    try:
+        for rel, data in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out_dir.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            backup.rmdir()
+            os.replace(out_dir, backup)
+        os.replace(staging, out_dir)
+    except BaseException:
+        if backup is not None and backup.exists() and not out_dir.exists():
+            os.replace(backup, out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_report_file(path: Path, report: HarvestReport, fmt: str) -> None:
+    """Write the report as ``md`` or ``json`` to ``path`` atomically (temp file + replace)."""
+    data = report.to_markdown().encode() if fmt == "md" else _json_bytes(report.to_json())
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

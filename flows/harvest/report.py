@@ -1,0 +1,211 @@
+"""The harvest report: per node type its rank, what was derived, what is missing and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["complete", "incomplete", "no-spec", "skipped"]
+
+#: Every reason code the harvest can give, with the sentence shown in reports.
+REASONS: dict[str, str] = {
+    "not-an-api": "an n8n Core Node, or a node with no credentials and no HTTP routing",
+    "trigger": "trigger node (webhooks/polling), not a callable API",
+    "auth-code": "the credential authenticates in code (no generic 'authenticate' block)",
+    "auth-body": "the credential sends its secret in the request body",
+    "auth-expression": "the credential's authenticate block uses a code expression",
+    "auth-constant": "the credential sends a fixed value a spec cannot state (e.g. Basic user)",
+    "auth-extra-headers": "the credential sends extra headers a spec cannot state",
+    "auth-unsupported": "the credential type (e.g. OAuth1, JWT, custom) has no spec equivalent",
+    "auth-oauth2-urls": "OAuth2 token/authorization URLs are not fixed https URLs",
+    "no-credentials": "the node declares no credential type",
+    "no-base-url": "no base URL in requestDefaults or the credential test",
+    "base-url-expression": "the base URL is computed by a code expression",
+    "base-url-insecure": "the base URL is not https",
+    "programmatic": "operations are implemented in code: method and path unknown",
+    "url-expression": "an operation's URL is computed by a code expression",
+    "no-route": "an operation has no routing.request URL",
+    "field-expression": "a field is transformed by a code expression before sending",
+    "pre-send-hook": "a preSend hook (code; serialized as null) changes the request",
+    "post-receive-hook": "a postReceive hook (code; serialized as null) changes the response",
+    "pagination-expression": "pagination is driven by code expressions",
+    "static-expression": "a request default/constant is a code expression",
+    "response-schema-unknown": "no response schema in the package's __schema__ files",
+    "no-operations": "no operation could be derived",
+}
+
+#: Reasons that prevent writing any spec (auth, base URL or operations unknown).
+BLOCKING = {
+    "auth-code",
+    "auth-body",
+    "auth-expression",
+    "auth-unsupported",
+    "auth-oauth2-urls",
+    "no-credentials",
+    "no-base-url",
+    "base-url-expression",
+    "base-url-insecure",
+    "no-operations",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a spec is incomplete, with the place in n8n's description it concerns."""
+
+    code: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {
+            "code": self.code,
+            "reason": REASONS.get(self.code, self.code),
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class NodeEntry:
+    """The harvest outcome of one n8n node type."""
+
+    node_type: str
+    display_name: str
+    rank: int = 0
+    usage: int = 0
+    signal: int = 0
+    kind: str = "programmatic"
+    status: Status = "incomplete"
+    provider: str | None = None
+    spec_path: str | None = None
+    credential: str | None = None
+    derived: list[str] = field(default_factory=list)
+    missing: list[Finding] = field(default_factory=list)
+    operations: int = 0
+    stubs: list[dict[str, str]] = field(default_factory=list)
+
+    def reason_codes(self) -> list[str]:
+        """Distinct reason codes in first-seen order."""
+        return list(dict.fromkeys(f.code for f in self.missing))
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "node_type": self.node_type,
+            "display_name": self.display_name,
+            "rank": self.rank,
+            "usage": self.usage,
+            "signal": self.signal,
+            "kind": self.kind,
+            "status": self.status,
+            "provider": self.provider,
+            "spec_path": self.spec_path,
+            "credential": self.credential,
+            "derived": self.derived,
+            "missing": [f.to_json() for f in self.missing],
+            "reasons": self.reason_codes(),
+            "operations": self.operations,
+            "stubs": self.stubs,
+        }
+
+
+@dataclass
+class HarvestReport:
+    """All node entries of one harvest, ranked."""
+
+    catalog_source: str
+    catalog_version: str
+    node_descriptions: int
+    credential_types: int
+    usage_source: str | None
+    entries: list[NodeEntry]
+    out_dir: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def by_status(self) -> dict[str, int]:
+        """Number of node types per status."""
+        counts = Counter(e.status for e in self.entries)
+        return {s: counts.get(s, 0) for s in ("complete", "incomplete", "no-spec", "skipped")}
+
+    def reasons(self, statuses: tuple[str, ...] = ("incomplete", "no-spec")) -> dict[str, int]:
+        """For each reason code, how many node types with one of ``statuses`` have it."""
+        counts: Counter[str] = Counter()
+        for entry in self.entries:
+            if entry.status in statuses:
+                counts.update(entry.reason_codes())
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form of the whole report (``ok`` is always true: it is a report)."""
+        return {
+            "ok": True,
+            "catalog": {
+                "source": self.catalog_source,
+                "version": self.catalog_version,
+                "node_descriptions": self.node_descriptions,
+                "credential_types": self.credential_types,
+            },
+            "usage_source": self.usage_source,
+            "out_dir": self.out_dir,
+            "totals": {
+                "node_types": len(self.entries),
+                "by_status": self.by_status(),
+                "specs_written": sum(1 for e in self.entries if e.spec_path),
+                "incomplete_by_reason": self.reasons(("incomplete",)),
+                "no_spec_by_reason": self.reasons(("no-spec",)),
+                "skipped_by_reason": self.reasons(("skipped",)),
+            },
+            "reason_texts": REASONS,
+            "warnings": self.warnings,
+            "nodes": [e.to_json() for e in self.entries],
+        }
+
+    def to_markdown(self) -> str:
+        """The report as a Markdown document."""
+        totals = self.by_status()
+        lines = [
+            f"# n8n harvest report: n8n-nodes-base {self.catalog_version}",
+            "",
+            f"- catalog: `{self.catalog_source}` ({self.node_descriptions} node descriptions, "
+            f"{self.credential_types} credential types)",
+            "- ranking: "
+            + (f"usage in {self.usage_source}" if self.usage_source else "catalog signals"),
+            f"- node types: {len(self.entries)}; complete {totals['complete']}, incomplete "
+            f"{totals['incomplete']}, no spec {totals['no-spec']}, skipped {totals['skipped']}",
+            "",
+        ]
+        for title, statuses in (
+            ("Incomplete specs by reason", ("incomplete",)),
+            ("No spec written, by reason", ("no-spec",)),
+            ("Skipped node types, by reason", ("skipped",)),
+        ):
+            grouped = self.reasons(statuses)
+            if not grouped:
+                continue
+            lines += [f"## {title}", "", "| reason | node types | meaning |", "| --- | --- | --- |"]
+            lines += [
+                f"| `{code}` | {n} | {REASONS.get(code, code)} |" for code, n in grouped.items()
+            ]
+            lines.append("")
+        lines += [
+            "## Node types",
+            "",
+            "| rank | node type | usage | kind | status | operations | derived | missing |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for e in self.entries:
+            if e.status == "skipped":
+                continue
+            lines.append(
+                f"| {e.rank} | `{e.node_type}` | {e.usage} | {e.kind} | {e.status} | "
+                f"{e.operations} (+{len(e.stubs)} stubs) | {', '.join(e.derived) or '-'} | "
+                f"{', '.join(e.reason_codes()) or '-'} |"
+            )
+        if self.warnings:
+            lines += ["", "## Warnings", ""] + [f"- {w}" for w in self.warnings]
+        return "\n".join(lines) + "\n"
+
+
+REASONS["spec-invalid"] = "the assembled spec did not validate (a harvester bug; please report)"
+BLOCKING.add("spec-invalid")
