@@ -41,22 +41,42 @@ def synthetic_spec(operations: int) -> dict[str, object]:
             "determinism": {"mode": "strict"},
         }
         if write:
-            op["body"] = {"schema": {"type": "object", "required": ["name"], "properties": {
-                "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
-                "kind": {"type": "string", "enum": ["a", "b", "c"]}}}}
+            op["body"] = {
+                "schema": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "kind": {"type": "string", "enum": ["a", "b", "c"]},
+                    },
+                }
+            }
             op["idempotency"] = {"kind": "key", "header": "Idempotency-Key"}
         ops.append(op)
     return {
         "apiVersion": "flows.dev/v1",
         "kind": "ConnectorSpec",
-        "provider": {"name": "synthetic", "version": "1.0.0", "description": "Benchmark.",
-                     "docs_url": "https://example.com"},
+        "provider": {
+            "name": "synthetic",
+            "version": "1.0.0",
+            "description": "Benchmark.",
+            "docs_url": "https://example.com",
+        },
         "base_url": "https://api.example.com",
         "auth": {"type": "bearer", "secret": {"env": "TOKEN"}},
-        "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {
-            "id": {"type": "string"}, "name": {"type": "string"},
-            "created": {"type": "integer"}, "meta": {"type": "object", "properties": {
-                "a": {"type": "boolean"}}}}}},
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "created": {"type": "integer"},
+                    "meta": {"type": "object", "properties": {"a": {"type": "boolean"}}},
+                },
+            }
+        },
         "operations": ops,
     }
 
@@ -70,9 +90,11 @@ def main() -> None:
             for spec in seeds:
                 generate_to_directory(spec, Path(tmp) / spec.parent.name)
             runs.append(time.perf_counter() - started)
-        print(f"seed connectors ({len(seeds)}): generate to disk, median of 5 = "
-              f"{statistics.median(runs) * 1000:.1f} ms (first run {runs[0] * 1000:.1f} ms; "
-              "target <= 1000 ms)")
+        print(
+            f"seed connectors ({len(seeds)}): generate to disk, median of 5 = "
+            f"{statistics.median(runs) * 1000:.1f} ms (first run {runs[0] * 1000:.1f} ms; "
+            "target <= 1000 ms)"
+        )
         path = Path(tmp) / "synthetic.yaml"
         path.write_text(yaml.safe_dump(synthetic_spec(20), sort_keys=False))
         loaded = load_spec(path)
@@ -82,8 +104,10 @@ def main() -> None:
         for _ in range(count):
             render_package(load_spec(path))
         elapsed = time.perf_counter() - started
-        print(f"synthetic 20-operation spec: load + render {count / elapsed:.0f} specs/s "
-              f"({elapsed / count * 1000:.2f} ms each; target >= 50 specs/s)")
+        print(
+            f"synthetic 20-operation spec: load + render {count / elapsed:.0f} specs/s "
+            f"({elapsed / count * 1000:.2f} ms each; target >= 50 specs/s)"
+        )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from flows import __version__
+from flows.cli.certify_cmds import certify_app
 from flows.cli.generate_cmds import generate_app
+from flows.cli.graph_cmds import graph_app
+from flows.cli.harvest_cmds import harvest_app
+from flows.cli.import_cmds import import_app
+from flows.cli.mcp_cmds import mcp_command
+from flows.cli.policy_cmds import policy_app
+from flows.cli.record_cmds import record_app
+from flows.cli.registry_cmds import registry_app
 from flows.cli.spec_cmds import spec_app, template_app
 
 app = typer.Typer(
@@ -18,6 +26,14 @@ app = typer.Typer(
 app.add_typer(spec_app, name="spec")
 app.add_typer(template_app, name="template")
 app.add_typer(generate_app, name="generate")
+app.add_typer(policy_app, name="policy")
+app.add_typer(harvest_app, name="harvest")
+app.add_typer(registry_app, name="registry")
+app.add_typer(import_app, name="import")
+app.add_typer(graph_app, name="graph")
+app.add_typer(certify_app, name="certify")
+app.add_typer(record_app, name="record")
+app.command("mcp", short_help="Serve the toolchain as MCP tools over stdio.")(mcp_command)
 
 
 def _version(value: bool) -> None:

@@ -26,16 +26,18 @@ def test_generate_then_check(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "generated flows_stripe" in result.output
     assert (tmp_path / "flows_stripe" / "client.py").exists()
-    check = runner.invoke(app, ["generate", "connector", str(STRIPE), "--out", str(tmp_path),
-                                "--check"])
+    check = runner.invoke(
+        app, ["generate", "connector", str(STRIPE), "--out", str(tmp_path), "--check"]
+    )
     assert check.exit_code == 0 and "up to date" in check.output
 
 
 def test_check_reports_stale_files_with_exit_1(tmp_path: Path) -> None:
     runner.invoke(app, ["generate", "connector", str(STRIPE), "--out", str(tmp_path)])
     (tmp_path / "flows_stripe" / "models.py").write_text("# edited by hand\n")
-    result = runner.invoke(app, ["generate", "connector", str(STRIPE), "--out", str(tmp_path),
-                                 "--check", "--json"])
+    result = runner.invoke(
+        app, ["generate", "connector", str(STRIPE), "--out", str(tmp_path), "--check", "--json"]
+    )
     assert result.exit_code == 1
     payload = json.loads(result.output)
     assert payload["up_to_date"] is False
@@ -84,16 +86,16 @@ def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("keep me\n")
     before = _tree(tmp_path)
-    result = runner.invoke(app, ["generate", "connector", str(STRIPE), "--out",
-                                 str(target / "sub")])
+    result = runner.invoke(
+        app, ["generate", "connector", str(STRIPE), "--out", str(target / "sub")]
+    )
     assert result.exit_code == 2
     assert "not a directory" in result.output
     assert _tree(tmp_path) == before
 
 
 def test_json_error_shape(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["generate", "connector", str(tmp_path / "missing.yaml"),
-                                 "--json"])
+    result = runner.invoke(app, ["generate", "connector", str(tmp_path / "missing.yaml"), "--json"])
     assert result.exit_code == 2
     payload = json.loads(result.output)
     assert payload["ok"] is False and payload["exit_code"] == 2
