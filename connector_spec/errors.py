@@ -21,24 +21,22 @@ class FlowsError(Exception):
     """Base class of all user-facing flows errors."""
 
     exit_code: int = EXIT_BAD_INPUT
+    hint: str | None = None
+
+    def __init__(self, message: str = "", *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
     def diagnostics(self) -> str:
-        """Return the text shown to a person: what went wrong and what to do."""
-        return str(self)
+        """Return the text shown to a person: what went wrong and, as a hint, what to do."""
+        text = str(self)
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
 class InputError(FlowsError):
     """Bad input or usage: a missing file, an unwritable directory, a wrong argument."""
 
     exit_code = EXIT_BAD_INPUT
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
-
-    def diagnostics(self) -> str:
-        text = str(self)
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
 class CheckFailed(FlowsError):

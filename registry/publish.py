@@ -127,6 +127,14 @@ class PublishResult:
         }
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """A published version as committed: its content digest and each file's SHA-256."""
+
+    digest: str
+    file_hashes: dict[str, str]
+
+
 @dataclass
 class _State:
     root: Metadata[Root]
@@ -352,6 +360,29 @@ class Registry:
         )  # <- the commit point
         self._collect_garbage(state)
 
+    # ------------------------------------------------------------------ reading
+
+    def stored_version(self, name: str, version: str) -> StoredVersion | None:
+        """The committed digest and file hashes of ``name@version``; ``None`` if unpublished.
+
+        Lets a publisher tell an identical republish (a no-op) from a conflicting one before
+        doing expensive work; :meth:`publish` still decides under the lock.
+        """
+        state = self._load_state()
+        role_md = self._load_role(state, layout.check_name(name))
+        if role_md is None:
+            return None
+        versions = role_md.signed.unrecognized_fields.get(tm.VERSIONS_FIELD, {})
+        if version not in versions:
+            return None
+        prefix = f"{name}/{version}/"
+        hashes = {
+            path[len(prefix) :]: target.hashes["sha256"]
+            for path, target in role_md.signed.targets.items()
+            if path.startswith(prefix)
+        }
+        return StoredVersion(str(versions[version]["digest"]), hashes)
+
     # ------------------------------------------------------------------ publish
 
     def publish(
@@ -454,10 +485,7 @@ class Registry:
             )
 
     def _check_bump(self, name: str, highest: str, publication: Publication) -> None:
-        try:
-            from connector_spec.diff import diff_specs  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:  # the diff engine is not installed: no bump rule to apply
-            return
+        from connector_spec.diff import diff_specs
         from connector_spec.loader import parse_spec_bytes
 
         old_bytes = self._read(f"{layout.TARGETS}/{name}/{highest}/{layout.SPEC_FILE}")

@@ -12,6 +12,7 @@ from flows.cli.harvest_cmds import harvest_app
 from flows.cli.import_cmds import import_app
 from flows.cli.mcp_cmds import mcp_command
 from flows.cli.policy_cmds import policy_app
+from flows.cli.publish_cmds import publish_app
 from flows.cli.record_cmds import record_app
 from flows.cli.registry_cmds import registry_app
 from flows.cli.spec_cmds import spec_app, template_app
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(publish_app, name="publish")
 app.add_typer(spec_app, name="spec")
 app.add_typer(template_app, name="template")
 app.add_typer(generate_app, name="generate")

@@ -164,7 +164,6 @@ def test_first_publish_creates_registry_and_key(tmp_path: Path, clock: Clock) ->
 
 
 def test_bump_smaller_than_the_diff_requires_is_refused(reg: Registry) -> None:
-    pytest.importorskip("connector_spec.diff")
     import re
 
     reg.publish(publication(version="1.0.0"))

@@ -1,0 +1,73 @@
+"""``flows publish connector``: validate, generate, certify, gate, sign and publish one spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+
+publish_app = typer.Typer(
+    help="Publish certified connectors into a signed registry.", no_args_is_help=True
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
+
+
+@publish_app.command("connector")
+@handles_errors
+def connector(
+    spec: Annotated[Path, typer.Argument(help="The connector spec to publish.")],
+    registry: Annotated[
+        str | None,
+        typer.Option(
+            "--registry", help="Registry PATH; default $FLOWS_REGISTRY or .flows/registry."
+        ),
+    ] = None,
+    pack: Annotated[
+        list[Path] | None,
+        typer.Option("--pack", help="Extra policy pack (file or directory); repeatable."),
+    ] = None,
+    key_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-dir",
+            help="Signing key directory; default $FLOWS_KEY_DIR or .flows/keys.",
+        ),
+    ] = None,
+    keyless: Annotated[
+        bool,
+        typer.Option("--keyless", help="Sign with sigstore using the ambient OIDC identity (CI)."),
+    ] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Publish SPEC: exit 0 when published or already identical, 1 when a check refused it, 2
+    on bad input (including a conflicting version)."""
+    from flows.cli.output import stderr_console
+    from flows.publish import publish_connector
+
+    console = stderr_console()
+
+    def notice(message: str) -> None:
+        console.print(f"[yellow]notice:[/] {message}")
+
+    outcome = publish_connector(
+        spec, registry=registry, packs=pack or (), key_dir=key_dir, keyless=keyless, notice=notice
+    )
+    if json_output:
+        print_json(outcome.to_json())
+        return
+    out = stdout_console()
+    label = f"{outcome.name}@{outcome.version}"
+    if outcome.status == "unchanged":
+        out.print(f"[green]unchanged[/] {label} is already published with identical content")
+    else:
+        out.print(
+            f"[green]published[/] {label} (level [bold]{outcome.level}[/]) "
+            f"in {outcome.seconds:.2f}s"
+        )
+    out.print(f"  registry  {outcome.registry}")
+    out.print(f"  digest    {outcome.digest}")
+    out.print(f"  files     {', '.join(outcome.files)}")
