@@ -124,3 +124,14 @@ def test_max_pages_bounds_iteration() -> None:
     settings = PaginationSettings(type="page", items="", max_pages=3)
     calls, last = _walk(Paginator(settings, BASE), [[1]] * 10)
     assert len(calls) == 3 and last is None
+
+
+@pytest.mark.parametrize("start_page", [0, 1])
+def test_total_pages_stops_after_the_last_page_whatever_the_first_number(start_page: int) -> None:
+    settings = PaginationSettings(
+        type="page", items="/items", total_pages="/total_pages", start_page=start_page
+    )
+    pages = [{"items": [n], "total_pages": 3} for n in range(5)]
+    calls, last = _walk(Paginator(settings, BASE), pages)
+    assert [c.query["page"] for c in calls] == [start_page, start_page + 1, start_page + 2]
+    assert last is None

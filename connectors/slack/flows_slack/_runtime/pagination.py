@@ -137,7 +137,9 @@ class Paginator:
         s = self.settings
         if s.total_pages is not None:
             total = resolve_pointer(page, s.total_pages)
-            if isinstance(total, int) and self.page >= total:
+            # pages fetched so far, whether numbering starts at 0 or at 1
+            fetched = self.page - s.start_page + 1
+            if isinstance(total, int) and fetched >= total:
                 return None
         if s.page_size and len(items) < s.page_size:
             return None
