@@ -9,7 +9,6 @@ the registry and the working tree exactly as they were.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import time
 from collections.abc import Callable, Sequence
@@ -21,8 +20,9 @@ from certify import CertificationResult, certify_connector
 from connector_spec.codegen import render_package
 from connector_spec.errors import CheckFailed, InputError
 from connector_spec.loader import LoadedSpec, load_spec
+from flows.gate import gate_certification
 from flows.packaging import BuiltWheel, build_wheel
-from policies import PolicyReport, evaluate, report_for_evidence
+from policies import PolicyReport
 from registry import KeylessSigner, Publication, PublishRefused, Registry, StatementSigner
 from registry.client import default_registry, local_path
 
@@ -86,6 +86,20 @@ def registry_root(location: str | Path | None) -> Path:
     return path
 
 
+def _version_place(loaded: LoadedSpec) -> str:
+    """``file:line:col: provider.version`` of ``loaded`` (where a version refusal points)."""
+    from connector_spec.yaml_source import parse_yaml
+
+    position = parse_yaml(loaded.raw, str(loaded.path)).source_map.position(("provider", "version"))
+    line, column = position or (1, 1)
+    return f"{loaded.path}:{line}:{column}: provider.version"
+
+
+def _located(loaded: LoadedSpec, error: PublishRefused) -> PublishRefused:
+    """``error`` pointing at the spec's ``provider.version``, where the fix goes."""
+    return PublishRefused(f"{_version_place(loaded)}: {error}", hint=error.hint)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -108,8 +122,8 @@ def unchanged_outcome(
     differing = sorted(f for f, digest in mine.items() if stored.file_hashes.get(f) != digest)
     if differing:
         raise PublishRefused(
-            f"{loaded.path}: {name}@{version} is already published in {root} with a different "
-            f"{' and '.join(differing)}",
+            f"{_version_place(loaded)}: {name}@{version} is already published in {root} with a "
+            f"different {' and '.join(differing)}",
             hint="versions are immutable: bump provider.version in the spec and publish again",
         )
     return PublishOutcome(
@@ -122,6 +136,19 @@ def unchanged_outcome(
         None,
         0.0,
     )
+
+
+def check_version_early(loaded: LoadedSpec, root: Path, key_dir: Path | None) -> None:
+    """Refuse a version the registry would refuse, before spending time on certification."""
+    if not Registry.exists_at(root):
+        return
+    spec = loaded.spec
+    try:
+        Registry(root, key_dir=key_dir).check_new_version(
+            spec.provider.name, spec.provider.version, loaded.raw
+        )
+    except PublishRefused as error:
+        raise _located(loaded, error) from None
 
 
 def _certify(loaded: LoadedSpec) -> CertificationResult:
@@ -139,10 +166,7 @@ def _certify(loaded: LoadedSpec) -> CertificationResult:
     return result
 
 
-def _gate(
-    loaded: LoadedSpec, manifest: dict[str, Any], evidence: dict[str, Any], packs: Sequence[Path]
-) -> PolicyReport:
-    report = evaluate(loaded, manifest=manifest, evidence=evidence, packs=list(packs))
+def _refuse_on_policy(loaded: LoadedSpec, report: PolicyReport) -> None:
     if not report.passed:
         failed = [r for r in report.results if r.status == "failed" and r.severity == "error"]
         listed = "; ".join(
@@ -153,7 +177,6 @@ def _gate(
             hint=f"run `flows policy check {loaded.path}` for the full report; fix the spec "
             "or add a waiver with a reason",
         )
-    return report
 
 
 @dataclass
@@ -169,18 +192,21 @@ class PreparedPublication:
 def prepare_publication(
     loaded: LoadedSpec, wheel: BuiltWheel, manifest: dict[str, Any], packs: Sequence[str | Path]
 ) -> PreparedPublication:
-    """Certify and policy-gate ``loaded``; raise when either refuses. Touches no registry."""
-    result = _certify(loaded)
-    report = _gate(loaded, manifest, result.statement, [Path(p) for p in packs])
-    statement = copy.deepcopy(result.statement)
-    statement["predicate"]["policy"] = report_for_evidence(report)
+    """Certify and policy-gate ``loaded``; raise when either refuses. Touches no registry.
+
+    The policy report goes into the statement's ``predicate.policy``
+    (:func:`flows.gate.gate_certification`, shared with ``flows certify connector``).
+    """
+    gated = gate_certification(loaded, _certify(loaded), manifest=manifest, packs=packs)
+    _refuse_on_policy(loaded, gated.policy)
+    result, report = gated.certification, gated.policy
     publication = Publication(
         name=loaded.spec.provider.name,
         version=loaded.spec.provider.version,
         spec_bytes=loaded.raw,
         wheel_filename=wheel.filename,
         wheel_bytes=wheel.content,
-        statement=statement,
+        statement=result.statement,
         extra_files={n: result.files[n] for n in EVIDENCE_EXTRAS if n in result.files},
     )
     return PreparedPublication(loaded, publication, result, report)
@@ -198,7 +224,10 @@ def commit_publication(
     """Sign and write ``prepared`` into the registry at ``root`` (created on first use)."""
     started = time.perf_counter() if started is None else started
     target = Registry.open_or_init(root, key_dir=key_dir, notice=notice)
-    published = target.publish(prepared.publication, signer=signer)
+    try:
+        published = target.publish(prepared.publication, signer=signer)
+    except PublishRefused as error:
+        raise _located(prepared.loaded, error) from None
     return PublishOutcome(
         published.status,
         published.name,
@@ -240,6 +269,7 @@ def publish_connector(
     if same is not None:
         same.seconds = time.perf_counter() - started
         return same
+    check_version_early(loaded, root, keys)
     prepared = prepare_publication(loaded, wheel, generated.manifest, packs)
     if signer is None and keyless:
         signer = KeylessSigner.from_environment()

@@ -9,6 +9,7 @@ point. A crash before it leaves only unreferenced leftovers, cleaned up by the n
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -43,6 +44,13 @@ LOCK_TIMEOUT_S = 120.0
 
 def _stderr_notice(message: str) -> None:
     sys.stderr.write(message + "\n")
+
+
+def _json_or_none(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 
 
 def utcnow() -> datetime:
@@ -406,27 +414,27 @@ class Registry:
             )
             if version in versions:
                 known = versions[version]
-                if known["digest"] == digest:
+                if known["digest"] == digest or self._same_artifacts(
+                    role_md, name, version, hashes, publication.wheel_filename
+                ):
                     return PublishResult(
-                        "unchanged", name, version, digest, tuple(known["files"]), known["log_seq"]
+                        "unchanged",
+                        name,
+                        version,
+                        known["digest"],
+                        tuple(known["files"]),
+                        known["log_seq"],
                     )
                 raise PublishRefused(
                     f"{name}@{version} is already published with different content "
                     f"({known['digest']}, this is {digest})",
                     hint="versions are immutable: bump the version in the spec and publish again",
                 )
-            if versions:
-                highest = max(versions, key=layout.semver_key)
-                if layout.semver_key(version) <= layout.semver_key(highest):
-                    raise PublishRefused(
-                        f"{name}@{version} is not above {highest}, the highest version ever "
-                        "published (yanked versions count)",
-                        hint=f"publish a version above {highest}",
-                    )
-                self._check_bump(name, highest, publication)
+            self._check_new_version(versions, name, version, publication.spec_bytes)
             meta_signer = self._metadata_signer(state)
             statement_signer = signer or OfflineSigner(meta_signer)
             signature = statement_signer.sign_statement(files[layout.STATEMENT_FILE])
+            self._check_signature(state, signature, files[layout.STATEMENT_FILE])
             files[signature.filename] = signature.data
             self._move_in(name, version, files)
             seq, head = self._append_log(
@@ -461,6 +469,63 @@ class Registry:
             self._remove_orphan_versions(name, role_md)
         return PublishResult("published", name, version, digest, tuple(sorted(files)), seq)
 
+    @staticmethod
+    def _same_artifacts(
+        role_md: Metadata[Targets] | None,
+        name: str,
+        version: str,
+        hashes: Mapping[str, str],
+        wheel_filename: str,
+    ) -> bool:
+        """True when the stored spec and wheel of ``name@version`` equal the offered ones.
+
+        A version is its spec and its package: evidence of a second certification run
+        differs in timings and environment, yet certifies the same bytes, so republishing
+        it is the identical, no-op case and not a conflict.
+        """
+        if role_md is None:
+            return False
+        for fname in (layout.SPEC_FILE, wheel_filename):
+            stored = role_md.signed.targets.get(f"{name}/{version}/{fname}")
+            if stored is None or stored.hashes.get("sha256") != hashes[fname]:
+                return False
+        return True
+
+    def _check_signature(self, state: _State, signature: Any, statement: bytes) -> None:
+        """Refuse, before anything is written, a signature the registry's policy rejects."""
+        from registry.signing import SignatureError, verify_dsse_envelope, verify_sigstore_bundle
+
+        policy = tm.policy_of(state.root.signed)
+        try:
+            if signature.filename == layout.DSSE_FILE:
+                keys = {k: Key.from_dict(k, dict(v)) for k, v in policy["keys"].items()}
+                verified = verify_dsse_envelope(signature.data, keys)
+            else:
+                trust = [
+                    path
+                    for path in state.targets.signed.targets
+                    if path.startswith(layout.TRUST_DIR + "/")
+                ]
+                if not trust:
+                    raise SignatureError("the registry has no sigstore trusted root")
+                verified = verify_sigstore_bundle(
+                    signature.data, self.root / layout.TARGETS / trust[0], policy["identities"]
+                )
+        except SignatureError as exc:
+            raise PublishRefused(
+                f"{signature.filename}: the signature does not satisfy the registry's "
+                f"verification policy: {exc}",
+                hint="sign with a key or identity listed in the registry's root metadata "
+                "(`flows registry init --identity ...` or key rotation)",
+            ) from None
+        if verified.payload != statement and _json_or_none(verified.payload) != _json_or_none(
+            statement
+        ):
+            raise PublishRefused(
+                f"{signature.filename}: the signature covers a different statement",
+                hint="the signer must sign the canonical statement bytes it is given",
+            )
+
     def _check_spec(self, publication: Publication) -> None:
         from connector_spec.loader import parse_spec_bytes
 
@@ -484,22 +549,52 @@ class Registry:
                 hint="publish the spec under the name and version it declares",
             )
 
-    def _check_bump(self, name: str, highest: str, publication: Publication) -> None:
+    def check_new_version(self, name: str, version: str, spec_bytes: bytes) -> None:
+        """Raise :class:`PublishRefused` when ``name@version`` may not be published next.
+
+        The same rules :meth:`publish` applies under its lock (above every version ever
+        published; a bump at least as large as ``flows spec diff`` requires), for callers
+        that want to refuse before doing expensive work. An already published version
+        passes here: :meth:`publish` decides between no-op and conflict.
+        """
+        if not self.exists_at(self.root):
+            return
+        state = self._load_state()
+        role_md = self._load_role(state, layout.check_name(name))
+        versions = role_md.signed.unrecognized_fields.get(tm.VERSIONS_FIELD, {}) if role_md else {}
+        if version not in versions:
+            self._check_new_version(versions, name, version, spec_bytes)
+
+    def _check_new_version(
+        self, versions: Mapping[str, Any], name: str, version: str, spec_bytes: bytes
+    ) -> None:
+        if not versions:
+            return
+        highest = max(versions, key=layout.semver_key)
+        if layout.semver_key(version) <= layout.semver_key(highest):
+            raise PublishRefused(
+                f"{name}@{version} is not above {highest}, the highest version ever "
+                "published (yanked versions count)",
+                hint=f"publish a version above {highest}",
+            )
+        self._check_bump(name, highest, version, spec_bytes)
+
+    def _check_bump(self, name: str, highest: str, version: str, spec_bytes: bytes) -> None:
         from connector_spec.diff import diff_specs
         from connector_spec.loader import parse_spec_bytes
 
         old_bytes = self._read(f"{layout.TARGETS}/{name}/{highest}/{layout.SPEC_FILE}")
         old = parse_spec_bytes(old_bytes, f"{name}@{highest}/{layout.SPEC_FILE}")
-        new = parse_spec_bytes(publication.spec_bytes, layout.SPEC_FILE)
+        new = parse_spec_bytes(spec_bytes, layout.SPEC_FILE)
         result = diff_specs(old, new)
         if result.required_bump == "none" or not result.minimum_next_version:
             return
         minimum = str(result.minimum_next_version)
-        if layout.semver_key(publication.version) >= layout.semver_key(minimum):
+        if layout.semver_key(version) >= layout.semver_key(minimum):
             return
         changes = "; ".join(f"{c.where}: {c.message}" for c in result.breaking) or "none listed"
         raise PublishRefused(
-            f"{name}@{publication.version}: the changes since {highest} need a "
+            f"{name}@{version}: the changes since {highest} need a "
             f"{result.required_bump} bump (at least {minimum}). Breaking changes: {changes}",
             hint=f"set provider.version to {minimum} or later",
         )

@@ -109,6 +109,10 @@ class VerifyReport:
         }
 
 
+#: How often a read is retried when a writer commits while it runs.
+CONSISTENT_READ_ATTEMPTS = 3
+
+
 class _Stop(Exception):
     """Verification cannot go further (a problem was recorded)."""
 
@@ -133,6 +137,22 @@ class RegistryReader:
         self, name: str | None = None, version: str | None = None, *, keep_contents: bool = False
     ) -> VerifyReport:
         """Verify the whole registry, one connector, or one version of it."""
+        for attempt in range(1, CONSISTENT_READ_ATTEMPTS + 1):
+            committed = self._commit_point()
+            report, run = self._verify_once(name, version, keep_contents)
+            if report.ok or attempt == CONSISTENT_READ_ATTEMPTS:
+                break
+            if self._commit_point() == committed:
+                break  # nothing was published meanwhile: the problems are real
+            # a writer committed while we read (and cleaned up files we were about to read):
+            # read the new, consistent state again
+        if report.ok and run.trust is not None:
+            run.trust.save(run.trusted_files)
+        return report
+
+    def _verify_once(
+        self, name: str | None, version: str | None, keep_contents: bool
+    ) -> tuple[VerifyReport, _Run]:
         report = VerifyReport(self.source.describe())
         run = _Run(self, report, keep_contents)
         try:
@@ -141,9 +161,14 @@ class RegistryReader:
             run.log(full=name is None)
         except _Stop:
             pass
-        if report.ok and run.trust is not None:
-            run.trust.save(run.trusted_files)
-        return report
+        return report, run
+
+    def _commit_point(self) -> bytes | None:
+        """The current timestamp metadata bytes (the writers' commit point), if readable."""
+        try:
+            return self.source.read(f"{layout.METADATA}/{layout.TIMESTAMP_FILE}")
+        except Exception:  # a missing or unreadable timestamp is reported by the run itself
+            return None
 
     # ------------------------------------------------------------------ helpers
 

@@ -216,3 +216,28 @@ def test_every_seed_connector_passes_the_gate_and_publishes(
     assert outcome.level == "certified"
     assert outcome.policy is not None and outcome.policy.passed
     assert len(notices) == 1 and "created signing key" in notices[0]
+
+
+def test_a_lower_version_is_refused_at_the_spec_line_before_certifying(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.publish
+
+    spec = workdir / "stripe" / "connector.yaml"
+    text = spec.read_text()
+    spec.write_text(text.replace("version: 1.0.0", "version: 1.0.1", 1))
+    shutil.rmtree(workdir / "stripe" / "flows_stripe")
+    assert publish("stripe/connector.yaml")[0] == 0
+    spec.write_text(text)  # back to 1.0.0, below the published 1.0.1
+
+    def no_certification(*_args: object, **_kw: object) -> None:
+        raise AssertionError("certification ran for a version the registry refuses")
+
+    monkeypatch.setattr(flows.publish, "certify_connector", no_certification)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "version: 1.0.0" in row)
+    before = snapshot(workdir / ".flows")
+    code, out, err = publish("stripe/connector.yaml")
+    assert code == 2, out + err
+    assert f"stripe/connector.yaml:{line}:" in err and "provider.version" in err
+    assert "not above 1.0.1" in err
+    assert snapshot(workdir / ".flows") == before

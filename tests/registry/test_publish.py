@@ -132,7 +132,7 @@ def test_yank_marks_and_logs_but_never_deletes(
         reg.yank("stripe", "1.0.0", " ")
 
 
-def test_statement_signed_by_an_untrusted_key_fails_verification(
+def test_statement_signed_by_an_untrusted_key_is_refused_before_writing(
     reg: Registry, reader: Callable[..., RegistryReader]
 ) -> None:
     from securesystemslib.signer import CryptoSigner
@@ -140,10 +140,11 @@ def test_statement_signed_by_an_untrusted_key_fails_verification(
     from registry import OfflineSigner
 
     stranger = OfflineSigner(CryptoSigner.generate_ed25519())
-    reg.publish(publication(), signer=stranger)
+    with pytest.raises(PublishRefused, match="no valid signature by a trusted key"):
+        reg.publish(publication(), signer=stranger)
     report = reader(trust=False).verify()
-    assert [p.file for p in report.problems] == ["targets/stripe/1.0.0/statement.dsse.json"]
-    assert "no valid signature by a trusted key" in report.problems[0].message
+    assert report.ok, report.problems
+    assert "stripe" not in report.connectors
 
 
 def test_open_refuses_a_directory_without_a_registry(tmp_path: Path) -> None:
@@ -181,3 +182,19 @@ def test_bump_smaller_than_the_diff_requires_is_refused(reg: Registry) -> None:
     )
     with pytest.raises(PublishRefused, match="Breaking changes"):
         reg.publish(pub)
+
+
+def test_recertified_evidence_for_the_same_spec_and_wheel_is_unchanged(reg: Registry) -> None:
+    first = reg.publish(publication())
+    rerun = statement()
+    rerun["predicate"]["checks"][0]["duration_ms"] = 13  # a second run's timings differ
+    again = reg.publish(publication(stmt=rerun))
+    assert again.status == "unchanged"
+    assert again.digest == first.digest
+    assert again.log_seq == first.log_seq
+
+
+def test_same_version_with_another_wheel_is_refused(reg: Registry) -> None:
+    reg.publish(publication())
+    with pytest.raises(PublishRefused, match="already published with different content"):
+        reg.publish(publication(wheel=b"PK another wheel"))

@@ -249,3 +249,27 @@ def test_expiry_check_uses_the_injected_clock(
     clock.now -= timedelta(days=6)
     data = json.loads((reg.root / "metadata" / "timestamp.json").read_bytes())
     assert data["signed"]["expires"] == "2026-11-30T12:00:00Z"
+
+
+def test_a_reader_racing_a_writer_rereads_instead_of_reporting_tampering(
+    reg: Registry, reader: Callable[..., RegistryReader], tmp_path: Path
+) -> None:
+    """A publish that commits mid-read (and removes superseded metadata) is not tampering."""
+    from registry.client import LocalSource
+
+    reg.publish(publication(version="1.0.0"))
+
+    class RacingSource(LocalSource):
+        raced = False
+
+        def read(self, rel: str) -> bytes:
+            if not self.raced and rel.endswith(".stripe.json"):
+                self.raced = True  # a writer commits right before we read the connector role
+                reg.publish(publication(version="1.0.1"))
+            return super().read(rel)
+
+    source = RacingSource(tmp_path / "registry")
+    report = reader(source=source).verify()
+    assert source.raced
+    assert report.ok, report.problems
+    assert set(report.connectors["stripe"]) == {"1.0.0", "1.0.1"}
