@@ -282,7 +282,12 @@ def certify_connector(
     fixtures_sha = tree_digest(fixture_set_files(fixtures_dir))
 
     def assemble(all_checks: list[CheckResult]) -> tuple[dict[str, Any], dict[str, bytes]]:
-        level = derive_level(all_checks, [op.id for op in spec.operations])
+        # a run restricted by --only proves too little to earn a level
+        level = (
+            "none"
+            if selection.patterns
+            else derive_level(all_checks, [op.id for op in spec.operations])
+        )
         statement = build_statement(
             spec,
             spec_sha256=spec_sha,
@@ -292,6 +297,7 @@ def certify_connector(
             checks=all_checks,
             level=level,
         )
+        statement["predicate"]["selection"] = list(selection.patterns) or None
         return statement, bundle_files(spec, statement, all_checks)
 
     leak_start = time.perf_counter()

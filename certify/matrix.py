@@ -71,6 +71,7 @@ class OpContext:
     body: Any
     happy: Served
     environment: str | None
+    recorded: bool = False  # the happy path comes from a fixture recorded from the live API
 
 
 def _count(n: int) -> str:
@@ -219,7 +220,12 @@ class Matrix:
                 last = fixture.responses[-1]
                 body = last.json_ if last.has_json else None
                 return OpContext(
-                    op, dict(fixture.call), body, served_from_fixture(last), fixture.environment
+                    op,
+                    dict(fixture.call),
+                    body,
+                    served_from_fixture(last),
+                    fixture.environment,
+                    recorded=fixture.source == "recorded",
                 )
         body = success_body(self.spec, op)
         return OpContext(
@@ -273,7 +279,12 @@ class Matrix:
             rec(
                 "contract.pagination_repeated_cursor", op, lambda: self.pagination(ctx, repeat=True)
             )
-        rec("determinism.replay", op, lambda: self.determinism(ctx))
+        rec(
+            "determinism.replay",
+            op,
+            lambda: self.determinism(ctx),
+            fixture_backed=ctx.recorded,  # replaying what the live API answered
+        )
         idem = ctx.op.idempotency
         if idem is not None and idem.kind == "key":
             rec("idempotency.key_reuse", op, lambda: self.key_reuse(ctx))

@@ -141,6 +141,7 @@ def _check_capabilities(spec: ConnectorSpec) -> list[RuleIssue]:
                         f"implied capability {implied!r} is not declared",
                     )
                 )
+    issues += _check_hierarchy(spec)
     for index, op in enumerate(spec.operations):
         for j, needed in enumerate(op.capabilities):
             if needed not in declared:
@@ -151,6 +152,40 @@ def _check_capabilities(spec: ConnectorSpec) -> list[RuleIssue]:
                         "declare it in the top-level 'capabilities:' list",
                     )
                 )
+    return issues
+
+
+def _check_hierarchy(spec: ConnectorSpec) -> list[RuleIssue]:
+    """Each ``X:write`` implies ``X:read`` when both exist (directly or transitively).
+
+    Cycles are the default policy pack's ``default.capability-hierarchy-acyclic`` rule.
+    """
+    implies = {cap.name: list(cap.implies) for cap in spec.capabilities}
+    index_of = {cap.name: index for index, cap in enumerate(spec.capabilities)}
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        pending = list(implies.get(start, []))
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending.extend(implies.get(name, []))
+        return seen
+
+    issues: list[RuleIssue] = []
+    for name, index in index_of.items():
+        below = reachable(name)
+        resource, _, action = name.rpartition(":")
+        read = f"{resource}:read"
+        if action == "write" and read in index_of and read not in below:
+            issues.append(
+                RuleIssue(
+                    ("capabilities", index, "implies"),
+                    f"capability {name!r} does not imply {read!r}",
+                    f"write implies read: add 'implies: [{read}]'",
+                )
+            )
     return issues
 
 

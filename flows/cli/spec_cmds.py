@@ -109,7 +109,11 @@ def template_connector(
     from connector_spec.template import render_template, write_template
 
     if out is None:
-        typer.echo(render_template(name), nl=False)
+        text = render_template(name)
+        if json_output:
+            print_json({"ok": True, "name": name, "text": text})
+        else:
+            typer.echo(text, nl=False)
         return
     write_template(name, out)
     if json_output:

@@ -64,6 +64,16 @@ def test_cli_prints_the_template() -> None:
     assert result.stdout == render_template("acme")
 
 
+def test_cli_json_wraps_the_template() -> None:
+    result = runner.invoke(app, ["template", "connector", "acme", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "ok": True,
+        "name": "acme",
+        "text": render_template("acme"),
+    }
+
+
 def test_cli_writes_then_refuses_to_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "connector.yaml"
     first = runner.invoke(app, ["template", "connector", "acme", "--out", str(out)])
