@@ -75,7 +75,11 @@ def latest(versions: dict[str, VersionInfo], *, include_yanked: bool = False) ->
 
 
 def search(reader: RegistryReader, query: str) -> list[dict[str, Any]]:
-    """Connectors whose name (or statement's connector fields) contain ``query``."""
+    """Connectors whose name (or statement's connector fields) contain ``query``.
+
+    ``latest`` is the highest version that is not yanked (the highest yanked one, flagged by
+    ``latest_yanked``, when every version is yanked).
+    """
     report = reader.verify()
     report.raise_for_problems()
     needle = query.lower()
@@ -83,13 +87,15 @@ def search(reader: RegistryReader, query: str) -> list[dict[str, Any]]:
     for name, versions in sorted(report.connectors.items()):
         if not versions:
             continue
-        newest = latest(versions, include_yanked=True)
+        available = [v for v in versions.values() if not v.yanked]
+        newest = latest(versions, include_yanked=not available)
         haystack = f"{name} {_description(newest)}".lower()
         if needle in haystack:
             hits.append(
                 {
                     "name": name,
                     "latest": newest.version,
+                    "latest_yanked": bool(newest.yanked),
                     "level": _predicate(newest).get("level"),
                     "versions": sorted(versions, key=layout.semver_key),
                     "yanked": sorted(v for v, i in versions.items() if i.yanked),

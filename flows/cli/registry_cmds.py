@@ -132,7 +132,9 @@ def search(
     if not hits:
         console.print(f"no connector matches {query!r}")
     for hit in hits:
-        console.print(f"{hit['name']}  {hit['latest']}  level={hit['level']}")
+        flag = " [red](yanked)[/]" if hit["latest_yanked"] else ""
+        also = f"  yanked: {', '.join(hit['yanked'])}" if hit["yanked"] else ""
+        console.print(f"{hit['name']}  {hit['latest']}{flag}  level={hit['level']}{also}")
 
 
 @registry_app.command("show")
@@ -166,8 +168,9 @@ def show(
     console.print(f"versions: {versions}")
     console.print(f"capabilities: {', '.join(result.capabilities) or 'none'}")
     for check in result.checks:
+        operation = f" [{check['operation']}]" if check.get("operation") else ""
         console.print(
-            f"  check {escape(str(check.get('id')))}: {check.get('status')} "
+            f"  check {escape(str(check.get('id')))}{escape(operation)}: {check.get('status')} "
             f"({check.get('duration_ms')} ms) {escape(str(check.get('message') or ''))}"
         )
     for waiver in result.waivers:

@@ -61,6 +61,13 @@ def test_init_publish_verify_search_show_pull_yank(env: Path) -> None:
 
     code, out = run("yank", "stripe@1.1.0", "--reason", "broken auth", "--json")
     assert code == 0 and json.loads(out)["status"] == "yanked"
+    code, out = run("search", "strip")
+    assert code == 0 and "stripe  1.0.0  level=gold  yanked: 1.1.0" in out
+    code, out = run("search", "strip", "--json")
+    hit = json.loads(out)["results"][0]
+    assert (hit["latest"], hit["latest_yanked"], hit["yanked"]) == ("1.0.0", False, ["1.1.0"])
+    code, out = run("show", "stripe@1.0.0")
+    assert "check auth.works [list_charges]: pass" in out
     code, out = run("pull", "stripe", "--to", str(env / "out"))
     assert code == 0 and "pulled stripe@1.0.0" in out  # the newest version not yanked
     assert (env / "out" / "connector.yaml").exists()
