@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .errors import AuthError
+from .errors import AuthError, ServerError
 from .secrets import Secret
+
+#: How many superseded tokens an OAuth2 auth keeps redacting.
+MAX_RETIRED_SECRETS = 16
 
 
 class Auth:
@@ -33,6 +36,9 @@ class Auth:
 
     def apply(self, request: httpx.Request) -> None:
         """Add credentials to ``request`` in place."""
+
+    def invalidate(self) -> None:
+        """Forget any cached access token (after the provider rejected it)."""
 
 
 @dataclass
@@ -103,20 +109,36 @@ class OAuth2Auth(Auth):
     expiry_margin: float = 30.0
     _access: Secret | None = None
     _expires_at: float = 0.0
+    # superseded access and refresh tokens stay redacted, the configured refresh token always
+    _retired: list[Secret] = field(default_factory=list)
+    _configured_refresh: Secret | None = None
+
+    def __post_init__(self) -> None:
+        self._configured_refresh = self.refresh_token
 
     def secrets(self) -> list[Secret]:
-        found = [self.client_id, self.client_secret]
+        found = [self.client_id, self.client_secret, *self._retired]
+        if self._configured_refresh is not None:
+            found.append(self._configured_refresh)
         if self.refresh_token is not None:
             found.append(self.refresh_token)
         if self._access is not None:
             found.append(self._access)
         return found
 
+    def _retire(self, secret: Secret | None) -> None:
+        if secret is None:
+            return
+        self._retired.append(secret)
+        if len(self._retired) > MAX_RETIRED_SECRETS:
+            del self._retired[0]
+
     def needs_token(self, now: float) -> bool:
         return self._access is None or now >= self._expires_at - self.expiry_margin
 
     def invalidate(self) -> None:
-        """Forget the cached access token."""
+        """Forget the cached access token: the next call fetches a new one."""
+        self._retire(self._access)
         self._access = None
 
     def token_request(self) -> httpx.Request:
@@ -138,6 +160,11 @@ class OAuth2Auth(Auth):
         return httpx.Request("POST", self.token_url, data=data, headers=headers)
 
     def accept_token(self, response: httpx.Response, now: float) -> None:
+        if response.status_code >= 500:
+            raise ServerError(
+                f"the token endpoint failed (HTTP {response.status_code})",
+                status=response.status_code,
+            )
         if response.status_code in (400, 401, 403):
             raise AuthError(
                 f"the token endpoint refused the credentials (HTTP {response.status_code})",
@@ -152,6 +179,7 @@ class OAuth2Auth(Auth):
             ) from None
         if not isinstance(token, str) or not token:
             raise AuthError("the token endpoint returned an empty access_token")
+        self._retire(self._access)
         self._access = Secret(token)
         expires_in = payload.get("expires_in")
         self._expires_at = (
@@ -159,6 +187,7 @@ class OAuth2Auth(Auth):
         )
         new_refresh = payload.get("refresh_token")
         if isinstance(new_refresh, str) and new_refresh and self.refresh_token is not None:
+            self._retire(self.refresh_token)
             self.refresh_token = Secret(new_refresh)
 
     def apply(self, request: httpx.Request) -> None:

@@ -185,15 +185,10 @@ class EngineCore:
         return request
 
     def throttle_delay(self) -> float:
-        """Seconds the client-side rate limit asks to wait before the next send."""
+        """Reserve the next send slot of the client-side rate limit; seconds to wait for it."""
         if self.limiter is None:
             return 0.0
-        return self.limiter.wait_time(self.clock.monotonic())
-
-    def note_sent(self) -> None:
-        """Record a send for the rate limiter."""
-        if self.limiter is not None:
-            self.limiter.record(self.clock.monotonic())
+        return self.limiter.reserve(self.clock.monotonic())
 
     # ---------------------------------------------------------------- outcomes
 
@@ -245,6 +240,8 @@ class EngineCore:
         said = self._provider_message(response)
         detail = f"HTTP {status}" + (f": {said}" if said else "")
         error: ConnectorError
+        if status == 401:
+            self.auth.invalidate()  # a revoked or rotated token: fetch a new one next call
         if status in (401, 403):
             return STOP, self._error(AuthError, op, response, attempt, detail)
         if status == 429:
@@ -279,6 +276,7 @@ class EngineCore:
         code = found if isinstance(found, str) else "unknown_error"
         detail = f"the provider reported error {code!r}"
         if code in rule.auth_codes:
+            self.auth.invalidate()
             return STOP, self._error(AuthError, op, response, attempt, detail, code)
         if code in rule.rate_limit_codes:
             error = self._error(
@@ -417,7 +415,6 @@ class Engine(EngineCore):
                 self.clock.sleep(wait)
             self._ensure_token(op)
             request = self.build_request(op, call, key)
-            self.note_sent()
             try:
                 response = self.http.send(request)
                 response.read()
@@ -472,7 +469,6 @@ class AsyncEngine(EngineCore):
                 await self.clock.asleep(wait)
             await self._ensure_token(op)
             request = self.build_request(op, call, key)
-            self.note_sent()
             try:
                 response = await self.http.send(request)
                 await response.aread()
