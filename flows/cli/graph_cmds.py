@@ -13,7 +13,12 @@ graph_app = typer.Typer(help="Check, draw and describe Flow IR files.", no_args_
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 ConnectorsOpt = Annotated[
-    Path, typer.Option("--connectors", help="Directory of <provider>/connector.yaml specs.")
+    Path | None,
+    typer.Option(
+        "--connectors",
+        help="Directory of <provider>/connector.yaml specs (default: ./connectors when present, "
+        "else the local registry's latest specs).",
+    ),
 ]
 
 
@@ -21,16 +26,20 @@ ConnectorsOpt = Annotated[
 @handles_errors
 def check(
     flow_file: Annotated[Path, typer.Argument(help="A Flow IR JSON file.")],
-    connectors: ConnectorsOpt = Path("connectors"),
+    connectors: ConnectorsOpt = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Check a flow: edges resolve, no cycle outside loop nodes, connector operations exist at a
     compatible version, required inputs are bound. Exit 1 when an error is found."""
-    from flows.ir.catalog import DirectoryCatalog
-    from flows.ir.check import check_flow, load_flow
+    from flows.ir.catalog import catalog_warning, resolve_catalog
+    from flows.ir.check import Finding, check_flow, load_flow
 
     flow = load_flow(flow_file)
-    findings = check_flow(flow, DirectoryCatalog(connectors))
+    catalog = resolve_catalog(connectors)
+    findings = check_flow(flow, catalog)
+    warning = catalog_warning(catalog)
+    if warning is not None:
+        findings.insert(0, Finding("warning", "no-catalog", warning))
     errors = [f for f in findings if f.severity == "error"]
     if json_output:
         print_json(

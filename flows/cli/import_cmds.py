@@ -28,33 +28,39 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
-def _emit_report(
-    report: Any, fmt: ReportFormat | None, show: bool, report_out: Path | None
-) -> None:
-    import json
-
-    from flows.ir.files import write_all_atomic
+def _print_report(report: Any, fmt: ReportFormat | None, show: bool) -> None:
+    """Print the report on stdout: md/json text, the rich table, or the summary."""
+    from flows.n8n.report import report_text
 
     if fmt is not None:
-        text = (
-            report.to_markdown()
-            if fmt is ReportFormat.md
-            else json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n"
-        )
-        if report_out is not None:
-            write_all_atomic({report_out: text})
-        else:
-            typer.echo(text, nl=False)
-            return
+        typer.echo(report_text(report, fmt.value), nl=False)
+        return
     console = stdout_console()
     if show:
         report.print_rich(console)
-    else:
+        return
+    from rich.markup import escape
+
+    for source, error in getattr(report, "failures", []):
+        console.print(f"[red]failed[/] {escape(source)}: {escape(error.splitlines()[0])}")
+    console.print(escape(report.summary()))
+
+
+def _warn(message: str | None) -> None:
+    if message:
         from rich.markup import escape
 
-        for source, error in getattr(report, "failures", []):
-            console.print(f"[red]failed[/] {escape(source)}: {escape(error.splitlines()[0])}")
-        console.print(escape(report.summary()))
+        stderr_console().print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def _check_errors_note(count: int, what: str, written: bool) -> None:
+    """Explain exit 1 after a successful conversion whose flow fails the graph check."""
+    outputs = " and the outputs written" if written else ""
+    stderr_console().print(
+        f"{count} check error{'s' if count != 1 else ''}: {what} imported{outputs}, but the "
+        "flow does not pass the graph check (see the findings; `flows graph check` on the "
+        "written IR reports the same). Exit 1."
+    )
 
 
 @import_app.command("n8n")
@@ -79,59 +85,103 @@ def n8n(
         Path | None,
         typer.Option("--dot", help="Write the graph as DOT here (a directory for a directory)."),
     ] = None,
+    recursive: Annotated[
+        bool,
+        typer.Option("--recursive", "-r", help="With a directory, import its subfolders too."),
+    ] = False,
     connectors: Annotated[
-        Path, typer.Option("--connectors", help="Directory of <provider>/connector.yaml specs.")
-    ] = Path("connectors"),
+        Path | None,
+        typer.Option(
+            "--connectors",
+            help="Directory of <provider>/connector.yaml specs (default: ./connectors when "
+            "present, else the local registry's latest specs).",
+        ),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Import n8n workflows: Flow IR, a lossy-conversion report and the graph check."""
+    """Import n8n workflows: Flow IR, a lossy-conversion report and the graph check.
+
+    Exit 0 when imported cleanly; 1 when the graph check finds errors (the outputs are still
+    written) or, for a directory, when a workflow cannot be imported (nothing is written);
+    2 for unusable input or outputs (nothing is written).
+    """
     from connector_spec.errors import InputError
-    from flows.ir.catalog import DirectoryCatalog
-    from flows.n8n.batch import count_workflows, import_file, import_tree
+    from flows.ir.catalog import catalog_warning, resolve_catalog
+    from flows.n8n.batch import check_targets, import_file, import_tree, require_workflows
 
     if report_out is not None and report_format is None:
-        raise InputError("--report-out needs --report-format md or json")
+        raise InputError(
+            "--report-out needs --report-format md or json",
+            hint="add --report-format md (or json)",
+        )
     if not path.exists():
         raise InputError(
             f"{path}: no such file or directory",
             hint="pass an n8n workflow export (.json) or a directory of them",
         )
-    catalog = DirectoryCatalog(connectors)
-    if path.is_dir():
+    fmt = report_format.value if report_format is not None else "md"
+    is_dir = path.is_dir()
+    check_targets(path, out=out, dot=dot, report_out=report_out, directory=is_dir)
+    if is_dir:
+        total = require_workflows(path, recursive=recursive)
+    catalog = resolve_catalog(connectors)
+    if not json_output:
+        _warn(catalog_warning(catalog))
+    if is_dir:
         from rich.progress import Progress
 
-        total = count_workflows(path)
         with Progress(console=stderr_console(), transient=True, disable=json_output) as bar:
             task = bar.add_task("importing", total=total)
             aggregate, written = import_tree(
-                path, catalog, out, dot, progress=lambda _p: bar.advance(task)
+                path,
+                catalog,
+                out,
+                dot,
+                progress=lambda _p: bar.advance(task),
+                recursive=recursive,
+                report_out=report_out,
+                report_format=fmt,
             )
+        errors = aggregate.totals()["check_errors"]
         if json_output:
             print_json(
                 {
-                    "ok": not aggregate.failures,
+                    "ok": not aggregate.failures and not errors,
                     **aggregate.to_json(),
                     "written": [str(p) for p in written],
                 }
             )
         else:
-            _emit_report(aggregate, report_format, report, report_out)
+            shown = report_format if report_out is None or aggregate.failures else None
+            _print_report(aggregate, shown, report)
             if written:
                 stdout_console().print(f"wrote {len(written)} files")
-            elif aggregate.failures and (out is not None or dot is not None):
+            if aggregate.failures and (out or dot or report_out):
                 stderr_console().print(
                     f"{len(aggregate.failures)} workflow(s) could not be imported; nothing was "
-                    "written. Fix or remove them, or run without --out/--dot."
+                    "written. Fix or remove them, or run without --out/--dot/--report-out."
                 )
-        if aggregate.failures:
+            if errors and not aggregate.failures:
+                _check_errors_note(errors, "every workflow was", bool(written))
+        if aggregate.failures or errors:
             raise typer.Exit(1)
         return
-    result, written = import_file(path, catalog, out, dot)
+    result, written = import_file(path, catalog, out, dot, report_out=report_out, report_format=fmt)
+    errors = len(result.report.errors)
     if json_output:
         print_json(
-            {"ok": True, "report": result.report.to_json(), "written": [str(p) for p in written]}
+            {
+                "ok": not errors,
+                "check_errors": errors,
+                "report": result.report.to_json(),
+                "written": [str(p) for p in written],
+            }
         )
-        return
-    _emit_report(result.report, report_format, report, report_out)
-    for p in written:
-        stdout_console().print(f"wrote {p}")
+    else:
+        _print_report(result.report, report_format if report_out is None else None, report)
+        for p in written:
+            stdout_console().print(f"wrote {p}")
+        if errors:
+            _check_errors_note(errors, "the workflow was", bool(written))
+    if errors:
+        raise typer.Exit(1)

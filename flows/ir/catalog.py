@@ -1,13 +1,17 @@
 """The connector catalog: what the importer and the checker know about registry connectors.
 
 It indexes connector operations by their ``sources.n8n`` link and connectors by the hosts of
-their base URLs. :class:`ConnectorCatalog` is the small interface the registry will provide
-later; :class:`DirectoryCatalog` builds the same index from ``connectors/*/connector.yaml``.
+their base URLs. :class:`ConnectorCatalog` is the small interface both use;
+:class:`DirectoryCatalog` builds the index from ``connectors/*/connector.yaml``,
+:func:`registry_catalog` from the verified specs of a registry, and :func:`resolve_catalog`
+picks one the way the CLI does (``--connectors DIR``, ``./connectors``, the local registry, or
+none at all).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,12 +62,25 @@ class ConnectorCatalog(Protocol):
         ...
 
 
+NO_CATALOG_WARNING = (
+    "no connector catalog: nodes cannot be mapped to connectors; pass --connectors DIR"
+)
+
+
 @dataclass
 class InMemoryCatalog:
-    """A catalog over a list of operations and host links (also the base of the others)."""
+    """A catalog over a list of operations and host links (also the base of the others).
+
+    ``origin`` says where the specs came from (a directory, a registry), for messages.
+    """
 
     operations: list[CatalogOperation] = field(default_factory=list)
     hosts: dict[str, list[str]] = field(default_factory=dict)
+    origin: str = ""
+
+    def is_empty(self) -> bool:
+        """True when the catalog knows no operation and no host."""
+        return not self.operations and not self.hosts
 
     def lookup_n8n(
         self, node: str, resource: str | None, operation: str | None
@@ -175,6 +192,20 @@ def catalog_from_specs(specs: Iterable[ConnectorSpec]) -> InMemoryCatalog:
     return catalog
 
 
+def catalog_warning(catalog: ConnectorCatalog | None) -> str | None:
+    """The one-line warning for a missing or empty catalog (None when it has connectors)."""
+    if catalog is None:
+        return NO_CATALOG_WARNING
+    if isinstance(catalog, InMemoryCatalog) and catalog.is_empty():
+        if catalog.origin:
+            return (
+                f"the connector catalog ({catalog.origin}) holds no connector spec: nodes "
+                "cannot be mapped to connectors; pass --connectors DIR"
+            )
+        return NO_CATALOG_WARNING
+    return None
+
+
 class DirectoryCatalog(InMemoryCatalog):
     """The catalog of every ``<dir>/*/connector.yaml`` (invalid specs raise ``SpecError``)."""
 
@@ -191,4 +222,73 @@ class DirectoryCatalog(InMemoryCatalog):
         built = catalog_from_specs(
             load_spec(path).spec for path in sorted(root.glob("*/connector.yaml"))
         )
-        super().__init__(operations=built.operations, hosts=built.hosts)
+        super().__init__(operations=built.operations, hosts=built.hosts, origin=str(root))
+
+
+def _registry_present(location: str) -> bool:
+    """False for a local path that holds no registry (HTTP(S) locations are tried)."""
+    from registry import layout
+    from registry.client import local_path
+
+    path = local_path(location)
+    return path is None or (path / layout.METADATA / "1.root.json").is_file()
+
+
+def registry_catalog(location: str, *, trust_dir: Path | None = None) -> InMemoryCatalog:
+    """The catalog of a registry: the latest non-yanked version of every connector.
+
+    The registry is verified first (signatures, digests, expiry, the log); a problem raises
+    ``registry.errors.VerificationFailed`` (exit 1) and an invalid spec ``SpecError``.
+    """
+    from connector_spec.loader import parse_spec_bytes
+    from registry import layout
+    from registry.query import latest, open_reader
+
+    report = open_reader(location, trust_dir=trust_dir).verify(keep_contents=True)
+    report.raise_for_problems()
+    specs: list[ConnectorSpec] = []
+    for name, versions in sorted(report.connectors.items()):
+        usable = {v: info for v, info in versions.items() if not info.yanked}
+        if not usable:
+            continue  # every version is yanked: nothing to map onto
+        info = latest(usable)
+        data = info.contents.get(layout.SPEC_FILE)
+        if data is None:
+            continue
+        where = f"{location.rstrip('/')}/{layout.TARGETS}/{name}/{info.version}/{layout.SPEC_FILE}"
+        specs.append(parse_spec_bytes(data, where))
+    built = catalog_from_specs(specs)
+    built.origin = f"registry {location}"
+    return built
+
+
+def resolve_catalog(
+    connectors: str | Path | None = None,
+    *,
+    base: str | Path | None = None,
+    registry: str | None = None,
+    trust_dir: Path | None = None,
+) -> InMemoryCatalog | None:
+    """The catalog to import and check against, or None when there is none.
+
+    1. ``connectors`` when given (``InputError`` when it is not a directory);
+    2. else ``<base>/connectors`` when it is a directory (``base`` defaults to the working
+       directory);
+    3. else the registry at ``registry`` (default ``$FLOWS_REGISTRY`` or
+       ``<base>/.flows/registry``) when one is there, verified (see :func:`registry_catalog`);
+       ``trust_dir`` defaults to ``$FLOWS_TRUST_DIR`` or ``<base>/.flows/trusted``;
+    4. else None: nothing can be mapped, and the import report says so
+       (:func:`catalog_warning`).
+    """
+    if connectors is not None:
+        return DirectoryCatalog(connectors)
+    root = Path(base) if base is not None else Path.cwd()
+    if (root / "connectors").is_dir():
+        return DirectoryCatalog(root / "connectors")
+    location = registry or os.environ.get("FLOWS_REGISTRY") or str(root / ".flows" / "registry")
+    if not _registry_present(location):
+        return None
+    if trust_dir is None:
+        env = os.environ.get("FLOWS_TRUST_DIR")
+        trust_dir = Path(env) if env else root / ".flows" / "trusted"
+    return registry_catalog(location, trust_dir=trust_dir)

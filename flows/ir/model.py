@@ -95,12 +95,36 @@ class WebhookTrigger(NodeBase):
     auth: str = "none"
 
 
+class Interval(IRModel):
+    """One rule of a timetable: every N units, at a given time, or a cron expression.
+
+    Which fields apply depends on ``unit`` (as in n8n's Schedule Trigger): ``seconds`` and
+    ``minutes`` use ``every``; ``hours`` adds ``minute``; ``days`` adds ``hour`` and ``minute``;
+    ``weeks`` adds ``weekday``; ``months`` adds ``day_of_month``; ``cron`` uses ``expression``.
+    """
+
+    unit: Literal["seconds", "minutes", "hours", "days", "weeks", "months", "cron"]
+    every: int = Field(default=1, ge=1, description="Fire every N units (1 for cron rules).")
+    hour: int | None = Field(default=None, ge=0, le=23, description="Hour of the day (0-23).")
+    minute: int | None = Field(default=None, ge=0, le=59, description="Minute of the hour.")
+    weekday: list[int] = Field(
+        default_factory=list,
+        description="Days of the week, 0 = Sunday ... 6 = Saturday (7 = Sunday); empty = any.",
+    )
+    day_of_month: int | None = Field(default=None, ge=1, le=31, description="Day of the month.")
+    expression: str | None = Field(default=None, description="The cron expression (unit cron).")
+
+
 class ScheduleTrigger(NodeBase):
-    """Starts the flow on a timetable (an interval or a cron expression)."""
+    """Starts the flow on a timetable: it fires on every ``cron`` entry and every interval."""
 
     kind: Literal["trigger.schedule"] = "trigger.schedule"
-    cron: list[str] = Field(default_factory=list)
-    intervals: list[dict[str, Value]] = Field(default_factory=list)
+    cron: list[str] = Field(
+        default_factory=list, description="Cron expressions (from n8n's legacy Cron node)."
+    )
+    intervals: list[Interval] = Field(
+        default_factory=list, description="Timetable rules (from n8n's Schedule Trigger)."
+    )
 
 
 class ManualTrigger(NodeBase):

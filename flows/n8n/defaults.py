@@ -30,6 +30,12 @@ def _entry(node_type: str, version: float) -> dict[str, Any]:
     return dict(chosen)
 
 
+def newest_version(node_type: str) -> float | None:
+    """The newest typeVersion of ``node_type`` the shipped catalog knows (None if unknown)."""
+    versions: dict[str, Any] = _data().get(node_type, {})
+    return max((float(k) for k in versions), default=None)
+
+
 def with_defaults(node_type: str, version: float, parameters: dict[str, Any]) -> dict[str, Any]:
     """``parameters`` with the catalog's defaults filled in for omitted top-level keys."""
     merged = dict(_entry(node_type, version).get("defaults", {}))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.ir.catalog import ConnectorCatalog
+from flows.ir.catalog import ConnectorCatalog, InMemoryCatalog, catalog_warning
 from flows.ir.check import Finding, check_flow
 from flows.ir.model import Edge, Endpoint, Flow
 from flows.n8n.nodes import STICKY, Converted, convert_node
@@ -159,9 +160,17 @@ def _ai_subgraphs(edges: list[Edge]) -> dict[str, list[str]]:
     return {name: sorted(groups[find(name)]) for name in parent}
 
 
-def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog) -> ImportResult:
-    """Translate a shape-checked workflow; never raises for odd but readable content."""
+def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportResult:
+    """Translate a shape-checked workflow; never raises for odd but readable content.
+
+    With no catalog (``None``) or an empty one, nothing is mapped onto a connector and the
+    report carries a one-line ``no-catalog`` warning saying so.
+    """
     findings: list[Finding] = []
+    warning = catalog_warning(catalog)
+    if warning is not None:
+        findings.append(Finding("warning", "no-catalog", warning))
+    lookup: ConnectorCatalog = catalog if catalog is not None else InMemoryCatalog()
     converted: dict[str, Converted] = {}
     dropped = 0
     credentials: dict[str, CredentialUse] = {}
@@ -169,7 +178,7 @@ def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog) -> ImportResult:
         if node.get("type") == STICKY:
             dropped += 1
             continue
-        item = convert_node(node, catalog)
+        item = convert_node(node, lookup)
         converted[node["name"]] = item
         creds = node.get("credentials")
         if isinstance(creds, dict):
@@ -223,25 +232,46 @@ def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog) -> ImportResult:
     return ImportResult(flow=flow, report=report)
 
 
-def import_workflow(path: str | Path, catalog: ConnectorCatalog) -> ImportResult:
+def import_workflow(path: str | Path, catalog: ConnectorCatalog | None) -> ImportResult:
     """Read and import one workflow file (raises ``WorkflowError`` when unreadable)."""
     return import_raw(read_workflow(path), catalog)
 
 
-def iter_workflow_files(directory: str | Path) -> list[Path]:
-    """The ``*.json`` files of a directory, sorted (not recursive)."""
-    return sorted(p for p in Path(directory).glob("*.json") if p.is_file())
+def iter_workflow_files(directory: str | Path, *, recursive: bool = False) -> list[Path]:
+    """The ``*.json`` files of a directory in a stable order.
+
+    With ``recursive``, subfolders too (hidden ones and symlinked folders are skipped), sorted
+    by their path below ``directory``.
+    """
+    root = Path(directory)
+    if not recursive:
+        return sorted(p for p in root.glob("*.json") if p.is_file())
+    found: list[Path] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(current)
+        found.extend(here / f for f in files if f.endswith(".json") and (here / f).is_file())
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def folders_with_workflows(directory: str | Path) -> list[str]:
+    """The subfolders of ``directory`` (relative, sorted) holding ``*.json`` files at any depth."""
+    root = Path(directory)
+    parts = [p.relative_to(root).parts for p in iter_workflow_files(root, recursive=True)]
+    return sorted({rel[0] for rel in parts if len(rel) > 1})
 
 
 def import_directory(
     directory: str | Path,
-    catalog: ConnectorCatalog,
+    catalog: ConnectorCatalog | None,
     progress: Callable[[Path], None] | None = None,
+    *,
+    recursive: bool = False,
 ) -> Iterator[tuple[Path, ImportResult | Exception]]:
     """Import every workflow of ``directory``; a file that fails yields its error."""
     from connector_spec.errors import FlowsError
 
-    for path in iter_workflow_files(directory):
+    for path in iter_workflow_files(directory, recursive=recursive):
         try:
             outcome: ImportResult | Exception = import_workflow(path, catalog)
         except FlowsError as error:

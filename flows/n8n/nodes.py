@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from flows.ir.model import (
     Condition,
     ConnectorNode,
     HttpNode,
+    Interval,
     Js,
     LoopNode,
     ManualTrigger,
@@ -149,20 +151,102 @@ def _webhook(ctx: Ctx) -> Converted:
     return Converted(node, "lossy" if lost else "built-in", lost)
 
 
+_SCHEDULE_UNITS = ("seconds", "minutes", "hours", "days", "weeks", "months")
+_SCHEDULE_EVERY_DEFAULT = {
+    "seconds": 30,
+    "minutes": 5,
+    "hours": 1,
+    "days": 1,
+    "weeks": 1,
+    "months": 1,
+}
+# Which of n8n's keys each unit reads (n8n ignores the others, so they are not a loss).
+_SCHEDULE_KEYS: dict[str, tuple[str, ...]] = {
+    "seconds": ("secondsInterval",),
+    "minutes": ("minutesInterval",),
+    "hours": ("hoursInterval", "triggerAtMinute"),
+    "days": ("daysInterval", "triggerAtHour", "triggerAtMinute"),
+    "weeks": ("weeksInterval", "triggerAtDay", "triggerAtHour", "triggerAtMinute"),
+    "months": ("monthsInterval", "triggerAtDayOfMonth", "triggerAtHour", "triggerAtMinute"),
+    "cronExpression": ("expression",),
+}
+_SCHEDULE_KNOWN = {"field", "notice"} | {k for keys in _SCHEDULE_KEYS.values() for k in keys}
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    """``value`` as a whole number in ``[low, high]`` (numbers and numeric strings), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and low <= value <= high:
+        return value
+    return None
+
+
+def _schedule_rule(item: Any, where: str, lost: list[str]) -> Interval | None:
+    """One Schedule Trigger rule as an :class:`Interval`; None (reason in ``lost``) if not."""
+    if not isinstance(item, dict):
+        lost.append(f"{where}: not an object; not converted")
+        return None
+    field_ = item.get("field", "days")
+    unknown = sorted(str(k) for k in item if k not in _SCHEDULE_KNOWN)
+    lost.extend(f"{where}: {key!r} is not represented" for key in unknown)
+    if field_ == "cronExpression":
+        expression = _v(item.get("expression", ""))
+        if not isinstance(expression, str) or not expression.strip():
+            lost.append(f"{where}: the cron expression is not a literal; not converted")
+            return None
+        return Interval(unit="cron", expression=expression.strip())
+    if field_ not in _SCHEDULE_UNITS:
+        lost.append(f"{where}: trigger interval {field_!r} is not represented; not converted")
+        return None
+    unit = str(field_)
+    values: dict[str, Any] = {"unit": unit}
+    limits = {
+        f"{unit}Interval": ("every", 1, 10**9, _SCHEDULE_EVERY_DEFAULT[unit]),
+        "triggerAtMinute": ("minute", 0, 59, 0),
+        "triggerAtHour": ("hour", 0, 23, 0),
+        "triggerAtDayOfMonth": ("day_of_month", 1, 31, 1),
+    }
+    for key in _SCHEDULE_KEYS[unit]:
+        if key == "triggerAtDay":
+            days = item.get(key, [0])
+            parsed = [_whole(d, 0, 7) for d in days] if isinstance(days, list) else [None]
+            if any(d is None for d in parsed):
+                lost.append(f"{where}: weekdays {days!r} are not day numbers; not converted")
+                return None
+            values["weekday"] = parsed
+            continue
+        name, low, high, default = limits[key]
+        raw = item.get(key, default)
+        number = _whole(raw, low, high)
+        if number is None:
+            lost.append(f"{where}: {key} {raw!r} is not a whole number {low}-{high}; not converted")
+            return None
+        values[name] = number
+    return Interval.model_validate(values)
+
+
 def _schedule(ctx: Ctx) -> Converted:
     rule = ctx.params.get("rule")
-    intervals = rule.get("interval") if isinstance(rule, dict) else None
-    cron: list[str] = []
-    kept: list[dict[str, Any]] = []
-    for item in intervals if isinstance(intervals, list) else [{"field": "days"}]:
-        if not isinstance(item, dict):
-            continue
-        if item.get("field") == "cronExpression":
-            cron.append(str(item.get("expression", "")))
-        else:
-            kept.append({str(k): _v(v) for k, v in item.items()})
-    node = ScheduleTrigger(**_common(ctx), cron=cron, intervals=kept, inputs=[])
-    return Converted(node, "built-in")
+    items = rule.get("interval") if isinstance(rule, dict) else None
+    lost: list[str] = []
+    intervals: list[Interval] = []
+    if not isinstance(items, list):
+        lost.append("the trigger rules are not a list of intervals; not converted")
+        items = []
+    for index, item in enumerate(items):
+        interval = _schedule_rule(item, f"schedule rule {index + 1}", lost)
+        if interval is not None:
+            intervals.append(interval)
+    node = ScheduleTrigger(**_common(ctx), intervals=intervals, inputs=[])
+    return Converted(node, "lossy" if lost else "built-in", lost)
 
 
 def _cron(ctx: Ctx) -> Converted:
@@ -725,7 +809,8 @@ def connector_or_unsupported(ctx: Ctx) -> Converted:
     found = ctx.catalog.lookup_n8n(ctx.type, resource, operation)
     common = _common(ctx)
     if found is None:
-        what = ctx.type + (f" {resource}/{operation}" if resource or operation else "")
+        detail = "/".join(part for part in (resource, operation) if part)
+        what = f"{ctx.type} {detail}" if detail else ctx.type
         reason = (
             f"LangChain node {what}: no registry connector"
             if ctx.type.startswith(LANGCHAIN)
@@ -782,11 +867,50 @@ CONVERTERS: dict[str, Callable[[Ctx], Converted]] = {
 }
 
 
+def parse_version(value: Any) -> float | None:
+    """A typeVersion as a number: numbers and numeric strings ("3.4"); None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value) and value >= 1:
+        return float(value)
+    return None
+
+
+def _version(raw: dict[str, Any], node_type: str) -> tuple[float, str | None]:
+    """The version to convert with, and why the node is lossy because of it (if it is)."""
+    newest = defaults.newest_version(node_type)
+    if newest is None and node_type in CONVERTERS:
+        newest = 1.0
+    value = raw.get("typeVersion")
+    version = parse_version(value)
+    if version is None:
+        used = newest if newest is not None else 1.0
+        shown = "missing" if value is None else f"{value!r} is not a version number"
+        return used, (
+            f"typeVersion {shown}: converted as version {used:g}, the newest this importer "
+            "knows; check the result"
+        )
+    if newest is not None and version > newest:
+        return version, (
+            f"typeVersion {version:g} is newer than the newest this importer knows "
+            f"({newest:g}): converted as {newest:g}; check the result"
+        )
+    return version, None
+
+
 def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
-    """Translate one (shape-checked) n8n node."""
+    """Translate one (shape-checked) n8n node.
+
+    A ``typeVersion`` that is unreadable or newer than the shipped node catalog knows is
+    converted with the newest known version's logic and the node is reported as lossy.
+    """
     node_type = str(raw.get("type"))
-    version_raw = raw.get("typeVersion", 1)
-    version = float(version_raw) if isinstance(version_raw, int | float) else 1.0
+    version, version_note = _version(raw, node_type)
     params = raw.get("parameters") or {}
     ctx = Ctx(raw, defaults.with_defaults(node_type, version, params), version, catalog)
     converter = CONVERTERS.get(node_type, connector_or_unsupported)
@@ -795,6 +919,8 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
     except (ValueError, TypeError, KeyError, AttributeError, ValidationError) as exc:
         # Parameters of a shape this importer does not know: keep the node verbatim.
         reason = f"parameters not understood ({type(exc).__name__}); kept verbatim"
+        if version_note:
+            reason += f"; {version_note}"
         fallback = UnsupportedNode(
             **_common(ctx),
             parameters=params,
@@ -804,6 +930,8 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
         )
         result = Converted(fallback, "unsupported", [], reason=reason)
     flags = result.lost
+    if version_note and result.status != "unsupported":
+        flags.insert(0, version_note)
     for setting in ("retryOnFail", "alwaysOutputData", "executeOnce"):
         if raw.get(setting):
             flags.append(f"node setting {setting!r} is not represented")
@@ -846,4 +974,12 @@ def count_expressions(node: Any) -> tuple[int, int]:
     return refs, js
 
 
-__all__ = ["Converted", "Ctx", "bind_params", "convert_node", "count_expressions", "url_host"]
+__all__ = [
+    "Converted",
+    "Ctx",
+    "bind_params",
+    "convert_node",
+    "count_expressions",
+    "parse_version",
+    "url_host",
+]

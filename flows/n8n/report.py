@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,8 +134,8 @@ class ImportReport:
             "",
             f"Source: `{self.source}`",
             "",
-            "| node | n8n type | status | details |",
-            "|---|---|---|---|",
+            "| node | n8n type | IR kind | status | details |",
+            "|---|---|---|---|---|",
         ]
         for n in self.nodes:
             lines.append(
@@ -231,7 +232,8 @@ class AggregateReport:
             f"{t['imported']}/{t['workflows']} workflows imported ({t['failed']} failed); "
             f"{t['nodes']} nodes: {t['mapped']} mapped, {t['built-in']} built-in, "
             f"{t['lossy']} lossy, {t['unsupported']} unsupported "
-            f"({t['lossless_percent']}% lossless)"
+            f"({t['lossless_percent']}% lossless); {t['check_errors']} check "
+            f"error{'s' if t['check_errors'] != 1 else ''}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -296,3 +298,12 @@ class AggregateReport:
         for name, count in self.totals()["top_unsupported"]:
             console.print(f"unsupported: {escape(name)} x{count}")
         console.print(f"[bold]{escape(self.summary())}[/]")
+
+
+def report_text(report: ImportReport | AggregateReport, fmt: str) -> str:
+    """The report as a file: ``md`` (Markdown) or ``json`` (indented, sorted keys)."""
+    if fmt == "md":
+        return report.to_markdown()
+    if fmt == "json":
+        return json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n"
+    raise ValueError(f"unknown report format {fmt!r} (md or json)")

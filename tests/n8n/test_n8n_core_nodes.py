@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.ir.model import Js, Ref, Template
+from flows.ir.model import Flow, Interval, Js, Ref, Template
 from tests.n8n.helpers import edges, main, node, one, run, workflow
 
 FILTER_CONDITIONS = {
@@ -145,7 +145,7 @@ def test_switch_v2_output_keys_name_the_ports() -> None:
     }
 
 
-@pytest.mark.parametrize("version", [3, 3.1, 3.2])
+@pytest.mark.parametrize("version", [3, 3.1, 3.2, 3.3, 3.4])
 def test_switch_v3_rules_and_fallback(version: float) -> None:
     rule = {"conditions": FILTER_CONDITIONS, "renameOutput": True, "outputKey": "paid"}
     unnamed = {"conditions": FILTER_CONDITIONS}
@@ -221,6 +221,8 @@ def test_split_in_batches_v3_outputs_are_done_then_loop() -> None:
         (2.1, {"mode": "combine", "combinationMode": "multiplex"}, "combine_all"),
         (3, {"mode": "combine", "combineBy": "combineAll"}, "combine_all"),
         (3, {"mode": "combine"}, "combine_by_fields"),  # combineBy default
+        (3.1, {"mode": "combine", "combineBy": "combineByPosition"}, "combine_by_position"),
+        (3.1, {}, "append"),
         (3.2, {}, "append"),
     ],
 )
@@ -302,7 +304,7 @@ def test_http_v3_predefined_credential() -> None:
     )
 
 
-@pytest.mark.parametrize("version", [4, 4.1, 4.2, 4.3, 4.4])
+@pytest.mark.parametrize("version", [4, 4.1, 4.2, 4.3, 4.4, 4.5])
 def test_http_v4_query_headers_json_body(version: float) -> None:
     params = {
         "method": "PATCH",
@@ -361,7 +363,7 @@ def test_webhook_defaults() -> None:
     assert (ir.method, ir.response_mode, ir.auth) == ("GET", "immediately", "none")
 
 
-@pytest.mark.parametrize("version", [1, 1.1, 1.2, 1.3])
+@pytest.mark.parametrize("version", [1, 1.1, 1.2, 1.3, 1.4])
 def test_schedule_trigger_versions(version: float) -> None:
     params = {
         "rule": {
@@ -373,14 +375,107 @@ def test_schedule_trigger_versions(version: float) -> None:
     }
     ir, rep = one(node("Every day", "scheduleTrigger", version, params))
     assert ir.kind == "trigger.schedule"
-    assert ir.cron == ["0 8 * * *"]
-    assert ir.intervals == [{"field": "weeks", "triggerAtDay": [1], "triggerAtHour": 7}]
+    assert ir.cron == []
+    assert ir.intervals == [
+        Interval(unit="cron", expression="0 8 * * *"),
+        Interval(unit="weeks", every=1, weekday=[1], hour=7, minute=0),
+    ]
     assert rep.status == "built-in"
 
 
-def test_schedule_trigger_default_rule_is_daily() -> None:
-    ir, _ = one(node("S", "scheduleTrigger", 1.2, {}))
-    assert ir.intervals == [{"field": "days"}]
+def test_schedule_trigger_default_rule_is_daily_at_midnight() -> None:
+    ir, rep = one(node("S", "scheduleTrigger", 1.2, {}))
+    assert ir.intervals == [Interval(unit="days", every=1, hour=0, minute=0)]
+    assert rep.status == "built-in"
+
+
+@pytest.mark.parametrize(
+    ("rule", "interval"),
+    [
+        ({"field": "seconds"}, Interval(unit="seconds", every=30)),
+        ({"field": "seconds", "secondsInterval": 10}, Interval(unit="seconds", every=10)),
+        ({"field": "minutes"}, Interval(unit="minutes", every=5)),
+        ({"field": "minutes", "minutesInterval": "15"}, Interval(unit="minutes", every=15)),
+        (
+            {"field": "hours", "hoursInterval": 2, "triggerAtMinute": 30},
+            Interval(unit="hours", every=2, minute=30),
+        ),
+        ({}, Interval(unit="days", every=1, hour=0, minute=0)),  # field defaults to days
+        (
+            {"daysInterval": 3, "triggerAtHour": 9, "triggerAtMinute": 15},
+            Interval(unit="days", every=3, hour=9, minute=15),
+        ),
+        (
+            {"field": "weeks", "weeksInterval": 2, "triggerAtDay": [1, 5], "triggerAtHour": 8},
+            Interval(unit="weeks", every=2, weekday=[1, 5], hour=8, minute=0),
+        ),
+        ({"field": "weeks"}, Interval(unit="weeks", every=1, weekday=[0], hour=0, minute=0)),
+        (
+            {"field": "months", "monthsInterval": 3, "triggerAtDayOfMonth": 28, "triggerAtHour": 9},
+            Interval(unit="months", every=3, day_of_month=28, hour=9, minute=0),
+        ),
+        # keys n8n ignores for the chosen unit are not a loss
+        ({"field": "minutes", "triggerAtHour": 7}, Interval(unit="minutes", every=5)),
+    ],
+)
+def test_schedule_trigger_intervals_are_typed(rule: dict[str, object], interval: Interval) -> None:
+    ir, rep = one(node("S", "scheduleTrigger", 1.2, {"rule": {"interval": [rule]}}))
+    assert ir.intervals == [interval]
+    assert rep.status == "built-in", rep.lost
+
+
+@pytest.mark.parametrize(
+    ("rule", "lost"),
+    [
+        (
+            {"field": "minutes", "minutesInterval": "={{ $env.EVERY }}"},
+            "schedule rule 1: minutesInterval '={{ $env.EVERY }}' is not a whole number",
+        ),
+        ({"field": "days", "triggerAtHour": 25}, "triggerAtHour 25 is not a whole number 0-23"),
+        ({"field": "weeks", "triggerAtDay": ["monday"]}, "weekdays ['monday'] are not day numbers"),
+        ({"field": "years"}, "trigger interval 'years' is not represented"),
+        ({"field": "cronExpression", "expression": "={{ $json.cron }}"}, "not a literal"),
+        ("daily", "schedule rule 1: not an object"),
+    ],
+)
+def test_schedule_trigger_rules_not_converted_are_reported(rule: object, lost: str) -> None:
+    params = {"rule": {"interval": [rule, {"field": "hours"}]}}
+    ir, rep = one(node("S", "scheduleTrigger", 1.2, params))
+    assert ir.intervals == [Interval(unit="hours", every=1, minute=0)]  # the rule that converts
+    assert rep.status == "lossy"
+    assert any(lost in item and "not converted" in item for item in rep.lost), rep.lost
+
+
+def test_schedule_trigger_unknown_keys_are_lossy_but_the_rule_is_kept() -> None:
+    params = {"rule": {"interval": [{"field": "hours", "triggerAtSecond": 5}]}}
+    ir, rep = one(node("S", "scheduleTrigger", 1.3, params))
+    assert ir.intervals == [Interval(unit="hours", every=1, minute=0)]
+    assert rep.status == "lossy"
+    assert rep.lost == ["schedule rule 1: 'triggerAtSecond' is not represented"]
+
+
+def test_schedule_trigger_without_a_rule_list_is_lossy() -> None:
+    ir, rep = one(node("S", "scheduleTrigger", 1.2, {"rule": {}}))
+    assert ir.intervals == []
+    assert rep.status == "lossy"
+
+
+def test_schedule_intervals_round_trip_through_json() -> None:
+    params = {"rule": {"interval": [{"field": "weeks", "triggerAtDay": [2], "triggerAtHour": 6}]}}
+    result = run(workflow([node("S", "scheduleTrigger", 1.2, params)]))
+    data = result.flow.to_json()
+    assert data["nodes"][0]["intervals"] == [
+        {
+            "unit": "weeks",
+            "every": 1,
+            "hour": 6,
+            "minute": 0,
+            "weekday": [2],
+            "day_of_month": None,
+            "expression": None,
+        }
+    ]
+    assert Flow.model_validate(data) == result.flow
 
 
 def test_legacy_cron() -> None:
@@ -471,7 +566,7 @@ def test_set_v3_fields(version: float) -> None:
     assert rep.status == "built-in"
 
 
-@pytest.mark.parametrize("version", [3.3, 3.4])
+@pytest.mark.parametrize("version", [3.3, 3.4, 3.5])
 def test_set_v33_assignments(version: float) -> None:
     params = {
         "assignments": {
