@@ -537,6 +537,8 @@ class Matrix:
         )
         # a full page keeps offset/page strategies going when they stop on a short page
         full = settings.page_size if numbered and settings.page_size and not totals else 1
+        if isinstance(settings, CursorPagination) and settings.cursor_from_last_item:
+            full = 2  # the cursor must come from the last item, so make it differ from the first
 
         def page(index: int, last: bool) -> Served:
             body = copy.deepcopy(base_body)

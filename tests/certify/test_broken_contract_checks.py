@@ -336,3 +336,20 @@ def test_paginator_that_sends_the_wrong_cursor(tmp_path: Path) -> None:
     (message,) = messages(result, "contract.pagination")
     assert message.startswith("request 2 must carry cursor=tok_1 for page 2; its query was ")
     assert "'cursor': ['tok_1x']" in message
+
+
+def test_paginator_that_takes_the_cursor_from_the_first_item(tmp_path: Path) -> None:
+    # Stripe pages by starting_after=<id of the last item>; sending the first item's id
+    # re-fetches overlapping pages against the real API
+    spec = copy_connector(tmp_path, "stripe")
+    patch_file(
+        runtime_file(spec, "stripe", "pagination.py"),
+        "resolve_pointer(items[-1], s.cursor_from_last_item",
+        "resolve_pointer(items[0], s.cursor_from_last_item",
+    )
+    result = certify_connector(spec)
+    assert failed_ids(result) == {STALE, "contract.pagination"}
+    assert messages(result, "contract.pagination") == [
+        "request 2 must carry starting_after=tok_1 for page 2; its query was "
+        "{'limit': ['3'], 'starting_after': ['tok_1_0']}"
+    ]
