@@ -2,12 +2,14 @@
 
 Run: ``.venv/bin/python benchmarks/bench_mcp.py [--starts N] [--calls N]``. Targets (issue 8):
 start → first tool list <= 1 s, spec_validate on the stripe seed spec <= 50 ms round trip.
+Also prints the floor: a bare interpreter importing what the server needs of the ``mcp`` SDK.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,7 @@ from mcp import ClientSession, StdioServerParameters, stdio_client
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = "connectors/stripe/connector.yaml"
+SDK_IMPORT = "import anyio.to_thread, mcp.server.lowlevel, mcp.server.stdio, mcp.types"
 SERVERS = {
     "flows mcp": [str(REPO / ".venv" / "bin" / "flows"), "mcp", "--root", str(REPO)],
     "python -m flows.mcp": [sys.executable, "-m", "flows.mcp", "--root", str(REPO)],
@@ -53,6 +56,23 @@ async def validate_round_trips(command: list[str], calls: int) -> list[float]:
     return times
 
 
+def sdk_import_seconds() -> float:
+    """Seconds until a fresh interpreter has imported the parts of the SDK the server uses.
+
+    Timed to the line it prints when done, not to its exit (tearing down takes a while).
+    """
+    started = time.perf_counter()
+    code = SDK_IMPORT + "; print('ready', flush=True); import sys; sys.stdin.read()"
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stdin is not None
+        assert process.stdout.readline().strip() == b"ready"
+        elapsed = time.perf_counter() - started
+        process.stdin.close()
+    return elapsed
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser()
@@ -66,6 +86,11 @@ def main() -> None:
             f", min {min(starts) * 1000:.0f} ms, max {max(starts) * 1000:.0f} ms "
             f"({args.starts} starts; target <= 1000 ms)"
         )
+    floor = [sdk_import_seconds() for _ in range(args.starts)]
+    print(
+        f"{'floor (SDK import)':22s} python -c 'import mcp.server...': median "
+        f"{statistics.median(floor) * 1000:.0f} ms, min {min(floor) * 1000:.0f} ms"
+    )
     times = anyio.run(validate_round_trips, SERVERS["flows mcp"], args.calls)
     ordered = sorted(times)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]

@@ -197,9 +197,8 @@ def prepare_publication(
     The policy report goes into the statement's ``predicate.policy``
     (:func:`flows.gate.gate_certification`, shared with ``flows certify connector``).
     """
-    gated = gate_certification(loaded, _certify(loaded), manifest=manifest, packs=packs)
-    _refuse_on_policy(loaded, gated.policy)
-    result, report = gated.certification, gated.policy
+    result, report = gate_certification(loaded, _certify(loaded), manifest=manifest, packs=packs)
+    _refuse_on_policy(loaded, report)
     publication = Publication(
         name=loaded.spec.provider.name,
         version=loaded.spec.provider.version,

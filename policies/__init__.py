@@ -5,7 +5,7 @@ Public API::
     from connector_spec import load_spec
     from policies import evaluate, report_for_evidence
     report = evaluate(load_spec("connectors/stripe/connector.yaml"), evidence="evidence.json",
-                      packs=["org-policies/"])
+                      packs=["org-policies/"])   # + $FLOWS_POLICY_DIR or .flows/policies/
     report.passed, report.results, report.to_json()
     statement["predicate"]["policy"] = report_for_evidence(report)
 """
@@ -15,6 +15,7 @@ from policies.context import PolicyInputs, load_evidence, load_inputs, load_mani
 from policies.engine import (
     PolicyReport,
     RuleResult,
+    applicable_packs,
     evaluate,
     evaluate_inputs,
     render_value,
@@ -23,15 +24,22 @@ from policies.engine import (
 from policies.errors import PolicyEvaluationError, PolicyInputError, PolicyPackError
 from policies.loader import (
     DEFAULT_PACK_DIR,
+    ORG_PACK_DIR,
+    POLICY_DIR_ENV,
     default_packs,
+    discover_packs,
     load_pack_dir,
     load_pack_file,
     load_packs,
+    org_pack_dirs,
+    pack_files,
     parse_pack_bytes,
 )
 
 __all__ = [
     "DEFAULT_PACK_DIR",
+    "ORG_PACK_DIR",
+    "POLICY_DIR_ENV",
     "PolicyEvaluationError",
     "PolicyInputError",
     "PolicyInputs",
@@ -40,7 +48,9 @@ __all__ = [
     "PolicyReport",
     "Rule",
     "RuleResult",
+    "applicable_packs",
     "default_packs",
+    "discover_packs",
     "evaluate",
     "evaluate_inputs",
     "load_evidence",
@@ -49,6 +59,8 @@ __all__ = [
     "load_pack_dir",
     "load_pack_file",
     "load_packs",
+    "org_pack_dirs",
+    "pack_files",
     "parse_pack_bytes",
     "render_value",
     "report_for_evidence",

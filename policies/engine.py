@@ -25,12 +25,13 @@ from policies.context import (
     subjects,
 )
 from policies.errors import PolicyEvaluationError
-from policies.loader import check_unique, default_packs, load_packs
+from policies.loader import check_unique, default_packs, discover_packs, load_packs
 
 Status = Literal["passed", "failed", "waived", "not_applicable"]
 SCOPE_NOUNS = {"operation": "operations", "fixture": "fixtures", "evidence": "evidence"}
 INPUT_HINTS = {
-    "evidence": "no certification evidence was given (pass --evidence FILE)",
+    "evidence": "no certification evidence was given (run 'flows certify connector' first, "
+    "or pass --evidence FILE)",
     "manifest": "no generated manifest was found (run 'flows generate connector' first)",
     "fixtures": "no contract fixtures were found under fixtures/",
 }
@@ -65,7 +66,11 @@ class RuleResult:
 
 @dataclass
 class PolicyReport:
-    """Every rule's results for one connector."""
+    """Every rule's results for one connector.
+
+    ``packs``: the packs applied, in order, as ``{name, version, digest, file, source}``
+    (``source``: ``default``, ``$FLOWS_POLICY_DIR``, ``.flows/policies`` or ``given``).
+    """
 
     spec: str
     packs: list[dict[str, str]]
@@ -109,10 +114,18 @@ class PolicyReport:
         }
 
 
+def pack_entry(pack: PolicyPack, source: str) -> dict[str, str]:
+    """How a report lists an applied pack: ``{name, version, digest, file, source}``."""
+    return {**pack.info(), "file": pack.file, "source": source}
+
+
 def report_for_evidence(report: PolicyReport) -> dict[str, Any]:
-    """The ``predicate.policy`` value of certification evidence (see docs/formats.md)."""
+    """The ``predicate.policy`` value of certification evidence (see docs/formats.md).
+
+    Packs are named by name, version and digest (not by their local file).
+    """
     return {
-        "packs": [dict(p) for p in report.packs],
+        "packs": [{key: p[key] for key in ("name", "version", "digest")} for p in report.packs],
         "results": [
             {
                 "rule": r.rule,
@@ -127,31 +140,53 @@ def report_for_evidence(report: PolicyReport) -> dict[str, Any]:
     }
 
 
+def applicable_packs(
+    packs: Iterable[str | Path | PolicyPack] = (),
+    *,
+    workdir: str | Path | None = None,
+    discover: bool = True,
+) -> list[tuple[PolicyPack, str]]:
+    """Every pack that applies, each with where it came from, in the order they apply.
+
+    The default pack (``"default"``), the organisation packs found by
+    :func:`~policies.loader.discover_packs` (``"$FLOWS_POLICY_DIR"`` or ``".flows/policies"``;
+    skipped when ``discover`` is false), then ``packs`` (``"given"``: files, directories or
+    loaded packs). A pack found twice (same name, same bytes) applies once.
+    """
+    found: list[tuple[PolicyPack, str]] = [(pack, "default") for pack in default_packs()]
+    if discover:
+        found += discover_packs(workdir)
+    paths = [p for p in packs if not isinstance(p, PolicyPack)]
+    found += [(pack, "given") for pack in load_packs(paths)]
+    found += [(pack, "given") for pack in packs if isinstance(pack, PolicyPack)]
+    unique: list[tuple[PolicyPack, str]] = []
+    for pack, source in found:
+        if all((pack.name, pack.digest) != (seen.name, seen.digest) for seen, _ in unique):
+            unique.append((pack, source))
+    check_unique([pack for pack, _ in unique])
+    return unique
+
+
 def evaluate(
     loaded_spec: LoadedSpec,
     manifest: dict[str, Any] | str | Path | None = None,
     evidence: dict[str, Any] | str | Path | None = None,
     fixtures: Sequence[dict[str, Any]] | None = None,
     packs: Iterable[str | Path | PolicyPack] = (),
+    *,
+    workdir: str | Path | None = None,
+    discover: bool = True,
 ) -> PolicyReport:
-    """Apply the default pack and ``packs`` (files, directories or loaded packs) to a spec.
+    """Apply the default pack, the organisation packs and ``packs`` to a spec.
 
+    ``packs`` are files, directories or loaded packs. Organisation packs are discovered in
+    ``$FLOWS_POLICY_DIR`` or ``.flows/policies`` under ``workdir`` (default: the working
+    directory) unless ``discover`` is false; see :func:`applicable_packs`.
     A manifest or fixtures that are not given are read from next to the spec when they exist;
     evidence is used only when given (a dict, or the path of a statement or DSSE envelope).
     Rules whose inputs are absent report ``not_applicable``.
     """
-    extra: list[PolicyPack] = []
-    paths: list[str | Path] = []
-    for pack in packs:
-        if isinstance(pack, PolicyPack):
-            extra.append(pack)
-        else:
-            paths.append(pack)
-    all_packs: list[PolicyPack] = []
-    for candidate in default_packs() + load_packs(paths) + extra:
-        if all(candidate.file != seen.file for seen in all_packs):  # the same file once
-            all_packs.append(candidate)
-    check_unique(all_packs)
+    applied = applicable_packs(packs, workdir=workdir, discover=discover)
     manifest_file = evidence_file = None
     if isinstance(manifest, (str, Path)):
         manifest_file, manifest = str(manifest), load_manifest(manifest)
@@ -160,7 +195,9 @@ def evaluate(
     inputs = load_inputs(loaded_spec, manifest=manifest, evidence=evidence, fixtures=fixtures)
     inputs.manifest_file = manifest_file or inputs.manifest_file
     inputs.evidence_file = evidence_file
-    return evaluate_inputs(inputs, all_packs)
+    report = evaluate_inputs(inputs, [pack for pack, _ in applied])
+    report.packs = [pack_entry(pack, source) for pack, source in applied]
+    return report
 
 
 def evaluate_inputs(inputs: PolicyInputs, packs: Sequence[PolicyPack]) -> PolicyReport:
@@ -175,7 +212,7 @@ def evaluate_inputs(inputs: PolicyInputs, packs: Sequence[PolicyPack]) -> Policy
     known = {rule.id for rule in rules}
     return PolicyReport(
         spec=inputs.spec_file,
-        packs=[p.info() for p in packs],
+        packs=[pack_entry(p, "given") for p in packs],
         results=[result for index in range(len(rules)) for result in outcomes[index]],
         inputs={
             "manifest": inputs.manifest_file or (None if inputs.manifest is None else "<given>"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -30,6 +31,10 @@ from policies.model import PackModel, RuleModel
 from policies.typecheck import dry_run
 
 DEFAULT_PACK_DIR = Path(__file__).parent / "packs" / "default"
+POLICY_DIR_ENV = "FLOWS_POLICY_DIR"
+"""Environment variable: the organisation's pack directories (``os.pathsep``-separated)."""
+ORG_PACK_DIR = Path(".flows") / "policies"
+"""Where organisation packs are found when ``$FLOWS_POLICY_DIR`` is not set (under the cwd)."""
 IMPLIED_REQUIREMENTS = {"evidence": "evidence", "fixture": "fixtures"}
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 
@@ -40,6 +45,48 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 def default_packs() -> list[PolicyPack]:
     """The packs shipped with flows (always applied)."""
     return load_pack_dir(DEFAULT_PACK_DIR)
+
+
+def org_pack_dirs(workdir: str | Path | None = None) -> list[tuple[Path, str]]:
+    """Where organisation packs are discovered, each with how it was chosen.
+
+    ``$FLOWS_POLICY_DIR`` (directories separated by ``os.pathsep``; set but empty: none) or,
+    when it is not set, ``.flows/policies`` under ``workdir`` (default: the working directory).
+    """
+    configured = os.environ.get(POLICY_DIR_ENV)
+    if configured is not None:
+        return [(Path(part), f"${POLICY_DIR_ENV}") for part in configured.split(os.pathsep) if part]
+    base = Path(workdir) if workdir is not None else Path()
+    return [(base / ORG_PACK_DIR, str(ORG_PACK_DIR))]
+
+
+def discover_packs(workdir: str | Path | None = None) -> list[tuple[PolicyPack, str]]:
+    """The organisation packs of :func:`org_pack_dirs`, each with where it was found.
+
+    A missing ``.flows/policies`` means no organisation packs; a directory named in
+    ``$FLOWS_POLICY_DIR`` that does not exist is an error (a typo must not switch rules off).
+    """
+    found: list[tuple[PolicyPack, str]] = []
+    for directory, source in org_pack_dirs(workdir):
+        if not directory.is_dir():
+            if source == str(ORG_PACK_DIR) and not directory.exists():
+                continue
+            raise InputError(
+                f"{directory}: no such policy pack directory (named in ${POLICY_DIR_ENV})"
+                if source != str(ORG_PACK_DIR)
+                else f"{directory}: not a directory (organisation policy packs go there)",
+                hint=f"fix ${POLICY_DIR_ENV} (directories separated by {os.pathsep!r}), "
+                "or unset it to use .flows/policies under the working directory",
+            )
+        found += [(pack, source) for pack in _load_pack_files(pack_files(directory))]
+    check_unique([pack for pack, _ in found])
+    return found
+
+
+def pack_files(directory: str | Path) -> list[Path]:
+    """The pack files of a pack directory: ``*.yaml``/``*.yml`` directly inside, in name order."""
+    folder = Path(directory)
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def load_packs(paths: Iterable[str | Path]) -> list[PolicyPack]:
@@ -63,12 +110,16 @@ def load_packs(paths: Iterable[str | Path]) -> list[PolicyPack]:
 def load_pack_dir(directory: str | Path) -> list[PolicyPack]:
     """Every ``*.yaml``/``*.yml`` pack file directly inside ``directory``, in name order."""
     folder = Path(directory)
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = pack_files(folder)
     if not files:
         raise InputError(
             f"{folder}: no policy pack files (*.yaml) in this directory",
             hint="a pack file starts with 'apiVersion: flows.dev/v1' and 'kind: PolicyPack'",
         )
+    return _load_pack_files(files)
+
+
+def _load_pack_files(files: Sequence[Path]) -> list[PolicyPack]:
     packs = [load_pack_file(p) for p in files]
     check_unique(packs)
     return packs

@@ -1,4 +1,4 @@
-"""``flows certify connector``: contract replay, matrix, determinism and evidence."""
+"""``flows certify connector``: contract replay, matrix, determinism, policy gate, evidence."""
 
 from __future__ import annotations
 
@@ -28,27 +28,39 @@ def connector(
         Path | None,
         typer.Option(help="Evidence directory (default .flows/evidence/<provider>-<version>/)."),
     ] = None,
+    pack: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pack",
+            help="An extra policy pack (directory or file) for the policy gate; repeatable.",
+        ),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Certify a connector: exit 0 when every check passed, 1 when one failed, 2 on bad input."""
-    from certify import certify_connector, default_out_dir
+    """Certify a connector and gate it with the policy packs (recorded in the evidence).
+
+    Exit 0 when every check and every error-severity rule passed, 1 when one failed (no
+    evidence is written then), 2 on bad input."""
+    from certify import default_out_dir
+    from flows.gate import certify_and_gate
 
     target = out if out is not None else default_out_dir(spec)
     if json_output:
-        result = certify_connector(spec, only=only, out=target)
-        print_json(result.to_json())
+        gated = certify_and_gate(spec, only=only, out=target, packs=pack or [])
+        print_json(gated.to_json())
     else:
-        result = _with_progress(spec, only, target)
-        _print_table(result)
-    if not result.passed:
+        gated = _with_progress(spec, only, target, pack or [])
+        _print_table(gated.certification)
+        _print_policy(gated)
+    if not gated.passed:
         raise typer.Exit(1)
 
 
-def _with_progress(spec: Path, only: list[str] | None, target: Path) -> Any:
+def _with_progress(spec: Path, only: list[str] | None, target: Path, packs: list[Path]) -> Any:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-    from certify import certify_connector
     from flows.cli.output import stderr_console
+    from flows.gate import certify_and_gate
 
     with Progress(
         SpinnerColumn(),
@@ -63,7 +75,7 @@ def _with_progress(spec: Path, only: list[str] | None, target: Path) -> Any:
         def step(check: Any) -> None:
             progress.update(task, advance=1, description=f"{check.id} {check.operation or ''}")
 
-        return certify_connector(spec, only=only, out=target, progress=step)
+        return certify_and_gate(spec, only=only, out=target, packs=packs, progress=step)
 
 
 def _print_table(result: Any) -> None:
@@ -98,6 +110,41 @@ def _print_table(result: Any) -> None:
         f"failed, {summary['skipped']} skipped; {result.scenarios} scenarios in "
         f"{result.seconds:.2f} s"
     )
+
+
+def _print_policy(gated: Any) -> None:
+    from rich.markup import escape
+
+    console = stdout_console()
+    result, report = gated.certification, gated.policy
+    if report is None:
+        console.print("policy gate not applied: --only runs part of the checks and earns no level")
+        _print_written(result)
+        return
+    counts = report.counts()
+    verdict = "[green]passed[/]" if report.passed else "[red]failed[/]"
+    console.print(
+        f"policy gate {verdict}: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['waived']} waived, {counts['not_applicable']} not applicable "
+        f"({', '.join(p['name'] for p in report.packs)})"
+    )
+    for rule in report.failures():
+        label = "[red]FAILED[/]" if rule.severity == "error" else "[yellow]warning[/]"
+        console.print(
+            f"{label} {escape(rule.rule)} ({escape(rule.subject)}): {escape(rule.message)}"
+        )
+        if rule.hint:
+            console.print(f"  hint: {escape(rule.hint)}")
+    _print_written(result)
+    if result.passed and not report.passed:
+        console.print(
+            "no evidence written: a failed policy gate leaves earlier evidence as is "
+            "(`flows policy check` shows the full report)"
+        )
+
+
+def _print_written(result: Any) -> None:
+    console = stdout_console()
     for path in result.written:
         console.print(f"wrote {path}")
     if not result.passed:

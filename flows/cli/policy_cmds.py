@@ -18,8 +18,8 @@ PackOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--pack",
-        help="An extra policy pack directory (or file); repeatable. "
-        "The default pack always applies.",
+        help="An extra policy pack directory (or file); repeatable. The default pack and the "
+        "organisation packs ($FLOWS_POLICY_DIR, else .flows/policies/) always apply.",
     ),
 ]
 _STATUS_STYLE = {
@@ -37,7 +37,11 @@ def check(
     pack: PackOption = None,
     evidence: Annotated[
         Path | None,
-        typer.Option(help="Certification evidence (in-toto statement or DSSE envelope JSON)."),
+        typer.Option(
+            help="Certification evidence (in-toto statement or DSSE envelope JSON); default "
+            "the statement `flows certify connector` wrote "
+            "(.flows/evidence/<provider>-<version>/statement.json) when it exists."
+        ),
     ] = None,
     manifest: Annotated[
         Path | None,
@@ -45,11 +49,22 @@ def check(
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Evaluate the default pack and any --pack over SPEC; exit 1 if an error rule fails."""
+    """Evaluate the default pack, the organisation packs and any --pack over SPEC.
+
+    Exit 1 if an error-severity rule fails, 2 on bad input (including a broken pack)."""
     from connector_spec import load_spec
     from policies import evaluate
 
-    report = evaluate(load_spec(spec), manifest=manifest, evidence=evidence, packs=pack or [])
+    loaded = load_spec(spec)
+    found_evidence = None
+    if evidence is None:  # what `flows certify connector` wrote, when it exists
+        from certify import default_out_dir
+        from certify.evidence import STATEMENT_FILE
+
+        candidate = default_out_dir(loaded.path) / STATEMENT_FILE
+        if candidate.is_file():
+            evidence = found_evidence = candidate
+    report = evaluate(loaded, manifest=manifest, evidence=evidence, packs=pack or [])
     if json_output:
         print_json(report.to_json())
     else:
@@ -57,6 +72,16 @@ def check(
 
         console = stdout_console()
         console.print(f"policy check of [bold]{escape(str(spec))}[/]")
+        for applied in report.packs:
+            console.print(
+                f"[dim]pack[/] {escape(applied['name'])} {escape(applied['version'])}  "
+                f"[dim]{escape(applied['file'])} ({escape(applied['source'])})[/]"
+            )
+        if found_evidence is not None:
+            console.print(
+                f"[dim]evidence[/] {escape(str(found_evidence))}  [dim](written by `flows certify "
+                "connector`; pass --evidence FILE to use another)[/]"
+            )
         for result in report.results:
             severity = "" if result.severity == "error" else f" [dim]({result.severity})[/]"
             console.print(
@@ -85,12 +110,13 @@ def rules(
     pack: PackOption = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the rules of the default pack and any --pack (and check that the packs load)."""
-    from policies import default_packs, load_packs
-    from policies.loader import check_unique
+    """List the rules of the default pack, the organisation packs and any --pack (and check that
+    the packs load)."""
+    from policies import applicable_packs
 
-    packs = default_packs() + load_packs(pack or [])
-    check_unique(packs)
+    applied = applicable_packs(pack or [])
+    packs = [p for p, _ in applied]
+    sources = {p.name: source for p, source in applied}
     if json_output:
         print_json(
             {
@@ -99,6 +125,7 @@ def rules(
                     {
                         **p.info(),
                         "file": p.file,
+                        "source": sources[p.name],
                         "rules": [
                             {
                                 "id": r.id,
@@ -119,7 +146,10 @@ def rules(
 
     console = stdout_console()
     for p in packs:
-        console.print(f"[bold]{escape(p.name)}[/] ({escape(p.file)}, {len(p.rules)} rules)")
+        console.print(
+            f"[bold]{escape(p.name)}[/] {escape(p.version)} ({escape(p.file)}, "
+            f"{escape(sources[p.name])}, {len(p.rules)} rules)"
+        )
         for r in p.rules:
             console.print(
                 f"  {escape(r.id)}  [dim]{r.severity}, {r.applies_to}[/]  {escape(r.description)}"

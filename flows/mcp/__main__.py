@@ -32,12 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     args = parser.parse_args(argv)
     _forget_working_directory()
-    from connector_spec.errors import FlowsError
     from flows.mcp.server import serve_stdio
 
     try:
         serve_stdio(args.root, max_bytes=args.max_bytes)
-    except FlowsError as error:
+    except Exception as error:
+        from connector_spec.errors import FlowsError  # imported only now: start-up time
+
+        if not isinstance(error, FlowsError):
+            raise
         sys.stderr.write(f"error: {error.diagnostics()}\n")
         return error.exit_code
     return 0

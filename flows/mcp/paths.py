@@ -2,7 +2,11 @@
 
 Every path a client passes is resolved (symlinks included) and must land inside one of the
 roots given at server start; relative paths are taken from the first root. Inline inputs and
-input files larger than the limit are refused before any library reads them.
+input files larger than the limit are refused before any library reads them. Directories a
+library reads whole (policy packs, a spec's ``fixtures/`` and ``flows_*`` folders) are walked
+first: every file and folder in them, symlinks resolved, must be inside the roots too.
+
+Nothing here imports :mod:`connector_spec` until an error is raised (server start-up time).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 """The default limit of one inline input or one input file (1 MiB)."""
+MAX_TREE_FILES = 10_000
+"""The most files a directory read whole (a pack directory, ``fixtures/``) may hold."""
 
 
 @dataclass(frozen=True)
@@ -28,18 +34,20 @@ class Sandbox:
         cls, roots: Sequence[str | Path] = (), max_bytes: int = DEFAULT_MAX_BYTES
     ) -> Sandbox:
         """Resolve ``roots`` (default: the current directory); each must be a directory."""
-        from connector_spec.errors import InputError
-
         resolved: list[Path] = []
         for root in roots or [Path.cwd()]:
             real = Path(os.path.realpath(root))
             if not real.is_dir():
+                from connector_spec.errors import InputError
+
                 raise InputError(
                     f"{root}: not a directory",
                     hint="pass --root DIR for each directory the MCP client may use",
                 )
             resolved.append(real)
         if max_bytes <= 0:
+            from connector_spec.errors import InputError
+
             raise InputError(f"--max-bytes {max_bytes}: must be a positive number of bytes")
         return cls(tuple(resolved), max_bytes)
 
@@ -51,19 +59,24 @@ class Sandbox:
     def _roots_text(self) -> str:
         return ", ".join(str(r) for r in self.roots)
 
+    def inside(self, real: Path) -> bool:
+        """True when the resolved path ``real`` is one of the roots or below one."""
+        return any(real == root or real.is_relative_to(root) for root in self.roots)
+
     def resolve(self, value: str | Path, *, field: str) -> Path:
         """The real path of ``value``; raise :class:`PathOutsideRoots` when it escapes."""
-        from connector_spec.errors import InputError
         from flows.mcp.errors import PathOutsideRoots
 
         text = str(value)
         if not text or "\x00" in text:
+            from connector_spec.errors import InputError
+
             raise InputError(f"{field}: {text!r} is not a usable path")
         path = Path(text)
         if not path.is_absolute():
             path = self.home / path
         real = Path(os.path.realpath(path))
-        if any(real == root or real.is_relative_to(root) for root in self.roots):
+        if self.inside(real):
             return real
         raise PathOutsideRoots(
             f"{field}: {text} is outside the directories this server may use "
@@ -74,20 +87,71 @@ class Sandbox:
 
     def input_file(self, value: str | Path, *, field: str) -> Path:
         """Like :meth:`resolve`, and the file must exist and be within the size limit."""
-        from connector_spec.errors import InputError
-
         path = self.resolve(value, field=field)
         if not path.is_file():
+            from connector_spec.errors import InputError
+
             raise InputError(f"{field}: {value}: no such file", hint="pass an existing file")
         self.check_size(path.stat().st_size, what=f"{field}: {value}")
         return path
 
+    def input_tree(self, value: str | Path, *, field: str) -> Path:
+        """Like :meth:`input_file`, for a file or a directory that is read whole.
+
+        A directory is walked (symlinks followed): every file and folder in it must resolve
+        inside the roots and every file must be within the size limit; see :meth:`check_tree`.
+        """
+        path = self.resolve(value, field=field)
+        if path.is_dir():
+            self.check_tree(path, what=f"{field}: {value}")
+            return path
+        return self.input_file(value, field=field)
+
+    def check_tree(self, directory: Path, *, what: str, sizes: bool = True) -> None:
+        """Refuse ``directory`` when anything in it leads out of the roots or is too large.
+
+        Raises :class:`PathOutsideRoots` for a file or folder (a symlink, or inside a linked
+        folder) that resolves outside every root, :class:`InputTooLarge` for a file over the
+        limit (unless ``sizes`` is false) or more than :data:`MAX_TREE_FILES` files. ``what``
+        names the directory in messages.
+        """
+        from flows.mcp.errors import InputTooLarge, PathOutsideRoots
+
+        visited: set[str] = set()
+        count = 0
+        for current, dirs, files in os.walk(directory, followlinks=True):
+            real_current = os.path.realpath(current)
+            if real_current in visited:  # a link back up: walked already
+                dirs[:] = []
+                continue
+            visited.add(real_current)
+            for name in [*dirs, *files]:
+                entry = Path(current) / name
+                real = Path(os.path.realpath(entry))
+                shown = entry.relative_to(directory).as_posix()
+                if not self.inside(real):
+                    raise PathOutsideRoots(
+                        f"{what}: {shown} leads outside the directories this server may use "
+                        f"({self._roots_text()})",
+                        hint="remove the link or copy the file into the directory; restart "
+                        "`flows mcp` with another --root to allow more",
+                    )
+                if name in files and real.is_file():
+                    count += 1
+                    if sizes:
+                        self.check_size(real.stat().st_size, what=f"{what}: {shown}")
+            if count > MAX_TREE_FILES:
+                raise InputTooLarge(
+                    f"{what} holds more than {MAX_TREE_FILES} files",
+                    hint="point the tool at a smaller directory",
+                )
+
     def output_dir(self, value: str | Path, *, field: str) -> Path:
         """Like :meth:`resolve`, for a directory that is written (it may not exist yet)."""
-        from connector_spec.errors import InputError
-
         path = self.resolve(value, field=field)
         if path.exists() and not path.is_dir():
+            from connector_spec.errors import InputError
+
             raise InputError(f"{field}: {value} is not a directory", hint="pass a directory")
         if path.is_dir():
             self._check_links(path, value, field)

@@ -78,7 +78,7 @@ def run_tool(tool: ToolSpec, arguments: dict[str, Any] | None, sandbox: Sandbox)
             args = tool.model.model_validate(arguments or {})
         except ValidationError as exc:
             raise argument_error(tool.name, exc) from None
-        return tool.run(args, sandbox)
+        return tool.invoke(args, sandbox)
     except FlowsError as error:
         return _failure(error)
     except OSError as error:
@@ -186,12 +186,21 @@ class FlowsMcp:
         )
 
 
-def serve_stdio(roots: Sequence[str | Path] = (), *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-    """Serve the tools over stdin/stdout until the client closes the connection."""
+def serve_stdio(
+    roots: Sequence[str | Path] = (),
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    sandbox: Sandbox | None = None,
+) -> None:
+    """Serve the tools over stdin/stdout until the client closes the connection.
+
+    ``sandbox`` (already created) takes the place of ``roots`` and ``max_bytes``.
+    """
+    if sandbox is None:
+        sandbox = Sandbox.create(roots, max_bytes)  # bad roots fail before any MCP traffic
     import anyio
     from mcp.server.stdio import stdio_server
 
-    sandbox = Sandbox.create(roots, max_bytes)  # bad roots fail before any MCP traffic
     server = FlowsMcp(sandbox).build()
 
     async def main() -> None:

@@ -1,4 +1,4 @@
-"""Strict determinism is proven only by replaying what the live API answered (a recorded fixture)."""
+"""Strict determinism is proven only by replaying what the live API answered (recorded fixture)."""
 
 from __future__ import annotations
 

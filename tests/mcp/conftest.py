@@ -69,7 +69,9 @@ def mcp_server(
     """Start ``flows mcp --root ...`` (the console script) and open an initialised session.
 
     The console script, as MCP clients run it: ``python -m`` would put the working directory
-    (a root holding ``registry/``) first on ``sys.path``.
+    (a root holding ``registry/``) first on ``sys.path``. ``XDG_STATE_HOME`` (where the
+    registry tools keep their trust store) is a ``state`` folder beside the first root unless
+    ``env`` sets it, so tests never write into the real home directory.
     """
     from anyio.from_thread import start_blocking_portal
     from mcp import ClientSession, StdioServerParameters, stdio_client
@@ -77,6 +79,7 @@ def mcp_server(
     program, *args = command or [str(FLOWS), "mcp"]
     for root in roots:
         args += ["--root", str(root)]
+    env = {"XDG_STATE_HOME": str(roots[0].parent / "state"), **(env or {})}
     params = StdioServerParameters(
         command=program, args=[*args, *extra], cwd=str(roots[0]), env=env
     )
@@ -105,6 +108,15 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(root: Path) -> Iterator[McpClient]:
     with mcp_server(root) as session:
         yield session
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path → bytes)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def text_of(result: Any) -> str:

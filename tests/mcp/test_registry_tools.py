@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from registry import Publication, Registry
-from tests.mcp.conftest import SEED, McpClient, mcp_server, text_of
+from tests.mcp.conftest import SEED, McpClient, mcp_server, snapshot, text_of
 
 
 def _statement() -> dict[str, object]:
@@ -54,6 +54,7 @@ def reg_client(reg_root: Path) -> Iterator[McpClient]:
 
 def test_search_show_verify(reg_client: McpClient, reg_root: Path) -> None:
     args = {"registry": "registry"}
+    before = snapshot(reg_root)
     found = reg_client.call("registry_search", {**args, "query": "stripe"})
     assert not found.is_error, text_of(found)
     hits = found.structured_content["results"]
@@ -64,7 +65,45 @@ def test_search_show_verify(reg_client: McpClient, reg_root: Path) -> None:
     verified = reg_client.call("registry_verify", args)
     assert not verified.is_error, text_of(verified)
     assert verified.structured_content["ok"] is True
-    assert (reg_root / ".flows" / "trusted").is_dir()  # the default trust dir is in the root
+    # read-only for the project: the trust store lives in the per-user state directory
+    assert snapshot(reg_root) == before
+    assert not (reg_root / ".flows").exists()
+    stores = list((reg_root.parent / "state" / "flows" / "trusted").glob("*/timestamp.json"))
+    assert len(stores) == 1
+
+
+def test_search_leaves_the_root_byte_identical(tmp_path: Path, reg_root: Path) -> None:
+    root = tmp_path / "work"
+    shutil.copytree(reg_root / "registry", root / "registry")
+    before = snapshot(root)
+    with mcp_server(root) as session:
+        found = session.call("registry_search", {"registry": "registry", "query": "stripe"})
+        assert not found.is_error, text_of(found)
+    assert snapshot(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["registry"]
+
+
+def test_trust_dir_argument_is_gone(reg_client: McpClient) -> None:
+    tools = {t.name: t for t in reg_client.list_tools().tools}
+    for name in ("registry_search", "registry_show", "registry_verify"):
+        assert tools[name].annotations.read_only_hint is True
+        assert "trust_dir" not in tools[name].input_schema["properties"]
+    result = reg_client.call("registry_verify", {"registry": "registry", "trust_dir": "t"})
+    assert result.is_error
+    assert result.structured_content["error"] == "ToolArgumentError"
+
+
+def test_trust_store_inside_a_root_falls_back_to_a_temporary_one(
+    tmp_path: Path, reg_root: Path
+) -> None:
+    root = tmp_path / "work"
+    shutil.copytree(reg_root / "registry", root / "registry")
+    before = snapshot(root)
+    env = {"XDG_STATE_HOME": str(root / "state")}  # would be inside the root
+    with mcp_server(root, env=env) as session:
+        verified = session.call("registry_verify", {"registry": "registry"})
+        assert not verified.is_error, text_of(verified)
+    assert snapshot(root) == before
 
 
 def test_unknown_connector_is_an_error(reg_client: McpClient) -> None:
@@ -79,9 +118,7 @@ def test_tampered_registry_fails_verification(reg_client: McpClient, reg_root: P
     shutil.copytree(reg_root / "registry", copy)
     wheel = next(copy.rglob("*.whl"))
     wheel.write_bytes(b"PK evil")
-    result = reg_client.call(
-        "registry_verify", {"registry": "tampered", "trust_dir": "trust-tampered"}
-    )
+    result = reg_client.call("registry_verify", {"registry": "tampered"})
     assert result.is_error
     assert result.structured_content["ok"] is False
 
@@ -101,5 +138,5 @@ def test_python_m_flows_mcp_is_not_fooled_by_a_registry_folder(reg_root: Path) -
     # The working directory holds ``registry/``; `python -m` must still use the real package.
     command = [sys.executable, "-m", "flows.mcp"]
     with mcp_server(reg_root, command=command) as session:
-        result = session.call("registry_verify", {"registry": "registry", "trust_dir": "t2"})
+        result = session.call("registry_verify", {"registry": "registry"})
     assert not result.is_error, text_of(result)
