@@ -6,6 +6,7 @@ import typer
 
 from flows import __version__
 from flows.cli.certify_cmds import certify_app
+from flows.cli.farm_cmds import farm_command
 from flows.cli.generate_cmds import generate_app
 from flows.cli.graph_cmds import graph_app
 from flows.cli.harvest_cmds import harvest_app
@@ -36,6 +37,9 @@ app.add_typer(graph_app, name="graph")
 app.add_typer(certify_app, name="certify")
 app.add_typer(record_app, name="record")
 app.command("mcp", short_help="Serve the toolchain as MCP tools over stdio.")(mcp_command)
+app.command("farm", short_help="Certify, gate, sign and publish every complete harvested spec.")(
+    farm_command
+)
 
 
 def _version(value: bool) -> None:

@@ -374,13 +374,20 @@ def n8n_import(args: N8nImportInput, sandbox: Sandbox) -> ToolResult:
     else:
         assert args.workflow is not None
         raw, name = _inline_bytes(args.workflow, sandbox, "workflow"), "workflow.json"
-    catalog: InMemoryCatalog
+    catalog: InMemoryCatalog | None
     if args.connectors is not None:
         catalog = DirectoryCatalog(_catalog_dir(sandbox, args.connectors))
     elif (sandbox.home / "connectors").is_dir():
         catalog = DirectoryCatalog(_catalog_dir(sandbox, sandbox.home / "connectors"))
-    else:
-        catalog = InMemoryCatalog()
+    else:  # the verified local registry under the root, else none (the report says so)
+        from flows.ir.catalog import resolve_catalog
+
+        catalog = resolve_catalog(
+            None,
+            base=sandbox.home,
+            registry=str(sandbox.home / ".flows" / "registry"),
+            trust_dir=trust_dir(sandbox),
+        )
     result = import_raw(parse_workflow_bytes(raw, name), catalog)
     return ToolResult(
         {"ok": True, "flow": result.flow.to_json(), "report": result.report.to_json()},

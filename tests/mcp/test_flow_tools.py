@@ -123,3 +123,45 @@ def test_graph_visualize_svg_when_graphviz_is_installed(tmp_path: Path) -> None:
         result = session.call("graph_visualize", {"flow": flow})
     data = result.structured_content
     assert data["svg"] == f"<svg>{data['dot']}</svg>"
+
+
+STRIPE_WORKFLOW = {
+    "name": "charge lookup",
+    "nodes": [
+        {
+            "id": "1",
+            "name": "Get charge",
+            "type": "n8n-nodes-base.stripe",
+            "typeVersion": 1,
+            "position": [0, 0],
+            "parameters": {"resource": "charge", "operation": "get", "chargeId": "ch_1"},
+        }
+    ],
+    "connections": {},
+}
+
+
+def test_import_maps_nodes_with_the_registry_when_there_is_no_connectors_folder(
+    tmp_path: Path,
+) -> None:
+    from flows.publish import publish_connector
+
+    root = tmp_path / "work"
+    root.mkdir()
+    publish_connector(
+        make_root(tmp_path / "seed") / "connectors" / "stripe" / "connector.yaml",
+        registry=root / ".flows" / "registry",
+        key_dir=tmp_path / "keys",
+        notice=lambda _message: None,
+    )
+    with mcp_server(root) as session:
+        result = session.call("n8n_import", {"workflow": STRIPE_WORKFLOW})
+    assert not result.is_error, text_of(result)
+    nodes = result.structured_content["report"]["nodes"]
+    assert [(n["status"], n["kind"]) for n in nodes] == [("mapped", "connector")]
+    without = tmp_path / "empty"
+    without.mkdir()
+    with mcp_server(without) as session:
+        bare = session.call("n8n_import", {"workflow": STRIPE_WORKFLOW})
+    assert bare.structured_content["report"]["nodes"][0]["status"] != "mapped"
+    assert "no connector catalog" in json.dumps(bare.structured_content["report"])

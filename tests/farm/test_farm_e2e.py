@@ -1,0 +1,217 @@
+"""`flows farm` end to end: harvest the catalog fixture, farm it into a registry, verify.
+
+The fixture's harvest writes only incomplete specs, so two hand-written seed specs (slack,
+stripe) are added to the harvested directory: the farm must publish those and report the
+harvested ones as incomplete, with the harvest's own reasons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.farm.helpers import (
+    SEEDS,
+    add_seed_specs,
+    by_key,
+    flows,
+    harvest_fixture,
+    published_content,
+    tree,
+)
+
+TEST_PACK = """\
+apiVersion: flows.dev/v1
+kind: PolicyPack
+name: farmtest
+rules:
+  - id: farmtest.no-slack
+    description: this registry does not take slack
+    applies_to: provider
+    condition: "provider.name != 'slack'"
+    message: "{provider.name} is not allowed by the farm test pack"
+"""
+
+
+@pytest.fixture
+def harvested(workspace: Path) -> tuple[Path, dict[str, object]]:
+    specs = workspace / "harvested"
+    report = harvest_fixture(specs)
+    add_seed_specs(specs)
+    return specs, report
+
+
+def _verify(registry: Path) -> dict[str, list[str]]:
+    run = flows("registry", "verify", "--registry", registry, "--json")
+    assert run.code == 0, run.stdout
+    connectors: dict[str, list[str]] = run.json()["connectors"]
+    return connectors
+
+
+def test_local_farm_publishes_complete_specs_and_reports_the_rest(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, harvest = harvested
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--json")
+    assert run.code == 0, run.stdout + run.stderr
+    report = run.json()
+    outcomes = by_key(report)
+
+    nodes = [n for n in harvest["nodes"] if n["spec_path"]]  # type: ignore[attr-defined]
+    assert nodes, "the fixture harvest writes specs"
+    for node in nodes:
+        outcome = outcomes[node["provider"]]
+        if node["status"] == "complete":
+            assert outcome["status"] == "published", outcome
+        else:
+            assert outcome["status"] == "incomplete"
+            assert outcome["reasons"] == node["reasons"]
+    published = {k for k, o in outcomes.items() if o["status"] == "published"}
+    complete = {n["provider"] for n in nodes if n["status"] == "complete"}
+    assert published == complete | set(SEEDS)
+    assert report["counts"]["incomplete"] == sum(1 for n in nodes if n["status"] != "complete")
+    assert report["counts"]["refused"] == report["counts"]["error"] == 0
+    assert report["incomplete_by_reason"]["response-schema-unknown"] == len(nodes)
+    assert outcomes["stripe"]["level"] == "certified"
+    assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in sorted(published)}
+
+
+def test_rerun_publishes_nothing_and_changes_nothing(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    assert flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1").code == 0
+    before = tree(workspace / "reg")
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--json")
+    assert run.code == 0
+    counts = run.json()["counts"]
+    assert counts["published"] == 0
+    assert counts["unchanged"] == len(SEEDS)
+    assert tree(workspace / "reg") == before
+
+
+def test_shards_and_merge_give_the_same_registry_as_a_local_run(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    assert flows("farm", "--specs", specs, "--registry", "local-reg", "--jobs", "1").code == 0
+
+    shard_outputs = workspace / "shards"
+    shard_outputs.mkdir()
+    staged = 0
+    for index in (1, 2):
+        out = shard_outputs / f"farm-shard-{index}"
+        run = flows(
+            "farm", "--shard", f"{index}/2", "--specs", specs, "--out", out, "--jobs", "1", "--json"
+        )
+        assert run.code == 0, run.stdout
+        assert (out / "farm-shard.json").is_file()
+        staged += run.json()["counts"]["staged"]
+    assert staged == len(SEEDS)
+    assert not (workspace / "merged-reg").exists(), "shards never write the registry"
+    # the merge job downloads every shard artifact into one directory
+    run = flows("farm", "--merge", shard_outputs, "--registry", "merged-reg", "--json")
+    assert run.code == 0, run.stdout
+    merged = run.json()
+    assert merged["counts"]["published"] == len(SEEDS)
+    assert merged["specs_total"] == len(list(specs.glob("*/connector.yaml")))
+    assert _verify(workspace / "merged-reg") == _verify(workspace / "local-reg")
+    assert published_content(workspace / "merged-reg") == published_content(workspace / "local-reg")
+    # merging the same shards again publishes nothing
+    again = flows("farm", "--merge", shard_outputs, "--registry", "merged-reg", "--json")
+    assert again.code == 0
+    assert again.json()["counts"]["unchanged"] == len(SEEDS)
+
+
+def test_a_changed_spec_gets_the_bump_spec_diff_requires(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    assert flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1").code == 0
+    stripe = specs / "stripe" / "connector.yaml"
+    text = stripe.read_text()
+    start = text.index("  - id: create_refund")
+    end = text.find("\n  - id:", start + 1)
+    stripe.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""))
+
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--json")
+    assert run.code == 0, run.stdout
+    report = run.json()
+    outcome = by_key(report)["stripe"]
+    assert outcome["status"] == "published"
+    assert (outcome["spec_version"], outcome["version"], outcome["bump"]) == (
+        "1.0.0",
+        "2.0.0",
+        "major",
+    )
+    assert "create_refund" in outcome["version_note"]
+    assert report["bumps"] == [
+        {
+            "name": "stripe",
+            "from": "1.0.0",
+            "to": "2.0.0",
+            "registry_had": "1.0.0",
+            "bump": "major",
+            "why": outcome["version_note"],
+        }
+    ]
+    assert by_key(report)["slack"]["status"] == "unchanged"
+    assert _verify(workspace / "reg")["stripe"] == ["1.0.0", "2.0.0"]
+    stored = (workspace / "reg" / "targets" / "stripe" / "2.0.0" / "connector.yaml").read_text()
+    assert stored == stripe.read_text().replace("version: 1.0.0", "version: 2.0.0", 1)
+    # the working tree is untouched: the farm rewrote the version only in what it published
+    assert "version: 1.0.0" in stripe.read_text()
+
+    # the farmed spec is now what the registry holds: nothing more to publish
+    again = flows("farm", "--specs", specs, "--registry", "reg", "--json")
+    assert again.code == 0
+    assert by_key(again.json())["stripe"]["status"] == "unchanged"
+    assert by_key(again.json())["stripe"]["version"] == "2.0.0"
+
+
+def test_a_refused_spec_fails_the_run_but_the_others_are_published(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    pack = workspace / "pack.yaml"
+    pack.write_text(TEST_PACK)
+    run = flows(
+        "farm", "--specs", specs, "--registry", "reg", "--pack", pack, "--jobs", "1", "--json"
+    )
+    assert run.code == 1, run.stdout
+    report = run.json()
+    assert report["ok"] is False
+    slack, stripe = by_key(report)["slack"], by_key(report)["stripe"]
+    assert (slack["status"], slack["refused_by"]) == ("refused", "policy")
+    assert "farmtest.no-slack" in slack["message"]
+    assert stripe["status"] == "published"
+    assert _verify(workspace / "reg") == {"stripe": ["1.0.0"]}
+
+
+def test_markdown_report_for_the_pull_request(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--report", "farm.md")
+    assert run.code == 0, run.stdout
+    text = (workspace / "farm.md").read_text()
+    assert text.startswith("# flows farm report")
+    assert "| `stripe` | 1.0.0 | certified |" in text
+    assert "## Incomplete specs, not published" in text
+    assert "| `response-schema-unknown` |" in text
+    # people get a summary table on stdout and progress on stderr
+    assert "farm (local): 2 published" in run.stdout
+    assert "published stripe@1.0.0" in run.stderr
+
+
+def test_parallel_workers_give_the_same_outcome(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "2", "--json")
+    assert run.code == 0, run.stdout
+    report = run.json()
+    assert report["jobs"] == 2
+    assert report["counts"]["published"] == len(SEEDS)
+    assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in SEEDS}
