@@ -26,6 +26,18 @@ def import_generated(package_dir: Path, package: str) -> ModuleType:
         sys.path.remove(str(package_dir))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_from_the_developers_setup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see a developer's own registry, keys, trust store or organisation packs.
+
+    ``FLOWS_POLICY_DIR`` set but empty means "no organisation packs" (not .flows/policies/ of
+    whatever directory a test runs in); tests of discovery set or unset it themselves.
+    """
+    for name in ("FLOWS_REGISTRY", "FLOWS_KEY_DIR", "FLOWS_TRUST_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLOWS_POLICY_DIR", "")
+
+
 @pytest.fixture
 def generated() -> Iterator[object]:
     """A function that imports a generated package and forgets it afterwards."""

@@ -85,9 +85,22 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if _fast_help(args) or _fast_mcp(args):
         return
+    _quiet_on_closed_pipe()
     from flows.cli.app import app
 
     app(args=args, prog_name="flows")
+
+
+def _quiet_on_closed_pipe() -> None:
+    """``flows ... | head``: end quietly when the reader goes away, as Unix tools do.
+
+    Output is printed after a command's work is done (a publish has committed by then), so
+    stopping at a closed pipe loses nothing.
+    """
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 if __name__ == "__main__":
