@@ -197,7 +197,9 @@ class _Run:
     # ------------------------------------------------------------------ basics
 
     def problem(self, file: str, message: str) -> None:
-        self.report.problems.append(Problem(file, message))
+        found = Problem(file, message)
+        if found not in self.report.problems:  # two checks may trip over the same file
+            self.report.problems.append(found)
 
     def read(self, rel: str, *, what: str = "file") -> bytes:
         try:

@@ -273,3 +273,14 @@ def test_a_reader_racing_a_writer_rereads_instead_of_reporting_tampering(
     assert source.raced
     assert report.ok, report.problems
     assert set(report.connectors["stripe"]) == {"1.0.0", "1.0.1"}
+
+
+def test_a_missing_log_entry_is_reported_once(
+    reg: Registry, reader: Callable[..., RegistryReader], tmp_path: Path
+) -> None:
+    reg.publish(publication())
+    (tmp_path / "registry" / "log" / "00000000.json").unlink()
+    report = reader(trust=False).verify()
+    assert [(p.file, p.message) for p in report.problems] == [
+        ("log/00000000.json", "log entry is missing")
+    ]
