@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -121,3 +122,20 @@ class SpecError(DiagnosticError):
 def join_messages(errors: Iterable[FlowsError]) -> str:
     """Join the diagnostics of several errors, one block each."""
     return "\n".join(e.diagnostics() for e in errors)
+
+
+def error_payload(error: FlowsError) -> dict[str, Any]:
+    """The JSON shape of an error (CLI ``--json``, MCP tool results).
+
+    ``{"ok": false, "error": <class>, "message": <diagnostics>, "exit_code": 1|2}``, plus
+    ``"diagnostics": [...]`` (file, line, column, path, message, hint) for located errors.
+    """
+    payload: dict[str, Any] = {
+        "ok": False,
+        "error": type(error).__name__,
+        "message": error.diagnostics(),
+        "exit_code": error.exit_code,
+    }
+    if isinstance(error, DiagnosticError):
+        payload["diagnostics"] = error.to_json()
+    return payload

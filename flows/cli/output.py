@@ -10,7 +10,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from connector_spec.errors import EXIT_BAD_INPUT, DiagnosticError, FlowsError
+from connector_spec.errors import EXIT_BAD_INPUT, FlowsError, error_payload
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,19 +33,6 @@ def stdout_console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
-
-
-def error_payload(error: FlowsError) -> dict[str, Any]:
-    """The JSON shape of an error: ``{"ok": false, "error": ..., "diagnostics": [...]}``."""
-    payload: dict[str, Any] = {
-        "ok": False,
-        "error": type(error).__name__,
-        "message": error.diagnostics(),
-        "exit_code": error.exit_code,
-    }
-    if isinstance(error, DiagnosticError):
-        payload["diagnostics"] = error.to_json()
-    return payload
 
 
 def fail(error: FlowsError, *, json_mode: bool) -> NoReturn:

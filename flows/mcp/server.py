@@ -31,21 +31,6 @@ SERVER_NAME = "flows"
 log = logging.getLogger("flows.mcp")
 
 
-def error_payload(error: FlowsError) -> dict[str, Any]:
-    """The structured content of a failed call (the shape of the CLI's ``--json`` errors)."""
-    from connector_spec.errors import DiagnosticError
-
-    payload: dict[str, Any] = {
-        "ok": False,
-        "error": type(error).__name__,
-        "message": error.diagnostics(),
-        "exit_code": error.exit_code,
-    }
-    if isinstance(error, DiagnosticError):
-        payload["diagnostics"] = error.to_json()
-    return payload
-
-
 def argument_error(tool: str, exc: Any) -> ToolArgumentError:
     """A located diagnostic per pydantic validation problem of the arguments of ``tool``."""
     from connector_spec.errors import Diagnostic
@@ -93,6 +78,8 @@ def run_tool(tool: ToolSpec, arguments: dict[str, Any] | None, sandbox: Sandbox)
 
 
 def _failure(error: FlowsError) -> ToolResult:
+    from connector_spec.errors import error_payload
+
     return ToolResult(error_payload(error), ok=False, text=error.diagnostics())
 
 

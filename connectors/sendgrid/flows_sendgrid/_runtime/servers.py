@@ -31,7 +31,8 @@ class EnvironmentInfo:
 _HOST_SAFE = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
     if host == "localhost":
         return True
     try:
@@ -80,7 +81,7 @@ def resolve_base_url(
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url
-    loopback = parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname)
+    loopback = parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname)
     if loopback and allow_insecure_loopback:
         return url
     raise ConfigurationError(
