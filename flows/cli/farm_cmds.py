@@ -12,9 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
+from flows.cli.options import JsonFlag, KeyDirOpt, KeylessFlag, PackOpt
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 
 @handles_errors
@@ -49,22 +48,9 @@ def farm_command(
         int | None,
         typer.Option("--jobs", help="Worker processes preparing specs; default the CPU count."),
     ] = None,
-    pack: Annotated[
-        list[Path] | None,
-        typer.Option("--pack", help="Extra policy pack (file or directory); repeatable."),
-    ] = None,
-    key_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--key-dir", help="Signing key directory; default $FLOWS_KEY_DIR or .flows/keys."
-        ),
-    ] = None,
-    keyless: Annotated[
-        bool,
-        typer.Option(
-            "--keyless", help="Sign statements with sigstore (ambient OIDC identity, CI)."
-        ),
-    ] = False,
+    pack: PackOpt = None,
+    key_dir: KeyDirOpt = None,
+    keyless: KeylessFlag = False,
     report: Annotated[
         Path | None,
         typer.Option("--report", help="Also write the report to FILE (.md or .json)."),

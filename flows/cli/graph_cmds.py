@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 graph_app = typer.Typer(help="Check, draw and describe Flow IR files.", no_args_is_help=True)
 
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 ConnectorsOpt = Annotated[
     Path | None,
     typer.Option(

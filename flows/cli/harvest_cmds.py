@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 harvest_app = typer.Typer(
     help="Harvest other ecosystems' catalogs into ConnectorSpec files.", no_args_is_help=True
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
 @harvest_app.command("n8n")

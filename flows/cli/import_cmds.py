@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from flows.cli.options import JsonFlag
 from flows.cli.output import (
-    JSON_OPTION_HELP,
     handles_errors,
     print_json,
     stderr_console,
@@ -17,8 +17,6 @@ from flows.cli.output import (
 )
 
 import_app = typer.Typer(help="Import workflows from other tools.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
 class ReportFormat(StrEnum):

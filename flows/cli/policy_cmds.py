@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 policy_app = typer.Typer(
     help="Check connectors against policy packs (CEL rules).", no_args_is_help=True
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 PackOption = Annotated[
     list[Path] | None,
     typer.Option(

@@ -7,13 +7,12 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag, KeyDirOpt, KeylessFlag, PackOpt
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 publish_app = typer.Typer(
     help="Publish certified connectors into a signed registry.", no_args_is_help=True
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
 @publish_app.command("connector")
@@ -26,21 +25,9 @@ def connector(
             "--registry", help="Registry PATH; default $FLOWS_REGISTRY or .flows/registry."
         ),
     ] = None,
-    pack: Annotated[
-        list[Path] | None,
-        typer.Option("--pack", help="Extra policy pack (file or directory); repeatable."),
-    ] = None,
-    key_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--key-dir",
-            help="Signing key directory; default $FLOWS_KEY_DIR or .flows/keys.",
-        ),
-    ] = None,
-    keyless: Annotated[
-        bool,
-        typer.Option("--keyless", help="Sign with sigstore using the ambient OIDC identity (CI)."),
-    ] = False,
+    pack: PackOpt = None,
+    key_dir: KeyDirOpt = None,
+    keyless: KeylessFlag = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Publish SPEC: exit 0 when published or already identical, 1 when a check refused it, 2

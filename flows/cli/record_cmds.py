@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 record_app = typer.Typer(help="Record contract fixtures for certification.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
 @record_app.command("connector")

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag, KeyDirOpt
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 registry_app = typer.Typer(help="The signed, file-backed connector registry.", no_args_is_help=True)
 
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 RegistryOpt = Annotated[
     str | None,
     typer.Option(
@@ -19,10 +19,6 @@ RegistryOpt = Annotated[
         help="Registry PATH or URL (file://, https://); default $FLOWS_REGISTRY or "
         ".flows/registry.",
     ),
-]
-KeyDirOpt = Annotated[
-    Path | None,
-    typer.Option("--key-dir", help="Key directory; default $FLOWS_KEY_DIR or .flows/keys."),
 ]
 TrustDirOpt = Annotated[
     Path | None,

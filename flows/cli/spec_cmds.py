@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.output import JSON_OPTION_HELP, handles_errors, print_json, stdout_console
+from flows.cli.options import JsonFlag
+from flows.cli.output import handles_errors, print_json, stdout_console
 
 spec_app = typer.Typer(help="Validate, describe and compare connector specs.", no_args_is_help=True)
 template_app = typer.Typer(help="Write commented starting files.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
 @spec_app.command("validate")
