@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_catalog_facts(args.catalog))
     for title, key in (
         ("incomplete specs, by reason", "incomplete_by_reason"),
+        ("warnings (specs written; not blocking)", "warnings_by_code"),
         ("no spec written, by reason", "no_spec_by_reason"),
         ("skipped, by reason", "skipped_by_reason"),
     ):

@@ -19,6 +19,12 @@ from certify.leaks import scan
 from certify.matrix import Matrix
 from certify.package import ImportedPackage, import_package_dir, import_rendered, read_package_files
 from certify.results import CheckResult, derive_level
+from certify.servers import (
+    SynthesizedVariable,
+    certification_variables,
+    check_base_urls,
+    variables_for,
+)
 from connector_spec.codegen import GeneratedPackage, render_package
 from connector_spec.loader import LoadedSpec, load_spec
 from connector_spec.model import ConnectorSpec
@@ -43,6 +49,7 @@ class CertificationResult:
     matrix_seconds: float = 0.0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
+    synthesized: list[SynthesizedVariable] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -78,6 +85,7 @@ class CertificationResult:
             "requests": self.requests,
             "seconds": round(self.seconds, 4),
             "checks": [c.to_json() for c in self.checks],
+            "synthesized_variables": [v.to_json() for v in self.synthesized],
             "evidence": [str(p) for p in self.written],
         }
 
@@ -218,6 +226,17 @@ def certify_connector(
     selection = _Selection(only)
     fixtures_dir = directory / "fixtures"
     fixtures = load_fixtures(fixtures_dir, {op.id for op in spec.operations})
+    # variables without a default get made-up values; a base URL the client would refuse is
+    # bad input located in the spec, found before anything runs
+    synthesized = certification_variables(loaded)
+    for fixture in fixtures:
+        if fixture.environment is not None and fixture.environment not in spec.environments:
+            raise CertifyInputError(
+                f"{fixture.path or fixtures_dir}: environment {fixture.environment!r} is not "
+                f"one of the spec's environments ({', '.join(spec.environments) or 'none'})",
+                hint="name an environment declared under 'environments:' or drop 'environment'",
+            )
+    check_base_urls(loaded, synthesized, [None, *(f.environment for f in fixtures)])
 
     first = render_package(loaded)
     second = render_package(loaded)
@@ -254,12 +273,18 @@ def certify_connector(
     old_level = provider_logger.level
     root.addHandler(capture)
     provider_logger.setLevel(logging.DEBUG)
-    harness = Harness(package, spec)
+    harness = Harness(package, spec, lambda env: variables_for(loaded, synthesized, env))
     matrix_started = time.perf_counter()
     try:
         matrix = Matrix(harness, spec, fixtures, selection, progress)
         checks += matrix.run_all()
         matrix_seconds = time.perf_counter() - matrix_started
+    except package.errors.ConfigurationError as error:
+        raise CertifyInputError(
+            f"{loaded.path}: the generated client refuses its configuration: {error}",
+            hint="check base_url, variables and environments in the spec "
+            "('flows spec validate' shows where each is)",
+        ) from None
     finally:
         root.removeHandler(capture)
         provider_logger.setLevel(old_level)
@@ -296,6 +321,7 @@ def certify_connector(
             fixtures_sha256=fixtures_sha,
             checks=all_checks,
             level=level,
+            synthesized=[v.to_json() for v in synthesized],
         )
         statement["predicate"]["selection"] = list(selection.patterns) or None
         return statement, bundle_files(spec, statement, all_checks)
@@ -326,6 +352,7 @@ def certify_connector(
         requests=len(harness.all_requests),
         matrix_seconds=matrix_seconds,
         seconds=time.perf_counter() - started,
+        synthesized=synthesized,
     )
     if out is not None and result.passed:
         result.write(out)

@@ -49,10 +49,15 @@ def build_statement(
     fixtures_sha256: str,
     checks: list[CheckResult],
     level: str,
+    synthesized: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The in-toto Statement (``predicate.policy`` stays null: publishing fills it)."""
+    """The in-toto Statement (``predicate.policy`` stays null: publishing fills it).
+
+    ``synthesized`` lists the values certification made up for server variables without a
+    default (``predicate.synthesized_variables``, present only when there are some).
+    """
     summary = {s: sum(1 for c in checks if c.status == s) for s in ("passed", "failed", "skipped")}
-    return {
+    statement: dict[str, Any] = {
         "_type": STATEMENT_TYPE,
         "subject": [
             {"name": "connector.yaml", "digest": {"sha256": spec_sha256}},
@@ -71,6 +76,9 @@ def build_statement(
             "waivers": [{"rule": w.rule, "reason": w.reason} for w in spec.waivers],
         },
     }
+    if synthesized:
+        statement["predicate"]["synthesized_variables"] = list(synthesized)
+    return statement
 
 
 def _dot_id(text: str) -> str:
@@ -117,8 +125,14 @@ def render_summary(spec: ConnectorSpec, statement: dict[str, Any]) -> str:
         f"- checks: {summary['passed']} passed, {summary['failed']} failed, "
         f"{summary['skipped']} skipped",
         f"- harness: {predicate['harness']['name']} {predicate['harness']['version']}",
-        "",
     ]
+    made = predicate.get("synthesized_variables") or []
+    if made:
+        lines.append(
+            "- base-URL variables without a default, certified with made-up values: "
+            + ", ".join(f"`{v['name']}={v['value']}` ({v['from']})" for v in made)
+        )
+    lines.append("")
     failed = [c for c in checks if c["status"] == "failed"]
     if failed:
         lines += ["## Failures", ""]

@@ -21,6 +21,21 @@ def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
     return node
 
 
+def accepts_anything(node: SchemaNode) -> bool:
+    """True for a permissive schema (``{}``, maybe with a description): any JSON value."""
+    return (
+        node.ref is None
+        and not node.types()
+        and node.properties is None
+        and node.items is None
+        and node.additional_properties is None
+        and node.enum is None
+        and node.const is None
+        and not node.one_of
+        and not node.any_of
+    )
+
+
 def _main_type(node: SchemaNode) -> str:
     types = [t for t in node.types() if t != "null"]
     if types:
@@ -92,7 +107,8 @@ def success_body(spec: ConnectorSpec, op: Operation) -> Any:
     """A success body for ``op`` built from its response schema (``None`` when it has none)."""
     if op.response.schema_ is None:
         return None
-    body = example(spec, op.response.schema_)
+    schema = resolve(spec, op.response.schema_)
+    body = {} if accepts_anything(schema) else example(spec, schema)
     rule = spec.body_errors
     if rule is not None and isinstance(body, dict):
         set_pointer(body, rule.success_pointer, rule.success_value)
@@ -122,6 +138,8 @@ def violating_body(spec: ConnectorSpec, op: Operation, body: Any) -> tuple[Any, 
     if op.response.schema_ is None:
         return None
     node = resolve(spec, op.response.schema_)
+    if accepts_anything(node):
+        return None  # any JSON is valid: nothing can violate it
     success_field = None
     if spec.body_errors is not None:
         success_field = spec.body_errors.success_pointer.lstrip("/").split("/")[0]

@@ -128,9 +128,15 @@ class LogCapture(logging.Handler):
 class Harness:
     """One imported package, one mock transport; a fresh client per scenario."""
 
-    def __init__(self, package: ImportedPackage, spec: ConnectorSpec) -> None:
+    def __init__(
+        self,
+        package: ImportedPackage,
+        spec: ConnectorSpec,
+        variables: Callable[[str | None], dict[str, str]] | None = None,
+    ) -> None:
         self.package = package
         self.spec = spec
+        self._variables = variables
         self.credentials = {
             (r.env or r.store or ""): canary_for(r.env or r.store or "") for r in secret_refs(spec)
         }
@@ -208,6 +214,7 @@ class Harness:
             clock=clock,
             rng=random.Random(0),
             environment=environment,
+            variables=self._variables(environment) if self._variables is not None else None,
         )
         return client, clock
 

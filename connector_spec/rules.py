@@ -6,7 +6,6 @@ template and its parameters, a write and its idempotency, a reference and its ta
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +13,8 @@ from urllib.parse import urlsplit
 
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.naming import python_identifier
+from connector_spec.runtime.servers import is_loopback_host
 
 Loc = tuple[str | int, ...]
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
@@ -57,16 +58,6 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
             )
         waived.add(waiver.rule)
     return issues
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback IP addresses."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
@@ -250,6 +241,59 @@ def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
     return node
 
 
+def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
+    """No two fields of one operation become the same argument of the generated method.
+
+    Each parameter and each top-level body field is one keyword argument (``projectId`` →
+    ``project_id``); a path parameter and a query parameter of the same name, or ``dataSet``
+    and ``data_set``, would collide. The second one is reported.
+    """
+    issues: list[RuleIssue] = []
+    taken: dict[str, tuple[str, str, str]] = {}  # argument -> (location, name, description)
+    fields: list[tuple[str, str, Loc, str]] = []
+    for j, param in enumerate(op.params):
+        fields.append((param.location, param.name, (*where, "params", j, "name"), f"params[{j}]"))
+    if op.body is not None:
+        body = resolve(spec, op.body.schema_)
+        inline = op.body.schema_.ref is None
+        for wire in body.properties or {}:
+            loc: Loc = (
+                (*where, "body", "schema", "properties", wire)
+                if inline
+                else (
+                    *where,
+                    "body",
+                    "schema",
+                )
+            )
+            fields.append(("body", wire, loc, f"body field {wire!r}"))
+    for location, name, loc, place in fields:
+        argument = python_identifier(name)
+        first = taken.get(argument)
+        if first is None:
+            what = (
+                f"body field {name!r}" if location == "body" else f"{location} parameter {name!r}"
+            )
+            taken[argument] = (location, name, f"{what} ({place})")
+            continue
+        same = first[0] == location and (
+            first[1].lower() == name.lower() if location == "header" else first[1] == name
+        )
+        if same and location != "body":
+            continue  # reported as "declared twice"
+        what = f"body field {name!r}" if location == "body" else f"{location} parameter {name!r}"
+        issues.append(
+            RuleIssue(
+                loc,
+                f"{what} becomes the argument {argument!r} of the generated method, "
+                f"which {first[2]} already is",
+                "each parameter and body field is one argument: rename one of them, or send "
+                "the value in one place only",
+            )
+        )
+    return issues
+
+
 def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
     issues: list[RuleIssue] = []
     in_template = op.path_param_names()
@@ -281,6 +325,7 @@ def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[Rul
                 )
             if not param.required:
                 issues.append(RuleIssue((*ploc, "required"), "path parameters are always required"))
+    issues += _check_argument_names(spec, op, where)
     if op.body is not None:
         if op.method == "GET":
             issues.append(RuleIssue((*where, "body"), "GET operations cannot have a body"))

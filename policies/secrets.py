@@ -47,6 +47,8 @@ _TOKEN_SPLIT = re.compile(r"[\s\"'`,;:=&?/\\()<>{}\[\]|]+")
 _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+_.~-]+$")
 # ``ch_3MmlLrLkdIwHu7ix0snN`` style object ids are random by design, not credentials.
 _OBJECT_ID = re.compile(r"^[a-z]{1,6}_[A-Za-z0-9]+$")
+# ``n8n-nodes-base.facebookGraphApi``: an n8n node type (``sources.n8n.node``), not a secret.
+_N8N_NODE_TYPE = re.compile(r"^n8n-nodes-[a-z]+\.[A-Za-z][A-Za-z0-9]*$")
 
 
 def entropy(text: str) -> float:
@@ -61,7 +63,7 @@ def _high_entropy_token(text: str) -> str | None:
     for token in _TOKEN_SPLIT.split(text):
         if len(token) < ENTROPY_MIN_LENGTH or not _TOKEN_CHARS.match(token):
             continue
-        if _OBJECT_ID.match(token):
+        if _OBJECT_ID.match(token) or _N8N_NODE_TYPE.match(token):
             continue
         has_digit = any(c.isdigit() for c in token)
         has_upper = any(c.isupper() for c in token)

@@ -8,7 +8,8 @@ Usage::
 It copies, as data, a handful of node descriptions chosen to cover every harvest path
 (declarative with pagination, declarative with OAuth2 and __schema__ files, programmatic with a
 templated host, programmatic with OAuth2, a declarative node without credentials, a versioned
-node, a trigger and a core node), the credential types they use (with the types those extend),
+node, a declarative node with concatenated URLs and a session token, a trigger and a core
+node), the credential types they use (with the types those extend),
 their __schema__ files and the package version.
 """
 
@@ -28,6 +29,8 @@ NODES = [
     "bitly",  # programmatic, API key or OAuth2
     "postBin",  # declarative without credentials
     "todoist",  # two versioned descriptions: the newest is harvested
+    "metabase",  # declarative: "/api/card/" + $parameter.x URLs, a host without default,
+    # an expirable session token (preAuthentication), a postReceive hook on one operation
     "acuitySchedulingTrigger",  # trigger: skipped
     "noOp",  # core node: skipped
 ]

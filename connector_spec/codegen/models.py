@@ -65,7 +65,11 @@ class FieldDef:
         if self.wire_name != self.name:
             args.append(f"alias={pystr(self.wire_name)}")
         args += self.constraints
-        optional = not self.required and not self.type_expr.endswith("| None")
+        optional = (
+            not self.required
+            and not self.type_expr.endswith("| None")
+            and self.type_expr != "None"  # `type: "null"`: None already
+        )
         annotation = f"{self.type_expr} | None" if optional else self.type_expr
         if not args:
             return [f"{indent}{self.name}: {annotation}"]
@@ -143,7 +147,7 @@ class ModelBuilder:
             expr = self.type_for(child, hint)
             required = wire_name in node.required and not child.is_nullable()
             if wire_name in node.required and child.is_nullable():
-                if not expr.endswith("| None"):
+                if not expr.endswith("| None") and expr != "None":
                     expr = f"{expr} | None"
                 required = True
             fields.append(FieldDef(name, wire_name, expr, required, _constraints(child)))

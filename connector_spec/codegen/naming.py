@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import keyword
 import re
 
-from pydantic import BaseModel
+from connector_spec.naming import python_identifier, snake
 
-_RESERVED = set(dir(BaseModel)) | {"self", "cls", "Any", "Literal", "Field", "BaseModel"}
-
-
-def snake(name: str) -> str:
-    """``conversations.list`` / ``dataSet`` → ``conversations_list`` / ``data_set``."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    text = re.sub(r"\W+", "_", text).strip("_").lower()
-    if not text:
-        text = "field"
-    if text[0].isdigit():
-        text = f"n_{text}"
-    return text
-
-
-def python_identifier(name: str) -> str:
-    """A safe snake_case Python identifier for a field or argument called ``name``."""
-    text = snake(name)
-    if keyword.iskeyword(text) or text in _RESERVED or text.startswith("model_"):
-        text = f"{text}_"
-    return text
+__all__ = ["camel", "python_identifier", "snake"]
 
 
 def camel(name: str) -> str:

@@ -336,8 +336,10 @@ class EngineCore:
     # ---------------------------------------------------------------- decoding
 
     def decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
-        """Parse and validate a success body."""
+        """Parse and validate a success body (no body at all, e.g. a 204, is JSON ``null``)."""
         try:
+            if not response.content.strip():
+                return adapter.validate_python(None)
             return adapter.validate_json(response.content)
         except PydanticValidationError as exc:
             problems = "; ".join(

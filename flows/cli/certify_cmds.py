@@ -110,6 +110,12 @@ def _print_table(result: Any) -> None:
         f"failed, {summary['skipped']} skipped; {result.scenarios} scenarios in "
         f"{result.seconds:.2f} s"
     )
+    if result.synthesized:
+        made = ", ".join(f"{v.name}={v.value}" for v in result.synthesized)
+        console.print(
+            f"note: server variables without a default were certified with made-up values "
+            f"({escape(made)}); recorded in the evidence"
+        )
 
 
 def _print_policy(gated: Any) -> None:

@@ -95,6 +95,7 @@ def _print_report(data: dict[str, Any], limit: int) -> None:
     )
     for title, key in (
         ("incomplete specs by reason", "incomplete_by_reason"),
+        ("warnings (specs written; not blocking)", "warnings_by_code"),
         ("no spec written, by reason", "no_spec_by_reason"),
     ):
         grouped = totals[key]

@@ -12,6 +12,8 @@ from flows.harvest.naming import env_name, identifier
 from flows.harvest.report import Finding
 
 OAUTH2_ROOT = "oAuth2Api"
+#: A server variable value the generated client accepts (connector_spec.runtime.servers).
+_VALUE_SAFE = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 OAUTH1_ROOT = "oAuth1Api"
 
 
@@ -22,6 +24,7 @@ class AuthResult:
     auth: dict[str, Any] | None
     derived: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # credential fields the auth block sends
 
 
 @dataclass
@@ -92,7 +95,20 @@ def derive_auth(name: str, credentials: dict[str, dict[str, Any]], provider: str
             findings=[Finding("auth-code", f"{name} has no generic 'authenticate' block")],
         )
     props = credentials[name]["authenticate"].get("properties") or {}
-    return _generic(name, props, provider)
+    result = _generic(name, props, provider)
+    if result.auth is not None:
+        declared = merged_properties(name, credentials)
+        for field_name in result.fields:
+            options = (declared.get(field_name) or {}).get("typeOptions") or {}
+            if isinstance(options, dict) and options.get("expirable"):
+                result.findings.append(
+                    Finding(
+                        "auth-session",
+                        f"{name}.{field_name} is an expirable token n8n obtains and renews in "
+                        "code (preAuthentication); the spec can only take the token itself",
+                    )
+                )
+    return result
 
 
 def _secret(provider: str, field_name: str) -> dict[str, str]:
@@ -113,6 +129,7 @@ def _generic(name: str, props: dict[str, Any], provider: str) -> AuthResult:
             field_name = credential_field(value)
             if field_name is not None:
                 parts[role] = _secret(provider, field_name)
+                result.fields.append(field_name)
             elif isinstance(value, str) and not value.startswith("="):
                 parts[role] = _secret(provider, role)
                 result.findings.append(
@@ -158,6 +175,7 @@ def _generic(name: str, props: dict[str, Any], provider: str) -> AuthResult:
                 )
                 continue
             secret = _secret(provider, field_name)
+            result.fields.append(field_name)
             if location == "header" and param.lower() == "authorization" and prefix.strip():
                 result.auth = {"type": "bearer", "secret": secret, "scheme": prefix.strip()}
                 if prefix.strip() == "Bearer":
@@ -262,12 +280,16 @@ def base_url_from(value: str, props: dict[str, Any], *, where: str) -> BaseUrl:
         options = [o for o in raw_options if isinstance(o, str) and o]
         if options and len(options) == len(raw_options):
             values = [_host_of(o) if is_host else o for o in options]
-            if all(values):
+            if all(v and _VALUE_SAFE.match(v) for v in values):
                 spec_var["enum"] = list(dict.fromkeys(v for v in values if v))
         default = _literal_default(prop)
         if default is not None:
             default_value = _host_of(default) if is_host else default
-            if default_value and ("enum" not in spec_var or default_value in spec_var["enum"]):
+            if (
+                default_value
+                and _VALUE_SAFE.match(default_value)
+                and ("enum" not in spec_var or default_value in spec_var["enum"])
+            ):
                 spec_var["default"] = default_value
         variables[var] = spec_var
     return BaseUrl(renamed, variables, note=note)

@@ -3,7 +3,8 @@
 n8n strings that start with ``=`` are expressions; ``{{ ... }}`` parts are JavaScript. The
 harvest never evaluates them. It recognises a few plain forms (a credential field, a node
 parameter, optionally wrapped in ``toPathSegment``/``encodeURIComponent`` or stripped of a
-trailing slash) and reports everything else as "not expressible".
+trailing slash), string concatenations of those with quoted literals
+(``{{"/api/card/" + $parameter.id}}``), and reports everything else as "not expressible".
 """
 
 from __future__ import annotations
@@ -99,10 +100,17 @@ def translate(value: str, *, source: str) -> Template:
         out.append(literal)
         expr = match.group(1)
         name = _match_name(expr, source)
-        if name is None:
-            return Template(None, problem=f"code expression {{{{{expr.strip()}}}}}")
-        out.append("{" + name + "}")
-        names.append(name)
+        if name is not None:
+            out.append("{" + name + "}")
+            names.append(name)
+        else:
+            pieces = _concatenation(expr, source)
+            if pieces is None:
+                return Template(None, problem=f"code expression {{{{{expr.strip()}}}}}")
+            for is_name, text in pieces:
+                out.append("{" + text + "}" if is_name else text)
+                if is_name:
+                    names.append(text)
         pos = match.end()
     rest = body[pos:]
     if "{" in rest or "}" in rest:
@@ -124,3 +132,57 @@ def _match_name(expr: str, source: str) -> str | None:
         if found.group(group):
             return found.group(group)
     return None
+
+
+_LITERAL = re.compile(r"""^\s*(?:"([^"\\{}]*)"|'([^'\\{}]*)')\s*$""")
+
+
+def _split_plus(expr: str) -> list[str] | None:
+    """``a + "b+c" + f(x)`` → ``['a ', ' "b+c" ', ' f(x)']`` (``None`` if quotes are open)."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    for index, char in enumerate(expr):
+        if quote:
+            if char == "\\":
+                return None  # escapes: not a plain literal
+            if char == quote:
+                quote = ""
+        elif char in "\"'`":
+            if char == "`":
+                return None  # template literals interpolate code
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "+" and depth == 0:
+            parts.append(expr[start:index])
+            start = index + 1
+    if quote or depth:
+        return None
+    parts.append(expr[start:])
+    return parts
+
+
+def _concatenation(expr: str, source: str) -> list[tuple[bool, str]] | None:
+    """Pieces (is a name?, text) of ``"lit" + $parameter.x + ...``; ``None`` for other code."""
+    if source != "parameter":
+        return None
+    parts = _split_plus(expr)
+    if parts is None or len(parts) < 2:
+        return None
+    pieces: list[tuple[bool, str]] = []
+    for part in parts:
+        literal = _LITERAL.match(part)
+        if literal is not None:
+            pieces.append(
+                (False, literal.group(1) if literal.group(1) is not None else literal.group(2))
+            )
+            continue
+        name = _match_name(part, source)
+        if name is None:
+            return None
+        pieces.append((True, name))
+    if pieces[0][0] and pieces[1][0]:
+        return None  # `a + b` adds numbers in JavaScript; a literal must come first or second
+    return pieces

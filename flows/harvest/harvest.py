@@ -15,6 +15,7 @@ import yaml
 
 from connector_spec.errors import SpecError
 from connector_spec.loader import parse_spec_bytes
+from flows.harvest.capabilities import assign_capabilities
 from flows.harvest.catalog import Catalog, Runner, load_catalog
 from flows.harvest.credentials import (
     AuthResult,
@@ -42,6 +43,37 @@ MARKDOWN_REPORT_FILE = "harvest-report.md"
 SPEC_FILE = "connector.yaml"
 SIDECAR_FILE = "harvest.json"
 SPEC_VERSION = "0.1.0"
+#: A response n8n describes nowhere: the client returns whatever JSON arrives (or None).
+ANY_JSON: dict[str, Any] = {}
+ANY_JSON_NOTE = "any JSON: n8n's __schema__ files describe no response for this operation"
+CHECK_NOTE = "any JSON: only the status matters to a connection check"
+IDEMPOTENCY_WAIVER = {
+    "rule": "default.write-idempotency",
+    "reason": (
+        "harvested from n8n, which describes no idempotency mechanism for these writes; each "
+        "declares idempotency 'unsupported' and the client never re-sends one once it may "
+        "have reached the server (certified by idempotency.no_unsafe_retry)"
+    ),
+}
+#: The order of an operation's keys in the written YAML (the ConnectorSpec model's order).
+_OP_KEYS = (
+    "id",
+    "resource",
+    "summary",
+    "description",
+    "method",
+    "path",
+    "params",
+    "body",
+    "response",
+    "errors",
+    "effects",
+    "determinism",
+    "idempotency",
+    "capabilities",
+    "pagination",
+    "sources",
+)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -330,11 +362,20 @@ def _harvest_node(
         entry.stubs.append({"resource": "", "operation": "execute", "name": entry.display_name})
     if entry.stubs and not declarative:
         missing.append(Finding("programmatic", f"{len(entry.stubs)} resource/operation pairs"))
-    unknown = [op["id"] for op in operations if "response" not in op]
+    unknown: list[str] = []
+    for op in operations:
+        if "response" in op:
+            continue
+        if op is check:
+            op["response"] = {"schema": dict(ANY_JSON), "description": CHECK_NOTE}
+            continue
+        op["response"] = {"schema": dict(ANY_JSON), "description": ANY_JSON_NOTE}
+        unknown.append(op["id"])
     if unknown:
-        missing.append(
+        entry.warnings.append(
             Finding(
-                "response-schema-unknown", f"{len(unknown)} operations: {', '.join(unknown[:5])}"
+                "response-schema-unknown",
+                f"{len(unknown)} operations return any JSON: {', '.join(unknown[:5])}",
             )
         )
     if not operations:
@@ -571,8 +612,17 @@ def _spec_document(
     spec["auth"] = auth
     if pagination:
         spec["pagination"] = pagination
-    spec["operations"] = operations
+    spec["capabilities"] = assign_capabilities(provider, operations)
+    spec["operations"] = [_ordered(op) for op in operations]
+    if any(op["effects"] in ("write", "delete") for op in operations):
+        spec["waivers"] = [dict(IDEMPOTENCY_WAIVER)]
     return spec
+
+
+def _ordered(op: dict[str, Any]) -> dict[str, Any]:
+    """``op`` with its keys in the spec model's order (readable, stable YAML)."""
+    rank = {key: index for index, key in enumerate(_OP_KEYS)}
+    return {key: op[key] for key in sorted(op, key=lambda k: rank.get(k, len(rank)))}
 
 
 def _header(catalog: Catalog, entry: NodeEntry) -> str:
@@ -581,6 +631,9 @@ def _header(catalog: Catalog, entry: NodeEntry) -> str:
         f"node {entry.node_type}.",
         "# Generated: edit the harvester or the hand-written spec, not this file.",
     ]
+    for code in entry.warning_codes():
+        details = [f.detail for f in entry.warnings if f.code == code]
+        lines.append(f"# Warning (not blocking): {code}: {details[0][:150]}")
     if entry.missing:
         lines.append("# INCOMPLETE: n8n's catalog does not say everything this spec needs:")
         for code in entry.reason_codes():

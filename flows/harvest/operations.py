@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_spec.naming import python_identifier
 from flows.harvest.expressions import is_expression, is_plain_value, translate
 from flows.harvest.naming import identifier
 from flows.harvest.report import Finding
@@ -189,6 +190,9 @@ def declarative_operation(
     if "://" in path:
         result.findings.append(Finding("url-expression", f"{where}: absolute URL {url!r}"))
         return result
+    if "?" in path or "#" in path:
+        result.findings.append(Finding("url-expression", f"{where}: query in the URL {url!r}"))
+        return result
     if not path.startswith("/"):
         path = "/" + path
     if method not in _EFFECTS:
@@ -292,6 +296,8 @@ def declarative_operation(
                     body_required.append(str(key))
             else:
                 result.findings.append(Finding("static-expression", f"{where}: body.{key}"))
+    for problem in _drop_conflicts(params, body_props, body_required):
+        result.findings.append(Finding("param-conflict", f"{where}: {problem}"))
     effects = _EFFECTS[method]
     op: dict[str, Any] = {
         "id": op_id,
@@ -338,6 +344,41 @@ def declarative_operation(
         result.pagination = spec_pag
     result.operation = op
     return result
+
+
+def _drop_conflicts(
+    params: list[dict[str, Any]], body_props: dict[str, Any], body_required: list[str]
+) -> list[str]:
+    """Leave out every field that would become the same method argument as an earlier one.
+
+    n8n can send one field in several places (``projectId`` in the path and the query); a
+    spec argument has one place (``flows spec validate`` refuses the rest). The first one
+    (path parameters come first) is kept; what was left out is returned, to be reported.
+    """
+    problems: list[str] = []
+    taken: dict[str, str] = {}
+    kept: list[dict[str, Any]] = []
+    for param in params:
+        argument = python_identifier(str(param["name"]))
+        where = f"{param['in']} parameter {param['name']!r}"
+        if argument in taken:
+            problems.append(f"{where} left out: it is the same argument as {taken[argument]}")
+            continue
+        taken[argument] = where
+        kept.append(param)
+    params[:] = kept
+    for name in list(body_props):
+        argument = python_identifier(name)
+        if argument in taken:
+            problems.append(
+                f"body field {name!r} left out: it is the same argument as {taken[argument]}"
+            )
+            del body_props[name]
+            if name in body_required:
+                body_required.remove(name)
+            continue
+        taken[argument] = f"body field {name!r}"
+    return problems
 
 
 def _constants(

@@ -17,6 +17,10 @@ REASONS: dict[str, str] = {
     "auth-expression": "the credential's authenticate block uses a code expression",
     "auth-constant": "the credential sends a fixed value a spec cannot state (e.g. Basic user)",
     "auth-extra-headers": "the credential sends extra headers a spec cannot state",
+    "auth-session": (
+        "the credential's secret is a session token n8n obtains and renews in code "
+        "(preAuthentication); the spec can only take the token itself"
+    ),
     "auth-unsupported": "the credential type (e.g. OAuth1, JWT, custom) has no spec equivalent",
     "auth-oauth2-urls": "OAuth2 token/authorization URLs are not fixed https URLs",
     "no-credentials": "the node declares no credential type",
@@ -31,9 +35,19 @@ REASONS: dict[str, str] = {
     "post-receive-hook": "a postReceive hook (code; serialized as null) changes the response",
     "pagination-expression": "pagination is driven by code expressions",
     "static-expression": "a request default/constant is a code expression",
-    "response-schema-unknown": "no response schema in the package's __schema__ files",
+    "response-schema-unknown": (
+        "no response schema in the package's __schema__ files: the operation returns any JSON "
+        "(a warning, not a reason: certification checks the HTTP contract, not the payload)"
+    ),
+    "param-conflict": (
+        "n8n sends one field in two places (e.g. the path and the query); a spec argument has "
+        "one place, so the second was left out"
+    ),
     "no-operations": "no operation could be derived",
 }
+
+#: Codes that are warnings: the spec is still complete (they are listed, never blocking).
+WARNINGS = {"response-schema-unknown"}
 
 #: Reasons that prevent writing any spec (auth, base URL or operations unknown).
 BLOCKING = {
@@ -82,12 +96,17 @@ class NodeEntry:
     credential: str | None = None
     derived: list[str] = field(default_factory=list)
     missing: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     operations: int = 0
     stubs: list[dict[str, str]] = field(default_factory=list)
 
     def reason_codes(self) -> list[str]:
         """Distinct reason codes in first-seen order."""
         return list(dict.fromkeys(f.code for f in self.missing))
+
+    def warning_codes(self) -> list[str]:
+        """Distinct warning codes in first-seen order."""
+        return list(dict.fromkeys(f.code for f in self.warnings))
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -105,6 +124,7 @@ class NodeEntry:
             "derived": self.derived,
             "missing": [f.to_json() for f in self.missing],
             "reasons": self.reason_codes(),
+            "warnings": [f.to_json() for f in self.warnings],
             "operations": self.operations,
             "stubs": self.stubs,
         }
@@ -136,6 +156,16 @@ class HarvestReport:
                 counts.update(entry.reason_codes())
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def warning_counts(
+        self, statuses: tuple[str, ...] = ("complete", "incomplete")
+    ) -> dict[str, int]:
+        """For each warning code, how many node types with one of ``statuses`` have it."""
+        counts: Counter[str] = Counter()
+        for entry in self.entries:
+            if entry.status in statuses:
+                counts.update(entry.warning_codes())
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form of the whole report (``ok`` is always true: it is a report)."""
         return {
@@ -153,6 +183,8 @@ class HarvestReport:
                 "by_status": self.by_status(),
                 "specs_written": sum(1 for e in self.entries if e.spec_path),
                 "incomplete_by_reason": self.reasons(("incomplete",)),
+                "complete_with_warnings": self.warning_counts(("complete",)),
+                "warnings_by_code": self.warning_counts(),
                 "no_spec_by_reason": self.reasons(("no-spec",)),
                 "skipped_by_reason": self.reasons(("skipped",)),
             },
@@ -186,6 +218,18 @@ class HarvestReport:
             lines += [f"## {title}", "", "| reason | node types | meaning |", "| --- | --- | --- |"]
             lines += [
                 f"| `{code}` | {n} | {REASONS.get(code, code)} |" for code, n in grouped.items()
+            ]
+            lines.append("")
+        warned = self.warning_counts()
+        if warned:
+            lines += [
+                "## Warnings (specs written; not blocking)",
+                "",
+                "| warning | node types | meaning |",
+                "| --- | --- | --- |",
+            ]
+            lines += [
+                f"| `{code}` | {n} | {REASONS.get(code, code)} |" for code, n in warned.items()
             ]
             lines.append("")
         lines += [

@@ -250,6 +250,47 @@ def test_argument_name_collision_is_a_spec_error(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     from connector_spec.errors import SpecError
 
-    with pytest.raises(SpecError, match="argument name 'id'"):
+    # refused by the spec rules, located at the body field, before anything is generated
+    with pytest.raises(SpecError, match="body field 'id' becomes the argument 'id'") as info:
         generate_to_directory(path)
+    assert "operations[2].body.schema.properties.id" in info.value.diagnostics()
     assert not (tmp_path / "flows_synth_c").exists()
+
+
+def test_any_json_responses_and_null_typed_fields(tmp_path: Path, generated: Any) -> None:
+    spec = _spec("synth_any", {"type": "none"})
+    read = {"effects": "read", "determinism": {"mode": "nondeterministic"}}
+    spec["operations"] = [
+        {"id": "get_any", "resource": "things", "summary": "Any JSON.", "method": "GET"}
+        | {"path": "/any", "response": {"schema": {}}}
+        | read,
+        {"id": "get_obj", "resource": "things", "summary": "An object.", "method": "GET"}
+        | {"path": "/obj"}
+        | {
+            "response": {
+                "schema": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "integer"}, "gone": {"type": "null"}},
+                }
+            }
+        }
+        | read,
+    ]
+    pkg = _generate(tmp_path, spec, generated)  # `gone: None | None` used not to import
+    answers = [
+        httpx.Response(200, json={"a": [1]}),
+        httpx.Response(200, json="text"),
+        httpx.Response(204),  # no body at all: None, not a DecodeError
+        httpx.Response(200, json={"id": 3, "gone": None}),
+        httpx.Response(200),  # the schema wants an object
+    ]
+    client = pkg.SynthAnyClient(
+        transport=httpx.MockTransport(lambda _: answers.pop(0)), clock=pkg.VirtualClock()
+    )
+    assert client.things.get_any() == {"a": [1]}
+    assert client.things.get_any() == "text"
+    assert client.things.get_any() is None
+    assert client.things.get_obj().gone is None
+    with pytest.raises(pkg.DecodeError, match="does not match the schema"):
+        client.things.get_obj()

@@ -1,18 +1,22 @@
 """`flows farm` end to end: harvest the catalog fixture, farm it into a registry, verify.
 
-The fixture's harvest writes only incomplete specs, so two hand-written seed specs (slack,
-stripe) are added to the harvested directory: the farm must publish those and report the
-harvested ones as incomplete, with the harvest's own reasons.
+The fixture's harvest writes only incomplete specs (as n8n-nodes-base 2.41.2 does), so two
+hand-written seed specs (slack, stripe) are added to the harvested directory: the farm must
+publish those and report the harvested ones as incomplete, with the harvest's own reasons.
+A small synthetic catalog whose node the harvest derives completely shows a harvested spec
+certified and published.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.farm.helpers import (
     SEEDS,
+    Run,
     add_seed_specs,
     by_key,
     flows,
@@ -20,6 +24,7 @@ from tests.farm.helpers import (
     published_content,
     tree,
 )
+from tests.harvest.helpers import ACME_API, complete_acme_node, write_catalog
 
 TEST_PACK = """\
 apiVersion: flows.dev/v1
@@ -72,7 +77,9 @@ def test_local_farm_publishes_complete_specs_and_reports_the_rest(
     assert published == complete | set(SEEDS)
     assert report["counts"]["incomplete"] == sum(1 for n in nodes if n["status"] != "complete")
     assert report["counts"]["refused"] == report["counts"]["error"] == 0
-    assert report["incomplete_by_reason"]["response-schema-unknown"] == len(nodes)
+    harvest_reasons = harvest["totals"]["incomplete_by_reason"]  # type: ignore[index]
+    assert report["incomplete_by_reason"] == harvest_reasons
+    assert "response-schema-unknown" not in report["incomplete_by_reason"]  # a warning only
     assert outcomes["stripe"]["level"] == "certified"
     assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in sorted(published)}
 
@@ -199,7 +206,7 @@ def test_markdown_report_for_the_pull_request(
     assert text.startswith("# flows farm report")
     assert "| `stripe` | 1.0.0 | certified |" in text
     assert "## Incomplete specs, not published" in text
-    assert "| `response-schema-unknown` |" in text
+    assert "| `pre-send-hook` |" in text
     # people get a summary table on stdout and progress on stderr
     assert "farm (local): 2 published" in run.stdout
     assert "published stripe@1.0.0" in run.stderr
@@ -215,3 +222,41 @@ def test_parallel_workers_give_the_same_outcome(
     assert report["jobs"] == 2
     assert report["counts"]["published"] == len(SEEDS)
     assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in SEEDS}
+
+
+def _harvest_synthetic(workspace: Path) -> Path:
+    catalog = write_catalog(workspace / "catalog", [complete_acme_node()], ACME_API)
+    specs = workspace / "harvested-acme"
+    run = flows("harvest", "n8n", "--catalog", catalog, "--out", specs, "--json")
+    assert run.code == 0, run.stdout
+    (node,) = [n for n in run.json()["nodes"] if n["spec_path"]]
+    assert (node["provider"], node["status"], node["reasons"]) == ("acme", "complete", [])
+    assert [w["code"] for w in node["warnings"]] == ["response-schema-unknown"]
+    return specs
+
+
+def test_a_complete_harvested_spec_is_certified_and_published(workspace: Path) -> None:
+    specs = _harvest_synthetic(workspace)
+    run: Run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--json")
+    assert run.code == 0, run.stdout + run.stderr
+    outcome = by_key(run.json())["acme"]
+    assert (outcome["status"], outcome["level"]) == ("published", "certified"), outcome
+    assert outcome["checks"]["failed"] == 0
+    assert _verify(workspace / "reg") == {"acme": ["0.1.0"]}
+    version = workspace / "reg" / "targets" / "acme" / "0.1.0"
+    assert (version / "connector.yaml").read_bytes() == (
+        specs / "acme" / "connector.yaml"
+    ).read_bytes()
+    predicate = json.loads((version / "statement.json").read_text())["predicate"]
+    # the host has no default: certification made one up and says so
+    assert predicate["synthesized_variables"] == [
+        {"name": "domain", "value": "example.com", "from": "example"}
+    ]
+    assert [w["rule"] for w in predicate["waivers"]] == ["default.write-idempotency"]
+    policy = {r["rule"]: r["status"] for r in predicate["policy"]["results"]}
+    assert policy["default.write-idempotency"] == "waived"
+    assert policy["default.capabilities-cover-effects"] == "passed"
+    checks = {(c["id"], c["operation"]): c["status"] for c in predicate["checks"]}
+    assert checks[("manifest.capabilities", None)] == "passed"
+    assert checks[("idempotency.no_unsafe_retry", "item_create")] == "passed"
+    assert checks[("schema.response", "item_get")] == "skipped"  # any JSON: nothing violates it

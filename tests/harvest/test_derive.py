@@ -49,6 +49,44 @@ def test_code_expressions_are_not_translated(value: str) -> None:
     assert result.text is None and result.problem and "code expression" in result.problem
 
 
+@pytest.mark.parametrize(
+    ("value", "text", "names"),
+    [
+        ('={{"/api/card/" + $parameter.questionId}}', "/api/card/{questionId}", ["questionId"]),
+        (
+            '={{"/api/card/" + $parameter.id + "/query/" + $parameter.format}}',
+            "/api/card/{id}/query/{format}",
+            ["id", "format"],
+        ),
+        (
+            "={{'/b/' + $parameter[\"bucket\"] + '/o/' + encodeURIComponent($parameter.name)}}",
+            "/b/{bucket}/o/{name}",
+            ["bucket", "name"],
+        ),
+        ('=/v1{{"/users/" + $parameter.userId}}', "/v1/users/{userId}", ["userId"]),
+        ('={{$parameter.id + "/fields"}}', "{id}/fields", ["id"]),  # number + string: a string
+    ],
+)
+def test_string_concatenation_translates(value: str, text: str, names: list[str]) -> None:
+    result = translate(value, source="parameter")
+    assert (result.text, result.names) == (text, names)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '={{$parameter.a + $parameter.b + "/x"}}',  # numbers would be added first
+        '={{"/c/" + $parameter.id.toString().replace(/-/g, "")}}',
+        '={{"/c/" + encodeURI($parameter.id)}}',
+        '={{"/c/\\" + $parameter.id}}',  # an escape in the literal
+        "={{`/c/${$parameter.id}`}}",
+        '={{"/c/" + $parameter.id}',
+    ],
+)
+def test_concatenation_of_code_is_not_translated(value: str) -> None:
+    assert translate(value, source="parameter").text is None
+
+
 def test_credential_in_text_and_plain_value() -> None:
     assert credential_in_text("=Bearer {{$credentials.token}}") == ("Bearer ", "token", "")
     assert credential_in_text("={{ $credentials.accessKey }}") == ("", "accessKey", "")
@@ -152,6 +190,23 @@ def test_subdomain_variable_with_options_becomes_an_enum() -> None:
         "enum": ["eu", "us"],
         "default": "us",
     }
+
+
+def test_values_the_client_would_refuse_are_not_kept_as_default_or_enum() -> None:
+    # the generated client accepts plain host labels only; certification makes a value up
+    props = {
+        "tenant": {"name": "tenant", "options": [{"value": "a b"}, {"value": "c"}], "default": "c"},
+        "path": {"name": "path", "default": "v1/beta"},
+    }
+    base = base_url_from(
+        "=https://{{$credentials.tenant}}.example.com/{{$credentials.path}}", props, where="w"
+    )
+    assert base.variables["tenant"] == {
+        "kind": "string",
+        "description": "n8n credential field 'tenant'",
+        "default": "c",
+    }
+    assert "default" not in base.variables["path"]
 
 
 @pytest.mark.parametrize(

@@ -67,3 +67,28 @@ def test_full_catalog_every_spec_loads(tmp_path: Path) -> None:
     for path in specs:
         load_spec(path)
     assert "spec-invalid" not in report.reasons(("no-spec",))
+    assert "response-schema-unknown" not in report.reasons(("incomplete",))  # a warning
+
+
+@pytest.mark.slow
+def test_full_catalog_every_written_spec_would_certify_and_pass_policy(tmp_path: Path) -> None:
+    """A spec the harvest marks complete must certify: so must every spec, forced through.
+
+    What keeps a spec incomplete is what n8n does in code, never something certification or
+    the default policy pack would refuse (capabilities, variables without defaults, ...).
+    """
+    from flows.gate import certify_and_gate
+
+    package = real_package()
+    if package is None:
+        pytest.skip("set FLOWS_N8N_CATALOG to an unpacked n8n-nodes-base package or its .tgz")
+    harvest_n8n(package, out_dir=tmp_path / "out")
+    problems: dict[str, str] = {}
+    for path in sorted((tmp_path / "out").glob("*/connector.yaml")):
+        gated = certify_and_gate(path)
+        if not gated.passed:
+            failed = [f"{c.id} {c.operation}: {c.message}" for c in gated.certification.failed]
+            if gated.policy is not None:
+                failed += [f"{r.rule}: {r.message}" for r in gated.policy.failures()]
+            problems[path.parent.name] = "; ".join(failed)[:300]
+    assert problems == {}

@@ -14,7 +14,14 @@ from connector_spec import load_spec
 from flows.harvest import OutputDirError, UsageDirError, harvest_n8n, load_catalog
 from flows.harvest.catalog import Catalog
 from tests.conftest import SHARED
-from tests.harvest.helpers import FIXTURE, tree
+from tests.harvest.helpers import (
+    ACME_API,
+    FIXTURE,
+    acme_node,
+    complete_acme_node,
+    route,
+    tree,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +38,24 @@ def test_every_written_spec_loads_and_links_back_to_n8n(harvested: tuple[Path, A
         "adalo",
         "google-ads",
         "mailgun",
+        "metabase",
         "post-bin",
         "todoist",
     ]
     for path in specs:
         spec = load_spec(path).spec
+        declared = {c.name for c in spec.capabilities}
         for op in spec.operations:
             assert op.sources is not None and op.sources.n8n is not None
             assert op.sources.n8n.node.startswith("n8n-nodes-base.")
             if op.effects in ("write", "delete"):
                 assert op.idempotency is not None and op.idempotency.kind == "unsupported"
+            # every operation needs the capability of its effects, declared by the spec
+            assert op.capabilities == [f"{spec.provider.name}.{op.resource}:{op.effects}"]
+            assert set(op.capabilities) <= declared
+            assert op.response.schema_ is not None  # from __schema__, else any JSON
+        writes = any(op.effects in ("write", "delete") for op in spec.operations)
+        assert [w.rule for w in spec.waivers] == (["default.write-idempotency"] if writes else [])
         text = path.read_text()
         assert "INCOMPLETE" in text.split("apiVersion:")[0]
 
@@ -51,11 +66,10 @@ def test_statuses_and_reasons_per_node(harvested: tuple[Path, Any]) -> None:
     assert got["noOp"] == ("skipped", "programmatic", ["not-an-api"])
     assert got["acuitySchedulingTrigger"][0] == "skipped"
     assert got["acuitySchedulingTrigger"][2] == ["trigger"]
-    assert got["adalo"] == (
-        "incomplete",
-        "declarative",
-        ["pre-send-hook", "response-schema-unknown"],
-    )
+    assert got["adalo"] == ("incomplete", "declarative", ["pre-send-hook"])
+    assert entries["adalo"].warning_codes() == ["response-schema-unknown"]
+    # a session token n8n renews in code, and one operation's postReceive hook
+    assert got["metabase"] == ("incomplete", "declarative", ["auth-session", "post-receive-hook"])
     assert got["bitly"] == (
         "no-spec",
         "programmatic",
@@ -85,8 +99,34 @@ def test_declarative_node_yields_full_operations_with_pagination(
     delete = ops["collection_delete"]
     assert delete.path == "/collections/{collectionId}/{rowId}"
     assert {p.name for p in delete.params if p.location == "path"} == {"collectionId", "rowId"}
-    assert ops["collection_create"].response.schema_ is not None  # from __schema__
-    assert ops["collection_get"].response.schema_ is None  # no __schema__ file for it
+    created = ops["collection_create"].response.schema_
+    assert created is not None and created.properties  # from __schema__
+    # no __schema__ file for it: any JSON (an empty schema), with a warning in the report
+    got = ops["collection_get"].response
+    assert got.schema_ is not None and got.schema_.model_dump(exclude_defaults=True) == {}
+    assert got.description is not None and got.description.startswith("any JSON")
+    capabilities = {c.name: c.implies for c in spec.capabilities}
+    assert capabilities == {
+        "adalo.collection:read": [],
+        "adalo.collection:write": ["adalo.collection:read"],
+        "adalo.collection:delete": [],
+    }
+    assert delete.capabilities == ["adalo.collection:delete"]
+
+
+def test_concatenated_urls_and_a_host_without_default(harvested: tuple[Path, Any]) -> None:
+    out, entries = harvested
+    spec = load_spec(out / "metabase" / "connector.yaml").spec
+    assert spec.base_url == "https://{url}"
+    assert spec.variables["url"].default is None  # certification makes one up
+    ops = {op.id: op for op in spec.operations}
+    # ={{"/api/card/" + $parameter.questionId + "/query/" + $parameter.format}}
+    assert ops["questions_result_data"].path == "/api/card/{questionId}/query/{format}"
+    assert ops["databases_get_fields"].path == "/api/database/{databaseId}/fields"
+    assert entries["metabase"].stubs == []
+    missing = {(f.code, f.detail.split(":")[0]) for f in entries["metabase"].missing}
+    assert ("post-receive-hook", "questions/resultData") in missing
+    assert any(f.detail.startswith("metabaseApi.sessionToken") for f in entries["metabase"].missing)
 
 
 def test_oauth2_and_templated_host(harvested: tuple[Path, Any]) -> None:
@@ -124,16 +164,25 @@ def test_report_files_and_totals(harvested: tuple[Path, Any]) -> None:
     report = json.loads((out / "harvest-report.json").read_text())
     assert report["totals"]["by_status"] == {
         "complete": 0,
-        "incomplete": 5,
+        "incomplete": 6,
         "no-spec": 1,
         "skipped": 2,
     }
-    assert report["totals"]["incomplete_by_reason"]["response-schema-unknown"] == 5
-    assert [n["rank"] for n in report["nodes"]] == list(range(1, 9))
+    # an unknown response is a warning, never a reason: the spec says "any JSON"
+    assert "response-schema-unknown" not in report["totals"]["incomplete_by_reason"]
+    assert report["totals"]["warnings_by_code"] == {"response-schema-unknown": 3}
+    assert [n["rank"] for n in report["nodes"]] == list(range(1, 10))
     assert [n["status"] for n in report["nodes"]][-2:] == ["skipped", "skipped"]
+    adalo = next(n for n in report["nodes"] if n["provider"] == "adalo")
+    assert [w["code"] for w in adalo["warnings"]] == ["response-schema-unknown"]
+    sidecar = json.loads((out / "adalo" / "harvest.json").read_text())
+    assert sidecar["reasons"] == ["pre-send-hook"] and sidecar["warnings"] == adalo["warnings"]
+    header = (out / "adalo" / "connector.yaml").read_text().split("apiVersion:")[0]
+    assert "# Warning (not blocking): response-schema-unknown: 4 operations" in header
     markdown = (out / "harvest-report.md").read_text()
     assert "# n8n harvest report: n8n-nodes-base 2.41.2" in markdown
-    assert "| `response-schema-unknown` | 5 |" in markdown
+    assert "## Warnings (specs written; not blocking)" in markdown
+    assert "| `response-schema-unknown` | 3 |" in markdown
     assert "`n8n-nodes-base.adalo`" in markdown
 
 
@@ -290,7 +339,9 @@ def test_base_url_from_a_sibling_credential_test(tmp_path: Path) -> None:
     check = spec.operation("check_connection")
     assert check.path == "/me"
     assert [(p.name, p.location, p.schema_.const) for p in check.params] == [("full", "query", "1")]
-    assert entry.reason_codes() == ["programmatic", "response-schema-unknown"]
+    # the connection check's response is any JSON: neither a reason nor a warning
+    assert check.response.schema_ is not None and check.capabilities == ["acme.connection:read"]
+    assert (entry.reason_codes(), entry.warnings) == (["programmatic"], [])
 
 
 def test_credential_test_under_the_declarative_base_url(tmp_path: Path) -> None:
@@ -345,3 +396,53 @@ def test_ranking_with_the_shared_workflow_corpus() -> None:
     assert len(malformed.warnings) == 7
     assert all(w.startswith("usage: skipped ") for w in malformed.warnings)
     assert all(e.usage == 0 for e in malformed.entries)
+
+
+def test_unknown_responses_are_warnings_and_the_spec_is_complete(tmp_path: Path) -> None:
+    node = complete_acme_node()
+    result = harvest_n8n(_synthetic(node, ACME_API), out_dir=tmp_path / "out")
+    entry = result.report.entries[0]
+    assert (entry.status, entry.missing) == ("complete", [])
+    assert entry.warning_codes() == ["response-schema-unknown"]
+    assert "3 operations return any JSON" in entry.warnings[0].detail  # not check_connection
+    path = tmp_path / "out" / "acme" / "connector.yaml"
+    assert "INCOMPLETE" not in path.read_text()
+    sidecar = json.loads((tmp_path / "out" / "acme" / "harvest.json").read_text())
+    assert (sidecar["status"], sidecar["reasons"]) == ("complete", [])
+    spec = load_spec(path).spec
+    assert spec.variables["domain"].default is None
+    assert [(c.name, c.implies) for c in spec.capabilities] == [
+        ("acme.connection:read", []),
+        ("acme.item:read", []),
+        ("acme.item:write", ["acme.item:read"]),
+        ("acme.item:delete", []),
+    ]
+    needs = {op.id: (op.capabilities, op.response.schema_) for op in spec.operations}
+    assert needs["check_connection"][0] == ["acme.connection:read"]
+    assert needs["item_get"][0] == ["acme.item:read"]
+    assert needs["item_create"][0] == ["acme.item:write"]
+    assert needs["item_delete"][0] == ["acme.item:delete"]
+    assert all(schema is not None for _, schema in needs.values())
+    assert spec.operation("item_get").path == "/items/{id}"
+    assert [w.rule for w in spec.waivers] == ["default.write-idempotency"]
+
+
+def test_a_field_sent_in_the_path_and_the_query_is_left_out_and_reported(tmp_path: Path) -> None:
+    node = acme_node(
+        [route("getAll", "GET", "=/projects/{{$parameter.projectId}}/items")],
+        [
+            {
+                "name": "projectId",
+                "type": "string",
+                "required": True,
+                "routing": {"send": {"type": "query", "property": "projectId"}},
+            }
+        ],
+    )
+    result = harvest_n8n(_synthetic(node, ACME_API), out_dir=tmp_path / "out")
+    entry = result.report.entries[0]
+    assert (entry.status, entry.reason_codes()) == ("incomplete", ["param-conflict"])
+    assert "query parameter 'projectId' left out" in entry.missing[0].detail
+    spec = load_spec(tmp_path / "out" / "acme" / "connector.yaml").spec  # flows spec validate
+    op = spec.operation("item_get_all")
+    assert [(p.name, p.location) for p in op.params] == [("projectId", "path")]

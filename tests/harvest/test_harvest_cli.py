@@ -25,7 +25,9 @@ def test_prints_ranking_and_reasons(tmp_path: Path) -> None:
     code, output = _harvest("--out", str(tmp_path / "out"))
     assert code == 0, output
     assert "n8n-nodes-base 2.41.2" in output
-    assert "8 node types: 0 complete, 5 incomplete, 1 no spec, 2 skipped" in output
+    assert "9 node types: 0 complete, 6 incomplete, 1 no spec, 2 skipped" in output
+    assert "pre-send-hook" in output
+    assert "warnings (specs written; not blocking)" in output
     assert "response-schema-unknown" in output
     assert (tmp_path / "out" / "adalo" / "connector.yaml").is_file()
 
@@ -36,7 +38,7 @@ def test_json_output_is_the_report(tmp_path: Path) -> None:
     data = json.loads(output)
     assert data["ok"] is True
     assert data["catalog"]["version"] == "2.41.2"
-    assert data["totals"]["specs_written"] == 5
+    assert data["totals"]["specs_written"] == 6
     assert data["out_dir"] == str(tmp_path / "out")
 
 
@@ -53,7 +55,7 @@ def test_report_file_in_markdown_and_json(tmp_path: Path) -> None:
         "json",
     )
     assert code == 0
-    assert json.loads((tmp_path / "r.txt").read_text())["totals"]["node_types"] == 8
+    assert json.loads((tmp_path / "r.txt").read_text())["totals"]["node_types"] == 9
 
 
 def test_report_format_md_without_file_goes_into_out(tmp_path: Path) -> None:

@@ -76,6 +76,9 @@ def test_many_failures_are_each_reported(write_spec: SpecWriter) -> None:
         ("https://user:hunter2@example.com/", True),
         ("q8Zr2LmX7vTn4PwK9sYb3HdJ6fGc1", True),
         ("ch_3MmlLrLkdIwHu7ix0snN0B15", False),  # provider object id
+        ("n8n-nodes-base.facebookGraphApi", False),  # an n8n node type (sources.n8n.node)
+        ("n8n-nodes-base.theHiveProject", False),
+        ("x-q8Zr2LmX7vTn4PwK9sYb3HdJ6fGc1.theHiveProject", True),
         ("https://api.stripe.com/v1/charges/{charge}", False),
         ("Create a charge for the customer's default card.", False),
         ("sha256:" + "ab" * 32, False),

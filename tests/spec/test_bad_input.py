@@ -150,6 +150,41 @@ def test_path_parameter_missing_from_the_path_template(tmp_path: Path) -> None:
     assert "2 errors in the connector spec" in result.output
 
 
+def test_a_path_and_a_query_parameter_of_the_same_name(tmp_path: Path) -> None:
+    # n8n sends some fields in two places; a generated method has one argument per name
+    text = _edit(
+        "      - {name: item_id, in: path, required: true}\n",
+        "      - {name: item_id, in: path, required: true}\n      - {name: item_id, in: query}\n",
+    )
+    result = _validate(tmp_path, text)
+    line = _line_of(text, "{name: item_id, in: query}")
+    assert (
+        f"connector.yaml:{line}:10: operations[1].params[1].name: query parameter 'item_id' "
+        "becomes the argument 'item_id' of the generated method, which path parameter "
+        "'item_id' (params[0]) already is"
+    ) in result.output
+    assert "hint: each parameter and body field is one argument" in result.output
+    assert "1 error in the connector spec" in result.output
+
+
+def test_a_body_field_and_a_parameter_that_become_one_argument(tmp_path: Path) -> None:
+    text = _edit(
+        "    path: /v1/items\n    body:",
+        "    path: /v1/items\n    params:\n      - {name: itemName, in: query}\n    body:",
+    )
+    text = text.replace(
+        "          name: {type: string, minLength: 1}\n",
+        ("          name: {type: string, minLength: 1}\n          item_name: {type: string}\n"),
+    )
+    result = _validate(tmp_path, text)
+    line = _line_of(text, "item_name: {type: string}")
+    assert (
+        f"connector.yaml:{line}:11: operations[2].body.schema.properties.item_name: body field "
+        "'item_name' becomes the argument 'item_name' of the generated method, which query "
+        "parameter 'itemName' (params[0]) already is"
+    ) in result.output
+
+
 def test_yaml_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     previous = "a"
