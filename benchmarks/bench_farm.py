@@ -123,6 +123,10 @@ def main(argv: list[str]) -> int:
             print(
                 "  incomplete by reason: " + json.dumps(report.incomplete_by_reason())  # type: ignore[attr-defined]
             )
+            print("  coverage of farmed specs: " + json.dumps(report.coverage()))  # type: ignore[attr-defined]
+            for o in report.outcomes:  # type: ignore[attr-defined]
+                if o.status in ("published", "unchanged", "refused", "error"):
+                    print(f"    {o.label:26} {o.status:10} {o.level or '-':10} {o.coverage_text}")
             if args.what_if:
                 _what_if(work / "harvested", work, jobs)
         if complete < 10:

@@ -93,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
             kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
     print(f"harvested node types by kind: {kinds}")
     print(_catalog_facts(args.catalog))
+    partial = report.partial()
+    print(f"complete specs with omitted operations: {len(partial)}")
+    for entry in partial:
+        print(f"  {entry.provider:26} kept {entry.kept}, omitted {len(entry.omitted)}")
     for title, key in (
+        ("omitted operations of complete specs, by reason", "omitted_operations_by_reason"),
         ("incomplete specs, by reason", "incomplete_by_reason"),
         ("warnings (specs written; not blocking)", "warnings_by_code"),
         ("no spec written, by reason", "no_spec_by_reason"),

@@ -14,6 +14,7 @@ from typing import Any
 FORMAT = "flows-farm/1"
 STATUSES = ("published", "staged", "unchanged", "incomplete", "refused", "error")
 FAILED = ("refused", "error")
+DONE = ("published", "staged", "unchanged")
 
 
 @dataclass
@@ -37,6 +38,20 @@ class SpecOutcome:
     digest: str | None = None
     staged: dict[str, Any] | None = None
     seconds: float = 0.0
+    #: n8n operations kept vs omitted (from the harvest sidecar; ``None`` for other specs)
+    coverage: dict[str, Any] | None = None
+
+    @property
+    def coverage_text(self) -> str:
+        """``kept/total (omitted: reason n, ...)``, or ``-`` without coverage."""
+        if not self.coverage:
+            return "-"
+        kept, total = self.coverage["kept"], self.coverage["n8n_operations"]
+        reasons = self.coverage.get("omitted_by_reason") or {}
+        if not self.coverage["omitted"]:
+            return f"{kept}/{total} (all)"
+        detail = ", ".join(f"{code} {n}" for code, n in reasons.items())
+        return f"{kept}/{total} ({self.coverage['omitted']} omitted: {detail})"
 
     @property
     def label(self) -> str:
@@ -91,6 +106,21 @@ class FarmReport:
                 counted.update(dict.fromkeys(o.reasons, 1))
         return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def coverage(self) -> dict[str, Any]:
+        """Operation coverage of the published/staged specs: partial ones, kept and omitted
+        operations, omitted operations by reason (an operation counts once per reason)."""
+        done = [o for o in self.outcomes if o.status in DONE and o.coverage]
+        by_reason: Counter[str] = Counter()
+        for o in done:
+            by_reason.update((o.coverage or {}).get("omitted_by_reason") or {})
+        return {
+            "specs": len(done),
+            "partial": sum(1 for o in done if (o.coverage or {}).get("omitted")),
+            "kept": sum(int((o.coverage or {})["kept"]) for o in done),
+            "omitted": sum(int((o.coverage or {})["omitted"]) for o in done),
+            "omitted_by_reason": dict(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
+
     def failed(self) -> list[SpecOutcome]:
         """Outcomes that make the run fail (refused or error)."""
         return [o for o in self.outcomes if o.status in FAILED]
@@ -121,6 +151,7 @@ class FarmReport:
             "seconds": round(self.seconds, 3),
             "counts": self.counts(),
             "incomplete_by_reason": self.incomplete_by_reason(),
+            "coverage": self.coverage(),
             "bumps": [
                 {
                     "name": o.name,
@@ -180,15 +211,23 @@ class FarmReport:
             lines += [
                 f"## {'Published' if counts['published'] else 'Staged'} ({len(done)})",
                 "",
-                "| connector | version | level | version |",
-                "| --- | --- | --- | --- |",
+                "| connector | version | level | n8n operations | version |",
+                "| --- | --- | --- | --- | --- |",
             ]
             for o in done:
                 lines.append(
-                    f"| `{o.name}` | {o.version} | {o.level or '-'} | "
+                    f"| `{o.name}` | {o.version} | {o.level or '-'} | {_cell(o.coverage_text)} | "
                     f"{_cell(o.version_note or '-')} |"
                 )
             lines.append("")
+            coverage = self.coverage()
+            if coverage["partial"]:
+                lines += [
+                    f"{coverage['partial']} of them cover n8n's operations partially "
+                    f"({coverage['kept']} operations kept, {coverage['omitted']} omitted; "
+                    "each lists its omitted operations in its description and spec header).",
+                    "",
+                ]
         failed = self.failed()
         if failed:
             lines += [

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flows.farm.errors import FarmInputError
 
@@ -62,6 +63,8 @@ class Candidate:
     reasons: tuple[str, ...] = ()
     source: str = "harvest"  # "harvest" (sidecar or header) | "hand-written"
     problem: str | None = None  # the sidecar could not be read: reported as an error
+    #: the sidecar's ``coverage`` (n8n operations kept vs omitted), when it has one
+    coverage: dict[str, Any] | None = None
 
     @property
     def rel(self) -> str:
@@ -99,17 +102,35 @@ def _candidate(directory: Path) -> Candidate:
             data = json.loads(sidecar.read_bytes())
             status = data["status"]
             reasons = tuple(str(r) for r in data.get("reasons") or ())
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            coverage = _coverage(data.get("coverage"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             return Candidate(
                 key, spec, False, source="harvest", problem=f"{sidecar}: unreadable ({exc})"
             )
         if status == "complete" and not reasons:
-            return Candidate(key, spec, True)
-        return Candidate(key, spec, False, reasons or (f"status-{status}",))
+            return Candidate(key, spec, True, coverage=coverage)
+        return Candidate(key, spec, False, reasons or (f"status-{status}",), coverage=coverage)
     header = _header_reasons(spec)
     if header is not None:
         return Candidate(key, spec, False, header)
     return Candidate(key, spec, True, source="hand-written")
+
+
+def _coverage(value: Any) -> dict[str, Any] | None:
+    """The sidecar's coverage block, checked: counts are integers, reasons map to integers."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(f"coverage is {type(value).__name__}, not an object")
+    out: dict[str, Any] = {}
+    for key in ("n8n_operations", "kept", "omitted"):
+        count = value[key]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise TypeError(f"coverage.{key} is not a count: {count!r}")
+        out[key] = count
+    reasons = value.get("omitted_by_reason") or {}
+    out["omitted_by_reason"] = {str(k): int(v) for k, v in reasons.items()}
+    return out
 
 
 def _header_reasons(spec: Path) -> tuple[str, ...] | None:

@@ -64,7 +64,11 @@ def outcome_of_candidate(candidate: Candidate) -> SpecOutcome | None:
         return SpecOutcome(candidate.key, candidate.rel, "error", message=candidate.problem)
     if not candidate.complete:
         return SpecOutcome(
-            candidate.key, candidate.rel, "incomplete", reasons=list(candidate.reasons)
+            candidate.key,
+            candidate.rel,
+            "incomplete",
+            reasons=list(candidate.reasons),
+            coverage=candidate.coverage,
         )
     return None
 
@@ -89,6 +93,7 @@ def prepare_candidates(
             outcomes.append(skipped)
             continue
         planned, spec_bytes = plan_spec(candidate.key, candidate.path, candidate.rel, registry)
+        planned.coverage = candidate.coverage
         if spec_bytes is None:
             outcomes.append(planned)
             continue

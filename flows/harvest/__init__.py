@@ -10,10 +10,18 @@ Public API::
 from flows.harvest.catalog import Catalog, load_catalog
 from flows.harvest.errors import CatalogError, OutputDirError, UsageDirError
 from flows.harvest.harvest import HarvestResult, harvest_n8n
-from flows.harvest.report import REASONS, Finding, HarvestReport, NodeEntry
+from flows.harvest.report import (
+    OPERATION_REASONS,
+    REASONS,
+    Finding,
+    HarvestReport,
+    NodeEntry,
+    OmittedOperation,
+)
 from flows.harvest.usage import Usage, load_usage
 
 __all__ = [
+    "OPERATION_REASONS",
     "REASONS",
     "Catalog",
     "CatalogError",
@@ -21,6 +29,7 @@ __all__ = [
     "HarvestReport",
     "HarvestResult",
     "NodeEntry",
+    "OmittedOperation",
     "OutputDirError",
     "Usage",
     "UsageDirError",

@@ -34,7 +34,7 @@ from flows.harvest.operations import (
     is_declarative,
     op_refs,
 )
-from flows.harvest.report import Finding, HarvestReport, NodeEntry
+from flows.harvest.report import Finding, HarvestReport, NodeEntry, OmittedOperation
 from flows.harvest.usage import Usage, load_usage
 
 NODE_PREFIX = "n8n-nodes-base."
@@ -330,13 +330,16 @@ def _harvest_node(
         result = declarative_operation(
             node, ref, node_type=node_type, provider=provider, op_id=op_id
         )
-        missing += result.findings
-        if result.operation is None:
-            entry.stubs.append(
-                {"resource": ref.resource or "", "operation": ref.operation, "name": ref.name}
+        if result.findings or result.operation is None:
+            # an operation-level blocker: the operation is left out, the rest can stand
+            entry.omitted.append(
+                OmittedOperation(
+                    ref.resource or "", ref.operation, ref.name, tuple(result.findings)
+                )
             )
             continue
         used_ids.add(op_id)
+        entry.kept += 1
         op = result.operation
         if result.pagination is not None:
             key = next((k for k, v in pagination.items() if v == result.pagination), None)
@@ -378,6 +381,9 @@ def _harvest_node(
                 f"{len(unknown)} operations return any JSON: {', '.join(unknown[:5])}",
             )
         )
+    if declarative and not entry.kept:
+        # nothing of n8n's own operations remains: what kept each one out blocks the spec
+        missing += [f for omitted in entry.omitted for f in omitted.findings]
     if not operations:
         missing.append(Finding("no-operations", name))
     entry.operations = len(operations)
@@ -387,6 +393,10 @@ def _harvest_node(
         entry.status = "no-spec"
         return entry, {}
     spec = _spec_document(node, provider, base, auth.auth, pagination, operations, cred)
+    if entry.omitted and entry.kept:
+        text = str(spec["provider"]["description"]).rstrip()
+        stop = "" if text.endswith((".", "!", "?")) else "."
+        spec["provider"]["description"] = f"{text}{stop} {_partial_note(entry)}"
     header = _header(catalog, entry)
     body = yaml.dump(spec, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
     raw = (header + body).encode()
@@ -643,12 +653,29 @@ def _header(catalog: Catalog, entry: NodeEntry) -> str:
                 + (f" (+{len(details) - 1} more)" if len(details) > 1 else "")
             )
         lines.append(f"# Details: {SIDECAR_FILE} beside this file.")
+    if entry.omitted:
+        lines.append(
+            f"# PARTIAL: {entry.kept} of {entry.kept + len(entry.omitted)} n8n operations; "
+            f"omitted (details in {SIDECAR_FILE}):"
+        )
+        for omitted in entry.omitted:
+            lines.append(f"# Omitted: {omitted.label} ({', '.join(omitted.reason_codes())})")
     if entry.stubs:
         lines.append(
             f"# {len(entry.stubs)} n8n operations have no method/path here "
             f"(stubs in {SIDECAR_FILE})."
         )
     return "\n".join(lines) + "\n"
+
+
+def _partial_note(entry: NodeEntry, limit: int = 10) -> str:
+    """``Partial: N of M n8n operations; omitted: a/b (reason), ...`` for the description."""
+    labels = [f"{o.label} ({', '.join(o.reason_codes())})" for o in entry.omitted]
+    more = f", +{len(labels) - limit} more" if len(labels) > limit else ""
+    return (
+        f"Partial: {entry.kept} of {entry.kept + len(entry.omitted)} n8n operations; "
+        f"omitted: {', '.join(labels[:limit])}{more}."
+    )
 
 
 def _json_bytes(data: Any) -> bytes:

@@ -46,6 +46,19 @@ REASONS: dict[str, str] = {
     "no-operations": "no operation could be derived",
 }
 
+#: Reasons that concern one operation: a declarative spec leaves that operation out (listed as
+#: omitted) and can still be complete; they block the spec only when no real operation remains.
+OPERATION_REASONS = {
+    "url-expression",
+    "no-route",
+    "field-expression",
+    "pre-send-hook",
+    "post-receive-hook",
+    "pagination-expression",
+    "static-expression",
+    "param-conflict",
+}
+
 #: Codes that are warnings: the spec is still complete (they are listed, never blocking).
 WARNINGS = {"response-schema-unknown"}
 
@@ -80,6 +93,35 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class OmittedOperation:
+    """An n8n operation left out of a spec, with the findings that kept it out."""
+
+    resource: str
+    operation: str
+    name: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def label(self) -> str:
+        """``resource/operation`` (``operation`` alone for a node without resources)."""
+        return f"{self.resource}/{self.operation}" if self.resource else self.operation
+
+    def reason_codes(self) -> list[str]:
+        """Distinct reason codes in first-seen order."""
+        return list(dict.fromkeys(f.code for f in self.findings))
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "resource": self.resource,
+            "operation": self.operation,
+            "name": self.name,
+            "reasons": self.reason_codes(),
+            "details": [f.detail for f in self.findings],
+        }
+
+
 @dataclass
 class NodeEntry:
     """The harvest outcome of one n8n node type."""
@@ -99,6 +141,24 @@ class NodeEntry:
     warnings: list[Finding] = field(default_factory=list)
     operations: int = 0
     stubs: list[dict[str, str]] = field(default_factory=list)
+    #: Declarative operations left out of the spec (operation-level reasons).
+    omitted: list[OmittedOperation] = field(default_factory=list)
+    #: n8n's resource/operation pairs kept in the spec (the connection check not counted).
+    kept: int = 0
+
+    def coverage(self) -> dict[str, Any] | None:
+        """Operations kept vs omitted for a declarative spec (``None`` for other entries)."""
+        if self.kind != "declarative" or not self.spec_path:
+            return None
+        by_reason: Counter[str] = Counter()
+        for omitted in self.omitted:
+            by_reason.update(omitted.reason_codes())
+        return {
+            "n8n_operations": self.kept + len(self.omitted),
+            "kept": self.kept,
+            "omitted": len(self.omitted),
+            "omitted_by_reason": dict(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
 
     def reason_codes(self) -> list[str]:
         """Distinct reason codes in first-seen order."""
@@ -127,6 +187,8 @@ class NodeEntry:
             "warnings": [f.to_json() for f in self.warnings],
             "operations": self.operations,
             "stubs": self.stubs,
+            "coverage": self.coverage(),
+            "omitted_operations": [o.to_json() for o in self.omitted],
         }
 
 
@@ -166,6 +228,19 @@ class HarvestReport:
                 counts.update(entry.warning_codes())
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def omitted_by_reason(self, statuses: tuple[str, ...] = ("complete",)) -> dict[str, int]:
+        """For each reason code, how many omitted operations of specs with ``statuses`` have it."""
+        counts: Counter[str] = Counter()
+        for entry in self.entries:
+            if entry.status in statuses:
+                for omitted in entry.omitted:
+                    counts.update(omitted.reason_codes())
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def partial(self) -> list[NodeEntry]:
+        """Complete specs that leave some of n8n's operations out."""
+        return [e for e in self.entries if e.status == "complete" and e.omitted]
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form of the whole report (``ok`` is always true: it is a report)."""
         return {
@@ -184,6 +259,8 @@ class HarvestReport:
                 "specs_written": sum(1 for e in self.entries if e.spec_path),
                 "incomplete_by_reason": self.reasons(("incomplete",)),
                 "complete_with_warnings": self.warning_counts(("complete",)),
+                "complete_partial": len(self.partial()),
+                "omitted_operations_by_reason": self.omitted_by_reason(),
                 "warnings_by_code": self.warning_counts(),
                 "no_spec_by_reason": self.reasons(("no-spec",)),
                 "skipped_by_reason": self.reasons(("skipped",)),
@@ -232,6 +309,23 @@ class HarvestReport:
                 f"| `{code}` | {n} | {REASONS.get(code, code)} |" for code, n in warned.items()
             ]
             lines.append("")
+        complete = [e for e in self.entries if e.status == "complete" and e.kind == "declarative"]
+        if complete:
+            lines += [
+                "## Operation coverage of complete declarative specs",
+                "",
+                "| spec | kept | omitted | omitted operations (reasons) |",
+                "| --- | --- | --- | --- |",
+            ]
+            for e in complete:
+                omitted = ", ".join(f"{o.label} ({', '.join(o.reason_codes())})" for o in e.omitted)
+                lines.append(f"| `{e.provider}` | {e.kept} | {len(e.omitted)} | {omitted or '-'} |")
+            lines.append("")
+            by_reason = self.omitted_by_reason()
+            if by_reason:
+                lines += ["| omitted for | operations |", "| --- | --- |"]
+                lines += [f"| `{code}` | {n} |" for code, n in by_reason.items()]
+                lines.append("")
         lines += [
             "## Node types",
             "",
@@ -243,7 +337,8 @@ class HarvestReport:
                 continue
             lines.append(
                 f"| {e.rank} | `{e.node_type}` | {e.usage} | {e.kind} | {e.status} | "
-                f"{e.operations} (+{len(e.stubs)} stubs) | {', '.join(e.derived) or '-'} | "
+                f"{e.operations} (+{len(e.stubs)} stubs, {len(e.omitted)} omitted) | "
+                f"{', '.join(e.derived) or '-'} | "
                 f"{', '.join(e.reason_codes()) or '-'} |"
             )
         if self.warnings:

@@ -1,8 +1,9 @@
 """`flows farm` end to end: harvest the catalog fixture, farm it into a registry, verify.
 
-The fixture's harvest writes only incomplete specs (as n8n-nodes-base 2.41.2 does), so two
-hand-written seed specs (slack, stripe) are added to the harvested directory: the farm must
-publish those and report the harvested ones as incomplete, with the harvest's own reasons.
+The fixture's harvest writes one complete spec (adalo: two operations with preSend hooks are
+left out, three remain) and incomplete ones; two hand-written seed specs (slack, stripe) are
+added to the harvested directory: the farm must publish those and adalo, with its partial
+coverage, and report the other harvested ones as incomplete, with the harvest's own reasons.
 A small synthetic catalog whose node the harvest derives completely shows a harvested spec
 certified and published.
 """
@@ -25,6 +26,11 @@ from tests.farm.helpers import (
     tree,
 )
 from tests.harvest.helpers import ACME_API, complete_acme_node, write_catalog
+
+#: Harvested from the fixture and complete (partial coverage), with the harvest's version.
+HARVESTED = {"adalo": "0.1.0"}
+#: Everything the farm publishes from the ``harvested`` directory, with versions.
+PUBLISHED = {**HARVESTED, **dict.fromkeys(SEEDS, "1.0.0")}
 
 TEST_PACK = """\
 apiVersion: flows.dev/v1
@@ -67,8 +73,10 @@ def test_local_farm_publishes_complete_specs_and_reports_the_rest(
     assert nodes, "the fixture harvest writes specs"
     for node in nodes:
         outcome = outcomes[node["provider"]]
+        assert outcome["coverage"] == node["coverage"]
         if node["status"] == "complete":
             assert outcome["status"] == "published", outcome
+            assert outcome["level"] == "certified"
         else:
             assert outcome["status"] == "incomplete"
             assert outcome["reasons"] == node["reasons"]
@@ -81,7 +89,15 @@ def test_local_farm_publishes_complete_specs_and_reports_the_rest(
     assert report["incomplete_by_reason"] == harvest_reasons
     assert "response-schema-unknown" not in report["incomplete_by_reason"]  # a warning only
     assert outcomes["stripe"]["level"] == "certified"
-    assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in sorted(published)}
+    assert complete == set(HARVESTED)
+    assert _verify(workspace / "reg") == {name: [PUBLISHED[name]] for name in sorted(published)}
+    assert report["coverage"] == {
+        "specs": 1,
+        "partial": 1,
+        "kept": 3,
+        "omitted": 2,
+        "omitted_by_reason": {"pre-send-hook": 2},
+    }
 
 
 def test_rerun_publishes_nothing_and_changes_nothing(
@@ -94,7 +110,7 @@ def test_rerun_publishes_nothing_and_changes_nothing(
     assert run.code == 0
     counts = run.json()["counts"]
     assert counts["published"] == 0
-    assert counts["unchanged"] == len(SEEDS)
+    assert counts["unchanged"] == len(PUBLISHED)
     assert tree(workspace / "reg") == before
 
 
@@ -115,20 +131,21 @@ def test_shards_and_merge_give_the_same_registry_as_a_local_run(
         assert run.code == 0, run.stdout
         assert (out / "farm-shard.json").is_file()
         staged += run.json()["counts"]["staged"]
-    assert staged == len(SEEDS)
+    assert staged == len(PUBLISHED)
     assert not (workspace / "merged-reg").exists(), "shards never write the registry"
     # the merge job downloads every shard artifact into one directory
     run = flows("farm", "--merge", shard_outputs, "--registry", "merged-reg", "--json")
     assert run.code == 0, run.stdout
     merged = run.json()
-    assert merged["counts"]["published"] == len(SEEDS)
+    assert merged["counts"]["published"] == len(PUBLISHED)
+    assert by_key(merged)["adalo"]["coverage"]["omitted"] == 2  # carried through the shards
     assert merged["specs_total"] == len(list(specs.glob("*/connector.yaml")))
     assert _verify(workspace / "merged-reg") == _verify(workspace / "local-reg")
     assert published_content(workspace / "merged-reg") == published_content(workspace / "local-reg")
     # merging the same shards again publishes nothing
     again = flows("farm", "--merge", shard_outputs, "--registry", "merged-reg", "--json")
     assert again.code == 0
-    assert again.json()["counts"]["unchanged"] == len(SEEDS)
+    assert again.json()["counts"]["unchanged"] == len(PUBLISHED)
 
 
 def test_a_changed_spec_gets_the_bump_spec_diff_requires(
@@ -193,7 +210,7 @@ def test_a_refused_spec_fails_the_run_but_the_others_are_published(
     assert (slack["status"], slack["refused_by"]) == ("refused", "policy")
     assert "farmtest.no-slack" in slack["message"]
     assert stripe["status"] == "published"
-    assert _verify(workspace / "reg") == {"stripe": ["1.0.0"]}
+    assert _verify(workspace / "reg") == {"adalo": ["0.1.0"], "stripe": ["1.0.0"]}
 
 
 def test_markdown_report_for_the_pull_request(
@@ -206,9 +223,13 @@ def test_markdown_report_for_the_pull_request(
     assert text.startswith("# flows farm report")
     assert "| `stripe` | 1.0.0 | certified |" in text
     assert "## Incomplete specs, not published" in text
-    assert "| `pre-send-hook` |" in text
+    assert "| `auth-session` |" in text
+    # the harvested connector's partial coverage is visible
+    assert "| `adalo` | 0.1.0 | certified | 3/5 (2 omitted: pre-send-hook 2) |" in text
+    assert "| `stripe` | 1.0.0 | certified | - |" in text
+    assert "1 of them cover n8n's operations partially (3 operations kept, 2 omitted;" in text
     # people get a summary table on stdout and progress on stderr
-    assert "farm (local): 2 published" in run.stdout
+    assert "farm (local): 3 published" in run.stdout
     assert "published stripe@1.0.0" in run.stderr
 
 
@@ -220,8 +241,8 @@ def test_parallel_workers_give_the_same_outcome(
     assert run.code == 0, run.stdout
     report = run.json()
     assert report["jobs"] == 2
-    assert report["counts"]["published"] == len(SEEDS)
-    assert _verify(workspace / "reg") == {name: ["1.0.0"] for name in SEEDS}
+    assert report["counts"]["published"] == len(PUBLISHED)
+    assert _verify(workspace / "reg") == {name: [v] for name, v in sorted(PUBLISHED.items())}
 
 
 def _harvest_synthetic(workspace: Path) -> Path:
@@ -260,3 +281,37 @@ def test_a_complete_harvested_spec_is_certified_and_published(workspace: Path) -
     assert checks[("manifest.capabilities", None)] == "passed"
     assert checks[("idempotency.no_unsafe_retry", "item_create")] == "passed"
     assert checks[("schema.response", "item_get")] == "skipped"  # any JSON: nothing violates it
+
+
+def test_a_partial_harvested_connector_is_certified_published_and_verifies(
+    workspace: Path,
+) -> None:
+    specs = workspace / "harvested"
+    harvest = harvest_fixture(specs)
+    (adalo,) = [n for n in harvest["nodes"] if n["status"] == "complete"]
+    assert adalo["provider"] == "adalo" and adalo["coverage"]["omitted"] == 2
+    run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--json")
+    assert run.code == 0, run.stdout + run.stderr
+    report = run.json()
+    outcome = by_key(report)["adalo"]
+    assert (outcome["status"], outcome["level"]) == ("published", "certified"), outcome
+    assert outcome["checks"]["failed"] == 0
+    assert outcome["coverage"] == {
+        "n8n_operations": 5,
+        "kept": 3,
+        "omitted": 2,
+        "omitted_by_reason": {"pre-send-hook": 2},
+    }
+    assert report["counts"]["published"] == 1
+    assert _verify(workspace / "reg") == {"adalo": ["0.1.0"]}
+    stored = workspace / "reg" / "targets" / "adalo" / "0.1.0"
+    assert (stored / "connector.yaml").read_bytes() == (
+        specs / "adalo" / "connector.yaml"
+    ).read_bytes()
+    text = (stored / "connector.yaml").read_text()
+    assert "# Omitted: collection/create (pre-send-hook)" in text
+    assert "Partial: 3 of 5 n8n operations; omitted: collection/create" in text
+    # certification tested exactly the kept operations
+    predicate = json.loads((stored / "statement.json").read_text())["predicate"]
+    operations = {c["operation"] for c in predicate["checks"] if c["operation"]}
+    assert operations == {"collection_delete", "collection_get", "collection_get_all"}

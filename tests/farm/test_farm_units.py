@@ -170,3 +170,61 @@ def test_report_round_trip_and_exit_code() -> None:
     report.outcomes.append(SpecOutcome("d", "d/connector.yaml", "refused", message="no"))
     assert report.exit_code == 1
     assert "| `d/connector.yaml` | refused | - | no |" in report.to_markdown()
+
+
+COVERAGE = {
+    "n8n_operations": 5,
+    "kept": 3,
+    "omitted": 2,
+    "omitted_by_reason": {"pre-send-hook": 2, "no-route": 1},
+}
+
+
+def test_discover_reads_the_sidecars_coverage_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    for key, coverage in (
+        ("good", COVERAGE),
+        ("none", None),
+        ("bad", {**COVERAGE, "kept": "three"}),
+        ("list", [1, 2]),
+    ):
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "connector.yaml").write_bytes(STRIPE)
+        sidecar = {"status": "complete", "reasons": [], "coverage": coverage}
+        (tmp_path / key / "harvest.json").write_text(json.dumps(sidecar))
+    found = {c.key: c for c in discover(tmp_path)}
+    assert (found["good"].complete, found["good"].coverage) == (True, COVERAGE)
+    assert (found["none"].complete, found["none"].coverage) == (True, None)
+    for key in ("bad", "list"):
+        assert not found[key].complete
+        assert found[key].problem is not None and "coverage" in found[key].problem
+
+
+def test_report_shows_the_coverage_of_published_connectors() -> None:
+    full = {"n8n_operations": 4, "kept": 4, "omitted": 0, "omitted_by_reason": {}}
+    report = FarmReport(
+        mode="local",
+        outcomes=[
+            SpecOutcome("a", "a/connector.yaml", "published", name="a", version="0.1.0"),
+            SpecOutcome(
+                "b", "b/connector.yaml", "published", name="b", version="0.1.0", coverage=COVERAGE
+            ),
+            SpecOutcome(
+                "c", "c/connector.yaml", "published", name="c", version="0.1.0", coverage=full
+            ),
+            SpecOutcome("d", "d/connector.yaml", "incomplete", reasons=["x"], coverage=COVERAGE),
+        ],
+    )
+    assert report.coverage() == {
+        "specs": 2,
+        "partial": 1,
+        "kept": 7,
+        "omitted": 2,
+        "omitted_by_reason": {"pre-send-hook": 2, "no-route": 1},
+    }
+    again = FarmReport.from_json(json.loads(json.dumps(report.to_json())))
+    assert again.outcomes[1].coverage == COVERAGE and again.to_json() == report.to_json()
+    text = report.to_markdown()
+    assert "| `a` | 0.1.0 | - | - | - |" in text
+    assert "| `b` | 0.1.0 | - | 3/5 (2 omitted: pre-send-hook 2, no-route 1) | - |" in text
+    assert "| `c` | 0.1.0 | - | 4/4 (all) | - |" in text
+    assert "1 of them cover n8n's operations partially (7 operations kept, 2 omitted;" in text

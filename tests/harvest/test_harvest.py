@@ -39,7 +39,6 @@ def test_every_written_spec_loads_and_links_back_to_n8n(harvested: tuple[Path, A
         "google-ads",
         "mailgun",
         "metabase",
-        "post-bin",
         "todoist",
     ]
     for path in specs:
@@ -56,8 +55,12 @@ def test_every_written_spec_loads_and_links_back_to_n8n(harvested: tuple[Path, A
             assert op.response.schema_ is not None  # from __schema__, else any JSON
         writes = any(op.effects in ("write", "delete") for op in spec.operations)
         assert [w.rule for w in spec.waivers] == (["default.write-idempotency"] if writes else [])
-        text = path.read_text()
-        assert "INCOMPLETE" in text.split("apiVersion:")[0]
+        header = path.read_text().split("apiVersion:")[0]
+        if path.parent.name == "adalo":  # complete, with two operations left out
+            assert "INCOMPLETE" not in header
+            assert "# PARTIAL: 3 of 5 n8n operations" in header
+        else:
+            assert "INCOMPLETE" in header
 
 
 def test_statuses_and_reasons_per_node(harvested: tuple[Path, Any]) -> None:
@@ -66,10 +69,28 @@ def test_statuses_and_reasons_per_node(harvested: tuple[Path, Any]) -> None:
     assert got["noOp"] == ("skipped", "programmatic", ["not-an-api"])
     assert got["acuitySchedulingTrigger"][0] == "skipped"
     assert got["acuitySchedulingTrigger"][2] == ["trigger"]
-    assert got["adalo"] == ("incomplete", "declarative", ["pre-send-hook"])
+    # two operations with preSend hooks are left out; the other three make a complete spec
+    assert got["adalo"] == ("complete", "declarative", [])
     assert entries["adalo"].warning_codes() == ["response-schema-unknown"]
-    # a session token n8n renews in code, and one operation's postReceive hook
-    assert got["metabase"] == ("incomplete", "declarative", ["auth-session", "post-receive-hook"])
+    assert [(o.label, o.reason_codes()) for o in entries["adalo"].omitted] == [
+        ("collection/create", ["pre-send-hook"]),
+        ("collection/update", ["pre-send-hook"]),
+    ]
+    # a session token n8n renews in code keeps it incomplete; the postReceive hook only
+    # leaves its operation out
+    assert got["metabase"] == ("incomplete", "declarative", ["auth-session"])
+    assert [(o.label, o.reason_codes()) for o in entries["metabase"].omitted] == [
+        ("questions/resultData", ["post-receive-hook"])
+    ]
+    # every operation has a hook or no route, and there is no connection check: no spec
+    assert got["postBin"] == (
+        "no-spec",
+        "declarative",
+        ["no-operations", "no-route", "post-receive-hook", "pre-send-hook"],
+    )
+    # both operations' URLs are code: only the connection check remains, incomplete
+    assert got["googleAds"] == ("incomplete", "declarative", ["url-expression"])
+    assert entries["googleAds"].kept == 0 and len(entries["googleAds"].omitted) == 2
     assert got["bitly"] == (
         "no-spec",
         "programmatic",
@@ -99,18 +120,17 @@ def test_declarative_node_yields_full_operations_with_pagination(
     delete = ops["collection_delete"]
     assert delete.path == "/collections/{collectionId}/{rowId}"
     assert {p.name for p in delete.params if p.location == "path"} == {"collectionId", "rowId"}
-    created = ops["collection_create"].response.schema_
-    assert created is not None and created.properties  # from __schema__
+    # create and update have preSend hooks: left out of the spec
+    assert set(ops) == {"collection_delete", "collection_get", "collection_get_all"}
+    question = load_spec(out / "metabase" / "connector.yaml").spec.operation("questions_get")
+    schema = question.response.schema_
+    assert schema is not None and schema.properties  # from __schema__
     # no __schema__ file for it: any JSON (an empty schema), with a warning in the report
     got = ops["collection_get"].response
     assert got.schema_ is not None and got.schema_.model_dump(exclude_defaults=True) == {}
     assert got.description is not None and got.description.startswith("any JSON")
     capabilities = {c.name: c.implies for c in spec.capabilities}
-    assert capabilities == {
-        "adalo.collection:read": [],
-        "adalo.collection:write": ["adalo.collection:read"],
-        "adalo.collection:delete": [],
-    }
+    assert capabilities == {"adalo.collection:read": [], "adalo.collection:delete": []}
     assert delete.capabilities == ["adalo.collection:delete"]
 
 
@@ -120,12 +140,12 @@ def test_concatenated_urls_and_a_host_without_default(harvested: tuple[Path, Any
     assert spec.base_url == "https://{url}"
     assert spec.variables["url"].default is None  # certification makes one up
     ops = {op.id: op for op in spec.operations}
-    # ={{"/api/card/" + $parameter.questionId + "/query/" + $parameter.format}}
-    assert ops["questions_result_data"].path == "/api/card/{questionId}/query/{format}"
+    # ={{"/api/database/" + $parameter.databaseId + "/fields"}}
     assert ops["databases_get_fields"].path == "/api/database/{databaseId}/fields"
+    # its postReceive hook leaves questions/resultData out ("/api/card/{id}/query/{format}")
+    assert "questions_result_data" not in ops
     assert entries["metabase"].stubs == []
-    missing = {(f.code, f.detail.split(":")[0]) for f in entries["metabase"].missing}
-    assert ("post-receive-hook", "questions/resultData") in missing
+    assert [f.code for f in entries["metabase"].missing] == ["auth-session"]
     assert any(f.detail.startswith("metabaseApi.sessionToken") for f in entries["metabase"].missing)
 
 
@@ -163,27 +183,53 @@ def test_report_files_and_totals(harvested: tuple[Path, Any]) -> None:
     out, _ = harvested
     report = json.loads((out / "harvest-report.json").read_text())
     assert report["totals"]["by_status"] == {
-        "complete": 0,
-        "incomplete": 6,
-        "no-spec": 1,
+        "complete": 1,
+        "incomplete": 4,
+        "no-spec": 2,
         "skipped": 2,
     }
+    assert report["totals"]["complete_partial"] == 1
+    assert report["totals"]["omitted_operations_by_reason"] == {"pre-send-hook": 2}
     # an unknown response is a warning, never a reason: the spec says "any JSON"
     assert "response-schema-unknown" not in report["totals"]["incomplete_by_reason"]
-    assert report["totals"]["warnings_by_code"] == {"response-schema-unknown": 3}
+    assert report["totals"]["warnings_by_code"] == {"response-schema-unknown": 2}
     assert [n["rank"] for n in report["nodes"]] == list(range(1, 10))
     assert [n["status"] for n in report["nodes"]][-2:] == ["skipped", "skipped"]
     adalo = next(n for n in report["nodes"] if n["provider"] == "adalo")
     assert [w["code"] for w in adalo["warnings"]] == ["response-schema-unknown"]
     sidecar = json.loads((out / "adalo" / "harvest.json").read_text())
-    assert sidecar["reasons"] == ["pre-send-hook"] and sidecar["warnings"] == adalo["warnings"]
-    header = (out / "adalo" / "connector.yaml").read_text().split("apiVersion:")[0]
-    assert "# Warning (not blocking): response-schema-unknown: 4 operations" in header
+    assert (sidecar["status"], sidecar["reasons"]) == ("complete", [])
+    assert sidecar["warnings"] == adalo["warnings"]
+    assert sidecar["coverage"] == {
+        "n8n_operations": 5,
+        "kept": 3,
+        "omitted": 2,
+        "omitted_by_reason": {"pre-send-hook": 2},
+    }
+    assert [
+        (o["resource"], o["operation"], o["reasons"]) for o in sidecar["omitted_operations"]
+    ] == [("collection", "create", ["pre-send-hook"]), ("collection", "update", ["pre-send-hook"])]
+    assert sidecar["omitted_operations"][0]["details"] == ["collection/create: operation preSend"]
+    text = (out / "adalo" / "connector.yaml").read_text()
+    header = text.split("apiVersion:")[0]
+    assert "# Warning (not blocking): response-schema-unknown: 3 operations" in header
+    assert "# Omitted: collection/create (pre-send-hook)" in header.splitlines()
+    assert "# Omitted: collection/update (pre-send-hook)" in header.splitlines()
+    description = load_spec(out / "adalo" / "connector.yaml").spec.provider.description
+    assert description == (
+        "Consume Adalo API. Partial: 3 of 5 n8n operations; omitted: collection/create "
+        "(pre-send-hook), collection/update (pre-send-hook)."
+    )
     markdown = (out / "harvest-report.md").read_text()
     assert "# n8n harvest report: n8n-nodes-base 2.41.2" in markdown
     assert "## Warnings (specs written; not blocking)" in markdown
-    assert "| `response-schema-unknown` | 3 |" in markdown
+    assert "| `response-schema-unknown` | 2 |" in markdown
     assert "`n8n-nodes-base.adalo`" in markdown
+    assert "## Operation coverage of complete declarative specs" in markdown
+    assert (
+        "| `adalo` | 3 | 2 | collection/create (pre-send-hook), collection/update "
+        "(pre-send-hook) |" in markdown
+    )
 
 
 def test_rerun_is_byte_identical(harvested: tuple[Path, Any], tmp_path: Path) -> None:
@@ -441,8 +487,11 @@ def test_a_field_sent_in_the_path_and_the_query_is_left_out_and_reported(tmp_pat
     )
     result = harvest_n8n(_synthetic(node, ACME_API), out_dir=tmp_path / "out")
     entry = result.report.entries[0]
+    # the operation is left out; with no other operation, its reason keeps the spec incomplete
     assert (entry.status, entry.reason_codes()) == ("incomplete", ["param-conflict"])
     assert "query parameter 'projectId' left out" in entry.missing[0].detail
+    assert [(o.label, o.reason_codes()) for o in entry.omitted] == [
+        ("item/getAll", ["param-conflict"])
+    ]
     spec = load_spec(tmp_path / "out" / "acme" / "connector.yaml").spec  # flows spec validate
-    op = spec.operation("item_get_all")
-    assert [(p.name, p.location) for p in op.params] == [("projectId", "path")]
+    assert [op.id for op in spec.operations] == ["check_connection"]

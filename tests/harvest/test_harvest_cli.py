@@ -25,7 +25,7 @@ def test_prints_ranking_and_reasons(tmp_path: Path) -> None:
     code, output = _harvest("--out", str(tmp_path / "out"))
     assert code == 0, output
     assert "n8n-nodes-base 2.41.2" in output
-    assert "9 node types: 0 complete, 6 incomplete, 1 no spec, 2 skipped" in output
+    assert "9 node types: 1 complete, 4 incomplete, 2 no spec, 2 skipped" in output
     assert "pre-send-hook" in output
     assert "warnings (specs written; not blocking)" in output
     assert "response-schema-unknown" in output
@@ -38,7 +38,8 @@ def test_json_output_is_the_report(tmp_path: Path) -> None:
     data = json.loads(output)
     assert data["ok"] is True
     assert data["catalog"]["version"] == "2.41.2"
-    assert data["totals"]["specs_written"] == 6
+    assert data["totals"]["specs_written"] == 5
+    assert data["totals"]["omitted_operations_by_reason"] == {"pre-send-hook": 2}
     assert data["out_dir"] == str(tmp_path / "out")
 
 
