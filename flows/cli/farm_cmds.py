@@ -213,7 +213,7 @@ def _print_summary(result: Any) -> None:
     rows = [o for o in result.outcomes if o.status not in ("incomplete", "unchanged")]
     if rows:
         table = Table(title="farmed specs")
-        for column in ("spec", "status", "version", "level", "notes"):
+        for column in ("spec", "status", "version", "level", "n8n operations", "notes"):
             table.add_column(column)
         for o in rows:
             colour = _COLOURS.get(o.status, "white")
@@ -223,6 +223,7 @@ def _print_summary(result: Any) -> None:
                 f"[{colour}]{o.status}[/]" + (f" ({o.refused_by})" if o.refused_by else ""),
                 escape(o.version or "-"),
                 o.level or "-",
+                escape(o.coverage_text.split(" (")[0]),  # kept/total; details in --report
                 escape((notes or "-").splitlines()[0][:160]),
             )
         console.print(table)
