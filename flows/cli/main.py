@@ -1,7 +1,7 @@
 """Console entry point of ``flows``.
 
 Top-level help is served from a pre-rendered text so that ``flows --help`` does not pay for
-importing typer and rich; ``tests/test_cli_help.py`` keeps that text identical to what the
+importing typer and rich; ``tests/spec/test_fast_help.py`` keeps that text identical to what the
 typer application renders. ``flows mcp`` starts its server without importing the typer
 application either (MCP clients wait for it); anything unusual on its command line (help, an
 unknown option, a start-up error) goes through the full CLI, which reports it.
