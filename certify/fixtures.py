@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from certify.canonical import canonical_bytes, sha256_hex
 from certify.errors import FixtureError
+from connector_spec.atomic import replace_file
 from connector_spec.errors import Diagnostic, DiagnosticError
 from connector_spec.yaml_source import SourceMap, parse_yaml, read_text
 
@@ -211,19 +210,6 @@ def dump_fixture(data: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temp file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def rehash(directory: Path) -> list[Path]:
     """Recompute the digest of every fixture under ``directory``; return the files changed.
 
@@ -248,5 +234,5 @@ def rehash(directory: Path) -> list[Path]:
     if problems:
         raise FixtureError(problems)
     for path, content in updates:
-        write_atomic(path, content)
+        replace_file(path, content)
     return [p for p, _ in updates]

@@ -22,11 +22,12 @@ from urllib.parse import quote
 import httpx
 
 from certify.errors import CertifyInputError, RecordRefused
-from certify.fixtures import ANY, REDACTED, dump_fixture, parse_fixture, write_atomic
+from certify.fixtures import ANY, REDACTED, dump_fixture, parse_fixture
 from certify.harness import secret_refs
 from certify.leaks import SENSITIVE_HEADERS, auth_slot, secret_field_names
 from certify.matrix import dump_result
 from certify.package import ImportedPackage, import_package_dir, import_rendered
+from connector_spec.atomic import replace_file
 from connector_spec.codegen import render_package
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec
@@ -316,5 +317,5 @@ def _record(
                     "record with a call that does not echo credentials",
                 )
     parse_fixture(content, str(target), path=target)
-    write_atomic(target, content)
+    replace_file(target, content)
     return RecordResult(target, data, data["source"])

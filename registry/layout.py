@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from connector_spec.atomic import replace_file
 from registry.errors import RegistryInputError
 
 METADATA = "metadata"
@@ -104,20 +104,6 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
     return name, version or None
 
 
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry to disk (best effort where unsupported)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_file_synced(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (a new file) and fsync it."""
     with open(path, "wb") as handle:
@@ -127,16 +113,5 @@ def write_file_synced(path: Path, data: bytes) -> None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one ``os.replace``: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    """Replace ``path`` with ``data`` durably: readers see old or new, never half."""
+    replace_file(path, data, durable=True)

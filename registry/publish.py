@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from connector_spec.atomic import fsync_dir
 from registry import layout
 from registry import log as txlog
 from registry import tuf_metadata as tm
@@ -604,13 +605,13 @@ class Registry:
         staging.mkdir(parents=True)
         for fname, data in files.items():
             layout.write_file_synced(staging / fname, data)
-        layout.fsync_dir(staging)
+        fsync_dir(staging)
         final = self.root / layout.TARGETS / name / version
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():  # leftover of an interrupted publish of this version
             shutil.rmtree(final)
         os.rename(staging, final)
-        layout.fsync_dir(final.parent)
+        fsync_dir(final.parent)
 
     def _remove_orphan_versions(self, name: str, role_md: Metadata[Targets]) -> None:
         known = set(role_md.signed.unrecognized_fields.get(tm.VERSIONS_FIELD, {}))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from connector_spec.atomic import replace_file
 from registry import layout
 from registry.client import default_trust_dir, open_source
 from registry.errors import RegistryInputError
@@ -179,9 +178,6 @@ def pull(
     to.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for path, data in targets:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=to)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        replace_file(path, data)
         written.append(path)
     return info, written

@@ -282,8 +282,8 @@ def check_report_path(path: Path) -> str:
 def write_report_file(path: Path, report: FarmReport) -> None:
     """Write ``report`` to ``path`` (Markdown or JSON by suffix) atomically."""
     import json
-    import os
-    import tempfile
+
+    from connector_spec.atomic import replace_file
 
     fmt = check_report_path(path)
     text = (
@@ -291,11 +291,4 @@ def write_report_file(path: Path, report: FarmReport) -> None:
         if fmt == "md"
         else json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n"
     )
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path.resolve(), text.encode("utf-8"))

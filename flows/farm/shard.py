@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from connector_spec.atomic import replace_dir
 from flows.farm.errors import FarmInputError
 from flows.farm.prepare import Task, plan_spec, prepare_spec
 from flows.farm.progress import NoProgress, Progress
@@ -208,21 +209,3 @@ def farm_shard(
 def write_report(path: Path, report: FarmReport) -> None:
     """Write ``report`` as JSON to ``path``."""
     path.write_text(json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n")
-
-
-def replace_dir(staging: Path, out_dir: Path) -> None:
-    """Move ``staging`` to ``out_dir``, replacing an earlier ``out_dir`` only at the very end."""
-    backup: Path | None = None
-    parent = out_dir.resolve().parent
-    try:
-        if out_dir.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            backup.rmdir()
-            os.replace(out_dir, backup)
-        os.replace(staging, out_dir)
-    except BaseException:
-        if backup is not None and backup.exists() and not out_dir.exists():
-            os.replace(backup, out_dir)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
+from connector_spec.atomic import replace_dir, replace_file
 from connector_spec.errors import SpecError
 from connector_spec.loader import parse_spec_bytes
 from flows.harvest.capabilities import assign_capabilities
@@ -702,34 +702,18 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
-    backup: Path | None = None
     try:
         for rel, data in files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if out_dir.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            backup.rmdir()
-            os.replace(out_dir, backup)
-        os.replace(staging, out_dir)
+        replace_dir(staging, out_dir)
     except BaseException:
-        if backup is not None and backup.exists() and not out_dir.exists():
-            os.replace(backup, out_dir)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def write_report_file(path: Path, report: HarvestReport, fmt: str) -> None:
     """Write the report as ``md`` or ``json`` to ``path`` atomically (temp file + replace)."""
     data = report.to_markdown().encode() if fmt == "md" else _json_bytes(report.to_json())
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path.resolve(), data)

@@ -1,0 +1,70 @@
+"""All-or-nothing file writes, shared by every package that writes user-visible files.
+
+``replace_file`` puts new bytes at a path through a temporary file in the same directory and
+one ``os.replace``: a reader sees the old content or the new, never a part. ``replace_dir``
+swaps a fully staged directory into place, keeping the previous one until the swap succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory entry to disk (best effort where the platform does not support it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def replace_file(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` with ``data`` in one ``os.replace`` (parents are created).
+
+    ``durable`` also fsyncs the file and its directory, for writes that must survive a crash
+    (registry metadata, the commit point of a transaction).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def replace_dir(staging: Path, out_dir: Path) -> None:
+    """Move the staged directory ``staging`` to ``out_dir``, replacing an earlier one last.
+
+    On failure an earlier ``out_dir`` is put back; ``staging`` is the caller's to clean up.
+    """
+    backup: Path | None = None
+    parent = out_dir.resolve().parent
+    try:
+        if out_dir.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            backup.rmdir()
+            os.replace(out_dir, backup)
+        os.replace(staging, out_dir)
+    except BaseException:
+        if backup is not None and backup.exists() and not out_dir.exists():
+            os.replace(backup, out_dir)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
