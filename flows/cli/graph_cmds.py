@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli.options import JsonFlag
-from flows.cli.output import handles_errors, print_json, stdout_console
+from flows.cli.output import emit_text, handles_errors, print_json, stdout_console
 
 graph_app = typer.Typer(help="Check, draw and describe Flow IR files.", no_args_is_help=True)
 
@@ -73,14 +73,8 @@ def schema(
     from flows.ir.files import write_all_atomic
     from flows.ir.schema import schema_text
 
-    if out is None:
-        typer.echo(schema_text(), nl=False)
-        return
-    write_all_atomic({out: schema_text()})
-    if json_output:
-        print_json({"ok": True, "written": str(out)})
-    else:
-        stdout_console().print(f"wrote {out}")
+    text = schema_text()
+    emit_text(text, out, json_output=json_output, write=lambda path: write_all_atomic({path: text}))
 
 
 @graph_app.command("dot")
@@ -96,14 +90,10 @@ def dot(
     from flows.ir.files import write_all_atomic
 
     text = to_dot(load_flow(flow_file))
-    if out is None:
-        if json_output:
-            print_json({"ok": True, "dot": text})
-        else:
-            typer.echo(text, nl=False)
-        return
-    write_all_atomic({out: text})
-    if json_output:
-        print_json({"ok": True, "written": str(out)})
-    else:
-        stdout_console().print(f"wrote {out}")
+    emit_text(
+        text,
+        out,
+        json_output=json_output,
+        write=lambda path: write_all_atomic({path: text}),
+        stdout_json={"ok": True, "dot": text},
+    )

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -33,6 +34,30 @@ def stdout_console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
+
+
+def emit_text(
+    text: str,
+    out: Path | None,
+    *,
+    json_output: bool,
+    write: Callable[[Path], object],
+    stdout_json: dict[str, Any] | None = None,
+    next_step: str = "",
+) -> None:
+    """The ``--out`` convention: print ``text`` (or ``stdout_json`` with ``--json``) to stdout,
+    or ``write(out)`` and say what was written."""
+    if out is None:
+        if json_output and stdout_json is not None:
+            print_json(stdout_json)
+        else:
+            typer.echo(text, nl=False)
+        return
+    write(out)
+    if json_output:
+        print_json({"ok": True, "written": str(out)})
+    else:
+        stdout_console().print(f"wrote {out}{next_step}")
 
 
 def fail(error: FlowsError, *, json_mode: bool) -> NoReturn:

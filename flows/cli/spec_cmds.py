@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli.options import JsonFlag
-from flows.cli.output import handles_errors, print_json, stdout_console
+from flows.cli.output import emit_text, handles_errors, print_json, stdout_console
 
 spec_app = typer.Typer(help="Validate, describe and compare connector specs.", no_args_is_help=True)
 template_app = typer.Typer(help="Write commented starting files.", no_args_is_help=True)
@@ -48,14 +48,7 @@ def schema(
     """Print the JSON Schema of ConnectorSpec v1 (for editors and other tools)."""
     from connector_spec.schema_export import schema_text, write_schema
 
-    if out is None:
-        typer.echo(schema_text(), nl=False)
-    else:
-        write_schema(out)
-        if json_output:
-            print_json({"ok": True, "written": str(out)})
-        else:
-            stdout_console().print(f"wrote {out}")
+    emit_text(schema_text(), out, json_output=json_output, write=write_schema)
 
 
 @spec_app.command("diff")
@@ -107,15 +100,12 @@ def template_connector(
     """Print (or write) a commented starting spec for a new provider."""
     from connector_spec.template import render_template, write_template
 
-    if out is None:
-        text = render_template(name)
-        if json_output:
-            print_json({"ok": True, "name": name, "text": text})
-        else:
-            typer.echo(text, nl=False)
-        return
-    write_template(name, out)
-    if json_output:
-        print_json({"ok": True, "written": str(out)})
-    else:
-        stdout_console().print(f"wrote {out}; next: flows spec validate {out}")
+    text = render_template(name)
+    emit_text(
+        text,
+        out,
+        json_output=json_output,
+        write=lambda path: write_template(name, path),
+        stdout_json={"ok": True, "name": name, "text": text},
+        next_step=f"; next: flows spec validate {out}",
+    )
