@@ -12,7 +12,7 @@ from connector_spec.atomic import replace_file
 from registry import layout
 from registry.client import default_trust_dir, open_source
 from registry.errors import RegistryInputError
-from registry.publish import utcnow
+from registry.records import utcnow
 from registry.verify import RegistryReader, VerifyReport, VersionInfo
 
 

@@ -22,7 +22,7 @@ from registry import log as txlog
 from registry import tuf_metadata as tm
 from registry.client import Source, TrustStore
 from registry.errors import Problem, RegistryInputError, VerificationFailed
-from registry.publish import content_digest, utcnow
+from registry.records import content_digest, utcnow
 from registry.signing import (
     SignatureError,
     VerifiedSignature,
@@ -247,7 +247,7 @@ class _Run:
     # ------------------------------------------------------------------ top level
 
     def top_level(self) -> None:
-        first_rel = f"{layout.METADATA}/1.root.json"
+        first_rel = layout.root_file(1)
         try:
             first = self.reader.read(first_rel)
         except FileNotFoundError:
@@ -264,12 +264,7 @@ class _Run:
         if trusted is None and not self.check_signed(first_rel, root, "root", root):
             raise _Stop
         latest_bytes = start
-        while True:
-            rel = f"{layout.METADATA}/{root.signed.version + 1}.root.json"
-            try:
-                data = self.reader.read(rel)
-            except FileNotFoundError:
-                break
+        for rel, data in layout.later_roots(self.reader.read, root.signed.version):
             new: Metadata[Root] = self.parse(rel, data, Root)
             if new.signed.version != root.signed.version + 1:
                 self.problem(rel, f"says version {new.signed.version}")
@@ -283,7 +278,7 @@ class _Run:
         self.root = root
         self.report.versions["root"] = root.signed.version
         self.trusted_files["root.json"] = latest_bytes
-        self.check_expiry(f"{layout.METADATA}/{root.signed.version}.root.json", root)
+        self.check_expiry(layout.root_file(root.signed.version), root)
 
         ts_rel = f"{layout.METADATA}/{layout.TIMESTAMP_FILE}"
         ts_bytes = self.read(ts_rel, what="timestamp metadata")
