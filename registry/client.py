@@ -1,13 +1,16 @@
 """Reading a registry from a directory, a ``file://`` URL or HTTP(S), plus the trust store.
 
-The client keeps the newest metadata it has verified under ``.flows/trusted/<registry-id>/``
-(or ``FLOWS_TRUST_DIR``), so a registry that later serves older metadata is refused.
+The client pins the root of the registry at each location on first use and keeps the newest
+metadata it has verified under ``.flows/trusted/<location-id>/`` (or ``FLOWS_TRUST_DIR``), so a
+registry that later serves older metadata, or another registry at the same location, is
+refused (see :class:`TrustStore`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -107,19 +110,43 @@ def open_source(location: str, *, transport: Any | None = None) -> Source:
     return LocalSource(path)
 
 
+def trust_location(location: str) -> str:
+    """The spelling of a registry location that trust is pinned to.
+
+    A directory or ``file://`` URL becomes the ``file://`` URL of its absolute (resolved)
+    path; an HTTP(S) URL is kept, with one trailing slash.
+    """
+    path = local_path(location)
+    if path is None:
+        return location.rstrip("/") + "/"
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: pin the spelling given
+        path = path.absolute()
+    return path.as_uri()
+
+
 class TrustStore:
-    """The newest verified root, timestamp and snapshot of one registry."""
+    """What a client trusts about the registry at one location (trust on first use).
+
+    The first successful verification pins the registry's root; later reads start from
+    the pinned root, accept only roots that chain from it (signed by its keys), and refuse
+    metadata older than the newest seen before (rollback). Versions are compared, never
+    bytes, so re-serialised metadata changes nothing.
+    """
 
     FILES = ("root.json", "timestamp.json", "snapshot.json")
+    LOCATION_FILE = "location"
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, location: str = "") -> None:
         self.directory = directory
+        self.location = location
 
     @classmethod
-    def for_registry(cls, base: Path, first_root: bytes) -> TrustStore:
-        """The store of the registry whose first root is ``first_root``."""
-        registry_id = hashlib.sha256(first_root).hexdigest()[:16]
-        return cls(base / registry_id)
+    def for_location(cls, base: Path, location: str) -> TrustStore:
+        """The store of the registry at ``location`` (a path or URL), under ``base``."""
+        pinned = trust_location(location)
+        return cls(base / hashlib.sha256(pinned.encode()).hexdigest()[:16], pinned)
 
     def load(self, name: str) -> bytes | None:
         """Trusted bytes of ``name`` (one of :attr:`FILES`), if any."""
@@ -130,3 +157,37 @@ class TrustStore:
         """Remember newly verified metadata."""
         for name, data in files.items():
             atomic_write(self.directory / name, data)
+        if self.location:
+            atomic_write(self.directory / self.LOCATION_FILE, self.location.encode() + b"\n")
+
+    def reset(self) -> bool:
+        """Forget everything trusted about this location; ``True`` when something was."""
+        if not self.directory.exists():
+            return False
+        shutil.rmtree(self.directory)
+        return True
+
+
+def reset_trust(base: Path, location: str) -> bool:
+    """Forget the pinned trust of ``location``: the next read trusts it on first use again."""
+    return TrustStore.for_location(base, location).reset()
+
+
+def pinned_trust(base: Path, location: str) -> dict[str, Any]:
+    """What is pinned for ``location``: root version and keys, newest timestamp version."""
+    from tuf.api.metadata import Metadata
+
+    store = TrustStore.for_location(base, location)
+    info: dict[str, Any] = {"location": store.location, "store": str(store.directory)}
+    root_bytes = store.load("root.json")
+    if root_bytes is None:
+        return {**info, "pinned": False}
+    root = Metadata.from_bytes(root_bytes).signed
+    timestamp = store.load("timestamp.json")
+    return {
+        **info,
+        "pinned": True,
+        "root_version": root.version,
+        "root_keyids": sorted(root.roles["root"].keyids),
+        "timestamp_version": Metadata.from_bytes(timestamp).signed.version if timestamp else None,
+    }

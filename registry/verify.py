@@ -257,12 +257,16 @@ class _Run:
                 "`flows registry init`",
             ) from None
         if self.reader.trust_dir is not None:
-            self.trust = TrustStore.for_registry(self.reader.trust_dir, first)
+            self.trust = TrustStore.for_location(
+                self.reader.trust_dir, self.reader.source.describe()
+            )
         trusted = self.trust.load("root.json") if self.trust else None
         start = trusted if trusted is not None else first
         root: Metadata[Root] = self.parse("trusted root" if trusted else first_rel, start, Root)
         if trusted is None and not self.check_signed(first_rel, root, "root", root):
             raise _Stop
+        if trusted is not None:
+            self.check_pinned_root(root, first)
         latest_bytes = start
         for rel, data in layout.later_roots(self.reader.read, root.signed.version):
             new: Metadata[Root] = self.parse(rel, data, Root)
@@ -347,6 +351,35 @@ class _Run:
         self.report.versions["targets"] = targets.signed.version
         for path, target in targets.signed.targets.items():
             self.check_target(path, target)
+
+    def check_pinned_root(self, pinned: Metadata[Root], first: bytes) -> None:
+        """The registry must still serve the pinned root (same signed content, any bytes)."""
+        version = pinned.signed.version
+        rel = layout.root_file(version)
+        try:
+            served = first if version == 1 else self.reader.read(rel)
+        except FileNotFoundError:
+            served = None
+        location = self.trust.location if self.trust else self.reader.source.describe()
+        if served is None:
+            what = f"is missing, though root version {version} was trusted here before"
+        else:
+            try:
+                same = Metadata.from_bytes(served).signed_bytes == pinned.signed_bytes
+            except Exception:  # malformed: certainly not the pinned root
+                same = False
+            if same:
+                return
+            what = "differs from the root trusted here before"
+        keyids = ", ".join(k[:16] for k in sorted(pinned.signed.roles["root"].keyids))
+        self.problem(
+            rel,
+            f"{what}: the registry at {location} does not chain from the root trusted on "
+            f"first use (version {version}, keys {keyids}). It was rolled back, replaced, or "
+            "re-keyed outside a key rotation. Only if its publisher confirms the change, "
+            f"forget the pin with `flows registry trust --reset {location}` and read again",
+        )
+        raise _Stop
 
     def _trusted(self, name: str, kind: type[Any]) -> Metadata[Any] | None:
         data = self.trust.load(name) if self.trust else None

@@ -17,6 +17,27 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROL.update({ord("\n"): "\n", ord("\t"): "\t"})
+
+
+def safe_text(text: object) -> str:
+    """``text`` with terminal control characters made visible (``ESC`` becomes ``\\x1b``).
+
+    Anything that may come from outside (registry metadata, messages quoting it, file
+    contents) goes through this before reaching a terminal, so a hostile registry cannot
+    retitle the window or clear the screen. Newlines and tabs are kept.
+    """
+    return str(text).translate(_CONTROL)
+
+
+def safe_markup(text: object) -> str:
+    """:func:`safe_text`, escaped for rich markup (for ``console.print`` of untrusted text)."""
+    from rich.markup import escape
+
+    return escape(safe_text(text))
+
+
 def print_json(data: Any) -> None:
     """Write ``data`` as indented, key-sorted JSON to stdout."""
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")

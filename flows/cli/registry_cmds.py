@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.cli.options import JsonFlag, KeyDirOpt
-from flows.cli.output import handles_errors, print_json, stdout_console
+from flows.cli.output import handles_errors, print_json, safe_markup, stdout_console
 
 registry_app = typer.Typer(help="The signed, file-backed connector registry.", no_args_is_help=True)
 
@@ -238,3 +238,51 @@ def refresh(
         print_json({"ok": True, "registry": str(path)})
     else:
         stdout_console().print(f"refreshed {path}; timestamp valid for 7 days")
+
+
+@registry_app.command("trust")
+@handles_errors
+def trust(
+    location: Annotated[
+        str | None, typer.Argument(help="Registry PATH or URL; default --registry.")
+    ] = None,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Forget the pinned root and newest metadata of LOCATION; the next read "
+            "trusts whatever it serves then (check with its publisher first).",
+        ),
+    ] = False,
+    registry: RegistryOpt = None,
+    trust_dir: TrustDirOpt = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Show (or --reset) what this client pinned for a registry location on first use."""
+    from registry.client import default_trust_dir, pinned_trust, reset_trust
+
+    where = location or _location(registry)
+    base = trust_dir or default_trust_dir()
+    info = pinned_trust(base, where)
+    if reset:
+        forgot = reset_trust(base, where)
+        if json_output:
+            print_json({"ok": True, "location": info["location"], "reset": forgot})
+        elif forgot:
+            stdout_console().print(
+                f"forgot the trust pinned for {safe_markup(info['location'])}; the next read "
+                "trusts the registry served there on first use"
+            )
+        else:
+            stdout_console().print(f"nothing pinned for {safe_markup(info['location'])}")
+        return
+    if json_output:
+        print_json({"ok": True, **info})
+    elif not info["pinned"]:
+        stdout_console().print(f"nothing pinned for {safe_markup(info['location'])} yet")
+    else:
+        stdout_console().print(
+            f"{safe_markup(info['location'])}: root version {info['root_version']} "
+            f"(keys {', '.join(k[:16] for k in info['root_keyids'])}), newest timestamp "
+            f"version {info['timestamp_version']}; stored in {safe_markup(info['store'])}"
+        )
