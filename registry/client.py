@@ -8,22 +8,33 @@ refused (see :class:`TrustStore`).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
-from registry.errors import RegistryInputError
+from registry.errors import RegistryInputError, TooLarge
 from registry.layout import atomic_write
+
+#: The most a client reads of a file whose size no signed metadata gives (a documented cap;
+#: TUF's length fields are used wherever they exist). The values follow python-tuf's ngclient.
+MAX_ROOT_BYTES = 512 * 1024
+MAX_TIMESTAMP_BYTES = 16 * 1024
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+MAX_LOG_ENTRY_BYTES = 64 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 class Source(Protocol):
     """Where registry files come from."""
 
-    def read(self, rel: str) -> bytes:
-        """The bytes of ``rel``; raise ``FileNotFoundError`` when absent."""
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """The bytes of ``rel``; ``FileNotFoundError`` when absent, :class:`TooLarge` when
+        longer than ``limit`` bytes (reading stops there)."""
         ...
 
     def describe(self) -> str:
@@ -37,9 +48,20 @@ class LocalSource:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def read(self, rel: str) -> bytes:
-        """Read a file below the root."""
-        return (self.root / rel).read_bytes()
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """Read a regular file below the root (a FIFO or device is refused, never opened
+        for a blocking read)."""
+        fd = os.open(self.root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(self.root / rel))
+            if info.st_size > limit:
+                raise TooLarge(rel, limit)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(rel, limit)
+        return data
 
     def describe(self) -> str:
         """The directory."""
@@ -55,22 +77,33 @@ class HttpSource:
         self.base_url = base_url.rstrip("/") + "/"
         self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True)
 
-    def read(self, rel: str) -> bytes:
-        """GET ``base_url/rel``; 404 is ``FileNotFoundError``."""
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """GET ``base_url/rel`` as a stream, stopping at ``limit`` bytes; 404 is
+        ``FileNotFoundError``."""
         import httpx
 
         url = self.base_url + rel
         try:
-            response = self.client.get(url)
+            with self.client.stream("GET", url) as response:
+                if response.status_code == 404:
+                    raise FileNotFoundError(url)
+                if response.status_code != 200:
+                    raise RegistryInputError(f"{url}: HTTP {response.status_code}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+                    raise TooLarge(rel, limit)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes(CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(rel, limit)
+                    chunks.append(chunk)
         except httpx.HTTPError as exc:
             raise RegistryInputError(
                 f"{url}: cannot reach the registry ({exc})", hint="check the URL and network"
             ) from None
-        if response.status_code == 404:
-            raise FileNotFoundError(url)
-        if response.status_code != 200:
-            raise RegistryInputError(f"{url}: HTTP {response.status_code}")
-        return bytes(response.content)
+        return b"".join(chunks)
 
     def describe(self) -> str:
         """The base URL."""

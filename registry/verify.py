@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from registry import layout
+from registry import client, layout
 from registry import log as txlog
 from registry import tuf_metadata as tm
 from registry.client import Source, TrustStore
-from registry.errors import Problem, RegistryInputError, VerificationFailed
+from registry.errors import Problem, RegistryInputError, TooLarge, VerificationFailed
 from registry.records import content_digest, utcnow
 from registry.signing import (
     SignatureError,
@@ -166,15 +166,17 @@ class RegistryReader:
     def _commit_point(self) -> bytes | None:
         """The current timestamp metadata bytes (the writers' commit point), if readable."""
         try:
-            return self.source.read(f"{layout.METADATA}/{layout.TIMESTAMP_FILE}")
+            return self.source.read(
+                f"{layout.METADATA}/{layout.TIMESTAMP_FILE}", client.MAX_TIMESTAMP_BYTES
+            )
         except Exception:  # a missing or unreadable timestamp is reported by the run itself
             return None
 
     # ------------------------------------------------------------------ helpers
 
-    def read(self, rel: str) -> bytes:
-        """Raw bytes of a registry file (unverified)."""
-        return self.source.read(rel)
+    def read(self, rel: str, limit: int = client.MAX_METADATA_BYTES) -> bytes:
+        """Raw bytes of a registry file (unverified, at most ``limit`` bytes)."""
+        return self.source.read(rel, limit)
 
 
 class _Run:
@@ -201,14 +203,26 @@ class _Run:
         if found not in self.report.problems:  # two checks may trip over the same file
             self.report.problems.append(found)
 
-    def read(self, rel: str, *, what: str = "file") -> bytes:
+    def read_raw(self, rel: str, limit: int, what: str) -> bytes:
+        """Read at most ``limit`` bytes of ``rel``; only ``FileNotFoundError`` escapes."""
         try:
-            data = self.reader.read(rel)
+            return self.reader.read(rel, limit)
         except FileNotFoundError:
-            self.problem(rel, f"{what} is missing")
+            raise
+        except TooLarge:
+            self.problem(rel, f"{what} is larger than {limit} bytes, the most a client reads")
             raise _Stop from None
         except OSError as exc:
             self.problem(rel, f"cannot read {what}: {exc.strerror or exc}")
+            raise _Stop from None
+
+    def read(
+        self, rel: str, *, what: str = "file", limit: int | None = client.MAX_METADATA_BYTES
+    ) -> bytes:
+        try:
+            data = self.read_raw(rel, client.MAX_METADATA_BYTES if limit is None else limit, what)
+        except FileNotFoundError:
+            self.problem(rel, f"{what} is missing")
             raise _Stop from None
         self.report.stats.files += 1
         self.report.stats.bytes_hashed += len(data)
@@ -249,7 +263,7 @@ class _Run:
     def top_level(self) -> None:
         first_rel = layout.root_file(1)
         try:
-            first = self.reader.read(first_rel)
+            first = self.read_raw(first_rel, client.MAX_ROOT_BYTES, "root metadata")
         except FileNotFoundError:
             raise RegistryInputError(
                 f"{self.reader.source.describe()}: no registry here (no {first_rel})",
@@ -268,7 +282,7 @@ class _Run:
         if trusted is not None:
             self.check_pinned_root(root, first)
         latest_bytes = start
-        for rel, data in layout.later_roots(self.reader.read, root.signed.version):
+        for rel, data in layout.later_roots(self.read_root, root.signed.version):
             new: Metadata[Root] = self.parse(rel, data, Root)
             if new.signed.version != root.signed.version + 1:
                 self.problem(rel, f"says version {new.signed.version}")
@@ -285,7 +299,7 @@ class _Run:
         self.check_expiry(layout.root_file(root.signed.version), root)
 
         ts_rel = f"{layout.METADATA}/{layout.TIMESTAMP_FILE}"
-        ts_bytes = self.read(ts_rel, what="timestamp metadata")
+        ts_bytes = self.read(ts_rel, what="timestamp metadata", limit=client.MAX_TIMESTAMP_BYTES)
         timestamp: Metadata[Timestamp] = self.parse(ts_rel, ts_bytes, Timestamp)
         if not self.check_signed(ts_rel, root, "timestamp", timestamp):
             raise _Stop
@@ -302,7 +316,7 @@ class _Run:
 
         meta = timestamp.signed.snapshot_meta
         snap_rel = layout.metadata_file("snapshot", meta.version)
-        snap_bytes = self.read(snap_rel, what="snapshot metadata")
+        snap_bytes = self.read(snap_rel, what="snapshot metadata", limit=meta.length)
         try:
             meta.verify_length_and_hashes(snap_bytes)
         except Exception as exc:
@@ -338,7 +352,8 @@ class _Run:
             self.problem(snap_rel, "lists no targets.json")
             raise _Stop
         targets_rel = layout.metadata_file("targets", targets_meta.version)
-        targets: Metadata[Targets] = self.parse(targets_rel, self.read(targets_rel), Targets)
+        targets_bytes = self.read(targets_rel, what="targets metadata", limit=targets_meta.length)
+        targets: Metadata[Targets] = self.parse(targets_rel, targets_bytes, Targets)
         if not self.check_signed(targets_rel, root, "targets", targets):
             raise _Stop
         if targets.signed.version != targets_meta.version:
@@ -352,12 +367,15 @@ class _Run:
         for path, target in targets.signed.targets.items():
             self.check_target(path, target)
 
+    def read_root(self, rel: str) -> bytes:
+        return self.read_raw(rel, client.MAX_ROOT_BYTES, "root metadata")
+
     def check_pinned_root(self, pinned: Metadata[Root], first: bytes) -> None:
         """The registry must still serve the pinned root (same signed content, any bytes)."""
         version = pinned.signed.version
         rel = layout.root_file(version)
         try:
-            served = first if version == 1 else self.reader.read(rel)
+            served = first if version == 1 else self.read_root(rel)
         except FileNotFoundError:
             served = None
         location = self.trust.location if self.trust else self.reader.source.describe()
@@ -397,7 +415,7 @@ class _Run:
             self.problem(rel, "unsafe target path (could escape the directory)")
             return None
         try:
-            data = self.read(rel)
+            data = self.read(rel, limit=target.length)
         except _Stop:
             return None
         try:
@@ -432,7 +450,8 @@ class _Run:
             return
         rel = layout.metadata_file(role, meta.version)
         try:
-            md: Metadata[Targets] = self.parse(rel, self.read(rel), Targets)
+            data = self.read(rel, what="connector metadata", limit=meta.length)
+            md: Metadata[Targets] = self.parse(rel, data, Targets)
         except _Stop:
             return
         if not self.check_signed(rel, self.targets, role, md):
@@ -594,7 +613,7 @@ class _Run:
             return False
         rel = txlog.entry_path(seq)
         try:
-            data = self.read(rel, what="log entry")
+            data = self.read(rel, what="log entry", limit=client.MAX_LOG_ENTRY_BYTES)
         except _Stop:
             return False
         if txlog.entry_hash(data) != expected_hash:
@@ -617,7 +636,7 @@ class _Run:
         if not full:
             rel = txlog.entry_path(length - 1)
             try:
-                data = self.read(rel, what="log entry")
+                data = self.read(rel, what="log entry", limit=client.MAX_LOG_ENTRY_BYTES)
             except _Stop:
                 return
             if txlog.entry_hash(data) != head:
@@ -629,7 +648,7 @@ class _Run:
         for seq in range(length):
             rel = txlog.entry_path(seq)
             try:
-                data = self.read(rel, what="log entry")
+                data = self.read(rel, what="log entry", limit=client.MAX_LOG_ENTRY_BYTES)
             except _Stop:
                 return
             try:
