@@ -24,7 +24,7 @@ def serve_registry(root: Path, huge: str, *, declare_length: bool) -> ThreadingH
     """A real HTTP server on 127.0.0.1 for ``root``; ``huge`` is answered with 1 GiB, lazily."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             rel = self.path.removeprefix("/")
             try:
                 if rel == huge:
@@ -47,7 +47,7 @@ def serve_registry(root: Path, huge: str, *, declare_length: bool) -> ThreadingH
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client stopped reading: what it should do
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -77,7 +77,8 @@ sys.path.insert(0, {repo!r})
 from datetime import datetime
 from registry.query import open_reader
 now = lambda: datetime.fromisoformat({now!r})
-report = open_reader(sys.argv[1], trust_dir=__import__("pathlib").Path(sys.argv[2]), now=now).verify()
+trust = __import__("pathlib").Path(sys.argv[2])
+report = open_reader(sys.argv[1], trust_dir=trust, now=now).verify()
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"problems": [p.format() for p in report.problems], "peak_mb": peak_mb}}))
 """
