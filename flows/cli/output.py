@@ -43,18 +43,25 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
-def stderr_console() -> Any:
-    """A rich console on stderr (imported lazily)."""
+def _console(**kwargs: Any) -> Any:
+    """A rich console whose ``print`` passes text through :func:`safe_text` first."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **options: Any) -> None:
+            super().print(*(safe_text(o) if isinstance(o, str) else o for o in objects), **options)
+
+    return SafeConsole(highlight=False, soft_wrap=True, **kwargs)
+
+
+def stderr_console() -> Any:
+    """A rich console on stderr (imported lazily; control characters made visible)."""
+    return _console(stderr=True)
 
 
 def stdout_console() -> Any:
-    """A rich console on stdout (imported lazily)."""
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    """A rich console on stdout (imported lazily; control characters made visible)."""
+    return _console()
 
 
 def emit_text(
@@ -72,7 +79,7 @@ def emit_text(
         if json_output and stdout_json is not None:
             print_json(stdout_json)
         else:
-            typer.echo(text, nl=False)
+            typer.echo(safe_text(text), nl=False)
         return
     write(out)
     if json_output:
@@ -86,9 +93,7 @@ def fail(error: FlowsError, *, json_mode: bool) -> NoReturn:
     if json_mode:
         print_json(error_payload(error))
     else:
-        from rich.markup import escape
-
-        stderr_console().print(f"[bold red]error:[/] {escape(error.diagnostics())}")
+        stderr_console().print(f"[bold red]error:[/] {safe_markup(error.diagnostics())}")
     raise typer.Exit(error.exit_code)
 
 
