@@ -4,30 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from flows.cli.app import app
 from registry import Registry
 from registry import tuf_metadata as tm
 from registry.keys import load_key
 from tests.registry.helpers import publication, statement
+from tests.registry.helpers import run_registry_cli as run
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FLOWS_KEY_DIR", str(tmp_path / "keys"))
-    monkeypatch.setenv("FLOWS_TRUST_DIR", str(tmp_path / "trusted"))
-    monkeypatch.setenv("FLOWS_REGISTRY", str(tmp_path / "reg"))
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["registry", *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def assert_shown_not_obeyed(out: str) -> None:
