@@ -215,12 +215,17 @@ def pinned_trust(base: Path, location: str) -> dict[str, Any]:
     root_bytes = store.load("root.json")
     if root_bytes is None:
         return {**info, "pinned": False}
-    root = Metadata.from_bytes(root_bytes).signed
-    timestamp = store.load("timestamp.json")
-    return {
-        **info,
-        "pinned": True,
-        "root_version": root.version,
-        "root_keyids": sorted(root.roles["root"].keyids),
-        "timestamp_version": Metadata.from_bytes(timestamp).signed.version if timestamp else None,
-    }
+    try:
+        root = Metadata.from_bytes(root_bytes).signed
+        timestamp = store.load("timestamp.json")
+        return {
+            **info,
+            "pinned": True,
+            "root_version": root.version,
+            "root_keyids": sorted(root.roles["root"].keyids),
+            "timestamp_version": (
+                Metadata.from_bytes(timestamp).signed.version if timestamp else None
+            ),
+        }
+    except Exception as exc:  # python-tuf raises several types for malformed input
+        return {**info, "pinned": True, "damaged": f"the pinned metadata is damaged ({exc})"}

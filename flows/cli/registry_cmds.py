@@ -284,6 +284,11 @@ def trust(
         print_json({"ok": True, **info})
     elif not info["pinned"]:
         stdout_console().print(f"nothing pinned for {safe_markup(info['location'])} yet")
+    elif "damaged" in info:
+        stdout_console().print(
+            f"{safe_markup(info['location'])}: {safe_markup(info['damaged'])}; forget it with "
+            f"`flows registry trust --reset {safe_markup(info['location'])}`"
+        )
     else:
         stdout_console().print(
             f"{safe_markup(info['location'])}: root version {info['root_version']} "
