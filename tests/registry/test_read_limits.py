@@ -143,3 +143,26 @@ def test_a_fifo_in_a_local_registry_is_refused_without_blocking(
     assert ("log/00000000.json", "cannot read log entry: not a regular file") in {
         (p.file, p.message) for p in report.problems
     }
+
+
+def test_a_server_trickling_bytes_is_given_up_on_at_the_deadline() -> None:
+    import httpx
+
+    from registry.client import READ_DEADLINE_S, HttpSource
+    from registry.errors import RegistryInputError
+
+    sent = {"chunks": 0}
+
+    def trickle() -> Iterator[bytes]:
+        while True:  # one byte at a time, each just inside the socket timeout
+            sent["chunks"] += 1
+            yield b"{"
+
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, content=trickle()))
+    ticks = iter(range(0, 10**9, 10))  # an injected clock: 10 s pass per look
+    source = HttpSource("https://registry.example/", transport=transport, clock=lambda: next(ticks))
+    with pytest.raises(
+        RegistryInputError, match=f"no complete answer within {READ_DEADLINE_S:.0f}s"
+    ):
+        source.read("metadata/timestamp.json", 16 * 1024)
+    assert sent["chunks"] <= READ_DEADLINE_S / 10 + 2
