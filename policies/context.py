@@ -277,9 +277,10 @@ def capabilities_by_effect(spec: ConnectorSpec) -> dict[str, list[str]]:
 def secret_findings(inputs: PolicyInputs, data: dict[str, Any]) -> list[dict[str, str]]:
     """``{"file", "path", "reason"}`` for each secret-looking value in the spec and fixtures."""
     found: list[dict[str, str]] = []
-    documents = [(inputs.spec_file, data)] + [(f.file, f.data) for f in inputs.fixtures]
-    for file, document in documents:
-        for finding in secrets.secrets_in(document):
+    documents = [(inputs.spec_file, data, True)]
+    documents += [(f.file, f.data, False) for f in inputs.fixtures]
+    for file, document, is_spec in documents:
+        for finding in secrets.secrets_in(document, schema_aware=is_spec):
             path, _, reason = finding.partition(": ")
             found.append({"file": file, "path": path, "reason": reason})
     return found

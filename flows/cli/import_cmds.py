@@ -112,11 +112,15 @@ def n8n(
             "--report-out needs --report-format md or json",
             hint="add --report-format md (or json)",
         )
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise InputError(
             f"{path}: no such file or directory",
             hint="pass an n8n workflow export (.json) or a directory of them",
         )
+    if not path.is_dir():
+        from connector_spec.files import check_regular_file
+
+        check_regular_file(path)  # a FIFO, a symlink loop or a device: exit 2 with the path
     fmt = report_format.value if report_format is not None else "md"
     is_dir = path.is_dir()
     check_targets(path, out=out, dot=dot, report_out=report_out, directory=is_dir)

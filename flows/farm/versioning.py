@@ -22,6 +22,7 @@ from connector_spec.diff import diff_specs
 from connector_spec.errors import InputError
 from connector_spec.loader import parse_spec_bytes
 from connector_spec.model import ConnectorSpec
+from connector_spec.versions import is_version
 from registry import Registry, layout
 from registry.errors import Problem, VerificationFailed
 
@@ -48,7 +49,7 @@ def published_base(root: Path | None, name: str) -> PublishedBase | None:
     registry = Registry(root)
     stored = {}
     for child in directory.iterdir():
-        if child.is_dir() and layout.SEMVER_RE.match(child.name):
+        if child.is_dir() and is_version(child.name):
             found = registry.stored_version(name, child.name)
             if found is not None:  # a directory without metadata is a crash leftover
                 stored[child.name] = found

@@ -248,7 +248,8 @@ def test_fixture_with_a_leaked_key(tmp_path: Path) -> None:
     result = certify_connector(spec)
     assert failed_ids(result) == {"secrets.no_leak"}
     assert messages(result, "secrets.no_leak") == [
-        "fixture create_charge/happy_path: holds what looks like a live credential (sk_live...)"
+        "fixture create_charge/happy_path: holds what looks like a live credential "
+        "(Stripe secret key: sk_live...)"
     ]
     assert result.level == "basic"
 
@@ -264,7 +265,7 @@ def test_fixture_with_an_unredacted_authorization_header(tmp_path: Path) -> None
     result = certify_connector(spec)
     leak = messages(result, "secrets.no_leak")[0]
     assert "fixture post_message/happy_path: request header authorization is not redacted" in leak
-    assert "holds what looks like a live credential (xoxb-17...)" in leak
+    assert "holds what looks like a live credential (Slack token: xoxb-17...)" in leak
     # the replay compares the header too: the client sends its own token, not this one
     assert failed_ids(result) == {"secrets.no_leak", "contract.fixture.happy_path"}
 
