@@ -290,7 +290,7 @@ def test_check_errors_exit_1_like_graph_check_but_still_write(tmp_path: Path) ->
     code, stdout, _ = run("import", "n8n", src, "--json")
     data = json.loads(stdout)
     assert (code, data["ok"], data["check_errors"]) == (1, False, 1)
-    assert [f["code"] for f in data["report"]["findings"]] == ["cycle"]
+    assert [f["code"] for f in data["report"]["findings"]] == ["endless-cycle"]
     # a directory holding it exits 1 too, and still writes
     folder = tmp_path / "in"
     folder.mkdir()

@@ -11,12 +11,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from flows.ir.catalog import ConnectorCatalog
-from flows.ir.model import Assignment, CodeNode, Condition, Js, Ref, Rule, Template, UnsupportedNode
-from flows.n8n import defaults
-from flows.n8n.nodes import branches, control, http, shaping, triggers
+from flows.ir.model import CodeNode, Js, Ref, Template, UnsupportedNode
+from flows.n8n import defaults, nodeinfo
+from flows.n8n.nodes import apps, branches, control, database, http, shaping, triggers, utility
+from flows.n8n.nodes.ai import convert_ai
 from flows.n8n.nodes.base import BASE, LANGCHAIN, STICKY, Converted, Ctx, common_fields
 from flows.n8n.nodes.connector import bind_params, connector_or_unsupported
 from flows.n8n.nodes.http import url_host
@@ -27,6 +28,8 @@ CONVERTERS: dict[str, Callable[[Ctx], Converted]] = {
     **shaping.CONVERTERS,
     **control.CONVERTERS,
     **http.CONVERTERS,
+    **utility.CONVERTERS,
+    **database.CONVERTERS,
 }
 
 
@@ -46,7 +49,7 @@ def parse_version(value: Any) -> float | None:
 
 def _version(raw: dict[str, Any], node_type: str) -> tuple[float, str | None]:
     """The version to convert with, and why the node is lossy because of it (if it is)."""
-    newest = defaults.newest_version(node_type)
+    newest = defaults.newest_version(node_type) or nodeinfo.newest(node_type)
     if newest is None and node_type in CONVERTERS:
         newest = 1.0
     value = raw.get("typeVersion")
@@ -66,19 +69,33 @@ def _version(raw: dict[str, Any], node_type: str) -> tuple[float, str | None]:
     return version, None
 
 
-def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
-    """Translate one (shape-checked) n8n node.
+def _converter(node_type: str) -> Callable[[Ctx], Converted]:
+    """The translator of a node type: its family's, else by what n8n says the type is."""
+    found = CONVERTERS.get(node_type)
+    if found is not None:
+        return found
+    if node_type.startswith(LANGCHAIN) and nodeinfo.known(node_type):
+        return convert_ai
+    if apps.is_app_trigger(node_type):
+        return apps.app_trigger
+    return connector_or_unsupported
 
-    A ``typeVersion`` that is unreadable or newer than the shipped node catalog knows is
-    converted with the newest known version's logic and the node is reported as lossy.
-    """
+
+def _translate(raw: dict[str, Any], catalog: ConnectorCatalog) -> tuple[Converted, str | None]:
+    """The node's translation before node settings are applied, and its version note."""
     node_type = str(raw.get("type"))
     version, version_note = _version(raw, node_type)
     params = raw.get("parameters") or {}
     ctx = Ctx(raw, defaults.with_defaults(node_type, version, params), version, catalog)
-    converter = CONVERTERS.get(node_type, connector_or_unsupported)
+    base_type = apps.tool_base(node_type) if node_type not in CONVERTERS else None
     try:
-        result = converter(ctx)
+        if base_type is not None:
+            kept = {k: v for k, v in params.items() if k not in apps.TOOL_KEYS}
+            inner, inner_note = _translate({**raw, "type": base_type, "parameters": kept}, catalog)
+            if inner_note and inner.status != "unsupported":
+                inner.lost.insert(0, inner_note)
+            return apps.as_tool(ctx, inner), version_note
+        return _converter(node_type)(ctx), version_note
     except (ValueError, TypeError, KeyError, AttributeError, ValidationError) as exc:
         # Parameters of a shape this importer does not know: keep the node verbatim.
         reason = f"parameters not understood ({type(exc).__name__}); kept verbatim"
@@ -91,7 +108,16 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
             effects="unknown",
             determinism="unknown",
         )
-        result = Converted(fallback, "unsupported", [], reason=reason)
+        return Converted(fallback, "unsupported", [], reason=reason), version_note
+
+
+def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
+    """Translate one (shape-checked) n8n node.
+
+    A ``typeVersion`` that is unreadable or newer than the shipped node catalog knows is
+    converted with the newest known version's logic and the node is reported as lossy.
+    """
+    result, version_note = _translate(raw, catalog)
     flags = result.lost
     if version_note and result.status != "unsupported":
         flags.insert(0, version_note)
@@ -132,7 +158,7 @@ def count_expressions(node: Any) -> tuple[int, int]:
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item.values())
-        elif isinstance(item, Condition | Rule | Assignment):
+        elif isinstance(item, BaseModel) and not isinstance(item, UnsupportedNode | CodeNode):
             stack.extend(getattr(item, f) for f in type(item).model_fields)
     return refs, js
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,3 +127,42 @@ def pairs(block: Any, key: str) -> dict[str, Any]:
             if isinstance(item, dict) and item.get("name"):
                 out[str(item["name"])] = translate_value(item.get("value"))
     return out
+
+
+def documented_params(ctx: Ctx, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every parameter of the node with n8n's documented defaults filled in, expressions
+    translated; ``skip`` names those the caller types separately."""
+    from flows.n8n import nodeinfo
+
+    info = nodeinfo.documented(ctx.type, ctx.version)
+    merged = dict(info.defaults) if info is not None else {}
+    merged.update(ctx.params)
+    return {str(k): translate_value(v) for k, v in merged.items() if k not in skip}
+
+
+def raw_param(ctx: Ctx, name: str, default: Any = None) -> Any:
+    """One parameter as the node has it, else n8n's documented default, else ``default``."""
+    from flows.n8n import nodeinfo
+
+    if name in ctx.params:
+        return ctx.params[name]
+    info = nodeinfo.documented(ctx.type, ctx.version)
+    if info is not None and name in info.defaults:
+        return info.defaults[name]
+    return default
+
+
+def credential_of(ctx: Ctx) -> str | None:
+    """The first credential type the node uses (n8n keys credentials by type)."""
+    creds = ctx.raw.get("credentials")
+    return str(next(iter(creds))) if isinstance(creds, dict) and creds else None
+
+
+def short_type(node_type: str) -> str:
+    """``n8n-nodes-base.postgres`` -> ``postgres``."""
+    return node_type.rsplit(".", 1)[-1]
+
+
+def snake(name: str) -> str:
+    """``splitOut`` -> ``split_out``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()

@@ -119,8 +119,8 @@ def _schedule(ctx: Ctx) -> Converted:
     return Converted(node, "lossy" if lost else "built-in", lost)
 
 
-def _cron(ctx: Ctx) -> Converted:
-    times = ctx.params.get("triggerTimes")
+def cron_entries(times: Any) -> tuple[list[str], list[str]]:
+    """n8n's ``triggerTimes``/``pollTimes`` block as cron entries, and what was not converted."""
     items = times.get("item") if isinstance(times, dict) else None
     cron: list[str] = []
     lost: list[str] = []
@@ -146,6 +146,11 @@ def _cron(ctx: Ctx) -> Converted:
             cron.append(str(item.get("cronExpression", "")))
         else:
             lost.append(f"cron mode {mode!r} is not represented")
+    return cron, lost
+
+
+def _cron(ctx: Ctx) -> Converted:
+    cron, lost = cron_entries(ctx.params.get("triggerTimes"))
     node = ScheduleTrigger(**common_fields(ctx), cron=cron, inputs=[])
     return Converted(node, "lossy" if lost else "built-in", lost)
 
@@ -163,5 +168,6 @@ CONVERTERS: dict[str, Callable[[Ctx], Converted]] = {
     BASE + "scheduleTrigger": _schedule,
     BASE + "cron": _cron,
     BASE + "manualTrigger": _manual,
+    BASE + "start": _manual,  # the Start node of n8n before 1.0
     BASE + "executeWorkflowTrigger": _subflow_trigger,
 }
