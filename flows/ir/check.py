@@ -11,11 +11,14 @@ from pydantic import BaseModel
 
 from flows.ir.catalog import ConnectorCatalog, compatible
 from flows.ir.findings import Finding as Finding
-from flows.ir.model import TRIGGER_KINDS, Flow, Js, Ref, Template
+from flows.ir.model import PLAIN_FIELDS, TRIGGER_KINDS, Flow, Js, Ref
 from flows.ir.slots import check_slots
 
 MAX_FLOW_BYTES = 64 * 1024 * 1024
 _REQUIRED_BUILTIN: dict[str, tuple[str, ...]] = {"http": ("url",), "subflow": ("workflow",)}
+
+
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def referenced_nodes(value: Any) -> list[str]:
@@ -24,13 +27,11 @@ def referenced_nodes(value: Any) -> list[str]:
     stack = [value]
     while stack:
         item = stack.pop()
+        if isinstance(item, (*_SCALARS, Js)):
+            continue
         if isinstance(item, Ref):
             if item.node is not None:
                 names.append(item.node)
-        elif isinstance(item, Template):
-            stack.extend(item.template)
-        elif isinstance(item, Js):
-            continue
         elif isinstance(item, dict):
             if isinstance(item.get("ref"), str):
                 node = item.get("node")
@@ -41,7 +42,7 @@ def referenced_nodes(value: Any) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, BaseModel):
-            stack.extend(getattr(item, f) for f in type(item).model_fields)
+            stack.extend(vars(item).values())
     return names
 
 
@@ -173,7 +174,8 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
         )
     findings.extend(check_slots(flow, nodes))
     for node in flow.nodes:
-        for target in referenced_nodes([getattr(node, f) for f in type(node).model_fields]):
+        values = [v for k, v in vars(node).items() if k not in PLAIN_FIELDS]
+        for target in referenced_nodes(values):
             if target not in nodes:
                 findings.append(
                     Finding(

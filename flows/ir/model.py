@@ -267,6 +267,25 @@ Node = Annotated[
     Field(discriminator="kind"),
 ]
 
+# Node fields that never hold a parameter value (so never an expression or a reference).
+PLAIN_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "disabled",
+        "on_error",
+        "effects",
+        "determinism",
+        "flags",
+        "source",
+        "inputs",
+        "outputs",
+        "slots",
+        "provides",
+        "credential",
+    }
+)
+
 TRIGGER_KINDS = frozenset(
     {
         "trigger.webhook",
@@ -323,6 +342,7 @@ ToolNode.model_rebuild()
 
 __all__ = [
     "IR_VERSION",
+    "PLAIN_FIELDS",
     "TRIGGER_KINDS",
     "AgentNode",
     "AiAppNode",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -178,8 +179,20 @@ def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportResu
     """Translate a shape-checked workflow; never raises for odd but readable content.
 
     With no catalog (``None``) or an empty one, nothing is mapped onto a connector and the
-    report carries a one-line ``no-catalog`` warning saying so.
+    report carries a one-line ``no-catalog`` warning saying so. The cyclic garbage collector
+    is paused meanwhile: the import builds many small acyclic objects, and its passes over a
+    growing heap would make a large workflow's cost grow faster than its size.
     """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_raw(raw, catalog)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportResult:
     findings: list[Finding] = []
     warning = catalog_warning(catalog)
     if warning is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flows.ir.catalog import ConnectorCatalog
-from flows.ir.model import CodeNode, Js, Ref, Template, UnsupportedNode
+from flows.ir.model import PLAIN_FIELDS, CodeNode, Js, Ref, UnsupportedNode
 from flows.n8n import defaults, nodeinfo
 from flows.n8n.nodes import apps, branches, control, database, http, shaping, triggers, utility
 from flows.n8n.nodes.ai import convert_ai
@@ -140,26 +140,29 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
     return result
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def count_expressions(node: Any) -> tuple[int, int]:
     """(translated references, untranslated JavaScript) inside an IR node's values."""
     if isinstance(node, UnsupportedNode | CodeNode):
         return 0, 0
     refs = js = 0
-    stack: list[Any] = [getattr(node, f) for f in type(node).model_fields]
+    stack: list[Any] = [v for k, v in vars(node).items() if k not in PLAIN_FIELDS]
     while stack:
         item = stack.pop()
+        if isinstance(item, _SCALARS):
+            continue
         if isinstance(item, Js):
             js += 1
         elif isinstance(item, Ref):
             refs += 1
-        elif isinstance(item, Template):
-            stack.extend(item.template)
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, BaseModel) and not isinstance(item, UnsupportedNode | CodeNode):
-            stack.extend(getattr(item, f) for f in type(item).model_fields)
+            stack.extend(vars(item).values())
     return refs, js
 
 

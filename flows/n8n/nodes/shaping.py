@@ -7,7 +7,15 @@ from collections.abc import Callable
 from flows.ir.model import Assignment, LoopNode, MergeNode, TransformNode
 from flows.n8n import defaults
 from flows.n8n.expressions import translate_value as _v
-from flows.n8n.nodes.base import BASE, Converted, Ctx, as_dict, common_fields, options_lost
+from flows.n8n.nodes.base import (
+    BASE,
+    Converted,
+    Ctx,
+    as_dict,
+    common_fields,
+    options_lost,
+    whole,
+)
 
 
 def _split_in_batches(ctx: Ctx) -> Converted:
@@ -54,8 +62,11 @@ def _merge(ctx: Ctx) -> Converted:
         ir_mode = mode or "append"
     if ir_mode == "sql":
         lost.append("SQL query kept verbatim")
-    count = p.get("numberInputs", 2)
-    count = count if isinstance(count, int) and 2 <= count <= 64 else 2
+    # v3+ takes numberInputs (2-10 in n8n's editor) inputs; earlier versions always two.
+    count = whole(p.get("numberInputs", 2), 2, 64) if ctx.version >= 3 else 2
+    if count is None:
+        lost.append(f"number of inputs {p.get('numberInputs')!r} is not a number: 2 kept")
+        count = 2
     options = {k: _v(v) for k, v in p.items() if k not in ("mode", "combineBy", "combinationMode")}
     node = MergeNode(
         **common_fields(ctx),

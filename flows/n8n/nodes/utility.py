@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flows.ir.model import AppTrigger, ErrorTrigger, FormTrigger, StepNode, StopNode
+from flows.n8n import defaults
 from flows.n8n.expressions import translate_value
 from flows.n8n.nodes.base import (
     BASE,
@@ -72,8 +73,9 @@ _PROTOCOL_TRIGGERS = {
 
 def _operation(ctx: Ctx) -> str:
     name = snake(short_type(ctx.type))
+    _, default_operation = defaults.resource_operation(ctx.type, ctx.version, ctx.params)
     for key in ("operation", "action", "mode"):
-        value = raw_param(ctx, key)
+        value = raw_param(ctx, key, default_operation if key == "operation" else None)
         if isinstance(value, str) and value and not value.startswith("="):
             return f"{name}.{value}"
     return name
