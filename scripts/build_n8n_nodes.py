@@ -9,6 +9,8 @@ It keeps, minimally:
 - for the node types translated by a parameter family (``FAMILY_TYPES`` and every LangChain node):
   per typeVersion where it changes, the names of the top-level parameters n8n documents and the
   defaults of those shown unconditionally;
+- for LangChain nodes with a ``resource`` parameter, the default resource and the default
+  operation of each resource;
 - for LangChain nodes with a static connection list: the ``ai_*`` kinds they output, and their
   ``ai_*`` inputs (kind, at most how many, required).
 
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_n8n_defaults import _applies, _fmt
+from build_n8n_defaults import _applies, _fmt, _resource_defaults
 
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
@@ -162,13 +164,16 @@ def build(base: list[dict[str, Any]], langchain: list[dict[str, Any]]) -> dict[s
             if prefix == LANGCHAIN or name in FAMILY_TYPES:
                 table = entry.setdefault("params", {})
                 for version in listed:
-                    table[_fmt(float(version))] = _params(
-                        node.get("properties") or [], float(version)
-                    )
+                    props = node.get("properties") or []
+                    table[_fmt(float(version))] = _params(props, float(version))
+                    resources = _resource_defaults(props, float(version))
+                    if prefix == LANGCHAIN and resources is not None:
+                        entry.setdefault("resources", {})[_fmt(float(version))] = resources
     for entry in result.values():
         entry["versions"] = [_fmt(v) for v in entry["versions"]]
-        if "params" in entry:
-            entry["params"] = _dedupe(entry["params"])
+        for key in ("params", "resources"):
+            if key in entry:
+                entry[key] = _dedupe(entry[key])
     return dict(sorted(result.items()))
 
 

@@ -70,3 +70,22 @@ def ai_inputs(node_type: str) -> list[dict[str, Any]] | None:
     """The ``ai_*`` inputs of a LangChain node (type, max, required), when listed statically."""
     inputs = _data().get(node_type, {}).get("ai_inputs")
     return [dict(i) for i in inputs] if isinstance(inputs, list) else None
+
+
+def resource_operation(
+    node_type: str, version: float, parameters: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """A LangChain node's resource and operation, n8n's defaults applied."""
+    table: dict[str, Any] = _data().get(node_type, {}).get("resources") or {}
+    chosen: dict[str, Any] = {}
+    for number, entry in sorted((float(k), v) for k, v in table.items()):
+        if number <= version or not chosen:
+            chosen = entry
+    resource = parameters.get("resource", chosen.get("resource"))
+    operation = parameters.get("operation")
+    if operation is None and isinstance(resource, str):
+        operation = chosen.get("operation_by_resource", {}).get(resource)
+    return (
+        resource if isinstance(resource, str) else None,
+        operation if isinstance(operation, str) else None,
+    )

@@ -40,7 +40,7 @@ from flows.n8n.nodes.base import (
     snake,
     unique,
 )
-from flows.n8n.nodes.connector import app_operation, find_connector
+from flows.n8n.nodes.connector import find_connector
 
 _COMPONENTS = {
     "ai_memory": "ai.memory",
@@ -218,9 +218,7 @@ def _component(ctx: Ctx, provides: str | None) -> Converted:
 
 
 def _app(ctx: Ctx) -> Converted:
-    resource, operation = app_operation(ctx)
-    resource = resource or raw_param(ctx, "resource")
-    operation = operation or raw_param(ctx, "operation")
+    resource, operation = nodeinfo.resource_operation(ctx.type, ctx.version, ctx.params)
     model, key = _model_value(ctx)
     found = find_connector(ctx)
     node = AiAppNode(
