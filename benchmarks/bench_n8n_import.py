@@ -11,6 +11,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ def synthetic(n: int) -> dict[str, Any]:
         ("n8n-nodes-base.httpRequest", 4.2, {"url": "=https://api.stripe.com/v1/{{ $json.id }}"}),
         ("n8n-nodes-base.code", 2, {"jsCode": "return items;"}),
         ("n8n-nodes-base.slack", 2.2, {"channelId": "C1", "text": "={{ $('N0').item.json.x }}"}),
+        ("n8n-nodes-base.splitOut", 1, {"fieldToSplitOut": "items"}),
+        ("n8n-nodes-base.postgres", 2.5, {"operation": "executeQuery", "query": "SELECT 1"}),
+        ("@n8n/n8n-nodes-langchain.chainLlm", 1.5, {"text": "={{ $json.q }}"}),
+        ("n8n-nodes-base.telegram", 1.2, {"text": "={{ $json.answer }}", "chatId": "1"}),
     ]
     nodes = [
         {"name": "N0", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}}
@@ -67,8 +72,38 @@ def synthetic(n: int) -> dict[str, Any]:
     return {"name": f"synthetic-{n}", "nodes": nodes, "connections": connections}
 
 
+def coverage(files: list[Path], catalog: DirectoryCatalog) -> None:
+    """Issue 15's figures: statuses, AI slot placement, graph check pass rate."""
+    statuses: Counter[str] = Counter()
+    passing = wired = slotted = 0
+    for path in files:
+        result = import_workflow(path, catalog)
+        statuses.update(n.status for n in result.report.nodes)
+        passing += not result.report.errors
+        nodes = result.flow.node_map()
+        for edge in result.flow.edges:
+            if edge.type.startswith("ai_"):
+                wired += 1
+                target = nodes.get(edge.target.node)
+                slots = getattr(target, "slots", [])
+                slotted += any(
+                    s.name == edge.target.port and edge.source.node in s.nodes for s in slots
+                )
+    total = sum(statuses.values())
+    print(
+        f"non-sticky nodes: {total}: "
+        + ", ".join(f"{statuses[s]} {s}" for s in ("mapped", "built-in", "lossy", "unsupported"))
+        + f"; unsupported {100 * statuses['unsupported'] / total:.1f}% (target <= 10%)"
+    )
+    print(f"ai_* edges: {wired}, into a typed slot: {slotted} ({100 * slotted / wired:.1f}%)")
+    print(
+        f"graph check passes: {passing}/{len(files)} workflows "
+        f"({100 * passing / len(files):.1f}%; target >= 95%)"
+    )
+
+
 def main() -> int:
-    """Print the figures issue 6 asks for."""
+    """Print the figures issues 6 and 15 ask for."""
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/n8n-corpus/workflows"
     catalog = DirectoryCatalog(REPO / "connectors")
     files = sorted(corpus.glob("*.json"))
@@ -96,6 +131,7 @@ def main() -> int:
             f"max {max(per) * 1000:.2f} ms"
         )
         print(f"peak traced memory while importing the corpus: {peak / 1e6:.1f} MB")
+        coverage(files, catalog)
     else:
         print(f"corpus not found at {corpus}; skipping the corpus figures")
     import resource

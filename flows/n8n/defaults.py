@@ -18,11 +18,16 @@ def _data() -> dict[str, Any]:
     return nodes
 
 
-def _entry(node_type: str, version: float) -> dict[str, Any]:
+@functools.cache
+def _keyed(node_type: str) -> list[tuple[float, dict[str, Any]]]:
     versions: dict[str, Any] = _data().get(node_type, {})
-    if not versions:
+    return sorted((float(k), v) for k, v in versions.items())
+
+
+def _entry(node_type: str, version: float) -> dict[str, Any]:
+    keyed = _keyed(node_type)
+    if not keyed:
         return {}
-    keyed = sorted((float(k), v) for k, v in versions.items())
     chosen = keyed[0][1]
     for number, entry in keyed:
         if number <= version:
