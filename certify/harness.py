@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import hashlib
 import json
@@ -58,6 +59,7 @@ class SentRequest:
     headers: dict[str, str]
     content: bytes
     call_index: int
+    timeout: dict[str, float | None] | None = None
 
     def text(self) -> str:
         """Everything of the request as one text (for leak scans)."""
@@ -153,20 +155,35 @@ class Harness:
             transport=httpx.MockTransport(self._handle), follow_redirects=False
         )
         self._client_class = package.client_class()
+        self._async_client_class = package.async_client_class()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.async_http = httpx.AsyncClient(
+            transport=httpx.MockTransport(self._handle), follow_redirects=False
+        )
         clock_module = package.module("_runtime.clock")
         self._clock_class = clock_module.VirtualClock
         self._connector_error = package.errors.ConnectorError
 
     def close(self) -> None:
-        """Close the mock HTTP client."""
+        """Close the mock HTTP clients and the event loop of the async scenarios."""
         self.http.close()
+        loop = self._loop or asyncio.new_event_loop()
+        loop.run_until_complete(self.async_http.aclose())
+        loop.close()
+        self._loop = None
 
     # ---------------------------------------------------------------- transport
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
+        timeout = request.extensions.get("timeout")
         sent = SentRequest(
-            request.method, str(request.url), dict(request.headers), content, self._call_index
+            request.method,
+            str(request.url),
+            dict(request.headers),
+            content,
+            self._call_index,
+            dict(timeout) if isinstance(timeout, dict) else None,
         )
         self.all_requests.append(sent)
         if self.token_url is not None and str(request.url).split("?")[0] == self.token_url:
@@ -205,18 +222,33 @@ class Harness:
 
     # ---------------------------------------------------------------- running
 
-    def new_client(self, environment: str | None = None) -> tuple[Any, Any]:
-        """A fresh client on a fresh virtual clock (and the clock)."""
+    def new_client(
+        self,
+        environment: str | None = None,
+        *,
+        asynchronous: bool = False,
+        rng: random.Random | None = None,
+        own_http: bool = False,
+    ) -> tuple[Any, Any]:
+        """A fresh client on a fresh virtual clock (and the clock).
+
+        ``own_http`` lets the client build its own ``httpx`` client around the mock transport
+        (its timeout and redirect settings as shipped) instead of sharing the harness's.
+        """
         clock = self._clock_class(VIRTUAL_START)
-        client = self._client_class(
-            credentials=self.credentials,
-            http_client=self.http,
-            clock=clock,
-            rng=random.Random(0),
-            environment=environment,
-            variables=self._variables(environment) if self._variables is not None else None,
-        )
-        return client, clock
+        kwargs: dict[str, Any] = {
+            "credentials": self.credentials,
+            "clock": clock,
+            "rng": rng if rng is not None else random.Random(0),
+            "environment": environment,
+            "variables": self._variables(environment) if self._variables is not None else None,
+        }
+        if own_http:
+            kwargs["transport"] = httpx.MockTransport(self._handle)
+        else:
+            kwargs["http_client"] = self.async_http if asynchronous else self.http
+        factory = self._async_client_class if asynchronous else self._client_class
+        return factory(**kwargs), clock
 
     def run(
         self,
@@ -228,19 +260,27 @@ class Harness:
         repeat_last: bool = False,
         iterate: bool = False,
         environment: str | None = None,
+        asynchronous: bool = False,
+        rng: random.Random | None = None,
+        own_http: bool = False,
     ) -> Outcome:
         """Make ``calls`` (one client) against ``script``; collect what happened."""
         self._script = list(script)
         self._repeat_last = repeat_last
         outcome = self._outcome = Outcome()
-        client, clock = self.new_client(environment)
+        client, clock = self.new_client(
+            environment, asynchronous=asynchronous, rng=rng, own_http=own_http
+        )
         group = getattr(client, resource)
         method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index
-                value = method(**call)
-                outcome.results.append(list(value) if iterate else value)
+                if asynchronous:
+                    value = self._event_loop().run_until_complete(_await(method(**call), iterate))
+                else:
+                    value = list(method(**call)) if iterate else method(**call)
+                outcome.results.append(value)
         except _Runaway:
             pass
         except self._connector_error as exc:
@@ -252,8 +292,27 @@ class Harness:
                     f"the client raised {type(exc).__name__} ({exc}), which is not one of "
                     "its ConnectorError classes"
                 )
+        finally:
+            if own_http:
+                closing = client.aclose() if asynchronous else None
+                if closing is not None:
+                    self._event_loop().run_until_complete(closing)
+                else:
+                    client.close()
         outcome.sleeps = list(clock.sleeps)
         return outcome
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop
+
+
+async def _await(value: Any, iterate: bool) -> Any:
+    """The result of an async call, or every item of an async iterator."""
+    if iterate:
+        return [item async for item in value]
+    return await value
 
 
 class _Runaway(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from certify.examples import (
 )
 from certify.fixtures import Fixture, FixtureResponse
 from certify.harness import Harness, Outcome, SentRequest, Served
+from certify.matrix.twin import COMPARED_HEADERS, async_difference, observed
 from certify.results import CheckResult
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import (
@@ -139,6 +141,7 @@ class MatrixBase:
         self.exception_texts: list[str] = []
         self.scenarios = 0
         self.retry = spec.transport.retry
+        self.async_problem: str | None = None
 
     # ---------------------------------------------------------------- plumbing
 
@@ -154,11 +157,14 @@ class MatrixBase:
         if not self.selected(check_id):
             return
         start = time.perf_counter()
+        self.async_problem = None
         try:
-            message = fn()
+            message = fn() or self.async_problem
             status = "failed" if message else "passed"
         except Skip as skip:
             message, status = str(skip), "skipped"
+        except Exception as fault:  # a fault of the client's runtime (or of flows): a failure
+            message, status = runtime_fault(fault), "failed"
         for canary in self.harness.canaries:  # messages quote requests; never a secret
             message = (message or "").replace(canary, "<canary>")
         result = CheckResult(
@@ -182,26 +188,57 @@ class MatrixBase:
         repeat_last: bool = False,
         iterate: bool = False,
         call: dict[str, Any] | None = None,
+        calls_list: list[dict[str, Any]] | None = None,
         environment: str | None = None,
+        rng: Callable[[], random.Random] | None = None,
+        own_http: bool = False,
     ) -> Outcome:
-        """One scenario against a fresh client."""
+        """One scenario against a fresh sync client, then the same against the async client.
+
+        The sync outcome is returned for the check to judge; when the async client behaves
+        differently, :attr:`async_problem` says how (and fails the check).
+        """
         self.scenarios += 1
-        outcome = self.harness.run(
-            ctx.op.id,
-            ctx.op.resource,
-            [call if call is not None else ctx.call] * calls,
-            script,
-            repeat_last=repeat_last,
-            iterate=iterate,
-            environment=environment if environment is not None else ctx.environment,
+        outcomes = []
+        for asynchronous in (False, True):
+            outcome = self.harness.run(
+                ctx.op.id,
+                ctx.op.resource,
+                calls_list or [call if call is not None else ctx.call] * calls,
+                script,
+                repeat_last=repeat_last,
+                iterate=iterate,
+                environment=environment if environment is not None else ctx.environment,
+                asynchronous=asynchronous,
+                rng=rng() if rng is not None else None,
+                own_http=own_http,
+            )
+            if outcome.error is not None:
+                self.exception_texts.append(str(outcome.error))
+                self.exception_texts.append(repr(outcome.error.args))
+                diagnostics = getattr(outcome.error, "diagnostics", None)
+                if callable(diagnostics):
+                    self.exception_texts.append(str(diagnostics()))
+            outcomes.append(outcome)
+        header = ctx.op.idempotency.header if ctx.op.idempotency else None
+        compared = self.compared_headers(ctx.op)
+        difference = async_difference(
+            observed(outcomes[0], header, dump_result, compared),
+            observed(outcomes[1], header, dump_result, compared),
         )
-        if outcome.error is not None:
-            self.exception_texts.append(str(outcome.error))
-            self.exception_texts.append(repr(outcome.error.args))
-            diagnostics = getattr(outcome.error, "diagnostics", None)
-            if callable(diagnostics):
-                self.exception_texts.append(str(diagnostics()))
-        return outcome
+        if difference is not None and self.async_problem is None:
+            self.async_problem = difference
+        return outcomes[0]
+
+    def compared_headers(self, op: Operation) -> frozenset[str]:
+        """Headers whose values the async client must send exactly like the sync client."""
+        names = {p.name.lower() for p in op.params if p.location == "header"}
+        auth_header = getattr(self.spec.auth, "name", None) or getattr(
+            self.spec.auth, "header", None
+        )
+        if isinstance(auth_header, str):
+            names.add(auth_header.lower())
+        return COMPARED_HEADERS | names
 
     # ---------------------------------------------------------------- contexts
 
@@ -241,6 +278,14 @@ class MatrixBase:
                 return None
             node = node.properties[token]
         return resolve(self.spec, node)
+
+
+def runtime_fault(fault: Exception) -> str:
+    """A check that crashed: the client's runtime (or flows) raised where it must not."""
+    return (
+        f"runtime fault: the check stopped with {type(fault).__name__}: {fault} "
+        "(a bug in the client's runtime or in flows, not in the spec)"
+    )
 
 
 def json_diff(a: Any, b: Any, where: str = "") -> str:

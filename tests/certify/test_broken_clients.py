@@ -113,6 +113,14 @@ def test_client_that_makes_a_new_idempotency_key_per_attempt(tmp_path: Path) -> 
         "if op.idempotency_header else None\n            wait = self.throttle_delay()\n"
         "            if wait > 0:\n                self.clock.sleep(wait)",
     )
+    patch_file(  # the async engine has the same bug, so both clients fail alike
+        runtime_file(spec, "stripe", "engine.py"),
+        "            attempt += 1\n            wait = self.throttle_delay()\n"
+        "            if wait > 0:\n                await self.clock.asleep(wait)",
+        "            attempt += 1\n            key = self.new_idempotency_key() "
+        "if op.idempotency_header else None\n            wait = self.throttle_delay()\n"
+        "            if wait > 0:\n                await self.clock.asleep(wait)",
+    )
     result = certify_connector(spec)
     assert failed_ids(result) == {STALE, "idempotency.key_reuse"}
     assert (
