@@ -137,12 +137,23 @@ def violating_body(spec: ConnectorSpec, op: Operation, body: Any) -> tuple[Any, 
     """A copy of ``body`` that breaks the response schema, and where (``None`` if impossible)."""
     if op.response.schema_ is None:
         return None
-    node = resolve(spec, op.response.schema_)
-    if accepts_anything(node):
-        return None  # any JSON is valid: nothing can violate it
     success_field = None
     if spec.body_errors is not None:
         success_field = spec.body_errors.success_pointer.lstrip("/").split("/")[0]
+    return violating_value(spec, op.response.schema_, body, success_field)
+
+
+def violating_value(
+    spec: ConnectorSpec, schema: SchemaNode, body: Any, keep: str | None = None
+) -> tuple[Any, str] | None:
+    """A copy of ``body`` that breaks ``schema``, and where (``None`` if impossible).
+
+    ``keep`` names a top-level property that is never the one broken.
+    """
+    node = resolve(spec, schema)
+    if accepts_anything(node):
+        return None  # any JSON is valid: nothing can violate it
+    success_field = keep
     if _main_type(node) == "object" and isinstance(body, dict):
         props = node.properties or {}
         ordered = [n for n in node.required if n in props] + [

@@ -147,6 +147,7 @@ class Harness:
         self.token_url: str | None = getattr(spec.auth, "token_url", None)
         self._script: list[Served] = []
         self._repeat_last = False
+        self._cap = REQUEST_CAP
         self._outcome = Outcome()
         self._call_index = 0
         self.all_requests: list[SentRequest] = []
@@ -163,6 +164,10 @@ class Harness:
         clock_module = package.module("_runtime.clock")
         self._clock_class = clock_module.VirtualClock
         self._connector_error = package.errors.ConnectorError
+
+    def variables_for(self, environment: str | None) -> dict[str, str]:
+        """The server-variable values certification gives a client in ``environment``."""
+        return self._variables(environment) if self._variables is not None else {}
 
     def close(self) -> None:
         """Close the mock HTTP clients and the event loop of the async scenarios."""
@@ -197,9 +202,9 @@ class Harness:
                 },
             )
         self._outcome.requests.append(sent)
-        if len(self._outcome.requests) > REQUEST_CAP:
+        if len(self._outcome.requests) > self._cap:
             self._outcome.harness_problem = (
-                f"the client sent more than {REQUEST_CAP} requests for one scenario (a loop?)"
+                f"the client sent more than {self._cap} requests for one scenario (a loop?)"
             )
             raise _Runaway()
         if self._script:
@@ -229,6 +234,7 @@ class Harness:
         asynchronous: bool = False,
         rng: random.Random | None = None,
         own_http: bool = False,
+        variables: dict[str, str] | None = None,
     ) -> tuple[Any, Any]:
         """A fresh client on a fresh virtual clock (and the clock).
 
@@ -241,7 +247,11 @@ class Harness:
             "clock": clock,
             "rng": rng if rng is not None else random.Random(0),
             "environment": environment,
-            "variables": self._variables(environment) if self._variables is not None else None,
+            "variables": {
+                **(self._variables(environment) if self._variables is not None else {}),
+                **(variables or {}),
+            }
+            or None,
         }
         if own_http:
             kwargs["transport"] = httpx.MockTransport(self._handle)
@@ -263,13 +273,18 @@ class Harness:
         asynchronous: bool = False,
         rng: random.Random | None = None,
         own_http: bool = False,
+        variables: dict[str, str] | None = None,
     ) -> Outcome:
-        """Make ``calls`` (one client) against ``script``; collect what happened."""
+        """Make ``calls`` (one client) against ``script``; collect what happened.
+
+        The scenario stops once the client sent more than ``REQUEST_CAP`` requests per call.
+        """
+        self._cap = REQUEST_CAP * max(1, len(calls))
         self._script = list(script)
         self._repeat_last = repeat_last
         outcome = self._outcome = Outcome()
         client, clock = self.new_client(
-            environment, asynchronous=asynchronous, rng=rng, own_http=own_http
+            environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
         )
         group = getattr(client, resource)
         method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)

@@ -192,6 +192,7 @@ class MatrixBase:
         environment: str | None = None,
         rng: Callable[[], random.Random] | None = None,
         own_http: bool = False,
+        variables: dict[str, str] | None = None,
     ) -> Outcome:
         """One scenario against a fresh sync client, then the same against the async client.
 
@@ -212,6 +213,7 @@ class MatrixBase:
                 asynchronous=asynchronous,
                 rng=rng() if rng is not None else None,
                 own_http=own_http,
+                variables=variables,
             )
             if outcome.error is not None:
                 self.exception_texts.append(str(outcome.error))
