@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from certify.values import conforms, string_example
 from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
@@ -54,9 +55,10 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
         return node.const
     if node.enum:
         return next((v for v in node.enum if v is not None), None)
-    if node.examples:
+    # an example or default that breaks its own schema is never used as-is
+    if node.examples and conforms(spec, node, node.examples[0]):
         return copy.deepcopy(node.examples[0])
-    if node.default is not None:
+    if node.default is not None and conforms(spec, node, node.default):
         return copy.deepcopy(node.default)
     if node.one_of or node.any_of:
         return example(spec, (node.one_of or node.any_of or [])[0], depth + 1)
@@ -81,11 +83,7 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
         return True
     if kind == "null":
         return None
-    if node.format == "email":
-        return "user@example.com"
-    if node.format == "date-time":
-        return "2026-01-01T00:00:00Z"
-    return "x" * max(1, node.min_length or 0)
+    return string_example(node)
 
 
 def call_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from certify.matrix.core import (
     json_diff,
     requests_text,
 )
+from certify.values import changed_value
 from connector_spec.runtime.pointer import MISSING, mask_pointers, resolve_pointer
 
 
@@ -46,11 +47,7 @@ class ReplayChecks(MatrixBase):
                     and not isinstance(found, bool)
                     and not fixed
                 ):
-                    set_pointer(
-                        changed,
-                        pointer,
-                        found + 1 if isinstance(found, int) else found + "_replayed",
-                    )
+                    set_pointer(changed, pointer, changed_value(node, found))
             second = Served(ctx.happy.status, ctx.happy.headers, json.dumps(changed).encode())
         first_run = self.run(ctx, [ctx.happy])
         second_run = self.run(ctx, [second])
