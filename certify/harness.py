@@ -152,15 +152,11 @@ class Harness:
         self._call_index = 0
         self.all_requests: list[SentRequest] = []
         self.token_requests: list[SentRequest] = []
-        self.http = httpx.Client(
-            transport=httpx.MockTransport(self._handle), follow_redirects=False
-        )
+        self.http = DirectClient(self._handle)
         self._client_class = package.client_class()
         self._async_client_class = package.async_client_class()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.async_http = httpx.AsyncClient(
-            transport=httpx.MockTransport(self._handle), follow_redirects=False
-        )
+        self.async_http = AsyncDirectClient(self._handle)
         clock_module = package.module("_runtime.clock")
         self._clock_class = clock_module.VirtualClock
         self._connector_error = package.errors.ConnectorError
@@ -170,12 +166,10 @@ class Harness:
         return self._variables(environment) if self._variables is not None else {}
 
     def close(self) -> None:
-        """Close the mock HTTP clients and the event loop of the async scenarios."""
-        self.http.close()
-        loop = self._loop or asyncio.new_event_loop()
-        loop.run_until_complete(self.async_http.aclose())
-        loop.close()
-        self._loop = None
+        """Close the event loop of the async scenarios."""
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
 
     # ---------------------------------------------------------------- transport
 
@@ -328,6 +322,36 @@ async def _await(value: Any, iterate: bool) -> Any:
     if iterate:
         return [item async for item in value]
     return await value
+
+
+class DirectClient:
+    """What a generated client needs of an ``httpx.Client`` (``send``), answered by the
+    harness directly: the requests exactly as the client built them, without the cookie,
+    redirect and default-timeout handling of a real ``httpx.Client`` (the ``own_http``
+    scenarios certify those as shipped)."""
+
+    def __init__(self, handle: Callable[[httpx.Request], httpx.Response]) -> None:
+        self._handle = handle
+
+    def send(self, request: httpx.Request, **_: Any) -> httpx.Response:
+        """The scripted response to ``request`` (or the scripted transport failure)."""
+        response = self._handle(request)
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+class AsyncDirectClient(DirectClient):
+    """:class:`DirectClient` for the async client."""
+
+    async def send(self, request: httpx.Request, **_: Any) -> httpx.Response:  # type: ignore[override]
+        """The scripted response to ``request``."""
+        return DirectClient.send(self, request)
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
 
 
 class _Runaway(Exception):

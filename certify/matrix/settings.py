@@ -68,16 +68,21 @@ class SettingsChecks(MatrixBase):
         return None
 
     def timeout(self, ctx: OpContext) -> str | None:
-        """Every request carries the spec's connect/read/write/pool timeouts."""
+        """Every request carries the spec's connect/read/write/pool timeouts, whether the client
+        built its own ``httpx`` client or was handed one (with other default timeouts)."""
         t = self.spec.transport.timeouts
         want = {"connect": t.connect, "read": t.read, "write": t.write, "pool": t.pool}
-        outcome = self.run(ctx, [ctx.happy], own_http=True)
-        problem = expect_success(outcome, 1, "the happy path")
-        if problem:
-            return problem
-        got = outcome.requests[0].timeout
-        if got != want:
-            return f"the request went out with timeout {got}; the spec configures {want}"
+        for own_http, how in ((True, "its own HTTP client"), (False, "a caller's HTTP client")):
+            outcome = self.run(ctx, [ctx.happy], own_http=own_http)
+            problem = expect_success(outcome, 1, f"the happy path with {how}")
+            if problem:
+                return problem
+            got = outcome.requests[0].timeout
+            if got != want:
+                return (
+                    f"with {how} the request went out with timeout {got}; "
+                    f"the spec configures {want}"
+                )
         return None
 
     def rate_limit(self, ctx: OpContext) -> str | None:

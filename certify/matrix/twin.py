@@ -8,9 +8,9 @@ error class and message, and the typed results.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from certify.canonical import canonical_bytes
 from certify.harness import Outcome, SentRequest
 
 Observed = list[tuple[str, Any]]
@@ -48,7 +48,9 @@ def observed(
     """What a caller and the provider can see of one scenario, in a comparable form."""
     error = None if outcome.error is None else f"{outcome.error_name}: {outcome.error}"
     try:
-        results = canonical_bytes(dump(outcome.results))
+        results = json.dumps(
+            dump(outcome.results), sort_keys=True, separators=(",", ":"), default=repr
+        ).encode()
     except (TypeError, ValueError):
         results = repr(outcome.results).encode()
     return [
