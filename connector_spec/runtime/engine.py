@@ -27,6 +27,7 @@ from .errors import (
     ConnectorError,
     DecodeError,
     RateLimited,
+    RequestValidationError,
     ServerError,
     TransportError,
 )
@@ -114,6 +115,19 @@ def flatten_form(data: dict[str, Any], prefix: str = "") -> Pairs:
     return pairs
 
 
+def path_segment(name: str, value: Any) -> str:
+    """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
+    value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
+    """
+    text = _text(value)
+    if not text:
+        raise RequestValidationError(
+            f"invalid arguments: path parameter {name!r} is empty (it would address another path)"
+        )
+    segment = quote(text, safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
 def _query_pairs(query: dict[str, Any]) -> Pairs:
     pairs: Pairs = []
     for key, value in query.items():
@@ -160,7 +174,7 @@ class EngineCore:
         else:
             path = op.path
             for name, value in call.path_params.items():
-                path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+                path = path.replace("{" + name + "}", path_segment(name, value))
             url = self.config.base_url.rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers.update({k: v for k, v in call.headers.items() if v is not None})
