@@ -43,7 +43,7 @@ def matching(pattern: str) -> str | None:
     """A short string matching ``pattern`` (Hypothesis ``from_regex``), ``None`` if none found."""
     import warnings
 
-    from hypothesis import HealthCheck, find, settings
+    from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import HypothesisException
 
@@ -57,6 +57,7 @@ def matching(pattern: str) -> str | None:
                     database=None,
                     derandomize=True,
                     max_examples=20,
+                    phases=(Phase.generate,),
                     suppress_health_check=list(HealthCheck),
                 ),
             )

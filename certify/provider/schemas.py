@@ -64,13 +64,14 @@ def read(side: Side, raw: Any, loc: Loc, depth: int = 0) -> Node:
     written = loc
     if not isinstance(raw, dict) or depth > MAX_DEPTH:
         return Node(loc, set(), True, None, permissive=True, at=written)
+    written_nullable = raw.get("nullable") is True  # a sibling of a $ref (the spec allows it)
     raw, loc = side.resolve(raw, loc)
     members = [(raw, loc)]
     for index, part in enumerate(raw.get("allOf") or []):
         if isinstance(part, dict):
             members.append(side.resolve(part, (*loc, "allOf", index)))
     types: set[str] = set()
-    nullable = False
+    nullable = written_nullable
     values: list[Any] | None = None
     node = Node(loc, types, nullable, None, at=written)
     for member, where in members:
