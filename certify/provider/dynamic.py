@@ -227,6 +227,15 @@ class DynamicChecks:
                     carried=self._carried(),
                 )
                 client = "async" if asynchronous else "sync"
+                if label.startswith("a malformed"):
+                    problems = [
+                        (
+                            f"{message} (the generated client does not check `format`; give the "
+                            "field a `pattern` it enforces)",
+                            pointer,
+                        )
+                        for message, pointer in problems
+                    ]
                 for message, pointer in problems:
                     found.append(
                         Problem(
@@ -315,11 +324,13 @@ class DynamicChecks:
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[str, str]] = set()
-    kept = []
+    """One problem per cause: the sync and async clients' identical findings merged."""
+    kept: dict[tuple[str, str], Problem] = {}
     for problem in problems:
-        key = (problem.message.split(": ", 1)[-1], problem.pointer)
-        if key not in seen:
-            seen.add(key)
-            kept.append(problem)
-    return kept
+        key = (problem.message.replace("the async client", "the sync client"), problem.pointer)
+        if key not in kept:
+            kept[key] = problem
+        elif kept[key].message != problem.message:
+            merged = kept[key].message.replace("the sync client", "the sync and async clients")
+            kept[key] = Problem(problem.check, merged, problem.pointer)
+    return list(kept.values())

@@ -78,12 +78,15 @@ class Instance:
 class Generator:
     """Builds :class:`Instance` s from the provider's schemas."""
 
-    def __init__(self, side: Side) -> None:
+    def __init__(self, side: Side, budget: int = 4000) -> None:
         self.side = side
+        self.budget = budget
+        self._left = budget
 
     def instance(self, raw: Any, loc: Loc, variant: str) -> Instance:
         """The ``variant`` instance of the schema ``raw`` found at ``loc``."""
         made = Instance(variant, None)
+        self._left = self.budget
         made.value = self._value(raw, loc, variant, (), made.pointers, 0)
         return made
 
@@ -100,7 +103,9 @@ class Generator:
             return OPEN_STRING
         raw, loc = self.side.resolve(raw, loc)
         pointers[path] = loc
-        minimal = variant == "minimal"
+        self._left -= 1
+        # past the budget (a huge description) the rest of the body is kept minimal
+        minimal = variant == "minimal" or self._left <= 0
         kind = raw.get("type")
         kinds = [kind] if isinstance(kind, str) else list(kind) if isinstance(kind, list) else []
         nullable = raw.get("nullable") is True or "null" in kinds
