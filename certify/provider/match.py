@@ -53,17 +53,22 @@ def spec_path(spec: ConnectorSpec, op: Operation) -> str:
     return urlsplit(base).path.rstrip("/") + op.path
 
 
-def match_operations(
-    spec: ConnectorSpec, document: OpenApiDocument
-) -> tuple[list[Match], list[tuple[int, Operation]]]:
-    """Matched operations, and the spec operations the description has no operation for."""
+def reachable(document: OpenApiDocument) -> dict[tuple[str, str], tuple[OperationView, str]]:
+    """Every (method, normalized URL path) the description has, with its view and prefix."""
     table: dict[tuple[str, str], tuple[OperationView, str]] = {}
     for view in document.operations():
         servers = view.servers or document.servers or ({"url": "/"},)
         for server in servers:
             prefix = _server_path(server)
-            key = (view.method.upper(), normalize(prefix + view.path))
-            table.setdefault(key, (view, prefix))
+            table.setdefault((view.method.upper(), normalize(prefix + view.path)), (view, prefix))
+    return table
+
+
+def match_operations(
+    spec: ConnectorSpec, document: OpenApiDocument
+) -> tuple[list[Match], list[tuple[int, Operation]]]:
+    """Matched operations, and the spec operations the description has no operation for."""
+    table = reachable(document)
     matched: list[Match] = []
     unmatched: list[tuple[int, Operation]] = []
     for index, op in enumerate(spec.operations):

@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from certify.provider.match import Match, path_names, spec_path
+from certify.provider.match import Match, path_names, reachable, spec_path
 from certify.provider.schemas import Comparison, Finding, Loc, Side, read
 from connector_spec.model import ConnectorSpec, Operation, Parameter
 from connector_spec.openapi import OpenApiDocument, RefError
@@ -130,7 +130,10 @@ class StaticChecks:
     def missing(self, index: int, op: Operation) -> None:
         """The description has no operation for ``op``."""
         reached = spec_path(self.spec, op)
-        known = [v.key for v in self.document.operations()]
+        known = [
+            f"{method} {prefix}{view.path}"
+            for (method, _), (view, prefix) in reachable(self.document).items()
+        ]
         close = difflib.get_close_matches(f"{op.method} {reached}", known, n=3, cutoff=0.6)
         hint = (
             f"did you mean {' or '.join(close)}? (check method, path and base_url)"
