@@ -250,6 +250,37 @@ class _Differ:
         for name in ("display_name", "description", "docs_url", "maintainers", "license"):
             if _dump_attr(old, name) != _dump_attr(new, name):
                 self.add("patch", f"provider.{name}", f"{name.replace('_', ' ')} changed")
+        self.provider_description()
+
+    def provider_description(self) -> None:
+        # the provider's description is what certification checks the spec against; it
+        # changes no generated code, so any change of it is a patch
+        old, new = self.old.provider.openapi, self.new.provider.openapi
+        where = "provider.openapi"
+        if old is None and new is not None:
+            self.add("patch", where, f"provider description added ({new.path or new.url})")
+        elif old is not None and new is None:
+            self.add(
+                "patch",
+                where,
+                "provider description removed: certification can no longer check the spec "
+                "against the provider (level at most self-consistent)",
+            )
+        elif old is not None and new is not None:
+            for name in ("url", "path", "sha256", "version"):
+                before, after = getattr(old, name), getattr(new, name)
+                if before != after:
+                    self.add(
+                        "patch",
+                        f"{where}.{name}",
+                        f"provider description {name} changed {_show(before)} → {_show(after)}",
+                    )
+            if _dump_list(old.accepted) != _dump_list(new.accepted):
+                self.add(
+                    "patch",
+                    f"{where}.accepted",
+                    "accepted disagreements with the provider description changed",
+                )
 
     def servers(self) -> None:
         old, new = self.old, self.new

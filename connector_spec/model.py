@@ -54,6 +54,44 @@ class Maintainer(StrictModel):
     url: str | None = None
 
 
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class AcceptedDisagreement(StrictModel):
+    """A known disagreement with the provider's description, accepted with a written reason.
+
+    Certification still reports it (as accepted, in the evidence) but it does not fail
+    ``contract.provider.*``. ``pointer`` is the provider description's JSON pointer the
+    disagreement is located at (as certification prints it).
+    """
+
+    operation: Identifier
+    pointer: JsonPointer
+    reason: str = Field(min_length=10)
+
+
+class OpenApiReference(StrictModel):
+    """The provider's own OpenAPI description the connector is certified against.
+
+    ``path`` is relative to the spec's folder; ``sha256`` pins the exact bytes (a description
+    reached only by ``url`` needs it, and ``--openapi FILE`` is checked against it).
+    """
+
+    url: str | None = Field(default=None, pattern=r"^https://")
+    path: str | None = Field(default=None, min_length=1)
+    sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    version: str | None = Field(default=None, description="The description's info.version.")
+    accepted: list[AcceptedDisagreement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _findable(self) -> OpenApiReference:
+        if self.path is None and self.url is None:
+            raise ValueError("give 'path' (relative to the spec) or 'url' of the description")
+        if self.path is None and self.sha256 is None:
+            raise ValueError("a description named only by 'url' needs its 'sha256' digest")
+        return self
+
+
 class Provider(StrictModel):
     """Who the connector talks to and what this version of the connector is."""
 
@@ -64,6 +102,9 @@ class Provider(StrictModel):
     docs_url: str = Field(pattern=r"^https://")
     maintainers: list[Maintainer] = Field(default_factory=list)
     license: str | None = Field(default=None, description="SPDX licence identifier.")
+    openapi: OpenApiReference | None = Field(
+        default=None, description="The provider's OpenAPI description (provider conformance)."
+    )
 
     @property
     def python_name(self) -> str:
