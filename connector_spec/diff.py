@@ -257,7 +257,9 @@ class _Differ:
         old, new = self.old.provider.openapi, self.new.provider.openapi
         where = "provider.openapi"
         if old is None and new is not None:
-            self.add("patch", where, f"provider description added ({new.path or new.url})")
+            self.add(
+                "patch", where, f"provider description added ({new.path or new.url or new.source})"
+            )
         elif old is not None and new is None:
             self.add(
                 "patch",
@@ -266,7 +268,7 @@ class _Differ:
                 "against the provider (level at most self-consistent)",
             )
         elif old is not None and new is not None:
-            for name in ("url", "path", "sha256", "version"):
+            for name in ("url", "path", "source", "sha256", "version"):
                 before, after = getattr(old, name), getattr(new, name)
                 if before != after:
                     self.add(

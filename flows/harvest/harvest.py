@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from connector_spec.atomic import replace_dir, replace_file
+from connector_spec.capabilities import assign_capabilities
 from connector_spec.errors import SpecError
 from connector_spec.loader import parse_spec_bytes
-from flows.harvest.capabilities import assign_capabilities
 from flows.harvest.catalog import Catalog, Runner, load_catalog
 from flows.harvest.credentials import (
     AuthResult,
