@@ -99,7 +99,17 @@ class RegistryLifecycle(RegistryWrites):
     def _create_locked(
         self, signer: Any | None, identities: list[dict[str, str]], trusted_root: bytes | None
     ) -> bool:
-        """Create the registry under the writers' lock; ``False`` when one exists already."""
+        """Create the registry under the writers' lock; ``False`` when one exists already.
+
+        The key is loaded (or created) before anything is written into ``root``, so an
+        unusable key file leaves ``root`` untouched.
+        """
+        if self.exists_at(self.root):
+            return False
+        if _half_initialised(self.root) and _holds_published_files(self.root):
+            raise _half_initialised_error(self.root, published=True)
+        if signer is None:
+            signer = load_or_create_default_key(self.key_dir, notice=self.notice)
         self.root.mkdir(parents=True, exist_ok=True)
         with self._lock():
             if self.exists_at(self.root):
@@ -108,8 +118,6 @@ class RegistryLifecycle(RegistryWrites):
                 if _holds_published_files(self.root):
                     raise _half_initialised_error(self.root, published=True)
                 shutil.rmtree(self.root / layout.METADATA)
-            if signer is None:
-                signer = load_or_create_default_key(self.key_dir, notice=self.notice)
             self._create(signer, identities, trusted_root)
         return True
 

@@ -112,4 +112,4 @@ def test_a_half_initialised_registry_holding_published_files_is_refused(
     with pytest.raises(RegistryInputError, match="holds published files") as exc:
         Registry.open_or_init(root, key_dir=tmp_path / "keys", now=clock)
     assert "backup" in (exc.value.hint or "")
-    assert sorted(str(p) for p in root.rglob("*") if p.name != ".lock") == before
+    assert sorted(str(p) for p in root.rglob("*")) == before

@@ -49,7 +49,7 @@ def test_an_empty_key_file_says_what_to_do(tmp_path: Path, clock: Clock) -> None
     assert str(keys / "default.pem") in message
     assert "empty (0 bytes)" in message
     assert "delete" in message and "backup" in message
-    assert not (tmp_path / "r" / "metadata").exists()
+    assert not (tmp_path / "r").exists()  # nothing was written
 
 
 def test_a_garbage_key_file_says_what_to_do(tmp_path: Path, clock: Clock) -> None:

@@ -79,7 +79,19 @@ from registry.query import open_reader
 now = lambda: datetime.fromisoformat({now!r})
 trust = __import__("pathlib").Path(sys.argv[2])
 report = open_reader(sys.argv[1], trust_dir=trust, now=now).verify()
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb():
+    # VmHWM is this process's own peak RSS; ru_maxrss would also count the parent's memory
+    # image it was forked from (Linux carries the high-water mark across exec)
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+peak_mb = peak_mb()
 print(json.dumps({{"problems": [p.format() for p in report.problems], "peak_mb": peak_mb}}))
 """
 
