@@ -8,12 +8,12 @@ their SHA-256 digests are recorded in the outcome. Nothing here signs or writes 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from connector_spec.digests import sha256_hex
 from connector_spec.errors import FlowsError
 from flows.farm.report import SpecOutcome
 from flows.farm.select import SPEC_FILE
@@ -31,11 +31,6 @@ class Task:
     out_dir: Path
     work_dir: Path
     packs: tuple[str, ...] = ()
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _fail(outcome: SpecOutcome, error: BaseException, doing: str) -> None:
