@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 FORMAT = "flows-farm/1"
@@ -266,29 +265,3 @@ class FarmReport:
 def _cell(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split()).replace("|", "\\|")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def check_report_path(path: Path) -> str:
-    """The format (``md`` or ``json``, by suffix) of ``--report PATH``; refuse a bad path."""
-    from flows.farm.errors import FarmInputError
-
-    if path.suffix not in (".md", ".json"):
-        raise FarmInputError(f"--report {path}: give a .md or .json file name")
-    if not path.resolve().parent.is_dir():
-        raise FarmInputError(f"--report {path}: directory {path.parent} does not exist")
-    return path.suffix[1:]
-
-
-def write_report_file(path: Path, report: FarmReport) -> None:
-    """Write ``report`` to ``path`` (Markdown or JSON by suffix) atomically."""
-    import json
-
-    from connector_spec.atomic import replace_file
-
-    fmt = check_report_path(path)
-    text = (
-        report.to_markdown()
-        if fmt == "md"
-        else json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n"
-    )
-    replace_file(path.resolve(), text.encode("utf-8"))
