@@ -45,9 +45,12 @@ def _fail(outcome: SpecOutcome, error: BaseException, doing: str) -> None:
     if isinstance(error, FlowsError):
         outcome.message = error.diagnostics()
     else:
+        from flows.farm.buglog import BUG_LOG, format_traceback
+
+        outcome.traceback = format_traceback(error)
         outcome.message = (
             f"internal error while {doing} {outcome.spec}: {type(error).__name__}: {error} "
-            "(a flows bug; please report it)"
+            f"(a flows bug; please report it with the traceback logged in {BUG_LOG})"
         )
 
 

@@ -39,6 +39,8 @@ class SpecOutcome:
     seconds: float = 0.0
     #: n8n operations kept vs omitted (from the harvest sidecar; ``None`` for other specs)
     coverage: dict[str, Any] | None = None
+    #: the traceback of an internal error (a flows bug), for the bug log; never in the JSON
+    traceback: str | None = field(default=None, repr=False)
 
     @property
     def coverage_text(self) -> str:
@@ -67,6 +69,7 @@ class SpecOutcome:
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
         data = asdict(self)
+        data.pop("traceback")
         data["seconds"] = round(self.seconds, 3)
         return data
 

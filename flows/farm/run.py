@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from connector_spec.errors import argument
+from flows.farm.buglog import log_internal_errors
 from flows.farm.errors import FarmInputError
 from flows.farm.merge import (
     check_shard_set,
@@ -124,6 +125,7 @@ def farm_local(
         outcomes = prepare_candidates(
             candidates, staging, registry=root, packs=packs, jobs=workers, progress=progress
         )
+        log_internal_errors(outcomes, root.parent)  # next to the registry
         report = FarmReport(
             mode="local",
             outcomes=outcomes,

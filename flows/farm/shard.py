@@ -21,6 +21,7 @@ from pathlib import Path
 
 from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.errors import argument
+from flows.farm.buglog import format_traceback, log_internal_errors
 from flows.farm.errors import FarmInputError
 from flows.farm.prepare import Task, plan_spec, prepare_spec
 from flows.farm.progress import NoProgress, Progress
@@ -148,6 +149,7 @@ def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOu
                 outcome.message = (
                     f"the worker preparing {outcome.spec} failed: {type(error).__name__}: {error}"
                 )
+                outcome.traceback = format_traceback(error)
             done.append(outcome)
             progress.done(outcome)
     return done
@@ -176,6 +178,7 @@ def farm_shard(
         outcomes = prepare_candidates(
             mine, staging, registry=registry, packs=packs, jobs=workers, progress=progress
         )
+        log_internal_errors(outcomes, staging)  # the shard's output keeps the tracebacks
         report = FarmReport(
             mode="shard",
             outcomes=outcomes,
