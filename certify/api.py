@@ -27,6 +27,7 @@ from certify.servers import (
     variables_for,
 )
 from connector_spec.codegen import GeneratedPackage, render_package
+from connector_spec.errors import argument
 from connector_spec.loader import LoadedSpec, load_spec
 from connector_spec.model import ConnectorSpec
 
@@ -310,7 +311,7 @@ def certify_connector(
     unknown = [p for p in selection.patterns if p not in selection.used]
     if unknown:
         raise CertifyInputError(
-            f"--only {unknown[0]!r} matches no check of {spec.provider.name}",
+            f"{argument('only')} {unknown[0]!r} matches no check of {spec.provider.name}",
             hint="use a check id (contract.auth_401), a prefix (contract) or a glob "
             "(idempotency.*); see docs/certify.md",
         )

@@ -44,6 +44,13 @@ def _print_report(report: Any, fmt: ReportFormat | None, show: bool) -> None:
     console.print(escape(report.summary()))
 
 
+def _catalog_used(catalog: Any) -> str:
+    """Which connector catalog the import maps onto (a directory, a registry, or none)."""
+    if catalog is None:
+        return "none"
+    return str(getattr(catalog, "origin", "") or "in-memory")
+
+
 def _warn(message: str | None) -> None:
     if message:
         from rich.markup import escape
@@ -127,8 +134,10 @@ def n8n(
     if is_dir:
         total = require_workflows(path, recursive=recursive)
     catalog = resolve_catalog(connectors)
+    used = _catalog_used(catalog)
     if not json_output:
         _warn(catalog_warning(catalog))
+        stderr_console().print(f"connector catalog: {used}", markup=False, highlight=False)
     if is_dir:
         from rich.progress import Progress
 
@@ -149,6 +158,7 @@ def n8n(
             print_json(
                 {
                     "ok": not aggregate.failures and not errors,
+                    "catalog": used,
                     **aggregate.to_json(),
                     "written": [str(p) for p in written],
                 }
@@ -174,6 +184,7 @@ def n8n(
         print_json(
             {
                 "ok": not errors,
+                "catalog": used,
                 "check_errors": errors,
                 "report": result.report.to_json(),
                 "written": [str(p) for p in written],

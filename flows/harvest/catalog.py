@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector_spec.errors import argument
 from connector_spec.files import check_regular_file, read_input_file
 from flows.harvest.errors import CatalogError
 
@@ -67,7 +68,7 @@ def load_catalog(source: str | Path, *, runner: Runner | None = None) -> Catalog
         return _load_from_npm(match.group("spec"), runner or _run)
     if text.startswith("npm:"):
         raise CatalogError(
-            f"--catalog {text!r} is not a valid npm source",
+            f"{argument('catalog')} {text!r} is not a valid npm source",
             hint="use npm:n8n-nodes-base@VERSION, e.g. npm:n8n-nodes-base@2.41.2",
         )
     path = Path(text)

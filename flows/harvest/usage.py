@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connector_spec.errors import argument
 from connector_spec.files import UnreadableFile, read_input_file
 from flows.harvest.errors import UsageDirError
 
@@ -31,7 +32,7 @@ def load_usage(directory: Path) -> Usage:
     if not directory.is_dir():
         raise UsageDirError(
             f"{directory}: not a directory",
-            hint="--usage takes a directory of n8n workflow exports (*.json)",
+            hint=f"{argument('usage')} takes a directory of n8n workflow exports (*.json)",
         )
     usage = Usage(str(directory))
     for file in sorted(directory.rglob("*.json")):

@@ -55,7 +55,7 @@ def run_tool(tool: ToolSpec, arguments: dict[str, Any] | None, sandbox: Sandbox)
     """Validate ``arguments`` and run ``tool``; every failure is returned, never raised."""
     from pydantic import ValidationError
 
-    from connector_spec.errors import FlowsError, InputError
+    from connector_spec.errors import FlowsError, InputError, argument_style, mcp_argument
     from flows.mcp.errors import ToolFailed
     from flows.mcp.jsonrpc import long_number_error, long_number_paths
 
@@ -67,7 +67,8 @@ def run_tool(tool: ToolSpec, arguments: dict[str, Any] | None, sandbox: Sandbox)
             args = tool.model.model_validate(arguments or {})
         except ValidationError as exc:
             raise argument_error(tool.name, exc) from None
-        return tool.invoke(args, sandbox)
+        with argument_style(mcp_argument):  # library messages name tool arguments here
+            return tool.invoke(args, sandbox)
     except FlowsError as error:
         return _failure(error)
     except OSError as error:
