@@ -33,7 +33,7 @@ _ROOTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _FROM_AI = re.compile(
     rf"^\$fromai\(\s*({_QUOTED})\s*(?:,\s*({_QUOTED})\s*)?(?:,\s*({_QUOTED})\s*)?"
-    r"(?:,\s*(.*?)\s*)?\)$",
+    r"(?:,(.*))?\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
     re.IGNORECASE | re.DOTALL,
 )
 _FROM_AI_TYPES = ("string", "number", "boolean", "json")
@@ -85,6 +85,7 @@ def _from_ai(text: str) -> FromAi | None:
     if match is None:
         return None
     key, description, kind, default = match.groups()
+    default = default.strip() if default else None
     kind_text = _unquote(kind).lower() if kind else "string"
     value: str | int | float | bool | None = None
     if default:
