@@ -35,6 +35,7 @@ def _entry(node_type: str, version: float) -> dict[str, Any]:
     return dict(chosen)
 
 
+@functools.cache
 def newest_version(node_type: str) -> float | None:
     """The newest typeVersion of ``node_type`` the shipped catalog knows (None if unknown)."""
     versions: dict[str, Any] = _data().get(node_type, {})

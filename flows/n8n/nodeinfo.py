@@ -34,6 +34,7 @@ def known(node_type: str) -> bool:
     return node_type in _data()
 
 
+@functools.cache
 def newest(node_type: str) -> float | None:
     """The newest typeVersion n8n ships for this type."""
     versions = _data().get(node_type, {}).get("versions") or []
