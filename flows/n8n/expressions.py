@@ -14,6 +14,7 @@ Anything else is kept verbatim as :class:`~flows.ir.model.Js` (flagged as untran
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -95,6 +96,8 @@ def _from_ai(text: str) -> FromAi | None:
             )
         except ValueError:
             parsed = default
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            parsed = default  # 1e999, NaN: kept as the text (JSON has no such number)
         value = parsed if isinstance(parsed, str | int | float | bool) else json.dumps(parsed)
     return FromAi(
         from_ai=_unquote(key),

@@ -123,3 +123,8 @@ def test_from_ai_with_huge_whitespace_is_read_in_linear_time() -> None:
     # an unclosed call padded with spaces once made the matcher search quadratically (a hang)
     text = "={{ $fromAI('a', " + " " * 200_000 + "x }}"
     assert isinstance(translate_value(text), Js)
+
+
+def test_from_ai_default_json_cannot_hold_stays_text() -> None:
+    value = translate_value("={{ $fromAI('n', 'count', 'number', 1e999) }}")
+    assert value.default == "1e999"
