@@ -6,7 +6,8 @@ It keeps, minimally:
 
 - for every node type: its typeVersions (so a type n8n ships is told apart from an unknown one)
   and, for triggers, whether n8n polls (``"polling"``) or listens for a webhook (``"webhook"``);
-- for the node types translated by a parameter family (``FAMILY_TYPES`` and every LangChain node):
+- for the node types translated by a parameter family (``flows/n8n/nodes/utility.py`` and
+  ``database.py``) and every LangChain node:
   per typeVersion where it changes, the names of the top-level parameters n8n documents and the
   defaults of those shown unconditionally;
 - for LangChain nodes with a ``resource`` parameter, the default resource and the default
@@ -38,56 +39,16 @@ from build_n8n_defaults import _applies, _fmt, _resource_defaults
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
 
-# n8n-nodes-base types translated by a parameter family (flows/n8n/nodes/{data,files,...}.py).
-FAMILY_TYPES = {
-    "splitOut",
-    "aggregate",
-    "limit",
-    "sort",
-    "removeDuplicates",
-    "summarize",
-    "renameKeys",
-    "compareDatasets",
-    "itemLists",
-    "dateTime",
-    "crypto",
-    "html",
-    "markdown",
-    "xml",
-    "extractFromFile",
-    "convertToFile",
-    "readWriteFile",
-    "editImage",
-    "readBinaryFile",
-    "writeBinaryFile",
-    "readBinaryFiles",
-    "moveBinaryData",
-    "compression",
-    "spreadsheetFile",
-    "formTrigger",
-    "form",
-    "errorTrigger",
-    "stopAndError",
-    "rssFeedRead",
-    "rssFeedReadTrigger",
-    "emailSend",
-    "emailReadImap",
-    "dataTable",
-    "evaluation",
-    "evaluationTrigger",
-    "executeCommand",
-    "ssh",
-    "ftp",
-    "postgres",
-    "mySql",
-    "microsoftSql",
-    "redis",
-    "mongoDb",
-    "localFileTrigger",
-    "executionData",
-    "n8nTrigger",
-    "workflowTrigger",
-}
+
+def _family_types() -> set[str]:
+    """The n8n-nodes-base types the parameter families translate (flows/n8n/nodes/...)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from flows.n8n.nodes import database, utility
+
+    names = {*utility.CONVERTERS, *database.CONVERTERS}
+    return {name.removeprefix(BASE) for name in names}
+
+
 _SKIP_TYPES = {"notice", "callout"}
 
 
@@ -138,6 +99,7 @@ def _ai_outputs(value: Any) -> list[str] | None:
 def build(base: list[dict[str, Any]], langchain: list[dict[str, Any]]) -> dict[str, Any]:
     """The extract, keyed by full node type."""
     result: dict[str, dict[str, Any]] = {}
+    family = _family_types()
     for prefix, nodes in ((BASE, base), (LANGCHAIN, langchain)):
         for node in nodes:
             name = str(node.get("name", ""))
@@ -161,7 +123,7 @@ def build(base: list[dict[str, Any]], langchain: list[dict[str, Any]]) -> dict[s
                     entry["outputs"] = outputs
                 if inputs is not None:
                     entry["ai_inputs"] = inputs
-            if prefix == LANGCHAIN or name in FAMILY_TYPES:
+            if prefix == LANGCHAIN or name in family:
                 table = entry.setdefault("params", {})
                 for version in listed:
                     props = node.get("properties") or []

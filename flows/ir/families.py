@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from flows.ir.base import Interval, NodeBase, Value
+from flows.ir.base import NodeBase, Value
 
 
 class StepNode(NodeBase):
@@ -97,8 +97,9 @@ class AppTrigger(NodeBase):
     app: str = Field(description="The source node type, e.g. n8n-nodes-base.telegramTrigger")
     mode: Literal["webhook", "polling", "listen"]
     event: Value = Field(default=None, description="The event(s) it starts on, when it says.")
-    intervals: list[Interval] = Field(default_factory=list, description="Polling timetable.")
-    cron: list[str] = Field(default_factory=list, description="Polling times as cron entries.")
+    cron: list[str] = Field(
+        default_factory=list, description="When it polls, as cron entries (n8n's pollTimes)."
+    )
     connector: str | None = Field(default=None, description="provider@version serving the app.")
     params: dict[str, Value] = Field(default_factory=dict)
     credential: str | None = None

@@ -35,6 +35,7 @@ def _entry(node_type: str, version: float) -> dict[str, Any]:
     return dict(chosen)
 
 
+@functools.cache
 def newest_version(node_type: str) -> float | None:
     """The newest typeVersion of ``node_type`` the shipped catalog knows (None if unknown)."""
     versions: dict[str, Any] = _data().get(node_type, {})
@@ -58,7 +59,14 @@ def resource_operation(
     node_type: str, version: float, parameters: dict[str, Any]
 ) -> tuple[str | None, str | None]:
     """The node's resource and operation, defaults applied."""
-    entry = _entry(node_type, version)
+    return pick_resource_operation(_entry(node_type, version), parameters)
+
+
+def pick_resource_operation(
+    entry: dict[str, Any], parameters: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """Resource and operation from ``parameters``, else the defaults of a catalog ``entry``
+    (``{"resource": ..., "operation_by_resource": {...}}``)."""
     resource = parameters.get("resource", entry.get("resource"))
     operation = parameters.get("operation")
     if operation is None and isinstance(resource, str):

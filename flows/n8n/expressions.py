@@ -14,6 +14,7 @@ Anything else is kept verbatim as :class:`~flows.ir.model.Js` (flagged as untran
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -33,7 +34,7 @@ _ROOTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _FROM_AI = re.compile(
     rf"^\$fromai\(\s*({_QUOTED})\s*(?:,\s*({_QUOTED})\s*)?(?:,\s*({_QUOTED})\s*)?"
-    r"(?:,\s*(.*?)\s*)?\)$",
+    r"(?:,(.*))?\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
     re.IGNORECASE | re.DOTALL,
 )
 _FROM_AI_TYPES = ("string", "number", "boolean", "json")
@@ -85,6 +86,7 @@ def _from_ai(text: str) -> FromAi | None:
     if match is None:
         return None
     key, description, kind, default = match.groups()
+    default = default.strip() if default else None
     kind_text = _unquote(kind).lower() if kind else "string"
     value: str | int | float | bool | None = None
     if default:
@@ -94,6 +96,8 @@ def _from_ai(text: str) -> FromAi | None:
             )
         except ValueError:
             parsed = default
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            parsed = default  # 1e999, NaN: kept as the text (JSON has no such number)
         value = parsed if isinstance(parsed, str | int | float | bool) else json.dumps(parsed)
     return FromAi(
         from_ai=_unquote(key),

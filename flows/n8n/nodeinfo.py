@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from flows.n8n import defaults
+
 
 @functools.cache
 def _data() -> dict[str, Any]:
@@ -34,6 +36,7 @@ def known(node_type: str) -> bool:
     return node_type in _data()
 
 
+@functools.cache
 def newest(node_type: str) -> float | None:
     """The newest typeVersion n8n ships for this type."""
     versions = _data().get(node_type, {}).get("versions") or []
@@ -81,11 +84,4 @@ def resource_operation(
     for number, entry in sorted((float(k), v) for k, v in table.items()):
         if number <= version or not chosen:
             chosen = entry
-    resource = parameters.get("resource", chosen.get("resource"))
-    operation = parameters.get("operation")
-    if operation is None and isinstance(resource, str):
-        operation = chosen.get("operation_by_resource", {}).get(resource)
-    return (
-        resource if isinstance(resource, str) else None,
-        operation if isinstance(operation, str) else None,
-    )
+    return defaults.pick_resource_operation(chosen, parameters)

@@ -187,7 +187,7 @@ class ImportReport:
                 f"used by {escape(', '.join(cred.nodes))}"
             )
         for f in self.findings:
-            colour = "red" if f.severity == "error" else "yellow"
+            colour = {"error": "red", "warning": "yellow"}.get(f.severity, "blue")
             console.print(f"[{colour}]{f.severity}[/] {f.code}: {escape(f.message)}")
         console.print(f"[bold]{escape(self.summary())}[/]")
 

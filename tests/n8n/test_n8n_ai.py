@@ -181,3 +181,9 @@ def test_mcp_and_chat_triggers_start_a_flow() -> None:
     assert (mcp.kind, mcp.path, _slots(result, "Mcp")) == ("trigger.mcp", "tools",
                                                           {"tools": ["Calc"]})  # fmt: skip
     assert not result.report.findings
+
+
+def test_an_app_trigger_shipped_with_the_langchain_nodes_is_a_trigger() -> None:
+    ir, rep = one(node("Teams", LC + "microsoftAgent365Trigger", 1.1, {}))
+    assert (ir.kind, ir.app, ir.inputs) == ("trigger.app", LC + "microsoftAgent365Trigger", [])
+    assert rep.status == "lossy"

@@ -27,7 +27,7 @@ from flows.ir.model import (
 from flows.n8n import nodeinfo
 from flows.n8n.expressions import translate_value
 from flows.n8n.nodes.ai_slots import slots_for
-from flows.n8n.nodes.apps import from_ai_arguments
+from flows.n8n.nodes.apps import app_trigger, from_ai_arguments
 from flows.n8n.nodes.base import (
     Converted,
     Ctx,
@@ -278,6 +278,8 @@ def convert_ai(ctx: Ctx) -> Converted:
     short = short_type(ctx.type)
     if short in ("chatTrigger", "manualChatTrigger", "mcpTrigger"):
         return _trigger(ctx)
+    if nodeinfo.trigger_mode(ctx.type) is not None:
+        return app_trigger(ctx)  # another app's trigger that ships with the LangChain nodes
     outputs = _outputs_of(ctx, short)
     provides = next((o for o in outputs if o.startswith("ai_")), None)
     handler: Callable[[Ctx, str], Converted] | None = {
