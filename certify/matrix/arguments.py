@@ -126,7 +126,7 @@ class ArgumentChecks(MatrixBase):
                     f"{what}: the client dropped {slot.location} {slot.wire}={json.dumps(value)} "
                     f"from the request ({sent.method} {sent.url})"
                 )
-            if got != want or type(got) is not type(want):
+            if got != want or isinstance(got, bool) != isinstance(want, bool):
                 return (
                     f"{what}: {slot.location} {slot.wire} arrived as {json.dumps(got)}; "
                     f"the caller passed {json.dumps(value)}"
