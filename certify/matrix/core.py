@@ -282,6 +282,35 @@ class MatrixBase:
         return resolve(self.spec, node)
 
 
+def waited_exactly(outcome: Outcome, wait: float, what: str, why: str = "") -> str | None:
+    """``None`` if the one retry of ``outcome`` waited exactly ``wait`` seconds first."""
+    if outcome.sleeps == [wait]:
+        return None
+    return (
+        f"{what} the client waited {outcome.sleeps} s on the virtual clock; it must "
+        f"wait exactly {wait:g} s{why}, then retry"
+    )
+
+
+#: The host of cross-host links and redirects; nothing may follow the client there.
+ELSEWHERE = "https://elsewhere.example.net"
+
+
+def followed_elsewhere(outcome: Outcome, canaries: list[str], what: str) -> str | None:
+    """Why ``outcome`` shows a request sent to :data:`ELSEWHERE` (``None``: none was)."""
+    for sent in outcome.requests[1:]:
+        if sent.url.startswith(ELSEWHERE):
+            carried = any(c in sent.text() for c in canaries)
+            return (
+                f"the client followed {what} ({sent.url})"
+                + (" and sent the credentials there" if carried else "")
+                + f"; {what} must not be followed"
+            )
+    if outcome.harness_problem:
+        return f"with {what}: {outcome.harness_problem}"
+    return None
+
+
 def runtime_fault(fault: Exception) -> str:
     """A check that crashed: the client's runtime (or flows) raised where it must not."""
     return (
