@@ -137,3 +137,26 @@ def test_the_certified_seeds_report_every_new_check() -> None:
     assert result.passed and result.level == "certified"
     evidence = json.loads(result.statement_bytes)
     assert any(c["id"] == "contract.body_error_codes" for c in evidence["predicate"]["checks"])
+
+
+def test_a_base_url_whose_port_is_not_a_number_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+    # found on the real n8n-nodes-langchain catalog: memory-xata's base URL is
+    # https://{database_endpoint}:{branch} with branch "main"; every call raised httpx's
+    # InvalidURL, which is not a ConnectorError. The runtime now refuses such a base URL.
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+
+    text = COVERAGE.replace(
+        "base_url: https://{region}.api.example.com/v2\nvariables:\n",
+        "base_url: https://{region}.api.example.com:{branch}\nvariables:\n"
+        "  branch: {default: main}\n",
+    )
+    spec = tmp_path / "xata" / "connector.yaml"
+    spec.parent.mkdir()
+    spec.write_text(text)
+    out = CliRunner().invoke(app, ["certify", "connector", str(spec)])
+    assert out.exit_code == 2, out.output
+    assert f"{spec}:8:1: base_url: the client refuses this base URL" in out.output
+    assert "what follows the host's ':' is not a port number" in out.output
+    assert "Traceback" not in out.output
