@@ -188,7 +188,6 @@ class MatrixBase:
         repeat_last: bool = False,
         iterate: bool = False,
         call: dict[str, Any] | None = None,
-        calls_list: list[dict[str, Any]] | None = None,
         environment: str | None = None,
         rng: Callable[[], random.Random] | None = None,
         own_http: bool = False,
@@ -205,7 +204,7 @@ class MatrixBase:
             outcome = self.harness.run(
                 ctx.op.id,
                 ctx.op.resource,
-                calls_list or [call if call is not None else ctx.call] * calls,
+                [call if call is not None else ctx.call] * calls,
                 script,
                 repeat_last=repeat_last,
                 iterate=iterate,
