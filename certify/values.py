@@ -96,15 +96,20 @@ def string_example(node: SchemaNode) -> str:
     if node.pattern is not None:
         candidates += _pattern_candidates(node.pattern)
     candidates.append("x" * max(1, node.min_length or 0))
+    return _first_valid(node, candidates, None) or candidates[0]
+
+
+def _first_valid(node: SchemaNode, candidates: list[str], other_than: str | None) -> str | None:
+    """The first candidate (not ``other_than``) within the length, pattern and format."""
     for text in candidates:
-        if not _length_ok(node, text):
+        if text == other_than or not _length_ok(node, text):
             continue
         if node.pattern is not None and not _matches(node.pattern, text):
             continue
         if node.format is not None and not _CHECKER.conforms(text, node.format):
             continue
         return text
-    return candidates[0]
+    return None
 
 
 def changed_value(node: SchemaNode | None, value: str | int) -> str | int:
@@ -121,15 +126,7 @@ def changed_value(node: SchemaNode | None, value: str | int) -> str | int:
     if node is None or (node.pattern is None and node.format is None):
         return value + "_replayed"
     candidates = [value + "_replayed", *_pattern_candidates(node.pattern or "")]
-    for text in candidates:
-        if text == value or not _length_ok(node, text):
-            continue
-        if node.pattern is not None and not _matches(node.pattern, text):
-            continue
-        if node.format is not None and not _CHECKER.conforms(text, node.format):
-            continue
-        return text
-    return value
+    return _first_valid(node, candidates, value) or value
 
 
 def _matches(pattern: str, text: str) -> bool:

@@ -188,7 +188,6 @@ class MatrixBase:
         repeat_last: bool = False,
         iterate: bool = False,
         call: dict[str, Any] | None = None,
-        calls_list: list[dict[str, Any]] | None = None,
         environment: str | None = None,
         rng: Callable[[], random.Random] | None = None,
         own_http: bool = False,
@@ -205,7 +204,7 @@ class MatrixBase:
             outcome = self.harness.run(
                 ctx.op.id,
                 ctx.op.resource,
-                calls_list or [call if call is not None else ctx.call] * calls,
+                [call if call is not None else ctx.call] * calls,
                 script,
                 repeat_last=repeat_last,
                 iterate=iterate,
@@ -280,6 +279,35 @@ class MatrixBase:
                 return None
             node = node.properties[token]
         return resolve(self.spec, node)
+
+
+def waited_exactly(outcome: Outcome, wait: float, what: str, why: str = "") -> str | None:
+    """``None`` if the one retry of ``outcome`` waited exactly ``wait`` seconds first."""
+    if outcome.sleeps == [wait]:
+        return None
+    return (
+        f"{what} the client waited {outcome.sleeps} s on the virtual clock; it must "
+        f"wait exactly {wait:g} s{why}, then retry"
+    )
+
+
+#: The host of cross-host links and redirects; nothing may follow the client there.
+ELSEWHERE = "https://elsewhere.example.net"
+
+
+def followed_elsewhere(outcome: Outcome, canaries: list[str], what: str) -> str | None:
+    """Why ``outcome`` shows a request sent to :data:`ELSEWHERE` (``None``: none was)."""
+    for sent in outcome.requests[1:]:
+        if sent.url.startswith(ELSEWHERE):
+            carried = any(c in sent.text() for c in canaries)
+            return (
+                f"the client followed {what} ({sent.url})"
+                + (" and sent the credentials there" if carried else "")
+                + f"; {what} must not be followed"
+            )
+    if outcome.harness_problem:
+        return f"with {what}: {outcome.harness_problem}"
+    return None
 
 
 def runtime_fault(fault: Exception) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from certify.examples import (
     example,
@@ -17,11 +16,13 @@ from certify.examples import (
 from certify.harness import SentRequest, Served, query_of
 from certify.matrix.arguments import wire_text
 from certify.matrix.core import (
+    ELSEWHERE,
     MatrixBase,
     OpContext,
     Skip,
     expect_error,
     expect_success,
+    followed_elsewhere,
 )
 from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
@@ -92,7 +93,7 @@ class PaginationChecks(MatrixBase):
         if foreign_link:
             if not isinstance(settings, LinkHeaderPagination):
                 raise Skip("only link-header pagination follows URLs the provider sends")
-            url = "https://elsewhere.example.net" + op.path
+            url = ELSEWHERE + op.path
         numbered = isinstance(settings, OffsetPagination | PageNumberPagination)
         totals = isinstance(settings, OffsetPagination) and settings.total is not None
         totals = totals or (
@@ -252,14 +253,6 @@ class PaginationChecks(MatrixBase):
     def _foreign_link(self, ctx: OpContext, first: Served, second: Served) -> str | None:
         """A next-page link to another host is never followed with the credentials."""
         outcome = self.run(ctx, [first, second], iterate=True)
-        for sent in outcome.requests[1:]:
-            if urlsplit(sent.url).netloc == "elsewhere.example.net":
-                carried = any(c in sent.text() for c in self.harness.canaries)
-                return (
-                    f"the client followed a next-page link to another host ({sent.url})"
-                    + (" and sent the credentials there" if carried else "")
-                    + "; a link off the provider's host must not be followed"
-                )
-        if outcome.harness_problem:
-            return f"with a next-page link to another host: {outcome.harness_problem}"
-        return None
+        return followed_elsewhere(
+            outcome, self.harness.canaries, "a next-page link to another host"
+        )

@@ -9,6 +9,7 @@ from certify.matrix.core import (
     Skip,
     expect_error,
     expect_success,
+    waited_exactly,
 )
 
 
@@ -36,15 +37,7 @@ class RetryChecks(MatrixBase):
             ],
         )
         what = f"after HTTP 429 with Retry-After: {header}"
-        problem = expect_success(outcome, 2, what)
-        if problem:
-            return problem
-        if outcome.sleeps != [wait]:
-            return (
-                f"{what} the client waited {outcome.sleeps} s on the virtual clock; it must "
-                f"wait exactly {wait:g} s, then retry"
-            )
-        return None
+        return expect_success(outcome, 2, what) or waited_exactly(outcome, wait, what)
 
     def rate_limit_exhausted(self, ctx: OpContext) -> str | None:
         """429 on every attempt → RateLimited after max_attempts requests."""

@@ -12,9 +12,14 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from certify.harness import Served
-from certify.matrix.core import MatrixBase, OpContext, Skip, expect_success
-
-ELSEWHERE = "https://elsewhere.example.net"
+from certify.matrix.core import (
+    ELSEWHERE,
+    MatrixBase,
+    OpContext,
+    Skip,
+    expect_success,
+    followed_elsewhere,
+)
 
 
 class SettingsChecks(MatrixBase):
@@ -111,14 +116,4 @@ class SettingsChecks(MatrixBase):
         target = ELSEWHERE + urlsplit(self.expected_base(ctx.environment, {})).path + "/moved"
         moved = Served.json_body(302, {}, {"Location": target})
         outcome = self.run(ctx, [moved, ctx.happy], own_http=True)
-        for sent in outcome.requests[1:]:
-            if sent.url.startswith(ELSEWHERE):
-                carried = any(c in sent.text() for c in self.harness.canaries)
-                return (
-                    f"the client followed a redirect to another host ({sent.url})"
-                    + (" with the credentials" if carried else "")
-                    + "; a redirect off the provider's host must not be followed"
-                )
-        if outcome.harness_problem:
-            return f"after a redirect to another host: {outcome.harness_problem}"
-        return None
+        return followed_elsewhere(outcome, self.harness.canaries, "a redirect to another host")

@@ -90,8 +90,11 @@ class EngineConfig:
 
 
 def _text(value: Any) -> str:
+    """A scalar as query, form, header or path text (``true``/``false``; ``0`` not ``0.0``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))  # a `number` argument of 0 or 25 is sent as the caller wrote it
     return str(value)
 
 
