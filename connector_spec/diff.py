@@ -34,6 +34,7 @@ _EFFECT_STRENGTH = {"none": 0, "read": 1, "write": 2, "delete": 3}
 _DETERMINISM_STRENGTH = {"strict": 2, "stable": 1, "nondeterministic": 0}
 _IDEMPOTENCY_STRENGTH = {"key": 2, "natural": 2, "unsupported": 1}
 _DOC_KEYS = frozenset({"description", "title", "examples", "summary"})
+MAX_SCHEMA_DEPTH = 48
 _ANY: frozenset[str] = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 
 
@@ -607,6 +608,8 @@ class _Differ:
         frame = (old.ref_name(), new.ref_name(), direction)
         if (frame[0] or frame[1]) and frame in self._stack:
             return  # a recursive schema: this pair is already being compared further up
+        if len(self._stack) >= MAX_SCHEMA_DEPTH:
+            return  # recursion through inline allOf members: compared deep enough
         self._stack.append(frame)
         try:
             self._schema(

@@ -194,6 +194,7 @@ class ModelBuilder:
         self._memo: dict[tuple[int, bool], str] = {}
         self._resolved: dict[int, SchemaNode] = {}
         self._enum_names: dict[int, str] = {}
+        self._expanding: dict[tuple[int, bool], str] = {}
         for schema_name in spec.schemas:
             self.named[schema_name] = self.claim(camel(schema_name))
         for schema_name, node in spec.schemas.items():
@@ -301,7 +302,7 @@ class ModelBuilder:
         if ref is not None:
             return self._open(self.named.get(ref, "Any"), closed)
         if node.all_of:
-            return self._base_type(self.resolve(node), hint, closed)
+            return self._merged_type(node, hint, closed)
         if node.const is not None:
             return f"Literal[{pyvalue(node.const)}]"
         if node.enum is not None and [v for v in node.enum if v is not None]:
@@ -328,6 +329,18 @@ class ModelBuilder:
         if not types:
             return "None" if node.types() == ["null"] else "Any"
         return self._single(types[0], node, hint)
+
+    def _merged_type(self, node: SchemaNode, hint: str, closed: bool) -> str:
+        """The type of an inline ``allOf``; one that contains itself reuses its own class."""
+        key = (id(node), closed)
+        known = self._expanding.get(key)
+        if known is not None:
+            return known
+        resolved = self.resolve(node)
+        if not is_object_model(resolved):
+            return self._base_type(resolved, hint, closed)
+        name = self._expanding[key] = self.claim(hint)
+        return self.define_object(name, resolved)
 
     def _single(self, json_type: str, node: SchemaNode, hint: str) -> str:
         if json_type in _SCALARS:
@@ -361,11 +374,58 @@ def _plain_enum(node: SchemaNode) -> bool:
     )
 
 
+_STRUCTURE = (
+    "ref",
+    "type",
+    "properties",
+    "items",
+    "additional_properties",
+    "enum",
+    "const",
+    "one_of",
+    "any_of",
+    "all_of",
+    "nullable",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "min_length",
+    "max_length",
+    "min_items",
+    "max_items",
+    "unique_items",
+    "min_properties",
+    "max_properties",
+    "read_only",
+    "write_only",
+    "required",
+    "discriminator",
+)
+
+
 def _single_ref(node: SchemaNode) -> str | None:
-    """The schema an ``allOf: [{$ref: X}]`` wrapper (plus annotations) stands for."""
-    if node.all_of and len(node.all_of) == 1 and node.properties is None and not node.types():
-        return node.all_of[0].ref_name()
-    return None
+    """The schema an ``allOf: [{$ref: X}, {description: ...}]`` wrapper stands for.
+
+    OpenAPI 3.0 cannot put annotations beside a ``$ref``, so descriptions use this shape;
+    anything beyond annotations (a type, properties, bounds) makes it a real merge.
+    """
+    if not node.all_of or node.properties is not None or node.types():
+        return None
+    refs = [m.ref_name() for m in node.all_of if m.ref is not None]
+    rest = [m for m in node.all_of if m.ref is None]
+    if len(refs) != 1 or any(_constrains(m) for m in rest) or _constrains_outer(node):
+        return None
+    return refs[0]
+
+
+def _constrains_outer(node: SchemaNode) -> bool:
+    return _constrains(node.model_copy(update={"all_of": None, "nullable": False}))
+
+
+def _constrains(node: SchemaNode) -> bool:
+    values = [getattr(node, name) for name in _STRUCTURE]
+    return any(value is not None and value is not False and value != [] for value in values)
 
 
 def _split_union(expr: str) -> list[str]:

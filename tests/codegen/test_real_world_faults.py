@@ -52,6 +52,21 @@ SCHEMAS: dict[str, Any] = {
             "children": {"type": "array", "items": {"$ref": "#/schemas/Node"}},
         },
     },
+    # AWS Cost Explorer: a filter expression that nests itself through allOf wrappers, once
+    # with only a description beside the $ref, once adding a requirement of its own.
+    "Expression": {
+        "type": "object",
+        "properties": {
+            "Or": {"type": "array", "items": {"$ref": "#/schemas/Expression"}},
+            "Not": {
+                "allOf": [
+                    {"$ref": "#/schemas/Expression"},
+                    {"description": "Return results that don't match."},
+                ]
+            },
+            "Only": {"allOf": [{"$ref": "#/schemas/Expression"}, {"required": ["Or"]}]},
+        },
+    },
     "JsonValue": {
         "anyOf": [
             {"type": "string"},
@@ -74,6 +89,7 @@ OPERATIONS = [
     read_op("get_counter", "/counter", {"$ref": "#/schemas/Counter"}),
     read_op("get_tree", "/tree", {"$ref": "#/schemas/Node"}),
     read_op("get_value", "/value", {"$ref": "#/schemas/JsonValue"}),
+    read_op("get_filter", "/filter", {"$ref": "#/schemas/Expression"}),
     {
         "id": "rename",
         "resource": "things",
@@ -154,6 +170,12 @@ def test_recursive_schemas_decode_at_any_depth(pkg: ModuleType) -> None:
     tree = _client(pkg, {"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]})
     result = tree.things.get_tree()
     assert result.children[0].children[0].name == "c"
+    nested = {"Not": {"Or": [{"Not": {}}], "Only": {"Or": []}}}
+    expression = _client(pkg, nested).things.get_filter()
+    assert type(expression.not_).__name__ == "Expression"
+    assert expression.not_.only.or_ == []
+    with pytest.raises(pkg.DecodeError):
+        _client(pkg, {"Only": {}}).things.get_filter()  # Only requires Or
     value = {"k": [1.5, "x", {"deep": ["y"]}]}
     assert _client(pkg, value).things.get_value() == value
 

@@ -102,3 +102,21 @@ def test_discriminator_changes() -> None:
     assert ("additive", where, "discriminator mapping extended") in _kinds(pet(two), pet(one))
     assert any(c[:2] == ("breaking", where) for c in _kinds(pet(one), pet(two)))
     assert any(c[:2] == ("breaking", where) for c in _kinds(pet(one, "type"), pet(one)))
+
+
+def test_recursion_through_inline_all_of_terminates() -> None:
+    def expression(extra: str) -> Mutation:
+        def mutate(data: dict[str, Any]) -> None:
+            data["schemas"]["Item"]["properties"]["filter"] = {"$ref": "#/schemas/Expression"}
+            data["schemas"]["Expression"] = {
+                "type": "object",
+                "properties": {
+                    "only": {"allOf": [{"$ref": "#/schemas/Expression"}, {"required": [extra]}]},
+                    extra: {"type": "string"},
+                },
+            }
+
+        return mutate
+
+    changes = _kinds(expression("b"), expression("a"))
+    assert any(c[1].endswith(".filter.only.only.b") for c in changes)
