@@ -176,6 +176,9 @@ class Comparison:
     wide: Side
     narrow: Side
     findings: list[Finding] = field(default_factory=list)
+    # generated clients read response enums as open (a new provider value never breaks
+    # them), so only a request's enum (what the provider accepts) is a closed set
+    closed_enums: bool = True
 
     def add(self, kind: str, path: str, message: str, wide: Node, narrow: Node) -> None:
         """Record one finding (at most one per field and kind)."""
@@ -233,7 +236,7 @@ class Comparison:
         )
 
     def _values(self, path: str, label: str, wide: Node, narrow: Node) -> None:
-        if wide.values is None:
+        if wide.values is None or not self.closed_enums:
             return
         if narrow.values is None:
             open_types = narrow.types & {"string", "integer", "number"}
