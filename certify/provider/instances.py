@@ -18,6 +18,7 @@ in the description is recorded, so a decode error is located in the description.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,8 @@ import jsonschema
 from certify.provider.schemas import Loc, Side
 
 MAX_DEPTH = 8
+# what evaluating a real description's schema can raise: regexes in other dialects, deep nesting
+UNEVALUABLE = (re.error, RecursionError, ValueError, TypeError, OverflowError)
 OPEN_STRING = "provider-value"
 EXTRA_KEY = "flows_unknown_field"
 _FORMATS = {
@@ -39,8 +42,9 @@ _FORMATS = {
 
 
 @functools.lru_cache(maxsize=512)
-def matching(pattern: str) -> str | None:
-    """A short string matching ``pattern`` (Hypothesis ``from_regex``), ``None`` if none found."""
+def matching(pattern: str, low: int = 0, high: int | None = None) -> str | None:
+    """A string matching ``pattern`` with a length in ``[low, high]`` (Hypothesis
+    ``from_regex``, searched deterministically), ``None`` if none is found."""
     import warnings
 
     from hypothesis import HealthCheck, Phase, find, settings
@@ -52,7 +56,7 @@ def matching(pattern: str) -> str | None:
             warnings.simplefilter("ignore")
             found: str = find(
                 st.from_regex(pattern, fullmatch=True),
-                lambda _: True,
+                lambda s: len(s) >= low and (high is None or len(s) <= high),
                 settings=settings(
                     database=None,
                     derandomize=True,
@@ -130,13 +134,12 @@ class Generator:
                 )
         members = raw.get("allOf")
         if isinstance(members, list) and members:
-            merged: dict[str, Any] = {}
-            for index, member in enumerate(members):
-                part = self._value(member, (*loc, "allOf", index), variant, path, pointers, depth)
-                if isinstance(part, dict):
-                    merged.update(part)
-            if merged or not any(k in raw for k in ("properties", "type")):
-                return merged
+            flat = self._flatten(raw, loc)
+            if flat is None:  # a scalar member (AWS: allOf [$ref: a string, {description}])
+                first = next(m for m in members if isinstance(m, dict))
+                index = members.index(first)
+                return self._value(first, (*loc, "allOf", index), variant, path, pointers, depth)
+            return self._object(flat, loc, variant, path, pointers, depth)
         concrete_kinds = [k for k in kinds if k != "null"]
         main = concrete_kinds[0] if concrete_kinds else None
         if main is None:
@@ -160,6 +163,36 @@ class Generator:
             return not minimal
         return self._string(raw, minimal)
 
+    def _flatten(self, raw: dict[str, Any], loc: Loc, depth: int = 0) -> dict[str, Any] | None:
+        """``raw`` with its ``allOf`` members merged into one object schema (``None`` when a
+        member is not an object); ``x-flows-locs`` keeps where each property is written."""
+        merged: dict[str, Any] = {"properties": {}, "required": [], "x-flows-locs": {}}
+        parts = [(raw, loc)]
+        for index, member in enumerate(raw.get("allOf") or []):
+            if isinstance(member, dict):
+                parts.append(self.side.resolve(member, (*loc, "allOf", index)))
+        for part, where in parts:
+            kind = part.get("type")
+            if part is not raw and depth < MAX_DEPTH and part.get("allOf"):
+                inner = self._flatten(part, where, depth + 1)
+                if inner is None:
+                    return None
+                part, where = inner, where
+            elif kind not in (None, "object") and not (isinstance(kind, list) and "object" in kind):
+                return None
+            props = part.get("properties")
+            if isinstance(props, dict):
+                for name, child in props.items():
+                    merged["properties"].setdefault(name, child)
+                    locs = part.get("x-flows-locs") or {}
+                    merged["x-flows-locs"].setdefault(
+                        name, locs.get(name, (*where, "properties", name))
+                    )
+            merged["required"] += [r for r in part.get("required") or [] if isinstance(r, str)]
+            if part.get("additionalProperties") is False:
+                merged["additionalProperties"] = False
+        return merged
+
     def _object(
         self,
         raw: dict[str, Any],
@@ -175,9 +208,10 @@ class Generator:
         names = [n for n in props if n in required] if variant == "minimal" else list(props)
         names += [r for r in required if r not in props and r not in names]
         body: dict[str, Any] = {}
+        locs = raw.get("x-flows-locs") or {}
         for name in names:
             child = props.get(name, {})
-            where = (*loc, "properties", name)
+            where = locs.get(name, (*loc, "properties", name))
             body[name] = self._value(child, where, variant, (*path, name), pointers, depth + 1)
         extra = raw.get("additionalProperties")
         if variant == "full" and extra is not False and EXTRA_KEY not in body:
@@ -193,13 +227,13 @@ class Generator:
         fmt = raw.get("format")
         if isinstance(fmt, str) and fmt in _FORMATS:
             return _FORMATS[fmt]
-        pattern = raw.get("pattern")
-        if isinstance(pattern, str):
-            found = matching(pattern)
-            if found is not None:
-                return found
         low = int(raw.get("minLength") or 0)
         high = raw.get("maxLength")
+        pattern = raw.get("pattern")
+        if isinstance(pattern, str):
+            found = matching(pattern, low, high if isinstance(high, int) else None)
+            if found is not None:
+                return found
         text = "x" * max(1, low) if minimal else OPEN_STRING
         if len(text) < low:
             text += "x" * (low - len(text))
@@ -209,8 +243,15 @@ class Generator:
 
 
 def valid(bundled: dict[str, Any], value: Any) -> bool:
-    """True when ``value`` satisfies the bundled JSON Schema (formats checked)."""
+    """True when ``value`` satisfies the bundled JSON Schema (formats checked).
+
+    A schema Python cannot evaluate (a ``pattern`` in another regex dialect, such as
+    ``\\p{L}``) proves nothing: the value counts as not valid, so it is never used.
+    """
     validator = jsonschema.Draft202012Validator(
         bundled, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    return bool(validator.is_valid(value))
+    try:
+        return bool(validator.is_valid(value))
+    except UNEVALUABLE:
+        return False

@@ -18,6 +18,7 @@ from typing import Any
 
 Loc = tuple[str | int, ...]
 MAX_DEPTH = 12
+MAX_STEPS = 50_000  # comparison steps per comparison (anyOf alternatives are tried)
 JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean")
 
 
@@ -176,6 +177,10 @@ class Comparison:
     wide: Side
     narrow: Side
     findings: list[Finding] = field(default_factory=list)
+    # generated clients read response enums as open (a new provider value never breaks
+    # them), so only a request's enum (what the provider accepts) is a closed set
+    closed_enums: bool = True
+    budget: list[int] = field(default_factory=lambda: [MAX_STEPS])  # shared with trials
 
     def add(self, kind: str, path: str, message: str, wide: Node, narrow: Node) -> None:
         """Record one finding (at most one per field and kind)."""
@@ -187,7 +192,8 @@ class Comparison:
 
     def covers(self, wide: Node, narrow: Node, path: str = "", depth: int = 0) -> None:
         """Record where ``wide`` does not accept what ``narrow`` allows."""
-        if wide.permissive or narrow.permissive or depth > MAX_DEPTH:
+        self.budget[0] -= 1
+        if wide.permissive or narrow.permissive or depth > MAX_DEPTH or self.budget[0] < 0:
             return
         label = f"`{path}`" if path else "the body"
         if narrow.nullable and not wide.nullable:
@@ -205,13 +211,24 @@ class Comparison:
                 return
         if wide.options and not wide.types:
             wanted = narrow.types
-            match = next((o for o in wide.options if not _covered(_all_types(o), wanted)), None)
-            if match is None:
+            candidates = [o for o in wide.options if not _covered(_all_types(o), wanted)]
+            if not candidates:
                 missing = _covered(_all_types(wide), wanted)
                 if missing:
                     self._type(path, label, wide, narrow, missing)
                 return
-            self.covers(match, narrow, path, depth + 1)
+            # the alternative that accepts it: the one with no finding, else the closest
+            best: list[Finding] | None = None
+            for option in candidates:
+                trial = Comparison(self.wide, self.narrow, [], self.closed_enums, self.budget)
+                trial.covers(option, narrow, path, depth + 1)
+                if not trial.findings:
+                    return
+                if best is None or len(trial.findings) < len(best):
+                    best = trial.findings
+            for finding in best or []:
+                if finding not in self.findings:
+                    self.findings.append(finding)
             return
         missing = _covered(_all_types(wide), narrow.types)
         if missing:
@@ -233,7 +250,7 @@ class Comparison:
         )
 
     def _values(self, path: str, label: str, wide: Node, narrow: Node) -> None:
-        if wide.values is None:
+        if wide.values is None or not self.closed_enums:
             return
         if narrow.values is None:
             open_types = narrow.types & {"string", "integer", "number"}

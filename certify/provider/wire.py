@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 
+from certify.provider.instances import UNEVALUABLE
 from certify.provider.match import Match
 from connector_spec.openapi import OpenApiDocument, RefError, bundle_schema
 
@@ -55,7 +56,11 @@ class Validators:
         if validator is None:
             return []
         found = []
-        for error in list(validator.iter_errors(value))[:MAX_ERRORS]:
+        try:
+            errors = list(validator.iter_errors(value))[:MAX_ERRORS]
+        except UNEVALUABLE:
+            return []  # a pattern in another regex dialect: this part cannot be judged
+        for error in errors:
             where = ".".join(str(p) for p in error.absolute_path)
             found.append(f"{what}{'.' + where if where else ''}: {error.message[:200]}")
         return found

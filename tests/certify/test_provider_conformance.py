@@ -54,8 +54,8 @@ def test_stripe_seed_before_fails_on_create_refund_status(tmp_path: Path) -> Non
         "provider's description [provider /components/schemas/refund/properties/status] "
         "(hint: make it optional in the spec (drop it from 'required')"
     ) in message
-    assert "`status` is a closed enum in the spec ('pending', 'requires_action'" in message
-    assert "but any string in the provider's description" in message
+    # a response enum is read as open by the generated client: no disagreement
+    assert "closed enum" not in message
     # the expandable charge (an id or the whole object) and the nullable metadata
     assert "`charge` can be object in the provider's description" in message
     assert "`metadata` can be null in the provider's description" in message

@@ -134,3 +134,51 @@ def test_spec_diff_reports_a_changed_provider_description(tmp_path: Path) -> Non
     gone.write_text(text[:start] + text[text.index("base_url:") :])
     (removed,) = diff_files(old, gone).changes
     assert "certification can no longer check the spec against the provider" in removed.message
+
+
+# ------------------------------------------------------------------ found on real descriptions
+
+
+def test_anyof_alternatives_are_matched_by_shape_not_by_order() -> None:
+    # apache.org/airflow: ScheduleInterval is anyOf three objects; comparing it with itself
+    # used to pair the nullable third alternative with the first one
+    defs = {
+        "Every": {"type": "object", "required": ["days"], "properties": {"days": {}}},
+        "Cron": {"type": "object", "nullable": True, "properties": {"value": {}}},
+    }
+    interval = {"anyOf": [{"$ref": "#/defs/Every"}, {"$ref": "#/defs/Cron"}]}
+    assert _findings(interval, interval, defs) == []
+
+
+def test_a_pattern_python_cannot_compile_is_never_a_traceback() -> None:
+    # patterns in other regex dialects (\p{L}) occur in real descriptions
+    schema = {"type": "object", "properties": {"name": {"type": "string", "pattern": r"^\p{L}+$"}}}
+    body = Generator(_side("provider")).instance(schema, ("s",), "full").value
+    assert valid(schema, body) is False  # cannot be judged: never used as evidence
+
+
+def test_allof_of_a_scalar_and_a_description_is_that_scalar() -> None:
+    # AWS descriptions: allOf [{$ref: a string schema}, {description: ...}]
+    defs = {"Status": {"type": "string", "enum": ["ON", "OFF"]}}
+    schema = {
+        "type": "object",
+        "required": ["status"],
+        "properties": {"status": {"allOf": [{"$ref": "#/defs/Status"}, {"description": "x"}]}},
+    }
+    body = Generator(_side("provider", defs)).instance(schema, ("s",), "full").value
+    assert body["status"] == "OFF"
+
+
+def test_allof_objects_are_merged_with_their_required_fields() -> None:
+    # Azure descriptions: allOf [{$ref: Resource (required location)}, {properties: ...}]
+    defs = {
+        "Resource": {
+            "type": "object",
+            "required": ["location"],
+            "properties": {"location": {"type": "string"}},
+        }
+    }
+    schema = {"allOf": [{"$ref": "#/defs/Resource"}, {"properties": {"size": {"type": "integer"}}}]}
+    generator = Generator(_side("provider", defs))
+    assert generator.instance(schema, ("s",), "minimal").value == {"location": "x"}
+    assert generator.instance(schema, ("s",), "full").value["size"] == 1

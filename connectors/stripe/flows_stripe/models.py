@@ -44,7 +44,7 @@ class Charge(BaseModel):
     paid: bool
     receipt_email: str | None = None
     refunded: bool | None = None
-    status: ChargeStatus
+    status: ChargeStatus | str
 
 
 class ChargeList(BaseModel):
