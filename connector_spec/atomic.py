@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from connector_spec.errors import InputError, argument
+
 
 def fsync_dir(path: Path) -> None:
     """Flush a directory entry to disk (best effort where the platform does not support it)."""
@@ -126,3 +128,26 @@ def _move_in_with_undo(staging: Path, directory: Path, names: list[str]) -> None
             elif not existed:
                 target.unlink(missing_ok=True)
         raise
+
+
+def check_replaceable_dir(
+    out_dir: Path, *, marker: str, what: str, error: type[InputError] = InputError
+) -> None:
+    """Refuse an output directory that :func:`replace_dir` must not replace as a whole.
+
+    Allowed: an absent directory (the writer creates its parents), an empty one, or an
+    earlier output of the same command (it holds the file ``marker``). Anything else raises
+    ``error`` (exit 2) naming the directory; ``what`` names such an output ("harvest output").
+    """
+    name = f"{argument('out')} {out_dir}"
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise error(
+            f"{name}: exists and is not a directory", hint=f"choose another {argument('out')}"
+        )
+    if any(out_dir.iterdir()) and not (out_dir / marker).is_file():
+        raise error(
+            f"{name}: not empty and not a previous {what} (no {marker})",
+            hint=f"{argument('out')} is replaced as a whole; give an empty or new directory",
+        )

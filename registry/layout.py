@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from connector_spec.atomic import replace_file
+from connector_spec.versions import Version, version_key
 from registry.errors import RegistryInputError
 
 METADATA = "metadata"
@@ -39,10 +40,6 @@ SIGNATURE_FILES = (DSSE_FILE, SIGSTORE_FILE)
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,199}$")
-SEMVER_RE = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
-)
 
 
 def role_name(connector: str) -> str:
@@ -115,20 +112,14 @@ def is_safe_filename(name: str) -> bool:
     return bool(FILE_RE.match(name)) and ".." not in name
 
 
-def semver_key(version: str) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
+def semver_key(version: str) -> Version:
     """Sort key of a semantic version (SemVer 2.0 precedence; build metadata ignored)."""
-    match = SEMVER_RE.match(version)
-    if not match:
+    try:
+        return version_key(version)
+    except ValueError:
         raise RegistryInputError(
             f"{version!r} is not a semantic version", hint="write MAJOR.MINOR.PATCH, e.g. 1.2.0"
-        )
-    major, minor, patch, pre = match.groups()
-    if pre is None:
-        return (int(major), int(minor), int(patch), 1, ())
-    parts: list[tuple[int, int | str]] = []
-    for part in pre.split("."):
-        parts.append((0, int(part)) if part.isdigit() else (1, part))
-    return (int(major), int(minor), int(patch), 0, tuple(parts))
+        ) from None
 
 
 def parse_ref(ref: str) -> tuple[str, str | None]:

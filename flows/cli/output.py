@@ -11,7 +11,13 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from connector_spec.errors import EXIT_BAD_INPUT, FlowsError, error_payload
+from connector_spec.errors import (
+    EXIT_BAD_INPUT,
+    FlowsError,
+    argument_style,
+    cli_argument,
+    error_payload,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,7 +123,8 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         json_mode = bool(kwargs.get("json_output", False))
         try:
-            return func(*args, **kwargs)
+            with argument_style(cli_argument):  # library messages name CLI flags here
+                return func(*args, **kwargs)
         except FlowsError as error:
             fail(error, json_mode=json_mode)
         except KeyboardInterrupt:
