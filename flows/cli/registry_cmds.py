@@ -1,4 +1,4 @@
-"""``flows registry ...``: init, verify, search, show, pull and yank."""
+"""``flows registry ...``: init, verify, search, show, pull, yank, refresh and trust."""
 
 from __future__ import annotations
 
