@@ -89,8 +89,12 @@ def certify_and_gate(
     packs: Sequence[str | Path] = (),
     workdir: str | Path | None = None,
     progress: Callable[[CheckResult], None] | None = None,
+    openapi: str | Path | None = None,
 ) -> GatedCertification:
     """Certify ``spec_path``, gate it, and write the evidence to ``out``.
+
+    ``openapi`` is the provider's description to check the spec against (default: the
+    spec's own ``provider.openapi``).
 
     The evidence is a record of what was checked: it is written whenever every check passed,
     whatever the policy outcome, and records that outcome in ``predicate.policy`` (the gate
@@ -100,7 +104,7 @@ def certify_and_gate(
     no level; see :class:`GatedCertification`).
     """
     loaded = load_spec(spec_path)
-    result = certify_connector(spec_path, only=only, progress=progress)
+    result = certify_connector(spec_path, only=only, progress=progress, openapi=openapi)
     if only:
         gated = GatedCertification(result, None)
         if out is not None and gated.passed:

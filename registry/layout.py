@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from connector_spec.atomic import replace_file
@@ -49,6 +50,41 @@ def role_name(connector: str) -> str:
 def metadata_file(role: str, version: int) -> str:
     """Relative path of a version of a role's metadata (consistent snapshots)."""
     return f"{METADATA}/{version}.{role}.json"
+
+
+def root_file(version: int) -> str:
+    """Relative path of version ``version`` of the root metadata."""
+    return f"{METADATA}/{version}.root.json"
+
+
+def later_roots(read: Callable[[str], bytes], after: int) -> Iterator[tuple[str, bytes]]:
+    """Root files ``after + 1``, ``after + 2``, ... (path and bytes) up to the first missing one.
+
+    ``read`` raises ``FileNotFoundError`` for an absent file. Nothing is verified here: the
+    one place that finds the newest root, for writers (:func:`newest_root`) and for the
+    verifying reader, which checks each link of the chain as it goes.
+    """
+    version = after + 1
+    while True:
+        rel = root_file(version)
+        try:
+            data = read(rel)
+        except FileNotFoundError:
+            return
+        yield rel, data
+        version += 1
+
+
+def newest_root(root: Path) -> tuple[str, bytes]:
+    """The newest root file of the registry directory ``root`` (unverified): path and bytes."""
+
+    def read(rel: str) -> bytes:
+        return (root / rel).read_bytes()
+
+    newest = (root_file(1), read(root_file(1)))
+    for found in later_roots(read, 1):
+        newest = found
+    return newest
 
 
 def check_name(name: str) -> str:

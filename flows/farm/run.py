@@ -36,11 +36,7 @@ def keyless_identities(root: Path) -> list[dict[str, str]]:
     from registry import tuf_metadata as tm
     from registry.tuf_metadata import Metadata, Root
 
-    meta = root / layout.METADATA
-    version = 1
-    while (meta / f"{version + 1}.root.json").exists():
-        version += 1
-    data = (meta / f"{version}.root.json").read_bytes()
+    _, data = layout.newest_root(root)
     return list(tm.policy_of(Metadata[Root].from_bytes(data).signed)["identities"])
 
 

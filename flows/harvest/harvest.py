@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from connector_spec.atomic import check_replaceable_dir, replace_dir
+from connector_spec.capabilities import assign_capabilities
 from connector_spec.errors import SpecError
 from connector_spec.loader import parse_spec_bytes
-from flows.harvest.capabilities import assign_capabilities
 from flows.harvest.catalog import Catalog, Runner, load_catalog
 from flows.harvest.credentials import (
     AuthResult,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,34 @@ def read_workflow(path: str | Path) -> RawWorkflow:
     return parse_workflow_bytes(raw, str(file_path))
 
 
+class _NotANumber(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _not_a_number(token: str) -> Any:
+    """``NaN``/``Infinity`` are not JSON (Python's reader accepts them)."""
+    raise _NotANumber(token)
+
+
+def _finite(token: str) -> float:
+    """A float literal; one too large for a float (``1e999``) is refused."""
+    value = float(token)
+    if not math.isfinite(value):
+        raise _NotANumber(token)
+    return value
+
+
+def _token_place(text: str, token: str) -> tuple[int | None, int | None]:
+    """1-based line and column of the first ``token`` in ``text``."""
+    index = text.find(token)
+    if index < 0:
+        return None, None
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
     """Parse and shape-check workflow JSON; ``name`` is used in diagnostics."""
     if not raw.strip():
@@ -82,7 +111,21 @@ def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
             ]
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+    except _NotANumber as exc:
+        line, col = _token_place(text, exc.token)
+        raise WorkflowError(
+            [
+                Diagnostic(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"not valid JSON: {exc.token} is not a finite JSON number",
+                    "write a finite number (n8n itself stores such a value as null)",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         hint = (
             "the file holds more than one JSON document; keep only the first"
