@@ -79,6 +79,14 @@ COMMANDS: dict[str, list[str]] = {
     "import n8n": ["import", "n8n", "{bad}"],
     "graph check": ["graph", "check", "{bad}"],
     "harvest n8n --catalog": ["harvest", "n8n", "--catalog", "{bad}", "--out", "{tmp}/h"],
+    "registry init --sigstore-trusted-root": [
+        "registry",
+        "init",
+        "--registry",
+        "{tmp}/reg",
+        "--sigstore-trusted-root",
+        "{bad}",
+    ],
 }
 
 
