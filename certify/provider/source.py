@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from certify.errors import CertifyInputError
+from connector_spec.errors import argument
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import AcceptedDisagreement
 from connector_spec.openapi import OpenApiDocument, load_openapi
@@ -63,7 +64,7 @@ def find_description(
         path = Path(openapi)
         if not path.is_file():
             raise CertifyInputError(
-                f"--openapi {path}: no such file",
+                f"{argument('openapi')} {path}: no such file",
                 hint="give the path of the provider's OpenAPI description (JSON or YAML)",
             )
         document = load_openapi(path)
@@ -72,13 +73,12 @@ def find_description(
         ), ""
     if reference is None:
         return None, (
-            "the spec names no provider description (provider.openapi) and no --openapi "
-            "FILE was given"
+            "the spec names no provider description (provider.openapi) and none was given"
         )
     if reference.path is None:
         return None, (
             f"provider.openapi names only {reference.url}; certification is offline: give "
-            "--openapi FILE (checked against its sha256)"
+            "the description as a file (it is checked against its sha256)"
         )
     path = loaded.path.parent / reference.path
     if not path.is_file():

@@ -71,11 +71,16 @@ def init(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a registry and its signing key (kept outside the registry, mode 0600)."""
+    from connector_spec.files import read_input_file
     from registry import Registry
 
     path = _local(registry)
     identities = [{"identity": i, "issuer": issuer} for i in identity or []]
-    trusted = sigstore_trusted_root.read_bytes() if sigstore_trusted_root else None
+    trusted = (
+        read_input_file(sigstore_trusted_root, max_bytes=16 * 1024 * 1024)
+        if sigstore_trusted_root
+        else None
+    )
     Registry.init(path, key_dir=key_dir, identities=identities, sigstore_trusted_root=trusted)
     if json_output:
         print_json({"ok": True, "registry": str(path)})
