@@ -185,19 +185,29 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
                         node.name,
                     )
                 )
-        if node.kind == "connector":
-            findings.extend(_check_connector(node, catalog))
-        for field in _REQUIRED_BUILTIN.get(node.kind, ()):
-            if getattr(node, field) in (None, ""):
-                findings.append(
-                    Finding(
-                        "error",
-                        "unbound-input",
-                        f"required input {field!r} of the {node.kind} node is not set",
-                        node.name,
-                        f"set {field!r} on the node",
-                    )
+        findings.extend(_check_step(node, catalog))
+        call = getattr(node, "call", None)  # a node used as an AI tool: check what it runs
+        if call is not None:
+            findings.extend(_check_step(call, catalog))
+    return findings
+
+
+def _check_step(node: Any, catalog: ConnectorCatalog | None) -> list[Finding]:
+    """The connector operation and the required inputs of one node."""
+    findings: list[Finding] = []
+    if node.kind == "connector":
+        findings.extend(_check_connector(node, catalog))
+    for field in _REQUIRED_BUILTIN.get(node.kind, ()):
+        if getattr(node, field) in (None, ""):
+            findings.append(
+                Finding(
+                    "error",
+                    "unbound-input",
+                    f"required input {field!r} of the {node.kind} node is not set",
+                    node.name,
+                    f"set {field!r} on the node",
                 )
+            )
     return findings
 
 

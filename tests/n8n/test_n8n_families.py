@@ -201,3 +201,14 @@ def test_items_reaching_a_trigger_pass_through_it() -> None:
     )  # fmt: skip
     assert result.flow.nodes[1].kind == "trigger.app"
     assert not result.report.errors
+
+
+def test_the_operation_a_tool_runs_is_checked_like_a_node() -> None:
+    params = {"resource": "charge", "operation": "create", "amount": 5}
+    result = run(workflow([node("Charge", "stripeTool", 1, params)]))
+    tool = result.flow.nodes[0]
+    assert (tool.kind, tool.call.kind, tool.call.operation) == ("ai.tool", "connector",
+                                                               "create_charge")  # fmt: skip
+    assert [f.message for f in result.report.errors] == [
+        "required input 'currency' of stripe@1.0.0 create_charge is not bound"
+    ]
