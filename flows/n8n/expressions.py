@@ -32,8 +32,11 @@ _ROOTS: list[tuple[str, re.Pattern[str]]] = [
     ("node_legacy", re.compile(rf"\$node\s*\[\s*({_QUOTED})\s*\]")),
     ("node_legacy_dot", re.compile(rf"\$node\s*\.\s*({_IDENT})")),
 ]
+_ARG = _QUOTED + r"|`(?:[^`\\$]|\\.)*`"  # $fromAI's strings may also be plain template literals
 _FROM_AI = re.compile(
-    rf"^\$fromai\(\s*({_QUOTED})\s*(?:,\s*({_QUOTED})\s*)?(?:,\s*({_QUOTED})\s*)?"
+    # n8n prefixes the placeholders it writes itself with this comment
+    r"^(?:/\*\s*n8n-auto-generated-fromAI-override\s*\*/\s*)?"
+    rf"\$fromai\(\s*({_ARG})\s*(?:,\s*({_ARG})\s*)?(?:,\s*({_ARG})\s*)?"
     r"(?:,(.*))?\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
     re.IGNORECASE | re.DOTALL,
 )

@@ -187,3 +187,8 @@ def test_an_app_trigger_shipped_with_the_langchain_nodes_is_a_trigger() -> None:
     ir, rep = one(node("Teams", LC + "microsoftAgent365Trigger", 1.1, {}))
     assert (ir.kind, ir.app, ir.inputs) == ("trigger.app", LC + "microsoftAgent365Trigger", [])
     assert rep.status == "lossy"
+
+
+def test_a_model_given_as_a_bare_resource_locator_is_its_value() -> None:
+    ir, _ = one(node("M", LC + "lmOpenAi", 1, {"model": {"mode": "list", "value": "gpt-x"}}))
+    assert (ir.kind, ir.model) == ("ai.model", "gpt-x")
