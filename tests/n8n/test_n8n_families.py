@@ -212,3 +212,21 @@ def test_the_operation_a_tool_runs_is_checked_like_a_node() -> None:
     assert [f.message for f in result.report.errors] == [
         "required input 'currency' of stripe@1.0.0 create_charge is not bound"
     ]
+
+
+def test_app_trigger_is_tied_to_the_connector_of_its_app_even_without_a_trigger_operation() -> None:
+    catalog = InMemoryCatalog(
+        operations=[
+            CatalogOperation(
+                provider="telegram", version="1.2.0", operation_id="send_message",
+                effects="write", determinism="nondeterministic", auth_type="bearer",
+                n8n=("n8n-nodes-base.telegram", "message", "sendMessage"),
+            )
+        ]
+    )  # fmt: skip
+    ir, rep = one(node("T", "telegramTrigger", 1.1, {"updates": ["message"]}), catalog)
+    assert (ir.connector, rep.status) == ("telegram@1.2.0", "lossy")
+    assert rep.lost == [
+        "the registry connector telegram@1.2.0 serves the app but links no trigger operation to "
+        "n8n-nodes-base.telegramTrigger: nothing receives its events until one is linked"
+    ]
