@@ -16,7 +16,7 @@ from flows.ir.model import AppTrigger, FromAi, ToolArgument, ToolNode
 from flows.n8n import nodeinfo
 from flows.n8n.expressions import translate_value
 from flows.n8n.nodes.base import BASE, Converted, Ctx, common_fields, credential_of
-from flows.n8n.nodes.connector import find_connector
+from flows.n8n.nodes.connector import find_app_connector, find_connector
 from flows.n8n.nodes.triggers import cron_entries
 
 _EVENT_KEYS = ("event", "events", "updates", "triggerOn", "resources", "action")
@@ -48,7 +48,7 @@ def app_trigger(ctx: Ctx) -> Converted:
     event_key = next((k for k in _EVENT_KEYS if k in ctx.params), None)
     skip = {"pollTimes", *([event_key] if event_key else [])}
     found = find_connector(ctx)
-    serving = found or ctx.catalog.lookup_n8n_node(ctx.type.removesuffix("Trigger"))
+    serving = found or find_app_connector(ctx.type.removesuffix("Trigger"), ctx)
     node = AppTrigger(
         **common_fields(ctx),
         app=ctx.type,
