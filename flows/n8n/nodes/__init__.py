@@ -86,7 +86,10 @@ def _translate(raw: dict[str, Any], catalog: ConnectorCatalog) -> tuple[Converte
     node_type = str(raw.get("type"))
     version, version_note = _version(raw, node_type)
     params = raw.get("parameters") or {}
-    ctx = Ctx(raw, defaults.with_defaults(node_type, version, params), version, catalog)
+    filled = nodeinfo.apply_defaults(
+        node_type, version, defaults.with_defaults(node_type, version, params)
+    )
+    ctx = Ctx(raw, filled, version, catalog)
     base_type = apps.tool_base(node_type) if node_type not in CONVERTERS else None
     try:
         if base_type is not None:
