@@ -258,19 +258,22 @@ def load_flow(path: str | Path) -> Flow:
     """Read and validate a Flow IR file; raise ``FlowFileError`` with located problems."""
     from pydantic import ValidationError
 
-    from connector_spec.errors import Diagnostic, InputError
+    from connector_spec.errors import Diagnostic
+    from connector_spec.files import UnreadableFile, long_number_at, read_input_file
     from flows.n8n.errors import FlowFileError
 
     file_path = Path(path)
-    if not file_path.is_file():
-        raise InputError(f"{file_path}: no such file", hint="pass a flow JSON file")
-    if file_path.stat().st_size > MAX_FLOW_BYTES:
-        raise FlowFileError([Diagnostic(str(file_path), None, None, "", "file is too large")])
     try:
-        data = json.loads(file_path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = read_input_file(file_path, max_bytes=MAX_FLOW_BYTES)
+    except UnreadableFile as exc:
+        raise FlowFileError(exc.items) from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
+        if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError):
+            line, col = long_number_at(raw.decode("utf-8", "replace")) or (None, None)
         raise FlowFileError(
             [
                 Diagnostic(

@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from connector_spec.errors import Diagnostic, InputError
+from connector_spec.files import (
+    LONG_NUMBER_HINT,
+    LONG_NUMBER_MESSAGE,
+    UnreadableFile,
+    long_number_at,
+    read_input_file,
+)
 from flows.n8n.errors import WorkflowError
 
 MAX_WORKFLOW_BYTES = 32 * 1024 * 1024
@@ -41,23 +48,17 @@ class RawWorkflow:
 def read_workflow(path: str | Path) -> RawWorkflow:
     """Read ``path``; raise :class:`WorkflowError` (exit 2) when it is not a usable workflow."""
     file_path = Path(path)
-    if not file_path.is_file():
+    if not file_path.exists() and not file_path.is_symlink():
         raise InputError(f"{file_path}: no such file", hint="pass an n8n workflow export (.json)")
-    size = file_path.stat().st_size
-    if size > MAX_WORKFLOW_BYTES:
-        raise WorkflowError(
-            [
-                Diagnostic(
-                    str(file_path),
-                    None,
-                    None,
-                    "",
-                    f"file is {size} bytes; the limit is {MAX_WORKFLOW_BYTES}",
-                    "split the workflow or export it without pinned data",
-                )
-            ]
+    try:
+        raw = read_input_file(
+            file_path,
+            max_bytes=MAX_WORKFLOW_BYTES,
+            size_hint="split the workflow or export it without pinned data",
         )
-    return parse_workflow_bytes(file_path.read_bytes(), str(file_path))
+    except UnreadableFile as exc:
+        raise WorkflowError(exc.items) from None
+    return parse_workflow_bytes(raw, str(file_path))
 
 
 class _NotANumber(ValueError):
@@ -137,6 +138,11 @@ def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
     except RecursionError:
         data = None
         deep = True
+    except ValueError:  # a number too long to convert (no position from json)
+        line, col = long_number_at(text) or (None, None)
+        raise WorkflowError(
+            [Diagnostic(name, line, col, "", LONG_NUMBER_MESSAGE, LONG_NUMBER_HINT)]
+        ) from None
     else:
         deep = _too_deep(data, MAX_DEPTH)
     if deep:
