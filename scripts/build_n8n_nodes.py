@@ -28,15 +28,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from build_n8n_defaults import _applies, _fmt, _resource_defaults
+
+from connector_spec.atomic import replace_file
 
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
@@ -44,7 +45,6 @@ LANGCHAIN = "@n8n/n8n-nodes-langchain."
 
 def _family_types() -> set[str]:
     """The n8n-nodes-base types the parameter families translate (flows/n8n/nodes/...)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from flows.n8n.nodes import database, utility
 
     names = {*utility.CONVERTERS, *database.CONVERTERS}
@@ -212,10 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "nodes": build(loaded[0][1], loaded[1][1]),
     }
     text = json.dumps(data, indent=None, sort_keys=True, separators=(",", ":")) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, args.out)
+    replace_file(args.out, text.encode())
     print(f"wrote {args.out} ({len(text)} bytes, {len(data['nodes'])} node types)")
     return 0
 

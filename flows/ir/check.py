@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from flows.ir.base import SCALAR_TYPES
 from flows.ir.catalog import ConnectorCatalog, compatible
 from flows.ir.findings import Finding as Finding
 from flows.ir.model import PLAIN_FIELDS, TRIGGER_KINDS, Flow, Js, Ref
@@ -18,16 +19,13 @@ MAX_FLOW_BYTES = 64 * 1024 * 1024
 _REQUIRED_BUILTIN: dict[str, tuple[str, ...]] = {"http": ("url",), "subflow": ("workflow",)}
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
 def referenced_nodes(value: Any) -> list[str]:
     """Names of the nodes that references inside ``value`` point at (IR objects or JSON)."""
     names: list[str] = []
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, (*_SCALARS, Js)):
+        if isinstance(item, (*SCALAR_TYPES, Js)):
             continue
         if isinstance(item, Ref):
             if item.node is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from flows.ir.base import SCALAR_TYPES
 from flows.ir.catalog import ConnectorCatalog
 from flows.ir.model import PLAIN_FIELDS, CodeNode, Js, Ref, UnsupportedNode
 from flows.n8n import defaults, nodeinfo
@@ -143,9 +144,6 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
     return result
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
 def count_expressions(node: Any) -> tuple[int, int]:
     """(translated references, untranslated JavaScript) inside an IR node's values."""
     if isinstance(node, UnsupportedNode | CodeNode):
@@ -154,7 +152,7 @@ def count_expressions(node: Any) -> tuple[int, int]:
     stack: list[Any] = [v for k, v in vars(node).items() if k not in PLAIN_FIELDS]
     while stack:
         item = stack.pop()
-        if isinstance(item, _SCALARS):
+        if isinstance(item, SCALAR_TYPES):
             continue
         if isinstance(item, Js):
             js += 1
