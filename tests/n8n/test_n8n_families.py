@@ -230,3 +230,9 @@ def test_app_trigger_is_tied_to_the_connector_of_its_app_even_without_a_trigger_
         "the registry connector telegram@1.2.0 serves the app but links no trigger operation to "
         "n8n-nodes-base.telegramTrigger: nothing receives its events until one is linked"
     ]
+
+
+def test_the_start_node_of_old_n8n_is_a_manual_trigger() -> None:
+    result = run(workflow([node("Start", "start"), node("Next", "noOp")], {"Start": main("Next")}))
+    assert result.flow.nodes[0].kind == "trigger.manual"
+    assert not result.report.findings
