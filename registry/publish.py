@@ -338,6 +338,10 @@ class Registry:
         log_head: tuple[int, str] | None = None,
     ) -> None:
         """Write new versions of the changed roles, the snapshot, then commit the timestamp."""
+        from registry import public
+
+        show_views = public.update(self.root, state, roles or {})  # package index, site
+        targets = state.targets
         now = self.now()
         snapshot = state.snapshot
         for role, md in (roles or {}).items():
@@ -368,6 +372,7 @@ class Registry:
             self.root / layout.METADATA / layout.TIMESTAMP_FILE, tm.sign(timestamp, [signer])
         )  # <- the commit point
         self._collect_garbage(state)
+        show_views()
 
     # ------------------------------------------------------------------ reading
 
