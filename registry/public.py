@@ -12,7 +12,8 @@ from the previous version), and ``simple`` and ``site`` at the registry root are
 links that are switched to the new directory right *after* the commit point. A writer
 killed before the commit leaves an unreferenced directory (removed by the next writer);
 killed after it, the links still point at the previous, complete views until the next
-writer switches them.
+writer switches them. View files are derived data and are not fsync'd one by one: after a
+power loss that damaged some, ``flows registry refresh`` rebuilds every view.
 
 Work is incremental: only the connectors whose roles changed are re-rendered, plus the
 index pages, over the summaries in ``site/index.json``. A version's catalog entry is cached
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from connector_spec.atomic import fsync_dir, replace_file
+from connector_spec.atomic import replace_file
 from registry import catalog, layout, simple_index
 from registry import tuf_metadata as tm
 from registry.catalog import Entry
@@ -266,13 +267,11 @@ def _write_views(ctx: _Context, new: str, files: Mapping[str, bytes], *, carry_o
     for path in [p for p in targets if p.startswith(VIEWS_DIR + "/")]:
         del targets[path]
     base = ctx.views / new
-    directories: set[Path] = set()
     for rel, data in files.items():
         path_name = ctx.target_path(rel, new)
         target = base / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        directories.add(target.parent)
-        layout.write_file_synced(target, data)
+        target.write_bytes(data)
         targets[path_name] = TargetFile.from_data(path_name, data, ["sha256"])
     if carry_over:
         for rel, entry in old.items():
@@ -280,12 +279,9 @@ def _write_views(ctx: _Context, new: str, files: Mapping[str, bytes], *, carry_o
                 continue
             target = base / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            directories.add(target.parent)
             os.link(ctx.views / str(ctx.committed) / rel, target)
             path_name = ctx.target_path(rel, new)
             targets[path_name] = TargetFile(entry.length, dict(entry.hashes), path_name)
-    for directory in directories:
-        fsync_dir(directory)
 
 
 def switch_links(root: Path, views: str) -> None:

@@ -28,13 +28,15 @@ def tiny_wheel(name: str, version: str, requires_python: str = ">=3.11") -> tupl
         f"Requires-Python: {requires_python}\n\n"
     )
     buffer = io.BytesIO()
+    members = {
+        f"{dist}/__init__.py": f"VERSION = {version!r}\n",
+        f"{info}/METADATA": metadata,
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n",
+        f"{info}/RECORD": "",
+    }
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"{dist}/__init__.py", f"VERSION = {version!r}\n")
-        archive.writestr(f"{info}/METADATA", metadata)
-        archive.writestr(
-            f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-        )
-        archive.writestr(f"{info}/RECORD", "")
+        for member, text in members.items():  # fixed times: the same wheel bytes every time
+            archive.writestr(zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0)), text)
     return f"{dist}-{version}-py3-none-any.whl", buffer.getvalue()
 
 
