@@ -66,14 +66,30 @@ def _requires_python(metadata: bytes | None) -> str | None:
     return str(value).strip() if value else None
 
 
+#: Top-level blocks and per-operation blocks the catalog never shows; cut before parsing
+#: (parsing is most of the cost of a catalog entry). A cut that breaks the YAML falls back.
+_UNUSED_TOP = re.compile(
+    rb"(?ms)^(?:schemas|pagination|transport|environments|variables|body_errors|waivers):"
+    rb".*?(?=^\S|\Z)"
+)
+_UNUSED_IN_OPERATION = re.compile(
+    rb"(?ms)^(?P<indent> {2,8})(?:params|body|response|errors|sources):[^\n]*\n"
+    rb"(?:(?P=indent) [^\n]*\n|[ \t]*\n)*"
+)
+
+
 def _load_yaml(data: bytes) -> Any:
+    """The spec as data, without the blocks the catalog does not show when that parses."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(data, Loader=loader)
-    except yaml.YAMLError:
-        return None
+    cut = _UNUSED_IN_OPERATION.sub(b"", _UNUSED_TOP.sub(b"", data))
+    for text in (cut, data):  # the cut text may lack an anchor it refers to
+        try:
+            return yaml.load(text, Loader=loader)
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 def spec_source(spec_bytes: bytes) -> str:
@@ -122,7 +138,7 @@ def _operation(op: Any) -> dict[str, Any] | None:
         "idempotency": _text(idempotency.get("kind"))
         if isinstance(idempotency, dict)
         else _text(idempotency),
-        "determinism": _text(determinism.get("kind"))
+        "determinism": _text(determinism.get("mode"))
         if isinstance(determinism, dict)
         else _text(determinism),
         "capabilities": [c for c in caps if isinstance(c, str)] if isinstance(caps, list) else [],

@@ -99,5 +99,6 @@
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) { text.value = params.get("q"); }
   render();
+  document.documentElement.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   document.documentElement.setAttribute("data-catalog-ready", String(rows.length));
 }());
