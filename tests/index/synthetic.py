@@ -38,7 +38,7 @@ def version_info(index: int) -> VersionInfo:
         f"description: {topic.title()} API number {index} ({topic}).".encode(),
         1,
     )
-    spec = HEADERS[index % len(HEADERS)] + spec
+    spec = HEADERS[(index // 3) % len(HEADERS)] + spec
     stmt = statement(name, "1.0.0", level=LEVELS[index % len(LEVELS)])
     wheel_name, wheel = tiny_wheel(name, "1.0.0")
     contents = {"connector.yaml": spec, wheel_name: wheel, "statement.json": b"{}"}
