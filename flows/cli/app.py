@@ -23,7 +23,7 @@ app = typer.Typer(
     name="flows",
     help="Turn API connector specs into certified, signed, reusable connectors.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(publish_app, name="publish")
