@@ -6,14 +6,11 @@ module writes ``simple/`` (PEP 503/691, see :mod:`registry.simple_index`), ``sit
 one of them in the top-level targets metadata, so ``flows registry verify`` covers them like
 any other target.
 
-Crash safety follows the registry's rule that new content gets new names: the views of
-targets version N live in ``targets/_views/N/{simple,site}`` (unchanged files hard-linked
-from the previous version), and ``simple`` and ``site`` at the registry root are symbolic
-links that are switched to the new directory right *after* the commit point. A writer
-killed before the commit leaves an unreferenced directory (removed by the next writer);
-killed after it, the links still point at the previous, complete views until the next
-writer switches them. View files are derived data and are not fsync'd one by one: after a
-power loss that damaged some, ``flows registry refresh`` rebuilds every view.
+Crash safety follows the registry's rule that new content gets new names: see
+:mod:`registry.views` (groups of view files under new names, listed in the metadata, and
+symbolic links switched after the commit point). View files are derived data and are not
+fsync'd one by one: after a power loss that damaged some, ``flows registry refresh``
+rebuilds every view.
 
 Work is incremental: only the connectors whose roles changed are re-rendered, plus the
 index pages, over the summaries in ``site/index.json``. A version's catalog entry is cached
@@ -24,21 +21,17 @@ there is no usable previous index and on ``refresh``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from connector_spec.atomic import replace_file
-from registry import catalog, layout, simple_index
+from registry import catalog, layout, simple_index, views
 from registry import tuf_metadata as tm
 from registry.catalog import Entry
 from registry.site import render as site
 from registry.tuf_metadata import Metadata, Root, Snapshot, TargetFile, Targets
 
-VIEWS_DIR = "_views"
-VIEW_LINKS = ("simple", "site")
 SITE_DIR = "site"
 
 
@@ -50,15 +43,6 @@ class WriterState(Protocol):
     targets: Metadata[Targets]
 
 
-def committed_views(targets: Targets) -> str | None:
-    """The name of the views directory the committed targets metadata lists, if any."""
-    prefix = VIEWS_DIR + "/"
-    for path in targets.targets:
-        if path.startswith(prefix):
-            return path.split("/", 2)[1]
-    return None
-
-
 class _Context:
     def __init__(self, root: Path, state: WriterState) -> None:
         self.root = root
@@ -66,12 +50,7 @@ class _Context:
         self.targets = state.targets.signed
         self.policy = tm.policy_of(state.root.signed)
         self._keys: dict[str, Any] | None = None
-        self.committed = committed_views(self.targets)
-        self.views = root / layout.TARGETS / VIEWS_DIR
-
-    def target_path(self, rel: str, views: str | None = None) -> str:
-        """The target path of view file ``rel`` in views directory ``views``."""
-        return f"{VIEWS_DIR}/{views or self.committed}/{rel}"
+        self.views = views.Views(root, views.committed_groups(self.targets.targets))
 
     def role(self, name: str, changed: Mapping[str, Metadata[Targets]]) -> Metadata[Targets]:
         role = layout.role_name(name)
@@ -83,9 +62,11 @@ class _Context:
 
     def current(self, rel: str) -> bytes | None:
         """The committed bytes of public file ``rel`` when they match the signed metadata."""
-        if self.committed is None:
+        group, file = views.split(rel)
+        version = self.views.committed.get(group)
+        if version is None:
             return None
-        path_name = self.target_path(rel)
+        path_name = views.target_path(group, version, file)
         target = self.targets.targets.get(path_name)
         path = self.root / layout.TARGETS / path_name
         if target is None or not path.is_file():
@@ -209,22 +190,17 @@ def _previous_summaries(ctx: _Context) -> dict[str, Entry] | None:
     return {str(row["name"]): row for row in data["connectors"] if isinstance(row, dict)}
 
 
-def _remove_stale_views(ctx: _Context, new: str) -> None:
-    """Remove the leftover views directory ``new`` of a writer that died before committing."""
-    shutil.rmtree(ctx.views / new, ignore_errors=True)
-
-
 def update(
     root: Path, state: WriterState, changed: Mapping[str, Metadata[Targets]]
 ) -> Callable[[], None]:
     """Write the views for the connectors in ``changed`` (all, when that is empty).
 
     Records them in ``state.targets`` (the caller commits that) and returns the function
-    that switches the ``simple`` and ``site`` links to them, to be called after the commit.
+    that switches the public links to them, to be called after the commit.
     """
     ctx = _Context(root, state)
-    new = str(state.snapshot.signed.meta["targets.json"].version + 1)
-    _remove_stale_views(ctx, new)
+    committed_targets = state.snapshot.signed.meta["targets.json"].version
+    ctx.views.recover(committed_targets)
     delegations = ctx.targets.delegations
     known = {
         role[2:] for role in ((delegations.roles or {}) if delegations else {}) if role[:2] == "c."
@@ -235,7 +211,6 @@ def update(
     summaries = {} if previous is None else {k: v for k, v in previous.items() if k in known}
     links = site.Links()
     files: dict[str, bytes] = {}
-    extra_targets: dict[str, bytes] = {}
     for name in names:
         pairs, graphs = ctx.entries(name, ctx.role(name, changed))
         if not pairs:
@@ -247,57 +222,36 @@ def update(
         for entry, _ in pairs:
             cache = json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()
             files[f"{SITE_DIR}/c/{name}/{entry['version']}.json"] = cache
-        extra_targets.update(ctx.core_metadata_files(name, pairs))
+        for path, data in ctx.core_metadata_files(name, pairs).items():
+            replace_file(root / layout.TARGETS / path, data, durable=True)
+            ctx.targets.targets[path] = TargetFile.from_data(path, data, ["sha256"])
     files.update(simple_index.root_pages([str(s["project"]) for s in summaries.values()]))
     index = site.index_files(summaries.values(), links)
     files.update({f"{SITE_DIR}/{rel}": data for rel, data in index.items()})
     files.update({f"{SITE_DIR}/{rel}": data for rel, data in site.static_files().items()})
-    _write_views(ctx, new, files, carry_over=previous is not None)
-    for path, data in extra_targets.items():
-        replace_file(root / layout.TARGETS / path, data, durable=True)
-        ctx.targets.targets[path] = TargetFile.from_data(path, data, ["sha256"])
-    return lambda: switch_links(root, new)
-
-
-def _write_views(ctx: _Context, new: str, files: Mapping[str, bytes], *, carry_over: bool) -> None:
-    """Fill views directory ``new`` and re-list the views in the targets metadata."""
-    targets = ctx.targets.targets
-    old_prefix = f"{VIEWS_DIR}/{ctx.committed}/"
-    old = {p[len(old_prefix) :]: t for p, t in targets.items() if p.startswith(old_prefix)}
-    for path in [p for p in targets if p.startswith(VIEWS_DIR + "/")]:
-        del targets[path]
-    base = ctx.views / new
+    groups: dict[str, dict[str, bytes]] = {}
     for rel, data in files.items():
-        path_name = ctx.target_path(rel, new)
-        target = base / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        targets[path_name] = TargetFile.from_data(path_name, data, ["sha256"])
-    if carry_over:
-        for rel, entry in old.items():
-            if rel in files:
-                continue
-            target = base / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(ctx.views / str(ctx.committed) / rel, target)
-            path_name = ctx.target_path(rel, new)
-            targets[path_name] = TargetFile(entry.length, dict(entry.hashes), path_name)
+        group, file = views.split(rel)
+        groups.setdefault(group, {})[file] = data
+    version = str(committed_targets + 1)
+    _list_views(ctx, version, groups, full=previous is None)
+    ctx.views.write(version, groups)
+    ctx.views.begin(committed_targets + 1, version, groups)
+    return lambda: ctx.views.switch(version, groups)
 
 
-def switch_links(root: Path, views: str) -> None:
-    """Point ``simple`` and ``site`` at the views directory ``views`` (one rename each).
-
-    Then remove the superseded views, as superseded metadata is removed after a commit (a
-    reader that raced the writer retries, see :meth:`RegistryReader.verify`).
-    """
-    for name in VIEW_LINKS:
-        link = root / name
-        temporary = root / f".{name}.link"
-        temporary.unlink(missing_ok=True)
-        os.symlink(f"{layout.TARGETS}/{VIEWS_DIR}/{views}/{name}", temporary)
-        if link.is_dir() and not link.is_symlink():
-            shutil.rmtree(link)
-        os.replace(temporary, link)
-    for path in (root / layout.TARGETS / VIEWS_DIR).iterdir():
-        if path.name != views:
-            shutil.rmtree(path, ignore_errors=True)
+def _list_views(
+    ctx: _Context, version: str, groups: Mapping[str, Mapping[str, bytes]], *, full: bool
+) -> None:
+    """Replace the target entries of the rewritten groups (of every group when ``full``)."""
+    targets = ctx.targets.targets
+    prefix = views.VIEWS_DIR + "/"
+    for path in [p for p in targets if p.startswith(prefix)]:
+        parts = path.split("/")
+        group = parts[1] if parts[1] == views.GLOBAL else f"{parts[1]}/{parts[2]}"
+        if full or group in groups:
+            del targets[path]
+    for group, files in groups.items():
+        for file, data in files.items():
+            path = views.target_path(group, version, file)
+            targets[path] = TargetFile.from_data(path, data, ["sha256"])

@@ -132,7 +132,10 @@ def test_a_publish_that_dies_before_its_commit_changes_no_served_view(
     assert {p: (root / p).read_bytes() for p in before} == before
     assert reader(trust=False).verify().ok
     two_versions.publish(wheel_publication("zeta", "1.0.0"))  # the next writer cleans up
-    assert len(list((root / "targets" / "_views").iterdir())) == 1
+    views = root / "targets" / "_views"
+    groups = [views / "g", *views.glob("p/*"), *views.glob("c/*")]
+    assert len(groups) == 1 + 3 + 3
+    assert all(len(list(group.iterdir())) == 1 for group in groups)  # no dead writer's views
     assert "1.2.0" not in (root / PAGE).read_text()
     assert "flows-connector-zeta" in (root / "simple/index.html").read_text()
     assert reader(trust=False).verify().ok
@@ -145,4 +148,24 @@ def test_refresh_rebuilds_every_view(
     page = (root / PAGE).read_bytes()
     two_versions.refresh()
     assert (root / PAGE).read_bytes() == page
+    assert reader(trust=False).verify().ok
+
+
+def test_a_publish_that_dies_after_its_commit_is_finished_by_the_next_writer(
+    two_versions: Registry, reader: Callable[..., RegistryReader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry import views
+
+    root = two_versions.root
+    monkeypatch.setattr(views.Views, "switch", lambda *args: None)  # killed before switching
+    two_versions.publish(wheel_publication("stripe", "1.2.0"))
+    monkeypatch.undo()
+    assert "1.2.0" not in (root / PAGE).read_text()  # the previous, complete view is served
+    assert (root / views.PENDING).is_file()
+    assert reader(trust=False).verify().ok  # the committed views are in place, unlinked
+    two_versions.publish(wheel_publication("zeta", "1.0.0"))
+    assert "flows_connector_stripe-1.2.0-py3-none-any.whl" in (root / PAGE).read_text()
+    assert "flows-connector-zeta" in (root / "simple/index.html").read_text()
+    assert not (root / views.PENDING).exists()
+    assert len(list((root / "targets/_views/p/flows-connector-stripe").iterdir())) == 1
     assert reader(trust=False).verify().ok

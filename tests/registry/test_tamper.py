@@ -26,7 +26,12 @@ def populated(reg: Registry) -> Registry:
 
 
 def files_of(root: Path) -> list[Path]:
-    return [p for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"]
+    # the package index and the site are symbolic links to files listed here too
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink() and p.name != ".lock"
+    ]
 
 
 def serve(root: Path) -> httpx.MockTransport:
