@@ -2,7 +2,7 @@
 
 The CLI (:mod:`flows.cli`) is thin; the publish pipeline, the Flow IR and the n8n importer
 live in this package, on top of :mod:`connector_spec`, :mod:`certify` and :mod:`registry`.
-The library API (``from flows import validate, generate, certify, publish, ...``) is in
+The library API (``from flows import validate, generate, certify, publish_connector, ...``) is in
 :mod:`flows.api` and documented in ``docs/api.md``.
 """
 
@@ -13,7 +13,7 @@ from flows.api import (
     import_n8n,
     lock,
     open_registry,
-    publish,
+    publish_connector,
     pull,
     search,
     show,
@@ -31,7 +31,7 @@ __all__ = [
     "import_n8n",
     "lock",
     "open_registry",
-    "publish",
+    "publish_connector",
     "pull",
     "search",
     "show",

@@ -59,7 +59,7 @@ def certify(
     return certify_and_gate(spec, only=only, out=target, packs=packs)
 
 
-def publish(
+def publish_connector(
     spec: PathLike,
     *,
     registry: PathLike | None = None,
@@ -67,10 +67,13 @@ def publish(
     key_dir: PathLike | None = None,
     keyless: bool = False,
 ) -> PublishOutcome:
-    """Validate, generate, build, certify, gate, sign and publish ``spec`` into ``registry``."""
-    from flows.publish import publish_connector
+    """Validate, generate, build, certify, gate, sign and publish ``spec`` into ``registry``.
 
-    return publish_connector(spec, registry=registry, packs=packs, key_dir=key_dir, keyless=keyless)
+    (Named after ``flows publish connector``: ``flows.publish`` is the pipeline's module.)
+    """
+    from flows.publish import publish_connector as run
+
+    return run(spec, registry=registry, packs=packs, key_dir=key_dir, keyless=keyless)
 
 
 def open_registry(
