@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ def harvest_n8n(
     usage_dir: Path | None = None,
     runner: Runner | None = None,
     markdown_report: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> HarvestResult:
     """Harvest ``catalog``; when ``out_dir`` is given, replace it atomically with the result.
 
@@ -106,7 +108,7 @@ def harvest_n8n(
         )
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
     usage = load_usage(usage_dir) if usage_dir is not None else None
-    result = build(cat, usage)
+    result = build(cat, usage, progress=progress)
     if out_dir is not None:
         result.report.out_dir = str(out_dir)
         result.files[REPORT_FILE] = json_bytes(result.report.to_json())
@@ -155,12 +157,20 @@ def _node_dir(node: dict[str, Any]) -> str | None:
     return rest.rsplit("/", 1)[0] if "/" in rest else None
 
 
-def build(catalog: Catalog, usage: Usage | None) -> HarvestResult:
-    """Harvest every node type of ``catalog`` in memory (no files written)."""
+def build(
+    catalog: Catalog, usage: Usage | None, progress: Callable[[int, int], None] | None = None
+) -> HarvestResult:
+    """Harvest every node type of ``catalog`` in memory (no files written).
+
+    ``progress(done, total)`` is called after each node type.
+    """
     entries: list[NodeEntry] = []
     files: dict[str, bytes] = {}
     used_slugs: set[str] = set()
-    for node in sorted(latest_nodes(catalog), key=lambda n: str(n["name"]).lower()):
+    nodes = sorted(latest_nodes(catalog), key=lambda n: str(n["name"]).lower())
+    for done, node in enumerate(nodes, start=1):
+        if progress is not None:
+            progress(done - 1, len(nodes))
         entry, spec_files = _harvest_node(catalog, node, used_slugs)
         if usage is not None:
             entry.usage = usage.counts.get(entry.node_type, 0)
