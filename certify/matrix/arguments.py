@@ -82,7 +82,7 @@ class ArgumentChecks(MatrixBase):
             for p in ctx.op.params
         ]
         body = ctx.op.body
-        if body is not None:
+        if body is not None and body.encoding in ("form", "json"):
             node = resolve(self.spec, body.schema_)
             for wire, child in (node.properties or {}).items():
                 location = "form" if body.encoding == "form" else "json"

@@ -279,12 +279,12 @@ MUTANTS: list[Mutant] = [
         "contract.arguments_falsy",
     ),
     Mutant(
-        "falsy arguments treated as unset",
+        "falsy parameters treated as unset",
         "arguments",
         "coverage",
         "_runtime/validation.py",
-        'return instance.model_dump(mode="json", by_alias=True, exclude_none=True)',
-        'return {k: v for k, v in instance.model_dump(mode="json", by_alias=True).items() if v}',
+        "return {name: values[name] for name in names if name in values}",
+        "return {name: values[name] for name in names if values.get(name)}",
         "contract.arguments_falsy",
     ),
     Mutant(
