@@ -157,6 +157,7 @@ def test_a_base_url_whose_port_is_not_a_number_is_bad_input_not_a_crash(tmp_path
     spec.write_text(text)
     out = CliRunner().invoke(app, ["certify", "connector", str(spec)])
     assert out.exit_code == 2, out.output
-    assert f"{spec}:8:1: base_url: the client refuses this base URL" in out.output
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("base_url:"))
+    assert f"{spec}:{line}:1: base_url: the client refuses this base URL" in out.output
     assert "what follows the host's ':' is not a port number" in out.output
     assert "Traceback" not in out.output
