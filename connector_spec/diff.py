@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import semver
-
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec, Operation, Parameter
+from connector_spec.versions import next_version, parse_version
 
 ChangeKind = Literal["breaking", "additive", "patch"]
 Bump = Literal["major", "minor", "patch", "none"]
@@ -34,6 +33,7 @@ _EFFECT_STRENGTH = {"none": 0, "read": 1, "write": 2, "delete": 3}
 _DETERMINISM_STRENGTH = {"strict": 2, "stable": 1, "nondeterministic": 0}
 _IDEMPOTENCY_STRENGTH = {"key": 2, "natural": 2, "unsupported": 1}
 _DOC_KEYS = frozenset({"description", "title", "examples", "summary"})
+MAX_SCHEMA_DEPTH = 48
 _ANY: frozenset[str] = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 
 
@@ -74,7 +74,7 @@ class SpecDiff:
     def required_bump(self) -> Bump:
         """The smallest version bump the changes need (0.x: breaking → minor, additive → patch)."""
         kinds = {c.kind for c in self.changes}
-        zero = semver.Version.parse(self.old_version).major == 0
+        zero = parse_version(self.old_version).major == 0
         if "breaking" in kinds:
             return "minor" if zero else "major"
         if "additive" in kinds:
@@ -93,14 +93,14 @@ class SpecDiff:
         bump = self.required_bump
         if bump == "none":
             return self.old_version
-        return str(semver.Version.parse(self.old_version).next_version(bump))
+        return next_version(self.old_version, bump)
 
     @property
     def version_problem(self) -> str | None:
         """Why ``new_version`` is too low for the changes, or ``None`` when it is high enough."""
-        new = semver.Version.parse(self.new_version)
+        new = parse_version(self.new_version)
         minimum = self.minimum_next_version
-        if new >= semver.Version.parse(minimum):
+        if new >= parse_version(minimum):
             return None
         if self.required_bump == "none":
             return (
@@ -250,6 +250,39 @@ class _Differ:
         for name in ("display_name", "description", "docs_url", "maintainers", "license"):
             if _dump_attr(old, name) != _dump_attr(new, name):
                 self.add("patch", f"provider.{name}", f"{name.replace('_', ' ')} changed")
+        self.provider_description()
+
+    def provider_description(self) -> None:
+        # the provider's description is what certification checks the spec against; it
+        # changes no generated code, so any change of it is a patch
+        old, new = self.old.provider.openapi, self.new.provider.openapi
+        where = "provider.openapi"
+        if old is None and new is not None:
+            self.add(
+                "patch", where, f"provider description added ({new.path or new.url or new.source})"
+            )
+        elif old is not None and new is None:
+            self.add(
+                "patch",
+                where,
+                "provider description removed: certification can no longer check the spec "
+                "against the provider (level at most self-consistent)",
+            )
+        elif old is not None and new is not None:
+            for name in ("url", "path", "source", "sha256", "version"):
+                before, after = getattr(old, name), getattr(new, name)
+                if before != after:
+                    self.add(
+                        "patch",
+                        f"{where}.{name}",
+                        f"provider description {name} changed {_show(before)} → {_show(after)}",
+                    )
+            if _dump_list(old.accepted) != _dump_list(new.accepted):
+                self.add(
+                    "patch",
+                    f"{where}.accepted",
+                    "accepted disagreements with the provider description changed",
+                )
 
     def servers(self) -> None:
         old, new = self.old, self.new
@@ -607,6 +640,8 @@ class _Differ:
         frame = (old.ref_name(), new.ref_name(), direction)
         if (frame[0] or frame[1]) and frame in self._stack:
             return  # a recursive schema: this pair is already being compared further up
+        if len(self._stack) >= MAX_SCHEMA_DEPTH:
+            return  # recursion through inline allOf members: compared deep enough
         self._stack.append(frame)
         try:
             self._schema(
@@ -628,6 +663,8 @@ class _Differ:
             else:
                 self.add("patch", where, "no longer deprecated")
         self._types(where, old, new, request)
+        self._one_way(where, old, new, request)
+        self._discriminator(where, old, new)
         self._enum(where, old, new, request)
         self._constraints(where, old, new, request)
         self._object(where, old, new, direction)
@@ -640,6 +677,35 @@ class _Differ:
             if _strip_docs(_dump_list(o_alts)) != _strip_docs(_dump_list(n_alts)):
                 label = "oneOf" if key == "one_of" else "anyOf"
                 self.add("breaking", where, f"{label} alternatives changed")
+
+    def _one_way(self, where: str, old: SchemaNode, new: SchemaNode, request: bool) -> None:
+        """``readOnly`` takes a field out of requests, ``writeOnly`` out of responses."""
+        flag, gone, label = (
+            ("read_only", "callers can no longer send it", "readOnly")
+            if request
+            else ("write_only", "it is no longer returned", "writeOnly")
+        )
+        was, now = getattr(old, flag), getattr(new, flag)
+        if now and not was:
+            self.add("breaking", where, f"now {label}: {gone}")
+        elif was and not now:
+            self.add("additive", where, f"no longer {label}")
+        other = "write_only" if request else "read_only"
+        if getattr(old, other) != getattr(new, other):
+            self.add("patch", where, f"{'writeOnly' if request else 'readOnly'} marking changed")
+
+    def _discriminator(self, where: str, old: SchemaNode, new: SchemaNode) -> None:
+        od, nd = old.discriminator, new.discriminator
+        if od == nd:
+            return
+        if od is None or nd is None or od.property_name != nd.property_name:
+            self.add("breaking", where, "discriminator changed (alternatives are told apart anew)")
+            return
+        lost = sorted(k for k, v in od.mapping.items() if nd.mapping.get(k) != v)
+        if lost:
+            self.add("breaking", where, f"discriminator mapping changed for {', '.join(lost)}")
+        else:
+            self.add("additive", where, "discriminator mapping extended")
 
     def _types(self, where: str, old: SchemaNode, new: SchemaNode, request: bool) -> None:
         o_types, n_types = _type_set(old), _type_set(new)
@@ -692,9 +758,11 @@ class _Differ:
             ("minimum", 1),
             ("min_length", 1),
             ("min_items", 1),
+            ("min_properties", 1),
             ("maximum", -1),
             ("max_length", -1),
             ("max_items", -1),
+            ("max_properties", -1),
         )
         for name, sign in bounds:
             o_val, n_val = getattr(old, name), getattr(new, name)
@@ -709,6 +777,13 @@ class _Differ:
                 self.add("breaking", where, f"{label} tightened {o_val} → {n_val}")
             else:
                 self.add("additive", where, f"{label} loosened {o_val} → {n_val}")
+        if old.unique_items != new.unique_items:
+            if not request:
+                self.add("patch", where, f"uniqueItems {old.unique_items} → {new.unique_items}")
+            elif new.unique_items:
+                self.add("breaking", where, "items must now be unique")
+            else:
+                self.add("additive", where, "items no longer need to be unique")
         if old.pattern != new.pattern:
             if not request:
                 self.add("patch", where, "pattern changed")

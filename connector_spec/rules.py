@@ -15,6 +15,7 @@ from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
 from connector_spec.naming import python_identifier
 from connector_spec.runtime.servers import is_loopback_host
+from connector_spec.schema_ops import resolve_schema
 
 Loc = tuple[str | int, ...]
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
@@ -35,6 +36,7 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
     issues += _check_servers(spec)
     issues += _check_capabilities(spec)
     issues += _check_schema_refs(spec)
+    issues += _check_ref_cycles(spec)
     seen_ids: dict[str, int] = {}
     for index, op in enumerate(spec.operations):
         where: Loc = ("operations", index)
@@ -189,7 +191,7 @@ def iter_schema_nodes(node: SchemaNode, loc: Loc) -> Iterator[tuple[SchemaNode, 
         yield from iter_schema_nodes(node.items, (*loc, "items"))
     if isinstance(node.additional_properties, SchemaNode):
         yield from iter_schema_nodes(node.additional_properties, (*loc, "additionalProperties"))
-    for key, group in (("oneOf", node.one_of), ("anyOf", node.any_of)):
+    for key, group in (("oneOf", node.one_of), ("anyOf", node.any_of), ("allOf", node.all_of)):
         for index, child in enumerate(group or []):
             yield from iter_schema_nodes(child, (*loc, key, index))
 
@@ -231,14 +233,69 @@ def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
     return issues
 
 
+def _alias_targets(node: SchemaNode, loc: Loc) -> Iterator[tuple[str, Loc]]:
+    """Schemas ``node`` *is* (its ``$ref``, its ``allOf`` members), not merely contains."""
+    name = node.ref_name()
+    if name is not None:
+        yield name, (*loc, "$ref")
+    for index, member in enumerate(node.all_of or []):
+        yield from _alias_targets(member, (*loc, "allOf", index))
+
+
+def _check_ref_cycles(spec: ConnectorSpec) -> list[RuleIssue]:
+    """Named schemas that are each other through ``$ref``/``allOf`` alone have no values.
+
+    ``A: {$ref: B}``, ``B: {$ref: A}`` describes nothing; recursion through a property, an
+    array item or a map value (a tree, a linked list) is fine and generates lazy types.
+    """
+    edges = {
+        name: [(t, loc) for t, loc in _alias_targets(node, ("schemas", name)) if t in spec.schemas]
+        for name, node in spec.schemas.items()
+    }
+    issues: list[RuleIssue] = []
+    reported: set[str] = set()
+    for start in spec.schemas:
+        if start in reported:
+            continue
+        cycle = _cycle_from(start, edges)
+        if cycle is None:
+            continue
+        names, loc = cycle
+        reported.update(names)
+        chain = " → ".join([*names, start])
+        issues.append(
+            RuleIssue(
+                loc,
+                f"schemas refer to each other in a cycle with nothing in between ({chain}): "
+                "such a schema has no values and no type can be generated for it",
+                "give one of them its own type or properties; recursion through a property "
+                "or an array item (a tree) is fine",
+            )
+        )
+    return issues
+
+
+def _cycle_from(
+    start: str, edges: dict[str, list[tuple[str, Loc]]]
+) -> tuple[list[str], Loc] | None:
+    """A path of names from ``start`` back to it, with the location of its first ``$ref``."""
+    stack: list[tuple[str, list[str], Loc | None]] = [(start, [start], None)]
+    seen: set[str] = set()
+    while stack:
+        name, path, first = stack.pop()
+        for target, loc in edges[name]:
+            where = first if first is not None else loc
+            if target == start:
+                return path, where
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, [*path, target], where))
+    return None
+
+
 def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
-    """Follow ``$ref`` links (bounded) to the schema they name."""
-    for _ in range(32):
-        name = node.ref_name()
-        if name is None or name not in spec.schemas:
-            return node
-        node = spec.schemas[name]
-    return node
+    """``node`` as one schema: ``$ref`` links followed (bounded) and ``allOf`` merged."""
+    return resolve_schema(spec.schemas, node)
 
 
 def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:

@@ -11,7 +11,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, pystr, pyvalue
+from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
 from connector_spec.codegen.naming import camel, python_identifier
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
@@ -128,8 +128,10 @@ class PackageView:
 
 
 def _doc(op: Operation) -> list[str]:
-    summary = textwrap.wrap(op.summary.strip(), 88) or [op.id]
-    facts = f"``{op.method} {op.path}`` - effects: {op.effects}"
+    summary = textwrap.wrap(
+        doc_text(op.summary), 88, break_long_words=False, break_on_hyphens=False
+    ) or [op.id]
+    facts = f"``{op.method} {doc_text(op.path, single_line=True)}`` - effects: {op.effects}"
     if op.idempotency is not None:
         facts += f"; idempotency: {op.idempotency.kind}"
         if op.idempotency.header:
@@ -196,14 +198,16 @@ def _method_view(
     param_fields: dict[str, SchemaNode] = {}
     for param in op.params:
         name = python_identifier(param.name)
-        type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}")
+        type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}", closed=True)
         args.append(Arg(name, param.name, param.location, type_expr, param.required))
         param_fields[param.name] = param.schema_
-    body_schema = resolve(spec, op.body.schema_) if op.body is not None else None
+    body_schema = builder.resolve(op.body.schema_) if op.body is not None else None
     if body_schema is not None:
         for wire, child in (body_schema.properties or {}).items():
+            if child.read_only or builder.resolve(child).read_only:
+                continue  # the provider's to set: never an argument
             name = python_identifier(wire)
-            type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}")
+            type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}", closed=True)
             args.append(Arg(name, wire, "body", type_expr, wire in body_schema.required))
     seen: dict[str, str] = {}
     for arg in args:
@@ -225,11 +229,14 @@ def _method_view(
                 properties=param_fields,
                 required=[p.name for p in op.params if p.required],
             ),
+            request=True,
         )
         lines += _validated_lines("params", model_name, params_args)
     body_args = [a for a in args if a.location == "body"]
     if body_schema is not None:
-        model_name = builder.define_object(builder.claim(f"{op_class}Body"), body_schema)
+        model_name = builder.define_object(
+            builder.claim(f"{op_class}Body"), body_schema, request=True
+        )
         lines += _validated_lines("body", model_name, body_args)
     call_kwargs: list[tuple[str, str]] = []
     for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):

@@ -68,6 +68,8 @@ def prepare_target(target: str, folder: Path) -> Path:
         source = REPO / "connectors" / target
         spec.write_bytes((source / "connector.yaml").read_bytes())
         shutil.copytree(source / "fixtures", where / "fixtures")
+        if (source / "provider").is_dir():
+            shutil.copytree(source / "provider", where / "provider")
     generate_to_directory(spec, where)
     return spec
 

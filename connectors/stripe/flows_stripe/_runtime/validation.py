@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -25,3 +26,17 @@ def validated(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
 def pick(values: dict[str, Any], *names: str) -> dict[str, Any]:
     """The entries of ``values`` named in ``names`` (those present)."""
     return {name: values[name] for name in names if name in values}
+
+
+T = TypeVar("T")
+
+
+def unique_items(values: list[T]) -> list[T]:
+    """``values`` unchanged, or ValueError when two items are equal (JSON ``uniqueItems``)."""
+    seen: set[str] = set()
+    for value in values:
+        key = json.dumps(value, sort_keys=True, default=repr)
+        if key in seen:
+            raise ValueError(f"items must be unique; {value!r} appears more than once")
+        seen.add(key)
+    return values
