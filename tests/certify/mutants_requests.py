@@ -67,7 +67,7 @@ REQUEST_MUTANTS: list[Mutant] = [
     Mutant(
         "JSON body not UTF-8",
         "arguments",
-        "slack",
+        "coverage",
         E,
         "ensure_ascii=False).encode()",
         'ensure_ascii=False).encode("latin-1", "replace")',
