@@ -62,6 +62,8 @@ class PaginationChecks(MatrixBase):
             value = (
                 f"flt_{param.name}" if plain and node.format is None else example(self.spec, node)
             )
+            if isinstance(value, list | dict):
+                continue  # arrays and objects have their own encodings (style, explode)
             found[python_identifier(param.name)] = (param.location, param.name, value)
         return found
 
