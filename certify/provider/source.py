@@ -29,11 +29,12 @@ class ProviderDescription:
     sha256: str
     pinned_sha256: str | None = None
     accepted: list[AcceptedDisagreement] = field(default_factory=list)
+    shown: str = ""  # how evidence names it: as the spec or --openapi gave it (reproducible)
 
     def to_json(self) -> dict[str, Any]:
         """The evidence form: what was checked, from where, and which bytes."""
         return {
-            "source": str(self.path),
+            "source": self.shown or str(self.path),
             "origin": self.origin,
             "title": self.document.title,
             "version": self.document.api_version,
@@ -68,7 +69,7 @@ def find_description(
             )
         document = load_openapi(path)
         return ProviderDescription(
-            document, path, "--openapi", document.sha256, pinned, accepted
+            document, path, "--openapi", document.sha256, pinned, accepted, str(openapi)
         ), ""
     if reference is None:
         return None, (
@@ -95,5 +96,5 @@ def find_description(
             hint="the description changed: review the change, then update provider.openapi.sha256",
         )
     return ProviderDescription(
-        document, path, "provider.openapi.path", document.sha256, pinned, accepted
+        document, path, "provider.openapi.path", document.sha256, pinned, accepted, reference.path
     ), ""
