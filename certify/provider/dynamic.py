@@ -77,7 +77,7 @@ class Runner:
         }
         self.variables = variables
         self.sync_class = package.client_class()
-        self.async_class = getattr(package.root, "Async" + self.sync_class.__name__)
+        self.async_class: Any = getattr(package.root, "Async" + self.sync_class.__name__, None)
         self.clock_class = package.module("_runtime.clock").VirtualClock
         self.token_url: str | None = getattr(spec.auth, "token_url", None)
         self.loop = asyncio.new_event_loop()
@@ -209,7 +209,7 @@ class DynamicChecks:
         found: list[Problem] = []
         happy = success_body(self.spec, op)
         for label, args in self.argument_sets(match):
-            for asynchronous in (False, True):
+            for asynchronous in (False, True) if self.runner.async_class else (False,):
                 self.calls += 1
                 sent = self.runner.call(
                     op, args, op.response.status, happy, asynchronous=asynchronous

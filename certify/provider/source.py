@@ -63,8 +63,9 @@ def find_description(
     if openapi is not None:
         path = Path(openapi)
         if not path.is_file():
+            what = "not a regular file" if path.exists() else "no such file"
             raise CertifyInputError(
-                f"--openapi {path}: no such file",
+                f"--openapi {path}: {what}",
                 hint="give the path of the provider's OpenAPI description (JSON or YAML)",
             )
         document = load_openapi(path)

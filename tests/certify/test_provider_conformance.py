@@ -224,3 +224,10 @@ def test_an_operation_the_provider_lacks_fails_with_a_hint(tmp_path: Path) -> No
     assert "the provider's description has no POST /v3/mail/sendx" in message
     assert "(hint: did you mean POST /v3/mail/send?" in message
     assert result.check("contract.provider.requests", "send_mail").status == "skipped"
+
+
+def test_a_fifo_as_openapi_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "description.json"
+    os.mkfifo(fifo)
+    with pytest.raises(CertifyInputError, match="not a regular file"):
+        certify_connector(_before(tmp_path, "sendgrid"), openapi=fifo)
