@@ -27,6 +27,7 @@ from .errors import (
     ConnectorError,
     DecodeError,
     RateLimited,
+    RequestValidationError,
     ServerError,
     TransportError,
 )
@@ -89,8 +90,11 @@ class EngineConfig:
 
 
 def _text(value: Any) -> str:
+    """A scalar as query, form, header or path text (``true``/``false``; ``0`` not ``0.0``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))  # a `number` argument of 0 or 25 is sent as the caller wrote it
     return str(value)
 
 
@@ -112,6 +116,19 @@ def flatten_form(data: dict[str, Any], prefix: str = "") -> Pairs:
         else:
             pairs.append((name, _text(value)))
     return pairs
+
+
+def path_segment(name: str, value: Any) -> str:
+    """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
+    value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
+    """
+    text = _text(value)
+    if not text:
+        raise RequestValidationError(
+            f"invalid arguments: path parameter {name!r} is empty (it would address another path)"
+        )
+    segment = quote(text, safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 def _query_pairs(query: dict[str, Any]) -> Pairs:
@@ -160,7 +177,7 @@ class EngineCore:
         else:
             path = op.path
             for name, value in call.path_params.items():
-                path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+                path = path.replace("{" + name + "}", path_segment(name, value))
             url = self.config.base_url.rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers.update({k: v for k, v in call.headers.items() if v is not None})
