@@ -174,7 +174,7 @@ def test_a_description_named_only_by_url_caps_the_level(tmp_path: Path) -> None:
     )
     result = certify_connector(spec)
     assert result.level == "self-consistent"
-    assert "certification is offline: give --openapi FILE" in (
+    assert "certification is offline: give the description's file as argument 'openapi'" in (
         result.check("contract.provider.description").message
     )
     pinned = certify_connector(spec, openapi=_extract("sendgrid"))
