@@ -231,3 +231,15 @@ def test_a_fifo_as_openapi_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(CertifyInputError, match="not a regular file"):
         certify_connector(_before(tmp_path, "sendgrid"), openapi=fifo)
+
+
+def test_a_provider_example_that_violates_its_own_schema_is_not_evidence(tmp_path: Path) -> None:
+    spec = copy_connector(tmp_path, "stripe")
+    description = spec.parent / "provider" / "openapi.json"
+    data = json.loads(description.read_text())
+    media = data["paths"]["/v1/refunds"]["post"]["responses"]["200"]["content"]
+    media["application/json"]["example"] = {"id": 5}  # neither valid nor decodable
+    description.write_text(json.dumps(data))
+    result = certify_connector(spec, openapi=description)
+    assert result.check("contract.provider.responses", "create_refund").status == "passed"
+    assert result.level == "certified"
