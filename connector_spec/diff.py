@@ -572,12 +572,28 @@ class _Differ:
             self.add("breaking", bwhere, "request body became required")
         elif ob.required and not nb.required:
             self.add("additive", bwhere, "request body became optional")
-        if ob.encoding != nb.encoding:
+        raw = ("text", "binary")
+        if ob.encoding != nb.encoding and (ob.encoding in raw or nb.encoding in raw):
+            self.add(
+                "breaking",
+                bwhere,
+                f"body encoding {ob.encoding} → {nb.encoding} (the body argument changes type)",
+            )
+        elif ob.encoding != nb.encoding:
             self.add(
                 "patch",
                 bwhere,
                 f"body encoding {ob.encoding} → {nb.encoding} (wire format only)",
             )
+        if ob.single_argument != nb.single_argument:
+            self.add(
+                "breaking",
+                bwhere,
+                f"body passed as {_arguments(ob.single_argument)} → "
+                f"{_arguments(nb.single_argument)} (callers change how they pass it)",
+            )
+        if ob.media_type != nb.media_type:
+            self.add("patch", bwhere, f"body media type {ob.media_type} → {nb.media_type}")
         self.schema(bwhere, ob.schema_, nb.schema_, "request")
 
     def response(self, where: str, old: Operation, new: Operation) -> None:
@@ -587,6 +603,14 @@ class _Differ:
             self.add("breaking", rwhere, f"success status {orr.status} → {nr.status}")
         if orr.description != nr.description:
             self.add("patch", rwhere, "description changed")
+        if orr.content != nr.content:
+            self.add(
+                "breaking",
+                rwhere,
+                f"response content {orr.content} → {nr.content} (the method returns another type)",
+            )
+        if orr.media_type != nr.media_type:
+            self.add("patch", rwhere, f"response media type {orr.media_type} → {nr.media_type}")
         if orr.schema_ is None and nr.schema_ is None:
             return
         if nr.schema_ is None:
@@ -837,6 +861,10 @@ def _brief(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items() if v is not None) + "}"
     return repr(value)
+
+
+def _arguments(single: str | None) -> str:
+    return "one argument per field" if single is None else f"one argument {single!r}"
 
 
 def _alias(name: str) -> str:

@@ -321,19 +321,61 @@ class Parameter(StrictModel):
 
 
 class RequestBody(StrictModel):
-    """A JSON or form-encoded request body described by an object schema."""
+    """The request body: JSON, form, multipart (object schemas), text or binary (strings).
 
-    encoding: Literal["json", "form"] = "json"
+    By default each top-level field of an object body is one keyword argument of the
+    generated method. With ``argument`` the whole body is one argument of that name instead
+    (its fields may then repeat parameter names); text and binary bodies are always one
+    argument (``body`` unless named).
+    """
+
+    encoding: Literal["json", "form", "multipart", "text", "binary"] = "json"
     schema_: SchemaNode = Field(alias="schema")
     required: bool = True
+    media_type: str | None = Field(
+        default=None,
+        pattern=r"^[\w.+-]+/[\w.+-]+(;.*)?$",
+        description="Content-Type to send instead of the encoding's usual one.",
+    )
+    argument: Identifier | None = Field(
+        default=None, description="Pass the whole body as one keyword argument of this name."
+    )
+
+    @property
+    def single_argument(self) -> str | None:
+        """The one argument carrying the whole body, or ``None`` (one per field)."""
+        if self.argument is not None:
+            return self.argument
+        return "body" if self.encoding in ("text", "binary") else None
 
 
 class Response(StrictModel):
-    """The success response."""
+    """The success response: JSON decoded by ``schema``, or raw ``text`` / ``binary`` content."""
 
     status: int = Field(default=200, ge=200, le=299)
     schema_: SchemaNode | None = Field(default=None, alias="schema")
     description: str | None = None
+    content: Literal["json", "text", "binary"] = Field(
+        default="json", description="text: the method returns str; binary: bytes."
+    )
+    media_type: str | None = Field(
+        default=None,
+        pattern=r"^[\w.+*-]+/[\w.+*-]+(;.*)?$",
+        description="The Accept header to send (default: application/json for json).",
+    )
+
+    @model_validator(mode="after")
+    def _raw_has_no_schema(self) -> Response:
+        if self.content != "json" and self.schema_ is not None:
+            raise ValueError(f"a {self.content} response has no schema: drop 'schema'")
+        return self
+
+    @property
+    def accept(self) -> str:
+        """The Accept header value for this response."""
+        if self.media_type is not None:
+            return self.media_type
+        return {"json": "application/json", "text": "text/*", "binary": "*/*"}[self.content]
 
 
 class ErrorResponse(StrictModel):
@@ -407,7 +449,7 @@ class Operation(StrictModel):
     resource: Identifier
     summary: str = Field(min_length=1)
     description: str | None = None
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
     path: str = Field(pattern=r"^/")
     params: list[Parameter] = Field(default_factory=list)
     body: RequestBody | None = None

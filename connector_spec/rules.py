@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
-from connector_spec.naming import python_identifier
+from connector_spec.naming import argument_name
 from connector_spec.runtime.servers import is_loopback_host
 from connector_spec.schema_ops import resolve_schema
 
@@ -310,7 +310,10 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
     fields: list[tuple[str, str, Loc, str]] = []
     for j, param in enumerate(op.params):
         fields.append((param.location, param.name, (*where, "params", j, "name"), f"params[{j}]"))
-    if op.body is not None:
+    single = op.body.single_argument if op.body is not None else None
+    if op.body is not None and single is not None:
+        fields.append(("body", single, (*where, "body", "argument"), "the whole body"))
+    elif op.body is not None:
         body = resolve(spec, op.body.schema_)
         inline = op.body.schema_.ref is None
         for wire in body.properties or {}:
@@ -325,7 +328,7 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
             )
             fields.append(("body", wire, loc, f"body field {wire!r}"))
     for location, name, loc, place in fields:
-        argument = python_identifier(name)
+        argument = argument_name(name, whole_body=place == "the whole body")
         first = taken.get(argument)
         if first is None:
             what = (
@@ -349,6 +352,36 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
             )
         )
     return issues
+
+
+def _check_body_schema(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
+    """The body schema fits its encoding (objects for fields, strings for raw content)."""
+    assert op.body is not None
+    body = resolve(spec, op.body.schema_)
+    types = [t for t in body.types() if t != "null"] or (
+        ["object"] if body.properties is not None else []
+    )
+    encoding = op.body.encoding
+    loc: Loc = (*where, "body", "schema")
+    if encoding in ("text", "binary"):
+        if types not in ([], ["string"]):
+            return [RuleIssue(loc, f"a {encoding} body is a string: use 'type: string'")]
+        return []
+    if encoding == "json" and op.body.argument is not None:
+        return []  # one argument: any JSON value (an array of records, a number, ...)
+    if types != ["object"]:
+        return [
+            RuleIssue(
+                loc,
+                f"a {encoding} request body schema must be an object "
+                "(type: object with properties)",
+                "a JSON body of another shape (an array, a string) is passed whole: set "
+                "'argument: body'"
+                if encoding == "json"
+                else None,
+            )
+        ]
+    return []
 
 
 def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
@@ -384,16 +417,16 @@ def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[Rul
                 issues.append(RuleIssue((*ploc, "required"), "path parameters are always required"))
     issues += _check_argument_names(spec, op, where)
     if op.body is not None:
-        if op.method == "GET":
-            issues.append(RuleIssue((*where, "body"), "GET operations cannot have a body"))
-        body = resolve(spec, op.body.schema_)
-        if body.types() != ["object"]:
-            issues.append(
-                RuleIssue(
-                    (*where, "body", "schema"),
-                    "a request body schema must be an object (type: object with properties)",
-                )
+        if op.method in ("GET", "HEAD"):
+            issues.append(RuleIssue((*where, "body"), f"{op.method} operations cannot have a body"))
+        issues += _check_body_schema(spec, op, where)
+    if op.method == "HEAD" and (op.response.schema_ is not None or op.response.content != "json"):
+        issues.append(
+            RuleIssue(
+                (*where, "response"),
+                "a HEAD response has no body: drop its 'schema' and 'content'",
             )
+        )
     if op.effects in ("write", "delete") and op.idempotency is None:
         issues.append(
             RuleIssue(

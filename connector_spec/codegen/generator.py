@@ -192,10 +192,16 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         + [a.type_expr for m in view.methods for a in m.args]
         + [m.return_type for m in view.methods]
         + [m.item_type or "" for m in view.methods]
+        + [line for m in view.methods for line in m.body_lines]
     )
-    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", text)] + ["Self"]
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
+        "Self"
+    ]
+    pydantic_names = ["Field", "TypeAdapter"] if "Field(" in text else ["TypeAdapter"]
     body = " ".join(line for m in view.methods for line in m.body_lines)
-    validation = [n for n in ("pick", "validated") if re.search(rf"\b{n}\(", body)]
+    validation = [
+        n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
+    ]
     return env.get_template("client.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
@@ -203,6 +209,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         client_class=view.client_class,
         abc_imports=", ".join(abc),
         typing_imports=", ".join(typing_names),
+        pydantic_imports=", ".join(pydantic_names),
         validation_imports=", ".join(validation),
         model_imports=view.client_imports,
         adapters=view.adapters,

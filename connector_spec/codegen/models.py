@@ -343,6 +343,8 @@ class ModelBuilder:
         return self.define_object(name, resolved)
 
     def _single(self, json_type: str, node: SchemaNode, hint: str) -> str:
+        if json_type == "string" and node.format == "binary":
+            return "bytes"  # file content (multipart); JSON carries it as UTF-8 text
         if json_type in _SCALARS:
             return _SCALARS[json_type]
         if json_type == "array":

@@ -11,8 +11,9 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_spec.codegen.bodies import plan_body
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
-from connector_spec.codegen.naming import camel, python_identifier
+from connector_spec.codegen.naming import camel
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import LoadedSpec
@@ -27,6 +28,7 @@ from connector_spec.model import (
     Operation,
     SecretRef,
 )
+from connector_spec.naming import argument_name
 from connector_spec.rules import resolve
 
 
@@ -82,6 +84,7 @@ class MethodView:
     item_type: str | None
     item_adapter: str | None
     doc_lines: list[str]
+    raw_decoder: str | None = None  # decode_text / decode_binary for non-JSON responses
 
     @property
     def name(self) -> str:
@@ -197,18 +200,13 @@ def _method_view(
     args: list[Arg] = []
     param_fields: dict[str, SchemaNode] = {}
     for param in op.params:
-        name = python_identifier(param.name)
+        name = argument_name(param.name)
         type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}", closed=True)
         args.append(Arg(name, param.name, param.location, type_expr, param.required))
         param_fields[param.name] = param.schema_
-    body_schema = builder.resolve(op.body.schema_) if op.body is not None else None
-    if body_schema is not None:
-        for wire, child in (body_schema.properties or {}).items():
-            if child.read_only or builder.resolve(child).read_only:
-                continue  # the provider's to set: never an argument
-            name = python_identifier(wire)
-            type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}", closed=True)
-            args.append(Arg(name, wire, "body", type_expr, wire in body_schema.required))
+    body = plan_body(builder, op)
+    for name, wire, type_expr, required in body.args:
+        args.append(Arg(name, wire, "body", type_expr, required))
     seen: dict[str, str] = {}
     for arg in args:
         if arg.name in seen:
@@ -233,23 +231,27 @@ def _method_view(
         )
         lines += _validated_lines("params", model_name, params_args)
     body_args = [a for a in args if a.location == "body"]
-    if body_schema is not None:
-        model_name = builder.define_object(
-            builder.claim(f"{op_class}Body"), body_schema, request=True
-        )
-        lines += _validated_lines("body", model_name, body_args)
+    if body.field_args and body.model is not None:
+        mode = "python" if op.body is not None and op.body.encoding == "multipart" else None
+        lines += _validated_lines("body", body.model, body_args, mode)
+    lines += body.lines
+    if body.adapter is not None:
+        adapters.append(body.adapter)
     call_kwargs: list[tuple[str, str]] = []
     for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):
         names = [pystr(a.wire_name) for a in params_args if a.location == location]
         if names:
             call_kwargs.append((keyword, f"pick(params, {', '.join(names)})"))
-    if op.body is not None:
-        call_kwargs.append(("form" if op.body.encoding == "form" else "json", "body"))
+    call_kwargs += body.call_kwargs
     lines += fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
     response = op.response.schema_
     return_type = "None"
     result_adapter: str | None = None
-    if response is not None:
+    raw_decoder: str | None = None
+    if op.response.content != "json":
+        return_type = "str" if op.response.content == "text" else "bytes"
+        raw_decoder = f"decode_{op.response.content}"
+    elif response is not None:
         return_type = builder.type_for(response, f"{op_class}Response")
         result_adapter = f"_{op.id.upper()}_RESULT"
         adapters.append((result_adapter, return_type))
@@ -270,12 +272,16 @@ def _method_view(
         item_type=item_type,
         item_adapter=item_adapter,
         doc_lines=_doc(op),
+        raw_decoder=raw_decoder,
     )
 
 
-def _validated_lines(target: str, model_name: str, args: list[Arg]) -> list[str]:
+def _validated_lines(
+    target: str, model_name: str, args: list[Arg], mode: str | None = None
+) -> list[str]:
     entries = [f"{pystr(a.wire_name)}: {a.name}" for a in args]
-    one = f"{target} = validated({model_name}, {{{', '.join(entries)}}})"
+    extra = f", mode={pystr(mode)}" if mode else ""
+    one = f"{target} = validated({model_name}, {{{', '.join(entries)}}}{extra})"
     if len(one) + 8 <= LINE_LIMIT:
         return [one]
     return [
@@ -284,6 +290,7 @@ def _validated_lines(target: str, model_name: str, args: list[Arg]) -> list[str]
         "    {",
         *[f"        {e}," for e in entries],
         "    },",
+        *([f"    mode={pystr(mode)},"] if mode else []),
         ")",
     ]
 
@@ -348,6 +355,9 @@ def _auth_lines(spec: ConnectorSpec) -> tuple[str, list[str]]:
         ("client_auth", pystr(auth.client_auth)),
     ]
     return "OAuth2Auth", construct("return OAuth2Auth", kwargs, "    ")
+
+
+_JSON = "application/json"
 
 
 def _tuple(values: list[str]) -> str:
@@ -465,6 +475,7 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
                     "pagination",
                     f"PAGINATION_{op.pagination.upper()}" if op.pagination else "None",
                 ),
+                *([("accept", pystr(op.response.accept))] if op.response.accept != _JSON else []),
             ],
         )
     out += [

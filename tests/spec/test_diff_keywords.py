@@ -120,3 +120,23 @@ def test_recursion_through_inline_all_of_terminates() -> None:
 
     changes = _kinds(expression("b"), expression("a"))
     assert any(c[1].endswith(".filter.only.only.b") for c in changes)
+
+
+def test_body_and_response_content_changes() -> None:
+    def whole(data: dict[str, Any]) -> None:
+        op(data, "create_item")["body"]["argument"] = "body"
+
+    assert any(c[:2] == ("breaking", f"{CREATE}.body") for c in _kinds(whole))
+
+    def text_response(data: dict[str, Any]) -> None:
+        response = op(data, "get_item")["response"]
+        response.pop("schema")
+        response["content"] = "text"
+
+    changes = _kinds(text_response)
+    assert ("breaking", "operations.get_item.response") in [c[:2] for c in changes]
+
+    def media(data: dict[str, Any]) -> None:
+        op(data, "create_item")["body"]["media_type"] = "application/merge-patch+json"
+
+    assert [c[0] for c in _kinds(media)] == ["patch"]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -61,6 +62,7 @@ class OperationInfo:
     idempotency_header: str | None = None
     success_status: int = 200
     pagination: PaginationSettings | None = None
+    accept: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,34 @@ def flatten_form(data: dict[str, Any], prefix: str = "") -> Pairs:
     return pairs
 
 
+def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
+    """``multipart/form-data`` bytes and Content-Type: bytes values are files, the rest fields.
+
+    The boundary is derived from the content, so the same call always sends the same bytes.
+    """
+    fields: dict[str, Any] = {}
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, bytes):
+            files[key] = (key, value, "application/octet-stream")
+        elif isinstance(value, dict | list):
+            fields[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        else:
+            fields[key] = _text(value)
+    digest = hashlib.sha256(repr((sorted(fields.items()), sorted(files.items()))).encode())
+    content_type = f"multipart/form-data; boundary=flows-{digest.hexdigest()[:32]}"
+    staged = httpx.Request(
+        "POST",
+        "https://multipart.invalid/",
+        data=fields,
+        files=files or None,
+        headers={"Content-Type": content_type},
+    )
+    return staged.read(), content_type
+
+
 def _query_pairs(query: dict[str, Any]) -> Pairs:
     pairs: Pairs = []
     for key, value in query.items():
@@ -163,6 +193,7 @@ class EngineCore:
                 path = path.replace("{" + name + "}", quote(_text(value), safe=""))
             url = self.config.base_url.rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
+        headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
         if key is not None and op.idempotency_header:
             headers[op.idempotency_header] = key
@@ -173,6 +204,15 @@ class EngineCore:
         elif call.json is not None:
             content = json.dumps(call.json, separators=(",", ":"), ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"
+        elif call.multipart is not None:
+            content, headers["Content-Type"] = encode_multipart(call.multipart)
+        elif call.content is not None:
+            raw = call.content
+            content = raw.encode("utf-8") if isinstance(raw, str) else raw
+            default = "text/plain; charset=utf-8" if isinstance(raw, str) else None
+            headers["Content-Type"] = default or "application/octet-stream"
+        if call.content_type is not None and content is not None:
+            headers["Content-Type"] = call.content_type
         request = httpx.Request(
             op.method,
             url,
@@ -354,6 +394,14 @@ class EngineCore:
                 operation=op.id,
                 status=response.status_code,
             ) from None
+
+    def decode_text(self, op: OperationInfo, response: httpx.Response) -> str:
+        """A text success body (charset from the response, UTF-8 otherwise)."""
+        return response.text
+
+    def decode_binary(self, op: OperationInfo, response: httpx.Response) -> bytes:
+        """A binary success body, as received."""
+        return response.content
 
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
