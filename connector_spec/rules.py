@@ -223,8 +223,11 @@ def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
                     (*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'"
                 )
             )
+        # a typo check for plain objects; in an allOf the name may be defined by another
+        # member, and a map (additionalProperties) may carry it
+        composed = "allOf" in loc or node.all_of or node.additional_properties not in (None, False)
         for index, name in enumerate(node.required):
-            if node.properties is not None and name not in node.properties:
+            if node.properties is not None and name not in node.properties and not composed:
                 issues.append(
                     RuleIssue(
                         (*loc, "required", index), f"required property {name!r} is not defined"

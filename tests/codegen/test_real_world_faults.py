@@ -211,3 +211,20 @@ def test_a_pure_ref_cycle_is_refused_at_the_ref(
         load_spec(write_spec(tmp_path, spec))
     text = caught.value.diagnostics()
     assert where in text and "cycle" in text and "→" in text
+
+
+def test_required_names_from_another_all_of_member_are_accepted(tmp_path: Path) -> None:
+    # Azure: the resource's `location` is defined by the base and required by the extension.
+    schemas = {
+        "TrackedResource": {"type": "object", "properties": {"location": {"type": "string"}}},
+        "Store": {
+            "allOf": [
+                {"$ref": "#/schemas/TrackedResource"},
+                {"required": ["location"], "properties": {"sku": {"type": "string"}}},
+            ]
+        },
+    }
+    spec = minimal_spec("azure", schemas, [read_op("get", "/s", {"$ref": "#/schemas/Store"})])
+    loaded = load_spec(write_spec(tmp_path, spec))
+    models = render_package(loaded).files["flows_azure/models.py"].decode()
+    assert "    location: str\n" in models  # merged: required and defined
