@@ -336,7 +336,9 @@ class _Differ:
             self.add("breaking", "auth.type", f"auth changed {old['type']} → {new['type']}")
             return
         for key in sorted(set(old) | set(new)):
-            if old.get(key) != new.get(key):
+            if key == "obtained_from" and old.get(key) != new.get(key):
+                self.add("patch", f"auth.{key}", "where the token comes from (documentation)")
+            elif old.get(key) != new.get(key):
                 self.add(
                     "breaking",
                     f"auth.{key}",
@@ -433,6 +435,16 @@ class _Differ:
         for name in ("summary", "description"):
             if getattr(old, name) != getattr(new, name):
                 self.add("patch", f"{where}.{name}", f"{name} changed")
+        if old.base_url != new.base_url:
+            self.add(
+                "breaking",
+                f"{where}.base_url",
+                f"operation server changed {old.base_url or 'base_url'} → "
+                f"{new.base_url or 'base_url'}",
+            )
+        if old.auth != new.auth:
+            kind: ChangeKind = "breaking" if new.auth == "default" else "additive"
+            self.add(kind, f"{where}.auth", f"credentials {old.auth} → {new.auth}")
         if old.deprecated != new.deprecated:
             if new.deprecated:
                 self.add("additive", f"{where}.deprecated", "operation deprecated")

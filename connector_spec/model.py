@@ -142,22 +142,47 @@ class NoAuth(StrictModel):
 
 
 class ApiKeyAuth(StrictModel):
-    """A static key sent in a header or a query parameter."""
+    """A static key sent in a header, a query parameter, a cookie or the URL path.
+
+    ``in: path``: ``name`` is a ``{placeholder}`` of the base URL or of operation paths that
+    the key fills (Telegram's ``https://api.telegram.org/bot{token}``).
+    """
 
     type: Literal["api_key"]
-    location: Literal["header", "query"] = Field(alias="in")
+    location: Literal["header", "query", "cookie", "path"] = Field(alias="in")
     name: str = Field(min_length=1)
     prefix: str | None = None
     secret: SecretRef
 
+    @model_validator(mode="after")
+    def _plain_path_name(self) -> ApiKeyAuth:
+        if self.location == "path" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.name):
+            raise ValueError("a key in the path names its {placeholder}: letters, digits, '_'")
+        return self
+
+
+class TokenSource(StrictModel):
+    """Where a bearer token comes from when flows does not fetch it (documentation only)."""
+
+    flow: Literal["oauth2_implicit", "oauth2_authorization_code", "openid_connect", "other"]
+    authorization_url: str | None = Field(default=None, pattern=r"^https://")
+    token_url: str | None = Field(default=None, pattern=r"^https://")
+    openid_connect_url: str | None = Field(default=None, pattern=r"^https://")
+    scopes: list[str] = Field(default_factory=list)
+
 
 class BearerAuth(StrictModel):
-    """``Authorization: Bearer <token>``."""
+    """``Authorization: Bearer <token>``, the token possibly obtained elsewhere."""
 
     type: Literal["bearer"]
     secret: SecretRef
     header: HeaderName = "Authorization"
     scheme: str = "Bearer"
+    obtained_from: TokenSource | None = Field(
+        default=None,
+        description="The flow that issues the token (OAuth2 implicit, OpenID Connect, ...); "
+        "the caller supplies the token, the client sends it.",
+    )
 
 
 class BasicAuth(StrictModel):
@@ -192,10 +217,38 @@ class OAuth2RefreshToken(StrictModel):
     client_auth: Literal["basic", "body"] = "body"
 
 
+StaticAuth = Annotated[ApiKeyAuth | BearerAuth | BasicAuth, Field(discriminator="type")]
+
+
+class MultipleAuth(StrictModel):
+    """Several static credentials sent together (an application key and a user key)."""
+
+    type: Literal["multiple"]
+    schemes: list[StaticAuth] = Field(min_length=2, max_length=8)
+
+
 Auth = Annotated[
-    NoAuth | ApiKeyAuth | BearerAuth | BasicAuth | OAuth2ClientCredentials | OAuth2RefreshToken,
+    NoAuth
+    | ApiKeyAuth
+    | BearerAuth
+    | BasicAuth
+    | OAuth2ClientCredentials
+    | OAuth2RefreshToken
+    | MultipleAuth,
     Field(discriminator="type"),
 ]
+
+
+def auth_schemes(auth: Any) -> list[Any]:
+    """The single schemes of an auth block (the parts of ``multiple``, else itself)."""
+    return list(auth.schemes) if isinstance(auth, MultipleAuth) else [auth]
+
+
+def path_secret_names(auth: Any) -> set[str]:
+    """URL ``{placeholders}`` an API key in the path fills."""
+    return {
+        s.name for s in auth_schemes(auth) if isinstance(s, ApiKeyAuth) and s.location == "path"
+    }
 
 
 # --------------------------------------------------------------------------- transport
@@ -462,6 +515,12 @@ class Operation(StrictModel):
     pagination: str | None = None
     sources: Sources | None = None
     deprecated: bool = False
+    base_url: str | None = Field(
+        default=None, description="This operation's own server (OpenAPI per-operation servers)."
+    )
+    auth: Literal["default", "none"] = Field(
+        default="default", description="'none': a public endpoint called without credentials."
+    )
 
     def path_param_names(self) -> list[str]:
         """Names in ``{braces}`` of the path template, in order."""

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from connector_spec.jsonschema_subset import SchemaNode
-from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.model import (
+    ApiKeyAuth,
+    BearerAuth,
+    ConnectorSpec,
+    Operation,
+    auth_schemes,
+    path_secret_names,
+)
 from connector_spec.naming import argument_name
 from connector_spec.runtime.servers import is_loopback_host
 from connector_spec.schema_ops import resolve_schema
@@ -62,9 +69,24 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
     return issues
 
 
-def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
+def _check_url(
+    url: str, loc: Loc, spec: ConnectorSpec, *, variables: bool = True
+) -> Iterator[RuleIssue]:
+    secrets = path_secret_names(spec.auth)
+    authority = re.match(r"^[^/]*//[^/]*", url)
+    origin = authority.group(0) if authority else ""
     for name in _TEMPLATE_VAR.findall(url):
-        if name not in spec.variables:
+        if name in secrets and "{" + name + "}" not in origin:
+            continue  # filled by the API key in the path, per request
+        if name in secrets:
+            yield RuleIssue(loc, f"the API key placeholder {{{name}}} may only be in the path")
+        elif not variables:
+            yield RuleIssue(
+                loc,
+                f"an operation's base URL cannot use variables ({{{name}}})",
+                "give the concrete URL, or move the operation to an environment",
+            )
+        elif name not in spec.variables:
             yield RuleIssue(
                 loc,
                 f"base URL uses variable {{{name}}} that is not declared",
@@ -93,6 +115,12 @@ def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
 
 def _check_servers(spec: ConnectorSpec) -> list[RuleIssue]:
     issues = list(_check_url(spec.base_url, ("base_url",), spec))
+    issues += _check_auth(spec)
+    for index, op in enumerate(spec.operations):
+        if op.base_url is not None:
+            issues += _check_url(
+                op.base_url, ("operations", index, "base_url"), spec, variables=False
+            )
     for env_name, env in spec.environments.items():
         if env.base_url is not None:
             issues += _check_url(env.base_url, ("environments", env_name, "base_url"), spec)
@@ -105,6 +133,43 @@ def _check_servers(spec: ConnectorSpec) -> list[RuleIssue]:
                 issues.append(RuleIssue(loc, f"{value!r} is not one of {declared.enum}"))
             elif declared.pattern is not None and not re.fullmatch(declared.pattern, value):
                 issues.append(RuleIssue(loc, f"{value!r} does not match {declared.pattern!r}"))
+    return issues
+
+
+def _check_auth(spec: ConnectorSpec) -> list[RuleIssue]:
+    """Parts of ``multiple`` auth never overwrite each other; path keys have a placeholder."""
+    issues: list[RuleIssue] = []
+    slots: dict[tuple[str, str], int] = {}
+    schemes = auth_schemes(spec.auth)
+    for index, scheme in enumerate(schemes):
+        if isinstance(scheme, ApiKeyAuth):
+            name = scheme.name.lower() if scheme.location == "header" else scheme.name
+            slot = (scheme.location, name)
+        elif isinstance(scheme, BearerAuth):
+            slot = ("header", scheme.header.lower())
+        else:
+            slot = ("header", "authorization")
+        where: Loc = ("auth", "schemes", index) if len(schemes) > 1 else ("auth",)
+        if slot in slots:
+            issues.append(
+                RuleIssue(
+                    where,
+                    f"auth schemes[{slots[slot]}] and schemes[{index}] both set "
+                    f"{slot[0]} {slot[1]!r}",
+                )
+            )
+        slots[slot] = index
+    urls = [spec.base_url, *(op.path for op in spec.operations)]
+    urls += [e.base_url for e in spec.environments.values() if e.base_url]
+    for name in sorted(path_secret_names(spec.auth)):
+        if not any("{" + name + "}" in url for url in urls):
+            issues.append(
+                RuleIssue(
+                    ("auth",),
+                    f"the API key goes in the path as {{{name}}}, which no URL contains",
+                    f"put {{{name}}} in base_url (e.g. https://api.telegram.org/bot{{{name}}})",
+                )
+            )
     return issues
 
 
@@ -389,7 +454,7 @@ def _check_body_schema(spec: ConnectorSpec, op: Operation, where: Loc) -> list[R
 
 def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
     issues: list[RuleIssue] = []
-    in_template = op.path_param_names()
+    in_template = [n for n in op.path_param_names() if n not in path_secret_names(spec.auth)]
     declared_path = {p.name for p in op.params if p.location == "path"}
     for name in in_template:
         if name not in declared_path:

@@ -15,7 +15,7 @@ from connector_spec.codegen.aliases import order_aliases
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
 from connector_spec.loader import LoadedSpec
-from connector_spec.model import ConnectorSpec
+from connector_spec.model import ConnectorSpec, auth_schemes
 
 GENERATOR_NAME = "flows"
 GENERATOR_VERSION = "0.1.0"
@@ -140,9 +140,10 @@ def build_manifest(view: PackageView) -> dict[str, Any]:
 
 def _credential_names(spec: ConnectorSpec) -> str:
     names: list[str] = []
-    for value in spec.auth.model_dump().values():
-        if isinstance(value, dict) and ("env" in value or "store" in value):
-            names.append(value.get("env") or value.get("store") or "")
+    for scheme in auth_schemes(spec.auth):
+        for value in scheme.model_dump().values():
+            if isinstance(value, dict) and ("env" in value or "store" in value):
+                names.append(value.get("env") or value.get("store") or "")
     return ", ".join(n for n in names if n) or "none"
 
 
@@ -265,8 +266,9 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/models.py": _models_source(view, env),
         f"{pkg}/_config.py": env.get_template("_config.py.j2").render(
             **common,
-            auth_imports=", ".join(sorted({"Auth", runtime_names["auth_class"]})),
+            auth_imports=", ".join(sorted({"Auth", *runtime_names["auth_classes"]})),
             has_pagination=runtime_names["pagination"],
+            secret_placeholders=runtime_names["secret_placeholders"],
             config_lines=view.config_lines,
         ),
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_spec.codegen.auth_source import auth_source, construct
 from connector_spec.codegen.bodies import plan_body
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
 from connector_spec.codegen.naming import camel
@@ -18,31 +19,12 @@ from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import (
-    ApiKeyAuth,
-    BasicAuth,
-    BearerAuth,
     ConnectorSpec,
-    NoAuth,
-    OAuth2ClientCredentials,
-    OAuth2RefreshToken,
     Operation,
-    SecretRef,
+    path_secret_names,
 )
 from connector_spec.naming import argument_name
 from connector_spec.rules import resolve
-
-
-def construct(
-    head: str, kwargs: list[tuple[str, str]], indent: str = "", tail: str = ""
-) -> list[str]:
-    """``head(k=v, ...)`` as exploded lines with trailing commas (stable under ruff format)."""
-    if not kwargs:
-        return [f"{indent}{head}(){tail}"]
-    return [
-        f"{indent}{head}(",
-        *[f"{indent}    {key}={value}," for key, value in kwargs],
-        f"{indent}){tail}",
-    ]
 
 
 def fit_or_explode(prefix: str, items: list[str], indent: str, open_: str, close: str) -> list[str]:
@@ -312,51 +294,6 @@ def _used_model_names(
 # ---------------------------------------------------------------- _config.py
 
 
-def _secret(ref: SecretRef) -> str:
-    return (
-        f"resolver.env({pystr(ref.env)})"
-        if ref.env
-        else f"resolver.store({pystr(ref.store or '')})"
-    )
-
-
-def _auth_lines(spec: ConnectorSpec) -> tuple[str, list[str]]:
-    auth = spec.auth
-    if isinstance(auth, NoAuth):
-        return "Auth", ["    return Auth()"]
-    if isinstance(auth, ApiKeyAuth):
-        kwargs = [
-            ("location", pystr(auth.location)),
-            ("name", pystr(auth.name)),
-            ("key", _secret(auth.secret)),
-            ("prefix", pyvalue(auth.prefix)),
-        ]
-        return "ApiKeyAuth", construct("return ApiKeyAuth", kwargs, "    ")
-    if isinstance(auth, BearerAuth):
-        kwargs = [
-            ("token", _secret(auth.secret)),
-            ("header", pystr(auth.header)),
-            ("scheme", pystr(auth.scheme)),
-        ]
-        return "BearerAuth", construct("return BearerAuth", kwargs, "    ")
-    if isinstance(auth, BasicAuth):
-        kwargs = [("username", _secret(auth.username)), ("password", _secret(auth.password))]
-        return "BasicAuth", construct("return BasicAuth", kwargs, "    ")
-    assert isinstance(auth, OAuth2ClientCredentials | OAuth2RefreshToken)
-    kwargs = [
-        ("token_url", pystr(auth.token_url)),
-        ("client_id", _secret(auth.client_id)),
-        ("client_secret", _secret(auth.client_secret)),
-    ]
-    if isinstance(auth, OAuth2RefreshToken):
-        kwargs.append(("refresh_token", _secret(auth.refresh_token)))
-    kwargs += [
-        ("scopes", "[" + ", ".join(pystr(s) for s in auth.scopes) + "]"),
-        ("client_auth", pystr(auth.client_auth)),
-    ]
-    return "OAuth2Auth", construct("return OAuth2Auth", kwargs, "    ")
-
-
 _JSON = "application/json"
 
 
@@ -370,7 +307,7 @@ def _tuple(values: list[str]) -> str:
 
 def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
     """The body of the generated ``_config.py`` (after its imports)."""
-    _auth_class, auth_body = _auth_lines(spec)
+    _auth_classes, auth_body = auth_source(spec.auth)
     out: list[str] = [
         f"PROVIDER = {pystr(spec.provider.name)}",
         f"VERSION = {pystr(spec.provider.version)}",
@@ -476,6 +413,8 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
                     f"PAGINATION_{op.pagination.upper()}" if op.pagination else "None",
                 ),
                 *([("accept", pystr(op.response.accept))] if op.response.accept != _JSON else []),
+                *([("base_url", pystr(op.base_url))] if op.base_url else []),
+                *([("authenticated", "False")] if op.auth == "none" else []),
             ],
         )
     out += [
@@ -515,7 +454,8 @@ def _keyed(name: str, lines: list[str]) -> list[str]:
 def used_runtime_names(spec: ConnectorSpec) -> dict[str, Any]:
     """Which optional runtime names ``_config.py`` needs."""
     return {
-        "auth_class": _auth_lines(spec)[0],
+        "auth_classes": auth_source(spec.auth)[0],
+        "secret_placeholders": sorted(path_secret_names(spec.auth)),
         "pagination": bool(spec.pagination),
         "body_errors": spec.body_errors is not None,
     }

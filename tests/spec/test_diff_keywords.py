@@ -140,3 +140,23 @@ def test_body_and_response_content_changes() -> None:
         op(data, "create_item")["body"]["media_type"] = "application/merge-patch+json"
 
     assert [c[0] for c in _kinds(media)] == ["patch"]
+
+
+def test_auth_and_operation_server_changes() -> None:
+    def implicit(data: dict[str, Any]) -> None:
+        data["auth"]["obtained_from"] = {"flow": "oauth2_implicit"}
+
+    assert [c[:2] for c in _kinds(implicit)] == [("patch", "auth.obtained_from")]
+
+    def public(data: dict[str, Any]) -> None:
+        op(data, "get_item")["auth"] = "none"
+
+    assert ("additive", "operations.get_item.auth") in [c[:2] for c in _kinds(public)]
+    assert ("breaking", "operations.get_item.auth") in [
+        c[:2] for c in _kinds(lambda d: None, public)
+    ]
+
+    def moved(data: dict[str, Any]) -> None:
+        op(data, "get_item")["base_url"] = "https://files.acme.example"
+
+    assert ("breaking", "operations.get_item.base_url") in [c[:2] for c in _kinds(moved)]

@@ -63,6 +63,8 @@ class OperationInfo:
     success_status: int = 200
     pagination: PaginationSettings | None = None
     accept: str = "application/json"
+    base_url: str | None = None  # the operation's own server, instead of the client's
+    authenticated: bool = True  # False: a public endpoint, sent without credentials
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ class EngineCore:
             path = op.path
             for name, value in call.path_params.items():
                 path = path.replace("{" + name + "}", quote(_text(value), safe=""))
-            url = self.config.base_url.rstrip("/") + path
+            url = (op.base_url or self.config.base_url).rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
@@ -221,7 +223,8 @@ class EngineCore:
             content=content,
             extensions={"timeout": self.config.timeout.as_dict()},
         )
-        self.auth.apply(request)
+        if op.authenticated:
+            self.auth.apply(request)
         return request
 
     def throttle_delay(self) -> float:
@@ -446,7 +449,7 @@ class Engine(EngineCore):
         self.http = http
 
     def _ensure_token(self, op: OperationInfo) -> None:
-        if self.auth.needs_token(self.clock.time()):
+        if op.authenticated and self.auth.needs_token(self.clock.time()):
             try:
                 response = self.http.send(self.auth.token_request())
                 response.read()
@@ -500,7 +503,7 @@ class AsyncEngine(EngineCore):
         self.http = http
 
     async def _ensure_token(self, op: OperationInfo) -> None:
-        if self.auth.needs_token(self.clock.time()):
+        if op.authenticated and self.auth.needs_token(self.clock.time()):
             try:
                 response = await self.http.send(self.auth.token_request())
                 await response.aread()
