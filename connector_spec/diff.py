@@ -559,6 +559,8 @@ class _Differ:
                 self.add("patch", pwhere, "description changed")
             if op_.secret != np_.secret:
                 self.add("patch", pwhere, "secret marking changed")
+            if op_.query_style != np_.query_style:
+                self.add("patch", pwhere, "query style changed (wire format only)")
             self.schema(pwhere, op_.schema_, np_.schema_, "request")
 
     def body(self, where: str, old: Operation, new: Operation) -> None:

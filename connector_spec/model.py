@@ -371,6 +371,26 @@ class Parameter(StrictModel):
     required: bool = False
     schema_: SchemaNode = Field(default_factory=lambda: SchemaNode(type="string"), alias="schema")
     secret: bool = False
+    style: Literal["form", "spaceDelimited", "pipeDelimited", "deepObject"] | None = Field(
+        default=None,
+        description="How an array or object query value is written (OpenAPI; default form).",
+    )
+    explode: bool | None = Field(
+        default=None, description="One pair per item/property (default: true for form)."
+    )
+
+    @model_validator(mode="after")
+    def _query_only_styles(self) -> Parameter:
+        if (self.style is not None or self.explode is not None) and self.location != "query":
+            raise ValueError("'style' and 'explode' apply to query parameters only")
+        return self
+
+    @property
+    def query_style(self) -> tuple[str, bool] | None:
+        """``(style, explode)`` when it differs from form/explode (the runtime's default)."""
+        style = self.style or "form"
+        explode = self.explode if self.explode is not None else style in ("form", "deepObject")
+        return None if (style, explode) == ("form", True) else (style, explode)
 
 
 class RequestBody(StrictModel):

@@ -297,6 +297,14 @@ def _used_model_names(
 _JSON = "application/json"
 
 
+def _query_styles(op: Operation) -> list[tuple[str, str]]:
+    styled = [(p.name, p.query_style) for p in op.params if p.query_style is not None]
+    if not styled:
+        return []
+    entries = [f"({pystr(name)}, ({pystr(s[0])}, {s[1]!r}))" for name, s in styled if s]
+    return [("query_styles", _tuple(entries))]
+
+
 def _tuple(values: list[str]) -> str:
     if not values:
         return "()"
@@ -414,6 +422,7 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
                 ),
                 *([("accept", pystr(op.response.accept))] if op.response.accept != _JSON else []),
                 *([("base_url", pystr(op.base_url))] if op.base_url else []),
+                *_query_styles(op),
                 *([("authenticated", "False")] if op.auth == "none" else []),
             ],
         )

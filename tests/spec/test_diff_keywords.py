@@ -160,3 +160,11 @@ def test_auth_and_operation_server_changes() -> None:
         op(data, "get_item")["base_url"] = "https://files.acme.example"
 
     assert ("breaking", "operations.get_item.base_url") in [c[:2] for c in _kinds(moved)]
+
+
+def test_query_style_is_a_wire_format_patch() -> None:
+    def styled(data: dict[str, Any]) -> None:
+        op(data, "list_items")["params"][0]["explode"] = False
+
+    changes = _kinds(styled)
+    assert [c[0] for c in changes] == ["patch"] and "query style" in changes[0][2]

@@ -64,6 +64,7 @@ class OperationInfo:
     pagination: PaginationSettings | None = None
     accept: str = "application/json"
     base_url: str | None = None  # the operation's own server, instead of the client's
+    query_styles: tuple[tuple[str, tuple[str, bool]], ...] = ()  # name -> (style, explode)
     authenticated: bool = True  # False: a public endpoint, sent without credentials
 
 
@@ -146,13 +147,30 @@ def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
     return staged.read(), content_type
 
 
-def _query_pairs(query: dict[str, Any]) -> Pairs:
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | None = None) -> Pairs:
+    """Query pairs in OpenAPI's styles: form (exploded by default), delimited, deepObject."""
     pairs: Pairs = []
     for key, value in query.items():
         if value is None:
             continue
-        if isinstance(value, list):
-            pairs += [(key, _text(v)) for v in value]
+        style, explode = (styles or {}).get(key, ("form", True))
+        if isinstance(value, dict):
+            items = [(str(k), v) for k, v in value.items() if v is not None]
+            if style == "deepObject":
+                pairs += [(f"{key}[{k}]", _text(v)) for k, v in items]
+            elif explode:
+                pairs += [(k, _text(v)) for k, v in items]
+            else:
+                flat = [part for k, v in items for part in (k, _text(v))]
+                pairs.append((key, _DELIMITERS.get(style, ",").join(flat)))
+        elif isinstance(value, list):
+            if explode:
+                pairs += [(key, _text(v)) for v in value]
+            else:
+                pairs.append((key, _DELIMITERS.get(style, ",").join(_text(v) for v in value)))
         else:
             pairs.append((key, _text(value)))
     return pairs
@@ -193,7 +211,9 @@ class EngineCore:
             path = op.path
             for name, value in call.path_params.items():
                 path = path.replace("{" + name + "}", quote(_text(value), safe=""))
-            url = (op.base_url or self.config.base_url).rstrip("/") + path
+            url = self.config.base_url.rstrip("/") + path
+            if op.base_url is not None:  # the operation's own server
+                url = op.base_url.rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
@@ -218,7 +238,7 @@ class EngineCore:
         request = httpx.Request(
             op.method,
             url,
-            params=_query_pairs(call.query) if call.url is None else None,
+            params=_query_pairs(call.query, dict(op.query_styles)) if call.url is None else None,
             headers=headers,
             content=content,
             extensions={"timeout": self.config.timeout.as_dict()},
