@@ -250,6 +250,10 @@ class ModelBuilder:
             expr = self.type_for(child, hint, closed=request)
             if request and (child.unique_items or flags.unique_items):
                 expr = f"Annotated[{expr}, AfterValidator(unique_items)]"
+            counted = (flags.min_properties, flags.max_properties)
+            if request and is_object_model(flags) and counted != (None, None):
+                check = f"property_count({counted[0]}, {counted[1]})"
+                expr = f"Annotated[{expr}, AfterValidator({check})]"
             one_way = child.read_only or child.write_only or flags.read_only or flags.write_only
             listed = wire_name in node.required and not one_way
             required = listed and not child.is_nullable()
