@@ -66,6 +66,7 @@ def runtime_files() -> dict[str, bytes]:
 def hosts(spec: ConnectorSpec) -> list[str]:
     """Every host the connector may talk to (templated hosts keep their ``{var}``)."""
     urls = [spec.base_url] + [e.base_url for e in spec.environments.values() if e.base_url]
+    urls += [op.base_url for op in spec.operations if op.base_url]
     found: set[str] = set()
     for url in urls:
         match = re.match(r"^[a-z]+://([^/]+)", url)
