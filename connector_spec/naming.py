@@ -40,7 +40,19 @@ def python_identifier(name: str) -> str:
 # Names a generated method body uses for itself: an argument called ``op`` or ``body`` would
 # otherwise be overwritten before it is sent (``op = _config.X``) or shadow a helper.
 _METHOD_LOCALS = frozenset(
-    {"op", "call", "params", "body", "response", "items", "item", "pick", "validated", "httpx"}
+    {
+        "op",
+        "call",
+        "params",
+        "body",
+        "response",
+        "items",
+        "item",
+        "pick",
+        "validated",
+        "validated_value",
+        "httpx",
+    }
 )
 
 
