@@ -12,7 +12,7 @@ from typing import Any
 
 from certify.canonical import canonical_bytes
 from certify.results import CheckResult
-from connector_spec.errors import InputError
+from connector_spec.errors import InputError, argument
 from connector_spec.model import ConnectorSpec
 
 HARNESS_NAME = "flows-certify"
@@ -126,6 +126,17 @@ def render_summary(spec: ConnectorSpec, statement: dict[str, Any]) -> str:
         f"{summary['skipped']} skipped",
         f"- harness: {predicate['harness']['name']} {predicate['harness']['version']}",
     ]
+    described = predicate.get("provider_description")
+    if isinstance(described, dict) and described.get("checked") is False:
+        lines.append(
+            f"- provider description: none checked, so the level is at most "
+            f"**{described.get('level_cap')}** ({described.get('reason')})"
+        )
+    elif isinstance(described, dict):
+        lines.append(
+            f"- provider description: {described.get('title')} {described.get('version') or ''}"
+            f" (`{described.get('source')}`, sha256 {str(described.get('sha256'))[:12]})"
+        )
     made = predicate.get("synthesized_variables") or []
     if made:
         lines.append(
@@ -167,7 +178,7 @@ def write_bundle(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError as exc:
         raise InputError(
             f"{out_dir}: cannot write the evidence bundle ({exc.strerror or exc})",
-            hint="choose another --out directory",
+            hint=f"choose another {argument('out')} directory",
         ) from None
     written: list[Path] = []
     try:

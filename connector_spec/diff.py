@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import semver
-
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec, Operation, Parameter
+from connector_spec.versions import next_version, parse_version
 
 ChangeKind = Literal["breaking", "additive", "patch"]
 Bump = Literal["major", "minor", "patch", "none"]
@@ -75,7 +74,7 @@ class SpecDiff:
     def required_bump(self) -> Bump:
         """The smallest version bump the changes need (0.x: breaking → minor, additive → patch)."""
         kinds = {c.kind for c in self.changes}
-        zero = semver.Version.parse(self.old_version).major == 0
+        zero = parse_version(self.old_version).major == 0
         if "breaking" in kinds:
             return "minor" if zero else "major"
         if "additive" in kinds:
@@ -94,14 +93,14 @@ class SpecDiff:
         bump = self.required_bump
         if bump == "none":
             return self.old_version
-        return str(semver.Version.parse(self.old_version).next_version(bump))
+        return next_version(self.old_version, bump)
 
     @property
     def version_problem(self) -> str | None:
         """Why ``new_version`` is too low for the changes, or ``None`` when it is high enough."""
-        new = semver.Version.parse(self.new_version)
+        new = parse_version(self.new_version)
         minimum = self.minimum_next_version
-        if new >= semver.Version.parse(minimum):
+        if new >= parse_version(minimum):
             return None
         if self.required_bump == "none":
             return (
@@ -251,6 +250,39 @@ class _Differ:
         for name in ("display_name", "description", "docs_url", "maintainers", "license"):
             if _dump_attr(old, name) != _dump_attr(new, name):
                 self.add("patch", f"provider.{name}", f"{name.replace('_', ' ')} changed")
+        self.provider_description()
+
+    def provider_description(self) -> None:
+        # the provider's description is what certification checks the spec against; it
+        # changes no generated code, so any change of it is a patch
+        old, new = self.old.provider.openapi, self.new.provider.openapi
+        where = "provider.openapi"
+        if old is None and new is not None:
+            self.add(
+                "patch", where, f"provider description added ({new.path or new.url or new.source})"
+            )
+        elif old is not None and new is None:
+            self.add(
+                "patch",
+                where,
+                "provider description removed: certification can no longer check the spec "
+                "against the provider (level at most self-consistent)",
+            )
+        elif old is not None and new is not None:
+            for name in ("url", "path", "source", "sha256", "version"):
+                before, after = getattr(old, name), getattr(new, name)
+                if before != after:
+                    self.add(
+                        "patch",
+                        f"{where}.{name}",
+                        f"provider description {name} changed {_show(before)} → {_show(after)}",
+                    )
+            if _dump_list(old.accepted) != _dump_list(new.accepted):
+                self.add(
+                    "patch",
+                    f"{where}.accepted",
+                    "accepted disagreements with the provider description changed",
+                )
 
     def servers(self) -> None:
         old, new = self.old, self.new

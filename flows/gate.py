@@ -89,21 +89,28 @@ def certify_and_gate(
     packs: Sequence[str | Path] = (),
     workdir: str | Path | None = None,
     progress: Callable[[CheckResult], None] | None = None,
+    openapi: str | Path | None = None,
 ) -> GatedCertification:
-    """Certify ``spec_path``, gate it, and write the evidence to ``out`` when both passed.
+    """Certify ``spec_path``, gate it, and write the evidence to ``out``.
 
-    Like :func:`certify.certify_connector`, a failure (a check or an error-severity rule)
-    writes nothing and leaves earlier evidence in ``out`` as it was. A run restricted with
-    ``only`` is not gated (it earns no level; see :class:`GatedCertification`).
+    ``openapi`` is the provider's description to check the spec against (default: the
+    spec's own ``provider.openapi``).
+
+    The evidence is a record of what was checked: it is written whenever every check passed,
+    whatever the policy outcome, and records that outcome in ``predicate.policy`` (the gate
+    decides publishing, and ``flows policy check --evidence`` reads it). A failed check
+    writes nothing and leaves earlier evidence in ``out`` as it was, like
+    :func:`certify.certify_connector`. A run restricted with ``only`` is not gated (it earns
+    no level; see :class:`GatedCertification`).
     """
     loaded = load_spec(spec_path)
-    result = certify_connector(spec_path, only=only, progress=progress)
+    result = certify_connector(spec_path, only=only, progress=progress, openapi=openapi)
     if only:
         gated = GatedCertification(result, None)
         if out is not None and gated.passed:
             result.write(out)
         return gated
     gated = GatedCertification(*gate_certification(loaded, result, packs=packs, workdir=workdir))
-    if out is not None and gated.passed:
+    if out is not None and gated.certification.passed:
         gated.certification.write(out)
     return gated

@@ -1,4 +1,4 @@
-"""Capabilities of a harvested spec: one hierarchy per provider, assigned by effects.
+"""Capabilities of a generated spec: one hierarchy per provider, assigned by effects.
 
 Every resource gets ``<provider>.<resource>:read``, ``:write`` (implies ``:read``) and
 ``:delete`` as its operations need them; each operation requires the one its ``effects``

@@ -1,0 +1,289 @@
+"""OpenAPI schemas → the ConnectorSpec schema subset, recursion kept as named schemas.
+
+Every ``$ref`` target becomes a named spec schema (``#/schemas/<Name>``) converted once, so
+recursive schemas terminate. ``allOf`` is flattened into one object (properties and
+``required`` merged). Keywords the subset cannot carry are dropped and counted in
+:class:`~connector_spec.openapi.losses.KeywordLosses` with the first place they were found;
+annotations (``x-*``, ``xml``, ``externalDocs``, ``example``) are dropped without counting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from connector_spec.openapi import pointer as jp
+from connector_spec.openapi.losses import KeywordLosses
+from connector_spec.openapi.naming import schema_name
+from connector_spec.openapi.source import RefError
+
+if TYPE_CHECKING:
+    from connector_spec.openapi.document import OpenApiDocument
+
+JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+MAX_DEPTH = 48
+MAX_TEXT = 600
+_ANNOTATIONS = {"xml", "externalDocs", "example", "examples", "$comment", "$schema", "$id"}
+_SCALAR = (str, int, float, bool, type(None))
+
+
+class SchemaMapper:
+    """Converts the schemas of one document; holds the named schemas it produced."""
+
+    def __init__(self, doc: OpenApiDocument, *, extra_keywords: frozenset[str] = frozenset()):
+        self.doc = doc
+        self.named: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, str] = {}
+        self.keywords = KeywordLosses()
+        self.extra = extra_keywords
+
+    # ------------------------------------------------------------------ entry points
+
+    def convert(self, schema: Any, pointer: str) -> dict[str, Any]:
+        """The spec schema for ``schema`` (found at ``pointer``); ``RefError`` if dangling."""
+        return self._node(schema, pointer, 0, ())
+
+    def resolve_named(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follow a converted ``{$ref: '#/schemas/X'}`` to the named schema (once)."""
+        seen = 0
+        while "$ref" in node and seen < 64:
+            node = self.named.get(node["$ref"].removeprefix("#/schemas/"), {})
+            seen += 1
+        return node
+
+    # ------------------------------------------------------------------ conversion
+
+    def _ref(self, ref: str, pointer: str) -> dict[str, Any]:
+        target = self.doc.resolve({"$ref": ref}, pointer)
+        if not isinstance(target.value, (dict, bool)):
+            raise RefError([])
+        name = self.names.get(target.pointer)
+        if name is None:
+            tokens = jp.split(target.pointer) or ["Root"]
+            base = schema_name(tokens[-1])
+            name, counter = base, 2
+            while name in self.named:
+                name = f"{base}_{counter}"
+                counter += 1
+            self.names[target.pointer] = name
+            self.named[name] = {}  # reserve: a recursive reference finds the name taken
+            try:
+                self.named[name] = self._node(target.value, target.pointer, 0, ())
+            except RefError:
+                del self.named[name], self.names[target.pointer]
+                raise
+        return {"$ref": f"#/schemas/{name}"}
+
+    def _node(
+        self, raw: Any, pointer: str, depth: int, flattening: tuple[str, ...]
+    ) -> dict[str, Any]:
+        if raw is True or raw == {}:
+            return {}
+        if not isinstance(raw, dict):
+            self.keywords.add("boolean-schema" if raw is False else "invalid-schema", pointer)
+            return {}
+        if depth > MAX_DEPTH:
+            self.keywords.add("nesting-depth", pointer)
+            return {}
+        ref = raw.get("$ref")
+        if isinstance(ref, str):
+            if len(raw) > 1 and any(k not in ("description", "summary") for k in raw if k != "$ref"):
+                self.keywords.add("$ref-siblings", pointer)
+            return self._ref(ref, pointer)
+        if "allOf" in raw:
+            raw = self._flatten(raw, pointer, flattening)
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            where = jp.join(pointer, key)
+            if key.startswith("x-") or key in _ANNOTATIONS:
+                continue
+            handler = _HANDLERS.get(key)
+            if handler is None:
+                if key in self.extra:
+                    out[key] = value
+                else:
+                    self.keywords.add(key, where)
+                continue
+            handler(self, out, value, where, depth, flattening)
+        if "type" not in out and "properties" in out:
+            out["type"] = "object"
+        return out
+
+    def _flatten(self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...]) -> dict[str, Any]:
+        """``allOf`` merged into one schema: properties and required united, first type wins."""
+        merged: dict[str, Any] = {k: v for k, v in raw.items() if k != "allOf"}
+        parts = raw.get("allOf")
+        if not isinstance(parts, list):
+            self.keywords.add("allOf", jp.join(pointer, "allOf"))
+            return merged
+        for index, part in enumerate(parts):
+            where = jp.join(pointer, "allOf", index)
+            resolved = self.doc.resolve(part, where)
+            if resolved.pointer in stack:
+                self.keywords.add("allOf-recursive", where)
+                continue
+            value = resolved.value
+            if isinstance(value, dict) and "allOf" in value:
+                value = self._flatten(value, resolved.pointer, (*stack, resolved.pointer))
+            if not isinstance(value, dict):
+                continue
+            for key, item in value.items():
+                if key == "properties" and isinstance(item, dict):
+                    props = merged.setdefault("properties", {})
+                    if isinstance(props, dict):
+                        merged["properties"] = {**props, **item}
+                elif key == "required" and isinstance(item, list):
+                    have = merged.get("required") if isinstance(merged.get("required"), list) else []
+                    merged["required"] = list(dict.fromkeys([*have, *item]))
+                elif key not in merged:
+                    merged[key] = item
+        return merged
+
+    # ------------------------------------------------------------------ keyword handlers
+
+    def _type(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        kinds = value if isinstance(value, list) else [value]
+        good = [k for k in kinds if k in JSON_TYPES]
+        if "file" in kinds:
+            good.append("string")
+        if len(good) != len(kinds):
+            self.keywords.add("type", where)
+        if good:
+            out["type"] = good[0] if len(good) == 1 else list(dict.fromkeys(good))
+
+    def _text(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        key = jp.split(where)[-1]
+        if isinstance(value, str):
+            out[key] = value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+
+    def _pattern(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        try:
+            re.compile(value)
+        except (re.error, TypeError, RecursionError, OverflowError):
+            self.keywords.add("pattern-unsupported", where)
+            return
+        if re.search(r"\(\?<?[=!]", value) or re.search(r"\\[pPZ]", value):
+            self.keywords.add("pattern-unsupported", where)  # look-around: not in pydantic-core
+            return
+        out["pattern"] = value
+
+    def _enum(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, list) and value and all(isinstance(v, _SCALAR) for v in value):
+            out["enum"] = list(dict.fromkeys(value)) if _hashable(value) else value
+        else:
+            self.keywords.add("enum", where)
+
+    def _const(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, _SCALAR) and value is not None:
+            out["const"] = value
+        else:
+            self.keywords.add("const", where)
+
+    def _default(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, _SCALAR):
+            out["default"] = value
+
+    def _flag(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if value is True:
+            out[jp.split(where)[-1]] = True
+
+    def _number(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e300:
+            out[jp.split(where)[-1]] = value
+        else:
+            self.keywords.add(jp.split(where)[-1], where)
+
+    def _count(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53:
+            out[jp.split(where)[-1]] = value
+        else:
+            self.keywords.add(jp.split(where)[-1], where)
+
+    def _format(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, str):
+            out["format"] = value
+
+    def _exclusive(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if value is not False:  # 3.0 `false` says nothing; `true`/a number is an exclusive bound
+            self.keywords.add(jp.split(where)[-1], where)
+
+    def _properties(
+        self, out: dict[str, Any], value: Any, where: str, depth: int, stack: tuple[str, ...]
+    ) -> None:
+        if not isinstance(value, dict):
+            self.keywords.add("properties", where)
+            return
+        out["properties"] = {
+            str(name): self._node(sub, jp.join(where, str(name)), depth + 1, stack)
+            for name, sub in value.items()
+        }
+
+    def _required(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        if isinstance(value, list):
+            names = [v for v in value if isinstance(v, str)]
+            if names:
+                out["required"] = list(dict.fromkeys(names))
+
+    def _items(
+        self, out: dict[str, Any], value: Any, where: str, depth: int, stack: tuple[str, ...]
+    ) -> None:
+        if isinstance(value, list):
+            self.keywords.add("items-tuple", where)
+            return
+        out["items"] = self._node(value, where, depth + 1, stack)
+
+    def _additional(
+        self, out: dict[str, Any], value: Any, where: str, depth: int, stack: tuple[str, ...]
+    ) -> None:
+        if isinstance(value, bool):
+            out["additionalProperties"] = value
+        else:
+            out["additionalProperties"] = self._node(value, where, depth + 1, stack)
+
+    def _alternatives(
+        self, out: dict[str, Any], value: Any, where: str, depth: int, stack: tuple[str, ...]
+    ) -> None:
+        key = jp.split(where)[-1]
+        if not isinstance(value, list) or not value:
+            self.keywords.add(key, where)
+            return
+        out[key] = [
+            self._node(sub, jp.join(where, index), depth + 1, stack)
+            for index, sub in enumerate(value)
+        ]
+
+
+def _hashable(values: list[Any]) -> bool:
+    try:
+        set(values)
+    except TypeError:
+        return False
+    return True
+
+
+_HANDLERS = {
+    "type": SchemaMapper._type,
+    "title": SchemaMapper._text,
+    "description": SchemaMapper._text,
+    "format": SchemaMapper._format,
+    "pattern": SchemaMapper._pattern,
+    "enum": SchemaMapper._enum,
+    "const": SchemaMapper._const,
+    "default": SchemaMapper._default,
+    "nullable": SchemaMapper._flag,
+    "deprecated": SchemaMapper._flag,
+    "minimum": SchemaMapper._number,
+    "maximum": SchemaMapper._number,
+    "exclusiveMinimum": SchemaMapper._exclusive,
+    "exclusiveMaximum": SchemaMapper._exclusive,
+    "minLength": SchemaMapper._count,
+    "maxLength": SchemaMapper._count,
+    "minItems": SchemaMapper._count,
+    "maxItems": SchemaMapper._count,
+    "properties": SchemaMapper._properties,
+    "required": SchemaMapper._required,
+    "items": SchemaMapper._items,
+    "additionalProperties": SchemaMapper._additional,
+    "oneOf": SchemaMapper._alternatives,
+    "anyOf": SchemaMapper._alternatives,
+}
