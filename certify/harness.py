@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from certify.package import ImportedPackage
-from connector_spec.model import ConnectorSpec, SecretRef
+from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
+from connector_spec.naming import member_name
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -101,12 +102,15 @@ def canary_for(name: str) -> str:
 
 def secret_refs(spec: ConnectorSpec) -> list[SecretRef]:
     """Every secret reference of the spec's auth block."""
-    auth = spec.auth
     refs: list[SecretRef] = []
-    for name in ("secret", "username", "password", "client_id", "client_secret", "refresh_token"):
-        value = getattr(auth, name, None)
-        if isinstance(value, SecretRef):
-            refs.append(value)
+    for auth in auth_schemes(spec.auth):
+        for name in ("secret", "username", "password", "client_id", "client_secret"):
+            value = getattr(auth, name, None)
+            if isinstance(value, SecretRef):
+                refs.append(value)
+        refresh = getattr(auth, "refresh_token", None)
+        if isinstance(refresh, SecretRef):
+            refs.append(refresh)
     return refs
 
 
@@ -285,8 +289,9 @@ class Harness:
         client, clock = self.new_client(
             environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
         )
-        group = getattr(client, resource)
-        method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)
+        group = getattr(client, member_name(resource))
+        name = f"iter_{operation}" if iterate else member_name(operation)
+        method: Callable[..., Any] = getattr(group, name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from certify.examples import resolve
 from certify.harness import SentRequest, query_of
 from certify.matrix.core import MatrixBase, OpContext, Skip, expect_success
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.naming import argument_name
 
 #: Reserved URL/form characters and non-ASCII text (header values get the ASCII part only).
 RESERVED_TEXT = "a/b?c&d=e#f%g+h;i,j k'l\"m"
@@ -79,19 +79,19 @@ class ArgumentChecks(MatrixBase):
     def slots(self, ctx: OpContext) -> list[Slot]:
         """Every scalar argument of the operation, with its wire location."""
         found = [
-            Slot(python_identifier(p.name), p.name, p.location, resolve(self.spec, p.schema_))
+            Slot(argument_name(p.name), p.name, p.location, resolve(self.spec, p.schema_))
             for p in ctx.op.params
         ]
         body = ctx.op.body
-        if body is not None and body.encoding in ("form", "json"):
+        # one argument per field of a JSON or form body (a whole-body argument, multipart and
+        # raw bodies are not field by field)
+        if body is not None and body.single_argument is None and body.encoding in ("json", "form"):
             node = resolve(self.spec, body.schema_)
             for wire, child in (node.properties or {}).items():
                 if child.read_only or resolve(self.spec, child).read_only:
-                    continue  # the provider's to send: the generated method has no argument
+                    continue  # not an argument
                 location = "form" if body.encoding == "form" else "json"
-                found.append(
-                    Slot(python_identifier(wire), wire, location, resolve(self.spec, child))
-                )
+                found.append(Slot(argument_name(wire), wire, location, resolve(self.spec, child)))
         return found
 
     def _sent_value(self, slot: Slot, sent: SentRequest) -> tuple[bool, Any]:
