@@ -7,6 +7,7 @@ dropped without a :class:`~connector_spec.openapi.losses.Loss`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,9 +193,9 @@ def _params(
                 Loss("client-header", f"header {param.name!r} is set by the client", param.pointer)
             )
             continue
-        if auth.get("type") == "api_key" and param.location == auth.get("in"):
-            if lowered == str(auth.get("name", "")).lower():
-                continue  # the credential itself: auth sends it
+        credential = auth.get("type") == "api_key" and param.location == auth.get("in")
+        if credential and lowered == str(auth.get("name", "")).lower():
+            continue  # the credential itself: auth sends it
         problem = _unsendable(ctx, param)
         if problem is None:
             argument = python_identifier(param.name)
@@ -207,8 +208,11 @@ def _params(
                 raise _Lost("parameter", f"{param.location} parameter {param.name!r}: {problem}",
                             param.pointer)  # fmt: skip
             result.losses.append(
-                Loss("parameter-dropped", f"optional {param.location} parameter "
-                     f"{param.name!r}: {problem}", param.pointer)  # fmt: skip
+                Loss(
+                    "parameter-dropped",
+                    f"optional {param.location} parameter {param.name!r}: {problem}",
+                    param.pointer,
+                )
             )
             continue
         entry: dict[str, Any] = {"name": param.name, "in": param.location}
@@ -265,7 +269,10 @@ def _body(
     problem: str | None = None
     schema: dict[str, Any] = {}
     if method == "GET":
-        problem = "a GET request body"
+        schema = ctx.schemas.convert(media.schema or {}, media.pointer) if media else {}
+        if media is not None and not ctx.schemas.resolve_named(schema).get("properties"):
+            return None  # an empty object: nothing to send, nothing lost
+        problem = "request body of a GET"
     elif not body.content:
         return None
     elif media is None:
@@ -329,10 +336,9 @@ def _errors(ctx: MappingContext, op: OperationView) -> list[dict[str, Any]]:
             entry["description"] = _clip(response.description, 300)
         media, _ = _pick(response.content)
         if media is not None and media.schema is not None:
-            try:
+            # an error body's shape is documentation: the status is what matters
+            with contextlib.suppress(RefError):
                 entry["schema"] = ctx.schemas.convert(media.schema, media.pointer + "/schema")
-            except RefError:
-                pass  # an error body's shape is documentation: the status is what matters
         errors.append(entry)
     return errors
 

@@ -9,8 +9,12 @@ annotations (``x-*``, ``xml``, ``externalDocs``, ``example``) are dropped withou
 
 from __future__ import annotations
 
+import functools
 import re
+import warnings
 from typing import TYPE_CHECKING, Any
+
+from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from connector_spec.openapi import pointer as jp
 from connector_spec.openapi.losses import KeywordLosses
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
 MAX_DEPTH = 48
 MAX_TEXT = 600
+MAX_NODES_PER_SCHEMA = 20_000
 _ANNOTATIONS = {"xml", "externalDocs", "example", "examples", "$comment", "$schema", "$id"}
 _SCALAR = (str, int, float, bool, type(None))
 
@@ -36,11 +41,13 @@ class SchemaMapper:
         self.names: dict[str, str] = {}
         self.keywords = KeywordLosses()
         self.extra = extra_keywords
+        self.budget = MAX_NODES_PER_SCHEMA
 
     # ------------------------------------------------------------------ entry points
 
     def convert(self, schema: Any, pointer: str) -> dict[str, Any]:
         """The spec schema for ``schema`` (found at ``pointer``); ``RefError`` if dangling."""
+        self.budget = MAX_NODES_PER_SCHEMA
         return self._node(schema, pointer, 0, ())
 
     def resolve_named(self, node: dict[str, Any]) -> dict[str, Any]:
@@ -87,11 +94,19 @@ class SchemaMapper:
             return {}
         ref = raw.get("$ref")
         if isinstance(ref, str):
-            if len(raw) > 1 and any(k not in ("description", "summary") for k in raw if k != "$ref"):
+            if len(raw) > 1 and any(
+                k not in ("description", "summary") for k in raw if k != "$ref"
+            ):
                 self.keywords.add("$ref-siblings", pointer)
             return self._ref(ref, pointer)
+        self.budget -= 1
+        if self.budget < 0:
+            self.keywords.add("schema-too-complex", pointer)
+            return {}
         if "allOf" in raw:
-            raw = self._flatten(raw, pointer, flattening)
+            used: list[str] = []
+            raw = self._flatten(raw, pointer, flattening, used)
+            flattening = (*flattening, *used)
         out: dict[str, Any] = {}
         for key, value in raw.items():
             where = jp.join(pointer, key)
@@ -109,8 +124,14 @@ class SchemaMapper:
             out["type"] = "object"
         return out
 
-    def _flatten(self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...]) -> dict[str, Any]:
-        """``allOf`` merged into one schema: properties and required united, first type wins."""
+    def _flatten(
+        self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...], used: list[str]
+    ) -> dict[str, Any]:
+        """``allOf`` merged into one schema: properties and required united, first type wins.
+
+        ``used`` collects the referenced schemas inlined, so that a schema nested inside
+        them cannot inline them again (recursion through ``allOf`` stops there).
+        """
         merged: dict[str, Any] = {k: v for k, v in raw.items() if k != "allOf"}
         parts = raw.get("allOf")
         if not isinstance(parts, list):
@@ -119,12 +140,14 @@ class SchemaMapper:
         for index, part in enumerate(parts):
             where = jp.join(pointer, "allOf", index)
             resolved = self.doc.resolve(part, where)
-            if resolved.pointer in stack:
+            if resolved.pointer in stack or resolved.pointer in used:
                 self.keywords.add("allOf-recursive", where)
                 continue
+            if resolved.pointer != where:
+                used.append(resolved.pointer)
             value = resolved.value
             if isinstance(value, dict) and "allOf" in value:
-                value = self._flatten(value, resolved.pointer, (*stack, resolved.pointer))
+                value = self._flatten(value, resolved.pointer, (*stack, *used), used)
             if not isinstance(value, dict):
                 continue
             for key, item in value.items():
@@ -133,8 +156,9 @@ class SchemaMapper:
                     if isinstance(props, dict):
                         merged["properties"] = {**props, **item}
                 elif key == "required" and isinstance(item, list):
-                    have = merged.get("required") if isinstance(merged.get("required"), list) else []
-                    merged["required"] = list(dict.fromkeys([*have, *item]))
+                    have = merged.get("required")
+                    have_list: list[Any] = have if isinstance(have, list) else []
+                    merged["required"] = list(dict.fromkeys([*have_list, *item]))
                 elif key not in merged:
                     merged[key] = item
         return merged
@@ -157,15 +181,10 @@ class SchemaMapper:
             out[key] = value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
     def _pattern(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
-        try:
-            re.compile(value)
-        except (re.error, TypeError, RecursionError, OverflowError):
+        if isinstance(value, str) and pattern_supported(value):
+            out["pattern"] = value
+        else:
             self.keywords.add("pattern-unsupported", where)
-            return
-        if re.search(r"\(\?<?[=!]", value) or re.search(r"\\[pPZ]", value):
-            self.keywords.add("pattern-unsupported", where)  # look-around: not in pydantic-core
-            return
-        out["pattern"] = value
 
     def _enum(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
         if isinstance(value, list) and value and all(isinstance(v, _SCALAR) for v in value):
@@ -251,6 +270,25 @@ class SchemaMapper:
             self._node(sub, jp.join(where, index), depth + 1, stack)
             for index, sub in enumerate(value)
         ]
+
+
+@functools.lru_cache(maxsize=4096)
+def pattern_supported(pattern: str) -> bool:
+    """Whether both Python's ``re`` and pydantic-core (the generated client) compile it.
+
+    Look-arounds and back-references, common in descriptions, are not in pydantic-core's
+    regex dialect: the generated client would fail at import.
+    """
+    if len(pattern) > 2000:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except (re.error, SchemaError, TypeError, RecursionError, OverflowError, ValueError):
+        return False
+    return True
 
 
 def _hashable(values: list[Any]) -> bool:

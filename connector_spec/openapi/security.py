@@ -96,7 +96,9 @@ def _scheme(provider: str, name: str, resolved: Resolved, scopes: Any) -> AuthCh
         if where in ("header", "query") and isinstance(header, str) and header:
             auth = {"type": "api_key", "in": where, "name": header, "secret": secret}
             return AuthChoice(auth, name)
-        return AuthChoice(None, losses=[Loss("auth-cookie", f"{name}: API key in {where}", pointer)])
+        return AuthChoice(
+            None, losses=[Loss("auth-cookie", f"{name}: API key in {where}", pointer)]
+        )
     if kind == "http":
         http = str(scheme.get("scheme", "")).lower()
         if http == "bearer":
@@ -110,7 +112,9 @@ def _scheme(provider: str, name: str, resolved: Resolved, scopes: Any) -> AuthCh
                 },
                 name,
             )
-        return AuthChoice(None, losses=[Loss("auth-http", f"{name}: HTTP scheme {http!r}", pointer)])
+        return AuthChoice(
+            None, losses=[Loss("auth-http", f"{name}: HTTP scheme {http!r}", pointer)]
+        )
     if kind == "oauth2":
         return _oauth2(provider, name, scheme, pointer, scopes)
     if kind == "openIdConnect":
@@ -133,8 +137,11 @@ def _token_elsewhere(name: str, secret: dict[str, str], pointer: str, what: str)
     )
 
 
-def _oauth2(provider: str, name: str, scheme: dict[str, Any], pointer: str, scopes: Any) -> AuthChoice:
-    flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+def _oauth2(
+    provider: str, name: str, scheme: dict[str, Any], pointer: str, scopes: Any
+) -> AuthChoice:
+    raw_flows = scheme.get("flows")
+    flows: dict[str, Any] = raw_flows if isinstance(raw_flows, dict) else {}
     wanted = [s for s in scopes if isinstance(s, str)] if isinstance(scopes, list) else []
     client = {
         "client_id": {"env": env_name(provider, f"{name}_client_id")},
@@ -165,8 +172,12 @@ def _oauth2(provider: str, name: str, scheme: dict[str, Any], pointer: str, scop
         )
     if flows:
         kinds = ", ".join(sorted(flows))
-        return _token_elsewhere(name, {"env": env_name(provider, name)}, pointer, f"OAuth 2.0 ({kinds})")
-    return AuthChoice(None, losses=[Loss("auth-oauth2", f"{name}: no usable OAuth 2.0 flow", pointer)])
+        return _token_elsewhere(
+            name, {"env": env_name(provider, name)}, pointer, f"OAuth 2.0 ({kinds})"
+        )
+    return AuthChoice(
+        None, losses=[Loss("auth-oauth2", f"{name}: no usable OAuth 2.0 flow", pointer)]
+    )
 
 
 def _https(value: Any) -> bool:

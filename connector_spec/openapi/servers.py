@@ -78,11 +78,16 @@ def _url(server: Mapping[str, Any], pointer: str, result: Servers) -> str | None
     if url.startswith("/") or not url:
         result.variables.setdefault(
             "host",
-            {"kind": "host", "description": "The host that serves this API (the description "
-             "gives only a relative server URL)."},
+            {
+                "kind": "host",
+                "description": "The host that serves this API (the description "
+                "gives only a relative server URL).",
+            },
         )
         result.warnings.append(
-            Loss("server-relative", f"server {url or '/'!r} is relative: host is a variable", pointer)
+            Loss(
+                "server-relative", f"server {url or '/'!r} is relative: host is a variable", pointer
+            )
         )
         return "https://{host}" + url
     parts = urlsplit(_VAR.sub("x", url))
