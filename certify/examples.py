@@ -5,20 +5,22 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.naming import argument_name
+from connector_spec.rules import resolve
+
+__all__ = [
+    "accepts_anything",
+    "call_arguments",
+    "example",
+    "resolve",
+    "set_pointer",
+    "success_body",
+    "violating_body",
+]
 
 MAX_DEPTH = 6
-
-
-def resolve(spec: ConnectorSpec, node: SchemaNode) -> SchemaNode:
-    """``node`` with local ``$ref`` chains followed."""
-    seen = 0
-    while node.ref_name() is not None and seen < 32:
-        node = spec.schemas[node.ref_name() or ""]
-        seen += 1
-    return node
 
 
 def accepts_anything(node: SchemaNode) -> bool:
@@ -47,8 +49,12 @@ def _main_type(node: SchemaNode) -> str:
     return "string"
 
 
-def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
-    """A small value that satisfies ``node`` (required properties only)."""
+def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0, *, request: bool = False) -> Any:
+    """A small value that satisfies ``node`` (required properties only).
+
+    ``request``: the value is sent, so ``readOnly`` properties are left out; otherwise it is
+    received and ``writeOnly`` ones are.
+    """
     node = resolve(spec, node)
     if node.const is not None:
         return node.const
@@ -58,21 +64,20 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
         return copy.deepcopy(node.examples[0])
     if node.default is not None:
         return copy.deepcopy(node.default)
-    if node.one_of or node.any_of:
-        return example(spec, (node.one_of or node.any_of or [])[0], depth + 1)
+    group = node.one_of or node.any_of
+    if group:
+        value = example(spec, group[0], depth + 1, request=request)
+        return _tagged(node, group[0], value)
     kind = _main_type(node)
     if kind == "object":
-        if depth >= MAX_DEPTH:
-            return {}
-        props = node.properties or {}
-        return {
-            name: example(spec, props[name], depth + 1) for name in node.required if name in props
-        }
+        return _object_example(spec, node, depth, request)
     if kind == "array":
         count = max(1, node.min_items or 0)
         if node.items is None or depth >= MAX_DEPTH:
-            return ["x"] * count
-        return [example(spec, node.items, depth + 1) for _ in range(count)]
+            items: list[Any] = ["x"] * count
+        else:
+            items = [example(spec, node.items, depth + 1, request=request) for _ in range(count)]
+        return _distinct(items) if node.unique_items else items
     if kind in ("integer", "number"):
         low = node.minimum if node.minimum is not None else 1
         value = max(low, 1) if node.maximum is None or node.maximum >= 1 else low
@@ -88,18 +93,76 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0) -> Any:
     return "x" * max(1, node.min_length or 0)
 
 
+def _object_example(spec: ConnectorSpec, node: SchemaNode, depth: int, request: bool) -> Any:
+    if depth >= MAX_DEPTH:
+        return {}
+    props = node.properties or {}
+    skip = "read_only" if request else "write_only"
+    value = {
+        name: example(spec, props[name], depth + 1, request=request)
+        for name in node.required
+        if name in props
+        and not getattr(resolve(spec, props[name]), skip)
+        and not getattr(props[name], skip)
+    }
+    extra = node.additional_properties
+    for index in range(len(value), node.min_properties or 0):
+        item = (
+            example(spec, extra, depth + 1, request=request)
+            if isinstance(extra, SchemaNode)
+            else "x"
+        )
+        value[f"key{index + 1}"] = item
+    return value
+
+
+def _tagged(node: SchemaNode, option: SchemaNode, value: Any) -> Any:
+    """``value`` of the first alternative with its discriminator property set to match it."""
+    rule = node.discriminator
+    target = option.ref_name()
+    if rule is None or target is None or not isinstance(value, dict):
+        return value
+    tag = next((k for k, v in rule.mapping.items() if v == option.ref), target)
+    return {**value, rule.property_name: tag}
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    """``items`` made pairwise different (``uniqueItems``) by numbering repeats."""
+    out: list[Any] = []
+    for index, item in enumerate(items):
+        if item in out:
+            if isinstance(item, bool):
+                item = not item
+            elif isinstance(item, int | float):
+                item = item + index
+            elif isinstance(item, str):
+                item = f"{item}{index}"
+            elif isinstance(item, dict):
+                item = {**item, "_n": index}
+        out.append(item)
+    return out
+
+
 def call_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:
     """Keyword arguments for the generated method, required parameters only."""
     args: dict[str, Any] = {}
     for param in op.params:
         if param.required or param.location == "path":
-            args[python_identifier(param.name)] = example(spec, param.schema_)
-    if op.body is not None:
+            args[argument_name(param.name)] = example(spec, param.schema_, request=True)
+    single = op.body.single_argument if op.body is not None else None
+    if op.body is not None and single is not None:
+        value = example(spec, op.body.schema_, request=True)
+        if op.body.encoding == "binary":
+            value = str(value).encode("utf-8")
+        args[argument_name(single, whole_body=True)] = value
+    elif op.body is not None:
         body = resolve(spec, op.body.schema_)
         props = body.properties or {}
         for name in body.required:
-            if name in props:
-                args[python_identifier(name)] = example(spec, props[name])
+            if name in props and not (
+                props[name].read_only or resolve(spec, props[name]).read_only
+            ):
+                args[argument_name(name)] = example(spec, props[name], request=True)
     return args
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from certify.package import ImportedPackage
-from connector_spec.model import ConnectorSpec, SecretRef
+from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -99,12 +99,15 @@ def canary_for(name: str) -> str:
 
 def secret_refs(spec: ConnectorSpec) -> list[SecretRef]:
     """Every secret reference of the spec's auth block."""
-    auth = spec.auth
     refs: list[SecretRef] = []
-    for name in ("secret", "username", "password", "client_id", "client_secret", "refresh_token"):
-        value = getattr(auth, name, None)
-        if isinstance(value, SecretRef):
-            refs.append(value)
+    for auth in auth_schemes(spec.auth):
+        for name in ("secret", "username", "password", "client_id", "client_secret"):
+            value = getattr(auth, name, None)
+            if isinstance(value, SecretRef):
+                refs.append(value)
+        refresh = getattr(auth, "refresh_token", None)
+        if isinstance(refresh, SecretRef):
+            refs.append(refresh)
     return refs
 
 

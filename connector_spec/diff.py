@@ -34,6 +34,7 @@ _EFFECT_STRENGTH = {"none": 0, "read": 1, "write": 2, "delete": 3}
 _DETERMINISM_STRENGTH = {"strict": 2, "stable": 1, "nondeterministic": 0}
 _IDEMPOTENCY_STRENGTH = {"key": 2, "natural": 2, "unsupported": 1}
 _DOC_KEYS = frozenset({"description", "title", "examples", "summary"})
+MAX_SCHEMA_DEPTH = 48
 _ANY: frozenset[str] = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 
 
@@ -368,7 +369,9 @@ class _Differ:
             self.add("breaking", "auth.type", f"auth changed {old['type']} → {new['type']}")
             return
         for key in sorted(set(old) | set(new)):
-            if old.get(key) != new.get(key):
+            if key == "obtained_from" and old.get(key) != new.get(key):
+                self.add("patch", f"auth.{key}", "where the token comes from (documentation)")
+            elif old.get(key) != new.get(key):
                 self.add(
                     "breaking",
                     f"auth.{key}",
@@ -465,6 +468,16 @@ class _Differ:
         for name in ("summary", "description"):
             if getattr(old, name) != getattr(new, name):
                 self.add("patch", f"{where}.{name}", f"{name} changed")
+        if old.base_url != new.base_url:
+            self.add(
+                "breaking",
+                f"{where}.base_url",
+                f"operation server changed {old.base_url or 'base_url'} → "
+                f"{new.base_url or 'base_url'}",
+            )
+        if old.auth != new.auth:
+            kind: ChangeKind = "breaking" if new.auth == "default" else "additive"
+            self.add(kind, f"{where}.auth", f"credentials {old.auth} → {new.auth}")
         if old.deprecated != new.deprecated:
             if new.deprecated:
                 self.add("additive", f"{where}.deprecated", "operation deprecated")
@@ -579,6 +592,8 @@ class _Differ:
                 self.add("patch", pwhere, "description changed")
             if op_.secret != np_.secret:
                 self.add("patch", pwhere, "secret marking changed")
+            if op_.query_style != np_.query_style:
+                self.add("patch", pwhere, "query style changed (wire format only)")
             self.schema(pwhere, op_.schema_, np_.schema_, "request")
 
     def body(self, where: str, old: Operation, new: Operation) -> None:
@@ -604,12 +619,28 @@ class _Differ:
             self.add("breaking", bwhere, "request body became required")
         elif ob.required and not nb.required:
             self.add("additive", bwhere, "request body became optional")
-        if ob.encoding != nb.encoding:
+        raw = ("text", "binary")
+        if ob.encoding != nb.encoding and (ob.encoding in raw or nb.encoding in raw):
+            self.add(
+                "breaking",
+                bwhere,
+                f"body encoding {ob.encoding} → {nb.encoding} (the body argument changes type)",
+            )
+        elif ob.encoding != nb.encoding:
             self.add(
                 "patch",
                 bwhere,
                 f"body encoding {ob.encoding} → {nb.encoding} (wire format only)",
             )
+        if ob.single_argument != nb.single_argument:
+            self.add(
+                "breaking",
+                bwhere,
+                f"body passed as {_arguments(ob.single_argument)} → "
+                f"{_arguments(nb.single_argument)} (callers change how they pass it)",
+            )
+        if ob.media_type != nb.media_type:
+            self.add("patch", bwhere, f"body media type {ob.media_type} → {nb.media_type}")
         self.schema(bwhere, ob.schema_, nb.schema_, "request")
 
     def response(self, where: str, old: Operation, new: Operation) -> None:
@@ -619,6 +650,14 @@ class _Differ:
             self.add("breaking", rwhere, f"success status {orr.status} → {nr.status}")
         if orr.description != nr.description:
             self.add("patch", rwhere, "description changed")
+        if orr.content != nr.content:
+            self.add(
+                "breaking",
+                rwhere,
+                f"response content {orr.content} → {nr.content} (the method returns another type)",
+            )
+        if orr.media_type != nr.media_type:
+            self.add("patch", rwhere, f"response media type {orr.media_type} → {nr.media_type}")
         if orr.schema_ is None and nr.schema_ is None:
             return
         if nr.schema_ is None:
@@ -640,6 +679,8 @@ class _Differ:
         frame = (old.ref_name(), new.ref_name(), direction)
         if (frame[0] or frame[1]) and frame in self._stack:
             return  # a recursive schema: this pair is already being compared further up
+        if len(self._stack) >= MAX_SCHEMA_DEPTH:
+            return  # recursion through inline allOf members: compared deep enough
         self._stack.append(frame)
         try:
             self._schema(
@@ -661,6 +702,8 @@ class _Differ:
             else:
                 self.add("patch", where, "no longer deprecated")
         self._types(where, old, new, request)
+        self._one_way(where, old, new, request)
+        self._discriminator(where, old, new)
         self._enum(where, old, new, request)
         self._constraints(where, old, new, request)
         self._object(where, old, new, direction)
@@ -673,6 +716,35 @@ class _Differ:
             if _strip_docs(_dump_list(o_alts)) != _strip_docs(_dump_list(n_alts)):
                 label = "oneOf" if key == "one_of" else "anyOf"
                 self.add("breaking", where, f"{label} alternatives changed")
+
+    def _one_way(self, where: str, old: SchemaNode, new: SchemaNode, request: bool) -> None:
+        """``readOnly`` takes a field out of requests, ``writeOnly`` out of responses."""
+        flag, gone, label = (
+            ("read_only", "callers can no longer send it", "readOnly")
+            if request
+            else ("write_only", "it is no longer returned", "writeOnly")
+        )
+        was, now = getattr(old, flag), getattr(new, flag)
+        if now and not was:
+            self.add("breaking", where, f"now {label}: {gone}")
+        elif was and not now:
+            self.add("additive", where, f"no longer {label}")
+        other = "write_only" if request else "read_only"
+        if getattr(old, other) != getattr(new, other):
+            self.add("patch", where, f"{'writeOnly' if request else 'readOnly'} marking changed")
+
+    def _discriminator(self, where: str, old: SchemaNode, new: SchemaNode) -> None:
+        od, nd = old.discriminator, new.discriminator
+        if od == nd:
+            return
+        if od is None or nd is None or od.property_name != nd.property_name:
+            self.add("breaking", where, "discriminator changed (alternatives are told apart anew)")
+            return
+        lost = sorted(k for k, v in od.mapping.items() if nd.mapping.get(k) != v)
+        if lost:
+            self.add("breaking", where, f"discriminator mapping changed for {', '.join(lost)}")
+        else:
+            self.add("additive", where, "discriminator mapping extended")
 
     def _types(self, where: str, old: SchemaNode, new: SchemaNode, request: bool) -> None:
         o_types, n_types = _type_set(old), _type_set(new)
@@ -725,9 +797,11 @@ class _Differ:
             ("minimum", 1),
             ("min_length", 1),
             ("min_items", 1),
+            ("min_properties", 1),
             ("maximum", -1),
             ("max_length", -1),
             ("max_items", -1),
+            ("max_properties", -1),
         )
         for name, sign in bounds:
             o_val, n_val = getattr(old, name), getattr(new, name)
@@ -742,6 +816,13 @@ class _Differ:
                 self.add("breaking", where, f"{label} tightened {o_val} → {n_val}")
             else:
                 self.add("additive", where, f"{label} loosened {o_val} → {n_val}")
+        if old.unique_items != new.unique_items:
+            if not request:
+                self.add("patch", where, f"uniqueItems {old.unique_items} → {new.unique_items}")
+            elif new.unique_items:
+                self.add("breaking", where, "items must now be unique")
+            else:
+                self.add("additive", where, "items no longer need to be unique")
         if old.pattern != new.pattern:
             if not request:
                 self.add("patch", where, "pattern changed")
@@ -827,6 +908,10 @@ def _brief(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items() if v is not None) + "}"
     return repr(value)
+
+
+def _arguments(single: str | None) -> str:
+    return "one argument per field" if single is None else f"one argument {single!r}"
 
 
 def _alias(name: str) -> str:

@@ -33,3 +33,22 @@ def python_identifier(name: str) -> str:
     if keyword.iskeyword(text) or text in _RESERVED or text.startswith("model_"):
         text = f"{text}_"
     return text
+
+
+# Names a generated method body uses for itself: an argument called ``op`` or ``body`` would
+# otherwise be overwritten before it is sent (``op = _config.X``) or shadow a helper.
+_METHOD_LOCALS = frozenset(
+    {"op", "call", "params", "body", "response", "items", "item", "pick", "validated", "httpx"}
+)
+
+
+def argument_name(name: str, *, whole_body: bool = False) -> str:
+    """The keyword argument of a generated method for the parameter or body field ``name``.
+
+    ``whole_body``: the argument carrying the whole request body, which may be ``body``
+    itself (the method only ever replaces it with its validated form).
+    """
+    text = python_identifier(name)
+    if text in _METHOD_LOCALS and not (whole_body and text == "body"):
+        return f"{text}_"
+    return text

@@ -11,9 +11,11 @@ from typing import Any
 
 import jinja2
 
+from connector_spec.codegen.aliases import order_aliases
+from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
 from connector_spec.loader import LoadedSpec
-from connector_spec.model import ConnectorSpec
+from connector_spec.model import ConnectorSpec, auth_schemes
 
 GENERATOR_NAME = "flows"
 GENERATOR_VERSION = "0.1.0"
@@ -29,7 +31,7 @@ class GeneratedPackage:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("connector_spec.codegen", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -37,6 +39,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["doc"] = lambda text: doc_text(str(text), single_line=True)
+    return env
 
 
 _ENV: jinja2.Environment | None = None
@@ -136,29 +140,40 @@ def build_manifest(view: PackageView) -> dict[str, Any]:
 
 def _credential_names(spec: ConnectorSpec) -> str:
     names: list[str] = []
-    for value in spec.auth.model_dump().values():
-        if isinstance(value, dict) and ("env" in value or "store" in value):
-            names.append(value.get("env") or value.get("store") or "")
+    for scheme in auth_schemes(spec.auth):
+        for value in scheme.model_dump().values():
+            if isinstance(value, dict) and ("env" in value or "store" in value):
+                names.append(value.get("env") or value.get("store") or "")
     return ", ".join(n for n in names if n) or "none"
 
 
 def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     builder = view.models
-    literal = [a for a in builder.aliases if a.lines[0].split(" = ", 1)[1].startswith("Literal")]
-    other = [a for a in builder.aliases if a not in literal]
+    literal = [a for a in builder.aliases if a.is_literal]
+    other = order_aliases(builder.aliases)
     body_text = "\n".join(
-        [line for a in builder.aliases for line in a.lines]
+        [line for a in literal + other for line in a.lines]
         + [line for m in builder.models for f in m.fields for line in f.lines()]
     )
-    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
-    pydantic_names = ["BaseModel", "ConfigDict"]
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
+    pydantic_names = ["AfterValidator"] if "AfterValidator(" in body_text else []
+    if builder.models:
+        pydantic_names += ["BaseModel", "ConfigDict"]
     if re.search(r"\bField\(", body_text):
         pydantic_names.append("Field")
-    import_lines = []
+    groups: list[list[str]] = [[], [], []]
     if typing_names:
-        import_lines += [f"from typing import {', '.join(typing_names)}", ""]
-    if builder.models:
-        import_lines.append(f"from pydantic import {', '.join(pydantic_names)}")
+        groups[0].append(f"from typing import {', '.join(typing_names)}")
+    if pydantic_names:
+        groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
+    if re.search(r"\bTypeAliasType\(", body_text):
+        groups[1].append("from typing_extensions import TypeAliasType")
+    if "(unique_items)" in body_text:
+        groups[2].append("from ._runtime.validation import unique_items")
+    import_lines: list[str] = []
+    for group in [g for g in groups if g]:
+        import_lines += [*group, ""]
+    import_lines = import_lines[:-1]
     return env.get_template("models.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
@@ -178,10 +193,16 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         + [a.type_expr for m in view.methods for a in m.args]
         + [m.return_type for m in view.methods]
         + [m.item_type or "" for m in view.methods]
+        + [line for m in view.methods for line in m.body_lines]
     )
-    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", text)] + ["Self"]
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
+        "Self"
+    ]
+    pydantic_names = ["Field", "TypeAdapter"] if "Field(" in text else ["TypeAdapter"]
     body = " ".join(line for m in view.methods for line in m.body_lines)
-    validation = [n for n in ("pick", "validated") if re.search(rf"\b{n}\(", body)]
+    validation = [
+        n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
+    ]
     return env.get_template("client.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
@@ -189,6 +210,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         client_class=view.client_class,
         abc_imports=", ".join(abc),
         typing_imports=", ".join(typing_names),
+        pydantic_imports=", ".join(pydantic_names),
         validation_imports=", ".join(validation),
         model_imports=view.client_imports,
         adapters=view.adapters,
@@ -244,8 +266,9 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/models.py": _models_source(view, env),
         f"{pkg}/_config.py": env.get_template("_config.py.j2").render(
             **common,
-            auth_imports=", ".join(sorted({"Auth", runtime_names["auth_class"]})),
+            auth_imports=", ".join(sorted({"Auth", *runtime_names["auth_classes"]})),
             has_pagination=runtime_names["pagination"],
+            secret_placeholders=runtime_names["secret_placeholders"],
             config_lines=view.config_lines,
         ),
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(

@@ -6,21 +6,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_spec.codegen.constraints import field_constraints, rust_regex_compiles
 from connector_spec.codegen.naming import camel, python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec
+from connector_spec.schema_ops import resolve_schema
 
 LINE_LIMIT = 100
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_CONSTRAINTS = (
-    ("minimum", "ge"),
-    ("maximum", "le"),
-    ("min_length", "min_length"),
-    ("max_length", "max_length"),
-    ("min_items", "min_length"),
-    ("max_items", "max_length"),
-    ("pattern", "pattern"),
-)
 
 
 def pystr(text: str) -> str:
@@ -28,6 +21,32 @@ def pystr(text: str) -> str:
     if '"' in text and "'" not in text:
         return repr(text)
     return json.dumps(text, ensure_ascii=False)
+
+
+def doc_text(text: str, *, single_line: bool = False) -> str:
+    """``text`` made safe inside a triple-quoted docstring, whatever it contains.
+
+    Backslashes, triple quotes, a trailing quote, control characters and lone surrogates are
+    escaped, so a provider's description can never end the docstring early or fail to encode;
+    trailing whitespace is dropped (as ruff format would). ``single_line`` folds all
+    whitespace runs to one space (for titles and names inside a sentence).
+    """
+    if single_line:
+        text = " ".join(text.split())
+    out: list[str] = []
+    for char in text.replace("\\", "\\\\"):
+        code = ord(char)
+        if (code < 32 and char not in "\n\t") or code == 127:
+            out.append(f"\\x{code:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    escaped = "".join(out).replace('"""', '\\"\\"\\"')
+    escaped = "\n".join(line.rstrip() for line in escaped.split("\n")).strip()
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    return escaped
 
 
 def pyvalue(value: Any) -> str:
@@ -92,6 +111,13 @@ class ModelDef:
     name: str
     doc: str
     fields: list[FieldDef]
+    python_re: bool = False
+
+    @property
+    def config(self) -> str:
+        """The ``model_config`` expression of the class."""
+        engine = ', regex_engine="python-re"' if self.python_re else ""
+        return f'ConfigDict(extra="allow", populate_by_name=True{engine})'
 
 
 @dataclass
@@ -100,18 +126,75 @@ class AliasDef:
 
     name: str
     lines: list[str]
+    expr: str | None = None  # a named non-enum schema: the type expression it stands for
+
+    @property
+    def is_literal(self) -> bool:
+        """True for an enum alias (``Literal[...]``), which refers to no other name."""
+        return self.expr is None
+
+
+# Names the generated modules import or define themselves: a schema called ``Engine`` (OpenAI)
+# or ``Field`` must not shadow them, so its class gets a numbered name instead.
+RESERVED_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "AsyncEngine",
+        "AsyncIterator",
+        "BaseModel",
+        "Call",
+        "Callable",
+        "Clock",
+        "ConfigDict",
+        "Engine",
+        "False",
+        "Field",
+        "Iterator",
+        "Literal",
+        "Mapping",
+        "None",
+        "SecretResolver",
+        "Self",
+        "TracebackType",
+        "True",
+        "TypeAdapter",
+        "TypeAliasType",
+    }
+)
+
+
+def reserved_names(spec: ConnectorSpec) -> set[str]:
+    """Every class name a schema must not take: runtime imports, resources and clients."""
+    client = camel(spec.provider.name) + "Client"
+    names = set(RESERVED_NAMES) | {client, "Async" + client}
+    for op in spec.operations:
+        resource = camel(op.resource) + "Resource"
+        names |= {resource, "Async" + resource}
+    return names
 
 
 class ModelBuilder:
-    """Collects model classes and aliases for every schema a spec uses."""
+    """Collects model classes and aliases for every schema a spec uses.
+
+    Types are tolerant where the provider speaks: an enum in a response (or in any model
+    class) is *open*, ``Literal[...] | str``, so a value the provider adds later decodes and
+    a type checker still offers the known ones; ``readOnly``/``writeOnly`` properties are
+    never required. Only the top-level arguments of a method (``closed=True``) keep closed
+    enums, so callers are checked before anything is sent.
+    """
 
     def __init__(self, spec: ConnectorSpec) -> None:
         self.spec = spec
         self.models: list[ModelDef] = []
         self.aliases: list[AliasDef] = []
-        self.taken: set[str] = set()
+        self.taken: set[str] = reserved_names(spec)
         self.named: dict[str, str] = {}
-        self._memo: dict[int, str] = {}
+        self.open_enums: dict[str, str] = {}  # enum alias -> the type that keeps it open
+        self._memo: dict[tuple[int, bool], str] = {}
+        self._resolved: dict[int, SchemaNode] = {}
+        self._enum_names: dict[int, str] = {}
+        self._expanding: dict[tuple[int, bool], str] = {}
         for schema_name in spec.schemas:
             self.named[schema_name] = self.claim(camel(schema_name))
         for schema_name, node in spec.schemas.items():
@@ -127,77 +210,141 @@ class ModelBuilder:
         self.taken.add(candidate)
         return candidate
 
+    def resolve(self, node: SchemaNode) -> SchemaNode:
+        """``node`` with ``$ref`` followed and ``allOf`` merged (cached per node)."""
+        found = self._resolved.get(id(node))
+        if found is None:
+            found = self._resolved[id(node)] = resolve_schema(self.spec.schemas, node)
+        return found
+
     def _define_named(self, class_name: str, node: SchemaNode) -> None:
-        if node.types() == ["object"] and node.properties is not None:
+        if node.all_of and _single_ref(node) is None:
+            node = self.resolve(node)
+        if is_object_model(node):
             self.define_object(class_name, node)
             return
+        if _plain_enum(node):
+            self._enum_alias(class_name, node.enum or [], claimed=True)
+            return
         expr = self.type_for(node, class_name + "Value")
-        self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"]))
+        self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
 
-    def define_object(self, class_name: str, node: SchemaNode) -> str:
-        """Define a model class for an object schema; return its name."""
+    def define_object(self, class_name: str, node: SchemaNode, *, request: bool = False) -> str:
+        """Define a model class for an object schema; return its name.
+
+        ``request``: a model of one operation's arguments (never a response): its fields keep
+        closed enums and enforce ``uniqueItems``; ``readOnly`` properties are left out.
+        """
         fields: list[FieldDef] = []
+        patterns: list[str] = []
         used: set[str] = set()
         for wire_name, child in (node.properties or {}).items():
+            flags = self.resolve(child)
+            if request and (child.read_only or flags.read_only):
+                continue
             name = python_identifier(wire_name)
             while name in used:
                 name = f"{name}_"
             used.add(name)
             hint = class_name + camel(wire_name)
-            expr = self.type_for(child, hint)
-            required = wire_name in node.required and not child.is_nullable()
-            if wire_name in node.required and child.is_nullable():
+            expr = self.type_for(child, hint, closed=request)
+            if request and (child.unique_items or flags.unique_items):
+                expr = f"Annotated[{expr}, AfterValidator(unique_items)]"
+            one_way = child.read_only or child.write_only or flags.read_only or flags.write_only
+            listed = wire_name in node.required and not one_way
+            required = listed and not child.is_nullable()
+            if listed and child.is_nullable():
                 if not expr.endswith("| None") and expr != "None":
                     expr = f"{expr} | None"
                 required = True
-            fields.append(FieldDef(name, wire_name, expr, required, _constraints(child)))
-        doc = (node.description or f"The {class_name} object.").strip().replace('"""', "'''")
-        self.models.append(ModelDef(class_name, doc, fields))
+            pairs = field_constraints(child, expr)
+            patterns += [value for keyword, value in pairs if keyword == "pattern"]
+            constraints = [f"{keyword}={pyvalue(value)}" for keyword, value in pairs]
+            fields.append(FieldDef(name, wire_name, expr, required, constraints))
+        doc = doc_text(node.description or "") or f"The {class_name} object."
+        python_re = any(not rust_regex_compiles(p) for p in patterns)
+        self.models.append(ModelDef(class_name, doc, fields, python_re))
         return class_name
 
-    def _enum_alias(self, hint: str, values: list[Any]) -> str:
-        name = self.claim(hint)
-        literals = [pyvalue(v) for v in values if v is not None]
+    def _enum_alias(self, hint: str, values: list[Any], *, claimed: bool = False) -> str:
+        name = hint if claimed else self.claim(hint)
+        present = [v for v in values if v is not None]
+        literals = [pyvalue(v) for v in present]
         lines = [f"{name} = Literal[", *[f"    {v}," for v in literals], "]"]
         self.aliases.append(AliasDef(name, lines))
+        fallback = dict.fromkeys(_SCALAR_OF.get(type(v), "str") for v in present)
+        self.open_enums[name] = " | ".join(fallback)
         return name
 
-    def type_for(self, node: SchemaNode, hint: str) -> str:
-        """A type expression for ``node``; nested objects become classes named from ``hint``."""
-        known = self._memo.get(id(node))
+    def type_for(self, node: SchemaNode, hint: str, *, closed: bool = False) -> str:
+        """A type expression for ``node``; nested objects become classes named from ``hint``.
+
+        ``closed``: enums accept their listed values only (method arguments); otherwise an
+        enum also accepts any value of its type (what a provider may add later).
+        """
+        key = (id(node), closed)
+        known = self._memo.get(key)
         if known is not None:
             return known
         nullable = node.is_nullable()
-        expr = self._base_type(node, hint)
+        expr = self._base_type(node, hint, closed)
         if nullable and expr != "None" and not expr.endswith("| None"):
             expr = f"{expr} | None"
-        self._memo[id(node)] = expr
+        self._memo[key] = expr
         return expr
 
-    def _base_type(self, node: SchemaNode, hint: str) -> str:
-        ref = node.ref_name()
+    def _open(self, name: str, closed: bool) -> str:
+        fallback = self.open_enums.get(name)
+        return name if closed or fallback is None else f"{name} | {fallback}"
+
+    def _base_type(self, node: SchemaNode, hint: str, closed: bool) -> str:
+        ref = node.ref_name() or _single_ref(node)
         if ref is not None:
-            return self.named.get(ref, "Any")
+            return self._open(self.named.get(ref, "Any"), closed)
+        if node.all_of:
+            return self._merged_type(node, hint, closed)
         if node.const is not None:
             return f"Literal[{pyvalue(node.const)}]"
         if node.enum is not None and [v for v in node.enum if v is not None]:
-            return self._enum_alias(hint, node.enum)
+            name = self._enum_names.get(id(node))
+            if name is None:
+                name = self._enum_names[id(node)] = self._enum_alias(hint, node.enum)
+            return self._open(name, closed)
         group = node.one_of or node.any_of
         if group:
             parts: list[str] = []
             for index, option in enumerate(group):
-                option_type = self.type_for(option, f"{hint}Option{index + 1}")
-                if option_type not in parts:
-                    parts.append(option_type)
+                option_type = self.type_for(option, f"{hint}Option{index + 1}", closed=closed)
+                for part in _split_union(option_type):
+                    if part not in parts:
+                        parts.append(part)
+            if "None" in parts:  # `X | None` last, as everywhere else
+                parts = [p for p in parts if p != "None"] + ["None"]
             return " | ".join(parts)
         types = [t for t in node.types() if t != "null"]
+        if not types and node.properties is not None:
+            types = ["object"]
         if len(types) > 1:
             return " | ".join(self._single(t, node, hint) for t in types)
         if not types:
             return "None" if node.types() == ["null"] else "Any"
         return self._single(types[0], node, hint)
 
+    def _merged_type(self, node: SchemaNode, hint: str, closed: bool) -> str:
+        """The type of an inline ``allOf``; one that contains itself reuses its own class."""
+        key = (id(node), closed)
+        known = self._expanding.get(key)
+        if known is not None:
+            return known
+        resolved = self.resolve(node)
+        if not is_object_model(resolved):
+            return self._base_type(resolved, hint, closed)
+        name = self._expanding[key] = self.claim(hint)
+        return self.define_object(name, resolved)
+
     def _single(self, json_type: str, node: SchemaNode, hint: str) -> str:
+        if json_type == "string" and node.format == "binary":
+            return "bytes"  # file content (multipart); JSON carries it as UTF-8 text
         if json_type in _SCALARS:
             return _SCALARS[json_type]
         if json_type == "array":
@@ -211,13 +358,90 @@ class ModelBuilder:
         return "dict[str, Any]"
 
 
-def _constraints(node: SchemaNode) -> list[str]:
-    found: list[str] = []
-    for attribute, keyword in _CONSTRAINTS:
-        value = getattr(node, attribute)
-        if value is None:
-            continue
-        if attribute in ("minimum", "maximum") and float(value).is_integer():
-            value = int(value)
-        found.append(f"{keyword}={pyvalue(value)}")
-    return found
+_SCALAR_OF = {str: "str", bool: "bool", int: "int", float: "float"}
+
+
+def is_object_model(node: SchemaNode) -> bool:
+    """True when ``node`` becomes a model class (an object with declared properties)."""
+    types = [t for t in node.types() if t != "null"]
+    return node.properties is not None and types in ([], ["object"]) and not node.enum
+
+
+def _plain_enum(node: SchemaNode) -> bool:
+    return (
+        node.enum is not None
+        and any(v is not None for v in node.enum)
+        and not node.is_nullable()
+        and node.ref is None
+    )
+
+
+_STRUCTURE = (
+    "ref",
+    "type",
+    "properties",
+    "items",
+    "additional_properties",
+    "enum",
+    "const",
+    "one_of",
+    "any_of",
+    "all_of",
+    "nullable",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "min_length",
+    "max_length",
+    "min_items",
+    "max_items",
+    "unique_items",
+    "min_properties",
+    "max_properties",
+    "read_only",
+    "write_only",
+    "required",
+    "discriminator",
+)
+
+
+def _single_ref(node: SchemaNode) -> str | None:
+    """The schema an ``allOf: [{$ref: X}, {description: ...}]`` wrapper stands for.
+
+    OpenAPI 3.0 cannot put annotations beside a ``$ref``, so descriptions use this shape;
+    anything beyond annotations (a type, properties, bounds) makes it a real merge.
+    """
+    if not node.all_of or node.properties is not None or node.types():
+        return None
+    refs = [m.ref_name() for m in node.all_of if m.ref is not None]
+    rest = [m for m in node.all_of if m.ref is None]
+    if len(refs) != 1 or any(_constrains(m) for m in rest) or _constrains_outer(node):
+        return None
+    return refs[0]
+
+
+def _constrains_outer(node: SchemaNode) -> bool:
+    return _constrains(node.model_copy(update={"all_of": None, "nullable": False}))
+
+
+def _constrains(node: SchemaNode) -> bool:
+    values = [getattr(node, name) for name in _STRUCTURE]
+    return any(value is not None and value is not False and value != [] for value in values)
+
+
+def _split_union(expr: str) -> list[str]:
+    """Top-level members of a ``A | B`` expression (brackets respected)."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for char in expr:
+        depth += char in "[("
+        depth -= char in "])"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return parts

@@ -52,7 +52,7 @@ class Charge(BaseModel):
     paid: bool
     receipt_email: str | None = None
     refunded: bool | None = None
-    status: ChargeStatus
+    status: ChargeStatus | str
 
 
 class ChargeList(BaseModel):
@@ -79,7 +79,7 @@ class Refund(BaseModel):
     currency: str
     metadata: Metadata | None = None
     reason: str | None = None
-    status: RefundStatus | None
+    status: RefundStatus | str | None
 
 
 class CreateChargeBody(BaseModel):
