@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from connector_spec.openapi.assemble import assemble, reachable
+from connector_spec.openapi.assemble import SpecAssemblyError, assemble, reachable
 from connector_spec.openapi.document import OpenApiDocument
 from connector_spec.openapi.losses import KeywordLosses, Loss
 from connector_spec.openapi.mapper import MappingContext, OperationResult, map_operation
@@ -183,7 +183,10 @@ def convert_openapi(
     if servers.environments:
         head["environments"] = servers.environments
     head["auth"] = auth.auth
-    conversion.specs = _specs(head, conversion.results, schemas)
+    try:
+        conversion.specs = _specs(head, conversion.results, schemas)
+    except SpecAssemblyError as exc:
+        conversion.provider_losses.append(Loss("spec-refused", str(exc)[:500]))
     return conversion
 
 

@@ -14,8 +14,6 @@ import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from pydantic_core import SchemaError, SchemaValidator, core_schema
-
 from connector_spec.openapi import pointer as jp
 from connector_spec.openapi.losses import KeywordLosses
 from connector_spec.openapi.naming import schema_name
@@ -122,6 +120,12 @@ class SchemaMapper:
             handler(self, out, value, where, depth, flattening)
         if "type" not in out and "properties" in out:
             out["type"] = "object"
+        if out.get("readOnly") and out.get("writeOnly"):
+            del out["readOnly"], out["writeOnly"]
+            self.keywords.add("readOnly+writeOnly", pointer)
+        if "discriminator" in out and not ("oneOf" in out or "anyOf" in out):
+            del out["discriminator"]
+            self.keywords.add("discriminator", pointer)
         return out
 
     def _flatten(
@@ -237,6 +241,20 @@ class SchemaMapper:
             for name, sub in value.items()
         }
 
+    def _discriminator(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        name = value.get("propertyName") if isinstance(value, dict) else None
+        if not isinstance(name, str) or not name:
+            self.keywords.add("discriminator", where)
+            return
+        mapping: dict[str, str] = {}
+        raw = value.get("mapping")
+        for key, target in raw.items() if isinstance(raw, dict) else []:
+            if isinstance(target, str) and target.startswith("#"):
+                mapping[str(key)] = self._ref(target, jp.join(where, "mapping", str(key)))["$ref"]
+            else:
+                self.keywords.add("discriminator-mapping", jp.join(where, "mapping", str(key)))
+        out["discriminator"] = {"propertyName": name, **({"mapping": mapping} if mapping else {})}
+
     def _required(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
         if isinstance(value, list):
             names = [v for v in value if isinstance(v, str)]
@@ -274,10 +292,8 @@ class SchemaMapper:
 
 @functools.lru_cache(maxsize=4096)
 def pattern_supported(pattern: str) -> bool:
-    """Whether both Python's ``re`` and pydantic-core (the generated client) compile it.
-
-    Look-arounds and back-references, common in descriptions, are not in pydantic-core's
-    regex dialect: the generated client would fail at import.
+    """Whether Python's ``re`` compiles it (the generated client validates with it when
+    pydantic-core's regex dialect lacks a feature, such as look-around or back-references).
     """
     if len(pattern) > 2000:
         return False
@@ -285,8 +301,7 @@ def pattern_supported(pattern: str) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             re.compile(pattern)
-        SchemaValidator(core_schema.str_schema(pattern=pattern))
-    except (re.error, SchemaError, TypeError, RecursionError, OverflowError, ValueError):
+    except (re.error, TypeError, RecursionError, OverflowError, ValueError):
         return False
     return True
 
@@ -310,6 +325,12 @@ _HANDLERS = {
     "default": SchemaMapper._default,
     "nullable": SchemaMapper._flag,
     "deprecated": SchemaMapper._flag,
+    "readOnly": SchemaMapper._flag,
+    "writeOnly": SchemaMapper._flag,
+    "uniqueItems": SchemaMapper._flag,
+    "minProperties": SchemaMapper._count,
+    "maxProperties": SchemaMapper._count,
+    "discriminator": SchemaMapper._discriminator,
     "minimum": SchemaMapper._number,
     "maximum": SchemaMapper._number,
     "exclusiveMinimum": SchemaMapper._exclusive,

@@ -26,6 +26,7 @@ class AuthChoice:
 
     auth: dict[str, Any] | None
     scheme: str | None = None
+    together: frozenset[str] = frozenset()
     losses: list[Loss] = field(default_factory=list)
     warnings: list[Loss] = field(default_factory=list)
 
@@ -39,6 +40,8 @@ class AuthChoice:
             if not requirement:
                 return True  # `{}` among the alternatives: anonymous allowed
             if self.scheme is not None and set(requirement) == {self.scheme}:
+                return True
+            if self.together and set(requirement) == self.together:
                 return True
         return False
 
@@ -66,13 +69,11 @@ def choose_auth(
         if not requirement:
             return AuthChoice({"type": "none"})
         if len(requirement) > 1:
-            losses.append(
-                Loss(
-                    "auth-multiple",
-                    "several schemes required together: " + ", ".join(sorted(requirement)),
-                    "/security",
-                )
-            )
+            together = _together(provider, schemes, requirement)
+            if together.auth is not None:
+                together.losses = losses + together.losses
+                return together
+            losses += together.losses
             continue
         name = next(iter(requirement))
         resolved = schemes.get(name)
@@ -87,13 +88,41 @@ def choose_auth(
     return AuthChoice(None, losses=losses)
 
 
+def _together(
+    provider: str, schemes: Mapping[str, Resolved], requirement: Mapping[str, Any]
+) -> AuthChoice:
+    """Several static credentials sent together (``type: multiple``)."""
+    parts: list[dict[str, Any]] = []
+    for name in requirement:
+        resolved = schemes.get(name)
+        choice = _scheme(provider, name, resolved, requirement[name]) if resolved else None
+        auth = choice.auth if choice is not None else None
+        if auth is None or auth["type"] not in ("api_key", "bearer", "basic"):
+            return AuthChoice(
+                None,
+                losses=[
+                    Loss(
+                        "auth-multiple",
+                        f"schemes required together ({', '.join(sorted(requirement))}): "
+                        f"{name!r} is not a static credential",
+                        "/security",
+                    )
+                ],
+            )
+        parts.append(auth)
+    choice = AuthChoice({"type": "multiple", "schemes": parts})
+    choice.scheme = None
+    choice.together = frozenset(requirement)
+    return choice
+
+
 def _scheme(provider: str, name: str, resolved: Resolved, scopes: Any) -> AuthChoice:
     scheme, pointer = resolved.value, resolved.pointer
     kind = scheme.get("type")
     secret = {"env": env_name(provider, name)}
     if kind == "apiKey":
         where, header = scheme.get("in"), scheme.get("name")
-        if where in ("header", "query") and isinstance(header, str) and header:
+        if where in ("header", "query", "cookie") and isinstance(header, str) and header:
             auth = {"type": "api_key", "in": where, "name": header, "secret": secret}
             return AuthChoice(auth, name)
         return AuthChoice(
@@ -118,13 +147,19 @@ def _scheme(provider: str, name: str, resolved: Resolved, scopes: Any) -> AuthCh
     if kind == "oauth2":
         return _oauth2(provider, name, scheme, pointer, scopes)
     if kind == "openIdConnect":
-        return _token_elsewhere(name, secret, pointer, "OpenID Connect")
+        url = scheme.get("openIdConnectUrl")
+        source = {"flow": "openid_connect"}
+        if _https(url):
+            source["openid_connect_url"] = url
+        return _token_elsewhere(name, secret, pointer, "OpenID Connect", source)
     return AuthChoice(None, losses=[Loss("auth-unsupported", f"{name}: type {kind!r}", pointer)])
 
 
-def _token_elsewhere(name: str, secret: dict[str, str], pointer: str, what: str) -> AuthChoice:
+def _token_elsewhere(
+    name: str, secret: dict[str, str], pointer: str, what: str, source: dict[str, Any]
+) -> AuthChoice:
     return AuthChoice(
-        {"type": "bearer", "secret": secret},
+        {"type": "bearer", "secret": secret, "obtained_from": source},
         name,
         warnings=[
             Loss(
@@ -172,8 +207,14 @@ def _oauth2(
         )
     if flows:
         kinds = ", ".join(sorted(flows))
+        implicit = flows.get("implicit")
+        source: dict[str, Any] = {"flow": "oauth2_implicit" if implicit else "other"}
+        if isinstance(implicit, dict) and _https(implicit.get("authorizationUrl")):
+            source["authorization_url"] = implicit["authorizationUrl"]
+        if wanted:
+            source["scopes"] = wanted
         return _token_elsewhere(
-            name, {"env": env_name(provider, name)}, pointer, f"OAuth 2.0 ({kinds})"
+            name, {"env": env_name(provider, name)}, pointer, f"OAuth 2.0 ({kinds})", source
         )
     return AuthChoice(
         None, losses=[Loss("auth-oauth2", f"{name}: no usable OAuth 2.0 flow", pointer)]

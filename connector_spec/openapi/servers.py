@@ -36,6 +36,8 @@ def map_servers(servers: Sequence[Mapping[str, Any]]) -> Servers:
     """Map a document's servers; ``base_url`` is ``None`` when none is usable."""
     result = Servers(base_url=None)
     used_envs: set[str] = set()
+    if not servers:
+        servers = [{"url": "/"}]  # OpenAPI: no servers means the server is "/"
     for index, server in enumerate(servers):
         pointer = f"/servers/{index}"
         url = _url(server, pointer, result)

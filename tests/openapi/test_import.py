@@ -28,7 +28,7 @@ def test_import_writes_a_valid_spec_and_a_report(tmp_path: Path) -> None:
     result = run("import", "openapi", str(ACME), "--out", str(tmp_path / "out"),
                  "--report", str(tmp_path / "report.json"))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "6 of 9 operations kept" in result.output
+    assert "10 of 12 operations kept" in result.output
     spec_file = tmp_path / "out" / "api-acme-test-acme-store" / "connector.yaml"
     spec = load_spec(spec_file).spec
     assert spec.base_url == "https://{region}.api.acme.test/v2"
@@ -46,9 +46,16 @@ def test_import_writes_a_valid_spec_and_a_report(tmp_path: Path) -> None:
     ids = [op.id for op in spec.operations]
     assert ids == [
         "list_orders", "create_order", "get_order", "replace_order", "delete_order",
-        "get_customers",
+        "order_exists", "get_invoice", "upload_attachment", "health", "get_customers",
     ]  # fmt: skip
     by_id = {op.id: op for op in spec.operations}
+    # non-JSON content, HEAD and public operations
+    assert by_id["order_exists"].method == "HEAD"
+    assert by_id["get_invoice"].response.content == "binary"
+    assert by_id["get_invoice"].response.media_type == "application/pdf"
+    assert by_id["upload_attachment"].body is not None
+    assert by_id["upload_attachment"].body.encoding == "multipart"
+    assert by_id["health"].auth == "none"
     assert by_id["get_customers"].resource == "customer_accounts"
     # effects and idempotency from the method and the description
     assert by_id["create_order"].idempotency is not None
@@ -72,19 +79,17 @@ def test_import_writes_a_valid_spec_and_a_report(tmp_path: Path) -> None:
     # errors are declared
     assert [e.status for e in by_id["create_order"].errors] == [422]
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["totals"]["lost_by_reason"] == {"body": 1, "method": 1, "response-not-json": 1}
+    assert report["totals"]["lost_by_reason"] == {"method": 1, "operation-auth": 1}
     lost = {o["operation"]: o for o in report["operations"] if o["status"] == "lost"}
-    assert lost["HEAD /orders/{orderId}"]["reasons"][0]["code"] == "method"
-    assert lost["POST /orders/{orderId}/invoice"]["reasons"][0]["pointer"].endswith(
-        "/post/requestBody"
-    )
+    assert lost["TRACE /health"]["reasons"][0]["code"] == "method"
+    assert lost["GET /admin/reports"]["reasons"][0]["pointer"] == "/paths/~1admin~1reports/get"
     listing_report = next(o for o in report["operations"] if o["id"] == "list_orders")
     assert "starting_after" in listing_report["pagination"]
     assert listing_report["losses"][0]["code"] == "parameter-dropped"  # the cookie
-    assert report["schema_keywords_dropped"]["uniqueItems"]["count"] >= 1
-    # a look-around pattern is dropped (pydantic-core cannot compile it), never kept
-    assert "pattern-unsupported" in report["schema_keywords_dropped"]
-    assert "(?=" not in spec_file.read_text()
+    assert report["schema_keywords_dropped"]["multipleOf"]["count"] == 1
+    # a look-around pattern is kept: the generated client checks it with Python's re
+    assert "pattern-unsupported" not in report["schema_keywords_dropped"]
+    assert by_id["get_order"].params[0].schema_.pattern == "^ord_(?=[a-z])"
 
 
 def test_stdout_markdown_report_and_select(tmp_path: Path) -> None:
@@ -94,7 +99,7 @@ def test_stdout_markdown_report_and_select(tmp_path: Path) -> None:
     document = yaml.safe_load(result.stdout.split("\n", 3)[3])
     assert [op["id"] for op in document["operations"]] == ["get_order", "get_customers"]
     markdown = (tmp_path / "r.md").read_text()
-    assert "7 operations not selected" in markdown
+    assert "10 operations not selected" in markdown
     assert "| `GET /orders/{orderId}` | kept | get_order |" in markdown
 
 
@@ -112,14 +117,29 @@ def test_bad_description_is_exit_2_located_and_writes_nothing(tmp_path: Path) ->
 
 
 def test_nothing_convertible_is_exit_1_with_reasons(tmp_path: Path) -> None:
-    path = tmp_path / "noserver.json"
-    path.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "x", "version": "1"},
-                                "paths": {"/a": {"get": {"responses": {"200": {
-                                    "description": "ok"}}}}}}))  # fmt: skip
+    path = tmp_path / "digest.json"
+    path.write_text(json.dumps({
+        "openapi": "3.1.0", "info": {"title": "x", "version": "1"},
+        "security": [{"digest": []}],
+        "components": {"securitySchemes": {"digest": {"type": "http", "scheme": "digest"}}},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }))  # fmt: skip
     result = run("import", "openapi", str(path), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "no usable server URL" in result.output
+    assert "HTTP scheme 'digest'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_no_servers_means_the_customers_own_host(tmp_path: Path) -> None:
+    raw = json.dumps({"openapi": "3.0.0", "info": {"title": "Self hosted", "version": "1"},
+                      "paths": {"/a": {"get": {"responses": {"200": {
+                          "description": "ok"}}}}}}).encode()  # fmt: skip
+    conversion = convert_openapi(parse_openapi(raw, "self.json"))
+    document = conversion.specs[0].document
+    assert document["base_url"] == "https://{host}/"[:-1]
+    assert document["variables"]["host"]["kind"] == "host"
+    assert "default" not in document["variables"]["host"]
+    assert [w.code for w in conversion.warnings] == ["server-relative"]
 
 
 def test_ids_are_unique_stable_and_snake_case() -> None:
@@ -144,16 +164,21 @@ def test_ids_are_unique_stable_and_snake_case() -> None:
 def test_a_description_too_big_for_one_spec_is_split_by_resource(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(convert_module, "SPLIT_BYTES", 5500)
+    orders = convert_openapi(load_openapi(ACME), select=["tag:Orders"]).specs[0]
+    whole = convert_openapi(load_openapi(ACME)).specs[0]
+    limit = len(orders.to_yaml()) + 600  # room for the longer provider name of a part
+    assert len(whole.to_yaml()) > limit
+    monkeypatch.setattr(convert_module, "SPLIT_BYTES", limit)
     result = run("import", "openapi", str(ACME), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     names = sorted(p.parent.name for p in tmp_path.glob("*/connector.yaml"))
     assert names == [
         "api-acme-test-acme-store-customer-accounts",
+        "api-acme-test-acme-store-health",
         "api-acme-test-acme-store-orders",
     ]
     for name in names:
         load_spec(tmp_path / name / "connector.yaml")
     split = run("import", "openapi", str(ACME))
     assert split.exit_code == 2
-    assert "split into 2 specs" in split.output
+    assert "split into 3 specs" in split.output
