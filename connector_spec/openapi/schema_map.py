@@ -51,9 +51,14 @@ class SchemaMapper:
     def resolve_named(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follow a converted ``{$ref: '#/schemas/X'}`` to the named schema (once)."""
         seen = 0
-        while "$ref" in node and seen < 64:
-            node = self.named.get(node["$ref"].removeprefix("#/schemas/"), {})
+        while seen < 64:
             seen += 1
+            if "$ref" in node:
+                node = self.named.get(node["$ref"].removeprefix("#/schemas/"), {})
+            elif node.get("allOf") and "type" not in node and "properties" not in node:
+                node = node["allOf"][0]  # a $ref with sibling keywords
+            else:
+                break
         return node
 
     # ------------------------------------------------------------------ conversion
@@ -92,11 +97,13 @@ class SchemaMapper:
             return {}
         ref = raw.get("$ref")
         if isinstance(ref, str):
-            if len(raw) > 1 and any(
-                k not in ("description", "summary") for k in raw if k != "$ref"
-            ):
-                self.keywords.add("$ref-siblings", pointer)
-            return self._ref(ref, pointer)
+            target = self._ref(ref, pointer)
+            siblings = {k: v for k, v in raw.items() if k not in ("$ref", "description", "summary")}
+            if not siblings:
+                return target
+            # OpenAPI 3.1 (and common 3.0 practice): keywords beside a $ref apply too
+            extra = self._node(siblings, pointer, depth + 1, flattening)
+            return {"allOf": [target], **extra} if extra else target
         self.budget -= 1
         if self.budget < 0:
             self.keywords.add("schema-too-complex", pointer)
@@ -120,6 +127,14 @@ class SchemaMapper:
             handler(self, out, value, where, depth, flattening)
         if "type" not in out and "properties" in out:
             out["type"] = "object"
+        if "required" in out and not out.get("additionalProperties") and "allOf" not in out:
+            defined = out.get("properties") or {}
+            missing = [name for name in out["required"] if name not in defined]
+            if missing:
+                self.keywords.add("required-undefined", jp.join(pointer, "required"))
+                out["required"] = [name for name in out["required"] if name in defined]
+                if not out["required"]:
+                    del out["required"]
         if out.get("readOnly") and out.get("writeOnly"):
             del out["readOnly"], out["writeOnly"]
             self.keywords.add("readOnly+writeOnly", pointer)
