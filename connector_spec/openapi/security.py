@@ -27,6 +27,9 @@ class AuthChoice:
     auth: dict[str, Any] | None
     scheme: str | None = None
     together: frozenset[str] = frozenset()
+    #: OAuth 2.0 / OpenID Connect schemes: each yields the same kind of access token, so a
+    #: requirement naming several of them (Google's Oauth2 + Oauth2c) is met by one token
+    tokens: frozenset[str] = frozenset()
     losses: list[Loss] = field(default_factory=list)
     warnings: list[Loss] = field(default_factory=list)
 
@@ -43,6 +46,8 @@ class AuthChoice:
                 return True
             if self.together and set(requirement) == self.together:
                 return True
+            if self.scheme in self.tokens and set(requirement) <= self.tokens:
+                return True
         return False
 
 
@@ -53,15 +58,35 @@ def choose_auth(
     operations: Sequence[OperationView],
 ) -> AuthChoice:
     """The spec auth for a document with ``schemes`` and top-level requirements ``document``."""
-    requirements = list(document)
+    tokens = frozenset(
+        name
+        for name, resolved in schemes.items()
+        if resolved.value.get("type") in ("oauth2", "openIdConnect")
+    )
+    choice = _choose(provider, schemes, document, operations, tokens)
+    if choice.scheme in tokens:
+        choice.tokens = tokens
+    return choice
+
+
+def _choose(
+    provider: str,
+    schemes: Mapping[str, Resolved],
+    document: Sequence[Mapping[str, Any]],
+    operations: Sequence[OperationView],
+    tokens: frozenset[str],
+) -> AuthChoice:
+    requirements = [_one_token(r, schemes, tokens) for r in document]
     if not requirements:
         # no global requirement: the operations' own, most common first
-        counted: Counter[str] = Counter()
+        counted: Counter[tuple[str, ...]] = Counter()
         for op in operations:
             for requirement in op.security or ():
-                if len(requirement) == 1:
-                    counted[next(iter(requirement))] += 1
-        requirements = [{name: []} for name, _ in counted.most_common()]
+                requirement = _one_token(requirement, schemes, tokens)
+                if requirement:
+                    counted[tuple(sorted(requirement))] += 1
+        ranked = sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+        requirements = [{key: [] for key in names} for names, _ in ranked]
         if not requirements:
             return AuthChoice({"type": "none"})
     losses: list[Loss] = []
@@ -86,6 +111,23 @@ def choose_auth(
             return choice
         losses += choice.losses
     return AuthChoice(None, losses=losses)
+
+
+def _one_token(
+    requirement: Mapping[str, Any], schemes: Mapping[str, Resolved], tokens: frozenset[str]
+) -> Mapping[str, Any]:
+    """A requirement of several token schemes as its best one (authorization code first)."""
+    if len(requirement) < 2 or not set(requirement) <= tokens:
+        return requirement
+
+    def rank(name: str) -> int:
+        flows = schemes[name].value.get("flows") if name in schemes else None
+        if isinstance(flows, dict) and "authorizationCode" in flows:
+            return 0
+        return 2 if isinstance(flows, dict) and "implicit" in flows else 1
+
+    best = min(sorted(requirement), key=rank)
+    return {best: requirement[best]}
 
 
 def _together(
