@@ -131,8 +131,8 @@ def harvest_openapi_command(
         typer.Option("--report", help="Write the report here (default: inside --out)."),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, help="Worker processes (default: CPU count).")
-    ] = 0,
+        int | None, typer.Option("--jobs", min=1, help="Worker processes (default: CPU count).")
+    ] = None,
     only: Annotated[
         list[str] | None,
         typer.Option(

