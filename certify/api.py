@@ -18,7 +18,8 @@ from certify.harness import Harness, LogCapture
 from certify.leaks import scan
 from certify.matrix import Matrix
 from certify.package import ImportedPackage, import_package_dir, import_rendered, read_package_files
-from certify.results import CheckResult, derive_level
+from certify.provider import find_description, provider_checks
+from certify.results import UNCHECKED_LEVEL, CheckResult, derive_level
 from certify.servers import (
     SynthesizedVariable,
     certification_variables,
@@ -50,6 +51,7 @@ class CertificationResult:
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
     synthesized: list[SynthesizedVariable] = field(default_factory=list)
+    provider_seconds: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -210,6 +212,7 @@ def certify_connector(
     out: str | Path | None = None,
     connector_dir: str | Path | None = None,
     progress: Progress | None = None,
+    openapi: str | Path | None = None,
 ) -> CertificationResult:
     """Certify the connector of ``spec_path`` and return the result (and evidence).
 
@@ -217,7 +220,9 @@ def certify_connector(
     default the spec's folder); when none is there, the rendered package is certified.
     ``only`` selects checks by id, prefix or glob. ``out`` writes the evidence bundle when
     every check passed (a failed run leaves earlier evidence untouched; call
-    :meth:`CertificationResult.write` to keep the evidence of a failure).
+    :meth:`CertificationResult.write` to keep the evidence of a failure). ``openapi`` is the
+    provider's OpenAPI description to check the spec against (default: the spec's
+    ``provider.openapi``); without one the level is at most ``self-consistent``.
     """
     started = time.perf_counter()
     loaded = load_spec(spec_path)
@@ -237,6 +242,7 @@ def certify_connector(
                 hint="name an environment declared under 'environments:' or drop 'environment'",
             )
     check_base_urls(loaded, synthesized, [None, *(f.environment for f in fixtures)])
+    description, no_description = find_description(loaded, openapi)
 
     first = render_package(loaded)
     second = render_package(loaded)
@@ -279,6 +285,17 @@ def certify_connector(
         matrix = Matrix(harness, spec, fixtures, selection, progress)
         checks += matrix.run_all()
         matrix_seconds = time.perf_counter() - matrix_started
+        provider_started = time.perf_counter()
+        checks += provider_checks(
+            loaded,
+            package,
+            description,
+            no_description,
+            variables=variables_for(loaded, synthesized, None),
+            selected=selection,
+            progress=progress,
+        )
+        provider_seconds = time.perf_counter() - provider_started
     except package.errors.ConfigurationError as error:
         raise CertifyInputError(
             f"{loaded.path}: the generated client refuses its configuration: {error}",
@@ -324,6 +341,11 @@ def certify_connector(
             synthesized=[v.to_json() for v in synthesized],
         )
         statement["predicate"]["selection"] = list(selection.patterns) or None
+        statement["predicate"]["provider_description"] = (
+            description.to_json()
+            if description is not None
+            else {"checked": False, "reason": no_description, "level_cap": UNCHECKED_LEVEL}
+        )
         return statement, bundle_files(spec, statement, all_checks)
 
     leak_start = time.perf_counter()
@@ -353,6 +375,7 @@ def certify_connector(
         matrix_seconds=matrix_seconds,
         seconds=time.perf_counter() - started,
         synthesized=synthesized,
+        provider_seconds=provider_seconds,
     )
     if out is not None and result.passed:
         result.write(out)

@@ -126,6 +126,17 @@ def render_summary(spec: ConnectorSpec, statement: dict[str, Any]) -> str:
         f"{summary['skipped']} skipped",
         f"- harness: {predicate['harness']['name']} {predicate['harness']['version']}",
     ]
+    described = predicate.get("provider_description")
+    if isinstance(described, dict) and described.get("checked") is False:
+        lines.append(
+            f"- provider description: none checked, so the level is at most "
+            f"**{described.get('level_cap')}** ({described.get('reason')})"
+        )
+    elif isinstance(described, dict):
+        lines.append(
+            f"- provider description: {described.get('title')} {described.get('version') or ''}"
+            f" (`{described.get('source')}`, sha256 {str(described.get('sha256'))[:12]})"
+        )
     made = predicate.get("synthesized_variables") or []
     if made:
         lines.append(

@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 Status = Literal["passed", "failed", "skipped"]
 
-LEVELS = ("none", "basic", "certified", "recorded")
+LEVELS = ("none", "basic", "self-consistent", "certified", "recorded")
 FOUNDATION_PREFIXES = ("codegen.", "manifest.", "schema.")
+PROVIDER_CHECKED = "contract.provider.description"
+UNCHECKED_LEVEL = "self-consistent"  # the highest level without a provider description
 
 
 @dataclass
@@ -46,6 +48,8 @@ def derive_level(checks: list[CheckResult], operations: list[str]) -> str:
         return "none"
     if failed:
         return "basic"
+    if not any(c.id == PROVIDER_CHECKED and c.status == "passed" for c in checks):
+        return UNCHECKED_LEVEL  # consistent with its own spec; never checked against the provider
     recorded = {c.operation for c in checks if c.fixture_backed and c.status == "passed"}
     if operations and all(op in recorded for op in operations):
         return "recorded"

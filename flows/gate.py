@@ -89,15 +89,19 @@ def certify_and_gate(
     packs: Sequence[str | Path] = (),
     workdir: str | Path | None = None,
     progress: Callable[[CheckResult], None] | None = None,
+    openapi: str | Path | None = None,
 ) -> GatedCertification:
     """Certify ``spec_path``, gate it, and write the evidence to ``out`` when both passed.
+
+    ``openapi`` is the provider's description to check the spec against (default: the
+    spec's own ``provider.openapi``).
 
     Like :func:`certify.certify_connector`, a failure (a check or an error-severity rule)
     writes nothing and leaves earlier evidence in ``out`` as it was. A run restricted with
     ``only`` is not gated (it earns no level; see :class:`GatedCertification`).
     """
     loaded = load_spec(spec_path)
-    result = certify_connector(spec_path, only=only, progress=progress)
+    result = certify_connector(spec_path, only=only, progress=progress, openapi=openapi)
     if only:
         gated = GatedCertification(result, None)
         if out is not None and gated.passed:

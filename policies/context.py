@@ -24,7 +24,7 @@ from connector_spec.yaml_source import parse_yaml, read_text
 from policies import secrets
 from policies.errors import PolicyInputError
 
-LEVELS = {"none": 0, "basic": 1, "certified": 2, "recorded": 3}
+LEVELS = {"none": 0, "basic": 1, "self-consistent": 2, "certified": 3, "recorded": 4}
 EFFECTS = ("none", "read", "write", "delete")
 
 BASE_VARIABLES = (

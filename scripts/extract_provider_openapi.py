@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,35 +30,64 @@ def _target(document: dict[str, Any], ref: str) -> Any:
     return node
 
 
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+    elif isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/"):
+            yield ref
+        for key, value in node.items():
+            if key != "$ref":
+                yield from _refs(value)
+
+
 def extract(
     document: dict[str, Any], operations: list[tuple[str, str]], max_depth: int
 ) -> dict[str, Any]:
-    """The extract of ``document`` holding ``operations`` (method, path) and what they reach."""
+    """The extract of ``document`` holding ``operations`` (method, path) and what they reach.
+
+    A component is kept when a chain of at most ``max_depth`` references reaches it from the
+    operations (schemas; every other kind of component is always kept); a reference to a
+    schema that is not kept becomes a stub object.
+    """
     paths: dict[str, Any] = {}
     for method, path in operations:
         item = document["paths"][path]
         kept = paths.setdefault(path, {k: v for k, v in item.items() if k not in METHODS})
         kept[method.lower()] = item[method.lower()]
-    components: dict[str, dict[str, Any]] = {}
+    hops: dict[str, int] = {}
+    frontier = sorted(set(_refs(paths)))
+    depth = 1
+    while frontier:
+        following: set[str] = set()
+        for ref in frontier:
+            if ref in hops:
+                continue
+            hops[ref] = depth
+            following.update(r for r in _refs(_target(document, ref)) if r not in hops)
+        frontier = sorted(following)
+        depth += 1
 
-    def walk(node: Any, depth: int) -> Any:
+    def keep(ref: str) -> bool:
+        return not ref.startswith("#/components/schemas/") or hops[ref] <= max_depth
+
+    def rewrite(node: Any) -> Any:
         if isinstance(node, list):
-            return [walk(v, depth) for v in node]
+            return [rewrite(v) for v in node]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/"):
-            _, _, section, name = ref.split("/", 3)
-            if section == "schemas" and depth >= max_depth:
-                return {"type": "object", "x-flows-pruned": ref}
-            bucket = components.setdefault(section, {})
-            if name not in bucket:
-                bucket[name] = {}  # placeholder: cycles end here
-                bucket[name] = walk(_target(document, ref), depth + 1)
-            return dict(node)
-        return {k: walk(v, depth) for k, v in node.items()}
+        if isinstance(ref, str) and ref in hops and not keep(ref):
+            return {"type": "object", "x-flows-pruned": ref}
+        return {k: rewrite(v) for k, v in node.items()}
 
-    paths = walk(paths, 0)
+    components: dict[str, dict[str, Any]] = {}
+    for ref in sorted(hops):
+        if keep(ref):
+            _, _, section, name = ref.split("/", 3)
+            components.setdefault(section, {})[name] = rewrite(_target(document, ref))
     schemes = document.get("components", {}).get("securitySchemes")
     if schemes:
         components["securitySchemes"] = schemes
@@ -65,7 +95,7 @@ def extract(
     for key in ("servers", "security"):
         if key in document:
             out[key] = document[key]
-    out["paths"] = paths
+    out["paths"] = rewrite(paths)
     out["components"] = components
     return out
 

@@ -35,6 +35,14 @@ def connector(
             help="An extra policy pack (directory or file) for the policy gate; repeatable.",
         ),
     ] = None,
+    openapi: Annotated[
+        Path | None,
+        typer.Option(
+            "--openapi",
+            help="The provider's OpenAPI description to check the spec against "
+            "(default: the spec's provider.openapi).",
+        ),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Certify a connector and gate it with the policy packs (recorded in the evidence).
@@ -46,17 +54,19 @@ def connector(
 
     target = out if out is not None else default_out_dir(spec)
     if json_output:
-        gated = certify_and_gate(spec, only=only, out=target, packs=pack or [])
+        gated = certify_and_gate(spec, only=only, out=target, packs=pack or [], openapi=openapi)
         print_json(gated.to_json())
     else:
-        gated = _with_progress(spec, only, target, pack or [])
+        gated = _with_progress(spec, only, target, pack or [], openapi)
         _print_table(gated.certification)
         _print_policy(gated)
     if not gated.passed:
         raise typer.Exit(1)
 
 
-def _with_progress(spec: Path, only: list[str] | None, target: Path, packs: list[Path]) -> Any:
+def _with_progress(
+    spec: Path, only: list[str] | None, target: Path, packs: list[Path], openapi: Path | None
+) -> Any:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
     from flows.cli.output import stderr_console
@@ -75,7 +85,9 @@ def _with_progress(spec: Path, only: list[str] | None, target: Path, packs: list
         def step(check: Any) -> None:
             progress.update(task, advance=1, description=f"{check.id} {check.operation or ''}")
 
-        return certify_and_gate(spec, only=only, out=target, packs=packs, progress=step)
+        return certify_and_gate(
+            spec, only=only, out=target, packs=packs, progress=step, openapi=openapi
+        )
 
 
 def _print_table(result: Any) -> None:

@@ -31,6 +31,8 @@ def copy_connector(
     spec.write_text(text)
     if fixtures:
         shutil.copytree(CONNECTORS / provider / "fixtures", target / "fixtures")
+    if (CONNECTORS / provider / "provider").is_dir():  # the provider's own description
+        shutil.copytree(CONNECTORS / provider / "provider", target / "provider")
     generate_to_directory(spec, target)
     return spec
 

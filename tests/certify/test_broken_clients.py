@@ -95,7 +95,8 @@ def test_client_that_sends_the_token_in_the_url(tmp_path: Path) -> None:
         '        request.url = request.url.copy_add_param("key", self.token.reveal())',
     )
     result = certify_connector(spec)
-    assert failed_ids(result) == {STALE, "secrets.no_leak"}
+    # the provider's description does not take the key in the query either
+    assert failed_ids(result) == {STALE, "secrets.no_leak", "contract.provider.requests"}
     (message,) = messages(result, "secrets.no_leak")
     assert message == (
         "a credential was sent in the URL of POST "
@@ -143,7 +144,6 @@ def test_client_that_adds_a_random_header(tmp_path: Path) -> None:
 def test_client_that_accepts_bodies_violating_the_schema(tmp_path: Path) -> None:
     spec = copy_connector(tmp_path, "stripe")
     models = spec.parent / "flows_stripe" / "models.py"
-    patch_file(models, "from typing import Literal", "from typing import Any, Literal")
     patch_file(models, "    id: str\n", "    id: Any\n")
     result = certify_connector(spec)
     assert failed_ids(result) == {STALE, "schema.response"}

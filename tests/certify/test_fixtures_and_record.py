@@ -167,6 +167,8 @@ def test_record_scrubs_an_api_key_query_parameter(tmp_path: Path) -> None:
         call={
             "personalizations": [{"to": [{"email": "a@example.com"}]}],
             "from_": {"email": "b@example.com"},
+            "subject": "Hi",
+            "content": [{"type": "text/plain", "value": "Hello"}],
         },
         transport=httpx.MockTransport(handler),
         credentials={"SENDGRID_API_KEY": CANARY},

@@ -109,8 +109,17 @@ def _check(check_id: str, status: str, *, op: str = "op", backed: bool = False) 
 
 
 def test_level_is_derived_from_checks() -> None:
-    ok = [_check("contract.auth_401", "passed"), _check("schema.response", "passed")]
+    checked = _check("contract.provider.description", "passed")
+    ok = [_check("contract.auth_401", "passed"), _check("schema.response", "passed"), checked]
     assert derive_level(ok, ["op"]) == "certified"
+    # without a provider description every check passing proves self-consistency only
+    assert derive_level(ok[:2], ["op"]) == "self-consistent"
+    unchecked = _check("contract.provider.description", "skipped")
+    assert derive_level([*ok[:2], unchecked], ["op"]) == "self-consistent"
+    assert (
+        derive_level([*ok[:2], _check("contract.fixture.x", "passed", backed=True)], ["op"])
+        == "self-consistent"
+    )
     assert (
         derive_level([*ok, _check("contract.fixture.x", "passed", backed=True)], ["op"])
         == "recorded"
@@ -153,4 +162,4 @@ def test_synthetic_connector_with_each_pagination_strategy(tmp_path: Path, pagin
     assert len(pages) == 2 and all(c.status == "passed" for c in pages)
     repeated = {c.id for c in result.checks} & {"contract.pagination_repeated_cursor"}
     assert bool(repeated) == (pagination in ("cursor", "link"))
-    assert result.level == "certified"
+    assert result.level == "self-consistent"  # no provider description to check against

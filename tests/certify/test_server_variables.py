@@ -81,7 +81,7 @@ def test_a_host_without_default_is_certified_with_a_made_up_value(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     payload = json.loads(result.stdout)
-    assert payload["ok"] is True and payload["level"] == "certified"
+    assert payload["ok"] is True and payload["level"] == "self-consistent"
     made = [{"name": "instance", "value": "example.com", "from": "example"}]
     assert payload["synthesized_variables"] == made
     statement = json.loads((out / "statement.json").read_text())

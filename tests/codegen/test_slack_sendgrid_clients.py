@@ -83,14 +83,14 @@ def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
     assert len(seen) == 2
 
 
-def test_post_message_sends_json(slack: ModuleType) -> None:
+def test_post_message_sends_a_form_as_slack_describes(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
     result = {"ok": True, "channel": "C1", "ts": "1503435956.000247"}
     client = _slack(slack, [httpx.Response(200, json=result)], seen)
-    answer = client.chat.post_message(channel="C1", text="hi", blocks=[{"type": "divider"}])
+    answer = client.chat.post_message(channel="C1", text="hi", blocks='[{"type":"divider"}]')
     assert answer.ts == "1503435956.000247"
-    assert seen[0].headers["Content-Type"] == "application/json"
-    assert seen[0].content == b'{"channel":"C1","text":"hi","blocks":[{"type":"divider"}]}'
+    assert seen[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert seen[0].content == (b"channel=C1&text=hi&blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D")
 
 
 def test_three_pages_then_stop(slack: ModuleType) -> None:

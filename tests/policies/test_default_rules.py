@@ -30,7 +30,7 @@ def test_base_spec_passes_every_default_rule(write_spec: SpecWriter) -> None:
     assert report.passed
     statuses = {r.rule: r.status for r in report.results}
     assert set(statuses.values()) == {"passed"}, statuses
-    assert len(statuses) == 10
+    assert len(statuses) == 11
 
 
 # -------------------------------------------------------------- default.write-idempotency
@@ -307,9 +307,23 @@ def test_certified_min_level_fails_for_basic(write_spec: SpecWriter) -> None:
     assert result.status == "failed"
     assert result.subject == "evidence"
     assert result.message == (
-        "certification level is 'basic' with 1 failed check(s); the label 'certified' needs "
-        "level 'certified' or 'recorded'"
+        "certification level is 'basic' with 1 failed check(s); publishing needs level "
+        "'self-consistent', 'certified' or 'recorded'"
     )
+
+
+def test_self_consistent_level_publishes_with_a_provider_conformance_warning(
+    write_spec: SpecWriter,
+) -> None:
+    loaded = write_spec()
+    report = evaluate(loaded, evidence=evidence_for(loaded, level="self-consistent"))
+    assert report.passed  # every check passed: publishable
+    assert only(report, "default.certified-min-level").status == "passed"
+    warning = only(report, "default.provider-conformance")
+    assert (warning.status, warning.severity) == ("failed", "warning")
+    assert "never checked against the provider's own description" in warning.message
+    checked = evaluate(loaded, evidence=evidence_for(loaded, level="certified"))
+    assert only(checked, "default.provider-conformance").status == "passed"
 
 
 def test_certified_level_contradicted_by_failed_check_fails(write_spec: SpecWriter) -> None:

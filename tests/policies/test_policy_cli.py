@@ -157,7 +157,7 @@ def test_rules_lists_default_and_org_packs(tmp_path: Path) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     ids = [r["id"] for r in data["packs"][0]["rules"]]
-    assert "default.write-idempotency" in ids and len(ids) == 10
+    assert "default.write-idempotency" in ids and len(ids) == 11
     text = runner.invoke(app, ["policy", "rules"])
     assert "default.fixture-hosts" in text.output
     (tmp_path / "acme.yaml").write_text(BAD_PACK)

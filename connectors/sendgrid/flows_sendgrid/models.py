@@ -15,7 +15,7 @@ class EmailAddress(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    email: str
+    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
     name: str | None = None
 
 
@@ -49,8 +49,8 @@ class SendMailBody(BaseModel):
     personalizations: list[Personalization] = Field(min_length=1, max_length=1000)
     from_: EmailAddress = Field(alias="from")
     reply_to: EmailAddress | None = None
-    subject: str | None = None
-    content: list[Content] | None = None
+    subject: str
+    content: list[Content] = Field(min_length=1)
     template_id: str | None = None
     categories: list[str] | None = Field(default=None, max_length=10)
     send_at: int | None = None
