@@ -224,6 +224,8 @@ def violating_body(spec: ConnectorSpec, op: Operation, body: Any) -> tuple[Any, 
                     broken[name] = value
                     return broken, f"/{name}"
         return None
+    if node.one_of or node.any_of:
+        return None  # a union's alternatives may accept any replacement: not worth guessing
     for kind, value in _WRONG:
         if kind != _main_type(node):
             return value, ""

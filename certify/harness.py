@@ -16,6 +16,7 @@ import httpx
 
 from certify.package import ImportedPackage
 from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
+from connector_spec.naming import member_name
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -250,8 +251,9 @@ class Harness:
         self._repeat_last = repeat_last
         outcome = self._outcome = Outcome()
         client, clock = self.new_client(environment)
-        group = getattr(client, resource)
-        method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)
+        group = getattr(client, member_name(resource))
+        name = f"iter_{operation}" if iterate else member_name(operation)
+        method: Callable[..., Any] = getattr(group, name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index

@@ -288,6 +288,16 @@ def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
                     (*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'"
                 )
             )
+        if node.discriminator is not None:
+            for key, target in node.discriminator.mapping.items():
+                if target.removeprefix("#/schemas/") not in spec.schemas:
+                    issues.append(
+                        RuleIssue(
+                            (*loc, "discriminator", "mapping", key),
+                            f"discriminator value {key!r} maps to {target!r}, "
+                            "which names no schema under 'schemas:'",
+                        )
+                    )
         # a typo check for plain objects; in an allOf the name may be defined by another
         # member, and a map (additionalProperties) may carry it
         composed = "allOf" in loc or node.all_of or node.additional_properties not in (None, False)

@@ -66,6 +66,7 @@ def runtime_files() -> dict[str, bytes]:
 def hosts(spec: ConnectorSpec) -> list[str]:
     """Every host the connector may talk to (templated hosts keep their ``{var}``)."""
     urls = [spec.base_url] + [e.base_url for e in spec.environments.values() if e.base_url]
+    urls += [op.base_url for op in spec.operations if op.base_url]
     found: set[str] = set()
     for url in urls:
         match = re.match(r"^[a-z]+://([^/]+)", url)
@@ -168,8 +169,9 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
     if re.search(r"\bTypeAliasType\(", body_text):
         groups[1].append("from typing_extensions import TypeAliasType")
-    if "(unique_items)" in body_text:
-        groups[2].append("from ._runtime.validation import unique_items")
+    checks = [n for n in ("property_count", "unique_items") if re.search(rf"\b{n}\b", body_text)]
+    if checks:
+        groups[2].append(f"from ._runtime.validation import {', '.join(checks)}")
     import_lines: list[str] = []
     for group in [g for g in groups if g]:
         import_lines += [*group, ""]

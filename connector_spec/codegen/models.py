@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,10 +165,15 @@ RESERVED_NAMES = frozenset(
 )
 
 
+# A class named like a builtin (Airflow's ImportError, Azure's ConnectionError) used before its
+# definition would resolve to the builtin in pydantic's annotations.
+_BUILTIN_CLASSES = frozenset(name for name in dir(builtins) if name[:1].isupper())
+
+
 def reserved_names(spec: ConnectorSpec) -> set[str]:
-    """Every class name a schema must not take: runtime imports, resources and clients."""
+    """Every class name a schema must not take: runtime imports, builtins, resources, clients."""
     client = camel(spec.provider.name) + "Client"
-    names = set(RESERVED_NAMES) | {client, "Async" + client}
+    names = set(RESERVED_NAMES) | _BUILTIN_CLASSES | {client, "Async" + client}
     for op in spec.operations:
         resource = camel(op.resource) + "Resource"
         names |= {resource, "Async" + resource}
@@ -250,6 +256,10 @@ class ModelBuilder:
             expr = self.type_for(child, hint, closed=request)
             if request and (child.unique_items or flags.unique_items):
                 expr = f"Annotated[{expr}, AfterValidator(unique_items)]"
+            counted = (flags.min_properties, flags.max_properties)
+            if request and is_object_model(flags) and counted != (None, None):
+                check = f"property_count({counted[0]}, {counted[1]})"
+                expr = f"Annotated[{expr}, AfterValidator({check})]"
             one_way = child.read_only or child.write_only or flags.read_only or flags.write_only
             listed = wire_name in node.required and not one_way
             required = listed and not child.is_nullable()

@@ -23,7 +23,7 @@ from connector_spec.model import (
     Operation,
     path_secret_names,
 )
-from connector_spec.naming import argument_name
+from connector_spec.naming import argument_name, member_name
 from connector_spec.rules import resolve
 
 
@@ -70,8 +70,13 @@ class MethodView:
 
     @property
     def name(self) -> str:
-        """The method name (the operation id)."""
-        return self.op.id
+        """The method name (the operation id; a Python keyword gets a trailing ``_``)."""
+        return member_name(self.op.id)
+
+    @property
+    def iter_name(self) -> str:
+        """The page iterator's name (``iter_<operation id>``)."""
+        return f"iter_{self.op.id}"
 
     @property
     def ordered_args(self) -> list[Arg]:
@@ -86,6 +91,11 @@ class ResourceView:
     name: str
     class_name: str
     methods: list[MethodView] = field(default_factory=list)
+
+    @property
+    def attribute(self) -> str:
+        """The client attribute holding this resource (``client.global_`` for ``global``)."""
+        return member_name(self.name)
 
 
 @dataclass

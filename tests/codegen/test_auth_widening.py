@@ -100,6 +100,7 @@ def test_operation_with_its_own_server_and_no_credentials(tmp_path: Path, genera
     client.things.status()
     client.things.get_me()
     assert str(seen[0].url) == "https://status.example.com/v2/status"
+    assert pkg.manifest()["hosts"] == ["api.example.com", "status.example.com"]
     assert "Authorization" not in seen[0].headers
     assert seen[1].headers["Authorization"] == "Bearer tok"
 

@@ -168,3 +168,16 @@ def test_query_style_is_a_wire_format_patch() -> None:
 
     changes = _kinds(styled)
     assert [c[0] for c in changes] == ["patch"] and "query style" in changes[0][2]
+
+
+def test_discriminator_mapping_must_name_a_schema() -> None:
+    from connector_spec.rules import check_rules
+
+    def broken(data: dict[str, Any]) -> None:
+        data["schemas"]["Item"]["properties"]["pet"] = {
+            "oneOf": [{"$ref": "#/schemas/Item"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"a": "#/schemas/Nope"}},
+        }
+
+    issues = check_rules(make_spec(broken))
+    assert [i.loc[-3:] for i in issues] == [("discriminator", "mapping", "a")]

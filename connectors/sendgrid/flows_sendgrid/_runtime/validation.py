@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
@@ -45,6 +46,23 @@ def _problems(exc: PydanticValidationError) -> str:
 def pick(values: dict[str, Any], *names: str) -> dict[str, Any]:
     """The entries of ``values`` named in ``names`` (those present)."""
     return {name: values[name] for name in names if name in values}
+
+
+def property_count(low: int | None, high: int | None) -> Callable[[Any], Any]:
+    """A check that an object sets between ``low`` and ``high`` properties (min/maxProperties)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            count = len(value.model_fields_set | set(value.model_extra or {}))
+        else:
+            count = len(value)
+        if low is not None and count < low:
+            raise ValueError(f"needs at least {low} properties, got {count}")
+        if high is not None and count > high:
+            raise ValueError(f"allows at most {high} properties, got {count}")
+        return value
+
+    return check
 
 
 def unique_items(values: list[T]) -> list[T]:
