@@ -86,11 +86,37 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0, *, request: b
         return True
     if kind == "null":
         return None
-    if node.format == "email":
-        return "user@example.com"
-    if node.format == "date-time":
-        return "2026-01-01T00:00:00Z"
-    return "x" * max(1, node.min_length or 0)
+    return _string_example(node)
+
+
+def _string_example(node: SchemaNode) -> str:
+    """A string its ``pattern``, ``format`` and length bounds accept (real descriptions
+    constrain ids such as Twilio's ``^FX[0-9a-fA-F]{32}$``; a client refuses anything else)."""
+    low, high = node.min_length or 0, node.max_length
+    if node.pattern is not None:
+        from certify.provider.instances import matching
+
+        found = matching(node.pattern, low, high)
+        if found is not None:
+            return found
+    text = _FORMATS.get(node.format or "")
+    if text is not None and len(text) >= low and (high is None or len(text) <= high):
+        return text
+    return "x" * max(1, low)
+
+
+_FORMATS = {
+    "email": "user@example.com",
+    "date-time": "2026-01-01T00:00:00Z",
+    "date": "2026-01-01",
+    "time": "00:00:00",
+    "uri": "https://example.com/x",
+    "url": "https://example.com/x",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "hostname": "example.com",
+}
 
 
 def _object_example(spec: ConnectorSpec, node: SchemaNode, depth: int, request: bool) -> Any:

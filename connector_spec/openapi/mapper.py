@@ -30,7 +30,7 @@ QUERY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 _MEDIA = re.compile(r"^[\w.+*-]+/[\w.+*-]+(;.*)?$")
 _SENT_MEDIA = re.compile(r"^[\w.+-]+/[\w.+-]+(;.*)?$")  # a Content-Type has no wildcard
 IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
-CLIENT_HEADERS = ("authorization", "content-type", "accept", "content-length", "user-agent")
+CLIENT_HEADERS = ("authorization", "content-type", "accept", "content-length")
 MAX_DESCRIPTION = 2000
 
 

