@@ -32,6 +32,7 @@ SPEC_VERSION = "0.1.0"
 #: Leave room below the spec loader's limits (bytes, values) for the comment header.
 SPLIT_BYTES = MAX_FILE_BYTES - 256 * 1024
 SPLIT_NODES = MAX_NODES - 10_000
+FLOW_STYLE_BYTES = 512 * 1024
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -45,7 +46,14 @@ class ConvertedSpec:
     resources: list[str]
 
     def to_yaml(self, header: str = "") -> bytes:
-        """The spec as YAML bytes, after an optional ``# ...`` comment header."""
+        """The spec as YAML bytes, after an optional ``# ...`` comment header.
+
+        A large spec (over :data:`FLOW_STYLE_BYTES` as JSON) is written in YAML's flow style,
+        i.e. as JSON, which YAML reads as it is: block style costs seconds per megabyte.
+        """
+        flow = json.dumps(self.document, ensure_ascii=False, separators=(",", ":"))
+        if len(flow) > FLOW_STYLE_BYTES:
+            return (header + flow + "\n").encode()
         text = yaml.dump(
             self.document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
         )
@@ -236,26 +244,64 @@ def _docs_url(doc: OpenApiDocument) -> str:
 def _specs(
     head: dict[str, Any], results: list[OperationResult], schemas: SchemaMapper
 ) -> list[ConvertedSpec]:
-    """One spec, or one per resource when one would exceed the spec file limits."""
-    whole = _one(head, results, schemas, head["provider"]["name"])
-    if whole is None or not _too_big(whole):
-        return [whole] if whole is not None else []
+    """One spec, or, when one would exceed the spec file limits, parts of whole resources.
+
+    Resources (tags) are packed in document order into parts that fit; a part is named
+    after the provider and its first resource.
+    """
     groups: dict[str, list[OperationResult]] = {}
     for result in results:
         if result.operation is not None:
             groups.setdefault(str(result.resource), []).append(result)
+    estimates = {
+        resource: _estimate(members, schemas.named) for resource, members in groups.items()
+    }
+    kept = [r for r in results if r.operation is not None]
+    if _estimate(kept, schemas.named) < 2 * SPLIT_BYTES:  # else too big: skip assembling it
+        whole = _one(head, results, schemas, head["provider"]["name"])
+        if whole is None or not _too_big(whole):
+            return [whole] if whole is not None else []
+    packs: list[list[str]] = []
+    room = 0
+    for resource in groups:
+        size = estimates[resource]
+        if not packs or size > room:
+            packs.append([])
+            room = SPLIT_BYTES // 2
+        packs[-1].append(resource)
+        room -= size
     specs: list[ConvertedSpec] = []
-    for resource, members in groups.items():
-        name = slug(f"{head['provider']['name']} {resource}")
-        part = _one(head, members, schemas, name)
-        if part is None:
-            continue
-        if _too_big(part):
-            for result in members:
-                result.lose("spec-too-large", f"resource {resource!r} alone exceeds a spec file")
-            continue
-        specs.append(part)
+    for pack in packs:
+        specs += _part(head, pack, groups, schemas)
     return specs
+
+
+def _part(
+    head: dict[str, Any],
+    pack: list[str],
+    groups: dict[str, list[OperationResult]],
+    schemas: SchemaMapper,
+) -> list[ConvertedSpec]:
+    members = [r for resource in pack for r in groups[resource]]
+    name = slug(f"{head['provider']['name']} {pack[0]}")
+    part = _one(head, members, schemas, name)
+    if part is None:
+        return []
+    if not _too_big(part):
+        return [part]
+    if len(pack) > 1:
+        half = len(pack) // 2
+        return _part(head, pack[:half], groups, schemas) + _part(head, pack[half:], groups, schemas)
+    for result in members:
+        result.lose("spec-too-large", f"resource {pack[0]!r} alone exceeds a spec file")
+    return []
+
+
+def _estimate(members: list[OperationResult], named: dict[str, dict[str, Any]]) -> int:
+    """JSON size of a resource's operations and the named schemas they reach."""
+    operations = [r.operation for r in members]
+    size = len(json.dumps(operations))
+    return size + sum(len(json.dumps(named[name])) for name in reachable(operations, named))
 
 
 def _one(

@@ -40,13 +40,33 @@ class SchemaMapper:
         self.keywords = KeywordLosses()
         self.extra = extra_keywords
         self.budget = MAX_NODES_PER_SCHEMA
+        self.pending: list[tuple[str, Any, str]] = []
+        self.refs: dict[str, str] = {}  # $ref string → spec schema name
 
     # ------------------------------------------------------------------ entry points
 
     def convert(self, schema: Any, pointer: str) -> dict[str, Any]:
         """The spec schema for ``schema`` (found at ``pointer``); ``RefError`` if dangling."""
         self.budget = MAX_NODES_PER_SCHEMA
-        return self._node(schema, pointer, 0, ())
+        converted = self._node(schema, pointer, 0, ())
+        self._drain()
+        return converted
+
+    def _drain(self) -> None:
+        """Convert the named schemas referenced so far (a worklist: deep chains of
+        references never deepen the Python stack). The first dangling reference is raised
+        after the others are converted; its schema is forgotten, so a later use fails too."""
+        failed: RefError | None = None
+        while self.pending:
+            name, value, where = self.pending.pop()
+            self.budget = MAX_NODES_PER_SCHEMA
+            try:
+                self.named[name] = self._node(value, where, 0, ())
+            except RefError as exc:
+                del self.named[name], self.names[where]
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def resolve_named(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follow a converted ``{$ref: '#/schemas/X'}`` to the named schema (once)."""
@@ -64,6 +84,9 @@ class SchemaMapper:
     # ------------------------------------------------------------------ conversion
 
     def _ref(self, ref: str, pointer: str) -> dict[str, Any]:
+        known = self.refs.get(ref)
+        if known is not None and known in self.named:
+            return {"$ref": f"#/schemas/{known}"}
         target = self.doc.resolve({"$ref": ref}, pointer)
         if not isinstance(target.value, (dict, bool)):
             raise RefError([])
@@ -76,12 +99,9 @@ class SchemaMapper:
                 name = f"{base}_{counter}"
                 counter += 1
             self.names[target.pointer] = name
-            self.named[name] = {}  # reserve: a recursive reference finds the name taken
-            try:
-                self.named[name] = self._node(target.value, target.pointer, 0, ())
-            except RefError:
-                del self.named[name], self.names[target.pointer]
-                raise
+            self.named[name] = {}  # reserved; converted by _drain
+            self.pending.append((name, target.value, target.pointer))
+        self.refs[ref] = name
         return {"$ref": f"#/schemas/{name}"}
 
     def _node(
