@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import rfc8785
+
+from connector_spec.digests import sha256_hex as sha256_hex  # re-exported
 
 
 def canonical_bytes(data: Any) -> bytes:
     """``data`` as RFC 8785 canonical JSON bytes."""
     result: bytes = rfc8785.dumps(data)
     return result
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex sha256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def tree_digest(files: Mapping[str, bytes]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from certify.canonical import canonical_bytes
 from certify.results import CheckResult
-from connector_spec.errors import InputError
+from connector_spec.errors import InputError, argument
 from connector_spec.model import ConnectorSpec
 
 HARNESS_NAME = "flows-certify"
@@ -178,7 +178,7 @@ def write_bundle(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError as exc:
         raise InputError(
             f"{out_dir}: cannot write the evidence bundle ({exc.strerror or exc})",
-            hint="choose another --out directory",
+            hint=f"choose another {argument('out')} directory",
         ) from None
     written: list[Path] = []
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from certify.values import conforms, string_example
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
 from connector_spec.naming import argument_name
@@ -60,9 +61,10 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0, *, request: b
         return node.const
     if node.enum:
         return next((v for v in node.enum if v is not None), None)
-    if node.examples:
+    # an example or default that breaks its own schema is never used as-is
+    if node.examples and conforms(spec, node, node.examples[0]):
         return copy.deepcopy(node.examples[0])
-    if node.default is not None:
+    if node.default is not None and conforms(spec, node, node.default):
         return copy.deepcopy(node.default)
     group = node.one_of or node.any_of
     if group:
@@ -86,37 +88,7 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0, *, request: b
         return True
     if kind == "null":
         return None
-    return _string_example(node)
-
-
-def _string_example(node: SchemaNode) -> str:
-    """A string its ``pattern``, ``format`` and length bounds accept (real descriptions
-    constrain ids such as Twilio's ``^FX[0-9a-fA-F]{32}$``; a client refuses anything else)."""
-    low, high = node.min_length or 0, node.max_length
-    if node.pattern is not None:
-        from certify.provider.instances import matching
-
-        found = matching(node.pattern, low, high)
-        if found is not None:
-            return found
-    text = _FORMATS.get(node.format or "")
-    if text is not None and len(text) >= low and (high is None or len(text) <= high):
-        return text
-    return "x" * max(1, low)
-
-
-_FORMATS = {
-    "email": "user@example.com",
-    "date-time": "2026-01-01T00:00:00Z",
-    "date": "2026-01-01",
-    "time": "00:00:00",
-    "uri": "https://example.com/x",
-    "url": "https://example.com/x",
-    "uuid": "00000000-0000-4000-8000-000000000000",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "hostname": "example.com",
-}
+    return string_example(node)
 
 
 def _object_example(spec: ConnectorSpec, node: SchemaNode, depth: int, request: bool) -> Any:
@@ -226,12 +198,23 @@ def violating_body(spec: ConnectorSpec, op: Operation, body: Any) -> tuple[Any, 
     """A copy of ``body`` that breaks the response schema, and where (``None`` if impossible)."""
     if op.response.schema_ is None:
         return None
-    node = resolve(spec, op.response.schema_)
-    if accepts_anything(node):
-        return None  # any JSON is valid: nothing can violate it
     success_field = None
     if spec.body_errors is not None:
         success_field = spec.body_errors.success_pointer.lstrip("/").split("/")[0]
+    return violating_value(spec, op.response.schema_, body, success_field)
+
+
+def violating_value(
+    spec: ConnectorSpec, schema: SchemaNode, body: Any, keep: str | None = None
+) -> tuple[Any, str] | None:
+    """A copy of ``body`` that breaks ``schema``, and where (``None`` if impossible).
+
+    ``keep`` names a top-level property that is never the one broken.
+    """
+    node = resolve(spec, schema)
+    if accepts_anything(node):
+        return None  # any JSON is valid: nothing can violate it
+    success_field = keep
     if _main_type(node) == "object" and isinstance(body, dict):
         props = node.properties or {}
         ordered = [n for n in node.required if n in props] + [

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from certify.canonical import canonical_bytes, sha256_hex
 from certify.errors import FixtureError
 from connector_spec.atomic import replace_file
-from connector_spec.errors import Diagnostic, DiagnosticError
+from connector_spec.errors import Diagnostic, DiagnosticError, SpecError
 from connector_spec.yaml_source import SourceMap, parse_yaml, read_text
 
 SCENARIO_PATTERN = r"^[a-z0-9_]+$"
@@ -215,11 +215,28 @@ def rehash(directory: Path) -> list[Path]:
 
     Every file is validated first (apart from its digest); nothing is written if any fails.
     """
+    if not directory.is_dir():
+        raise FixtureError(
+            [
+                Diagnostic(
+                    str(directory),
+                    None,
+                    None,
+                    "",
+                    "not a fixtures directory",
+                    "pass connectors/<provider>/fixtures",
+                )
+            ]
+        )
     updates: list[tuple[Path, bytes]] = []
     problems: list[Diagnostic] = []
     for path in fixture_files(directory):
-        raw = read_text(path)
-        data = yaml.safe_load(raw)
+        try:  # the bounded loader: duplicate keys, alias bombs and bad YAML are located errors
+            raw = read_text(path)
+            data = parse_yaml(raw, str(path)).data
+        except SpecError as exc:
+            problems.extend(exc.items)
+            continue
         if not isinstance(data, dict):
             problems.append(Diagnostic(str(path), 1, 1, "", "a fixture is a YAML mapping"))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import hashlib
 import json
@@ -59,6 +60,7 @@ class SentRequest:
     headers: dict[str, str]
     content: bytes
     call_index: int
+    timeout: dict[str, float | None] | None = None
 
     def text(self) -> str:
         """Everything of the request as one text (for leak scans)."""
@@ -149,28 +151,45 @@ class Harness:
         self.token_url: str | None = getattr(spec.auth, "token_url", None)
         self._script: list[Served] = []
         self._repeat_last = False
+        self._cap = REQUEST_CAP
         self._outcome = Outcome()
         self._call_index = 0
         self.all_requests: list[SentRequest] = []
         self.token_requests: list[SentRequest] = []
-        self.http = httpx.Client(
-            transport=httpx.MockTransport(self._handle), follow_redirects=False
-        )
+        self.http = DirectClient(self._handle)
         self._client_class = package.client_class()
+        try:
+            self._async_client_class: Any = package.async_client_class()
+        except LookupError:
+            self._async_client_class = None  # every async scenario then reports it missing
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.async_http = AsyncDirectClient(self._handle)
         clock_module = package.module("_runtime.clock")
         self._clock_class = clock_module.VirtualClock
         self._connector_error = package.errors.ConnectorError
 
+    def variables_for(self, environment: str | None) -> dict[str, str]:
+        """The server-variable values certification gives a client in ``environment``."""
+        return self._variables(environment) if self._variables is not None else {}
+
     def close(self) -> None:
-        """Close the mock HTTP client."""
-        self.http.close()
+        """Close the event loop of the async scenarios."""
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
 
     # ---------------------------------------------------------------- transport
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
+        timeout = request.extensions.get("timeout")
         sent = SentRequest(
-            request.method, str(request.url), dict(request.headers), content, self._call_index
+            request.method,
+            str(request.url),
+            dict(request.headers),
+            content,
+            self._call_index,
+            dict(timeout) if isinstance(timeout, dict) else None,
         )
         self.all_requests.append(sent)
         if self._is_token_grant(request, content):
@@ -184,9 +203,9 @@ class Harness:
                 },
             )
         self._outcome.requests.append(sent)
-        if len(self._outcome.requests) > REQUEST_CAP:
+        if len(self._outcome.requests) > self._cap:
             self._outcome.harness_problem = (
-                f"the client sent more than {REQUEST_CAP} requests for one scenario (a loop?)"
+                f"the client sent more than {self._cap} requests for one scenario (a loop?)"
             )
             raise _Runaway()
         if self._script:
@@ -222,18 +241,40 @@ class Harness:
 
     # ---------------------------------------------------------------- running
 
-    def new_client(self, environment: str | None = None) -> tuple[Any, Any]:
-        """A fresh client on a fresh virtual clock (and the clock)."""
+    def new_client(
+        self,
+        environment: str | None = None,
+        *,
+        asynchronous: bool = False,
+        rng: random.Random | None = None,
+        own_http: bool = False,
+        variables: dict[str, str] | None = None,
+    ) -> tuple[Any, Any]:
+        """A fresh client on a fresh virtual clock (and the clock).
+
+        ``own_http`` lets the client build its own ``httpx`` client around the mock transport
+        (its timeout and redirect settings as shipped) instead of sharing the harness's.
+        """
         clock = self._clock_class(VIRTUAL_START)
-        client = self._client_class(
-            credentials=self.credentials,
-            http_client=self.http,
-            clock=clock,
-            rng=random.Random(0),
-            environment=environment,
-            variables=self._variables(environment) if self._variables is not None else None,
-        )
-        return client, clock
+        kwargs: dict[str, Any] = {
+            "credentials": self.credentials,
+            "clock": clock,
+            "rng": rng if rng is not None else random.Random(0),
+            "environment": environment,
+            "variables": {
+                **(self._variables(environment) if self._variables is not None else {}),
+                **(variables or {}),
+            }
+            or None,
+        }
+        if own_http:
+            kwargs["transport"] = httpx.MockTransport(self._handle)
+        else:
+            kwargs["http_client"] = self.async_http if asynchronous else self.http
+        factory = self._async_client_class if asynchronous else self._client_class
+        if factory is None:
+            raise LookupError(f"{self.package.package} exports no async client class")
+        return factory(**kwargs), clock
 
     def run(
         self,
@@ -245,20 +286,33 @@ class Harness:
         repeat_last: bool = False,
         iterate: bool = False,
         environment: str | None = None,
+        asynchronous: bool = False,
+        rng: random.Random | None = None,
+        own_http: bool = False,
+        variables: dict[str, str] | None = None,
     ) -> Outcome:
-        """Make ``calls`` (one client) against ``script``; collect what happened."""
+        """Make ``calls`` (one client) against ``script``; collect what happened.
+
+        The scenario stops once the client sent more than ``REQUEST_CAP`` requests per call.
+        """
+        self._cap = REQUEST_CAP * max(1, len(calls))
         self._script = list(script)
         self._repeat_last = repeat_last
         outcome = self._outcome = Outcome()
-        client, clock = self.new_client(environment)
+        client, clock = self.new_client(
+            environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
+        )
         group = getattr(client, member_name(resource))
         name = f"iter_{operation}" if iterate else member_name(operation)
         method: Callable[..., Any] = getattr(group, name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index
-                value = method(**call)
-                outcome.results.append(list(value) if iterate else value)
+                if asynchronous:
+                    value = self._event_loop().run_until_complete(_await(method(**call), iterate))
+                else:
+                    value = list(method(**call)) if iterate else method(**call)
+                outcome.results.append(value)
         except _Runaway:
             pass
         except self._connector_error as exc:
@@ -270,8 +324,57 @@ class Harness:
                     f"the client raised {type(exc).__name__} ({exc}), which is not one of "
                     "its ConnectorError classes"
                 )
+        finally:
+            if own_http:
+                closing = client.aclose() if asynchronous else None
+                if closing is not None:
+                    self._event_loop().run_until_complete(closing)
+                else:
+                    client.close()
         outcome.sleeps = list(clock.sleeps)
         return outcome
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop
+
+
+async def _await(value: Any, iterate: bool) -> Any:
+    """The result of an async call, or every item of an async iterator."""
+    if iterate:
+        return [item async for item in value]
+    return await value
+
+
+class DirectClient:
+    """What a generated client needs of an ``httpx.Client`` (``send``), answered by the
+    harness directly: the requests exactly as the client built them, without the cookie,
+    redirect and default-timeout handling of a real ``httpx.Client`` (the ``own_http``
+    scenarios certify those as shipped)."""
+
+    def __init__(self, handle: Callable[[httpx.Request], httpx.Response]) -> None:
+        self._handle = handle
+
+    def send(self, request: httpx.Request, **_: Any) -> httpx.Response:
+        """The scripted response to ``request`` (or the scripted transport failure)."""
+        response = self._handle(request)
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+class AsyncDirectClient(DirectClient):
+    """:class:`DirectClient` for the async client."""
+
+    async def send(self, request: httpx.Request, **_: Any) -> httpx.Response:  # type: ignore[override]
+        """The scripted response to ``request``."""
+        return DirectClient.send(self, request)
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
 
 
 class _Runaway(Exception):

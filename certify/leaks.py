@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ from certify.fixtures import REDACTED, Fixture
 from certify.harness import Harness, SentRequest, canary_for
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ApiKeyAuth, BearerAuth, ConnectorSpec, auth_schemes
+from connector_spec.secrets import find_token
 
 SENSITIVE_HEADERS = {
     "authorization",
@@ -21,14 +21,6 @@ SENSITIVE_HEADERS = {
     "x-api-key",
     "api-key",
 }
-TOKEN_PATTERNS = [
-    re.compile(r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{10,}"),
-    re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
-    re.compile(r"\bSG\.[\w-]{16,}\.[\w-]{16,}"),
-    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}"),
-    re.compile(r"\bBearer\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{12,}"),
-]
 
 
 def _mask(text: str, canaries: Iterable[str]) -> str:
@@ -153,12 +145,10 @@ def fixture_leaks(spec: ConnectorSpec, fixture: Fixture, canaries: list[str]) ->
         for header, value in response.headers.items():
             if header.lower() in ("set-cookie", *sensitive) and value != REDACTED:
                 found.append(f"{name}: responses[{index}] header {header} is not redacted")
-    for pattern in TOKEN_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found.append(
-                f"{name}: holds what looks like a live credential ({match.group(0)[:7]}...)"
-            )
+    token = find_token(text)
+    if token is not None:
+        kind, value = token
+        found.append(f"{name}: holds what looks like a live credential ({kind}: {value[:7]}...)")
     if any(c in text for c in canaries):
         found.append(f"{name}: holds a canary secret")
     return found

@@ -47,6 +47,13 @@ class ImportedPackage:
                 return getattr(self.root, name)
         raise LookupError(f"{self.package} exports no client class")
 
+    def async_client_class(self) -> Any:
+        """The asynchronous client class (``AsyncStripeClient``)."""
+        for name in getattr(self.root, "__all__", []):
+            if name.endswith("Client") and name.startswith("Async"):
+                return getattr(self.root, name)
+        raise LookupError(f"{self.package} exports no async client class")
+
     def close(self) -> None:
         """Forget the modules and remove the temporary copy, if any."""
         for name in [

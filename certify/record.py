@@ -29,6 +29,7 @@ from certify.matrix import dump_result
 from certify.package import ImportedPackage, import_package_dir, import_rendered
 from connector_spec.atomic import replace_file
 from connector_spec.codegen import render_package
+from connector_spec.errors import argument
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec
 from connector_spec.naming import member_name
@@ -150,7 +151,7 @@ def record_fixture(
         raise CertifyInputError("a live recording cannot use a mock transport")
     if not live and transport is None:
         raise CertifyInputError(
-            "recording talks to the provider's sandbox: pass --live to confirm",
+            f"recording talks to the provider's sandbox: pass {argument('live')} to confirm",
             hint="credentials come from the environment variables the spec names",
         )
     path = Path(spec_path)
@@ -232,7 +233,8 @@ def _record(
     except package.errors.ConfigurationError as exc:
         raise CertifyInputError(
             f"cannot record {op_id}: {exc}",
-            hint="export the sandbox credentials the spec names, or pick --environment",
+            hint="export the sandbox credentials the spec names, or pick "
+            f"{argument('environment')}",
         ) from None
     error: BaseException | None = None
     result: Any = None
@@ -247,7 +249,7 @@ def _record(
             error = exc
         except TypeError as exc:
             raise CertifyInputError(
-                f"--call does not fit {op_id}: {exc}",
+                f"{argument('call')} does not fit {op_id}: {exc}",
                 hint="pass the generated method's keyword arguments as a JSON object",
             ) from None
         finally:

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import semver
-
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec, Operation, Parameter
+from connector_spec.versions import next_version, parse_version
 
 ChangeKind = Literal["breaking", "additive", "patch"]
 Bump = Literal["major", "minor", "patch", "none"]
@@ -75,7 +74,7 @@ class SpecDiff:
     def required_bump(self) -> Bump:
         """The smallest version bump the changes need (0.x: breaking → minor, additive → patch)."""
         kinds = {c.kind for c in self.changes}
-        zero = semver.Version.parse(self.old_version).major == 0
+        zero = parse_version(self.old_version).major == 0
         if "breaking" in kinds:
             return "minor" if zero else "major"
         if "additive" in kinds:
@@ -94,14 +93,14 @@ class SpecDiff:
         bump = self.required_bump
         if bump == "none":
             return self.old_version
-        return str(semver.Version.parse(self.old_version).next_version(bump))
+        return next_version(self.old_version, bump)
 
     @property
     def version_problem(self) -> str | None:
         """Why ``new_version`` is too low for the changes, or ``None`` when it is high enough."""
-        new = semver.Version.parse(self.new_version)
+        new = parse_version(self.new_version)
         minimum = self.minimum_next_version
-        if new >= semver.Version.parse(minimum):
+        if new >= parse_version(minimum):
             return None
         if self.required_bump == "none":
             return (

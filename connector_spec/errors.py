@@ -9,13 +9,55 @@ shows a traceback for these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+ArgumentStyle = Callable[[str], str]
+
+
+def python_argument(name: str) -> str:
+    """How a library parameter is named to a Python caller: ``only`` → ``argument 'only'``."""
+    return f"argument {name!r}"
+
+
+def cli_argument(name: str) -> str:
+    """How a library parameter is named on the command line: ``key_dir`` → ``--key-dir``."""
+    return "--" + name.replace("_", "-")
+
+
+def mcp_argument(name: str) -> str:
+    """How a library parameter is named to an MCP client: ``only`` → ``argument `only```."""
+    return f"argument `{name}`"
+
+
+_ARGUMENT_STYLE: ContextVar[ArgumentStyle] = ContextVar("flows_argument_style")
+
+
+def argument(name: str) -> str:
+    """The name the current front-end gives the library parameter ``name``.
+
+    Library messages never spell a CLI flag: they call ``argument("only")``, which reads
+    ``--only`` under the CLI, ``argument `only``` under the MCP server and ``argument 'only'``
+    for a Python caller. Front-ends choose the spelling with :func:`argument_style`.
+    """
+    return _ARGUMENT_STYLE.get(python_argument)(name)
+
+
+@contextmanager
+def argument_style(style: ArgumentStyle) -> Iterator[None]:
+    """Within the block, :func:`argument` spells parameters with ``style``."""
+    token = _ARGUMENT_STYLE.set(style)
+    try:
+        yield
+    finally:
+        _ARGUMENT_STYLE.reset(token)
 
 
 class FlowsError(Exception):

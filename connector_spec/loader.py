@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import re
 import types
 import typing
@@ -18,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from connector_spec.digests import sha256_digest
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.model import ConnectorSpec
 from connector_spec.rules import check_rules
@@ -35,7 +35,7 @@ class LoadedSpec:
     @property
     def digest(self) -> str:
         """``sha256:<hex>`` of the spec file's bytes."""
-        return "sha256:" + hashlib.sha256(self.raw).hexdigest()
+        return sha256_digest(self.raw)
 
 
 def load_spec(path: str | Path) -> LoadedSpec:

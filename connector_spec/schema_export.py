@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from connector_spec.errors import InputError
+from connector_spec.errors import InputError, argument
 
 SCHEMA_ID = "https://flows.dev/schemas/connector-spec-v1.json"
 SCHEMA_TITLE = "ConnectorSpec v1"
@@ -48,22 +48,22 @@ def write_text_atomically(path: str | Path, text: str, *, overwrite: bool = True
     if target.is_dir():
         raise InputError(
             f"{target}: is a directory; nothing was written",
-            hint="give a file name, e.g. --out connector.yaml",
+            hint=f"give a file name, e.g. {argument('out')} connector.yaml",
         )
     if not overwrite and (target.exists() or target.is_symlink()):
         raise InputError(
             f"{target}: file already exists; nothing was written",
-            hint="choose another --out path or remove the file first",
+            hint=f"choose another {argument('out')} path or remove the file first",
         )
     if not directory.is_dir():
         raise InputError(
             f"{directory}: output directory does not exist; nothing was written",
-            hint="create the directory first or choose another --out path",
+            hint=f"create the directory first or choose another {argument('out')} path",
         )
     if not os.access(directory, os.W_OK | os.X_OK):
         raise InputError(
             f"{directory}: output directory is not writable; nothing was written",
-            hint="choose another --out path or fix the directory's permissions",
+            hint=f"choose another {argument('out')} path or fix the directory's permissions",
         )
     temp_name: str | None = None
     try:
@@ -81,12 +81,12 @@ def write_text_atomically(path: str | Path, text: str, *, overwrite: bool = True
     except FileExistsError:
         raise InputError(
             f"{target}: file already exists; nothing was written",
-            hint="choose another --out path or remove the file first",
+            hint=f"choose another {argument('out')} path or remove the file first",
         ) from None
     except OSError as exc:
         raise InputError(
             f"{target}: cannot write file ({exc.strerror or exc}); nothing was written",
-            hint="choose another --out path or fix the directory's permissions",
+            hint=f"choose another {argument('out')} path or fix the directory's permissions",
         ) from None
     finally:
         if temp_name is not None:

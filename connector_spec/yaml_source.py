@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from connector_spec.errors import Diagnostic, SpecError
+from connector_spec.files import LONG_NUMBER_HINT, UnreadableFile, read_input_file
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -70,32 +71,19 @@ def _fail(
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file's bytes, refusing missing, unreadable or oversized files."""
-    name = str(path)
+    """Read a file's bytes, refusing missing, unreadable, oversized or non-regular files.
+
+    Uses :func:`connector_spec.files.read_input_file` (a FIFO or a symlink loop is refused,
+    never blocked on) and reports problems as a :class:`SpecError`.
+    """
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise _fail(name, None, None, "file not found", "check the path") from None
-    except OSError as exc:
-        raise _fail(name, None, None, f"cannot read file: {exc.strerror}", None) from None
-    if path.is_dir():
-        raise _fail(name, None, None, "is a directory, not a file", None)
-    if size > max_bytes:
-        raise _fail(
-            name,
-            None,
-            None,
-            f"file is {size:,} bytes; the limit is {max_bytes:,}",
-            "a connector spec is small; split generated content or remove embedded data",
+        return read_input_file(
+            path,
+            max_bytes=max_bytes,
+            size_hint="a connector spec is small; split generated content or remove embedded data",
         )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise _fail(name, None, None, f"cannot read file: {exc.strerror}", None) from None
-    if len(raw) > max_bytes:
-        raise _fail(name, None, None, f"file is larger than {max_bytes:,} bytes", None)
-    return raw
+    except UnreadableFile as exc:
+        raise SpecError(exc.items) from None
 
 
 def parse_yaml(raw: bytes, path: str) -> YamlDocument:
@@ -112,11 +100,7 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
             raise _fail(path, 1, 1, "file is empty", "start from 'flows template connector NAME'")
         expanded = _expanded_size(root, {})
         if expanded > MAX_NODES:
-            raise _Problem(
-                f"document expands to {expanded:,} values through aliases (limit {MAX_NODES:,}); "
-                "refusing an alias bomb",
-                root,
-            )
+            raise _Problem(_too_many_values(expanded, _has_alias(text)), root, _TOO_MANY_HINT)
         source_map = SourceMap()
         builder = _Builder(loader, source_map)
         data = builder.build(root, ())
@@ -127,7 +111,7 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        raise _fail(path, line, col, f"YAML syntax error: {problem}", None) from None
+        raise _fail(path, line, col, f"YAML syntax error: {problem}", _syntax_hint(exc)) from None
     except yaml.YAMLError as exc:
         raise _fail(path, None, None, f"YAML error: {exc}", None) from None
     except RecursionError:
@@ -139,6 +123,45 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(path=path, data=data, source_map=source_map, raw=raw)
+
+
+_TOO_MANY_HINT = "a connector spec holds far fewer values; split it or remove embedded data"
+
+
+def _has_alias(text: str) -> bool:
+    """True when the document uses an alias (``*name``) anywhere."""
+    scanner = _Loader(text)
+    try:
+        while scanner.check_token():
+            if isinstance(scanner.get_token(), yaml.AliasToken):  # type: ignore[no-untyped-call]
+                return True
+        return False
+    finally:
+        scanner.dispose()
+
+
+def _too_many_values(count: int | None, aliased: bool) -> str:
+    """The message for a document over :data:`MAX_NODES` values, naming the real limit."""
+    amount = f"{count:,} values" if count is not None else f"more than {MAX_NODES:,} values"
+    if aliased:
+        return (
+            f"document expands to {amount} once its aliases are expanded; the limit is "
+            f"{MAX_NODES:,} values; refusing an alias bomb"
+        )
+    return f"document has {amount}; the limit is {MAX_NODES:,} values (keys, items and scalars)"
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    """What to do about a YAML syntax error; indentation is the usual cause."""
+    text = f"{exc.problem or ''} {exc.context or ''}"
+    if "expected" in text or "mapping values are not allowed" in text or "indent" in text:
+        return (
+            "check the indentation of this line and the one above: keys of one mapping must "
+            "start in the same column, use spaces (not tabs), and quote values containing ': '"
+        )
+    if "tab" in text:
+        return "YAML indentation must use spaces, not tabs"
+    return "check the YAML syntax at this place (quotes, brackets, indentation)"
 
 
 def _check_depth(text: str, path: str) -> None:
@@ -199,13 +222,10 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _Problem(
-                f"document expands to more than {MAX_NODES:,} values; refusing an alias bomb",
-                node,
-            )
+            raise _Problem(_too_many_values(None, self.aliases > 0), node, _TOO_MANY_HINT)
         self.source_map.values.setdefault(loc, self._position(node))
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node)
         # A node met again is an alias: composition shares it, building expands it.
         if id(node) in self.seen:
             if not self.expanding:
@@ -222,16 +242,27 @@ class _Builder:
         self.seen.add(id(node))
         return self._build_collection(node, loc)
 
+    def _scalar(self, node: yaml.Node) -> Any:
+        """Construct a scalar; a number too long to convert is a located problem, not a crash."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:
+            raise _Problem(
+                f"cannot read the value {_preview(node)}: {_short(exc)}",
+                node,
+                LONG_NUMBER_HINT,
+            ) from None
+
     def _build_collection(self, node: yaml.Node, loc: Loc) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
+                key = self._scalar(key_node)
                 if isinstance(key, bool) or not isinstance(key, (str, int)):
                     raise _Problem(f"mapping keys must be strings, got {key!r}", key_node)
                 key = str(key)
@@ -243,3 +274,13 @@ class _Builder:
                 result[key] = self.build(value_node, (*loc, key))
             return result
         raise _Problem("unsupported YAML node", node)  # pragma: no cover - yaml has only three
+
+
+def _preview(node: yaml.Node) -> str:
+    text = str(node.value)
+    return repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text):,} characters)"
+
+
+def _short(exc: ValueError) -> str:
+    text = str(exc)
+    return text.split(";")[0] if "digits" in text else text

@@ -91,14 +91,17 @@ def certify_and_gate(
     progress: Callable[[CheckResult], None] | None = None,
     openapi: str | Path | None = None,
 ) -> GatedCertification:
-    """Certify ``spec_path``, gate it, and write the evidence to ``out`` when both passed.
+    """Certify ``spec_path``, gate it, and write the evidence to ``out``.
 
     ``openapi`` is the provider's description to check the spec against (default: the
     spec's own ``provider.openapi``).
 
-    Like :func:`certify.certify_connector`, a failure (a check or an error-severity rule)
-    writes nothing and leaves earlier evidence in ``out`` as it was. A run restricted with
-    ``only`` is not gated (it earns no level; see :class:`GatedCertification`).
+    The evidence is a record of what was checked: it is written whenever every check passed,
+    whatever the policy outcome, and records that outcome in ``predicate.policy`` (the gate
+    decides publishing, and ``flows policy check --evidence`` reads it). A failed check
+    writes nothing and leaves earlier evidence in ``out`` as it was, like
+    :func:`certify.certify_connector`. A run restricted with ``only`` is not gated (it earns
+    no level; see :class:`GatedCertification`).
     """
     loaded = load_spec(spec_path)
     result = certify_connector(spec_path, only=only, progress=progress, openapi=openapi)
@@ -108,6 +111,6 @@ def certify_and_gate(
             result.write(out)
         return gated
     gated = GatedCertification(*gate_certification(loaded, result, packs=packs, workdir=workdir))
-    if out is not None and gated.passed:
+    if out is not None and gated.certification.passed:
         gated.certification.write(out)
     return gated

@@ -9,18 +9,19 @@ the registry and the working tree exactly as they were.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from certify import CertificationResult, certify_connector
 from connector_spec.codegen import render_package
+from connector_spec.digests import sha256_hex
 from connector_spec.errors import CheckFailed, InputError
 from connector_spec.loader import LoadedSpec, load_spec
 from flows.gate import gate_certification
+from flows.notice import Notice
 from flows.packaging import BuiltWheel, build_wheel
 from policies import PolicyReport
 from registry import KeylessSigner, Publication, PublishRefused, Registry, StatementSigner
@@ -28,8 +29,6 @@ from registry.client import default_registry, local_path
 
 #: Evidence files stored beside each version (the statement itself is stored and signed).
 EVIDENCE_EXTRAS = ("summary.md", "connector.dot")
-
-Notice = Callable[[str], None]
 
 
 class CertificationRefused(CheckFailed):
@@ -100,10 +99,6 @@ def _located(loaded: LoadedSpec, error: PublishRefused) -> PublishRefused:
     return PublishRefused(f"{_version_place(loaded)}: {error}", hint=error.hint)
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def unchanged_outcome(
     loaded: LoadedSpec, wheel: BuiltWheel, root: Path, key_dir: Path | None
 ) -> PublishOutcome | None:
@@ -118,7 +113,7 @@ def unchanged_outcome(
     stored = Registry(root, key_dir=key_dir).stored_version(name, version)
     if stored is None:
         return None
-    mine = {"connector.yaml": _sha256(loaded.raw), wheel.filename: _sha256(wheel.content)}
+    mine = {"connector.yaml": sha256_hex(loaded.raw), wheel.filename: sha256_hex(wheel.content)}
     differing = sorted(f for f, digest in mine.items() if stored.file_hashes.get(f) != digest)
     if differing:
         raise PublishRefused(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector_spec.digests import sha256_hex
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import ConnectorSpec
@@ -171,7 +171,7 @@ def load_inputs(
     inputs = PolicyInputs(
         spec=spec,
         spec_file=str(loaded.path),
-        spec_digest=hashlib.sha256(loaded.raw).hexdigest(),
+        spec_digest=sha256_hex(loaded.raw),
         evidence=evidence,
     )
     if manifest is not None:
@@ -277,9 +277,10 @@ def capabilities_by_effect(spec: ConnectorSpec) -> dict[str, list[str]]:
 def secret_findings(inputs: PolicyInputs, data: dict[str, Any]) -> list[dict[str, str]]:
     """``{"file", "path", "reason"}`` for each secret-looking value in the spec and fixtures."""
     found: list[dict[str, str]] = []
-    documents = [(inputs.spec_file, data)] + [(f.file, f.data) for f in inputs.fixtures]
-    for file, document in documents:
-        for finding in secrets.secrets_in(document):
+    documents = [(inputs.spec_file, data, True)]
+    documents += [(f.file, f.data, False) for f in inputs.fixtures]
+    for file, document, is_spec in documents:
+        for finding in secrets.secrets_in(document, schema_aware=is_spec):
             path, _, reason = finding.partition(": ")
             found.append({"file": file, "path": path, "reason": reason})
     return found

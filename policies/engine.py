@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import cel
 
-from connector_spec.errors import Diagnostic
+from connector_spec.errors import Diagnostic, argument
 from connector_spec.loader import LoadedSpec
 from policies import celenv
 from policies.compiled import BATCH_VARIABLE, FAIL, PASS, SKIP, Expr, PolicyPack, Rule, batch_text
@@ -31,7 +31,7 @@ Status = Literal["passed", "failed", "waived", "not_applicable"]
 SCOPE_NOUNS = {"operation": "operations", "fixture": "fixtures", "evidence": "evidence"}
 INPUT_HINTS = {
     "evidence": "no certification evidence was given (run 'flows certify connector' first, "
-    "or pass --evidence FILE)",
+    "or pass {evidence})",
     "manifest": "no generated manifest was found (run 'flows generate connector' first)",
     "fixtures": "no contract fixtures were found under fixtures/",
 }
@@ -237,7 +237,9 @@ def _evaluate_scope(
     for index, rule in rules:
         missing = sorted(name for name in rule.requires if not inputs.has(name))
         if missing:
-            message = "; ".join(INPUT_HINTS[m] for m in missing)
+            message = "; ".join(
+                INPUT_HINTS[m].replace("{evidence}", argument("evidence")) for m in missing
+            )
             done[index] = [_result(rule, "not_applicable", message, noun)]
         else:
             active.append((index, rule))

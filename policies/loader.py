@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from connector_spec.digests import sha256_digest
 from connector_spec.errors import Diagnostic, InputError, SpecError
 from connector_spec.yaml_source import Loc, SourceMap, YamlDocument, parse_yaml, read_text
 from policies import celenv
@@ -190,7 +190,7 @@ def parse_pack_bytes(raw: bytes, name: str) -> PolicyPack:
         version=model.version,
         description=model.description,
         file=name,
-        digest="sha256:" + hashlib.sha256(raw).hexdigest(),
+        digest=sha256_digest(raw),
         rules=tuple(rules),
     )
 

@@ -12,26 +12,9 @@ import re
 from collections import Counter
 from typing import Any
 
-# Known credential formats, searched anywhere in a string.
-TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("Stripe secret key", r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{10,}"),
-        ("Slack token", r"\bxox[abposr]-[0-9A-Za-z-]{10,}"),
-        ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
-        ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        ("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-        ("SendGrid API key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
-        ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
-        ("private key", r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"),
-        ("JSON web token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        (
-            "credential in an Authorization value",
-            r"\b(?i:bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}",
-        ),
-        ("password in a URL", r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
-    )
-)
+from connector_spec.secrets import SHORTEST_TOKEN, TOKEN_PATTERNS, find_token
+
+__all__ = ["TOKEN_PATTERNS", "entropy", "looks_secret", "secret_reason", "secrets_in"]
 
 # Mapping keys whose string value is a secret unless it is redacted.
 SECRET_KEY = re.compile(
@@ -73,17 +56,15 @@ def _high_entropy_token(text: str) -> str | None:
     return None
 
 
-_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for _, p in TOKEN_PATTERNS))
-_SHORTEST_TOKEN = 16
+_SHORTEST_TOKEN = SHORTEST_TOKEN
 
 
 @functools.lru_cache(maxsize=65536)
 def secret_reason(value: str, key: str | None = None) -> str | None:
     """Why ``value`` (found under mapping key ``key``) looks like a secret, or None."""
-    if len(value) >= _SHORTEST_TOKEN and _ANY_TOKEN.search(value):
-        for name, pattern in TOKEN_PATTERNS:
-            if pattern.search(value):
-                return name
+    token = find_token(value)
+    if token is not None:
+        return token[0]
     if key is not None and SECRET_KEY.match(key) and not REDACTED.match(value):
         return f"value of {key!r} is not redacted"
     if len(value) >= ENTROPY_MIN_LENGTH and _high_entropy_token(value) is not None:
@@ -96,18 +77,34 @@ def looks_secret(value: str) -> bool:
     return secret_reason(value) is not None
 
 
-def secrets_in(data: Any, path: str = "") -> list[str]:
-    """``"path: reason"`` for every secret-looking string inside ``data`` (maps, lists)."""
+SCHEMA_ANNOTATIONS = frozenset({"enum", "const", "pattern", "examples", "example", "default"})
+"""Keys whose values describe data rather than hold it: only known token formats count there."""
+
+
+def secrets_in(data: Any, path: str = "", *, schema_aware: bool = False) -> list[str]:
+    """``"path: reason"`` for every secret-looking string inside ``data`` (maps, lists).
+
+    With ``schema_aware`` (a connector spec), values under a JSON Schema annotation key
+    (:data:`SCHEMA_ANNOTATIONS`: enum values, patterns, examples, defaults)
+    are checked against the known credential formats only: such strings are random-looking
+    by nature (ids, regular expressions, sample hashes), so the entropy and key-name rules
+    would report them falsely.
+    """
     found: list[str] = []
-    _walk(data, path, None, found)
+    _walk(data, path, None, found, schema_aware)
     return found
 
 
-def _walk(data: Any, path: str, key: str | None, found: list[str]) -> None:
-    stack: list[tuple[Any, str, str | None]] = [(data, path, key)]
+def _walk(data: Any, path: str, key: str | None, found: list[str], schema_aware: bool) -> None:
+    stack: list[tuple[Any, str, str | None, bool]] = [(data, path, key, False)]
     while stack:
-        value, where, name = stack.pop()
+        value, where, name, described = stack.pop()
         if isinstance(value, str):
+            if described:
+                token = find_token(value)
+                if token is not None:
+                    found.append(f"{where or '<root>'}: {token[0]}")
+                continue
             if len(value) < _SHORTEST_TOKEN and (name is None or not _secret_key(name)):
                 continue
             reason = secret_reason(value, name)
@@ -116,10 +113,11 @@ def _walk(data: Any, path: str, key: str | None, found: list[str]) -> None:
         elif isinstance(value, dict):
             for child_key, child in reversed(value.items()):
                 text = str(child_key)
-                stack.append((child, f"{where}.{text}" if where else text, text))
+                inner = described or (schema_aware and text in SCHEMA_ANNOTATIONS)
+                stack.append((child, f"{where}.{text}" if where else text, text, inner))
         elif isinstance(value, list):
             for index in range(len(value) - 1, -1, -1):
-                stack.append((value[index], f"{where}[{index}]", None))
+                stack.append((value[index], f"{where}[{index}]", None, described))
 
 
 @functools.lru_cache(maxsize=4096)

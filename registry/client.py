@@ -1,26 +1,40 @@
 """Reading a registry from a directory, a ``file://`` URL or HTTP(S), plus the trust store.
 
-The client keeps the newest metadata it has verified under ``.flows/trusted/<registry-id>/``
-(or ``FLOWS_TRUST_DIR``), so a registry that later serves older metadata is refused.
+The client pins the root of the registry at each location on first use and keeps the newest
+metadata it has verified under ``.flows/trusted/<location-id>/`` (or ``FLOWS_TRUST_DIR``), so a
+registry that later serves older metadata, or another registry at the same location, is
+refused (see :class:`TrustStore`).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
+import stat
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
-from registry.errors import RegistryInputError
+from registry.errors import RegistryInputError, TooLarge
 from registry.layout import atomic_write
+
+#: The most a client reads of a file whose size no signed metadata gives (a documented cap;
+#: TUF's length fields are used wherever they exist). The values follow python-tuf's ngclient.
+MAX_ROOT_BYTES = 512 * 1024
+MAX_TIMESTAMP_BYTES = 16 * 1024
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+MAX_LOG_ENTRY_BYTES = 64 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 class Source(Protocol):
     """Where registry files come from."""
 
-    def read(self, rel: str) -> bytes:
-        """The bytes of ``rel``; raise ``FileNotFoundError`` when absent."""
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """The bytes of ``rel``; ``FileNotFoundError`` when absent, :class:`TooLarge` when
+        longer than ``limit`` bytes (reading stops there)."""
         ...
 
     def describe(self) -> str:
@@ -34,9 +48,20 @@ class LocalSource:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def read(self, rel: str) -> bytes:
-        """Read a file below the root."""
-        return (self.root / rel).read_bytes()
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """Read a regular file below the root (a FIFO or device is refused, never opened
+        for a blocking read)."""
+        fd = os.open(self.root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(self.root / rel))
+            if info.st_size > limit:
+                raise TooLarge(rel, limit)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(rel, limit)
+        return data
 
     def describe(self) -> str:
         """The directory."""
@@ -52,22 +77,33 @@ class HttpSource:
         self.base_url = base_url.rstrip("/") + "/"
         self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True)
 
-    def read(self, rel: str) -> bytes:
-        """GET ``base_url/rel``; 404 is ``FileNotFoundError``."""
+    def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """GET ``base_url/rel`` as a stream, stopping at ``limit`` bytes; 404 is
+        ``FileNotFoundError``."""
         import httpx
 
         url = self.base_url + rel
         try:
-            response = self.client.get(url)
+            with self.client.stream("GET", url) as response:
+                if response.status_code == 404:
+                    raise FileNotFoundError(url)
+                if response.status_code != 200:
+                    raise RegistryInputError(f"{url}: HTTP {response.status_code}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+                    raise TooLarge(rel, limit)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes(CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(rel, limit)
+                    chunks.append(chunk)
         except httpx.HTTPError as exc:
             raise RegistryInputError(
                 f"{url}: cannot reach the registry ({exc})", hint="check the URL and network"
             ) from None
-        if response.status_code == 404:
-            raise FileNotFoundError(url)
-        if response.status_code != 200:
-            raise RegistryInputError(f"{url}: HTTP {response.status_code}")
-        return bytes(response.content)
+        return b"".join(chunks)
 
     def describe(self) -> str:
         """The base URL."""
@@ -107,19 +143,43 @@ def open_source(location: str, *, transport: Any | None = None) -> Source:
     return LocalSource(path)
 
 
+def trust_location(location: str) -> str:
+    """The spelling of a registry location that trust is pinned to.
+
+    A directory or ``file://`` URL becomes the ``file://`` URL of its absolute (resolved)
+    path; an HTTP(S) URL is kept, with one trailing slash.
+    """
+    path = local_path(location)
+    if path is None:
+        return location.rstrip("/") + "/"
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: pin the spelling given
+        path = path.absolute()
+    return path.as_uri()
+
+
 class TrustStore:
-    """The newest verified root, timestamp and snapshot of one registry."""
+    """What a client trusts about the registry at one location (trust on first use).
+
+    The first successful verification pins the registry's root; later reads start from
+    the pinned root, accept only roots that chain from it (signed by its keys), and refuse
+    metadata older than the newest seen before (rollback). Versions are compared, never
+    bytes, so re-serialised metadata changes nothing.
+    """
 
     FILES = ("root.json", "timestamp.json", "snapshot.json")
+    LOCATION_FILE = "location"
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, location: str = "") -> None:
         self.directory = directory
+        self.location = location
 
     @classmethod
-    def for_registry(cls, base: Path, first_root: bytes) -> TrustStore:
-        """The store of the registry whose first root is ``first_root``."""
-        registry_id = hashlib.sha256(first_root).hexdigest()[:16]
-        return cls(base / registry_id)
+    def for_location(cls, base: Path, location: str) -> TrustStore:
+        """The store of the registry at ``location`` (a path or URL), under ``base``."""
+        pinned = trust_location(location)
+        return cls(base / hashlib.sha256(pinned.encode()).hexdigest()[:16], pinned)
 
     def load(self, name: str) -> bytes | None:
         """Trusted bytes of ``name`` (one of :attr:`FILES`), if any."""
@@ -130,3 +190,37 @@ class TrustStore:
         """Remember newly verified metadata."""
         for name, data in files.items():
             atomic_write(self.directory / name, data)
+        if self.location:
+            atomic_write(self.directory / self.LOCATION_FILE, self.location.encode() + b"\n")
+
+    def reset(self) -> bool:
+        """Forget everything trusted about this location; ``True`` when something was."""
+        if not self.directory.exists():
+            return False
+        shutil.rmtree(self.directory)
+        return True
+
+
+def reset_trust(base: Path, location: str) -> bool:
+    """Forget the pinned trust of ``location``: the next read trusts it on first use again."""
+    return TrustStore.for_location(base, location).reset()
+
+
+def pinned_trust(base: Path, location: str) -> dict[str, Any]:
+    """What is pinned for ``location``: root version and keys, newest timestamp version."""
+    from tuf.api.metadata import Metadata
+
+    store = TrustStore.for_location(base, location)
+    info: dict[str, Any] = {"location": store.location, "store": str(store.directory)}
+    root_bytes = store.load("root.json")
+    if root_bytes is None:
+        return {**info, "pinned": False}
+    root = Metadata.from_bytes(root_bytes).signed
+    timestamp = store.load("timestamp.json")
+    return {
+        **info,
+        "pinned": True,
+        "root_version": root.version,
+        "root_keyids": sorted(root.roles["root"].keyids),
+        "timestamp_version": Metadata.from_bytes(timestamp).signed.version if timestamp else None,
+    }

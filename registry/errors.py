@@ -16,6 +16,15 @@ class PublishRefused(RegistryInputError):
     """A publication broke a version rule; nothing was written."""
 
 
+class TooLarge(CheckFailed):
+    """A registry file is larger than the most a client reads of it (exit 1)."""
+
+    def __init__(self, where: str, limit: int) -> None:
+        self.where = where
+        self.limit = limit
+        super().__init__(f"{where}: larger than {limit} bytes, the most a client reads of it")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One verification problem: which file, and what is wrong with it."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from securesystemslib.signer import CryptoSigner  # type: ignore[attr-defined]
 
+from connector_spec.atomic import fsync_dir
 from registry.errors import RegistryInputError
 
 DEFAULT_KEY = "default.pem"
@@ -30,29 +32,58 @@ def _notice(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def _create_new_file(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data`` (mode 0600) all at once, never replacing a file.
+
+    The bytes go to a temporary file in the same directory, are fsync'd, then linked to
+    ``path`` (which fails when ``path`` exists): a crash leaves no file or the whole file,
+    never an empty one. Raises ``FileExistsError`` when ``path`` already exists.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
 def generate_key(key_dir: Path, filename: str | None = None) -> tuple[CryptoSigner, Path]:
-    """Create a new Ed25519 key file (mode 0600) and return its signer and path."""
+    """Create a new Ed25519 key file (mode 0600, atomically) and return its signer and path.
+
+    Raises ``FileExistsError`` when the file exists already.
+    """
     signer = CryptoSigner.generate_ed25519()
     key_dir.mkdir(parents=True, exist_ok=True)
     path = key_dir / (filename or f"{signer.public_key.keyid}.pem")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(signer.private_bytes)
-        handle.flush()
-        os.fsync(handle.fileno())
+    _create_new_file(path, signer.private_bytes)
     return signer, path
 
 
 def load_key(path: Path) -> CryptoSigner:
-    """Load a PEM private key file as a ``CryptoSigner``."""
+    """Load a PEM private key file as a ``CryptoSigner``; say what to do when it is unusable."""
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+    data = path.read_bytes()
+    if not data.strip():
+        raise RegistryInputError(
+            f"{path}: empty (0 bytes), not a key: an earlier key creation was interrupted "
+            "before the key was written",
+            hint=f"delete {path} and run again to create a new key, unless a registry was "
+            "already signed with the key this file should hold: then restore it from your "
+            "backup",
+        )
     try:
-        private = load_pem_private_key(path.read_bytes(), password=None)
+        private = load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
         raise RegistryInputError(
-            f"{path}: not a usable private key ({exc})",
-            hint="point FLOWS_KEY_DIR at the directory holding the registry's key",
+            f"{path}: not a PEM private key ({str(exc).split('. ')[0]})",
+            hint=f"restore {path} from your backup of the registry's key (or set "
+            "FLOWS_KEY_DIR to the directory holding it); only if no registry was ever "
+            "signed with it, delete it and a new key is created on the next publish",
         ) from None
     return CryptoSigner(private)
 
@@ -65,7 +96,10 @@ def load_or_create_default_key(
     path = directory / DEFAULT_KEY
     if path.exists():
         return load_key(path)
-    signer, created = generate_key(directory, DEFAULT_KEY)
+    try:
+        signer, created = generate_key(directory, DEFAULT_KEY)
+    except FileExistsError:  # another process created it first: use that one
+        return load_key(path)
     notice(
         f"created signing key {created} (Ed25519, keyid {signer.public_key.keyid[:16]}); "
         "keep it private and back it up"
@@ -74,15 +108,33 @@ def load_or_create_default_key(
 
 
 def find_signer(key_dir: Path, keyids: Iterable[str]) -> CryptoSigner:
-    """The first key in ``key_dir`` whose keyid is one of ``keyids``."""
+    """The first key in ``key_dir`` whose keyid is one of ``keyids``.
+
+    Unusable ``*.pem`` files are skipped; when no key fits, the error names them and says
+    what to do about the first one.
+    """
     wanted = set(keyids)
+    unusable: list[RegistryInputError] = []
     if key_dir.is_dir():
         for path in sorted(key_dir.glob("*.pem")):
-            signer = load_key(path)
+            try:
+                signer = load_key(path)
+            except RegistryInputError as exc:
+                unusable.append(exc)
+                continue
             if signer.public_key.keyid in wanted:
                 return signer
+    keys = ", ".join(sorted(k[:16] for k in wanted))
+    if unusable:
+        first = unusable[0]
+        others = "; ".join(str(e).split(":")[0] for e in unusable[1:])
+        raise RegistryInputError(
+            f"no usable key in {key_dir} can sign for this registry (keyid {keys}); "
+            f"{first}" + (f"; also unusable: {others}" if others else ""),
+            hint=first.hint,
+        )
     raise RegistryInputError(
         f"no key in {key_dir} can sign for this registry",
         hint="set FLOWS_KEY_DIR (or --key-dir) to the directory with the registry's key "
-        f"(keyid {', '.join(sorted(k[:16] for k in wanted))})",
+        f"(keyid {keys})",
     )

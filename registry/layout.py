@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from connector_spec.atomic import replace_file
+from connector_spec.versions import Version, version_key
 from registry.errors import RegistryInputError
 
 METADATA = "metadata"
@@ -38,10 +40,6 @@ SIGNATURE_FILES = (DSSE_FILE, SIGSTORE_FILE)
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,199}$")
-SEMVER_RE = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
-)
 
 
 def role_name(connector: str) -> str:
@@ -52,6 +50,41 @@ def role_name(connector: str) -> str:
 def metadata_file(role: str, version: int) -> str:
     """Relative path of a version of a role's metadata (consistent snapshots)."""
     return f"{METADATA}/{version}.{role}.json"
+
+
+def root_file(version: int) -> str:
+    """Relative path of version ``version`` of the root metadata."""
+    return f"{METADATA}/{version}.root.json"
+
+
+def later_roots(read: Callable[[str], bytes], after: int) -> Iterator[tuple[str, bytes]]:
+    """Root files ``after + 1``, ``after + 2``, ... (path and bytes) up to the first missing one.
+
+    ``read`` raises ``FileNotFoundError`` for an absent file. Nothing is verified here: the
+    one place that finds the newest root, for writers (:func:`newest_root`) and for the
+    verifying reader, which checks each link of the chain as it goes.
+    """
+    version = after + 1
+    while True:
+        rel = root_file(version)
+        try:
+            data = read(rel)
+        except FileNotFoundError:
+            return
+        yield rel, data
+        version += 1
+
+
+def newest_root(root: Path) -> tuple[str, bytes]:
+    """The newest root file of the registry directory ``root`` (unverified): path and bytes."""
+
+    def read(rel: str) -> bytes:
+        return (root / rel).read_bytes()
+
+    newest = (root_file(1), read(root_file(1)))
+    for found in later_roots(read, 1):
+        newest = found
+    return newest
 
 
 def check_name(name: str) -> str:
@@ -79,20 +112,14 @@ def is_safe_filename(name: str) -> bool:
     return bool(FILE_RE.match(name)) and ".." not in name
 
 
-def semver_key(version: str) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
+def semver_key(version: str) -> Version:
     """Sort key of a semantic version (SemVer 2.0 precedence; build metadata ignored)."""
-    match = SEMVER_RE.match(version)
-    if not match:
+    try:
+        return version_key(version)
+    except ValueError:
         raise RegistryInputError(
             f"{version!r} is not a semantic version", hint="write MAJOR.MINOR.PATCH, e.g. 1.2.0"
-        )
-    major, minor, patch, pre = match.groups()
-    if pre is None:
-        return (int(major), int(minor), int(patch), 1, ())
-    parts: list[tuple[int, int | str]] = []
-    for part in pre.split("."):
-        parts.append((0, int(part)) if part.isdigit() else (1, part))
-    return (int(major), int(minor), int(patch), 0, tuple(parts))
+        ) from None
 
 
 def parse_ref(ref: str) -> tuple[str, str | None]:

@@ -8,10 +8,10 @@ beyond the committed length are leftovers of an interrupted publish and are igno
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
+from connector_spec.digests import sha256_hex
 from registry.layout import LOG
 
 
@@ -22,7 +22,7 @@ def entry_path(seq: int) -> str:
 
 def entry_hash(data: bytes) -> str:
     """The hash that chains entries (hex SHA-256 of the entry's bytes)."""
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def make_entry(

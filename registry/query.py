@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from connector_spec.atomic import replace_file
+from connector_spec.atomic import replace_files
 from registry import layout
 from registry.client import default_trust_dir, open_source
 from registry.errors import RegistryInputError
-from registry.publish import utcnow
+from registry.records import utcnow
 from registry.verify import RegistryReader, VerifyReport, VersionInfo
 
 
@@ -154,12 +154,22 @@ def show(reader: RegistryReader, name: str, version: str | None = None) -> ShowR
     )
 
 
+def _resolved(directory: Path) -> Path:
+    try:
+        return directory.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop (RuntimeError before 3.13)
+        raise RegistryInputError(
+            f"{directory}: cannot write there ({getattr(exc, 'strerror', None) or exc})",
+            hint="give a directory path without a symlink loop",
+        ) from None
+
+
 def safe_destination(directory: Path, filename: str) -> Path:
     """``directory / filename`` when it stays inside ``directory``; raise otherwise."""
     if not layout.is_safe_filename(filename):
         raise RegistryInputError(f"refusing to write {filename!r}: not a plain file name")
-    base = directory.resolve()
-    target = (base / filename).resolve()
+    base = _resolved(directory)
+    target = _resolved(base / filename)
     if target.parent != base:
         raise RegistryInputError(f"refusing to write {filename!r} outside {directory}")
     return target
@@ -168,16 +178,26 @@ def safe_destination(directory: Path, filename: str) -> Path:
 def pull(
     reader: RegistryReader, name: str, version: str | None, to: Path
 ) -> tuple[VersionInfo, list[Path]]:
-    """Verify ``name[@version]`` and write its files into ``to``; nothing is written on failure."""
+    """Verify ``name[@version]`` and write its files into ``to``, all or nothing.
+
+    Nothing is written when verification fails, when something is in the way, or when a
+    write fails part-way (the files are staged, then moved in; see
+    :func:`connector_spec.atomic.replace_files`).
+    """
     layout.check_name(name)
+    base = _resolved(to)
+    if base.exists() and not base.is_dir():
+        raise RegistryInputError(f"{to}: not a directory", hint="give a directory to pull into")
     report = reader.verify(name, version, keep_contents=True)
     report.raise_for_problems(f"{name}@{version}" if version else name)
     versions = report.connectors.get(name, {})
     info = versions[version] if version else latest(versions)
-    targets = [(safe_destination(to, f), data) for f, data in sorted(info.contents.items())]
-    to.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for path, data in targets:
-        replace_file(path, data)
-        written.append(path)
+    files = {safe_destination(base, f).name: data for f, data in sorted(info.contents.items())}
+    try:
+        written = replace_files(base, files)
+    except IsADirectoryError as exc:
+        raise RegistryInputError(
+            f"{exc.filename}: a directory is in the way of a pulled file; nothing was written",
+            hint="move it away, or pull into another directory",
+        ) from None
     return info, written

@@ -8,7 +8,6 @@ connector listing its files and, per version, the content digest and log positio
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,8 @@ from tuf.api.metadata import (  # type: ignore[attr-defined]
     Timestamp,
 )
 from tuf.api.serialization.json import JSONSerializer
+
+from connector_spec.digests import sha256_hex as sha256_hex  # re-exported for publish
 
 POLICY_FIELD = "x-flows-policy"
 LOG_FIELD = "x-flows-log"
@@ -64,11 +65,6 @@ def to_bytes(md: Metadata[Any]) -> bytes:
 def expires(now: datetime, kind: str) -> datetime:
     """Expiry of a role of ``kind`` signed at ``now`` (whole seconds, UTC)."""
     return (now + EXPIRY[kind]).replace(microsecond=0)
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def new_root(

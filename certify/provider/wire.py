@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -34,7 +35,9 @@ class Validators:
     def bundled(self, schema: Any) -> dict[str, Any] | None:
         """The self-contained JSON Schema of ``schema`` (``None`` when unresolvable)."""
         validator = self.validator(schema)
-        return None if validator is None else dict(validator.schema)
+        if validator is None or not isinstance(validator.schema, Mapping):
+            return None
+        return dict(validator.schema)
 
     def validator(self, schema: Any) -> jsonschema.protocols.Validator | None:
         """A validator for ``schema`` (formats checked), ``None`` when it cannot be bundled."""

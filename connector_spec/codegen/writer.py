@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_spec.codegen.generator import GeneratedPackage, render_package
-from connector_spec.errors import InputError
+from connector_spec.errors import InputError, argument
 from connector_spec.loader import load_spec
 
 
@@ -77,7 +77,7 @@ def _check_writable(out_dir: Path) -> None:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise InputError(
             f"{out_dir}: output directory is not writable; nothing was written",
-            hint="choose another --out directory or fix its permissions",
+            hint=f"choose another {argument('out')} directory or fix its permissions",
         )
 
 

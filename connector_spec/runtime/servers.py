@@ -86,6 +86,12 @@ def resolve_base_url(
             raise ConfigurationError(f"variable {name}={value!r} is not a plain host name")
         url = url.replace("{" + name + "}", value)
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError:
+        raise ConfigurationError(
+            f"refusing base URL {url!r}: what follows the host's ':' is not a port number"
+        ) from None
     if parts.scheme == "https" and parts.hostname:
         return url
     loopback = parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname)

@@ -47,8 +47,9 @@ def connector(
 ) -> None:
     """Certify a connector and gate it with the policy packs (recorded in the evidence).
 
-    Exit 0 when every check and every error-severity rule passed, 1 when one failed (no
-    evidence is written then), 2 on bad input."""
+    Exit 0 when every check and every error-severity rule passed, 1 when one failed, 2 on
+    bad input. The evidence is written when every check passed, whatever the policy outcome
+    (it records the gate's result); a failed check writes none."""
     from certify import default_out_dir
     from flows.gate import certify_and_gate
 
@@ -156,8 +157,9 @@ def _print_policy(gated: Any) -> None:
     _print_written(result)
     if result.passed and not report.passed:
         console.print(
-            "no evidence written: a failed policy gate leaves earlier evidence as is "
-            "(`flows policy check` shows the full report)"
+            "the evidence records the failed policy gate; `flows publish` refuses this version "
+            "until each failed rule is fixed or waived (the hints above say how; a waiver is "
+            "'waivers: [{rule: ID, reason: ...}]' in the spec)"
         )
 
 

@@ -62,7 +62,7 @@ def farm_command(
     refused or failed, 2 on bad input."""
     from flows.farm import farm_local, farm_merge, farm_shard, parse_shard
     from flows.farm.errors import FarmInputError
-    from flows.farm.report import check_report_path, write_report_file
+    from flows.report_file import report_format, write_report_file
 
     def refuse(message: str) -> FarmInputError:
         return FarmInputError(message, hint="see `flows farm --help`")
@@ -70,7 +70,7 @@ def farm_command(
     if shard is not None and merge:
         raise refuse("--shard prepares and --merge commits: give one of them")
     if report is not None:
-        check_report_path(report)
+        report_format(report)
     progress = _progress()
     notice = _notice()
     if merge:

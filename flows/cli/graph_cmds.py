@@ -29,8 +29,9 @@ def check(
     connectors: ConnectorsOpt = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Check a flow: edges resolve, no cycle outside loop nodes, connector operations exist at a
-    compatible version, required inputs are bound. Exit 1 when an error is found."""
+    """Check a flow: edges resolve, AI slots hold what they take, no cycle that cannot end,
+    connector operations exist at a compatible version, required inputs are bound. Exit 1 when
+    an error is found (cycles that can end are reported as information)."""
     from flows.ir.catalog import catalog_warning, resolve_catalog
     from flows.ir.check import Finding, check_flow, load_flow
 
@@ -50,14 +51,14 @@ def check(
 
         console = stdout_console()
         for f in findings:
-            colour = "red" if f.severity == "error" else "yellow"
+            colour = {"error": "red", "warning": "yellow"}.get(f.severity, "blue")
             where = f" [{escape(f.node)}]" if f.node else ""
             hint = f" (hint: {escape(f.hint)})" if f.hint else ""
             console.print(f"[{colour}]{f.severity}[/] {f.code}{where}: {escape(f.message)}{hint}")
         status = "[red]failed[/]" if errors else "[green]ok[/]"
         console.print(
             f"{status} {escape(str(flow_file))}: {len(flow.nodes)} nodes, {len(flow.edges)} edges, "
-            f"{len(errors)} errors, {len(findings) - len(errors)} warnings"
+            f"{len(errors)} errors, {sum(f.severity == 'warning' for f in findings)} warnings"
         )
     if errors:
         raise typer.Exit(1)

@@ -43,15 +43,17 @@ def harvest_n8n_command(
 ) -> None:
     """Derive ConnectorSpecs from n8n's node catalog; report what is derived and what is missing."""
     from connector_spec.errors import InputError
-    from flows.harvest.harvest import harvest_n8n, write_report_file
+    from flows.harvest.harvest import harvest_n8n
+    from flows.report_file import report_format as check_report
+    from flows.report_file import write_report_file
 
     fmt = report_format or (
         "md" if report and report.suffix == ".md" else "json" if report else None
     )
     if fmt not in (None, "md", "json"):
         raise InputError(f"--report-format {report_format!r} is not md or json")
-    if report is not None and not report.resolve().parent.is_dir():
-        raise InputError(f"--report {report}: directory {report.parent} does not exist")
+    if report is not None:
+        check_report(report, fmt)
     result = harvest_n8n(
         catalog, out_dir=out, usage_dir=usage, markdown_report=fmt == "md" and report is None
     )

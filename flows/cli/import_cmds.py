@@ -44,6 +44,13 @@ def _print_report(report: Any, fmt: ReportFormat | None, show: bool) -> None:
     console.print(escape(report.summary()))
 
 
+def _catalog_used(catalog: Any) -> str:
+    """Which connector catalog the import maps onto (a directory, a registry, or none)."""
+    if catalog is None:
+        return "none"
+    return str(getattr(catalog, "origin", "") or "in-memory")
+
+
 def _warn(message: str | None) -> None:
     if message:
         from rich.markup import escape
@@ -112,19 +119,25 @@ def n8n(
             "--report-out needs --report-format md or json",
             hint="add --report-format md (or json)",
         )
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise InputError(
             f"{path}: no such file or directory",
             hint="pass an n8n workflow export (.json) or a directory of them",
         )
+    if not path.is_dir():
+        from connector_spec.files import check_regular_file
+
+        check_regular_file(path)  # a FIFO, a symlink loop or a device: exit 2 with the path
     fmt = report_format.value if report_format is not None else "md"
     is_dir = path.is_dir()
     check_targets(path, out=out, dot=dot, report_out=report_out, directory=is_dir)
     if is_dir:
         total = require_workflows(path, recursive=recursive)
     catalog = resolve_catalog(connectors)
+    used = _catalog_used(catalog)
     if not json_output:
         _warn(catalog_warning(catalog))
+        stderr_console().print(f"connector catalog: {used}", markup=False, highlight=False)
     if is_dir:
         from rich.progress import Progress
 
@@ -145,6 +158,7 @@ def n8n(
             print_json(
                 {
                     "ok": not aggregate.failures and not errors,
+                    "catalog": used,
                     **aggregate.to_json(),
                     "written": [str(p) for p in written],
                 }
@@ -170,6 +184,7 @@ def n8n(
         print_json(
             {
                 "ok": not errors,
+                "catalog": used,
                 "check_errors": errors,
                 "report": result.report.to_json(),
                 "written": [str(p) for p in written],

@@ -11,10 +11,37 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from connector_spec.errors import EXIT_BAD_INPUT, FlowsError, error_payload
+from connector_spec.errors import (
+    EXIT_BAD_INPUT,
+    FlowsError,
+    argument_style,
+    cli_argument,
+    error_payload,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROL.update({ord("\n"): "\n", ord("\t"): "\t"})
+
+
+def safe_text(text: object) -> str:
+    """``text`` with terminal control characters made visible (``ESC`` becomes ``\\x1b``).
+
+    Anything that may come from outside (registry metadata, messages quoting it, file
+    contents) goes through this before reaching a terminal, so a hostile registry cannot
+    retitle the window or clear the screen. Newlines and tabs are kept.
+    """
+    return str(text).translate(_CONTROL)
+
+
+def safe_markup(text: object) -> str:
+    """:func:`safe_text`, escaped for rich markup (for ``console.print`` of untrusted text)."""
+    from rich.markup import escape
+
+    return escape(safe_text(text))
 
 
 def print_json(data: Any) -> None:
@@ -22,18 +49,25 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
-def stderr_console() -> Any:
-    """A rich console on stderr (imported lazily)."""
+def _console(**kwargs: Any) -> Any:
+    """A rich console whose ``print`` passes text through :func:`safe_text` first."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **options: Any) -> None:
+            super().print(*(safe_text(o) if isinstance(o, str) else o for o in objects), **options)
+
+    return SafeConsole(highlight=False, soft_wrap=True, **kwargs)
+
+
+def stderr_console() -> Any:
+    """A rich console on stderr (imported lazily; control characters made visible)."""
+    return _console(stderr=True)
 
 
 def stdout_console() -> Any:
-    """A rich console on stdout (imported lazily)."""
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    """A rich console on stdout (imported lazily; control characters made visible)."""
+    return _console()
 
 
 def emit_text(
@@ -51,7 +85,7 @@ def emit_text(
         if json_output and stdout_json is not None:
             print_json(stdout_json)
         else:
-            typer.echo(text, nl=False)
+            typer.echo(safe_text(text), nl=False)
         return
     write(out)
     if json_output:
@@ -65,9 +99,7 @@ def fail(error: FlowsError, *, json_mode: bool) -> NoReturn:
     if json_mode:
         print_json(error_payload(error))
     else:
-        from rich.markup import escape
-
-        stderr_console().print(f"[bold red]error:[/] {escape(error.diagnostics())}")
+        stderr_console().print(f"[bold red]error:[/] {safe_markup(error.diagnostics())}")
     raise typer.Exit(error.exit_code)
 
 
@@ -81,7 +113,8 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         json_mode = bool(kwargs.get("json_output", False))
         try:
-            return func(*args, **kwargs)
+            with argument_style(cli_argument):  # library messages name CLI flags here
+                return func(*args, **kwargs)
         except FlowsError as error:
             fail(error, json_mode=json_mode)
         except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.cli.options import JsonFlag, KeyDirOpt
-from flows.cli.output import handles_errors, print_json, stdout_console
+from flows.cli.output import handles_errors, print_json, safe_markup, stdout_console
 
 registry_app = typer.Typer(help="The signed, file-backed connector registry.", no_args_is_help=True)
 
@@ -104,7 +104,7 @@ def verify(
     report.raise_for_problems()
     count = sum(len(v) for v in report.connectors.values())
     stdout_console().print(
-        f"[green]ok[/] {report.location}: {len(report.connectors)} connectors, "
+        f"[green]ok[/] {safe_markup(report.location)}: {len(report.connectors)} connectors, "
         f"{count} versions, {report.stats.signatures} signatures, {report.stats.files} files"
     )
 
@@ -126,11 +126,14 @@ def search(
         return
     console = stdout_console()
     if not hits:
-        console.print(f"no connector matches {query!r}")
+        console.print(f"no connector matches {safe_markup(repr(query))}")
     for hit in hits:
         flag = " [red](yanked)[/]" if hit["latest_yanked"] else ""
         also = f"  yanked: {', '.join(hit['yanked'])}" if hit["yanked"] else ""
-        console.print(f"{hit['name']}  {hit['latest']}{flag}  level={hit['level']}{also}")
+        console.print(
+            f"{safe_markup(hit['name'])}  {safe_markup(hit['latest'])}{flag}  "
+            f"level={safe_markup(hit['level'])}{safe_markup(also)}"
+        )
 
 
 @registry_app.command("show")
@@ -150,29 +153,28 @@ def show(
     if json_output:
         print_json({"ok": True, **result.to_json()})
         return
-    from rich.markup import escape
-
+    escape = safe_markup
     console = stdout_console()
-    console.print(f"[bold]{result.name}@{result.version}[/]  level: {result.level}")
-    console.print(f"signed by: {escape(str(result.signer))}")
-    console.print(f"digest: {result.digest}")
+    console.print(
+        f"[bold]{escape(result.name)}@{escape(result.version)}[/]  level: {escape(result.level)}"
+    )
+    console.print(f"signed by: {escape(result.signer)}")
+    console.print(f"digest: {escape(result.digest)}")
     if result.yanked:
-        console.print(f"[red]yanked[/]: {escape(str(result.yanked.get('reason')))}")
+        console.print(f"[red]yanked[/]: {escape(result.yanked.get('reason'))}")
     versions = ", ".join(
         v["version"] + (" (yanked)" if v["yanked"] else "") for v in result.versions
     )
-    console.print(f"versions: {versions}")
-    console.print(f"capabilities: {', '.join(result.capabilities) or 'none'}")
+    console.print(f"versions: {escape(versions)}")
+    console.print(f"capabilities: {escape(', '.join(result.capabilities) or 'none')}")
     for check in result.checks:
         operation = f" [{check['operation']}]" if check.get("operation") else ""
         console.print(
-            f"  check {escape(str(check.get('id')))}{escape(operation)}: {check.get('status')} "
-            f"({check.get('duration_ms')} ms) {escape(str(check.get('message') or ''))}"
+            f"  check {escape(check.get('id'))}{escape(operation)}: {escape(check.get('status'))} "
+            f"({escape(check.get('duration_ms'))} ms) {escape(check.get('message') or '')}"
         )
     for waiver in result.waivers:
-        console.print(
-            f"  waiver {escape(str(waiver.get('rule')))}: {escape(str(waiver.get('reason')))}"
-        )
+        console.print(f"  waiver {escape(waiver.get('rule'))}: {escape(waiver.get('reason'))}")
 
 
 @registry_app.command("pull")
@@ -195,7 +197,9 @@ def pull(
             {"ok": True, "name": name, "version": info.version, "files": [str(p) for p in written]}
         )
         return
-    stdout_console().print(f"pulled {name}@{info.version} into {to} ({len(written)} files)")
+    stdout_console().print(
+        f"pulled {name}@{safe_markup(info.version)} into {safe_markup(to)} ({len(written)} files)"
+    )
 
 
 @registry_app.command("yank")
@@ -238,3 +242,51 @@ def refresh(
         print_json({"ok": True, "registry": str(path)})
     else:
         stdout_console().print(f"refreshed {path}; timestamp valid for 7 days")
+
+
+@registry_app.command("trust")
+@handles_errors
+def trust(
+    location: Annotated[
+        str | None, typer.Argument(help="Registry PATH or URL; default --registry.")
+    ] = None,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Forget the pinned root and newest metadata of LOCATION; the next read "
+            "trusts whatever it serves then (check with its publisher first).",
+        ),
+    ] = False,
+    registry: RegistryOpt = None,
+    trust_dir: TrustDirOpt = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Show (or --reset) what this client pinned for a registry location on first use."""
+    from registry.client import default_trust_dir, pinned_trust, reset_trust
+
+    where = location or _location(registry)
+    base = trust_dir or default_trust_dir()
+    info = pinned_trust(base, where)
+    if reset:
+        forgot = reset_trust(base, where)
+        if json_output:
+            print_json({"ok": True, "location": info["location"], "reset": forgot})
+        elif forgot:
+            stdout_console().print(
+                f"forgot the trust pinned for {safe_markup(info['location'])}; the next read "
+                "trusts the registry served there on first use"
+            )
+        else:
+            stdout_console().print(f"nothing pinned for {safe_markup(info['location'])}")
+        return
+    if json_output:
+        print_json({"ok": True, **info})
+    elif not info["pinned"]:
+        stdout_console().print(f"nothing pinned for {safe_markup(info['location'])} yet")
+    else:
+        stdout_console().print(
+            f"{safe_markup(info['location'])}: root version {info['root_version']} "
+            f"(keys {', '.join(k[:16] for k in info['root_keyids'])}), newest timestamp "
+            f"version {info['timestamp_version']}; stored in {safe_markup(info['store'])}"
+        )

@@ -12,7 +12,7 @@ See docs/farm.md.
 """
 
 from flows.farm.errors import FarmInputError, StagedIntegrityError
-from flows.farm.report import FarmReport, SpecOutcome, write_report_file
+from flows.farm.report import FarmReport, SpecOutcome
 from flows.farm.run import farm_local, farm_merge
 from flows.farm.select import Candidate, Shard, discover, parse_shard
 from flows.farm.shard import farm_shard
@@ -33,5 +33,4 @@ __all__ = [
     "farm_shard",
     "parse_shard",
     "rewrite_version",
-    "write_report_file",
 ]

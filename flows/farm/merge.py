@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connector_spec.errors import FlowsError
+from connector_spec.digests import sha256_hex
+from connector_spec.errors import FlowsError, argument
 from connector_spec.model import ConnectorSpec
 from flows.farm.errors import FarmInputError, StagedIntegrityError
-from flows.farm.prepare import sha256_hex
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FORMAT, FarmReport, SpecOutcome
 from flows.farm.select import parse_shard
 from flows.farm.shard import SHARD_REPORT
+from flows.notice import Notice
 from registry import Publication, PublishRefused, Registry, RegistryInputError, StatementSigner
-
-Notice = Callable[[str], None]
 
 
 @dataclass
@@ -44,7 +43,7 @@ def find_shard_dirs(dirs: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
-            raise FarmInputError(f"--merge {directory}: no such directory")
+            raise FarmInputError(f"{argument('merge')} {directory}: no such directory")
         if (directory / SHARD_REPORT).is_file():
             found.append(directory)
             continue
@@ -55,9 +54,9 @@ def find_shard_dirs(dirs: Sequence[Path]) -> list[Path]:
         )
         if not inner:
             raise FarmInputError(
-                f"--merge {directory}: no shard output here ({SHARD_REPORT} in it or in its "
-                "subdirectories)",
-                hint="pass the --out directories of `flows farm --shard I/N`, or their parent",
+                f"{argument('merge')} {directory}: no shard output here ({SHARD_REPORT} in it "
+                "or in its subdirectories)",
+                hint="pass the output directories of `flows farm --shard I/N`, or their parent",
             )
         found += inner
     return found
@@ -105,13 +104,13 @@ def check_shard_set(shards: list[tuple[Path, FarmReport]]) -> None:
         raise FarmInputError(
             f"shard(s) {', '.join(f'{i}/{count}' for i in missing)} missing: merging only some "
             "shards would leave their specs out",
-            hint="pass every shard's --out directory (a shard that failed must be rerun)",
+            hint="pass every shard's output directory (a shard that failed must be rerun)",
         )
     digests = {report.specs_digest for _, report in shards}
     if len(digests) != 1:
         raise FarmInputError(
             "the shards were prepared from different specs (their specs_digest differ)",
-            hint="run every shard on the same --specs directory",
+            hint=f"run every shard on the same {argument('specs')} directory",
         )
     keys: dict[str, str] = {}
     for _, report in shards:

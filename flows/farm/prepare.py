@@ -8,12 +8,12 @@ their SHA-256 digests are recorded in the outcome. Nothing here signs or writes 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from connector_spec.digests import sha256_hex
 from connector_spec.errors import FlowsError
 from connector_spec.model import OpenApiReference
 from flows.farm.report import SpecOutcome
@@ -34,11 +34,6 @@ class Task:
     packs: tuple[str, ...] = ()
 
 
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def _fail(outcome: SpecOutcome, error: BaseException, doing: str) -> None:
     """Record ``error`` in ``outcome``: refused by certification/policy, or an error."""
     from flows.publish import CertificationRefused, PolicyRefused
@@ -51,9 +46,12 @@ def _fail(outcome: SpecOutcome, error: BaseException, doing: str) -> None:
     if isinstance(error, FlowsError):
         outcome.message = error.diagnostics()
     else:
+        from flows.farm.buglog import BUG_LOG, format_traceback
+
+        outcome.traceback = format_traceback(error)
         outcome.message = (
             f"internal error while {doing} {outcome.spec}: {type(error).__name__}: {error} "
-            "(a flows bug; please report it)"
+            f"(a flows bug; please report it with the traceback logged in {BUG_LOG})"
         )
 
 

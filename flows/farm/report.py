@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 FORMAT = "flows-farm/1"
@@ -40,6 +39,8 @@ class SpecOutcome:
     seconds: float = 0.0
     #: n8n operations kept vs omitted (from the harvest sidecar; ``None`` for other specs)
     coverage: dict[str, Any] | None = None
+    #: the traceback of an internal error (a flows bug), for the bug log; never in the JSON
+    traceback: str | None = field(default=None, repr=False)
 
     @property
     def coverage_text(self) -> str:
@@ -68,6 +69,7 @@ class SpecOutcome:
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
         data = asdict(self)
+        data.pop("traceback")
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -266,29 +268,3 @@ class FarmReport:
 def _cell(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split()).replace("|", "\\|")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def check_report_path(path: Path) -> str:
-    """The format (``md`` or ``json``, by suffix) of ``--report PATH``; refuse a bad path."""
-    from flows.farm.errors import FarmInputError
-
-    if path.suffix not in (".md", ".json"):
-        raise FarmInputError(f"--report {path}: give a .md or .json file name")
-    if not path.resolve().parent.is_dir():
-        raise FarmInputError(f"--report {path}: directory {path.parent} does not exist")
-    return path.suffix[1:]
-
-
-def write_report_file(path: Path, report: FarmReport) -> None:
-    """Write ``report`` to ``path`` (Markdown or JSON by suffix) atomically."""
-    import json
-
-    from connector_spec.atomic import replace_file
-
-    fmt = check_report_path(path)
-    text = (
-        report.to_markdown()
-        if fmt == "md"
-        else json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n"
-    )
-    replace_file(path.resolve(), text.encode("utf-8"))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from connector_spec.errors import argument
+from flows.farm.buglog import log_internal_errors
 from flows.farm.errors import FarmInputError
 from flows.farm.merge import (
     check_shard_set,
@@ -24,9 +26,8 @@ from flows.farm.progress import Progress
 from flows.farm.report import FarmReport
 from flows.farm.select import discover, specs_digest
 from flows.farm.shard import check_jobs, prepare_candidates
+from flows.notice import Notice
 from registry import StatementSigner
-
-Notice = Callable[[str], None]
 
 
 def keyless_identities(root: Path) -> list[dict[str, str]]:
@@ -35,11 +36,7 @@ def keyless_identities(root: Path) -> list[dict[str, str]]:
     from registry import tuf_metadata as tm
     from registry.tuf_metadata import Metadata, Root
 
-    meta = root / layout.METADATA
-    version = 1
-    while (meta / f"{version + 1}.root.json").exists():
-        version += 1
-    data = (meta / f"{version}.root.json").read_bytes()
+    _, data = layout.newest_root(root)
     return list(tm.policy_of(Metadata[Root].from_bytes(data).signed)["identities"])
 
 
@@ -53,7 +50,7 @@ def statement_signer(
 
     if not Registry.exists_at(root) or not keyless_identities(root):
         raise FarmInputError(
-            f"--keyless: the registry at {root} "
+            f"{argument('keyless')}: the registry at {root} "
             + ("does not exist" if not Registry.exists_at(root) else "trusts no keyless identity")
             + ", so keyless signatures would not verify",
             hint="create it once with `flows registry init --identity WORKFLOW_IDENTITY "
@@ -78,7 +75,7 @@ def farm_merge(
     started = time.perf_counter()
     root = registry_root(registry)
     if not shard_dirs:
-        raise FarmInputError("--merge needs at least one shard output directory")
+        raise FarmInputError(f"{argument('merge')} needs at least one shard output directory")
     shards = [(d, read_shard(d)) for d in find_shard_dirs(shard_dirs)]
     check_shard_set(shards)
     chosen = statement_signer(root, keyless=keyless, signer=signer)
@@ -124,6 +121,7 @@ def farm_local(
         outcomes = prepare_candidates(
             candidates, staging, registry=root, packs=packs, jobs=workers, progress=progress
         )
+        log_internal_errors(outcomes, root.parent)  # next to the registry
         report = FarmReport(
             mode="local",
             outcomes=outcomes,

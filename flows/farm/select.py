@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connector_spec.errors import argument
 from flows.farm.errors import FarmInputError
 
 SPEC_FILE = "connector.yaml"
@@ -40,16 +41,18 @@ class Shard:
 def parse_shard(text: str) -> Shard:
     """``"2/4"`` → ``Shard(2, 4)``; anything else is a :class:`FarmInputError`."""
     match = _SHARD_RE.match(text)
-    hint = "give --shard I/N with 1 <= I <= N, e.g. --shard 1/4"
+    hint = f"give {argument('shard')} I/N with 1 <= I <= N, e.g. {argument('shard')} 1/4"
     if match is None:
-        raise FarmInputError(f"--shard {text!r} is not of the form I/N", hint=hint)
+        raise FarmInputError(f"{argument('shard')} {text!r} is not of the form I/N", hint=hint)
     index, count = int(match.group(1)), int(match.group(2))
     if count < 1 or count > MAX_SHARDS:
         raise FarmInputError(
-            f"--shard {text}: the number of shards must be 1..{MAX_SHARDS}", hint=hint
+            f"{argument('shard')} {text}: the number of shards must be 1..{MAX_SHARDS}", hint=hint
         )
     if not 1 <= index <= count:
-        raise FarmInputError(f"--shard {text}: shard {index} does not exist of {count}", hint=hint)
+        raise FarmInputError(
+            f"{argument('shard')} {text}: shard {index} does not exist of {count}", hint=hint
+        )
     return Shard(index, count)
 
 
@@ -76,11 +79,11 @@ def discover(specs_dir: Path) -> list[Candidate]:
     """Every ``<key>/connector.yaml`` below ``specs_dir``, sorted by key."""
     if not specs_dir.exists():
         raise FarmInputError(
-            f"--specs {specs_dir}: no such directory",
-            hint="point --specs at a harvest output (flows harvest n8n --out DIR)",
+            f"{argument('specs')} {specs_dir}: no such directory",
+            hint=f"point {argument('specs')} at a harvest output (`flows harvest n8n --out DIR`)",
         )
     if not specs_dir.is_dir():
-        raise FarmInputError(f"--specs {specs_dir}: not a directory")
+        raise FarmInputError(f"{argument('specs')} {specs_dir}: not a directory")
     found = [
         _candidate(child)
         for child in sorted(specs_dir.iterdir(), key=lambda p: p.name)
@@ -88,8 +91,9 @@ def discover(specs_dir: Path) -> list[Candidate]:
     ]
     if not found:
         raise FarmInputError(
-            f"--specs {specs_dir}: no connector specs here (expected <provider>/{SPEC_FILE})",
-            hint="point --specs at a harvest output (flows harvest n8n --out DIR)",
+            f"{argument('specs')} {specs_dir}: no connector specs here "
+            f"(expected <provider>/{SPEC_FILE})",
+            hint=f"point {argument('specs')} at a harvest output (`flows harvest n8n --out DIR`)",
         )
     return found
 

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from connector_spec.atomic import replace_dir
+from connector_spec.atomic import check_replaceable_dir, replace_dir
+from connector_spec.errors import argument
+from flows.farm.buglog import format_traceback, log_internal_errors
 from flows.farm.errors import FarmInputError
 from flows.farm.prepare import Task, plan_spec, prepare_spec
 from flows.farm.progress import NoProgress, Progress
@@ -40,23 +42,10 @@ def check_jobs(jobs: int | None) -> int:
     if jobs is None:
         return default_jobs()
     if jobs < 1:
-        raise FarmInputError(f"--jobs {jobs}: give at least 1", hint="e.g. --jobs 2")
-    return jobs
-
-
-def check_out_dir(out_dir: Path) -> None:
-    """Refuse an ``--out`` that is neither absent, empty nor an earlier shard output."""
-    if not out_dir.exists():
-        if not out_dir.resolve().parent.is_dir():
-            raise FarmInputError(f"--out {out_dir}: directory {out_dir.parent} does not exist")
-        return
-    if not out_dir.is_dir():
-        raise FarmInputError(f"--out {out_dir}: exists and is not a directory")
-    if any(out_dir.iterdir()) and not (out_dir / SHARD_REPORT).is_file():
         raise FarmInputError(
-            f"--out {out_dir}: not empty and not an earlier shard output (no {SHARD_REPORT})",
-            hint="--out is replaced as a whole; give an empty or new directory",
+            f"{argument('jobs')} {jobs}: give at least 1", hint=f"e.g. {argument('jobs')} 2"
         )
+    return jobs
 
 
 def outcome_of_candidate(candidate: Candidate) -> SpecOutcome | None:
@@ -160,6 +149,7 @@ def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOu
                 outcome.message = (
                     f"the worker preparing {outcome.spec} failed: {type(error).__name__}: {error}"
                 )
+                outcome.traceback = format_traceback(error)
             done.append(outcome)
             progress.done(outcome)
     return done
@@ -178,15 +168,17 @@ def farm_shard(
     """Prepare shard ``shard`` of the specs in ``specs_dir`` into ``out_dir`` (no signing)."""
     started = time.perf_counter()
     workers = check_jobs(jobs)
-    check_out_dir(out_dir)
+    check_replaceable_dir(out_dir, marker=SHARD_REPORT, what="shard output", error=FarmInputError)
     candidates = discover(specs_dir)
     mine = assign(candidates, shard)
     parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
     try:
         outcomes = prepare_candidates(
             mine, staging, registry=registry, packs=packs, jobs=workers, progress=progress
         )
+        log_internal_errors(outcomes, staging)  # the shard's output keeps the tracebacks
         report = FarmReport(
             mode="shard",
             outcomes=outcomes,

@@ -11,7 +11,6 @@ The registry is only read here (committed metadata, through ``Registry.stored_ve
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,11 @@ from typing import Any
 import yaml
 
 from connector_spec.diff import diff_specs
+from connector_spec.digests import sha256_hex
 from connector_spec.errors import InputError
 from connector_spec.loader import parse_spec_bytes
 from connector_spec.model import ConnectorSpec
+from connector_spec.versions import is_version
 from registry import Registry, layout
 from registry.errors import Problem, VerificationFailed
 
@@ -48,7 +49,7 @@ def published_base(root: Path | None, name: str) -> PublishedBase | None:
     registry = Registry(root)
     stored = {}
     for child in directory.iterdir():
-        if child.is_dir() and layout.SEMVER_RE.match(child.name):
+        if child.is_dir() and is_version(child.name):
             found = registry.stored_version(name, child.name)
             if found is not None:  # a directory without metadata is a crash leftover
                 stored[child.name] = found
@@ -57,7 +58,7 @@ def published_base(root: Path | None, name: str) -> PublishedBase | None:
     highest = max(stored, key=layout.semver_key)
     spec_rel = f"{layout.TARGETS}/{name}/{highest}/{layout.SPEC_FILE}"
     data = (root / spec_rel).read_bytes()
-    if hashlib.sha256(data).hexdigest() != stored[highest].file_hashes.get(layout.SPEC_FILE):
+    if sha256_hex(data) != stored[highest].file_hashes.get(layout.SPEC_FILE):
         raise VerificationFailed(
             [Problem(spec_rel, "does not match the SHA-256 the registry metadata records")],
             what=str(root),

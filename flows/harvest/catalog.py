@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector_spec.errors import argument
+from connector_spec.files import check_regular_file, read_input_file
 from flows.harvest.errors import CatalogError
 
 NODES_FILE = "dist/types/nodes.json"
@@ -29,6 +31,7 @@ _SCHEMA_RE = re.compile(r"^dist/nodes/(?P<dir>.+?)/__schema__/(?P<rest>.+\.json)
 _NPM_SPEC = re.compile(r"^npm:(?P<spec>n8n-nodes-base@[0-9A-Za-z.+-]+)$")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
+MAX_PACKED_BYTES = 512 * 1024 * 1024  # the .tgz itself (n8n-nodes-base 2.41 is ~20 MB)
 
 Runner = Callable[[Sequence[str], Path], None]
 
@@ -65,7 +68,7 @@ def load_catalog(source: str | Path, *, runner: Runner | None = None) -> Catalog
         return _load_from_npm(match.group("spec"), runner or _run)
     if text.startswith("npm:"):
         raise CatalogError(
-            f"--catalog {text!r} is not a valid npm source",
+            f"{argument('catalog')} {text!r} is not a valid npm source",
             hint="use npm:n8n-nodes-base@VERSION, e.g. npm:n8n-nodes-base@2.41.2",
         )
     path = Path(text)
@@ -76,6 +79,7 @@ def load_catalog(source: str | Path, *, runner: Runner | None = None) -> Catalog
         )
     if path.is_dir():
         return _load_from_dir(path)
+    check_regular_file(path)  # a FIFO or a device would block the tar probe
     if tarfile.is_tarfile(path):
         return _load_from_tgz(path)
     raise CatalogError(
@@ -169,9 +173,7 @@ def _load_from_dir(path: Path) -> Catalog:
 
 
 def _read_bounded(file: Path) -> bytes:
-    if file.stat().st_size > MAX_FILE_BYTES:
-        raise CatalogError(f"{file}: larger than {MAX_FILE_BYTES} bytes; refusing to read it")
-    return file.read_bytes()
+    return read_input_file(file, max_bytes=MAX_FILE_BYTES)
 
 
 def _load_from_tgz(path: Path) -> Catalog:
@@ -208,7 +210,7 @@ def _load_from_tgz(path: Path) -> Catalog:
 
 def _read_archive(path: Path) -> bytes:
     """The tar bytes of ``path`` (gunzipped in memory, bounded against decompression bombs)."""
-    raw = path.read_bytes()
+    raw = read_input_file(path, max_bytes=MAX_PACKED_BYTES)
     if not raw.startswith(b"\x1f\x8b"):
         return raw
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from connector_spec.atomic import replace_dir, replace_file
+from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.capabilities import assign_capabilities
 from connector_spec.errors import SpecError
 from connector_spec.loader import parse_spec_bytes
@@ -36,6 +35,7 @@ from flows.harvest.operations import (
 )
 from flows.harvest.report import Finding, HarvestReport, NodeEntry, OmittedOperation
 from flows.harvest.usage import Usage, load_usage
+from flows.report_file import json_bytes
 
 NODE_PREFIX = "n8n-nodes-base."
 REPORT_FILE = "harvest-report.json"
@@ -101,13 +101,15 @@ def harvest_n8n(
     ``harvest-report.json`` and, with ``markdown_report``, ``harvest-report.md``.
     """
     if out_dir is not None:
-        check_out_dir(out_dir)
+        check_replaceable_dir(
+            out_dir, marker=REPORT_FILE, what="harvest output", error=OutputDirError
+        )
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
     usage = load_usage(usage_dir) if usage_dir is not None else None
     result = build(cat, usage)
     if out_dir is not None:
         result.report.out_dir = str(out_dir)
-        result.files[REPORT_FILE] = _json_bytes(result.report.to_json())
+        result.files[REPORT_FILE] = json_bytes(result.report.to_json())
         if markdown_report:
             result.files[MARKDOWN_REPORT_FILE] = result.report.to_markdown().encode()
         write_tree(out_dir, result.files)
@@ -169,7 +171,7 @@ def build(catalog: Catalog, usage: Usage | None) -> HarvestResult:
         entry.rank = rank
         if entry.spec_path:
             sidecar = entry.spec_path.rsplit("/", 1)[0] + "/" + SIDECAR_FILE
-            files[sidecar] = _json_bytes(
+            files[sidecar] = json_bytes(
                 {"catalog_version": catalog.version, "source": "n8n", **entry.to_json()}
             )
     report = HarvestReport(
@@ -678,27 +680,9 @@ def _partial_note(entry: NodeEntry, limit: int = 10) -> str:
     )
 
 
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
-
-
-def check_out_dir(out_dir: Path) -> None:
-    """Refuse an output directory that is neither absent, empty nor a previous harvest."""
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise OutputDirError(
-                f"{out_dir}: exists and is not a directory", hint="choose another --out"
-            )
-        if any(out_dir.iterdir()) and not (out_dir / REPORT_FILE).is_file():
-            raise OutputDirError(
-                f"{out_dir}: not empty and not a previous harvest output (no {REPORT_FILE})",
-                hint="harvest replaces its --out directory; give an empty or new directory",
-            )
-
-
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     """Replace ``out_dir`` with exactly ``files``; on any failure ``out_dir`` is unchanged."""
-    check_out_dir(out_dir)
+    check_replaceable_dir(out_dir, marker=REPORT_FILE, what="harvest output", error=OutputDirError)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
@@ -711,9 +695,3 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def write_report_file(path: Path, report: HarvestReport, fmt: str) -> None:
-    """Write the report as ``md`` or ``json`` to ``path`` atomically (temp file + replace)."""
-    data = report.to_markdown().encode() if fmt == "md" else _json_bytes(report.to_json())
-    replace_file(path.resolve(), data)

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connector_spec.errors import argument
+from connector_spec.files import UnreadableFile, read_input_file
 from flows.harvest.errors import UsageDirError
 
 MAX_WORKFLOW_BYTES = 16 * 1024 * 1024
@@ -30,16 +32,16 @@ def load_usage(directory: Path) -> Usage:
     if not directory.is_dir():
         raise UsageDirError(
             f"{directory}: not a directory",
-            hint="--usage takes a directory of n8n workflow exports (*.json)",
+            hint=f"{argument('usage')} takes a directory of n8n workflow exports (*.json)",
         )
     usage = Usage(str(directory))
     for file in sorted(directory.rglob("*.json")):
         try:
-            if file.stat().st_size > MAX_WORKFLOW_BYTES:
-                usage.skipped.append(f"{file}: larger than {MAX_WORKFLOW_BYTES} bytes")
-                continue
-            data = json.loads(file.read_bytes())
-        except (OSError, ValueError) as exc:
+            data = json.loads(read_input_file(file, max_bytes=MAX_WORKFLOW_BYTES))
+        except UnreadableFile as exc:  # too large, a FIFO, a symlink loop, ...
+            usage.skipped.append(exc.items[0].format())
+            continue
+        except (ValueError, RecursionError) as exc:
             usage.skipped.append(f"{file}: {exc}")
             continue
         nodes = data.get("nodes") if isinstance(data, dict) else None

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
+from connector_spec.versions import Version, is_version, version_key
+from connector_spec.versions import compatible as compatible  # re-exported for flows.ir.check
+
 if TYPE_CHECKING:
     from connector_spec.jsonschema_subset import SchemaNode
     from connector_spec.model import ConnectorSpec, Operation
@@ -108,17 +111,9 @@ class InMemoryCatalog:
         return sorted({op.connector for op in self.operations})
 
 
-def _semver_key(version: str) -> tuple[int, ...]:
-    parts = re.findall(r"\d+", version.split("-")[0])
-    return tuple(int(p) for p in parts[:3])
-
-
-def compatible(wanted: str, available: str) -> bool:
-    """Semver compatibility: same major version and at least the wanted one."""
-    want, have = _semver_key(wanted), _semver_key(available)
-    if not want or not have:
-        return wanted == available
-    return want[0] == have[0] and have >= want
+def _semver_key(version: str) -> tuple[int, Version | str]:
+    """Newest-wins order; a version that is not semver sorts below every valid one."""
+    return (1, version_key(version)) if is_version(version) else (0, version)
 
 
 def _schema_fields(spec: ConnectorSpec, schema: SchemaNode | None) -> tuple[list[str], list[str]]:

@@ -4,38 +4,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from flows.ir.catalog import ConnectorCatalog, compatible
-from flows.ir.model import TRIGGER_KINDS, Flow, Js, Ref, Template
+from flows.ir.findings import Finding as Finding
+from flows.ir.model import PLAIN_FIELDS, TRIGGER_KINDS, Flow, Js, Ref
+from flows.ir.slots import check_slots
 
 MAX_FLOW_BYTES = 64 * 1024 * 1024
 _REQUIRED_BUILTIN: dict[str, tuple[str, ...]] = {"http": ("url",), "subflow": ("workflow",)}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem the check found. ``severity`` is ``error`` or ``warning``."""
-
-    severity: str
-    code: str
-    message: str
-    node: str | None = None
-    hint: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "node": self.node,
-            "hint": self.hint,
-        }
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def referenced_nodes(value: Any) -> list[str]:
@@ -44,13 +27,11 @@ def referenced_nodes(value: Any) -> list[str]:
     stack = [value]
     while stack:
         item = stack.pop()
+        if isinstance(item, (*_SCALARS, Js)):
+            continue
         if isinstance(item, Ref):
             if item.node is not None:
                 names.append(item.node)
-        elif isinstance(item, Template):
-            stack.extend(item.template)
-        elif isinstance(item, Js):
-            continue
         elif isinstance(item, dict):
             if isinstance(item.get("ref"), str):
                 node = item.get("node")
@@ -61,7 +42,7 @@ def referenced_nodes(value: Any) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, BaseModel):
-            stack.extend(getattr(item, f) for f in type(item).model_fields)
+            stack.extend(vars(item).values())
     return names
 
 
@@ -113,9 +94,34 @@ def _strongly_connected(nodes: list[str], adj: dict[str, list[str]]) -> list[lis
     return result
 
 
+# Kinds that put out at least one item for every item they get: a cycle made only of these
+# never ends (n8n stops a path only when a node puts out no items).
+ALWAYS_EMITS = frozenset({"noop", "transform", "wait", "http"})
+
+
+def _cycle_finding(members: list[str], nodes: dict[str, Any]) -> Finding:
+    """A cycle is information about the flow unless no node in it can ever stop items."""
+    listed = ", ".join(members)
+    if all(nodes[n].kind in ALWAYS_EMITS for n in members):
+        return Finding(
+            "error",
+            "endless-cycle",
+            f"cycle that cannot end: {listed} (every node in it always passes items on)",
+            members[0],
+            "add a condition (If, Filter, Switch) or a loop node that can leave the cycle",
+        )
+    return Finding(
+        "info",
+        "cycle",
+        f"cycle: {listed} (n8n repeats it until a node in it puts out no items)",
+        members[0],
+    )
+
+
 def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
-    """Every problem of ``flow``: unresolved edges, cycles without a loop node, unknown or
-    incompatible connector operations, unbound required inputs, references to unknown nodes."""
+    """Every problem of ``flow``: unresolved edges, AI slots, cycles that cannot end (others are
+    reported as information), unknown or incompatible connector operations, unbound required
+    inputs, references to unknown nodes."""
     findings: list[Finding] = []
     counts = Counter(node.name for node in flow.nodes)
     for name, count in counts.items():
@@ -132,7 +138,9 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
             problems.append(f"source node {src.node!r} does not exist")
         if dst.node not in nodes:
             problems.append(f"target node {dst.node!r} does not exist")
-        if not problems and not edge.type.startswith("ai_"):
+        if not problems and edge.type.startswith("ai_"):
+            continue  # checked with the slots
+        if not problems:
             if src.port not in nodes[src.node].outputs:
                 problems.append(f"{src.node!r} has no output port {src.port!r}")
             if dst.port not in nodes[dst.node].inputs:
@@ -153,16 +161,7 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
     for component in _strongly_connected(list(nodes), adj):
         looped = len(component) > 1 or component[0] in adj.get(component[0], [])
         if looped and not any(nodes[n].kind == "loop" for n in component):
-            members = ", ".join(sorted(component))
-            findings.append(
-                Finding(
-                    "error",
-                    "cycle",
-                    f"cycle without a loop node: {members}",
-                    sorted(component)[0],
-                    "route repeated work through a loop node (n8n: Loop Over Items)",
-                )
-            )
+            findings.append(_cycle_finding(sorted(component), nodes))
     if flow.nodes and not any(node.kind in TRIGGER_KINDS for node in flow.nodes):
         findings.append(
             Finding(
@@ -173,8 +172,10 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
                 "add a webhook, schedule or manual trigger",
             )
         )
+    findings.extend(check_slots(flow, nodes))
     for node in flow.nodes:
-        for target in referenced_nodes([getattr(node, f) for f in type(node).model_fields]):
+        values = [v for k, v in vars(node).items() if k not in PLAIN_FIELDS]
+        for target in referenced_nodes(values):
             if target not in nodes:
                 findings.append(
                     Finding(
@@ -247,19 +248,22 @@ def load_flow(path: str | Path) -> Flow:
     """Read and validate a Flow IR file; raise ``FlowFileError`` with located problems."""
     from pydantic import ValidationError
 
-    from connector_spec.errors import Diagnostic, InputError
+    from connector_spec.errors import Diagnostic
+    from connector_spec.files import UnreadableFile, long_number_at, read_input_file
     from flows.n8n.errors import FlowFileError
 
     file_path = Path(path)
-    if not file_path.is_file():
-        raise InputError(f"{file_path}: no such file", hint="pass a flow JSON file")
-    if file_path.stat().st_size > MAX_FLOW_BYTES:
-        raise FlowFileError([Diagnostic(str(file_path), None, None, "", "file is too large")])
     try:
-        data = json.loads(file_path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = read_input_file(file_path, max_bytes=MAX_FLOW_BYTES)
+    except UnreadableFile as exc:
+        raise FlowFileError(exc.items) from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
+        if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError):
+            line, col = long_number_at(raw.decode("utf-8", "replace")) or (None, None)
         raise FlowFileError(
             [
                 Diagnostic(

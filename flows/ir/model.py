@@ -1,88 +1,50 @@
 """Flow IR v1: a typed, validated description of an automation flow.
 
-A flow is a set of named nodes joined by typed edges between named ports. Parameter values
-are JSON, where an n8n expression becomes a structured value:
-
-- ``{"ref": "nodes.Fetch.output.item.id", "node": "Fetch", "path": ["id"], ...}``: a reference
-  to data produced by another node (``node``) or to the node's own input (``node`` is null);
-- ``{"template": ["Hello ", {"ref": ...}]}``: a string built from text and references;
-- ``{"js": "...", "untranslated": true}``: JavaScript that could not be translated, verbatim.
+A flow is a set of named nodes joined by typed edges between named ports. Values, provenance
+and the fields every node has are in :mod:`flows.ir.base`; the core kinds are here, the
+utility/database/app families in :mod:`flows.ir.families` and AI graphs in :mod:`flows.ir.ai`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import TypeAliasType
+from pydantic import Field
 
-IR_VERSION: Literal["flows.dev/flow/v1"] = "flows.dev/flow/v1"
-
-
-class IRModel(BaseModel):
-    """Base: unknown fields are rejected so a typo in an IR file is an error."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-# --------------------------------------------------------------------------- values
-
-
-class Ref(IRModel):
-    """A reference to data: another node's output or this node's input."""
-
-    ref: str = Field(description="Dotted form, e.g. nodes.Fetch.output.items[0].id or input.item.x")
-    node: str | None = Field(default=None, description="Producing node; null = this node's input.")
-    scope: Literal["item", "items", "first", "last"] = Field(
-        default="item",
-        description="item: the paired item; items: all items; first/last: one of them.",
-    )
-    path: list[str | int] = Field(default_factory=list, description="Field path inside the item.")
-
-
-class Js(IRModel):
-    """An expression that was not translated; kept verbatim and flagged."""
-
-    js: str
-    untranslated: Literal[True] = True
-
-
-class Template(IRModel):
-    """A string built from literal text and expressions, in order."""
-
-    template: list[str | Ref | Js]
-
-
-Value = TypeAliasType(
-    "Value",
-    "Ref | Js | Template | str | int | float | bool | list[Value] | dict[str, Value] | None",
+from flows.ir.ai import (
+    AgentNode,
+    AiAppNode,
+    AiComponentNode,
+    AiNode,
+    ChatTrigger,
+    McpTrigger,
+    ModelNode,
+    OutputParserNode,
+    ToolArgument,
 )
-"""A parameter value: JSON where expressions are structured (:class:`Ref`, :class:`Js`, ...)."""
-
-
-# --------------------------------------------------------------------------- nodes
-
-
-class Provenance(IRModel):
-    """Where a node came from."""
-
-    n8n_type: str
-    type_version: float
-    n8n_id: str | None = None
-
-
-class NodeBase(IRModel):
-    """Fields every node has."""
-
-    name: str = Field(min_length=1, description="Unique within the flow; edges use it.")
-    disabled: bool = Field(default=False, description="Disabled in the source: passes items on.")
-    on_error: Literal["stop", "continue", "error_port"] = "stop"
-    effects: Literal["none", "read", "write", "delete", "unknown"] = "none"
-    determinism: Literal["strict", "stable", "nondeterministic", "unknown"] = "strict"
-    flags: list[str] = Field(default_factory=list, description="What was lost or kept opaque.")
-    source: Provenance | None = None
-    inputs: list[str] = Field(default_factory=lambda: ["in"], description="Input port names.")
-    outputs: list[str] = Field(default_factory=lambda: ["out"], description="Output port names.")
+from flows.ir.base import (
+    IR_VERSION,
+    FromAi,
+    Interval,
+    IRModel,
+    Js,
+    NodeBase,
+    Provenance,
+    Ref,
+    Slot,
+    Template,
+    Value,
+)
+from flows.ir.families import (
+    AppNode,
+    AppTrigger,
+    CommandNode,
+    DatabaseNode,
+    ErrorTrigger,
+    FormTrigger,
+    StepNode,
+    StopNode,
+)
 
 
 class WebhookTrigger(NodeBase):
@@ -93,26 +55,6 @@ class WebhookTrigger(NodeBase):
     path: str = ""
     response_mode: Literal["immediately", "last_node", "respond_node", "streaming"] = "immediately"
     auth: str = "none"
-
-
-class Interval(IRModel):
-    """One rule of a timetable: every N units, at a given time, or a cron expression.
-
-    Which fields apply depends on ``unit`` (as in n8n's Schedule Trigger): ``seconds`` and
-    ``minutes`` use ``every``; ``hours`` adds ``minute``; ``days`` adds ``hour`` and ``minute``;
-    ``weeks`` adds ``weekday``; ``months`` adds ``day_of_month``; ``cron`` uses ``expression``.
-    """
-
-    unit: Literal["seconds", "minutes", "hours", "days", "weeks", "months", "cron"]
-    every: int = Field(default=1, ge=1, description="Fire every N units (1 for cron rules).")
-    hour: int | None = Field(default=None, ge=0, le=23, description="Hour of the day (0-23).")
-    minute: int | None = Field(default=None, ge=0, le=59, description="Minute of the hour.")
-    weekday: list[int] = Field(
-        default_factory=list,
-        description="Days of the week, 0 = Sunday ... 6 = Saturday (7 = Sunday); empty = any.",
-    )
-    day_of_month: int | None = Field(default=None, ge=1, le=31, description="Day of the month.")
-    expression: str | None = Field(default=None, description="The cron expression (unit cron).")
 
 
 class ScheduleTrigger(NodeBase):
@@ -278,11 +220,27 @@ class UnsupportedNode(NodeBase):
     reason: str = ""
 
 
+class ToolNode(AiNode):
+    """A tool an agent may call: a LangChain tool, or any node used as a tool (n8n
+    ``<app>Tool``), whose translation is ``call``; ``arguments`` are what the agent fills in."""
+
+    kind: Literal["ai.tool"] = "ai.tool"
+    tool: str = Field(description="The source node type.")
+    description: Value = Field(default=None, description="What the agent is told the tool does.")
+    arguments: list[ToolArgument] = Field(default_factory=list)
+    call: Node | None = Field(default=None, description="The node the tool runs, translated.")
+
+
 Node = Annotated[
     WebhookTrigger
     | ScheduleTrigger
     | ManualTrigger
     | SubflowTrigger
+    | FormTrigger
+    | ErrorTrigger
+    | AppTrigger
+    | ChatTrigger
+    | McpTrigger
     | ConnectorNode
     | BranchNode
     | LoopNode
@@ -294,14 +252,53 @@ Node = Annotated[
     | RespondNode
     | HttpNode
     | NoOpNode
+    | StepNode
+    | DatabaseNode
+    | CommandNode
+    | StopNode
+    | AppNode
+    | AgentNode
+    | ModelNode
+    | OutputParserNode
+    | AiComponentNode
+    | AiAppNode
+    | ToolNode
     | UnsupportedNode,
     Field(discriminator="kind"),
 ]
 
-TRIGGER_KINDS = frozenset(
-    {"trigger.webhook", "trigger.schedule", "trigger.manual", "trigger.subflow"}
+# Node fields that never hold a parameter value (so never an expression or a reference).
+PLAIN_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "disabled",
+        "on_error",
+        "effects",
+        "determinism",
+        "flags",
+        "source",
+        "inputs",
+        "outputs",
+        "slots",
+        "provides",
+        "credential",
+    }
 )
 
+TRIGGER_KINDS = frozenset(
+    {
+        "trigger.webhook",
+        "trigger.schedule",
+        "trigger.manual",
+        "trigger.subflow",
+        "trigger.form",
+        "trigger.error",
+        "trigger.app",
+        "trigger.chat",
+        "trigger.mcp",
+    }
+)
 
 # --------------------------------------------------------------------------- edges and flow
 
@@ -339,3 +336,63 @@ class Flow(IRModel):
         data = self.model_dump(mode="json", by_alias=True)
         data["nodes"] = [{"name": n["name"], "kind": n["kind"], **n} for n in data["nodes"]]
         return data
+
+
+ToolNode.model_rebuild()
+
+__all__ = [
+    "IR_VERSION",
+    "PLAIN_FIELDS",
+    "TRIGGER_KINDS",
+    "AgentNode",
+    "AiAppNode",
+    "AiComponentNode",
+    "AiNode",
+    "AppNode",
+    "AppTrigger",
+    "Assignment",
+    "BranchNode",
+    "ChatTrigger",
+    "CodeNode",
+    "CommandNode",
+    "Condition",
+    "ConnectorNode",
+    "DatabaseNode",
+    "Edge",
+    "Endpoint",
+    "ErrorTrigger",
+    "Flow",
+    "FormTrigger",
+    "FromAi",
+    "HttpNode",
+    "IRModel",
+    "Interval",
+    "Js",
+    "LoopNode",
+    "ManualTrigger",
+    "McpTrigger",
+    "MergeNode",
+    "ModelNode",
+    "NoOpNode",
+    "Node",
+    "NodeBase",
+    "OutputParserNode",
+    "Provenance",
+    "Ref",
+    "RespondNode",
+    "Rule",
+    "ScheduleTrigger",
+    "Slot",
+    "StepNode",
+    "StopNode",
+    "SubflowNode",
+    "SubflowTrigger",
+    "Template",
+    "ToolArgument",
+    "ToolNode",
+    "TransformNode",
+    "UnsupportedNode",
+    "Value",
+    "WaitNode",
+    "WebhookTrigger",
+]

@@ -55,15 +55,20 @@ def run_tool(tool: ToolSpec, arguments: dict[str, Any] | None, sandbox: Sandbox)
     """Validate ``arguments`` and run ``tool``; every failure is returned, never raised."""
     from pydantic import ValidationError
 
-    from connector_spec.errors import FlowsError, InputError
+    from connector_spec.errors import FlowsError, InputError, argument_style, mcp_argument
     from flows.mcp.errors import ToolFailed
+    from flows.mcp.jsonrpc import long_number_error, long_number_paths
 
     try:
+        too_long = long_number_paths(arguments or {})
+        if too_long:
+            raise long_number_error(tool.name, too_long)
         try:
             args = tool.model.model_validate(arguments or {})
         except ValidationError as exc:
             raise argument_error(tool.name, exc) from None
-        return tool.invoke(args, sandbox)
+        with argument_style(mcp_argument):  # library messages name tool arguments here
+            return tool.invoke(args, sandbox)
     except FlowsError as error:
         return _failure(error)
     except OSError as error:
@@ -191,8 +196,49 @@ def serve_stdio(
     server = FlowsMcp(sandbox).build()
 
     async def main() -> None:
-        async with stdio_server() as (read_stream, write_stream):
+        stdin = _ScreenedStdin()
+        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type]
+            stdin.replies = write_stream
+            stdin.ready.set()
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     anyio.run(main)
+
+
+class _ScreenedStdin:
+    """stdin as the SDK reads it, minus the lines :func:`flows.mcp.jsonrpc.screen` answers.
+
+    A line that is not a usable JSON-RPC message is answered here (parse error, invalid
+    request, argument error) through the SDK's own write stream, so replies never interleave.
+    """
+
+    def __init__(self) -> None:
+        import anyio
+
+        self.ready = anyio.Event()
+        self.replies: Any = None
+
+    async def __aiter__(self) -> Any:
+        import io
+
+        import anyio
+        import mcp_types as types
+        from mcp.shared.message import SessionMessage
+
+        from flows.mcp.jsonrpc import screen
+
+        def validate(line: str) -> Any:
+            return types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+
+        wrapper = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        async for line in anyio.wrap_file(wrapper):
+            if not line.strip():
+                continue
+            screened = screen(line, validate)
+            if screened.reply is not None:
+                await self.ready.wait()
+                message = types.jsonrpc_message_adapter.validate_python(screened.reply)
+                await self.replies.send(SessionMessage(message))
+            elif screened.message is not None:
+                yield line

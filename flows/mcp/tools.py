@@ -239,7 +239,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "connector_certify",
         "Certify a connector offline (contract replay, matrix, determinism) and gate it with "
         "the policy packs; returns every check, the level, the policy report and where the "
-        "evidence was written (only when both passed).",
+        "evidence was written (when every check passed; it records the policy outcome).",
         ConnectorCertifyInput,
         "connector_certify",
         read_only=False,

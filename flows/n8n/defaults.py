@@ -18,11 +18,16 @@ def _data() -> dict[str, Any]:
     return nodes
 
 
-def _entry(node_type: str, version: float) -> dict[str, Any]:
+@functools.cache
+def _keyed(node_type: str) -> list[tuple[float, dict[str, Any]]]:
     versions: dict[str, Any] = _data().get(node_type, {})
-    if not versions:
+    return sorted((float(k), v) for k, v in versions.items())
+
+
+def _entry(node_type: str, version: float) -> dict[str, Any]:
+    keyed = _keyed(node_type)
+    if not keyed:
         return {}
-    keyed = sorted((float(k), v) for k, v in versions.items())
     chosen = keyed[0][1]
     for number, entry in keyed:
         if number <= version:
@@ -30,6 +35,7 @@ def _entry(node_type: str, version: float) -> dict[str, Any]:
     return dict(chosen)
 
 
+@functools.cache
 def newest_version(node_type: str) -> float | None:
     """The newest typeVersion of ``node_type`` the shipped catalog knows (None if unknown)."""
     versions: dict[str, Any] = _data().get(node_type, {})
@@ -53,7 +59,14 @@ def resource_operation(
     node_type: str, version: float, parameters: dict[str, Any]
 ) -> tuple[str | None, str | None]:
     """The node's resource and operation, defaults applied."""
-    entry = _entry(node_type, version)
+    return pick_resource_operation(_entry(node_type, version), parameters)
+
+
+def pick_resource_operation(
+    entry: dict[str, Any], parameters: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """Resource and operation from ``parameters``, else the defaults of a catalog ``entry``
+    (``{"resource": ..., "operation_by_resource": {...}}``)."""
     resource = parameters.get("resource", entry.get("resource"))
     operation = parameters.get("operation")
     if operation is None and isinstance(resource, str):

@@ -13,10 +13,12 @@ Anything else is kept verbatim as :class:`~flows.ir.model.Js` (flagged as untran
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from typing import Any
 
-from flows.ir.model import Js, Ref, Template
+from flows.ir.model import FromAi, Js, Ref, Template
 
 _IDENT = r"[A-Za-z_$][\w$]*"
 _QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
@@ -30,6 +32,12 @@ _ROOTS: list[tuple[str, re.Pattern[str]]] = [
     ("node_legacy", re.compile(rf"\$node\s*\[\s*({_QUOTED})\s*\]")),
     ("node_legacy_dot", re.compile(rf"\$node\s*\.\s*({_IDENT})")),
 ]
+_FROM_AI = re.compile(
+    rf"^\$fromai\(\s*({_QUOTED})\s*(?:,\s*({_QUOTED})\s*)?(?:,\s*({_QUOTED})\s*)?"
+    r"(?:,(.*))?\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
+    re.IGNORECASE | re.DOTALL,
+)
+_FROM_AI_TYPES = ("string", "number", "boolean", "json")
 _SEGMENT = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -72,9 +80,39 @@ def _make_ref(node: str | None, scope: str, path: list[str | int]) -> Ref:
     )
 
 
-def translate_segment(code: str) -> Ref | Js:
+def _from_ai(text: str) -> FromAi | None:
+    """``$fromAI('key', 'description', 'type', default)`` as a :class:`FromAi`, else None."""
+    match = _FROM_AI.match(text)
+    if match is None:
+        return None
+    key, description, kind, default = match.groups()
+    default = default.strip() if default else None
+    kind_text = _unquote(kind).lower() if kind else "string"
+    value: str | int | float | bool | None = None
+    if default:
+        try:
+            parsed = json.loads(
+                default if not default.startswith("'") else '"' + default[1:-1] + '"'
+            )
+        except ValueError:
+            parsed = default
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            parsed = default  # 1e999, NaN: kept as the text (JSON has no such number)
+        value = parsed if isinstance(parsed, str | int | float | bool) else json.dumps(parsed)
+    return FromAi(
+        from_ai=_unquote(key),
+        description=_unquote(description) if description else "",
+        type=kind_text if kind_text in _FROM_AI_TYPES else "string",
+        default=value,
+    )
+
+
+def translate_segment(code: str) -> Ref | Js | FromAi:
     """Translate one ``{{ }}`` body; :class:`Js` when it is not a plain reference."""
     text = code.strip()
+    from_ai = _from_ai(text)
+    if from_ai is not None:
+        return from_ai
     for kind, pattern in _ROOTS:
         match = pattern.match(text)
         if match is None:
@@ -129,7 +167,7 @@ def translate_value(value: Any) -> Any:
         if not value.startswith("="):
             return value
         body = value[1:]
-        parts: list[str | Ref | Js] = []
+        parts: list[str | Ref | Js | FromAi] = []
         pos = 0
         for match in _SEGMENT.finditer(body):
             if match.start() > pos:
@@ -138,7 +176,7 @@ def translate_value(value: Any) -> Any:
             pos = match.end()
         if pos < len(body):
             parts.append(body[pos:])
-        if not any(isinstance(p, Ref | Js) for p in parts):
+        if not any(isinstance(p, Ref | Js | FromAi) for p in parts):
             return body
         if len(parts) == 1:
             return parts[0]

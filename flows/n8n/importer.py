@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def _edge(
         return Edge.model_validate(
             {
                 "from": {"node": src_name, "port": conn_type},
-                "to": {"node": dst_name, "port": conn_type},
+                "to": {"node": dst_name, "port": _bind_slot(dst, conn_type, t_index, src_name)},
                 "type": conn_type,
             }
         )
@@ -109,6 +110,20 @@ def _edge(
     )
 
 
+def _bind_slot(dst: Converted | None, conn_type: str, index: int, src_name: str) -> str:
+    """Bind ``src_name`` into the target's slot for ``conn_type``; the port is the slot's name.
+
+    n8n numbers the inputs of one connection kind (an agent's model 0 and fallback model 1);
+    ``index`` picks among the slots of that kind. With no such slot the port is the
+    connection kind itself (the graph check reports it)."""
+    slots = [s for s in getattr(dst.node, "slots", []) if s.connection == conn_type] if dst else []
+    if not slots:
+        return conn_type
+    slot = slots[index] if 0 <= index < len(slots) else slots[0]
+    slot.nodes.append(src_name)
+    return str(slot.name)
+
+
 def _fit_ports(converted: dict[str, Converted], edges: list[Edge]) -> None:
     """Error ports exist when used; unsupported nodes get the ports their edges use."""
     for edge in edges:
@@ -124,11 +139,11 @@ def _fit_ports(converted: dict[str, Converted], edges: list[Edge]) -> None:
         ):
             src.node.outputs.append(edge.source.port)
         dst = converted.get(edge.target.node)
-        if (
-            dst is not None
-            and dst.status == "unsupported"
-            and edge.target.port not in dst.node.inputs
-        ):
+        # n8n passes items that reach a trigger from another node straight through it.
+        open_ended = dst is not None and (
+            dst.status == "unsupported" or dst.node.kind.startswith("trigger.")
+        )
+        if dst is not None and open_ended and edge.target.port not in dst.node.inputs:
             dst.node.inputs.append(edge.target.port)
     for item in converted.values():
         if item.status == "unsupported":
@@ -164,8 +179,20 @@ def import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportResu
     """Translate a shape-checked workflow; never raises for odd but readable content.
 
     With no catalog (``None``) or an empty one, nothing is mapped onto a connector and the
-    report carries a one-line ``no-catalog`` warning saying so.
+    report carries a one-line ``no-catalog`` warning saying so. The cyclic garbage collector
+    is paused meanwhile: the import builds many small acyclic objects, and its passes over a
+    growing heap would make a large workflow's cost grow faster than its size.
     """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_raw(raw, catalog)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportResult:
     findings: list[Finding] = []
     warning = catalog_warning(catalog)
     if warning is not None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from connector_spec.errors import Diagnostic, InputError
+from connector_spec.files import (
+    LONG_NUMBER_HINT,
+    LONG_NUMBER_MESSAGE,
+    UnreadableFile,
+    long_number_at,
+    read_input_file,
+)
 from flows.n8n.errors import WorkflowError
 
 MAX_WORKFLOW_BYTES = 32 * 1024 * 1024
@@ -40,23 +48,45 @@ class RawWorkflow:
 def read_workflow(path: str | Path) -> RawWorkflow:
     """Read ``path``; raise :class:`WorkflowError` (exit 2) when it is not a usable workflow."""
     file_path = Path(path)
-    if not file_path.is_file():
+    if not file_path.exists() and not file_path.is_symlink():
         raise InputError(f"{file_path}: no such file", hint="pass an n8n workflow export (.json)")
-    size = file_path.stat().st_size
-    if size > MAX_WORKFLOW_BYTES:
-        raise WorkflowError(
-            [
-                Diagnostic(
-                    str(file_path),
-                    None,
-                    None,
-                    "",
-                    f"file is {size} bytes; the limit is {MAX_WORKFLOW_BYTES}",
-                    "split the workflow or export it without pinned data",
-                )
-            ]
+    try:
+        raw = read_input_file(
+            file_path,
+            max_bytes=MAX_WORKFLOW_BYTES,
+            size_hint="split the workflow or export it without pinned data",
         )
-    return parse_workflow_bytes(file_path.read_bytes(), str(file_path))
+    except UnreadableFile as exc:
+        raise WorkflowError(exc.items) from None
+    return parse_workflow_bytes(raw, str(file_path))
+
+
+class _NotANumber(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _not_a_number(token: str) -> Any:
+    """``NaN``/``Infinity`` are not JSON (Python's reader accepts them)."""
+    raise _NotANumber(token)
+
+
+def _finite(token: str) -> float:
+    """A float literal; one too large for a float (``1e999``) is refused."""
+    value = float(token)
+    if not math.isfinite(value):
+        raise _NotANumber(token)
+    return value
+
+
+def _token_place(text: str, token: str) -> tuple[int | None, int | None]:
+    """1-based line and column of the first ``token`` in ``text``."""
+    index = text.find(token)
+    if index < 0:
+        return None, None
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
@@ -81,7 +111,21 @@ def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
             ]
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+    except _NotANumber as exc:
+        line, col = _token_place(text, exc.token)
+        raise WorkflowError(
+            [
+                Diagnostic(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"not valid JSON: {exc.token} is not a finite JSON number",
+                    "write a finite number (n8n itself stores such a value as null)",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         hint = (
             "the file holds more than one JSON document; keep only the first"
@@ -94,6 +138,11 @@ def parse_workflow_bytes(raw: bytes, name: str) -> RawWorkflow:
     except RecursionError:
         data = None
         deep = True
+    except ValueError:  # a number too long to convert (no position from json)
+        line, col = long_number_at(text) or (None, None)
+        raise WorkflowError(
+            [Diagnostic(name, line, col, "", LONG_NUMBER_MESSAGE, LONG_NUMBER_HINT)]
+        ) from None
     else:
         deep = _too_deep(data, MAX_DEPTH)
     if deep:

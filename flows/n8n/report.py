@@ -187,7 +187,7 @@ class ImportReport:
                 f"used by {escape(', '.join(cred.nodes))}"
             )
         for f in self.findings:
-            colour = "red" if f.severity == "error" else "yellow"
+            colour = {"error": "red", "warning": "yellow"}.get(f.severity, "blue")
             console.print(f"[{colour}]{f.severity}[/] {f.code}: {escape(f.message)}")
         console.print(f"[bold]{escape(self.summary())}[/]")
 
@@ -225,6 +225,30 @@ class AggregateReport:
             "top_unsupported": unsupported.most_common(10),
         }
 
+    def node_types(self, top: int = 3) -> list[dict[str, Any]]:
+        """Per n8n node type over all workflows: count, count per status and the most common
+        ``lost`` reasons (and unsupported reasons), most used type first."""
+        counts: Counter[str] = Counter()
+        statuses: dict[str, Counter[str]] = {}
+        reasons: dict[str, Counter[str]] = {}
+        for report in self.reports:
+            for n in report.nodes:
+                counts[n.n8n_type] += 1
+                statuses.setdefault(n.n8n_type, Counter())[n.status] += 1
+                why = reasons.setdefault(n.n8n_type, Counter())
+                why.update(n.lost)
+                if n.status == "unsupported" and n.reason:
+                    why[n.reason] += 1
+        return [
+            {
+                "type": node_type,
+                "count": count,
+                "statuses": {s: statuses[node_type][s] for s in STATUSES},
+                "top_lost": [[text, k] for text, k in reasons[node_type].most_common(top)],
+            }
+            for node_type, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
+
     def summary(self) -> str:
         """One line over the directory."""
         t = self.totals()
@@ -252,6 +276,7 @@ class AggregateReport:
                 for r in self.reports
             ],
             "failures": [{"source": s, "error": e} for s, e in self.failures],
+            "node_types": self.node_types(),
         }
 
     def to_markdown(self) -> str:
@@ -272,6 +297,13 @@ class AggregateReport:
             lines += ["", "## Failed", ""]
             lines += [f"- `{s}`: {_md(e)}" for s, e in self.failures]
         t = self.totals()
+        lines += ["", "## Node types", ""]
+        lines += ["| n8n type | nodes | " + " | ".join(STATUSES) + " | top lost reasons |"]
+        lines += ["|---|---|" + "---|" * len(STATUSES) + "---|"]
+        for row in self.node_types():
+            cells = " | ".join(str(row["statuses"][s]) for s in STATUSES)
+            why = "; ".join(f"{text} (x{k})" for text, k in row["top_lost"])
+            lines.append(f"| `{row['type']}` | {row['count']} | {cells} | {_md(why)} |")
         lines += ["", "## Most common unsupported node types", ""]
         lines += [f"- `{name}`: {count}" for name, count in t["top_unsupported"]] or ["- none"]
         lines += ["", f"**Summary:** {_md(self.summary())}", ""]

@@ -24,14 +24,15 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from connector_spec.atomic import replace_dir
+from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.errors import FlowsError
 from connector_spec.openapi import OpenApiDocument, load_openapi
 from connector_spec.openapi.convert import Conversion, ConvertedSpec, convert_openapi
 from connector_spec.openapi.mapper import OperationResult
 from connector_spec.openapi.naming import slug
 from connector_spec.openapi.schemas import subset_description
-from flows.harvest.harvest import REPORT_FILE, SIDECAR_FILE, check_out_dir
+from flows.harvest.errors import OutputDirError
+from flows.harvest.harvest import REPORT_FILE, SIDECAR_FILE
 from flows.openapi.catalog import PACKAGE, Directory, Runner, open_directory
 from flows.openapi.importer import SPEC_FILE, spec_header
 from flows.openapi.report import HarvestReport
@@ -245,7 +246,9 @@ def harvest_openapi(
     ``out_dir`` is replaced atomically (absent, empty or a previous harvest output).
     """
     if out_dir is not None:
-        check_out_dir(out_dir)
+        check_replaceable_dir(
+            out_dir, marker=REPORT_FILE, what="harvest output", error=OutputDirError
+        )
     started = time.perf_counter()
     with open_directory(catalog, runner=runner) as directory:
         descriptions = [d for d in directory.descriptions if not only or d.key in only]

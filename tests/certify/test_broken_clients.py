@@ -34,6 +34,7 @@ def test_client_that_ignores_retry_after(tmp_path: Path) -> None:
         "contract.retry_after_date",
         "contract.rate_limit_exhausted",
         "contract.retry_after_too_long",
+        "contract.retry_after_503",
     }
     (message, *_) = messages(result, "contract.retry_after_seconds")
     assert "after HTTP 429 with Retry-After: 7 the client waited" in message
@@ -50,7 +51,9 @@ def test_client_that_resends_a_post_after_503(tmp_path: Path) -> None:
         "",
     )
     result = certify_connector(spec)
-    assert failed_ids(result) == {STALE, "idempotency.no_unsafe_retry"}
+    # the body-level server code of list_conversations is re-sent too (rightly: it is a read),
+    # but post_message must raise at once
+    assert failed_ids(result) == {STALE, "idempotency.no_unsafe_retry", "contract.body_error_codes"}
     assert messages(result, "idempotency.no_unsafe_retry") == [
         "the client re-sent POST /chat.postMessage after HTTP 500 (3 requests) although the "
         "operation has no idempotency mechanism: the write may happen twice"
@@ -114,6 +117,14 @@ def test_client_that_makes_a_new_idempotency_key_per_attempt(tmp_path: Path) -> 
         "if op.idempotency_header else None\n            wait = self.throttle_delay()\n"
         "            if wait > 0:\n                self.clock.sleep(wait)",
     )
+    patch_file(  # the async engine has the same bug, so both clients fail alike
+        runtime_file(spec, "stripe", "engine.py"),
+        "            attempt += 1\n            wait = self.throttle_delay()\n"
+        "            if wait > 0:\n                await self.clock.asleep(wait)",
+        "            attempt += 1\n            key = self.new_idempotency_key() "
+        "if op.idempotency_header else None\n            wait = self.throttle_delay()\n"
+        "            if wait > 0:\n                await self.clock.asleep(wait)",
+    )
     result = certify_connector(spec)
     assert failed_ids(result) == {STALE, "idempotency.key_reuse"}
     assert (
@@ -146,7 +157,7 @@ def test_client_that_accepts_bodies_violating_the_schema(tmp_path: Path) -> None
     models = spec.parent / "flows_stripe" / "models.py"
     patch_file(models, "    id: str\n", "    id: Any\n")
     result = certify_connector(spec)
-    assert failed_ids(result) == {STALE, "schema.response"}
+    assert failed_ids(result) == {STALE, "schema.response", "contract.pagination_items_validated"}
     failures = [c for c in result.checks if c.id == "schema.response" and c.failed]
     assert {c.operation for c in failures} == {"create_charge", "retrieve_charge", "create_refund"}
     assert failures[0].message.startswith(
@@ -194,7 +205,12 @@ def test_client_that_never_retries_timeouts(tmp_path: Path) -> None:
         "    if True:",
     )
     result = certify_connector(spec)
-    assert failed_ids(result) == {STALE, "contract.timeout", "contract.connection_reset"}
+    assert failed_ids(result) == {
+        STALE,
+        "contract.timeout",
+        "contract.connection_reset",
+        "contract.timeout_exhausted",
+    }
     assert messages(result, "contract.timeout") == [
         "after a read timeout: the client raised TransportError: slack list_conversations: the "
         "request timed out (ReadTimeout) after 1 request; it must succeed after 2 requests"
@@ -248,7 +264,8 @@ def test_fixture_with_a_leaked_key(tmp_path: Path) -> None:
     result = certify_connector(spec)
     assert failed_ids(result) == {"secrets.no_leak"}
     assert messages(result, "secrets.no_leak") == [
-        "fixture create_charge/happy_path: holds what looks like a live credential (sk_live...)"
+        "fixture create_charge/happy_path: holds what looks like a live credential "
+        "(Stripe secret key: sk_live...)"
     ]
     assert result.level == "basic"
 
@@ -264,7 +281,7 @@ def test_fixture_with_an_unredacted_authorization_header(tmp_path: Path) -> None
     result = certify_connector(spec)
     leak = messages(result, "secrets.no_leak")[0]
     assert "fixture post_message/happy_path: request header authorization is not redacted" in leak
-    assert "holds what looks like a live credential (xoxb-17...)" in leak
+    assert "holds what looks like a live credential (Slack token: xoxb-17...)" in leak
     # the replay compares the header too: the client sends its own token, not this one
     assert failed_ids(result) == {"secrets.no_leak", "contract.fixture.happy_path"}
 

@@ -182,7 +182,7 @@ def test_record_scrubs_an_api_key_query_parameter(tmp_path: Path) -> None:
 
 def test_record_needs_live_or_a_transport(tmp_path: Path) -> None:
     spec = copy_connector(tmp_path, "slack", fixtures=False)
-    with pytest.raises(CertifyInputError, match="pass --live to confirm"):
+    with pytest.raises(CertifyInputError, match="pass argument 'live' to confirm"):
         record_fixture(spec, "post_message", call={"channel": "C1"})
     with pytest.raises(CertifyInputError, match="the spec has no operation 'nope'"):
         record_fixture(spec, "nope", transport=httpx.MockTransport(lambda r: httpx.Response(200)))

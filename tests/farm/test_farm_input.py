@@ -61,7 +61,7 @@ def test_out_dir_that_is_not_a_shard_output_is_refused(workspace: Path, specs: P
     (out / "keep.txt").write_text("mine")
     run = flows("farm", "--shard", "1/1", "--specs", specs, "--out", out)
     assert run.code == 2
-    assert "not an earlier shard output" in run.stderr
+    assert "not a previous shard output" in run.stderr
     assert tree(out) == {"keep.txt": b"mine"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from flows.ir.catalog import DirectoryCatalog, InMemoryCatalog
@@ -10,7 +12,8 @@ from flows.n8n.reader import shape_workflow
 from tests.conftest import CONNECTORS, REPO, SHARED
 
 DATA = REPO / "tests" / "n8n" / "data"
-CORPUS = SHARED / "n8n-corpus"
+# The real corpus: $FLOWS_N8N_CORPUS, else ../shared/n8n-corpus (tests skip when absent).
+CORPUS = Path(os.environ.get("FLOWS_N8N_CORPUS") or SHARED / "n8n-corpus")
 
 _CATALOG: list[InMemoryCatalog] = []
 

@@ -113,9 +113,9 @@ def test_no_catalog_at_all_is_none_and_the_report_says_so(tmp_path: Path) -> Non
         "no connector catalog: nodes cannot be mapped to connectors; pass --connectors DIR"
     )
     assert not result.report.errors
-    assert {n.status for n in result.report.nodes if n.n8n_type.endswith(("stripe", "slack"))} == {
-        "unsupported"
-    }
+    apps = [n for n in result.report.nodes if n.n8n_type.endswith(("stripe", "slack"))]
+    assert {(n.kind, n.status) for n in apps} == {("app", "lossy")}
+    assert all(n.lost[0].startswith("no registry connector for") for n in apps)
     # an empty in-memory catalog (what the MCP tool passed before) warns the same way
     result = import_workflow(FIXTURE, InMemoryCatalog())
     assert result.report.findings[0].message == NO_CATALOG_WARNING

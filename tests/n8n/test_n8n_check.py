@@ -63,7 +63,7 @@ def test_self_loop_without_loop_node_is_a_cycle() -> None:
         [START, {"name": "A", "kind": "noop"}],
         [("Start", "out", "A", "in"), ("A", "out", "A", "in")],
     )
-    assert codes(flow) == ["cycle"]
+    assert codes(flow) == ["endless-cycle"]
 
 
 def test_long_chain_does_not_hit_recursion_limits() -> None:
@@ -72,7 +72,7 @@ def test_long_chain_does_not_hit_recursion_limits() -> None:
         (f"n{i}", "out", f"n{i + 1}", "in") for i in range(4999)
     ]
     edges.append(("n4999", "out", "n0", "in"))
-    assert codes(_flow(nodes, edges)) == ["cycle"]
+    assert codes(_flow(nodes, edges)) == ["endless-cycle"]
 
 
 def test_connector_operation_must_exist_at_a_compatible_version() -> None:

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from flows.cli.app import app
 from flows.ir.schema import published_schema_text, schema_text
-from tests.conftest import CONNECTORS, SHARED
-from tests.n8n.helpers import DATA
+from tests.conftest import CONNECTORS
+from tests.n8n.helpers import CORPUS, DATA
 
 runner = CliRunner()
 FIXTURE = DATA / "order_webhook.json"
@@ -144,6 +144,17 @@ def test_directory_import_with_aggregate_and_outputs(tmp_path: Path) -> None:
         1,
         4,
     )
+    # the per-node-type table: what blocks a migration, at a glance
+    types = {row["type"]: row for row in data["node_types"]}
+    assert types["n8n-nodes-base.code"] == {
+        "type": "n8n-nodes-base.code",
+        "count": 2,
+        "statuses": {"mapped": 0, "built-in": 0, "lossy": 2, "unsupported": 0},
+        "top_lost": [["code kept opaque (1 line of javaScript)", 2]],
+    }
+    assert data["node_types"][0]["count"] >= data["node_types"][-1]["count"]
+    code, stdout, _ = run("import", "n8n", src, "--report-format", "md")
+    assert "| `n8n-nodes-base.code` | 2 | 0 | 0 | 2 | 0 | code kept opaque" in stdout
 
 
 def test_graph_check_exit_codes(tmp_path: Path) -> None:
@@ -290,7 +301,7 @@ def test_check_errors_exit_1_like_graph_check_but_still_write(tmp_path: Path) ->
     code, stdout, _ = run("import", "n8n", src, "--json")
     data = json.loads(stdout)
     assert (code, data["ok"], data["check_errors"]) == (1, False, 1)
-    assert [f["code"] for f in data["report"]["findings"]] == ["cycle"]
+    assert [f["code"] for f in data["report"]["findings"]] == ["endless-cycle"]
     # a directory holding it exits 1 too, and still writes
     folder = tmp_path / "in"
     folder.mkdir()
@@ -374,7 +385,7 @@ def test_a_failed_recursive_batch_creates_no_directories(tmp_path: Path) -> None
 
 
 def test_the_real_corpus_needs_recursive() -> None:
-    corpus = SHARED / "n8n-corpus"
+    corpus = CORPUS
     if not corpus.is_dir():
         pytest.skip("../shared/n8n-corpus is absent")
     code, _, stderr = run("import", "n8n", corpus)

@@ -91,19 +91,25 @@ def _agent_workflow() -> dict[str, object]:
     )
 
 
-def test_ai_connections_are_typed_edges_and_unsupported_with_their_subgraph() -> None:
+def test_ai_connections_are_typed_edges_into_the_agents_slots() -> None:
     result = run(_agent_workflow())
-    assert ("Model", "ai_languageModel", "Agent", "ai_languageModel", "ai_languageModel") in edges(
-        result
-    )
-    assert ("Memory", "ai_memory", "Agent", "ai_memory", "ai_memory") in edges(result)
+    assert ("Model", "ai_languageModel", "Agent", "model", "ai_languageModel") in edges(result)
+    assert ("Memory", "ai_memory", "Agent", "memory", "ai_memory") in edges(result)
+    agent = next(n for n in result.flow.nodes if n.name == "Agent")
+    slots = {s.name: (s.connection, s.min, s.max, s.nodes) for s in agent.slots}
+    assert slots["model"] == ("ai_languageModel", 1, 1, ["Model"])
+    assert slots["memory"] == ("ai_memory", 0, 1, ["Memory"])
+    assert slots["tools"] == ("ai_tool", 0, None, [])
     reports = {r.name: r for r in result.report.nodes}
-    for name in ("Agent", "Model", "Memory"):
-        assert reports[name].status == "unsupported"
-        assert reports[name].subgraph == ["Agent", "Memory", "Model"]
-        assert "LangChain node" in (reports[name].reason or "")
-    assert reports["Done"].status == "built-in"
+    assert {name: (r.kind, r.status) for name, r in reports.items()} == {
+        "Chat": ("trigger.chat", "built-in"),
+        "Agent": ("ai.agent", "built-in"),
+        "Model": ("ai.model", "built-in"),
+        "Memory": ("ai.memory", "built-in"),
+        "Done": ("noop", "built-in"),
+    }
     assert not result.report.errors
+    assert not [f for f in result.report.findings if f.code == "no-trigger"]
 
 
 def test_ai_sub_node_is_mapped_when_the_registry_links_it() -> None:
@@ -122,7 +128,7 @@ def test_ai_sub_node_is_mapped_when_the_registry_links_it() -> None:
     )
     result = run(_agent_workflow(), catalog)
     model = next(n for n in result.flow.nodes if n.name == "Model")
-    assert (model.kind, model.connector, model.operation) == ("connector", "openai@1.2.0", "chat")
+    assert (model.kind, model.connector, model.operation) == ("ai.model", "openai@1.2.0", "chat")
     assert next(r for r in result.report.nodes if r.name == "Model").status == "mapped"
 
 
@@ -164,7 +170,7 @@ def test_missing_connections_key_is_flagged() -> None:
     assert [f.code for f in result.report.findings] == ["no-connections"]
 
 
-def test_cycles_without_loop_node_are_flagged() -> None:
+def test_a_cycle_no_node_can_leave_is_an_error() -> None:
     result = run(
         workflow(
             [
@@ -175,9 +181,34 @@ def test_cycles_without_loop_node_are_flagged() -> None:
             {"Start": main("Poll"), "Poll": main("Again"), "Again": main("Poll")},
         )
     )
-    cycles = [f for f in result.report.findings if f.code == "cycle"]
-    assert len(cycles) == 1
+    cycles = [f for f in result.report.findings if f.code == "endless-cycle"]
+    assert [(f.severity, f.node) for f in cycles] == [("error", "Again")]
     assert "Again, Poll" in cycles[0].message
+
+
+def test_a_polling_cycle_with_a_condition_is_information() -> None:
+    done = {"conditions": {"conditions": [{"leftValue": "={{ $json.done }}", "operator": {
+        "type": "boolean", "operation": "true", "singleValue": True}}]}}  # fmt: skip
+    result = run(
+        workflow(
+            [
+                node("Start", "manualTrigger"),
+                node("Poll", "httpRequest", 4.2, {"url": "https://x.test"}),
+                node("Done?", "if", 2.2, done),
+                node("Again", "wait", 1.1),
+            ],
+            {
+                "Start": main("Poll"),
+                "Poll": main("Done?"),
+                "Done?": {"main": [[], [{"node": "Again", "type": "main", "index": 0}]]},
+                "Again": main("Poll"),
+            },
+        )
+    )
+    cycles = [f for f in result.report.findings if f.code == "cycle"]
+    assert [(f.severity, f.node) for f in cycles] == [("info", "Again")]
+    assert "Again, Done?, Poll" in cycles[0].message
+    assert not result.report.errors
 
 
 def test_parameters_of_an_unknown_shape_keep_the_node_verbatim(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.ir.model import Js, Ref, Template
+from flows.ir.model import FromAi, Js, Ref, Template
 from flows.n8n.expressions import translate_segment, translate_value
 
 
@@ -105,3 +105,26 @@ def test_any_segment_translates_without_error(code: str) -> None:
 def test_any_expression_string_translates(text: str) -> None:
     result = translate_value("=" + text)
     assert isinstance(result, str | Ref | Js | Template)
+
+
+def test_from_ai_placeholders_become_typed_tool_arguments() -> None:
+    value = translate_value("={{ $fromAI('limit', 'how many rows', 'number', 10) }}")
+    assert value == FromAi(from_ai="limit", description="how many rows", type="number", default=10)
+    text = translate_value('=Hi {{ $fromAi("name") }}!')
+    assert text.template == ["Hi ", FromAi(from_ai="name"), "!"]
+    # a default that is not a scalar is kept as its JSON text; an unknown type is a string
+    value = translate_value("={{ $fromAI('q', 'filter', 'object', [{\"a\": 1}]) }}")
+    assert (value.type, value.default) == ("string", '[{"a": 1}]')
+    # more JavaScript around it is not a placeholder
+    assert isinstance(translate_value("={{ $fromAI('n') + 1 }}"), Js)
+
+
+def test_from_ai_with_huge_whitespace_is_read_in_linear_time() -> None:
+    # an unclosed call padded with spaces once made the matcher search quadratically (a hang)
+    text = "={{ $fromAI('a', " + " " * 200_000 + "x }}"
+    assert isinstance(translate_value(text), Js)
+
+
+def test_from_ai_default_json_cannot_hold_stays_text() -> None:
+    value = translate_value("={{ $fromAI('n', 'count', 'number', 1e999) }}")
+    assert value.default == "1e999"

@@ -21,7 +21,16 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
-    | st.sampled_from(["={{ $json.a }}", "={{ $('N0').item.json.x }}", "=a {{ 1 + }} b", "={{"]),
+    | st.sampled_from(
+        [
+            "={{ $json.a }}",
+            "={{ $('N0').item.json.x }}",
+            "=a {{ 1 + }} b",
+            "={{",
+            "={{ $fromAI('k', 'd', 'number', [1]) }}",
+            "={{ $fromAI('k' }}",
+        ]
+    ),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),
@@ -32,7 +41,27 @@ node_types = st.sampled_from(
         *sorted(CONVERTERS),
         "n8n-nodes-base.stripe",
         "n8n-nodes-base.slack",
-        "@n8n/n8n-nodes-langchain.agent",
+        *(
+            "@n8n/n8n-nodes-langchain." + name
+            for name in (
+                "agent",
+                "chainLlm",
+                "lmChatOpenAi",
+                "vectorStoreQdrant",
+                "textClassifier",
+                "sentimentAnalysis",
+                "code",
+                "toolHttpRequest",
+                "outputParserStructured",
+                "chatTrigger",
+                "mcpTrigger",
+                "openAi",
+            )
+        ),
+        "n8n-nodes-base.gmailTool",
+        "n8n-nodes-base.postgresTool",
+        "n8n-nodes-base.gmailTrigger",
+        "n8n-nodes-base.telegramTrigger",
         "x.unknown",
         "",
     ]
@@ -58,6 +87,21 @@ param_keys = st.sampled_from(
         "jsCode",
         "numberInputs",
         "output",
+        "categories",
+        "inputs",
+        "outputs",
+        "pollTimes",
+        "schemaType",
+        "inputSchema",
+        "jsonSchemaExample",
+        "placeholderDefinitions",
+        "text",
+        "query",
+        "hasOutputParser",
+        "needsFallback",
+        "toolDescription",
+        "promptType",
+        "command",
     ]
 )
 
@@ -96,7 +140,9 @@ def workflows(draw: Any) -> dict[str, Any]:
         }
     )
     slot = st.none() | st.lists(target, max_size=2) | json_values
-    conn_type = st.sampled_from(["main", "ai_tool", "ai_languageModel"])
+    conn_type = st.sampled_from(
+        ["main", "ai_tool", "ai_languageModel", "ai_memory", "ai_embedding"]
+    )
     connections = draw(
         st.dictionaries(
             st.sampled_from(names),

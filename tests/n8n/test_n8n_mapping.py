@@ -59,10 +59,21 @@ def test_default_resource_and_operation_come_from_the_node_catalog() -> None:
 
 
 def test_stripe_default_resource_is_not_linked() -> None:
-    # Stripe's default resource is 'balance', which no seed operation links to.
-    ir, rep = one(node("Stripe", "stripe", 1, {}))
-    assert ir.kind == "unsupported"
-    assert rep.reason == "no registry connector for n8n-nodes-base.stripe balance/get"
+    # Stripe's default resource is 'balance', which no seed operation links to: the call is
+    # kept as a typed app node (n8n ships the node type) and reported lossy.
+    ir, rep = one(node("Stripe", "stripe", 1, {"limit": 3}))
+    assert (ir.kind, ir.app, ir.resource, ir.operation) == (
+        "app",
+        "n8n-nodes-base.stripe",
+        "balance",
+        "get",
+    )
+    assert ir.params == {"limit": 3}
+    assert rep.status == "lossy"
+    assert rep.lost == [
+        "no registry connector for n8n-nodes-base.stripe balance/get: kept as a typed app call;"
+        " link one to run it"
+    ]
 
 
 def test_missing_required_input_is_a_check_error() -> None:
@@ -106,7 +117,7 @@ def test_mapping_uses_whatever_the_catalog_links() -> None:
     assert (ir.connector, ir.operation, ir.params) == ("acme@2.1.0", "make_widget", {"size": 3})
     assert rep.status == "mapped"
     ir, rep = one(node("Charge", "stripe", 1, {"resource": "charge", "operation": "get"}), catalog)
-    assert rep.status == "unsupported"
+    assert (ir.kind, rep.status) == ("app", "lossy")
 
 
 def test_semver_compatibility() -> None:

@@ -147,3 +147,22 @@ def test_node_problems_carry_the_line_of_the_node(tmp_path: Path) -> None:
     assert f"{tmp_path / 'w.json'}:4: workflow.nodes[2].name: duplicate node name 'A'" in (
         error.diagnostics()
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "token"),
+    [
+        (b'{"nodes": [{"name": "A", "type": "x", "parameters": {"v": 1e999}}]}', "1:59", "1e999"),
+        (b'{"nodes": [],\n "x": NaN}', "2:7", "NaN"),
+        (b'{"nodes": [], "x": -Infinity}', "1:20", "-Infinity"),
+    ],
+)
+def test_numbers_json_cannot_hold_are_refused_with_their_place(
+    text: bytes, where: str, token: str
+) -> None:
+    # Python's reader takes them, but the IR written from them would not be JSON
+    with pytest.raises(WorkflowError) as err:
+        reader_module.parse_workflow_bytes(text, "w.json")
+    assert err.value.diagnostics().startswith(
+        f"w.json:{where}: not valid JSON: {token} is not a finite JSON number"
+    )

@@ -61,7 +61,7 @@ def test_certify_fills_predicate_policy(workdir: Path) -> None:
     assert predicate["waivers"][0]["reason"].startswith("Slack offers no idempotency key")
 
 
-def test_a_failed_policy_gate_exits_1_and_writes_no_evidence(workdir: Path) -> None:
+def test_a_failed_policy_gate_exits_1_and_writes_evidence_recording_it(workdir: Path) -> None:
     spec = copy_seed(workdir, "slack", drop_waivers=True)
     result = runner.invoke(app, ["certify", "connector", str(spec)])
     assert result.exit_code == 1, result.output
@@ -69,16 +69,24 @@ def test_a_failed_policy_gate_exits_1_and_writes_no_evidence(workdir: Path) -> N
     assert "level certified: " in out  # every check passed; the gate refused
     assert "policy gate failed: " in out
     assert "FAILED default.write-idempotency (operations[0] post_message)" in out
-    assert "no evidence written: a failed policy gate" in out
+    assert "wrote .flows/evidence/slack-1.0.0/statement.json" in out
+    assert "`flows publish` refuses this version until each failed rule is fixed or waived" in out
     assert "Traceback" not in result.output
-    assert not (workdir / ".flows").exists()
+    policy = statement_of(workdir, "slack-1.0.0")["predicate"]["policy"]  # type: ignore[index]
+    assert policy["passed"] is False
+    # the tutorial's next step works: the policy check reads that evidence
+    check = runner.invoke(
+        app,
+        ["policy", "check", str(spec), "--evidence", ".flows/evidence/slack-1.0.0/statement.json"],
+    )
+    assert check.exit_code == 1
+    assert "run `flows certify connector` first" not in check.output
+    assert "FAIL   default.write-idempotency" in check.output
 
 
-def test_a_failed_gate_leaves_earlier_evidence_as_it_was(workdir: Path) -> None:
+def test_a_failed_gate_replaces_earlier_evidence_with_a_record_of_it(workdir: Path) -> None:
     spec = copy_seed(workdir, "slack")
     assert runner.invoke(app, ["certify", "connector", str(spec)]).exit_code == 0
-    folder = workdir / ".flows" / "evidence" / "slack-1.0.0"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
     (workdir / ".flows" / "policies").mkdir()
     (workdir / ".flows" / "policies" / "org.yaml").write_text(
         "apiVersion: flows.dev/v1\nkind: PolicyPack\nname: org\nrules:\n"
@@ -88,13 +96,14 @@ def test_a_failed_gate_leaves_earlier_evidence_as_it_was(workdir: Path) -> None:
     result = runner.invoke(app, ["certify", "connector", str(spec), "--json"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["ok"] is False and data["evidence"] == []
+    assert data["ok"] is False and data["evidence"]
     assert data["summary"]["failed"] == 0
     assert data["policy"]["passed"] is False
     assert [p["name"] for p in data["policy"]["packs"]] == ["default", "org"]
     failed = [r for r in data["policy"]["results"] if r["status"] == "failed"]
     assert [(r["rule"], r["message"]) for r in failed] == [("org.no-slack", "slack is not allowed")]
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    recorded = statement_of(workdir, "slack-1.0.0")["predicate"]["policy"]  # type: ignore[index]
+    assert recorded["passed"] is False
 
 
 def test_a_broken_org_pack_stops_certify_with_exit_2(workdir: Path) -> None:

@@ -105,7 +105,7 @@ def test_strict_determinism_fails_without_fixture_backed_replay(write_spec: Spec
 def test_strict_determinism_not_applicable_without_evidence(write_spec: SpecWriter) -> None:
     result = only(evaluate(write_spec()), "default.strict-determinism-replayed")
     assert result.status == "not_applicable"
-    assert "--evidence" in result.message
+    assert "or pass argument 'evidence'" in result.message
 
 
 # ------------------------------------------------------------------- default.https-only

@@ -42,3 +42,12 @@ def reader(tmp_path: Path, clock: Clock) -> Callable[..., RegistryReader]:
         )
 
     return make
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Key, trust and registry locations of the CLI under ``tmp_path``."""
+    monkeypatch.setenv("FLOWS_KEY_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("FLOWS_TRUST_DIR", str(tmp_path / "trusted"))
+    monkeypatch.setenv("FLOWS_REGISTRY", str(tmp_path / "reg"))
+    return tmp_path

@@ -74,3 +74,14 @@ def publication(
         statement=kw.pop("stmt", None) or statement(name, version),
         extra_files=kw.pop("extra", None) or {"summary.md": b"# summary\n"},
     )
+
+
+def run_registry_cli(*args: str) -> tuple[int, str]:
+    """``flows registry ARGS``: exit code and output (never a traceback)."""
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+
+    result = CliRunner().invoke(app, ["registry", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output

@@ -5,28 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from flows.cli.app import app
 from registry import Registry
 from tests.registry.helpers import publication
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FLOWS_KEY_DIR", str(tmp_path / "keys"))
-    monkeypatch.setenv("FLOWS_TRUST_DIR", str(tmp_path / "trusted"))
-    monkeypatch.setenv("FLOWS_REGISTRY", str(tmp_path / "reg"))
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["registry", *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+from tests.registry.helpers import run_registry_cli as run
 
 
 def test_init_publish_verify_search_show_pull_yank(env: Path) -> None:

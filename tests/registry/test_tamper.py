@@ -262,11 +262,11 @@ def test_a_reader_racing_a_writer_rereads_instead_of_reporting_tampering(
     class RacingSource(LocalSource):
         raced = False
 
-        def read(self, rel: str) -> bytes:
+        def read(self, rel: str, limit: int = 1 << 24) -> bytes:
             if not self.raced and rel.endswith(".stripe.json"):
                 self.raced = True  # a writer commits right before we read the connector role
                 reg.publish(publication(version="1.0.1"))
-            return super().read(rel)
+            return super().read(rel, limit)
 
     source = RacingSource(tmp_path / "registry")
     report = reader(source=source).verify()

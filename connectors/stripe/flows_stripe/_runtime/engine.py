@@ -28,6 +28,7 @@ from .errors import (
     ConnectorError,
     DecodeError,
     RateLimited,
+    RequestValidationError,
     ServerError,
     TransportError,
 )
@@ -94,8 +95,11 @@ class EngineConfig:
 
 
 def _text(value: Any) -> str:
+    """A scalar as query, form, header or path text (``true``/``false``; ``0`` not ``0.0``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))  # a `number` argument of 0 or 25 is sent as the caller wrote it
     return str(value)
 
 
@@ -145,6 +149,19 @@ def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
         headers={"Content-Type": content_type},
     )
     return staged.read(), content_type
+
+
+def path_segment(name: str, value: Any) -> str:
+    """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
+    value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
+    """
+    text = _text(value)
+    if not text:
+        raise RequestValidationError(
+            f"invalid arguments: path parameter {name!r} is empty (it would address another path)"
+        )
+    segment = quote(text, safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -210,7 +227,7 @@ class EngineCore:
         else:
             path = op.path
             for name, value in call.path_params.items():
-                path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+                path = path.replace("{" + name + "}", path_segment(name, value))
             url = self.config.base_url.rstrip("/") + path
             if op.base_url is not None:  # the operation's own server
                 url = op.base_url.rstrip("/") + path

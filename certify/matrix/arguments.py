@@ -1,0 +1,216 @@
+"""Arguments: falsy values, unicode and reserved characters, and path escaping.
+
+Each argument set is built from the happy-path call plus values the operation's own schema
+allows, and every value is looked for where the spec puts it: the query, a header, the path,
+a form field or a JSON property.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from certify.examples import resolve
+from certify.harness import SentRequest, query_of
+from certify.matrix.core import MatrixBase, OpContext, Skip, expect_success
+from connector_spec.codegen.naming import python_identifier
+from connector_spec.jsonschema_subset import SchemaNode
+
+#: Reserved URL/form characters and non-ASCII text (header values get the ASCII part only).
+RESERVED_TEXT = "a/b?c&d=e#f%g+h;i,j k'l\"m"
+UNICODE_TEXT = " Zürich €5 ✓ 東京"
+#: Path values that must stay one segment of the operation's own path.
+PATH_VALUES = ("..", ".", "../refunds/re_1", "a/b?c#d%e ü")
+
+
+@dataclass(frozen=True, eq=False)
+class Slot:
+    """One argument of the generated method and where it goes on the wire."""
+
+    name: str  # the Python keyword
+    wire: str  # the parameter or field name on the wire
+    location: str  # path | query | header | form | json
+    schema: SchemaNode
+
+
+def wire_text(value: Any) -> str:
+    """How the runtime writes a scalar into a query, form or header."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _plain_string(node: SchemaNode) -> bool:
+    """A free-form string: no enum, const, pattern or format to respect."""
+    return (
+        "string" in node.types()
+        and node.enum is None
+        and node.const is None
+        and node.pattern is None
+        and node.format is None
+    )
+
+
+def falsy_value(node: SchemaNode) -> tuple[bool, Any]:
+    """(found, a falsy value the schema allows): False, 0 or ``""``."""
+    types = node.types()
+    if node.enum is not None:
+        for value in node.enum:
+            if isinstance(value, bool | int | float | str) and not value:
+                return True, value
+        return False, None
+    if "boolean" in types:
+        return True, False
+    if ("integer" in types or "number" in types) and (
+        (node.minimum is None or node.minimum <= 0) and (node.maximum is None or node.maximum >= 0)
+    ):
+        return True, 0
+    if _plain_string(node) and not node.min_length:
+        return True, ""
+    return False, None
+
+
+class ArgumentChecks(MatrixBase):
+    """What the client puts on the wire for awkward but valid arguments."""
+
+    def slots(self, ctx: OpContext) -> list[Slot]:
+        """Every scalar argument of the operation, with its wire location."""
+        found = [
+            Slot(python_identifier(p.name), p.name, p.location, resolve(self.spec, p.schema_))
+            for p in ctx.op.params
+        ]
+        body = ctx.op.body
+        if body is not None:
+            node = resolve(self.spec, body.schema_)
+            for wire, child in (node.properties or {}).items():
+                location = "form" if body.encoding == "form" else "json"
+                found.append(
+                    Slot(python_identifier(wire), wire, location, resolve(self.spec, child))
+                )
+        return found
+
+    def _sent_value(self, slot: Slot, sent: SentRequest) -> tuple[bool, Any]:
+        """(present, value) of ``slot`` in the request as the provider receives it."""
+        if slot.location == "query":
+            values = query_of(sent.url).get(slot.wire)
+            return (True, values[0]) if values else (False, None)
+        if slot.location == "header":
+            headers = {k.lower(): v for k, v in sent.headers.items()}
+            return (slot.wire.lower() in headers, headers.get(slot.wire.lower()))
+        if slot.location == "form":
+            pairs = dict(parse_qsl(sent.content.decode("utf-8", "replace"), keep_blank_values=True))
+            return (slot.wire in pairs, pairs.get(slot.wire))
+        try:
+            body = json.loads(sent.content) if sent.content else None
+        except ValueError:
+            return False, None
+        if not isinstance(body, dict) or slot.wire not in body:
+            return False, None
+        return True, body[slot.wire]
+
+    def _expect_values(self, ctx: OpContext, values: dict[Slot, Any], what: str) -> str | None:
+        call = dict(ctx.call)
+        call.update({slot.name: value for slot, value in values.items()})
+        outcome = self.run(ctx, [ctx.happy], call=call)
+        problem = expect_success(outcome, 1, what)
+        if problem:
+            return problem
+        sent = outcome.requests[0]
+        for slot, value in values.items():
+            present, got = self._sent_value(slot, sent)
+            want = value if slot.location == "json" else wire_text(value)
+            if not present:
+                return (
+                    f"{what}: the client dropped {slot.location} {slot.wire}={json.dumps(value)} "
+                    f"from the request ({sent.method} {sent.url})"
+                )
+            if got != want or isinstance(got, bool) != isinstance(want, bool):
+                return (
+                    f"{what}: {slot.location} {slot.wire} arrived as {json.dumps(got)}; "
+                    f"the caller passed {json.dumps(value)}"
+                )
+        return None
+
+    def falsy_arguments(self, ctx: OpContext) -> str | None:
+        """False, 0 and "" are values: they reach the provider, never dropped as unset."""
+        values: dict[Slot, Any] = {}
+        for slot in self.slots(ctx):
+            if slot.location == "path":
+                continue  # an empty path segment is never valid; see path_escaping
+            ok, value = falsy_value(slot.schema)
+            if ok:
+                values[slot] = value
+        if not values:
+            raise Skip("no parameter or field of this operation takes False, 0 or an empty string")
+        return self._expect_values(ctx, values, 'with falsy arguments (False, 0, "")')
+
+    def reserved_arguments(self, ctx: OpContext) -> str | None:
+        """Unicode and URL-reserved characters arrive intact in every location."""
+        values: dict[Slot, Any] = {}
+        for slot in self.slots(ctx):
+            if slot.location == "path" or not _plain_string(slot.schema):
+                continue
+            text = RESERVED_TEXT if slot.location == "header" else RESERVED_TEXT + UNICODE_TEXT
+            if slot.schema.max_length is not None and len(text) > slot.schema.max_length:
+                continue
+            values[slot] = text
+        if not values:
+            raise Skip("no free-form string parameter or field to carry reserved characters")
+        return self._expect_values(ctx, values, "with reserved and non-ASCII characters")
+
+    def path_escaping(self, ctx: OpContext) -> str | None:
+        """A path parameter is one escaped segment: ``/``, ``..`` or ``?`` never change the path."""
+        slots = [s for s in self.slots(ctx) if s.location == "path"]
+        if not slots:
+            raise Skip("the operation has no path parameter")
+        template = ctx.op.path.strip("/").split("/")
+        base = self.harness.new_client(ctx.environment)[0].base_url
+        prefix = [s for s in urlsplit(base).path.split("/") if s]
+        tested = [slot for slot in slots if _plain_string(slot.schema)]
+        if not tested:
+            raise Skip("every path parameter has an enum, pattern or format that rules these out")
+        for slot in tested:
+            for value in (*PATH_VALUES, ""):
+                call = {**ctx.call, slot.name: value}
+                outcome = self.run(ctx, [ctx.happy], call=call)
+                what = f"with path parameter {slot.wire}={value!r}"
+                if outcome.harness_problem:
+                    return f"{what}: {outcome.harness_problem}"
+                if not outcome.requests:
+                    if outcome.error_name == "RequestValidationError":
+                        continue  # refusing the value is safe
+                    return f"{what}: the client raised {outcome.describe_error()}"
+                if value == "":
+                    return (
+                        f"{what}: the client sent {outcome.requests[0].url}; an empty path "
+                        "parameter must be refused (RequestValidationError), since it turns "
+                        "the path into another endpoint"
+                    )
+                problem = _path_problem(outcome.requests[0], prefix, template, slot.wire, value)
+                if problem:
+                    return f"{what}: {problem}"
+        return None
+
+
+def _path_problem(
+    sent: SentRequest, prefix: list[str], template: list[str], wire: str, value: str
+) -> str | None:
+    raw = urlsplit(sent.url).path
+    segments = raw.strip("/").split("/")
+    expected = [*prefix, *template]
+    if len(segments) != len(expected):
+        return (
+            f"the client sent {sent.method} {raw}: the value changed the path "
+            f"(it must be one escaped segment of /{'/'.join(expected)})"
+        )
+    for got, want in zip(segments, expected, strict=True):
+        if want == "{" + wire + "}":
+            if unquote(got) != value or got in (".", ".."):
+                return (
+                    f"the client sent {sent.method} {raw}: segment {got!r} is not {value!r} escaped"
+                )
+        elif not (want.startswith("{") and want.endswith("}")) and got != want:
+            return f"the client sent {sent.method} {raw}; the path must stay /{'/'.join(expected)}"
+    return None

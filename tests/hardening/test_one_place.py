@@ -1,0 +1,63 @@
+"""One idea, one implementation: helpers that existed two or three times now exist once."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGES = ("connector_spec", "certify", "registry", "policies", "flows")
+
+
+def _definitions() -> dict[str, list[str]]:
+    """Top-level functions, classes and assigned names of every module, by name."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            if "runtime" in path.relative_to(REPO).parts:
+                continue  # copied verbatim into generated connectors
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body:
+                names: list[str] = []
+                if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    names = [node.name]
+                elif isinstance(node, ast.Assign):
+                    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names = [node.target.id]
+                for name in names:
+                    found[name].append(path.relative_to(REPO).as_posix())
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "home"),
+    [
+        ("sha256_hex", "connector_spec/digests.py"),
+        ("check_replaceable_dir", "connector_spec/atomic.py"),
+        ("write_report_file", "flows/report_file.py"),
+        ("Notice", "flows/notice.py"),
+        ("TOKEN_PATTERNS", "connector_spec/secrets.py"),
+        ("SEMVER_PATTERN", "connector_spec/versions.py"),
+    ],
+)
+def test_defined_exactly_once(name: str, home: str) -> None:
+    assert _definitions()[name] == [home]
+
+
+@pytest.mark.parametrize("name", ["check_out_dir", "SEMVER_RE", "check_report_path"])
+def test_retired_copies_are_gone(name: str) -> None:
+    assert name not in _definitions()
+
+
+def test_semver_is_parsed_only_by_the_versions_module() -> None:
+    users = [
+        p.relative_to(REPO).as_posix()
+        for package in PACKAGES
+        for p in (REPO / package).rglob("*.py")
+        if "import semver" in p.read_text(encoding="utf-8")
+    ]
+    assert users == ["connector_spec/versions.py"]
