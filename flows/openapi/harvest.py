@@ -19,13 +19,14 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from connector_spec.atomic import check_replaceable_dir, replace_dir
-from connector_spec.errors import FlowsError
+from connector_spec.errors import CheckFailed, FlowsError
 from connector_spec.openapi import OpenApiDocument, load_openapi
 from connector_spec.openapi.convert import Conversion, ConvertedSpec, convert_openapi
 from connector_spec.openapi.mapper import OperationResult
@@ -305,9 +306,15 @@ def _run_all(
             yield harvest_one(*item)
         return
     workers = min(jobs, os.cpu_count() or 1, len(args))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        # biggest first would balance better, but document order keeps output stable
-        yield from pool.map(_star, args, chunksize=2)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            # document order keeps the output stable (biggest first would balance better)
+            yield from pool.map(_star, args, chunksize=2)
+    except BrokenProcessPool as exc:
+        raise CheckFailed(
+            f"a harvest worker process died ({exc}); nothing was written",
+            hint="it may have run out of memory: retry with --jobs 1",
+        ) from None
 
 
 def _star(args: tuple[str, str, str, str, str]) -> Outcome:
