@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -192,7 +192,7 @@ class Harness:
             dict(timeout) if isinstance(timeout, dict) else None,
         )
         self.all_requests.append(sent)
-        if self.token_url is not None and str(request.url).split("?")[0] == self.token_url:
+        if self._is_token_grant(request, content):
             self.token_requests.append(sent)
             return httpx.Response(
                 200,
@@ -225,6 +225,19 @@ class Harness:
         if served.error == "connect_reset":
             raise httpx.ReadError("connection reset by peer (scripted)", request=request)
         return httpx.Response(served.status, headers=list(served.headers), content=served.content)
+
+    def _is_token_grant(self, request: httpx.Request, content: bytes) -> bool:
+        """The runtime's own token request: a form POST to the token URL with a grant_type.
+
+        The token URL may also be an operation of the API (Slack's ``oauth.access``); a call
+        of that operation is served by the scenario like any other.
+        """
+        if self.token_url is None or str(request.url).split("?")[0] != self.token_url:
+            return False
+        if request.method != "POST":
+            return False
+        form = parse_qs(content.decode("utf-8", "replace"))
+        return form.get("grant_type", [""])[0] in ("refresh_token", "client_credentials")
 
     # ---------------------------------------------------------------- running
 

@@ -123,19 +123,6 @@ def flatten_form(data: dict[str, Any], prefix: str = "") -> Pairs:
     return pairs
 
 
-def path_segment(name: str, value: Any) -> str:
-    """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
-    value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
-    """
-    text = _text(value)
-    if not text:
-        raise RequestValidationError(
-            f"invalid arguments: path parameter {name!r} is empty (it would address another path)"
-        )
-    segment = quote(text, safe="")
-    return segment.replace(".", "%2E") if segment in (".", "..") else segment
-
-
 def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
     """``multipart/form-data`` bytes and Content-Type: bytes values are files, the rest fields.
 
@@ -162,6 +149,19 @@ def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
         headers={"Content-Type": content_type},
     )
     return staged.read(), content_type
+
+
+def path_segment(name: str, value: Any) -> str:
+    """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
+    value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
+    """
+    text = _text(value)
+    if not text:
+        raise RequestValidationError(
+            f"invalid arguments: path parameter {name!r} is empty (it would address another path)"
+        )
+    segment = quote(text, safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
