@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from certify.examples import resolve
 from certify.harness import SentRequest, query_of
 from certify.matrix.core import MatrixBase, OpContext, Skip, expect_success
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.naming import argument_name
 
 #: Reserved URL/form characters and non-ASCII text (header values get the ASCII part only).
 RESERVED_TEXT = "a/b?c&d=e#f%g+h;i,j k'l\"m"
@@ -78,17 +78,18 @@ class ArgumentChecks(MatrixBase):
     def slots(self, ctx: OpContext) -> list[Slot]:
         """Every scalar argument of the operation, with its wire location."""
         found = [
-            Slot(python_identifier(p.name), p.name, p.location, resolve(self.spec, p.schema_))
+            Slot(argument_name(p.name), p.name, p.location, resolve(self.spec, p.schema_))
             for p in ctx.op.params
         ]
         body = ctx.op.body
-        if body is not None:
+        # a body passed whole (one argument) or not as JSON/form fields has no field slots
+        if body is not None and body.single_argument is None and body.encoding in ("json", "form"):
             node = resolve(self.spec, body.schema_)
             for wire, child in (node.properties or {}).items():
+                if child.read_only:
+                    continue  # sent by the provider only: never an argument
                 location = "form" if body.encoding == "form" else "json"
-                found.append(
-                    Slot(python_identifier(wire), wire, location, resolve(self.spec, child))
-                )
+                found.append(Slot(argument_name(wire), wire, location, resolve(self.spec, child)))
         return found
 
     def _sent_value(self, slot: Slot, sent: SentRequest) -> tuple[bool, Any]:
