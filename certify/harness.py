@@ -186,7 +186,7 @@ class Harness:
         sent = SentRequest(
             request.method,
             str(request.url),
-            dict(request.headers),
+            dict(request.headers.items()),
             content,
             self._call_index,
             dict(timeout) if isinstance(timeout, dict) else None,

@@ -21,7 +21,9 @@ def pystr(text: str) -> str:
     """A Python string literal in the quote style ruff format prefers."""
     if '"' in text and "'" not in text:
         return repr(text)
-    return json.dumps(text, ensure_ascii=False)
+    # a lone surrogate (legal in a YAML escape) cannot be written as UTF-8: escape it then
+    plain = not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    return json.dumps(text, ensure_ascii=not plain)
 
 
 def doc_text(text: str, *, single_line: bool = False) -> str:

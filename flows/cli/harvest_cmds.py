@@ -54,9 +54,16 @@ def harvest_n8n_command(
         raise InputError(f"--report-format {report_format!r} is not md or json")
     if report is not None:
         check_report(report, fmt)
-    result = harvest_n8n(
-        catalog, out_dir=out, usage_dir=usage, markdown_report=fmt == "md" and report is None
-    )
+    from flows.cli.progress import progress_callback
+
+    with progress_callback("harvesting", enabled=not json_output) as progress:
+        result = harvest_n8n(
+            catalog,
+            out_dir=out,
+            usage_dir=usage,
+            markdown_report=fmt == "md" and report is None,
+            progress=progress,
+        )
     if report is not None and fmt is not None:
         write_report_file(report, result.report, fmt)
     if json_output:

@@ -139,16 +139,18 @@ def n8n(
         _warn(catalog_warning(catalog))
         stderr_console().print(f"connector catalog: {used}", markup=False, highlight=False)
     if is_dir:
-        from rich.progress import Progress
+        from itertools import count
 
-        with Progress(console=stderr_console(), transient=True, disable=json_output) as bar:
-            task = bar.add_task("importing", total=total)
+        from flows.cli.progress import progress_callback
+
+        with progress_callback("importing", enabled=not json_output) as bar:
+            done = count(1)
             aggregate, written = import_tree(
                 path,
                 catalog,
                 out,
                 dot,
-                progress=lambda _p: bar.advance(task),
+                progress=(lambda _p: bar(next(done), total)) if bar else None,
                 recursive=recursive,
                 report_out=report_out,
                 report_format=fmt,

@@ -262,3 +262,12 @@ def test_the_faults_spec_certifies(package_dir: Path) -> None:
     result = certify_connector(package_dir / "connector.yaml", connector_dir=package_dir)
     failed = [f"{c.id} {c.operation}: {c.message}" for c in result.checks if c.failed]
     assert failed == []
+
+
+def test_string_literals_are_valid_utf8_python_whatever_the_text() -> None:
+    from connector_spec.codegen.models import pystr
+
+    for text in ('plain "quoted"', "it's", "Zürich €", "lone \ud800 surrogate", "a\\b\n"):
+        literal = pystr(text)
+        assert eval(literal) == text  # our own literal
+        literal.encode("utf-8")
