@@ -219,3 +219,16 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
     with pytest.raises(OpenApiError, match="alias bomb"):
         load_openapi(path)
+
+
+def test_subset_keeps_the_operations_and_what_they_reference() -> None:
+    from connector_spec.openapi.schemas import subset_description
+
+    doc = parse_openapi(json.dumps(pets()).encode(), "pets.json")
+    cut = subset_description(doc, {("/pets/{petId}", "get")})
+    assert list(cut["paths"]["/pets/{petId}"]) == ["parameters", "get"]
+    assert set(cut["components"]["schemas"]) == {"Pet", "a/b"}
+    assert set(cut["components"]["responses"]) == {"PetResponse"}
+    again = parse_openapi(json.dumps(cut).encode(), "cut.json")
+    assert [op.key for op in again.operations()] == ["GET /pets/{petId}"]
+    assert next(again.operations()).problems == ()
