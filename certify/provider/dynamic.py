@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from certify.examples import call_arguments, example, resolve, success_body
+from certify.examples import call_arguments, example, resolve, set_pointer, success_body
 from certify.harness import VIRTUAL_START, canary_for, secret_refs
 from certify.package import ImportedPackage
 from certify.provider.instances import Generator, Instance, valid
@@ -30,8 +30,8 @@ from certify.provider.match import Match
 from certify.provider.schemas import Loc
 from certify.provider.static import pointer_of, provider_side, split_pointer
 from certify.provider.wire import Validators, request_problems
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.naming import argument_name
 
 MALFORMED = {"email": "not-an-email", "date-time": "not-a-date", "date": "not-a-date"}
 _LOC = re.compile(r"does not match the schema: (.*)$")
@@ -58,10 +58,10 @@ def full_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:
     """Keyword arguments giving every parameter and every body property a value."""
     args = call_arguments(spec, op)
     for param in op.params:
-        args.setdefault(python_identifier(param.name), example(spec, param.schema_))
+        args.setdefault(argument_name(param.name), example(spec, param.schema_))
     if op.body is not None:
         for name, node in (resolve(spec, op.body.schema_).properties or {}).items():
-            args.setdefault(python_identifier(name), example(spec, node))
+            args.setdefault(argument_name(name), example(spec, node))
     return args
 
 
@@ -77,7 +77,7 @@ class Runner:
         }
         self.variables = variables
         self.sync_class = package.client_class()
-        self.async_class = getattr(package.root, "Async" + self.sync_class.__name__)
+        self.async_class: Any = getattr(package.root, "Async" + self.sync_class.__name__, None)
         self.clock_class = package.module("_runtime.clock").VirtualClock
         self.token_url: str | None = getattr(spec.auth, "token_url", None)
         self.loop = asyncio.new_event_loop()
@@ -192,14 +192,12 @@ class DynamicChecks:
             media = body.content[0]
             props = resolve(self.spec, op.body.schema_).properties or {}
             wire = {
-                name: full[python_identifier(name)]
-                for name in props
-                if python_identifier(name) in full
+                name: full[argument_name(name)] for name in props if argument_name(name) in full
             }
             where = (*split_pointer(media.pointer), "schema")
             for label, changed in _format_probes(self.generator, media.schema, where, wire):
                 probe = dict(full)
-                probe.update({python_identifier(k): v for k, v in changed.items()})
+                probe.update({argument_name(k): v for k, v in changed.items()})
                 sets.append((f"a malformed {label}", probe))
         return sets
 
@@ -209,7 +207,7 @@ class DynamicChecks:
         found: list[Problem] = []
         happy = success_body(self.spec, op)
         for label, args in self.argument_sets(match):
-            for asynchronous in (False, True):
+            for asynchronous in (False, True) if self.runner.async_class else (False,):
                 self.calls += 1
                 sent = self.runner.call(
                     op, args, op.response.status, happy, asynchronous=asynchronous
@@ -264,7 +262,11 @@ class DynamicChecks:
                 bundled = self.validators.bundled(media.schema)
                 candidates: list[Instance] = []
                 raw = media.example
-                examples = self.validators.document.at(media.pointer).get("examples")
+                try:
+                    entry_raw = self.validators.document.at(media.pointer)
+                except KeyError:
+                    entry_raw = {}
+                examples = entry_raw.get("examples") if isinstance(entry_raw, dict) else None
                 if raw is not None:
                     candidates.append(Instance("the provider's example", raw))
                 if isinstance(examples, dict):
@@ -275,8 +277,10 @@ class DynamicChecks:
                             )
                 for variant in ("minimal", "full"):
                     candidates.append(self.generator.instance(media.schema, schema_loc, variant))
+                # only bodies the provider's own schema accepts are evidence (its examples
+                # sometimes violate it); a schema that cannot be bundled proves nothing
                 for candidate in candidates:
-                    if bundled is None or valid(bundled, candidate.value):
+                    if bundled is not None and valid(bundled, candidate.value):
                         made.append((candidate, pointer_of(schema_loc)))
         return made
 
@@ -291,8 +295,6 @@ class DynamicChecks:
         for instance, pointer in self.instances(match):
             body = instance.value
             if rule is not None and isinstance(body, dict):
-                from certify.examples import set_pointer
-
                 body = set_pointer(copy.deepcopy(body), rule.success_pointer, rule.success_value)
             self.calls += 1
             sent = self.runner.call(op, args, op.response.status, body, asynchronous=False)

@@ -125,13 +125,43 @@ def read(side: Side, raw: Any, loc: Loc, depth: int = 0) -> Node:
             types.add("object")
         elif node.items is not None:
             types.add("array")
-    node.nullable = nullable or any(o.nullable for o in node.options)
     node.values = values
+    if node.options and (types or values is not None or node.properties or node.closed):
+        # an instance satisfies the node's own keywords *and* one alternative
+        merged = [_merge(node, nullable, option) for option in node.options]
+        node.options = [m for m in merged if m is not None] or node.options
+    node.nullable = nullable or any(o.nullable for o in node.options)
     node.permissive = not types and not node.options and values is None
     side.building.discard(loc)
     if written_nullable and not node.nullable:
         return replace(node, nullable=True)
     return node
+
+
+def _merge(own: Node, own_nullable: bool, option: Node) -> Node | None:
+    """``option`` with the keywords of the node that holds it (``None``: no instance fits)."""
+    types = set(own.types or option.types)
+    if own.types and option.types:
+        types = own.types & option.types
+        if "integer" in own.types | option.types and "number" in own.types | option.types:
+            types.add("integer")
+        if not types:
+            return None
+    values = own.values if own.values is not None else option.values
+    if own.values is not None and option.values is not None:
+        values = [v for v in own.values if v in option.values]
+    return Node(
+        option.loc,
+        types,
+        own_nullable or option.nullable,
+        values,
+        option.options,
+        {**option.properties, **own.properties},
+        own.required | option.required,
+        own.closed or option.closed,
+        own.items or option.items,
+        at=option.at,
+    )
 
 
 def _type_of(value: Any) -> str:
@@ -184,7 +214,7 @@ class Comparison:
 
     def add(self, kind: str, path: str, message: str, wide: Node, narrow: Node) -> None:
         """Record one finding (at most one per field and kind)."""
-        if any(f.field == path and f.kind == kind for f in self.findings):
+        if any(f.field == (path or "<body>") and f.kind == kind for f in self.findings):
             return
         self.findings.append(
             Finding(kind, path or "<body>", message, wide.at, narrow.at, wide.loc, narrow.loc)
@@ -204,12 +234,11 @@ class Comparison:
                 wide,
                 narrow,
             )
-        if narrow.options:
+        if narrow.options:  # each alternative (with the node's own keywords merged in)
             for option in narrow.options:
                 self.covers(wide, option, path, depth + 1)
-            if not narrow.types:
-                return
-        if wide.options and not wide.types:
+            return
+        if wide.options:
             wanted = narrow.types
             candidates = [o for o in wide.options if not _covered(_all_types(o), wanted)]
             if not candidates:

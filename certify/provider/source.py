@@ -1,6 +1,6 @@
 """Which provider description certification checks a spec against, and loading it.
 
-``--openapi FILE`` wins; otherwise the spec's ``provider.openapi.path`` (relative to the
+The ``openapi`` argument wins; otherwise the spec's ``provider.openapi.path`` (relative to the
 spec's folder, its bytes pinned by ``sha256`` when given). A spec that names only a URL, or
 no description at all, is certified without one: its level is capped (see
 :data:`certify.results.UNCHECKED_LEVEL`) and the evidence says why.
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from certify.errors import CertifyInputError
+from connector_spec.errors import argument
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import AcceptedDisagreement
 from connector_spec.openapi import OpenApiDocument, load_openapi
@@ -25,15 +26,16 @@ class ProviderDescription:
 
     document: OpenApiDocument
     path: Path
-    origin: str  # "--openapi" or "provider.openapi.path"
+    origin: str  # "argument" (the caller named it) or "provider.openapi.path"
     sha256: str
     pinned_sha256: str | None = None
     accepted: list[AcceptedDisagreement] = field(default_factory=list)
+    shown: str = ""  # how evidence names it: as the spec or the caller gave it (reproducible)
 
     def to_json(self) -> dict[str, Any]:
         """The evidence form: what was checked, from where, and which bytes."""
         return {
-            "source": str(self.path),
+            "source": self.shown or str(self.path),
             "origin": self.origin,
             "title": self.document.title,
             "version": self.document.api_version,
@@ -62,23 +64,25 @@ def find_description(
     if openapi is not None:
         path = Path(openapi)
         if not path.is_file():
+            what = "not a regular file" if path.exists() else "no such file"
             raise CertifyInputError(
-                f"--openapi {path}: no such file",
+                f"{argument('openapi')} {path}: {what}",
                 hint="give the path of the provider's OpenAPI description (JSON or YAML)",
             )
         document = load_openapi(path)
         return ProviderDescription(
-            document, path, "--openapi", document.sha256, pinned, accepted
+            document, path, "argument", document.sha256, pinned, accepted, str(openapi)
         ), ""
     if reference is None:
         return None, (
-            "the spec names no provider description (provider.openapi) and no --openapi "
-            "FILE was given"
+            "the spec names no provider description (provider.openapi) and no "
+            f"{argument('openapi')} was given"
         )
     if reference.path is None:
         return None, (
-            f"provider.openapi names only {reference.url}; certification is offline: give "
-            "--openapi FILE (checked against its sha256)"
+            f"provider.openapi names only {reference.url or reference.source}; certification is "
+            f"offline: give the description's file as {argument('openapi')} (checked against "
+            "its sha256)"
         )
     path = loaded.path.parent / reference.path
     if not path.is_file():
@@ -95,5 +99,5 @@ def find_description(
             hint="the description changed: review the change, then update provider.openapi.sha256",
         )
     return ProviderDescription(
-        document, path, "provider.openapi.path", document.sha256, pinned, accepted
+        document, path, "provider.openapi.path", document.sha256, pinned, accepted, reference.path
     ), ""

@@ -29,26 +29,30 @@ class Validators:
 
     def __init__(self, document: OpenApiDocument) -> None:
         self.document = document
-        self._cache: dict[int, tuple[Any, jsonschema.protocols.Validator | None]] = {}
+        # keyed by id(schema); the schema itself is kept so that the id stays its own
+        self._cache: dict[int, tuple[Any, dict[str, Any] | None, Any]] = {}
 
     def bundled(self, schema: Any) -> dict[str, Any] | None:
         """The self-contained JSON Schema of ``schema`` (``None`` when unresolvable)."""
-        validator = self.validator(schema)
-        return None if validator is None else dict(validator.schema)
+        self.validator(schema)
+        return self._cache[id(schema)][1]
 
-    def validator(self, schema: Any) -> jsonschema.protocols.Validator | None:
-        """A validator for ``schema`` (formats checked), ``None`` when it cannot be bundled."""
+    def validator(self, schema: Any) -> Any:
+        """A ``jsonschema`` validator for ``schema`` (formats checked), ``None`` when it
+        cannot be bundled."""
         key = id(schema)
         if key not in self._cache:
+            bundled: dict[str, Any] | None = None
+            made: Any = None
             try:
                 bundled = bundle_schema(self.document, schema)
-                made: jsonschema.protocols.Validator | None = jsonschema.Draft202012Validator(
+                made = jsonschema.Draft202012Validator(
                     bundled, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
                 )
             except (RefError, jsonschema.SchemaError):
-                made = None
-            self._cache[key] = (schema, made)
-        return self._cache[key][1]
+                bundled, made = None, None
+            self._cache[key] = (schema, bundled, made)
+        return self._cache[key][2]
 
     def problems(self, schema: Any, value: Any, what: str) -> list[str]:
         """Why ``value`` does not satisfy ``schema`` (at most :data:`MAX_ERRORS`)."""

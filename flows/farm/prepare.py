@@ -15,6 +15,7 @@ from pathlib import Path
 
 from connector_spec.digests import sha256_hex
 from connector_spec.errors import FlowsError
+from connector_spec.model import OpenApiReference
 from flows.farm.report import SpecOutcome
 from flows.farm.select import SPEC_FILE
 
@@ -99,6 +100,18 @@ def prepare_spec(task: Task) -> SpecOutcome:
     return outcome
 
 
+def _copy_provider_description(
+    reference: OpenApiReference | None, spec_dir: Path, work: Path
+) -> None:
+    """Certification reads ``provider.openapi.path`` beside the spec: bring it along."""
+    if reference is None or reference.path is None:
+        return
+    source, target = spec_dir / reference.path, work / reference.path
+    if source.is_file() and work.resolve() in target.resolve().parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
 def _prepare(task: Task, outcome: SpecOutcome) -> None:
     from connector_spec.codegen import render_package
     from connector_spec.loader import load_spec
@@ -114,6 +127,7 @@ def _prepare(task: Task, outcome: SpecOutcome) -> None:
     if fixtures.is_dir():
         shutil.copytree(fixtures, work / FIXTURES_DIR)
     loaded = load_spec(work / SPEC_FILE)
+    _copy_provider_description(loaded.spec.provider.openapi, task.spec_dir, work)
     generated = render_package(loaded)
     wheel = build_wheel(generated, loaded.raw)
     prepared = prepare_publication(loaded, wheel, generated.manifest, task.packs)

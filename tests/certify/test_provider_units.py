@@ -182,3 +182,21 @@ def test_allof_objects_are_merged_with_their_required_fields() -> None:
     generator = Generator(_side("provider", defs))
     assert generator.instance(schema, ("s",), "minimal").value == {"location": "x"}
     assert generator.instance(schema, ("s",), "full").value["size"] == 1
+
+
+def test_a_node_with_its_own_keywords_and_alternatives_matches_itself() -> None:
+    # nytimes.com GeoFacet: enum [""] beside oneOf [array, string]; bbc.com image_link.image:
+    # a closed object beside anyOf alternatives that add properties
+    geo = {"enum": [""], "nullable": True, "oneOf": [{"type": "array"}, {"type": "string"}]}
+    image = {
+        "type": "object",
+        "additionalProperties": False,
+        "anyOf": [
+            {"properties": {"deprecated": {"type": "boolean"}}},
+            {"properties": {"pid": {"type": "string"}}, "required": ["pid"]},
+        ],
+    }
+    assert _findings(geo, geo) == []
+    assert _findings(image, image) == []
+    # the alternatives still count: a spec that only takes strings refuses null here
+    assert _findings({"type": "string"}, geo) == ["null <body>"]

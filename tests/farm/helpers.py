@@ -52,6 +52,8 @@ def add_seed_specs(specs: Path, names: tuple[str, ...] = SEEDS) -> None:
     for name in names:
         (specs / name).mkdir(parents=True)
         shutil.copyfile(CONNECTORS / name / "connector.yaml", specs / name / "connector.yaml")
+        # the provider's own description, which the spec names (provider.openapi.path)
+        shutil.copytree(CONNECTORS / name / "provider", specs / name / "provider")
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -76,7 +76,7 @@ def test_local_farm_publishes_complete_specs_and_reports_the_rest(
         assert outcome["coverage"] == node["coverage"]
         if node["status"] == "complete":
             assert outcome["status"] == "published", outcome
-            assert outcome["level"] == "certified"
+            assert outcome["level"] == "self-consistent"  # n8n describes no provider contract
         else:
             assert outcome["status"] == "incomplete"
             assert outcome["reasons"] == node["reasons"]
@@ -225,7 +225,7 @@ def test_markdown_report_for_the_pull_request(
     assert "## Incomplete specs, not published" in text
     assert "| `auth-session` |" in text
     # the harvested connector's partial coverage is visible
-    assert "| `adalo` | 0.1.0 | certified | 3/5 (2 omitted: pre-send-hook 2) |" in text
+    assert "| `adalo` | 0.1.0 | self-consistent | 3/5 (2 omitted: pre-send-hook 2) |" in text
     assert "| `stripe` | 1.0.0 | certified | - |" in text
     assert "1 of them cover n8n's operations partially (3 operations kept, 2 omitted;" in text
     # people get a summary table on stdout and progress on stderr
@@ -261,7 +261,7 @@ def test_a_complete_harvested_spec_is_certified_and_published(workspace: Path) -
     run: Run = flows("farm", "--specs", specs, "--registry", "reg", "--jobs", "1", "--json")
     assert run.code == 0, run.stdout + run.stderr
     outcome = by_key(run.json())["acme"]
-    assert (outcome["status"], outcome["level"]) == ("published", "certified"), outcome
+    assert (outcome["status"], outcome["level"]) == ("published", "self-consistent"), outcome
     assert outcome["checks"]["failed"] == 0
     assert _verify(workspace / "reg") == {"acme": ["0.1.0"]}
     version = workspace / "reg" / "targets" / "acme" / "0.1.0"
@@ -294,7 +294,7 @@ def test_a_partial_harvested_connector_is_certified_published_and_verifies(
     assert run.code == 0, run.stdout + run.stderr
     report = run.json()
     outcome = by_key(report)["adalo"]
-    assert (outcome["status"], outcome["level"]) == ("published", "certified"), outcome
+    assert (outcome["status"], outcome["level"]) == ("published", "self-consistent"), outcome
     assert outcome["checks"]["failed"] == 0
     assert outcome["coverage"] == {
         "n8n_operations": 5,
