@@ -104,10 +104,12 @@ def spec_source(spec_bytes: bytes) -> str:
             break
         header.append(line.lower())
     text = "\n".join(header)
-    if "flows harvest n8n" in text or "from n8n" in text or "import n8n" in text:
+    if "flows harvest n8n" in text:
         return "n8n"
     if "openapi" in text:
         return "OpenAPI"
+    if "from n8n" in text or "import n8n" in text:
+        return "n8n"
     return "hand-written"
 
 

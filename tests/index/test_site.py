@@ -86,6 +86,7 @@ def test_text_from_the_registry_cannot_inject_markup(reg: Registry) -> None:
         (b"# Harvested by 'flows harvest n8n' from n8n-nodes-base 2.41.2.\n", "n8n"),
         (b"# Imported from the OpenAPI description of Acme.\n", "OpenAPI"),
         (b"# notes\n# written from an OpenAPI document\n", "OpenAPI"),
+        (b"# Imported by 'flows import openapi' from n8n-openapi.json\n", "OpenAPI"),
     ],
 )
 def test_the_source_of_a_spec_is_read_from_its_header(header: bytes, source: str) -> None:
@@ -129,7 +130,7 @@ def test_registry_site_writes_a_catalog_from_a_verified_registry(
         app, ["registry", "site", "--registry", str(live_reg.root), "--out", str(tmp_path / "busy")]
     )
     assert refused.exit_code == 2
-    assert "not empty and holds no catalog site" in refused.stderr
+    assert "not empty and not a previous catalog site" in refused.stderr
     assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
 
 
