@@ -21,7 +21,7 @@ __all__ = [
     "violating_body",
 ]
 
-MAX_DEPTH = 6
+MAX_DEPTH = 10
 
 
 def accepts_anything(node: SchemaNode) -> bool:
@@ -74,6 +74,8 @@ def example(spec: ConnectorSpec, node: SchemaNode, depth: int = 0, *, request: b
     if kind == "object":
         return _object_example(spec, node, depth, request)
     if kind == "array":
+        if node.items is not None and depth >= MAX_DEPTH and not node.min_items:
+            return []  # deep enough: an empty array is valid and ends any recursion
         count = max(1, node.min_items or 0)
         if node.items is None or depth >= MAX_DEPTH:
             items: list[Any] = ["x"] * count

