@@ -53,14 +53,16 @@ def main() -> None:
     )
     print(f"  first run (cold imports): {cold:.3f} s; warm best: {min(runs):.3f} s  [goal <= 1 s]")
     for provider in SEEDS:
-        best_check = min(
-            sum(
-                c.duration_ms
-                for c in certify_connector(REPO / "connectors" / provider / "connector.yaml").checks
-            )
-            for _ in range(3)
+        checks, cpus = [], []
+        for _ in range(3):
+            cpu = time.process_time()
+            seed = certify_connector(REPO / "connectors" / provider / "connector.yaml")
+            cpus.append(time.process_time() - cpu)
+            checks.append(sum(c.duration_ms for c in seed.checks) / 1000)
+        print(
+            f"  {provider}: check time {min(checks):.3f} s wall, whole certification "
+            f"{min(cpus):.3f} s CPU  [goal < 1 s per seed]"
         )
-        print(f"  {provider}: check time {best_check / 1000:.3f} s  [goal < 1 s per seed]")
 
     with tempfile.TemporaryDirectory() as tmp:
         spec = Path(tmp) / "connector.yaml"

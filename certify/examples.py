@@ -6,9 +6,9 @@ import copy
 from typing import Any
 
 from certify.values import conforms, string_example
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.naming import argument_name
 from connector_spec.rules import resolve
 
 __all__ = [
@@ -146,15 +146,21 @@ def call_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:
     args: dict[str, Any] = {}
     for param in op.params:
         if param.required or param.location == "path":
-            args[python_identifier(param.name)] = example(spec, param.schema_, request=True)
-    if op.body is not None:
+            args[argument_name(param.name)] = example(spec, param.schema_, request=True)
+    single = op.body.single_argument if op.body is not None else None
+    if op.body is not None and single is not None:
+        value = example(spec, op.body.schema_, request=True)
+        if op.body.encoding == "binary":
+            value = str(value).encode("utf-8")
+        args[argument_name(single, whole_body=True)] = value
+    elif op.body is not None:
         body = resolve(spec, op.body.schema_)
         props = body.properties or {}
         for name in body.required:
             if name in props and not (
                 props[name].read_only or resolve(spec, props[name]).read_only
             ):
-                args[python_identifier(name)] = example(spec, props[name], request=True)
+                args[argument_name(name)] = example(spec, props[name], request=True)
     return args
 
 
@@ -227,6 +233,8 @@ def violating_value(
                     broken[name] = value
                     return broken, f"/{name}"
         return None
+    if node.one_of or node.any_of:
+        return None  # a union's alternatives may accept any replacement: not worth guessing
     for kind, value in _WRONG:
         if kind != _main_type(node):
             return value, ""

@@ -11,12 +11,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from certify.package import ImportedPackage
-from connector_spec.model import ConnectorSpec, SecretRef
+from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
+from connector_spec.naming import member_name
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -101,12 +102,15 @@ def canary_for(name: str) -> str:
 
 def secret_refs(spec: ConnectorSpec) -> list[SecretRef]:
     """Every secret reference of the spec's auth block."""
-    auth = spec.auth
     refs: list[SecretRef] = []
-    for name in ("secret", "username", "password", "client_id", "client_secret", "refresh_token"):
-        value = getattr(auth, name, None)
-        if isinstance(value, SecretRef):
-            refs.append(value)
+    for auth in auth_schemes(spec.auth):
+        for name in ("secret", "username", "password", "client_id", "client_secret"):
+            value = getattr(auth, name, None)
+            if isinstance(value, SecretRef):
+                refs.append(value)
+        refresh = getattr(auth, "refresh_token", None)
+        if isinstance(refresh, SecretRef):
+            refs.append(refresh)
     return refs
 
 
@@ -182,13 +186,13 @@ class Harness:
         sent = SentRequest(
             request.method,
             str(request.url),
-            dict(request.headers),
+            dict(request.headers.items()),
             content,
             self._call_index,
             dict(timeout) if isinstance(timeout, dict) else None,
         )
         self.all_requests.append(sent)
-        if self.token_url is not None and str(request.url).split("?")[0] == self.token_url:
+        if self._is_token_grant(request, content):
             self.token_requests.append(sent)
             return httpx.Response(
                 200,
@@ -221,6 +225,19 @@ class Harness:
         if served.error == "connect_reset":
             raise httpx.ReadError("connection reset by peer (scripted)", request=request)
         return httpx.Response(served.status, headers=list(served.headers), content=served.content)
+
+    def _is_token_grant(self, request: httpx.Request, content: bytes) -> bool:
+        """The runtime's own token request: a form POST to the token URL with a grant_type.
+
+        The token URL may also be an operation of the API (Slack's ``oauth.access``); a call
+        of that operation is served by the scenario like any other.
+        """
+        if self.token_url is None or str(request.url).split("?")[0] != self.token_url:
+            return False
+        if request.method != "POST":
+            return False
+        form = parse_qs(content.decode("utf-8", "replace"))
+        return form.get("grant_type", [""])[0] in ("refresh_token", "client_credentials")
 
     # ---------------------------------------------------------------- running
 
@@ -285,8 +302,9 @@ class Harness:
         client, clock = self.new_client(
             environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
         )
-        group = getattr(client, resource)
-        method: Callable[..., Any] = getattr(group, f"iter_{operation}" if iterate else operation)
+        group = getattr(client, member_name(resource))
+        name = f"iter_{operation}" if iterate else member_name(operation)
+        method: Callable[..., Any] = getattr(group, name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index

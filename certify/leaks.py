@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from certify.fixtures import REDACTED, Fixture
-from certify.harness import Harness, SentRequest
+from certify.harness import Harness, SentRequest, canary_for
 from connector_spec.jsonschema_subset import SchemaNode
-from connector_spec.model import ApiKeyAuth, BearerAuth, ConnectorSpec
+from connector_spec.model import ApiKeyAuth, BearerAuth, ConnectorSpec, auth_schemes
 from connector_spec.secrets import find_token
 
 SENSITIVE_HEADERS = {
@@ -59,35 +59,50 @@ def secret_field_names(spec: ConnectorSpec) -> set[str]:
 
 
 def auth_slot(spec: ConnectorSpec) -> tuple[str, str] | None:
-    """Where the credential belongs: (``header``|``query``, name)."""
-    auth = spec.auth
-    if isinstance(auth, BearerAuth):
-        return ("header", auth.header.lower())
-    if isinstance(auth, ApiKeyAuth):
-        return (auth.location, auth.name.lower() if auth.location == "header" else auth.name)
-    if auth.type == "none":
-        return None
-    return ("header", "authorization")
+    """Where the (first) credential belongs: (``header``|``query``|``path``, name)."""
+    slots = auth_slots(spec)
+    return slots[0] if slots else None
+
+
+def auth_slots(spec: ConnectorSpec) -> list[tuple[str, str]]:
+    """Where each credential belongs (several for ``multiple`` auth); a cookie is a header."""
+    if spec.auth.type == "none":
+        return []
+    slots: list[tuple[str, str]] = []
+    for auth in auth_schemes(spec.auth):
+        if isinstance(auth, BearerAuth):
+            slots.append(("header", auth.header.lower()))
+        elif isinstance(auth, ApiKeyAuth) and auth.location == "cookie":
+            slots.append(("header", "cookie"))
+        elif isinstance(auth, ApiKeyAuth):
+            name = auth.name.lower() if auth.location == "header" else auth.name
+            slots.append((auth.location, name))
+        else:
+            slots.append(("header", "authorization"))
+    return slots
 
 
 def misplaced_in_request(
     spec: ConnectorSpec, sent: SentRequest, canaries: list[str], token_request: bool
 ) -> str | None:
     """Where a canary appears in ``sent`` outside the slot the spec's auth puts it in."""
-    slot = auth_slot(spec)
+    slots = auth_slots(spec)
     url = sent.url
-    if slot and slot[0] == "query":
+    in_query = {name for kind, name in slots if kind == "query"}
+    if in_query:
         parts = urlsplit(url)
         kept: list[tuple[str, str | int | float | bool | None]] = [
-            (k, v) for k, v in httpx.QueryParams(parts.query).multi_items() if k != slot[1]
+            (k, v) for k, v in httpx.QueryParams(parts.query).multi_items() if k not in in_query
         ]
         url = parts._replace(query=str(httpx.QueryParams(kept))).geturl()
+    in_headers = {name for kind, name in slots if kind == "header"}
+    path_canaries = path_credentials(spec, canaries)
     for value in canaries:
-        if value in url:
+        if value in url and not (value in path_canaries and value not in urlsplit(url).query):
             return f"in the URL of {sent.method} {_mask(sent.url, canaries)}"
         for name, header in sent.headers.items():
             lower = name.lower()
-            if slot and slot[0] == "header" and lower == slot[1]:
+            if lower in in_headers:
                 continue
             if token_request and lower == "authorization":
                 continue
@@ -96,6 +111,16 @@ def misplaced_in_request(
         if not token_request and value in sent.content.decode("utf-8", "replace"):
             return f"in the body of {sent.method} {_mask(sent.url, canaries)}"
     return None
+
+
+def path_credentials(spec: ConnectorSpec, canaries: list[str]) -> set[str]:
+    """The canaries of API keys that belong in the URL path (their slot is the path)."""
+    names = {
+        s.secret.env or s.secret.store or ""
+        for s in auth_schemes(spec.auth)
+        if isinstance(s, ApiKeyAuth) and s.location == "path"
+    }
+    return {c for c in canaries if any(c == canary_for(n) for n in names)}
 
 
 def fixture_leaks(spec: ConnectorSpec, fixture: Fixture, canaries: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ from connector_spec.codegen import render_package
 from connector_spec.errors import argument
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec
+from connector_spec.naming import member_name
 
 _DROP_REQUEST_HEADERS = {
     "user-agent",
@@ -243,7 +244,7 @@ def _record(
     ):
         client = client_class(credentials=credentials, transport=transport, environment=environment)
         try:
-            result = getattr(getattr(client, resource), op_id)(**call)
+            result = getattr(getattr(client, member_name(resource)), member_name(op_id))(**call)
         except package.errors.ConnectorError as exc:
             error = exc
         except TypeError as exc:

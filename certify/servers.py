@@ -17,7 +17,7 @@ from typing import Any
 
 from certify.errors import CertifyInputError
 from connector_spec.loader import LoadedSpec
-from connector_spec.model import ServerVariable
+from connector_spec.model import ServerVariable, path_secret_names
 from connector_spec.runtime.errors import ConfigurationError
 from connector_spec.runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
 from connector_spec.yaml_source import Loc, parse_yaml
@@ -142,6 +142,7 @@ def check_base_urls(
                 allow_insecure_loopback=spec.allow_insecure_loopback,
                 environment=environment,
                 variables=variables_for(loaded, made, environment),
+                secret_placeholders=path_secret_names(spec.auth),
             )
         except ConfigurationError as error:
             loc: Loc = ("base_url",)

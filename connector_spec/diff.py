@@ -368,7 +368,9 @@ class _Differ:
             self.add("breaking", "auth.type", f"auth changed {old['type']} → {new['type']}")
             return
         for key in sorted(set(old) | set(new)):
-            if old.get(key) != new.get(key):
+            if key == "obtained_from" and old.get(key) != new.get(key):
+                self.add("patch", f"auth.{key}", "where the token comes from (documentation)")
+            elif old.get(key) != new.get(key):
                 self.add(
                     "breaking",
                     f"auth.{key}",
@@ -465,6 +467,16 @@ class _Differ:
         for name in ("summary", "description"):
             if getattr(old, name) != getattr(new, name):
                 self.add("patch", f"{where}.{name}", f"{name} changed")
+        if old.base_url != new.base_url:
+            self.add(
+                "breaking",
+                f"{where}.base_url",
+                f"operation server changed {old.base_url or 'base_url'} → "
+                f"{new.base_url or 'base_url'}",
+            )
+        if old.auth != new.auth:
+            kind: ChangeKind = "breaking" if new.auth == "default" else "additive"
+            self.add(kind, f"{where}.auth", f"credentials {old.auth} → {new.auth}")
         if old.deprecated != new.deprecated:
             if new.deprecated:
                 self.add("additive", f"{where}.deprecated", "operation deprecated")
@@ -579,6 +591,8 @@ class _Differ:
                 self.add("patch", pwhere, "description changed")
             if op_.secret != np_.secret:
                 self.add("patch", pwhere, "secret marking changed")
+            if op_.query_style != np_.query_style:
+                self.add("patch", pwhere, "query style changed (wire format only)")
             self.schema(pwhere, op_.schema_, np_.schema_, "request")
 
     def body(self, where: str, old: Operation, new: Operation) -> None:
@@ -604,12 +618,28 @@ class _Differ:
             self.add("breaking", bwhere, "request body became required")
         elif ob.required and not nb.required:
             self.add("additive", bwhere, "request body became optional")
-        if ob.encoding != nb.encoding:
+        raw = ("text", "binary")
+        if ob.encoding != nb.encoding and (ob.encoding in raw or nb.encoding in raw):
+            self.add(
+                "breaking",
+                bwhere,
+                f"body encoding {ob.encoding} → {nb.encoding} (the body argument changes type)",
+            )
+        elif ob.encoding != nb.encoding:
             self.add(
                 "patch",
                 bwhere,
                 f"body encoding {ob.encoding} → {nb.encoding} (wire format only)",
             )
+        if ob.single_argument != nb.single_argument:
+            self.add(
+                "breaking",
+                bwhere,
+                f"body passed as {_arguments(ob.single_argument)} → "
+                f"{_arguments(nb.single_argument)} (callers change how they pass it)",
+            )
+        if ob.media_type != nb.media_type:
+            self.add("patch", bwhere, f"body media type {ob.media_type} → {nb.media_type}")
         self.schema(bwhere, ob.schema_, nb.schema_, "request")
 
     def response(self, where: str, old: Operation, new: Operation) -> None:
@@ -619,6 +649,14 @@ class _Differ:
             self.add("breaking", rwhere, f"success status {orr.status} → {nr.status}")
         if orr.description != nr.description:
             self.add("patch", rwhere, "description changed")
+        if orr.content != nr.content:
+            self.add(
+                "breaking",
+                rwhere,
+                f"response content {orr.content} → {nr.content} (the method returns another type)",
+            )
+        if orr.media_type != nr.media_type:
+            self.add("patch", rwhere, f"response media type {orr.media_type} → {nr.media_type}")
         if orr.schema_ is None and nr.schema_ is None:
             return
         if nr.schema_ is None:
@@ -869,6 +907,10 @@ def _brief(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items() if v is not None) + "}"
     return repr(value)
+
+
+def _arguments(single: str | None) -> str:
+    return "one argument per field" if single is None else f"one argument {single!r}"
 
 
 def _alias(name: str) -> str:

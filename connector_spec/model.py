@@ -187,22 +187,47 @@ class NoAuth(StrictModel):
 
 
 class ApiKeyAuth(StrictModel):
-    """A static key sent in a header or a query parameter."""
+    """A static key sent in a header, a query parameter, a cookie or the URL path.
+
+    ``in: path``: ``name`` is a ``{placeholder}`` of the base URL or of operation paths that
+    the key fills (Telegram's ``https://api.telegram.org/bot{token}``).
+    """
 
     type: Literal["api_key"]
-    location: Literal["header", "query"] = Field(alias="in")
+    location: Literal["header", "query", "cookie", "path"] = Field(alias="in")
     name: str = Field(min_length=1)
     prefix: str | None = None
     secret: SecretRef
 
+    @model_validator(mode="after")
+    def _plain_path_name(self) -> ApiKeyAuth:
+        if self.location == "path" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.name):
+            raise ValueError("a key in the path names its {placeholder}: letters, digits, '_'")
+        return self
+
+
+class TokenSource(StrictModel):
+    """Where a bearer token comes from when flows does not fetch it (documentation only)."""
+
+    flow: Literal["oauth2_implicit", "oauth2_authorization_code", "openid_connect", "other"]
+    authorization_url: str | None = Field(default=None, pattern=r"^https://")
+    token_url: str | None = Field(default=None, pattern=r"^https://")
+    openid_connect_url: str | None = Field(default=None, pattern=r"^https://")
+    scopes: list[str] = Field(default_factory=list)
+
 
 class BearerAuth(StrictModel):
-    """``Authorization: Bearer <token>``."""
+    """``Authorization: Bearer <token>``, the token possibly obtained elsewhere."""
 
     type: Literal["bearer"]
     secret: SecretRef
     header: HeaderName = "Authorization"
     scheme: str = "Bearer"
+    obtained_from: TokenSource | None = Field(
+        default=None,
+        description="The flow that issues the token (OAuth2 implicit, OpenID Connect, ...); "
+        "the caller supplies the token, the client sends it.",
+    )
 
 
 class BasicAuth(StrictModel):
@@ -237,10 +262,38 @@ class OAuth2RefreshToken(StrictModel):
     client_auth: Literal["basic", "body"] = "body"
 
 
+StaticAuth = Annotated[ApiKeyAuth | BearerAuth | BasicAuth, Field(discriminator="type")]
+
+
+class MultipleAuth(StrictModel):
+    """Several static credentials sent together (an application key and a user key)."""
+
+    type: Literal["multiple"]
+    schemes: list[StaticAuth] = Field(min_length=2, max_length=8)
+
+
 Auth = Annotated[
-    NoAuth | ApiKeyAuth | BearerAuth | BasicAuth | OAuth2ClientCredentials | OAuth2RefreshToken,
+    NoAuth
+    | ApiKeyAuth
+    | BearerAuth
+    | BasicAuth
+    | OAuth2ClientCredentials
+    | OAuth2RefreshToken
+    | MultipleAuth,
     Field(discriminator="type"),
 ]
+
+
+def auth_schemes(auth: Any) -> list[Any]:
+    """The single schemes of an auth block (the parts of ``multiple``, else itself)."""
+    return list(auth.schemes) if isinstance(auth, MultipleAuth) else [auth]
+
+
+def path_secret_names(auth: Any) -> set[str]:
+    """URL ``{placeholders}`` an API key in the path fills."""
+    return {
+        s.name for s in auth_schemes(auth) if isinstance(s, ApiKeyAuth) and s.location == "path"
+    }
 
 
 # --------------------------------------------------------------------------- transport
@@ -363,22 +416,84 @@ class Parameter(StrictModel):
     required: bool = False
     schema_: SchemaNode = Field(default_factory=lambda: SchemaNode(type="string"), alias="schema")
     secret: bool = False
+    style: Literal["form", "spaceDelimited", "pipeDelimited", "deepObject"] | None = Field(
+        default=None,
+        description="How an array or object query value is written (OpenAPI; default form).",
+    )
+    explode: bool | None = Field(
+        default=None, description="One pair per item/property (default: true for form)."
+    )
+
+    @model_validator(mode="after")
+    def _query_only_styles(self) -> Parameter:
+        if (self.style is not None or self.explode is not None) and self.location != "query":
+            raise ValueError("'style' and 'explode' apply to query parameters only")
+        return self
+
+    @property
+    def query_style(self) -> tuple[str, bool] | None:
+        """``(style, explode)`` when it differs from form/explode (the runtime's default)."""
+        style = self.style or "form"
+        explode = self.explode if self.explode is not None else style in ("form", "deepObject")
+        return None if (style, explode) == ("form", True) else (style, explode)
 
 
 class RequestBody(StrictModel):
-    """A JSON or form-encoded request body described by an object schema."""
+    """The request body: JSON, form, multipart (object schemas), text or binary (strings).
 
-    encoding: Literal["json", "form"] = "json"
+    By default each top-level field of an object body is one keyword argument of the
+    generated method. With ``argument`` the whole body is one argument of that name instead
+    (its fields may then repeat parameter names); text and binary bodies are always one
+    argument (``body`` unless named).
+    """
+
+    encoding: Literal["json", "form", "multipart", "text", "binary"] = "json"
     schema_: SchemaNode = Field(alias="schema")
     required: bool = True
+    media_type: str | None = Field(
+        default=None,
+        pattern=r"^[\w.+-]+/[\w.+-]+(;.*)?$",
+        description="Content-Type to send instead of the encoding's usual one.",
+    )
+    argument: Identifier | None = Field(
+        default=None, description="Pass the whole body as one keyword argument of this name."
+    )
+
+    @property
+    def single_argument(self) -> str | None:
+        """The one argument carrying the whole body, or ``None`` (one per field)."""
+        if self.argument is not None:
+            return self.argument
+        return "body" if self.encoding in ("text", "binary") else None
 
 
 class Response(StrictModel):
-    """The success response."""
+    """The success response: JSON decoded by ``schema``, or raw ``text`` / ``binary`` content."""
 
     status: int = Field(default=200, ge=200, le=299)
     schema_: SchemaNode | None = Field(default=None, alias="schema")
     description: str | None = None
+    content: Literal["json", "text", "binary"] = Field(
+        default="json", description="text: the method returns str; binary: bytes."
+    )
+    media_type: str | None = Field(
+        default=None,
+        pattern=r"^[\w.+*-]+/[\w.+*-]+(;.*)?$",
+        description="The Accept header to send (default: application/json for json).",
+    )
+
+    @model_validator(mode="after")
+    def _raw_has_no_schema(self) -> Response:
+        if self.content != "json" and self.schema_ is not None:
+            raise ValueError(f"a {self.content} response has no schema: drop 'schema'")
+        return self
+
+    @property
+    def accept(self) -> str:
+        """The Accept header value for this response."""
+        if self.media_type is not None:
+            return self.media_type
+        return {"json": "application/json", "text": "text/*", "binary": "*/*"}[self.content]
 
 
 class ErrorResponse(StrictModel):
@@ -452,7 +567,7 @@ class Operation(StrictModel):
     resource: Identifier
     summary: str = Field(min_length=1)
     description: str | None = None
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
     path: str = Field(pattern=r"^/")
     params: list[Parameter] = Field(default_factory=list)
     body: RequestBody | None = None
@@ -465,6 +580,12 @@ class Operation(StrictModel):
     pagination: str | None = None
     sources: Sources | None = None
     deprecated: bool = False
+    base_url: str | None = Field(
+        default=None, description="This operation's own server (OpenAPI per-operation servers)."
+    )
+    auth: Literal["default", "none"] = Field(
+        default="default", description="'none': a public endpoint called without credentials."
+    )
 
     def path_param_names(self) -> list[str]:
         """Names in ``{braces}`` of the path template, in order."""

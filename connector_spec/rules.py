@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from connector_spec.jsonschema_subset import SchemaNode
-from connector_spec.model import ConnectorSpec, Operation
-from connector_spec.naming import python_identifier
+from connector_spec.model import (
+    ApiKeyAuth,
+    BearerAuth,
+    ConnectorSpec,
+    Operation,
+    auth_schemes,
+    path_secret_names,
+)
+from connector_spec.naming import argument_name
 from connector_spec.runtime.servers import is_loopback_host
 from connector_spec.schema_ops import resolve_schema
 
@@ -62,9 +69,24 @@ def check_rules(spec: ConnectorSpec) -> list[RuleIssue]:
     return issues
 
 
-def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
+def _check_url(
+    url: str, loc: Loc, spec: ConnectorSpec, *, variables: bool = True
+) -> Iterator[RuleIssue]:
+    secrets = path_secret_names(spec.auth)
+    authority = re.match(r"^[^/]*//[^/]*", url)
+    origin = authority.group(0) if authority else ""
     for name in _TEMPLATE_VAR.findall(url):
-        if name not in spec.variables:
+        if name in secrets and "{" + name + "}" not in origin:
+            continue  # filled by the API key in the path, per request
+        if name in secrets:
+            yield RuleIssue(loc, f"the API key placeholder {{{name}}} may only be in the path")
+        elif not variables:
+            yield RuleIssue(
+                loc,
+                f"an operation's base URL cannot use variables ({{{name}}})",
+                "give the concrete URL, or move the operation to an environment",
+            )
+        elif name not in spec.variables:
             yield RuleIssue(
                 loc,
                 f"base URL uses variable {{{name}}} that is not declared",
@@ -93,6 +115,12 @@ def _check_url(url: str, loc: Loc, spec: ConnectorSpec) -> Iterator[RuleIssue]:
 
 def _check_servers(spec: ConnectorSpec) -> list[RuleIssue]:
     issues = list(_check_url(spec.base_url, ("base_url",), spec))
+    issues += _check_auth(spec)
+    for index, op in enumerate(spec.operations):
+        if op.base_url is not None:
+            issues += _check_url(
+                op.base_url, ("operations", index, "base_url"), spec, variables=False
+            )
     for env_name, env in spec.environments.items():
         if env.base_url is not None:
             issues += _check_url(env.base_url, ("environments", env_name, "base_url"), spec)
@@ -105,6 +133,43 @@ def _check_servers(spec: ConnectorSpec) -> list[RuleIssue]:
                 issues.append(RuleIssue(loc, f"{value!r} is not one of {declared.enum}"))
             elif declared.pattern is not None and not re.fullmatch(declared.pattern, value):
                 issues.append(RuleIssue(loc, f"{value!r} does not match {declared.pattern!r}"))
+    return issues
+
+
+def _check_auth(spec: ConnectorSpec) -> list[RuleIssue]:
+    """Parts of ``multiple`` auth never overwrite each other; path keys have a placeholder."""
+    issues: list[RuleIssue] = []
+    slots: dict[tuple[str, str], int] = {}
+    schemes = auth_schemes(spec.auth)
+    for index, scheme in enumerate(schemes):
+        if isinstance(scheme, ApiKeyAuth):
+            name = scheme.name.lower() if scheme.location == "header" else scheme.name
+            slot = (scheme.location, name)
+        elif isinstance(scheme, BearerAuth):
+            slot = ("header", scheme.header.lower())
+        else:
+            slot = ("header", "authorization")
+        where: Loc = ("auth", "schemes", index) if len(schemes) > 1 else ("auth",)
+        if slot in slots:
+            issues.append(
+                RuleIssue(
+                    where,
+                    f"auth schemes[{slots[slot]}] and schemes[{index}] both set "
+                    f"{slot[0]} {slot[1]!r}",
+                )
+            )
+        slots[slot] = index
+    urls = [spec.base_url, *(op.path for op in spec.operations)]
+    urls += [e.base_url for e in spec.environments.values() if e.base_url]
+    for name in sorted(path_secret_names(spec.auth)):
+        if not any("{" + name + "}" in url for url in urls):
+            issues.append(
+                RuleIssue(
+                    ("auth",),
+                    f"the API key goes in the path as {{{name}}}, which no URL contains",
+                    f"put {{{name}}} in base_url (e.g. https://api.telegram.org/bot{{{name}}})",
+                )
+            )
     return issues
 
 
@@ -223,8 +288,21 @@ def _check_schema_refs(spec: ConnectorSpec) -> list[RuleIssue]:
                     (*loc, "$ref"), f"reference {node.ref!r} names no schema under 'schemas:'"
                 )
             )
+        if node.discriminator is not None:
+            for key, target in node.discriminator.mapping.items():
+                if target.removeprefix("#/schemas/") not in spec.schemas:
+                    issues.append(
+                        RuleIssue(
+                            (*loc, "discriminator", "mapping", key),
+                            f"discriminator value {key!r} maps to {target!r}, "
+                            "which names no schema under 'schemas:'",
+                        )
+                    )
+        # a typo check for plain objects; in an allOf the name may be defined by another
+        # member, and a map (additionalProperties) may carry it
+        composed = "allOf" in loc or node.all_of or node.additional_properties not in (None, False)
         for index, name in enumerate(node.required):
-            if node.properties is not None and name not in node.properties:
+            if node.properties is not None and name not in node.properties and not composed:
                 issues.append(
                     RuleIssue(
                         (*loc, "required", index), f"required property {name!r} is not defined"
@@ -310,7 +388,10 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
     fields: list[tuple[str, str, Loc, str]] = []
     for j, param in enumerate(op.params):
         fields.append((param.location, param.name, (*where, "params", j, "name"), f"params[{j}]"))
-    if op.body is not None:
+    single = op.body.single_argument if op.body is not None else None
+    if op.body is not None and single is not None:
+        fields.append(("body", single, (*where, "body", "argument"), "the whole body"))
+    elif op.body is not None:
         body = resolve(spec, op.body.schema_)
         inline = op.body.schema_.ref is None
         for wire in body.properties or {}:
@@ -325,7 +406,7 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
             )
             fields.append(("body", wire, loc, f"body field {wire!r}"))
     for location, name, loc, place in fields:
-        argument = python_identifier(name)
+        argument = argument_name(name, whole_body=place == "the whole body")
         first = taken.get(argument)
         if first is None:
             what = (
@@ -351,9 +432,39 @@ def _check_argument_names(spec: ConnectorSpec, op: Operation, where: Loc) -> lis
     return issues
 
 
+def _check_body_schema(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
+    """The body schema fits its encoding (objects for fields, strings for raw content)."""
+    assert op.body is not None
+    body = resolve(spec, op.body.schema_)
+    types = [t for t in body.types() if t != "null"] or (
+        ["object"] if body.properties is not None else []
+    )
+    encoding = op.body.encoding
+    loc: Loc = (*where, "body", "schema")
+    if encoding in ("text", "binary"):
+        if types not in ([], ["string"]):
+            return [RuleIssue(loc, f"a {encoding} body is a string: use 'type: string'")]
+        return []
+    if encoding == "json" and op.body.argument is not None:
+        return []  # one argument: any JSON value (an array of records, a number, ...)
+    if types != ["object"]:
+        return [
+            RuleIssue(
+                loc,
+                f"a {encoding} request body schema must be an object "
+                "(type: object with properties)",
+                "a JSON body of another shape (an array, a string) is passed whole: set "
+                "'argument: body'"
+                if encoding == "json"
+                else None,
+            )
+        ]
+    return []
+
+
 def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[RuleIssue]:
     issues: list[RuleIssue] = []
-    in_template = op.path_param_names()
+    in_template = [n for n in op.path_param_names() if n not in path_secret_names(spec.auth)]
     declared_path = {p.name for p in op.params if p.location == "path"}
     for name in in_template:
         if name not in declared_path:
@@ -384,16 +495,16 @@ def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[Rul
                 issues.append(RuleIssue((*ploc, "required"), "path parameters are always required"))
     issues += _check_argument_names(spec, op, where)
     if op.body is not None:
-        if op.method == "GET":
-            issues.append(RuleIssue((*where, "body"), "GET operations cannot have a body"))
-        body = resolve(spec, op.body.schema_)
-        if body.types() != ["object"]:
-            issues.append(
-                RuleIssue(
-                    (*where, "body", "schema"),
-                    "a request body schema must be an object (type: object with properties)",
-                )
+        if op.method in ("GET", "HEAD"):
+            issues.append(RuleIssue((*where, "body"), f"{op.method} operations cannot have a body"))
+        issues += _check_body_schema(spec, op, where)
+    if op.method == "HEAD" and (op.response.schema_ is not None or op.response.content != "json"):
+        issues.append(
+            RuleIssue(
+                (*where, "response"),
+                "a HEAD response has no body: drop its 'schema' and 'content'",
             )
+        )
     if op.effects in ("write", "delete") and op.idempotency is None:
         issues.append(
             RuleIssue(

@@ -77,18 +77,26 @@ def looks_secret(value: str) -> bool:
     return secret_reason(value) is not None
 
 
-SCHEMA_ANNOTATIONS = frozenset({"enum", "const", "pattern", "examples", "example", "default"})
+SCHEMA_ANNOTATIONS = frozenset(
+    {"enum", "const", "pattern", "examples", "example", "default", "$ref", "required"}
+)
 """Keys whose values describe data rather than hold it: only known token formats count there."""
+SCHEMA_KEYS = frozenset(
+    {"schemas", "schema", "properties", "items", "additionalProperties", "oneOf", "anyOf", "allOf"}
+)
+"""Keys below which a spec holds JSON Schemas, whose ``description`` and ``title`` describe too."""
+_SCHEMA_PROSE = frozenset({"description", "title"})
 
 
 def secrets_in(data: Any, path: str = "", *, schema_aware: bool = False) -> list[str]:
     """``"path: reason"`` for every secret-looking string inside ``data`` (maps, lists).
 
     With ``schema_aware`` (a connector spec), values under a JSON Schema annotation key
-    (:data:`SCHEMA_ANNOTATIONS`: enum values, patterns, examples, defaults)
-    are checked against the known credential formats only: such strings are random-looking
-    by nature (ids, regular expressions, sample hashes), so the entropy and key-name rules
-    would report them falsely.
+    (:data:`SCHEMA_ANNOTATIONS`: enum values, patterns, examples, defaults, ``$ref`` and
+    ``required`` names; inside a schema also ``description`` and ``title``) are checked against the
+    known credential formats only: such strings are random-looking by nature (ids, regular
+    expressions, long schema names, sample hashes), so the entropy and key-name rules would
+    report them falsely.
     """
     found: list[str] = []
     _walk(data, path, None, found, schema_aware)
@@ -96,9 +104,9 @@ def secrets_in(data: Any, path: str = "", *, schema_aware: bool = False) -> list
 
 
 def _walk(data: Any, path: str, key: str | None, found: list[str], schema_aware: bool) -> None:
-    stack: list[tuple[Any, str, str | None, bool]] = [(data, path, key, False)]
+    stack: list[tuple[Any, str, str | None, bool, bool]] = [(data, path, key, False, False)]
     while stack:
-        value, where, name, described = stack.pop()
+        value, where, name, described, in_schema = stack.pop()
         if isinstance(value, str):
             if described:
                 token = find_token(value)
@@ -113,11 +121,15 @@ def _walk(data: Any, path: str, key: str | None, found: list[str], schema_aware:
         elif isinstance(value, dict):
             for child_key, child in reversed(value.items()):
                 text = str(child_key)
-                inner = described or (schema_aware and text in SCHEMA_ANNOTATIONS)
-                stack.append((child, f"{where}.{text}" if where else text, text, inner))
+                inner = described or (
+                    schema_aware
+                    and (text in SCHEMA_ANNOTATIONS or (in_schema and text in _SCHEMA_PROSE))
+                )
+                schema = in_schema or (schema_aware and text in SCHEMA_KEYS)
+                stack.append((child, f"{where}.{text}" if where else text, text, inner, schema))
         elif isinstance(value, list):
             for index in range(len(value) - 1, -1, -1):
-                stack.append((value[index], f"{where}[{index}]", None, described))
+                stack.append((value[index], f"{where}[{index}]", None, described, in_schema))
 
 
 @functools.lru_cache(maxsize=4096)

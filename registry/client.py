@@ -13,6 +13,8 @@ import hashlib
 import os
 import shutil
 import stat
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -26,7 +28,9 @@ MAX_ROOT_BYTES = 512 * 1024
 MAX_TIMESTAMP_BYTES = 16 * 1024
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 MAX_LOG_ENTRY_BYTES = 64 * 1024
-CHUNK_BYTES = 64 * 1024
+#: The longest one HTTP(S) read may take in all (each network wait is also bounded by the
+#: client's timeout), so a server trickling bytes cannot hold a client forever.
+READ_DEADLINE_S = 300.0
 
 
 class Source(Protocol):
@@ -71,11 +75,21 @@ class LocalSource:
 class HttpSource:
     """A registry served over HTTP(S); pass ``transport`` to serve it from anything."""
 
-    def __init__(self, base_url: str, *, transport: Any | None = None, timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: Any | None = None,
+        timeout: float = 30.0,
+        deadline: float = READ_DEADLINE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         import httpx
 
         self.base_url = base_url.rstrip("/") + "/"
         self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True)
+        self.deadline = deadline
+        self.clock = clock
 
     def read(self, rel: str, limit: int = MAX_METADATA_BYTES) -> bytes:
         """GET ``base_url/rel`` as a stream, stopping at ``limit`` bytes; 404 is
@@ -83,6 +97,7 @@ class HttpSource:
         import httpx
 
         url = self.base_url + rel
+        started = self.clock()
         try:
             with self.client.stream("GET", url) as response:
                 if response.status_code == 404:
@@ -94,11 +109,17 @@ class HttpSource:
                     raise TooLarge(rel, limit)
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in response.iter_bytes(CHUNK_BYTES):
+                for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
                         raise TooLarge(rel, limit)
                     chunks.append(chunk)
+                    if self.clock() - started > self.deadline:
+                        raise RegistryInputError(
+                            f"{url}: no complete answer within {self.deadline:.0f}s "
+                            f"({size} bytes so far)",
+                            hint="the server is too slow or stalling; try again later",
+                        )
         except httpx.HTTPError as exc:
             raise RegistryInputError(
                 f"{url}: cannot reach the registry ({exc})", hint="check the URL and network"
@@ -215,12 +236,17 @@ def pinned_trust(base: Path, location: str) -> dict[str, Any]:
     root_bytes = store.load("root.json")
     if root_bytes is None:
         return {**info, "pinned": False}
-    root = Metadata.from_bytes(root_bytes).signed
-    timestamp = store.load("timestamp.json")
-    return {
-        **info,
-        "pinned": True,
-        "root_version": root.version,
-        "root_keyids": sorted(root.roles["root"].keyids),
-        "timestamp_version": Metadata.from_bytes(timestamp).signed.version if timestamp else None,
-    }
+    try:
+        root = Metadata.from_bytes(root_bytes).signed
+        timestamp = store.load("timestamp.json")
+        return {
+            **info,
+            "pinned": True,
+            "root_version": root.version,
+            "root_keyids": sorted(root.roles["root"].keyids),
+            "timestamp_version": (
+                Metadata.from_bytes(timestamp).signed.version if timestamp else None
+            ),
+        }
+    except Exception as exc:  # python-tuf raises several types for malformed input
+        return {**info, "pinned": True, "damaged": f"the pinned metadata is damaged ({exc})"}

@@ -112,7 +112,10 @@ class _Run(ConnectorChecks):
             )
         trusted = self.trust.load("root.json") if self.trust else None
         start = trusted if trusted is not None else first
-        root: Metadata[Root] = self.parse("trusted root" if trusted else first_rel, start, Root)
+        if trusted is not None and self.trust is not None:
+            root = self.pinned_root(trusted, self.trust)
+        else:
+            root = self.parse(first_rel, first, Root)
         if trusted is None and not self.check_signed(first_rel, root, "root", root, count=False):
             raise Stop
         if trusted is not None:
@@ -206,6 +209,23 @@ class _Run(ConnectorChecks):
         self.report.versions["targets"] = targets.signed.version
         for path, target in targets.signed.targets.items():
             self.check_target(path, target)
+
+    def pinned_root(self, data: bytes, trust: TrustStore) -> Metadata[Root]:
+        """The root pinned for this location, or a problem saying how to pin again."""
+        try:
+            md: Metadata[Any] = Metadata.from_bytes(data)
+            if isinstance(md.signed, Root):
+                return md
+            reason = f"holds {md.signed.type} metadata"
+        except Exception as exc:  # python-tuf raises several types for malformed input
+            reason = f"not valid TUF metadata: {exc}"
+        self.problem(
+            str(trust.directory / "root.json"),
+            f"the root pinned for {trust.location} is damaged ({reason}); this client's trust "
+            f"store was changed outside flows. Forget it with `flows registry trust --reset "
+            f"{trust.location}` and read again (the next read trusts what is served then)",
+        )
+        raise Stop
 
     def read_root(self, rel: str) -> bytes:
         return self.read_raw(rel, client.MAX_ROOT_BYTES, "root metadata")

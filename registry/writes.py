@@ -73,6 +73,10 @@ class RegistryWrites(RegistryBase):
         log_head: tuple[int, str] | None = None,
     ) -> None:
         """Write new versions of the changed roles, the snapshot, then commit the timestamp."""
+        from registry import public
+
+        show_views = public.update(self.root, state, roles or {})  # package index, site
+        targets = state.targets
         now = self.now()
         snapshot = state.snapshot
         for role, md in (roles or {}).items():
@@ -103,6 +107,7 @@ class RegistryWrites(RegistryBase):
             self.root / layout.METADATA / layout.TIMESTAMP_FILE, tm.sign(timestamp, [signer])
         )  # <- the commit point
         collect_garbage(self.root, state)
+        show_views()
 
     def _write_root(self, root: Metadata[Root], signers: list[Any]) -> int:
         root.signed.version += 1

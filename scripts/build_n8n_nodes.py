@@ -9,7 +9,8 @@ It keeps, minimally:
 - for the node types translated by a parameter family (``flows/n8n/nodes/utility.py`` and
   ``database.py``) and every LangChain node:
   per typeVersion where it changes, the names of the top-level parameters n8n documents and the
-  defaults of those shown unconditionally;
+  defaults of those shown unconditionally; and the (non-empty) defaults of those n8n shows only
+  for some values of other parameters, with n8n's ``displayOptions`` conditions;
 - for LangChain nodes with a ``resource`` parameter, the default resource and the default
   operation of each resource;
 - for LangChain nodes with a static connection list: the ``ai_*`` kinds they output, and their
@@ -27,14 +28,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from build_n8n_defaults import _applies, _fmt, _resource_defaults
+
+from connector_spec.atomic import replace_file
 
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
@@ -42,7 +45,6 @@ LANGCHAIN = "@n8n/n8n-nodes-langchain."
 
 def _family_types() -> set[str]:
     """The n8n-nodes-base types the parameter families translate (flows/n8n/nodes/...)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from flows.n8n.nodes import database, utility
 
     names = {*utility.CONVERTERS, *database.CONVERTERS}
@@ -69,6 +71,29 @@ def _params(props: list[dict[str, Any]], version: float) -> dict[str, Any]:
         if not show and not hide and name not in found:
             found[name] = prop.get("default")
     return {"names": sorted(names), "defaults": found}
+
+
+def _conditional(props: list[dict[str, Any]], versions: list[Any] | None) -> list[list[Any]]:
+    """``[name, default, show, hide]`` of the parameters shown only for some values of other
+    parameters, in n8n's order (empty defaults left out: a missing value is as good).
+
+    ``versions``: when n8n describes the node type in several parts, the typeVersions this
+    part covers, added as an ``@version`` condition where the parameter has none."""
+    rows = []
+    for prop in props:
+        name, default = prop.get("name"), prop.get("default")
+        if not isinstance(name, str) or prop.get("type") in _SKIP_TYPES:
+            continue
+        if default in ("", {}, [], None):
+            continue
+        options = prop.get("displayOptions") or {}
+        show, hide = options.get("show") or {}, options.get("hide") or {}
+        if not [k for k in (*show, *hide) if k != "@version"]:
+            continue  # unconditional, or by version only: in "params"
+        if versions is not None and "@version" not in show:
+            show = {**show, "@version": versions}
+        rows.append([name, default, show or None, hide or None])
+    return rows
 
 
 def _ai_inputs(value: Any) -> list[dict[str, Any]] | None:
@@ -100,6 +125,12 @@ def build(base: list[dict[str, Any]], langchain: list[dict[str, Any]]) -> dict[s
     """The extract, keyed by full node type."""
     result: dict[str, dict[str, Any]] = {}
     family = _family_types()
+    seen = Counter(
+        prefix + str(node.get("name", ""))
+        for prefix, nodes in ((BASE, base), (LANGCHAIN, langchain))
+        for node in nodes
+    )
+    split = {name for name, count in seen.items() if count > 1}
     for prefix, nodes in ((BASE, base), (LANGCHAIN, langchain)):
         for node in nodes:
             name = str(node.get("name", ""))
@@ -124,6 +155,10 @@ def build(base: list[dict[str, Any]], langchain: list[dict[str, Any]]) -> dict[s
                 if inputs is not None:
                     entry["ai_inputs"] = inputs
             if prefix == LANGCHAIN or name in family:
+                parts = listed if full in split else None
+                rows = _conditional(node.get("properties") or [], parts)
+                if rows:
+                    entry.setdefault("conditional", []).extend(rows)
                 table = entry.setdefault("params", {})
                 for version in listed:
                     props = node.get("properties") or []
@@ -177,10 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "nodes": build(loaded[0][1], loaded[1][1]),
     }
     text = json.dumps(data, indent=None, sort_keys=True, separators=(",", ":")) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, args.out)
+    replace_file(args.out, text.encode())
     print(f"wrote {args.out} ({len(text)} bytes, {len(data['nodes'])} node types)")
     return 0
 

@@ -8,6 +8,7 @@ a form field or a JSON property.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -15,8 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from certify.examples import resolve
 from certify.harness import SentRequest, query_of
 from certify.matrix.core import MatrixBase, OpContext, Skip, expect_success
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
+from connector_spec.naming import argument_name
 
 #: Reserved URL/form characters and non-ASCII text (header values get the ASCII part only).
 RESERVED_TEXT = "a/b?c&d=e#f%g+h;i,j k'l\"m"
@@ -78,17 +79,19 @@ class ArgumentChecks(MatrixBase):
     def slots(self, ctx: OpContext) -> list[Slot]:
         """Every scalar argument of the operation, with its wire location."""
         found = [
-            Slot(python_identifier(p.name), p.name, p.location, resolve(self.spec, p.schema_))
+            Slot(argument_name(p.name), p.name, p.location, resolve(self.spec, p.schema_))
             for p in ctx.op.params
         ]
         body = ctx.op.body
-        if body is not None:
+        # one argument per field of a JSON or form body (a whole-body argument, multipart and
+        # raw bodies are not field by field)
+        if body is not None and body.single_argument is None and body.encoding in ("json", "form"):
             node = resolve(self.spec, body.schema_)
             for wire, child in (node.properties or {}).items():
+                if child.read_only or resolve(self.spec, child).read_only:
+                    continue  # not an argument
                 location = "form" if body.encoding == "form" else "json"
-                found.append(
-                    Slot(python_identifier(wire), wire, location, resolve(self.spec, child))
-                )
+                found.append(Slot(argument_name(wire), wire, location, resolve(self.spec, child)))
         return found
 
     def _sent_value(self, slot: Slot, sent: SentRequest) -> tuple[bool, Any]:
@@ -165,7 +168,8 @@ class ArgumentChecks(MatrixBase):
         slots = [s for s in self.slots(ctx) if s.location == "path"]
         if not slots:
             raise Skip("the operation has no path parameter")
-        template = ctx.op.path.strip("/").split("/")
+        # an AWS-style path may carry a fixed query or fragment (/tags/{arn}#tagKeys)
+        template = ctx.op.path.split("#")[0].split("?")[0].strip("/").split("/")
         base = self.harness.new_client(ctx.environment)[0].base_url
         prefix = [s for s in urlsplit(base).path.split("/") if s]
         tested = [slot for slot in slots if _plain_string(slot.schema)]
@@ -206,11 +210,18 @@ def _path_problem(
             f"(it must be one escaped segment of /{'/'.join(expected)})"
         )
     for got, want in zip(segments, expected, strict=True):
-        if want == "{" + wire + "}":
-            if unquote(got) != value or got in (".", ".."):
-                return (
-                    f"the client sent {sent.method} {raw}: segment {got!r} is not {value!r} escaped"
-                )
-        elif not (want.startswith("{") and want.endswith("}")) and got != want:
+        # a segment may hold a parameter between literal text (Google's /v1/{name}:retry)
+        parts = re.split(r"(\{[^{}]+\})", want)
+        pattern = "".join(
+            ("(?P<value>.*)" if part == "{" + wire + "}" else "[^/]*")
+            if part.startswith("{")
+            else re.escape(part)
+            for part in parts
+        )
+        match = re.fullmatch(pattern, got)
+        if match is None:
             return f"the client sent {sent.method} {raw}; the path must stay /{'/'.join(expected)}"
+        found = match.groupdict().get("value")
+        if found is not None and (unquote(found) != value or found in (".", "..")):
+            return f"the client sent {sent.method} {raw}: segment {got!r} is not {value!r} escaped"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import time
@@ -40,6 +41,8 @@ def dump_result(value: Any) -> Any:
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, list):
         return [dump_result(v) for v in value]
+    if isinstance(value, bytes):  # a binary response: base64, as JSON carries bytes
+        return base64.b64encode(value).decode("ascii")
     return value
 
 

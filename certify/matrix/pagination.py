@@ -24,7 +24,6 @@ from certify.matrix.core import (
     expect_success,
     followed_elsewhere,
 )
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import (
     CursorPagination,
@@ -33,6 +32,7 @@ from connector_spec.model import (
     Operation,
     PageNumberPagination,
 )
+from connector_spec.naming import argument_name
 
 
 class PaginationChecks(MatrixBase):
@@ -62,7 +62,9 @@ class PaginationChecks(MatrixBase):
             value = (
                 f"flt_{param.name}" if plain and node.format is None else example(self.spec, node)
             )
-            found[python_identifier(param.name)] = (param.location, param.name, value)
+            if isinstance(value, list | dict):
+                continue  # arrays and objects have their own encodings (style, explode)
+            found[argument_name(param.name)] = (param.location, param.name, value)
         return found
 
     def pagination(
@@ -210,7 +212,7 @@ class PaginationChecks(MatrixBase):
         query = query_of(sent.url)
         if (
             isinstance(settings, PageNumberPagination)
-            and python_identifier(settings.page_param) not in ctx.call
+            and argument_name(settings.page_param) not in ctx.call
             and query.get(settings.page_param) != [str(settings.start_page)]
         ):
             return (
@@ -233,7 +235,7 @@ class PaginationChecks(MatrixBase):
         settings = self.spec.pagination[ctx.op.pagination or ""]
         wanted = {wire: (loc, wire_text(value)) for loc, wire, value in filters.values()}
         if settings.limit_param and settings.page_size:
-            given = ctx.call.get(python_identifier(settings.limit_param))
+            given = ctx.call.get(argument_name(settings.limit_param))
             limit = given if given is not None else settings.page_size
             wanted[settings.limit_param] = ("query", wire_text(limit))
         for number, sent in enumerate(requests, start=1):

@@ -30,8 +30,8 @@ from certify.provider.match import Match
 from certify.provider.schemas import Loc
 from certify.provider.static import pointer_of, provider_side, split_pointer
 from certify.provider.wire import Validators, request_problems
-from connector_spec.codegen.naming import python_identifier
 from connector_spec.model import ConnectorSpec, Operation
+from connector_spec.naming import argument_name
 
 MALFORMED = {"email": "not-an-email", "date-time": "not-a-date", "date": "not-a-date"}
 _LOC = re.compile(r"does not match the schema: (.*)$")
@@ -58,10 +58,10 @@ def full_arguments(spec: ConnectorSpec, op: Operation) -> dict[str, Any]:
     """Keyword arguments giving every parameter and every body property a value."""
     args = call_arguments(spec, op)
     for param in op.params:
-        args.setdefault(python_identifier(param.name), example(spec, param.schema_))
+        args.setdefault(argument_name(param.name), example(spec, param.schema_))
     if op.body is not None:
         for name, node in (resolve(spec, op.body.schema_).properties or {}).items():
-            args.setdefault(python_identifier(name), example(spec, node))
+            args.setdefault(argument_name(name), example(spec, node))
     return args
 
 
@@ -192,14 +192,12 @@ class DynamicChecks:
             media = body.content[0]
             props = resolve(self.spec, op.body.schema_).properties or {}
             wire = {
-                name: full[python_identifier(name)]
-                for name in props
-                if python_identifier(name) in full
+                name: full[argument_name(name)] for name in props if argument_name(name) in full
             }
             where = (*split_pointer(media.pointer), "schema")
             for label, changed in _format_probes(self.generator, media.schema, where, wire):
                 probe = dict(full)
-                probe.update({python_identifier(k): v for k, v in changed.items()})
+                probe.update({argument_name(k): v for k, v in changed.items()})
                 sets.append((f"a malformed {label}", probe))
         return sets
 

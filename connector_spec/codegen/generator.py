@@ -15,7 +15,7 @@ from connector_spec.codegen.aliases import order_aliases
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
 from connector_spec.loader import LoadedSpec
-from connector_spec.model import ConnectorSpec
+from connector_spec.model import ConnectorSpec, auth_schemes
 
 GENERATOR_NAME = "flows"
 GENERATOR_VERSION = "0.1.0"
@@ -66,6 +66,7 @@ def runtime_files() -> dict[str, bytes]:
 def hosts(spec: ConnectorSpec) -> list[str]:
     """Every host the connector may talk to (templated hosts keep their ``{var}``)."""
     urls = [spec.base_url] + [e.base_url for e in spec.environments.values() if e.base_url]
+    urls += [op.base_url for op in spec.operations if op.base_url]
     found: set[str] = set()
     for url in urls:
         match = re.match(r"^[a-z]+://([^/]+)", url)
@@ -140,9 +141,10 @@ def build_manifest(view: PackageView) -> dict[str, Any]:
 
 def _credential_names(spec: ConnectorSpec) -> str:
     names: list[str] = []
-    for value in spec.auth.model_dump().values():
-        if isinstance(value, dict) and ("env" in value or "store" in value):
-            names.append(value.get("env") or value.get("store") or "")
+    for scheme in auth_schemes(spec.auth):
+        for value in scheme.model_dump().values():
+            if isinstance(value, dict) and ("env" in value or "store" in value):
+                names.append(value.get("env") or value.get("store") or "")
     return ", ".join(n for n in names if n) or "none"
 
 
@@ -167,8 +169,9 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
     if re.search(r"\bTypeAliasType\(", body_text):
         groups[1].append("from typing_extensions import TypeAliasType")
-    if "(unique_items)" in body_text:
-        groups[2].append("from ._runtime.validation import unique_items")
+    checks = [n for n in ("property_count", "unique_items") if re.search(rf"\b{n}\b", body_text)]
+    if checks:
+        groups[2].append(f"from ._runtime.validation import {', '.join(checks)}")
     import_lines: list[str] = []
     for group in [g for g in groups if g]:
         import_lines += [*group, ""]
@@ -192,10 +195,16 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         + [a.type_expr for m in view.methods for a in m.args]
         + [m.return_type for m in view.methods]
         + [m.item_type or "" for m in view.methods]
+        + [line for m in view.methods for line in m.body_lines]
     )
-    typing_names = [n for n in ("Any", "Literal") if re.search(rf"\b{n}\b", text)] + ["Self"]
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
+        "Self"
+    ]
+    pydantic_names = ["Field", "TypeAdapter"] if "Field(" in text else ["TypeAdapter"]
     body = " ".join(line for m in view.methods for line in m.body_lines)
-    validation = [n for n in ("pick", "validated") if re.search(rf"\b{n}\(", body)]
+    validation = [
+        n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
+    ]
     return env.get_template("client.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
@@ -203,6 +212,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         client_class=view.client_class,
         abc_imports=", ".join(abc),
         typing_imports=", ".join(typing_names),
+        pydantic_imports=", ".join(pydantic_names),
         validation_imports=", ".join(validation),
         model_imports=view.client_imports,
         adapters=view.adapters,
@@ -258,8 +268,9 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/models.py": _models_source(view, env),
         f"{pkg}/_config.py": env.get_template("_config.py.j2").render(
             **common,
-            auth_imports=", ".join(sorted({"Auth", runtime_names["auth_class"]})),
+            auth_imports=", ".join(sorted({"Auth", *runtime_names["auth_classes"]})),
             has_pagination=runtime_names["pagination"],
+            secret_placeholders=runtime_names["secret_placeholders"],
             config_lines=view.config_lines,
         ),
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(

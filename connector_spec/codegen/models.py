@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,9 @@ def pystr(text: str) -> str:
     """A Python string literal in the quote style ruff format prefers."""
     if '"' in text and "'" not in text:
         return repr(text)
-    return json.dumps(text, ensure_ascii=False)
+    # a lone surrogate (legal in a YAML escape) cannot be written as UTF-8: escape it then
+    plain = not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    return json.dumps(text, ensure_ascii=not plain)
 
 
 def doc_text(text: str, *, single_line: bool = False) -> str:
@@ -164,10 +167,15 @@ RESERVED_NAMES = frozenset(
 )
 
 
+# A class named like a builtin (Airflow's ImportError, Azure's ConnectionError) used before its
+# definition would resolve to the builtin in pydantic's annotations.
+_BUILTIN_CLASSES = frozenset(name for name in dir(builtins) if name[:1].isupper())
+
+
 def reserved_names(spec: ConnectorSpec) -> set[str]:
-    """Every class name a schema must not take: runtime imports, resources and clients."""
+    """Every class name a schema must not take: runtime imports, builtins, resources, clients."""
     client = camel(spec.provider.name) + "Client"
-    names = set(RESERVED_NAMES) | {client, "Async" + client}
+    names = set(RESERVED_NAMES) | _BUILTIN_CLASSES | {client, "Async" + client}
     for op in spec.operations:
         resource = camel(op.resource) + "Resource"
         names |= {resource, "Async" + resource}
@@ -250,6 +258,10 @@ class ModelBuilder:
             expr = self.type_for(child, hint, closed=request)
             if request and (child.unique_items or flags.unique_items):
                 expr = f"Annotated[{expr}, AfterValidator(unique_items)]"
+            counted = (flags.min_properties, flags.max_properties)
+            if request and is_object_model(flags) and counted != (None, None):
+                check = f"property_count({counted[0]}, {counted[1]})"
+                expr = f"Annotated[{expr}, AfterValidator({check})]"
             one_way = child.read_only or child.write_only or flags.read_only or flags.write_only
             listed = wire_name in node.required and not one_way
             required = listed and not child.is_nullable()
@@ -343,6 +355,8 @@ class ModelBuilder:
         return self.define_object(name, resolved)
 
     def _single(self, json_type: str, node: SchemaNode, hint: str) -> str:
+        if json_type == "string" and node.format == "binary":
+            return "bytes"  # file content (multipart); JSON carries it as UTF-8 text
         if json_type in _SCALARS:
             return _SCALARS[json_type]
         if json_type == "array":

@@ -11,36 +11,20 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_spec.codegen.auth_source import auth_source, construct
+from connector_spec.codegen.bodies import plan_body
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
-from connector_spec.codegen.naming import camel, python_identifier
+from connector_spec.codegen.naming import camel
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import (
-    ApiKeyAuth,
-    BasicAuth,
-    BearerAuth,
     ConnectorSpec,
-    NoAuth,
-    OAuth2ClientCredentials,
-    OAuth2RefreshToken,
     Operation,
-    SecretRef,
+    path_secret_names,
 )
+from connector_spec.naming import argument_name, member_name
 from connector_spec.rules import resolve
-
-
-def construct(
-    head: str, kwargs: list[tuple[str, str]], indent: str = "", tail: str = ""
-) -> list[str]:
-    """``head(k=v, ...)`` as exploded lines with trailing commas (stable under ruff format)."""
-    if not kwargs:
-        return [f"{indent}{head}(){tail}"]
-    return [
-        f"{indent}{head}(",
-        *[f"{indent}    {key}={value}," for key, value in kwargs],
-        f"{indent}){tail}",
-    ]
 
 
 def fit_or_explode(prefix: str, items: list[str], indent: str, open_: str, close: str) -> list[str]:
@@ -82,11 +66,17 @@ class MethodView:
     item_type: str | None
     item_adapter: str | None
     doc_lines: list[str]
+    raw_decoder: str | None = None  # decode_text / decode_binary for non-JSON responses
 
     @property
     def name(self) -> str:
-        """The method name (the operation id)."""
-        return self.op.id
+        """The method name (the operation id; a Python keyword gets a trailing ``_``)."""
+        return member_name(self.op.id)
+
+    @property
+    def iter_name(self) -> str:
+        """The page iterator's name (``iter_<operation id>``)."""
+        return f"iter_{self.op.id}"
 
     @property
     def ordered_args(self) -> list[Arg]:
@@ -101,6 +91,11 @@ class ResourceView:
     name: str
     class_name: str
     methods: list[MethodView] = field(default_factory=list)
+
+    @property
+    def attribute(self) -> str:
+        """The client attribute holding this resource (``client.global_`` for ``global``)."""
+        return member_name(self.name)
 
 
 @dataclass
@@ -197,18 +192,13 @@ def _method_view(
     args: list[Arg] = []
     param_fields: dict[str, SchemaNode] = {}
     for param in op.params:
-        name = python_identifier(param.name)
+        name = argument_name(param.name)
         type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}", closed=True)
         args.append(Arg(name, param.name, param.location, type_expr, param.required))
         param_fields[param.name] = param.schema_
-    body_schema = builder.resolve(op.body.schema_) if op.body is not None else None
-    if body_schema is not None:
-        for wire, child in (body_schema.properties or {}).items():
-            if child.read_only or builder.resolve(child).read_only:
-                continue  # the provider's to set: never an argument
-            name = python_identifier(wire)
-            type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}", closed=True)
-            args.append(Arg(name, wire, "body", type_expr, wire in body_schema.required))
+    body = plan_body(builder, op)
+    for name, wire, type_expr, required in body.args:
+        args.append(Arg(name, wire, "body", type_expr, required))
     seen: dict[str, str] = {}
     for arg in args:
         if arg.name in seen:
@@ -233,23 +223,27 @@ def _method_view(
         )
         lines += _validated_lines("params", model_name, params_args)
     body_args = [a for a in args if a.location == "body"]
-    if body_schema is not None:
-        model_name = builder.define_object(
-            builder.claim(f"{op_class}Body"), body_schema, request=True
-        )
-        lines += _validated_lines("body", model_name, body_args)
+    if body.field_args and body.model is not None:
+        mode = "python" if op.body is not None and op.body.encoding == "multipart" else None
+        lines += _validated_lines("body", body.model, body_args, mode)
+    lines += body.lines
+    if body.adapter is not None:
+        adapters.append(body.adapter)
     call_kwargs: list[tuple[str, str]] = []
     for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):
         names = [pystr(a.wire_name) for a in params_args if a.location == location]
         if names:
             call_kwargs.append((keyword, f"pick(params, {', '.join(names)})"))
-    if op.body is not None:
-        call_kwargs.append(("form" if op.body.encoding == "form" else "json", "body"))
+    call_kwargs += body.call_kwargs
     lines += fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
     response = op.response.schema_
     return_type = "None"
     result_adapter: str | None = None
-    if response is not None:
+    raw_decoder: str | None = None
+    if op.response.content != "json":
+        return_type = "str" if op.response.content == "text" else "bytes"
+        raw_decoder = f"decode_{op.response.content}"
+    elif response is not None:
         return_type = builder.type_for(response, f"{op_class}Response")
         result_adapter = f"_{op.id.upper()}_RESULT"
         adapters.append((result_adapter, return_type))
@@ -270,12 +264,16 @@ def _method_view(
         item_type=item_type,
         item_adapter=item_adapter,
         doc_lines=_doc(op),
+        raw_decoder=raw_decoder,
     )
 
 
-def _validated_lines(target: str, model_name: str, args: list[Arg]) -> list[str]:
+def _validated_lines(
+    target: str, model_name: str, args: list[Arg], mode: str | None = None
+) -> list[str]:
     entries = [f"{pystr(a.wire_name)}: {a.name}" for a in args]
-    one = f"{target} = validated({model_name}, {{{', '.join(entries)}}})"
+    extra = f", mode={pystr(mode)}" if mode else ""
+    one = f"{target} = validated({model_name}, {{{', '.join(entries)}}}{extra})"
     if len(one) + 8 <= LINE_LIMIT:
         return [one]
     return [
@@ -284,6 +282,7 @@ def _validated_lines(target: str, model_name: str, args: list[Arg]) -> list[str]
         "    {",
         *[f"        {e}," for e in entries],
         "    },",
+        *([f"    mode={pystr(mode)},"] if mode else []),
         ")",
     ]
 
@@ -305,49 +304,15 @@ def _used_model_names(
 # ---------------------------------------------------------------- _config.py
 
 
-def _secret(ref: SecretRef) -> str:
-    return (
-        f"resolver.env({pystr(ref.env)})"
-        if ref.env
-        else f"resolver.store({pystr(ref.store or '')})"
-    )
+_JSON = "application/json"
 
 
-def _auth_lines(spec: ConnectorSpec) -> tuple[str, list[str]]:
-    auth = spec.auth
-    if isinstance(auth, NoAuth):
-        return "Auth", ["    return Auth()"]
-    if isinstance(auth, ApiKeyAuth):
-        kwargs = [
-            ("location", pystr(auth.location)),
-            ("name", pystr(auth.name)),
-            ("key", _secret(auth.secret)),
-            ("prefix", pyvalue(auth.prefix)),
-        ]
-        return "ApiKeyAuth", construct("return ApiKeyAuth", kwargs, "    ")
-    if isinstance(auth, BearerAuth):
-        kwargs = [
-            ("token", _secret(auth.secret)),
-            ("header", pystr(auth.header)),
-            ("scheme", pystr(auth.scheme)),
-        ]
-        return "BearerAuth", construct("return BearerAuth", kwargs, "    ")
-    if isinstance(auth, BasicAuth):
-        kwargs = [("username", _secret(auth.username)), ("password", _secret(auth.password))]
-        return "BasicAuth", construct("return BasicAuth", kwargs, "    ")
-    assert isinstance(auth, OAuth2ClientCredentials | OAuth2RefreshToken)
-    kwargs = [
-        ("token_url", pystr(auth.token_url)),
-        ("client_id", _secret(auth.client_id)),
-        ("client_secret", _secret(auth.client_secret)),
-    ]
-    if isinstance(auth, OAuth2RefreshToken):
-        kwargs.append(("refresh_token", _secret(auth.refresh_token)))
-    kwargs += [
-        ("scopes", "[" + ", ".join(pystr(s) for s in auth.scopes) + "]"),
-        ("client_auth", pystr(auth.client_auth)),
-    ]
-    return "OAuth2Auth", construct("return OAuth2Auth", kwargs, "    ")
+def _query_styles(op: Operation) -> list[tuple[str, str]]:
+    styled = [(p.name, p.query_style) for p in op.params if p.query_style is not None]
+    if not styled:
+        return []
+    entries = [f"({pystr(name)}, ({pystr(s[0])}, {s[1]!r}))" for name, s in styled if s]
+    return [("query_styles", _tuple(entries))]
 
 
 def _tuple(values: list[str]) -> str:
@@ -360,7 +325,7 @@ def _tuple(values: list[str]) -> str:
 
 def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
     """The body of the generated ``_config.py`` (after its imports)."""
-    _auth_class, auth_body = _auth_lines(spec)
+    _auth_classes, auth_body = auth_source(spec.auth)
     out: list[str] = [
         f"PROVIDER = {pystr(spec.provider.name)}",
         f"VERSION = {pystr(spec.provider.version)}",
@@ -465,6 +430,10 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
                     "pagination",
                     f"PAGINATION_{op.pagination.upper()}" if op.pagination else "None",
                 ),
+                *([("accept", pystr(op.response.accept))] if op.response.accept != _JSON else []),
+                *([("base_url", pystr(op.base_url))] if op.base_url else []),
+                *_query_styles(op),
+                *([("authenticated", "False")] if op.auth == "none" else []),
             ],
         )
     out += [
@@ -504,7 +473,8 @@ def _keyed(name: str, lines: list[str]) -> list[str]:
 def used_runtime_names(spec: ConnectorSpec) -> dict[str, Any]:
     """Which optional runtime names ``_config.py`` needs."""
     return {
-        "auth_class": _auth_lines(spec)[0],
+        "auth_classes": auth_source(spec.auth)[0],
+        "secret_placeholders": sorted(path_secret_names(spec.auth)),
         "pagination": bool(spec.pagination),
         "body_errors": spec.body_errors is not None,
     }

@@ -7,6 +7,7 @@ dropped without a :class:`~connector_spec.openapi.losses.Loss`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +21,16 @@ from connector_spec.openapi.security import AuthChoice
 from connector_spec.openapi.source import RefError
 from connector_spec.openapi.views import MediaTypeView, OperationView, ParameterView
 
-METHODS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
-EFFECTS = {"GET": "read", "DELETE": "delete"}
+METHODS = {
+    "get": "GET", "head": "HEAD", "post": "POST", "put": "PUT", "patch": "PATCH",
+    "delete": "DELETE",
+}  # fmt: skip
+EFFECTS = {"GET": "read", "HEAD": "read", "DELETE": "delete"}
+QUERY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
+_MEDIA = re.compile(r"^[\w.+*-]+/[\w.+*-]+(;.*)?$")
+_SENT_MEDIA = re.compile(r"^[\w.+-]+/[\w.+-]+(;.*)?$")  # a Content-Type has no wildcard
 IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
-CLIENT_HEADERS = ("authorization", "content-type", "accept", "content-length", "user-agent")
+CLIENT_HEADERS = ("authorization", "content-type", "accept", "content-length")
 MAX_DESCRIPTION = 2000
 
 
@@ -108,9 +115,9 @@ def _map(ctx: MappingContext, op: OperationView, result: OperationResult) -> dic
         raise _Lost("method", f"HTTP method {op.method.upper()} is not supported")
     for problem in op.problems:
         raise _Lost("unreadable", problem.message, problem.pointer)
-    if op.servers and not {str(s["url"]).rstrip("/") for s in op.servers} & ctx.server_urls:
-        raise _Lost("operation-servers", "the operation has its own servers", op.pointer)
-    if not ctx.auth.accepts(op.security):
+    own_server = _own_server(ctx, op)
+    public = _public(op)
+    if not public and not ctx.auth.accepts(op.security):
         raise _Lost("operation-auth", "the operation needs another security scheme", op.pointer)
     result.id = operation_name(op.operation_id, op.method, op.path)
     result.resource = _resource(op)
@@ -150,7 +157,32 @@ def _map(ctx: MappingContext, op: OperationView, result: OperationResult) -> dic
             result.pagination_evidence = inferred.evidence
     if op.deprecated:
         spec_op["deprecated"] = True
+    if own_server is not None:
+        spec_op["base_url"] = own_server
+    if public and ctx.auth.auth is not None and ctx.auth.auth.get("type") != "none":
+        spec_op["auth"] = "none"
     return spec_op
+
+
+def _own_server(ctx: MappingContext, op: OperationView) -> str | None:
+    """The operation's own server URL when it differs from the document's."""
+    if not op.servers:
+        return None
+    urls = [str(s["url"]).rstrip("/") for s in op.servers]
+    if set(urls) & ctx.server_urls:
+        return None
+    url = urls[0]
+    if url.startswith("http://"):
+        url = "https://" + url[7:]
+    if not url.startswith("https://") or "{" in url:
+        raise _Lost("operation-servers", f"the operation's own server {urls[0]!r} is not a "
+                    "concrete https URL", op.pointer)  # fmt: skip
+    return url
+
+
+def _public(op: OperationView) -> bool:
+    """``security: []`` (or an empty alternative): the operation needs no credentials."""
+    return op.security is not None and (not op.security or any(not r for r in op.security))
 
 
 def _resource(op: OperationView) -> str:
@@ -192,9 +224,9 @@ def _params(
                 Loss("client-header", f"header {param.name!r} is set by the client", param.pointer)
             )
             continue
-        if auth.get("type") == "api_key" and param.location == auth.get("in"):
-            if lowered == str(auth.get("name", "")).lower():
-                continue  # the credential itself: auth sends it
+        credential = auth.get("type") == "api_key" and param.location == auth.get("in")
+        if credential and lowered == str(auth.get("name", "")).lower():
+            continue  # the credential itself: auth sends it
         problem = _unsendable(ctx, param)
         if problem is None:
             argument = python_identifier(param.name)
@@ -207,8 +239,11 @@ def _params(
                 raise _Lost("parameter", f"{param.location} parameter {param.name!r}: {problem}",
                             param.pointer)  # fmt: skip
             result.losses.append(
-                Loss("parameter-dropped", f"optional {param.location} parameter "
-                     f"{param.name!r}: {problem}", param.pointer)  # fmt: skip
+                Loss(
+                    "parameter-dropped",
+                    f"optional {param.location} parameter {param.name!r}: {problem}",
+                    param.pointer,
+                )
             )
             continue
         entry: dict[str, Any] = {"name": param.name, "in": param.location}
@@ -217,6 +252,11 @@ def _params(
         if param.description:
             entry["description"] = _clip(param.description, 600)
         entry["schema"] = ctx.schemas.convert(param.schema, param.pointer + "/schema")
+        if param.location == "query":
+            if param.style in QUERY_STYLES and param.style != "form":
+                entry["style"] = param.style
+            if param.explode is not None:
+                entry["explode"] = param.explode
         out.append(entry)
     return out, idempotency_header
 
@@ -227,17 +267,16 @@ def _unsendable(ctx: MappingContext, param: ParameterView) -> str | None:
         return "cookie parameters are not supported"
     if param.content and param.schema == {}:
         return f"content-encoded parameter ({param.content[0].media_type})"
+    if param.location == "query":
+        if param.style is not None and param.style not in QUERY_STYLES:
+            return f"query style {param.style!r}"
+        return None
     resolved = ctx.schemas.doc.resolve(param.schema, param.pointer)
     schema = resolved.value if isinstance(resolved.value, dict) else {}
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "object" in kinds or (kind is None and "properties" in schema):
-        return f"object parameter (style {param.style or 'form'})"
-    if "array" in kinds:
-        style = param.style or ("form" if param.location == "query" else "simple")
-        explode = param.explode if param.explode is not None else style == "form"
-        if param.location == "query" and not (style == "form" and explode):
-            return f"array parameter with style {style!r}, explode {explode}"
+        return f"object {param.location} parameter"
     return None
 
 
@@ -246,14 +285,35 @@ def _json_like(media: str) -> bool:
     return base in ("application/json", "*/*", "text/json") or base.endswith("+json")
 
 
+def _base(media: str) -> str:
+    return media.split(";")[0].strip().lower()
+
+
+def _textual(media: str) -> bool:
+    base = _base(media)
+    return (
+        base.startswith("text/")
+        or base.endswith(("+xml", "/xml", "/yaml", "/x-yaml", "/csv", "/javascript"))
+        or base in ("application/x-ndjson", "application/jwt")
+    )
+
+
 def _pick(content: tuple[MediaTypeView, ...]) -> tuple[MediaTypeView | None, str | None]:
+    """The media type the client uses and its encoding (json, form, multipart, text, binary)."""
     for media in content:
         if _json_like(media.media_type):
             return media, "json"
     for media in content:
-        if media.media_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        if _base(media.media_type) == "application/x-www-form-urlencoded":
             return media, "form"
-    return None, None
+    for media in content:
+        if _base(media.media_type) == "multipart/form-data":
+            return media, "multipart"
+    usable = [m for m in content if _MEDIA.match(m.media_type.strip())]
+    for media in usable:
+        if _textual(media.media_type):
+            return media, "text"
+    return (usable[0], "binary") if usable else (None, None)
 
 
 def _body(
@@ -264,33 +324,62 @@ def _body(
     media, encoding = _pick(body.content)
     problem: str | None = None
     schema: dict[str, Any] = {}
-    if method == "GET":
-        problem = "a GET request body"
+    out: dict[str, Any] = {}
+    if method in ("GET", "HEAD"):
+        schema = ctx.schemas.convert(media.schema or {}, media.pointer) if media else {}
+        if media is not None and not ctx.schemas.resolve_named(schema).get("properties"):
+            return None  # an empty object: nothing to send, nothing lost
+        problem = f"request body of a {method}"
     elif not body.content:
         return None
-    elif media is None:
+    elif media is None or encoding is None:
         problem = "request body as " + ", ".join(m.media_type for m in body.content)
+    elif encoding in ("text", "binary"):
+        out = {"encoding": encoding, "schema": {"type": "string"}, "required": body.required}
     else:
         schema = ctx.schemas.convert(media.schema or {}, media.pointer + "/schema")
-        problem = _body_problem(ctx, schema, taken)
+        out = {"encoding": encoding, "schema": schema, "required": body.required}
+        whole = _whole_body(ctx, schema, encoding, taken)
+        if whole:
+            out["argument"] = "request_body" if "request_body" not in taken else "body_"
+            if whole != "shape":
+                result.losses.append(Loss("body-argument", whole, body.pointer))
     if problem is None:
-        return {"encoding": encoding, "schema": schema, "required": body.required}
+        if media is not None and encoding in ("text", "binary"):
+            out["media_type"] = media.media_type.strip()
+        if (
+            media is not None
+            and encoding == "json"
+            and _base(media.media_type) not in ("application/json", "*/*")
+        ):
+            out["media_type"] = media.media_type.strip()
+        return out
     if body.required:
         raise _Lost("body", problem, body.pointer)
     result.losses.append(Loss("body-dropped", f"optional {problem}", body.pointer))
     return None
 
 
-def _body_problem(ctx: MappingContext, schema: dict[str, Any], taken: set[str]) -> str | None:
+def _whole_body(
+    ctx: MappingContext, schema: dict[str, Any], encoding: str, taken: set[str]
+) -> str | None:
+    """Why the body is one argument (``"shape"``: not an object; else a name clash)."""
     resolved = ctx.schemas.resolve_named(schema)
     kinds = resolved.get("type")
-    if kinds != "object":
-        return f"a request body of type {kinds or 'any'} (the spec takes an object)"
+    if kinds != "object" and not (kinds is None and resolved.get("properties")):
+        if encoding != "json":
+            raise _Lost("body", f"a {encoding} body of type {kinds or 'any'} (not an object)")
+        return "shape"
+    fields: set[str] = set()
     for name in resolved.get("properties") or {}:
         argument = python_identifier(name)
-        if argument in taken:
-            return f"body field {name!r} becomes the argument {argument!r}, like a parameter"
-        taken.add(argument)
+        if argument in taken or argument in fields:
+            return (
+                f"body field {name!r} would be the argument {argument!r} like another field or "
+                "parameter: the body is passed whole as 'request_body'"
+            )
+        fields.add(argument)
+    taken |= fields
     return None
 
 
@@ -311,11 +400,17 @@ def _response(
         out["description"] = _clip(chosen.description, 300)
     if not chosen.content:
         return out, dict(chosen.headers)
-    media, _ = _pick(chosen.content)
-    if media is None or media.media_type.lower().startswith("application/x-www-form"):
+    media, encoding = _pick(chosen.content)
+    if media is None or encoding is None:
         kinds = ", ".join(m.media_type for m in chosen.content)
-        raise _Lost("response-not-json", f"the {chosen.status} response is {kinds}", chosen.pointer)
-    out["schema"] = ctx.schemas.convert(media.schema or {}, media.pointer + "/schema")
+        raise _Lost("response-media", f"the {chosen.status} response is {kinds}", chosen.pointer)
+    if encoding == "json":
+        out["schema"] = ctx.schemas.convert(media.schema or {}, media.pointer + "/schema")
+        if _base(media.media_type) not in ("application/json", "*/*"):
+            out["media_type"] = media.media_type.strip()
+    else:
+        out["content"] = "text" if encoding in ("text", "form") else "binary"
+        out["media_type"] = media.media_type.strip()
     return out, dict(chosen.headers)
 
 
@@ -329,10 +424,9 @@ def _errors(ctx: MappingContext, op: OperationView) -> list[dict[str, Any]]:
             entry["description"] = _clip(response.description, 300)
         media, _ = _pick(response.content)
         if media is not None and media.schema is not None:
-            try:
+            # an error body's shape is documentation: the status is what matters
+            with contextlib.suppress(RefError):
                 entry["schema"] = ctx.schemas.convert(media.schema, media.pointer + "/schema")
-            except RefError:
-                pass  # an error body's shape is documentation: the status is what matters
         errors.append(entry)
     return errors
 

@@ -43,7 +43,10 @@ Resolve = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def infer_pagination(
-    query: Iterable[str], response: dict[str, Any] | None, headers: Mapping[str, Any], resolve: Resolve
+    query: Iterable[str],
+    response: dict[str, Any] | None,
+    headers: Mapping[str, Any],
+    resolve: Resolve,
 ) -> Inferred | None:
     """The pagination of a GET with ``query`` parameters and the converted ``response`` schema."""
     if response is None:
@@ -60,13 +63,13 @@ def infer_pagination(
     base: dict[str, Any] = {"items": pointer}
     if limit:
         base["limit_param"] = limit
-    if "starting_after" in names and _is(props.get("has_more"), "boolean", resolve):
-        if "id" in _props(item_schema, resolve):
-            return Inferred(
-                {"type": "cursor", **base, "cursor_param": "starting_after",
-                 "cursor_from_last_item": "/id", "has_more": "/has_more"},
-                f"query 'starting_after', response /has_more (boolean), {where}, items have /id",
-            )  # fmt: skip
+    stripe = "starting_after" in names and _is(props.get("has_more"), "boolean", resolve)
+    if stripe and "id" in _props(item_schema, resolve):
+        return Inferred(
+            {"type": "cursor", **base, "cursor_param": "starting_after",
+             "cursor_from_last_item": "/id", "has_more": "/has_more"},
+            f"query 'starting_after', response /has_more (boolean), {where}, items have /id",
+        )  # fmt: skip
     cursor = next((n for n in _CURSOR_PARAMS if n in names), None)
     if cursor is not None:
         found = _next_field(props, resolve)
@@ -86,14 +89,18 @@ def infer_pagination(
         total = next((t for t in _TOTALS if _is(props.get(t), "integer", resolve)), None)
         if total:
             style["total"] = f"/{total}"
-        return Inferred(style, f"query {offset!r}" + (f" and {limit!r}" if limit else "") + f", {where}")
+        return Inferred(
+            style, f"query {offset!r}" + (f" and {limit!r}" if limit else "") + f", {where}"
+        )
     page = next((n for n in ("page", "page_number", "pageNumber") if n in names), None)
     if page is not None:
         style = {"type": "page", **base, "page_param": page}
         pages = next((t for t in _TOTAL_PAGES if _is(props.get(t), "integer", resolve)), None)
         if pages:
             style["total_pages"] = f"/{pages}"
-        return Inferred(style, f"query {page!r}" + (f" and {limit!r}" if limit else "") + f", {where}")
+        return Inferred(
+            style, f"query {page!r}" + (f" and {limit!r}" if limit else "") + f", {where}"
+        )
     return None
 
 

@@ -9,7 +9,9 @@ annotations (``x-*``, ``xml``, ``externalDocs``, ``example``) are dropped withou
 
 from __future__ import annotations
 
+import functools
 import re
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from connector_spec.openapi import pointer as jp
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
 MAX_DEPTH = 48
 MAX_TEXT = 600
+MAX_NODES_PER_SCHEMA = 20_000
 _ANNOTATIONS = {"xml", "externalDocs", "example", "examples", "$comment", "$schema", "$id"}
 _SCALAR = (str, int, float, bool, type(None))
 
@@ -36,24 +39,54 @@ class SchemaMapper:
         self.names: dict[str, str] = {}
         self.keywords = KeywordLosses()
         self.extra = extra_keywords
+        self.budget = MAX_NODES_PER_SCHEMA
+        self.pending: list[tuple[str, Any, str]] = []
+        self.refs: dict[str, str] = {}  # $ref string → spec schema name
 
     # ------------------------------------------------------------------ entry points
 
     def convert(self, schema: Any, pointer: str) -> dict[str, Any]:
         """The spec schema for ``schema`` (found at ``pointer``); ``RefError`` if dangling."""
-        return self._node(schema, pointer, 0, ())
+        self.budget = MAX_NODES_PER_SCHEMA
+        converted = self._node(schema, pointer, 0, ())
+        self._drain()
+        return converted
+
+    def _drain(self) -> None:
+        """Convert the named schemas referenced so far (a worklist: deep chains of
+        references never deepen the Python stack). The first dangling reference is raised
+        after the others are converted; its schema is forgotten, so a later use fails too."""
+        failed: RefError | None = None
+        while self.pending:
+            name, value, where = self.pending.pop()
+            self.budget = MAX_NODES_PER_SCHEMA
+            try:
+                self.named[name] = self._node(value, where, 0, ())
+            except RefError as exc:
+                del self.named[name], self.names[where]
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def resolve_named(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follow a converted ``{$ref: '#/schemas/X'}`` to the named schema (once)."""
         seen = 0
-        while "$ref" in node and seen < 64:
-            node = self.named.get(node["$ref"].removeprefix("#/schemas/"), {})
+        while seen < 64:
             seen += 1
+            if "$ref" in node:
+                node = self.named.get(node["$ref"].removeprefix("#/schemas/"), {})
+            elif node.get("allOf") and "type" not in node and "properties" not in node:
+                node = node["allOf"][0]  # a $ref with sibling keywords
+            else:
+                break
         return node
 
     # ------------------------------------------------------------------ conversion
 
     def _ref(self, ref: str, pointer: str) -> dict[str, Any]:
+        known = self.refs.get(ref)
+        if known is not None and known in self.named:
+            return {"$ref": f"#/schemas/{known}"}
         target = self.doc.resolve({"$ref": ref}, pointer)
         if not isinstance(target.value, (dict, bool)):
             raise RefError([])
@@ -66,12 +99,9 @@ class SchemaMapper:
                 name = f"{base}_{counter}"
                 counter += 1
             self.names[target.pointer] = name
-            self.named[name] = {}  # reserve: a recursive reference finds the name taken
-            try:
-                self.named[name] = self._node(target.value, target.pointer, 0, ())
-            except RefError:
-                del self.named[name], self.names[target.pointer]
-                raise
+            self.named[name] = {}  # reserved; converted by _drain
+            self.pending.append((name, target.value, target.pointer))
+        self.refs[ref] = name
         return {"$ref": f"#/schemas/{name}"}
 
     def _node(
@@ -87,11 +117,21 @@ class SchemaMapper:
             return {}
         ref = raw.get("$ref")
         if isinstance(ref, str):
-            if len(raw) > 1 and any(k not in ("description", "summary") for k in raw if k != "$ref"):
-                self.keywords.add("$ref-siblings", pointer)
-            return self._ref(ref, pointer)
+            target = self._ref(ref, pointer)
+            siblings = {k: v for k, v in raw.items() if k not in ("$ref", "description", "summary")}
+            if not siblings:
+                return target
+            # OpenAPI 3.1 (and common 3.0 practice): keywords beside a $ref apply too
+            extra = self._node(siblings, pointer, depth + 1, flattening)
+            return {"allOf": [target], **extra} if extra else target
+        self.budget -= 1
+        if self.budget < 0:
+            self.keywords.add("schema-too-complex", pointer)
+            return {}
         if "allOf" in raw:
-            raw = self._flatten(raw, pointer, flattening)
+            used: list[str] = []
+            raw = self._flatten(raw, pointer, flattening, used)
+            flattening = (*flattening, *used)
         out: dict[str, Any] = {}
         for key, value in raw.items():
             where = jp.join(pointer, key)
@@ -107,10 +147,30 @@ class SchemaMapper:
             handler(self, out, value, where, depth, flattening)
         if "type" not in out and "properties" in out:
             out["type"] = "object"
+        if "required" in out and not out.get("additionalProperties") and "allOf" not in out:
+            defined = out.get("properties") or {}
+            missing = [name for name in out["required"] if name not in defined]
+            if missing:
+                self.keywords.add("required-undefined", jp.join(pointer, "required"))
+                out["required"] = [name for name in out["required"] if name in defined]
+                if not out["required"]:
+                    del out["required"]
+        if out.get("readOnly") and out.get("writeOnly"):
+            del out["readOnly"], out["writeOnly"]
+            self.keywords.add("readOnly+writeOnly", pointer)
+        if "discriminator" in out and not ("oneOf" in out or "anyOf" in out):
+            del out["discriminator"]
+            self.keywords.add("discriminator", pointer)
         return out
 
-    def _flatten(self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...]) -> dict[str, Any]:
-        """``allOf`` merged into one schema: properties and required united, first type wins."""
+    def _flatten(
+        self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...], used: list[str]
+    ) -> dict[str, Any]:
+        """``allOf`` merged into one schema: properties and required united, first type wins.
+
+        ``used`` collects the referenced schemas inlined, so that a schema nested inside
+        them cannot inline them again (recursion through ``allOf`` stops there).
+        """
         merged: dict[str, Any] = {k: v for k, v in raw.items() if k != "allOf"}
         parts = raw.get("allOf")
         if not isinstance(parts, list):
@@ -119,12 +179,14 @@ class SchemaMapper:
         for index, part in enumerate(parts):
             where = jp.join(pointer, "allOf", index)
             resolved = self.doc.resolve(part, where)
-            if resolved.pointer in stack:
+            if resolved.pointer in stack or resolved.pointer in used:
                 self.keywords.add("allOf-recursive", where)
                 continue
+            if resolved.pointer != where:
+                used.append(resolved.pointer)
             value = resolved.value
             if isinstance(value, dict) and "allOf" in value:
-                value = self._flatten(value, resolved.pointer, (*stack, resolved.pointer))
+                value = self._flatten(value, resolved.pointer, (*stack, *used), used)
             if not isinstance(value, dict):
                 continue
             for key, item in value.items():
@@ -133,8 +195,9 @@ class SchemaMapper:
                     if isinstance(props, dict):
                         merged["properties"] = {**props, **item}
                 elif key == "required" and isinstance(item, list):
-                    have = merged.get("required") if isinstance(merged.get("required"), list) else []
-                    merged["required"] = list(dict.fromkeys([*have, *item]))
+                    have = merged.get("required")
+                    have_list: list[Any] = have if isinstance(have, list) else []
+                    merged["required"] = list(dict.fromkeys([*have_list, *item]))
                 elif key not in merged:
                     merged[key] = item
         return merged
@@ -157,15 +220,10 @@ class SchemaMapper:
             out[key] = value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
     def _pattern(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
-        try:
-            re.compile(value)
-        except (re.error, TypeError, RecursionError, OverflowError):
+        if isinstance(value, str) and pattern_supported(value):
+            out["pattern"] = value
+        else:
             self.keywords.add("pattern-unsupported", where)
-            return
-        if re.search(r"\(\?<?[=!]", value) or re.search(r"\\[pPZ]", value):
-            self.keywords.add("pattern-unsupported", where)  # look-around: not in pydantic-core
-            return
-        out["pattern"] = value
 
     def _enum(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
         if isinstance(value, list) and value and all(isinstance(v, _SCALAR) for v in value):
@@ -218,6 +276,20 @@ class SchemaMapper:
             for name, sub in value.items()
         }
 
+    def _discriminator(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
+        name = value.get("propertyName") if isinstance(value, dict) else None
+        if not isinstance(name, str) or not name:
+            self.keywords.add("discriminator", where)
+            return
+        mapping: dict[str, str] = {}
+        raw = value.get("mapping")
+        for key, target in raw.items() if isinstance(raw, dict) else []:
+            if isinstance(target, str) and target.startswith("#"):
+                mapping[str(key)] = self._ref(target, jp.join(where, "mapping", str(key)))["$ref"]
+            else:
+                self.keywords.add("discriminator-mapping", jp.join(where, "mapping", str(key)))
+        out["discriminator"] = {"propertyName": name, **({"mapping": mapping} if mapping else {})}
+
     def _required(self, out: dict[str, Any], value: Any, where: str, *_: Any) -> None:
         if isinstance(value, list):
             names = [v for v in value if isinstance(v, str)]
@@ -253,6 +325,22 @@ class SchemaMapper:
         ]
 
 
+@functools.lru_cache(maxsize=4096)
+def pattern_supported(pattern: str) -> bool:
+    """Whether Python's ``re`` compiles it (the generated client validates with it when
+    pydantic-core's regex dialect lacks a feature, such as look-around or back-references).
+    """
+    if len(pattern) > 2000:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+    except (re.error, TypeError, RecursionError, OverflowError, ValueError):
+        return False
+    return True
+
+
 def _hashable(values: list[Any]) -> bool:
     try:
         set(values)
@@ -272,6 +360,12 @@ _HANDLERS = {
     "default": SchemaMapper._default,
     "nullable": SchemaMapper._flag,
     "deprecated": SchemaMapper._flag,
+    "readOnly": SchemaMapper._flag,
+    "writeOnly": SchemaMapper._flag,
+    "uniqueItems": SchemaMapper._flag,
+    "minProperties": SchemaMapper._count,
+    "maxProperties": SchemaMapper._count,
+    "discriminator": SchemaMapper._discriminator,
     "minimum": SchemaMapper._number,
     "maximum": SchemaMapper._number,
     "exclusiveMinimum": SchemaMapper._exclusive,

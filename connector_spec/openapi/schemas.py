@@ -37,10 +37,17 @@ def bundle_schema(doc: OpenApiDocument, schema: Any) -> dict[str, Any]:
     return out
 
 
-def local_refs(doc: OpenApiDocument, schema: Any) -> list[str]:
+_VALUES = ("example", "examples", "default", "enum", "const")
+
+
+def local_refs(
+    doc: OpenApiDocument, schema: Any, *, skip: tuple[str, ...] = _VALUES, strict: bool = True
+) -> list[str]:
     """The JSON pointers of every schema reachable from ``schema`` through ``$ref``s, in order.
 
-    Each is listed once, so recursive schemas terminate.
+    Each is listed once, so recursive schemas terminate. Keys in ``skip`` hold values, not
+    schemas, and are not searched (pass ``()`` to search everything). A reference that
+    cannot be resolved is a :class:`RefError`, or skipped when not ``strict``.
     """
     seen: dict[str, None] = {}
     stack = [schema]
@@ -53,15 +60,16 @@ def local_refs(doc: OpenApiDocument, schema: Any) -> list[str]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                target = doc.lookup(ref)
+                try:
+                    target = doc.lookup(ref)
+                except RefError:
+                    if strict:
+                        raise
+                    continue
                 if target.pointer not in seen:
                     seen[target.pointer] = None
                     stack.append(target.value)
-            stack.extend(
-                v
-                for k, v in node.items()
-                if k != "$ref" and k not in ("example", "examples", "default", "enum", "const")
-            )
+            stack.extend(v for k, v in node.items() if k != "$ref" and k not in skip)
         elif isinstance(node, list):
             stack.extend(node)
     return list(seen)
@@ -134,3 +142,39 @@ class _Bundler:
         if "example" in node:
             node.setdefault("examples", [node.pop("example")])
         return node
+
+
+def subset_description(doc: OpenApiDocument, keep: set[tuple[str, str]]) -> dict[str, Any]:
+    """``doc`` cut to the operations ``keep`` (``(path, method)``) and what they reference.
+
+    Paths keep only those methods (and their shared parameters/servers); ``components``
+    keep the entries reachable through ``$ref``s, plus every security scheme. The result is
+    a valid description of its own (what a split spec was made from).
+    """
+    paths: dict[str, Any] = {}
+    for path, item in (doc.data.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        methods = {m for p, m in keep if p == path}
+        if not methods:
+            continue
+        paths[path] = {k: v for k, v in item.items() if k in methods or k not in _METHOD_KEYS}
+    subset = {k: v for k, v in doc.data.items() if k not in ("paths", "components")}
+    subset["paths"] = paths
+    components: dict[str, dict[str, Any]] = {}
+    for pointer in local_refs(doc, paths, skip=(), strict=False):
+        tokens = jp.split(pointer)
+        if len(tokens) >= 3 and tokens[0] == "components":
+            kind, name = tokens[1], tokens[2]
+            source = doc.component_map(kind)
+            if name in source:
+                components.setdefault(kind, {})[name] = source[name]
+    schemes = doc.component_map("securitySchemes")
+    if schemes:
+        components["securitySchemes"] = dict(schemes)
+    if components:
+        subset["components"] = {k: dict(sorted(v.items())) for k, v in sorted(components.items())}
+    return subset
+
+
+_METHOD_KEYS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))

@@ -36,6 +36,8 @@ def map_servers(servers: Sequence[Mapping[str, Any]]) -> Servers:
     """Map a document's servers; ``base_url`` is ``None`` when none is usable."""
     result = Servers(base_url=None)
     used_envs: set[str] = set()
+    if not servers:
+        servers = [{"url": "/"}]  # OpenAPI: no servers means the server is "/"
     for index, server in enumerate(servers):
         pointer = f"/servers/{index}"
         url = _url(server, pointer, result)
@@ -78,11 +80,16 @@ def _url(server: Mapping[str, Any], pointer: str, result: Servers) -> str | None
     if url.startswith("/") or not url:
         result.variables.setdefault(
             "host",
-            {"kind": "host", "description": "The host that serves this API (the description "
-             "gives only a relative server URL)."},
+            {
+                "kind": "host",
+                "description": "The host that serves this API (the description "
+                "gives only a relative server URL).",
+            },
         )
         result.warnings.append(
-            Loss("server-relative", f"server {url or '/'!r} is relative: host is a variable", pointer)
+            Loss(
+                "server-relative", f"server {url or '/'!r} is relative: host is a variable", pointer
+            )
         )
         return "https://{host}" + url
     parts = urlsplit(_VAR.sub("x", url))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -50,8 +50,13 @@ def resolve_base_url(
     environment: str | None = None,
     variables: Mapping[str, str] | None = None,
     override: str | None = None,
+    secret_placeholders: Collection[str] = (),
 ) -> str:
-    """The concrete base URL for this client."""
+    """The concrete base URL for this client.
+
+    ``secret_placeholders`` stay in the URL: the auth fills them per request (a key in the
+    path), so the secret is never part of the configured base URL.
+    """
     values = {name: info.default for name, info in declared.items() if info.default is not None}
     url = template
     if environment is not None:
@@ -65,6 +70,8 @@ def resolve_base_url(
     if override is not None:
         url = override
     for name in re.findall(r"\{([^{}]+)\}", url):
+        if name in secret_placeholders:
+            continue
         info = declared.get(name)
         value = values.get(name)
         if info is None or value is None:

@@ -11,6 +11,7 @@ from flows.cli.generate_cmds import generate_app
 from flows.cli.graph_cmds import graph_app
 from flows.cli.harvest_cmds import harvest_app
 from flows.cli.import_cmds import import_app
+from flows.cli.index_cmds import register_index_commands
 from flows.cli.mcp_cmds import mcp_command
 from flows.cli.policy_cmds import policy_app
 from flows.cli.publish_cmds import publish_app
@@ -22,7 +23,7 @@ app = typer.Typer(
     name="flows",
     help="Turn API connector specs into certified, signed, reusable connectors.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(publish_app, name="publish")
@@ -31,6 +32,7 @@ app.add_typer(template_app, name="template")
 app.add_typer(generate_app, name="generate")
 app.add_typer(policy_app, name="policy")
 app.add_typer(harvest_app, name="harvest")
+register_index_commands(registry_app)
 app.add_typer(registry_app, name="registry")
 app.add_typer(import_app, name="import")
 app.add_typer(graph_app, name="graph")

@@ -71,7 +71,7 @@ def farm_command(
         raise refuse("--shard prepares and --merge commits: give one of them")
     if report is not None:
         report_format(report)
-    progress = _progress()
+    progress = _progress(quiet=json_output)
     notice = _notice()
     if merge:
         extra = [n for n, v in (("--specs", specs), ("--out", out), ("--jobs", jobs)) if v]
@@ -154,8 +154,9 @@ _COLOURS = {
 }
 
 
-def _progress() -> Any:
-    """Rich progress bars on stderr (one line per spec when stderr is not a terminal)."""
+def _progress(*, quiet: bool = False) -> Any:
+    """Rich progress bars on stderr when it is a terminal; otherwise one log line per spec,
+    and nothing at all with ``quiet`` (``--json``)."""
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bars
@@ -171,7 +172,7 @@ def _progress() -> Any:
             self.name = ""
 
         def __enter__(self) -> Progress:
-            if console.is_terminal:
+            if console.is_terminal and not quiet:
                 self.bars = Bars(
                     TextColumn("{task.description}"),
                     BarColumn(),
@@ -199,7 +200,7 @@ def _progress() -> Any:
                     advance=1,
                     description=f"{self.name:8} [{colour}]{escape(outcome.label)}[/]",
                 )
-            elif self.bars is None:
+            elif self.bars is None and not quiet:
                 console.print(f"{self.name}: [{colour}]{outcome.status}[/] {escape(outcome.label)}")
 
     return Progress()

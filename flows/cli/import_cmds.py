@@ -139,16 +139,18 @@ def n8n(
         _warn(catalog_warning(catalog))
         stderr_console().print(f"connector catalog: {used}", markup=False, highlight=False)
     if is_dir:
-        from rich.progress import Progress
+        from itertools import count
 
-        with Progress(console=stderr_console(), transient=True, disable=json_output) as bar:
-            task = bar.add_task("importing", total=total)
+        from flows.cli.progress import progress_callback
+
+        with progress_callback("importing", enabled=not json_output) as bar:
+            done = count(1)
             aggregate, written = import_tree(
                 path,
                 catalog,
                 out,
                 dot,
-                progress=lambda _p: bar.advance(task),
+                progress=(lambda _p: bar(next(done), total)) if bar else None,
                 recursive=recursive,
                 report_out=report_out,
                 report_format=fmt,
@@ -198,3 +200,69 @@ def n8n(
             _check_errors_note(errors, "the workflow was", bool(written))
     if errors:
         raise typer.Exit(1)
+
+
+@import_app.command("openapi")
+@handles_errors
+def openapi(
+    description: Annotated[
+        Path, typer.Argument(help="An OpenAPI 3.0/3.1 description (JSON or YAML).")
+    ],
+    provider: Annotated[
+        str | None,
+        typer.Option("--provider", help="Provider slug (default: from the description)."),
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            help="Only these operations: comma-separated operationIds (globs), tag:NAME or "
+            "'GET /path'.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write <DIR>/<provider>/connector.yaml (default: stdout)."),
+    ] = None,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the conversion report here (.md or .json)."),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Convert an OpenAPI description into a ConnectorSpec, with a per-operation loss report.
+
+    Exit 0 when a valid spec was made (losses are listed, not failures); 1 when no spec could
+    be made (the reasons are printed); 2 for an unreadable description or bad options.
+    Nothing is written unless everything is.
+    """
+    from connector_spec.errors import InputError
+    from connector_spec.openapi.report import conversion_json
+    from flows.openapi.importer import import_openapi
+
+    patterns = [p.strip() for p in (select or "").split(",") if p.strip()]
+    result = import_openapi(
+        description, provider=provider, select=patterns, out_dir=out, report=report_file
+    )
+    if json_output:
+        print_json(
+            {
+                "ok": True,
+                **conversion_json(result.conversion),
+                "written": [str(p) for p in result.written],
+            }
+        )
+        return
+    if out is None:
+        if len(result.files) != 1:
+            raise InputError(
+                f"the description is split into {len(result.files)} specs",
+                hint="give --out DIR to write them all",
+            )
+        typer.echo(next(iter(result.files.values())).decode(), nl=False)
+        stderr_console().print(result.summary())
+        return
+    console = stdout_console()
+    for path in result.written:
+        console.print(f"wrote {path}")
+    console.print(result.summary())

@@ -50,12 +50,22 @@ def print_json(data: Any) -> None:
 
 
 def _console(**kwargs: Any) -> Any:
-    """A rich console whose ``print`` passes text through :func:`safe_text` first."""
+    """A rich console that passes every piece of text it renders through :func:`safe_text`.
+
+    Text of any renderable (markup, tables, panels) is escaped just before rich adds its own
+    styling codes, which are control segments and are left alone.
+    """
+    from collections.abc import Iterable
+
     from rich.console import Console
+    from rich.segment import Segment
 
     class SafeConsole(Console):
-        def print(self, *objects: Any, **options: Any) -> None:
-            super().print(*(safe_text(o) if isinstance(o, str) else o for o in objects), **options)
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(safe_text(segment.text), segment.style)
+                for segment in buffer
+            )
 
     return SafeConsole(highlight=False, soft_wrap=True, **kwargs)
 

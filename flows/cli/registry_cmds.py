@@ -1,4 +1,4 @@
-"""``flows registry ...``: init, verify, search, show, pull and yank."""
+"""``flows registry ...``: init, verify, search, show, pull, yank, refresh and trust."""
 
 from __future__ import annotations
 
@@ -71,11 +71,16 @@ def init(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a registry and its signing key (kept outside the registry, mode 0600)."""
+    from connector_spec.files import read_input_file
     from registry import Registry
 
     path = _local(registry)
     identities = [{"identity": i, "issuer": issuer} for i in identity or []]
-    trusted = sigstore_trusted_root.read_bytes() if sigstore_trusted_root else None
+    trusted = (
+        read_input_file(sigstore_trusted_root, max_bytes=16 * 1024 * 1024)
+        if sigstore_trusted_root
+        else None
+    )
     Registry.init(path, key_dir=key_dir, identities=identities, sigstore_trusted_root=trusted)
     if json_output:
         print_json({"ok": True, "registry": str(path)})
@@ -284,6 +289,11 @@ def trust(
         print_json({"ok": True, **info})
     elif not info["pinned"]:
         stdout_console().print(f"nothing pinned for {safe_markup(info['location'])} yet")
+    elif "damaged" in info:
+        stdout_console().print(
+            f"{safe_markup(info['location'])}: {safe_markup(info['damaged'])}; forget it with "
+            f"`flows registry trust --reset {safe_markup(info['location'])}`"
+        )
     else:
         stdout_console().print(
             f"{safe_markup(info['location'])}: root version {info['root_version']} "

@@ -127,6 +127,8 @@ def _coverage(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise TypeError(f"coverage is {type(value).__name__}, not an object")
     out: dict[str, Any] = {}
+    if "n8n_operations" not in value and "operations" in value:
+        value = {**value, "n8n_operations": value["operations"]}  # an OpenAPI harvest's
     for key in ("n8n_operations", "kept", "omitted"):
         count = value[key]
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ def harvest_n8n(
     usage_dir: Path | None = None,
     runner: Runner | None = None,
     markdown_report: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> HarvestResult:
     """Harvest ``catalog``; when ``out_dir`` is given, replace it atomically with the result.
 
@@ -106,7 +108,7 @@ def harvest_n8n(
         )
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
     usage = load_usage(usage_dir) if usage_dir is not None else None
-    result = build(cat, usage)
+    result = build(cat, usage, progress=progress)
     if out_dir is not None:
         result.report.out_dir = str(out_dir)
         result.files[REPORT_FILE] = json_bytes(result.report.to_json())
@@ -155,12 +157,20 @@ def _node_dir(node: dict[str, Any]) -> str | None:
     return rest.rsplit("/", 1)[0] if "/" in rest else None
 
 
-def build(catalog: Catalog, usage: Usage | None) -> HarvestResult:
-    """Harvest every node type of ``catalog`` in memory (no files written)."""
+def build(
+    catalog: Catalog, usage: Usage | None, progress: Callable[[int, int], None] | None = None
+) -> HarvestResult:
+    """Harvest every node type of ``catalog`` in memory (no files written).
+
+    ``progress(done, total)`` is called after each node type.
+    """
     entries: list[NodeEntry] = []
     files: dict[str, bytes] = {}
     used_slugs: set[str] = set()
-    for node in sorted(latest_nodes(catalog), key=lambda n: str(n["name"]).lower()):
+    nodes = sorted(latest_nodes(catalog), key=lambda n: str(n["name"]).lower())
+    for done, node in enumerate(nodes, start=1):
+        if progress is not None:
+            progress(done - 1, len(nodes))
         entry, spec_files = _harvest_node(catalog, node, used_slugs)
         if usage is not None:
             entry.usage = usage.counts.get(entry.node_type, 0)
@@ -201,40 +211,98 @@ def _credential_order(node: dict[str, Any], catalog: Catalog) -> list[dict[str, 
 def _harvest_node(
     catalog: Catalog, node: dict[str, Any], used_slugs: set[str]
 ) -> tuple[NodeEntry, dict[str, bytes]]:
+    """One node type: its report entry and, when a spec could be assembled, the spec file."""
     name = str(node["name"])
-    node_type = NODE_PREFIX + name
-    entry = NodeEntry(node_type=node_type, display_name=str(node.get("displayName") or name))
     declarative = is_declarative(node)
-    entry.kind = "declarative" if declarative else "programmatic"
-    groups = node.get("group") or []
     creds = _credential_order(node, catalog)
     refs = op_refs(node)
     node_dir = _node_dir(node)
+    entry = _new_entry(catalog, node, declarative, creds, refs, node_dir)
+    skipped = _skip_finding(node, name, declarative, creds)
+    if skipped is not None:
+        entry.status = "skipped"
+        entry.missing.append(skipped)
+        return entry, {}
+    provider = _claim_provider(name, used_slugs)
+    entry.provider = provider
+    missing: list[Finding] = []
+    auth, chosen = _choose_auth(entry, catalog, creds, provider, name, missing)
+    cred = catalog.credentials.get(chosen["name"], {}) if chosen else {}
+    props = merged_properties(chosen["name"], catalog.credentials) if chosen else {}
+    base, check = _find_base(entry, catalog, node, declarative, creds, chosen, props, missing)
+    operations, pagination = _collect_operations(
+        entry, catalog, node, refs, node_dir, provider, check
+    )
+    if entry.stubs and not declarative:
+        missing.append(Finding("programmatic", f"{len(entry.stubs)} resource/operation pairs"))
+    _default_responses(entry, operations, check)
+    if declarative and not entry.kept:
+        # nothing of n8n's own operations remains: what kept each one out blocks the spec
+        missing += [f for omitted in entry.omitted for f in omitted.findings]
+    if not operations:
+        missing.append(Finding("no-operations", name))
+    entry.operations = len(operations)
+    entry.missing = missing
+    if auth is None or auth.auth is None or base is None or base.url is None or not operations:
+        entry.status = "no-spec"
+        return entry, {}
+    return _emit_spec(entry, catalog, node, base, auth.auth, pagination, operations, cred)
+
+
+def _new_entry(
+    catalog: Catalog,
+    node: dict[str, Any],
+    declarative: bool,
+    creds: list[dict[str, Any]],
+    refs: list[Any],
+    node_dir: str | None,
+) -> NodeEntry:
+    """The report entry of a node type, with its kind and its ranking signal."""
+    name = str(node["name"])
+    entry = NodeEntry(
+        node_type=NODE_PREFIX + name, display_name=str(node.get("displayName") or name)
+    )
+    entry.kind = "declarative" if declarative else "programmatic"
     schema_count = sum(
         1 for key in catalog.schema_files if node_dir and key.startswith(node_dir + "/__schema__/")
     )
     entry.signal = (10 if declarative else 0) + len(refs) + schema_count + (2 if creds else 0)
+    return entry
+
+
+def _skip_finding(
+    node: dict[str, Any], name: str, declarative: bool, creds: list[dict[str, Any]]
+) -> Finding | None:
+    """Why the node type is not an API to harvest (a trigger, a core node), or None."""
+    groups = node.get("group") or []
     if name.endswith("Trigger") or "trigger" in groups:
-        entry.status = "skipped"
-        entry.missing.append(Finding("trigger", name))
-        return entry, {}
+        return Finding("trigger", name)
     categories = (node.get("codex") or {}).get("categories") or []
     if "Core Nodes" in categories:
-        entry.status = "skipped"
-        entry.missing.append(Finding("not-an-api", f"{name} is one of n8n's Core Nodes"))
-        return entry, {}
+        return Finding("not-an-api", f"{name} is one of n8n's Core Nodes")
     if not creds and not declarative:
-        entry.status = "skipped"
-        entry.missing.append(Finding("not-an-api", name))
-        return entry, {}
+        return Finding("not-an-api", name)
+    return None
 
+
+def _claim_provider(name: str, used_slugs: set[str]) -> str:
+    """A provider slug for ``name`` that no earlier node type took (recorded in ``used_slugs``)."""
     provider = slug(name)
     while provider in used_slugs:
         provider = (provider + "-x")[:64]
     used_slugs.add(provider)
-    entry.provider = provider
+    return provider
 
-    # --- auth: the best credential type that yields an auth block
+
+def _choose_auth(
+    entry: NodeEntry,
+    catalog: Catalog,
+    creds: list[dict[str, Any]],
+    provider: str,
+    name: str,
+    missing: list[Finding],
+) -> tuple[AuthResult | None, dict[str, Any] | None]:
+    """The best credential type that yields an auth block, and that credential reference."""
     auth: AuthResult | None = None
     chosen: dict[str, Any] | None = None
     first_failure: AuthResult | None = None
@@ -246,7 +314,6 @@ def _harvest_node(
         first_failure = first_failure or attempt
     if not creds:
         auth = AuthResult({"type": "none"}, derived=["no credential type: auth none"])
-    missing: list[Finding] = []
     if auth is None:
         missing += first_failure.findings if first_failure else [Finding("no-credentials", name)]
     else:
@@ -254,10 +321,25 @@ def _harvest_node(
         missing += auth.findings
     if chosen is not None:
         entry.credential = chosen["name"]
-    cred = catalog.credentials.get(chosen["name"], {}) if chosen else {}
-    props = merged_properties(chosen["name"], catalog.credentials) if chosen else {}
+    return auth, chosen
 
-    # --- base URL and connection check
+
+def _find_base(
+    entry: NodeEntry,
+    catalog: Catalog,
+    node: dict[str, Any],
+    declarative: bool,
+    creds: list[dict[str, Any]],
+    chosen: dict[str, Any] | None,
+    props: dict[str, Any],
+    missing: list[Finding],
+) -> tuple[BaseUrl | None, dict[str, Any] | None]:
+    """The base URL and the connection-check operation (from a credential test).
+
+    What blocks them is added to ``missing``, what was derived to ``entry.derived``.
+    """
+    name = str(node["name"])
+    node_type = entry.node_type
     defaults = node.get("requestDefaults") if declarative else None
     base: BaseUrl | None = None
     base_raw: str | None = None
@@ -310,16 +392,33 @@ def _harvest_node(
             entry.derived.append(base.note)
         if base.variables:
             entry.derived.append(f"server variables {sorted(base.variables)}")
+    if check is not None:
+        entry.derived.append(f"connection check from the {tested_by} credential test")
+        missing += check_findings
+    return base, check
 
-    # --- operations
+
+def _collect_operations(
+    entry: NodeEntry,
+    catalog: Catalog,
+    node: dict[str, Any],
+    refs: list[Any],
+    node_dir: str | None,
+    provider: str,
+    check: dict[str, Any] | None,
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The spec's operations (the check first) and their named pagination styles.
+
+    A programmatic node's resource/operation pairs become ``entry.stubs``; a declarative
+    operation with a blocker is left out and recorded in ``entry.omitted``.
+    """
+    declarative = entry.kind == "declarative"
     operations: list[dict[str, Any]] = []
     pagination: dict[str, dict[str, Any]] = {}
     used_ids: set[str] = set()
     if check is not None:
         operations.append(check)
         used_ids.add(check["id"])
-        entry.derived.append(f"connection check from the {tested_by} credential test")
-        missing += check_findings
     schema_versions = _versions(node.get("version"))
     with_schema = 0
     for ref in refs:
@@ -330,7 +429,7 @@ def _harvest_node(
             )
             continue
         result = declarative_operation(
-            node, ref, node_type=node_type, provider=provider, op_id=op_id
+            node, ref, node_type=entry.node_type, provider=provider, op_id=op_id
         )
         if result.findings or result.operation is None:
             # an operation-level blocker: the operation is left out, the rest can stand
@@ -365,8 +464,13 @@ def _harvest_node(
         entry.derived.append(f"{with_schema} response schemas from __schema__")
     if not refs and not declarative:
         entry.stubs.append({"resource": "", "operation": "execute", "name": entry.display_name})
-    if entry.stubs and not declarative:
-        missing.append(Finding("programmatic", f"{len(entry.stubs)} resource/operation pairs"))
+    return operations, pagination
+
+
+def _default_responses(
+    entry: NodeEntry, operations: list[dict[str, Any]], check: dict[str, Any] | None
+) -> None:
+    """Give every operation without a known response schema 'any JSON', and warn about it."""
     unknown: list[str] = []
     for op in operations:
         if "response" in op:
@@ -383,18 +487,21 @@ def _harvest_node(
                 f"{len(unknown)} operations return any JSON: {', '.join(unknown[:5])}",
             )
         )
-    if declarative and not entry.kept:
-        # nothing of n8n's own operations remains: what kept each one out blocks the spec
-        missing += [f for omitted in entry.omitted for f in omitted.findings]
-    if not operations:
-        missing.append(Finding("no-operations", name))
-    entry.operations = len(operations)
-    entry.missing = missing
 
-    if auth is None or auth.auth is None or base is None or base.url is None or not operations:
-        entry.status = "no-spec"
-        return entry, {}
-    spec = _spec_document(node, provider, base, auth.auth, pagination, operations, cred)
+
+def _emit_spec(
+    entry: NodeEntry,
+    catalog: Catalog,
+    node: dict[str, Any],
+    base: BaseUrl,
+    auth: dict[str, Any],
+    pagination: dict[str, dict[str, Any]],
+    operations: list[dict[str, Any]],
+    cred: dict[str, Any],
+) -> tuple[NodeEntry, dict[str, bytes]]:
+    """Assemble, render and validate the spec; the entry's final status and the spec file."""
+    provider = str(entry.provider)
+    spec = _spec_document(node, provider, base, auth, pagination, operations, cred)
     if entry.omitted and entry.kept:
         text = str(spec["provider"]["description"]).rstrip()
         stop = "" if text.endswith((".", "!", "?")) else "."
@@ -409,7 +516,7 @@ def _harvest_node(
         entry.missing.append(Finding("spec-invalid", error.diagnostics().splitlines()[0]))
         entry.status = "no-spec"
         return entry, {}
-    entry.status = "incomplete" if missing else "complete"
+    entry.status = "incomplete" if entry.missing else "complete"
     entry.spec_path = spec_path
     return entry, {spec_path: raw}
 

@@ -17,6 +17,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
+# The JSON scalar types: a value walk stops at them.
+SCALAR_TYPES = (str, int, float, bool, type(None))
+
 IR_VERSION: Literal["flows.dev/flow/v1"] = "flows.dev/flow/v1"
 
 

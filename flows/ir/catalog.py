@@ -56,6 +56,10 @@ class ConnectorCatalog(Protocol):
         """The operation linked to this n8n node/resource/operation, if any."""
         ...
 
+    def lookup_n8n_node(self, node: str) -> CatalogOperation | None:
+        """An operation linked to any resource/operation of this n8n node type, if any."""
+        ...
+
     def lookup_host(self, host: str) -> list[str]:
         """``provider@version`` of the connectors whose base URL has this host."""
         ...
@@ -93,6 +97,11 @@ class InMemoryCatalog:
         if not found:
             return None
         return max(found, key=lambda op: _semver_key(op.version))
+
+    def lookup_n8n_node(self, node: str) -> CatalogOperation | None:
+        """The newest operation linked to this node type, whatever its resource/operation."""
+        found = [op for op in self.operations if op.n8n is not None and op.n8n[0] == node]
+        return max(found, key=lambda op: _semver_key(op.version)) if found else None
 
     def lookup_host(self, host: str) -> list[str]:
         """Connectors serving ``host`` (case-insensitive)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from flows.ir.base import SCALAR_TYPES
 from flows.ir.catalog import ConnectorCatalog, compatible
 from flows.ir.findings import Finding as Finding
 from flows.ir.model import PLAIN_FIELDS, TRIGGER_KINDS, Flow, Js, Ref
@@ -18,16 +19,13 @@ MAX_FLOW_BYTES = 64 * 1024 * 1024
 _REQUIRED_BUILTIN: dict[str, tuple[str, ...]] = {"http": ("url",), "subflow": ("workflow",)}
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
 def referenced_nodes(value: Any) -> list[str]:
     """Names of the nodes that references inside ``value`` point at (IR objects or JSON)."""
     names: list[str] = []
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, (*_SCALARS, Js)):
+        if isinstance(item, (*SCALAR_TYPES, Js)):
             continue
         if isinstance(item, Ref):
             if item.node is not None:
@@ -185,19 +183,29 @@ def check_flow(flow: Flow, catalog: ConnectorCatalog | None) -> list[Finding]:
                         node.name,
                     )
                 )
-        if node.kind == "connector":
-            findings.extend(_check_connector(node, catalog))
-        for field in _REQUIRED_BUILTIN.get(node.kind, ()):
-            if getattr(node, field) in (None, ""):
-                findings.append(
-                    Finding(
-                        "error",
-                        "unbound-input",
-                        f"required input {field!r} of the {node.kind} node is not set",
-                        node.name,
-                        f"set {field!r} on the node",
-                    )
+        findings.extend(_check_step(node, catalog))
+        call = getattr(node, "call", None)  # a node used as an AI tool: check what it runs
+        if call is not None:
+            findings.extend(_check_step(call, catalog))
+    return findings
+
+
+def _check_step(node: Any, catalog: ConnectorCatalog | None) -> list[Finding]:
+    """The connector operation and the required inputs of one node."""
+    findings: list[Finding] = []
+    if node.kind == "connector":
+        findings.extend(_check_connector(node, catalog))
+    for field in _REQUIRED_BUILTIN.get(node.kind, ()):
+        if getattr(node, field) in (None, ""):
+            findings.append(
+                Finding(
+                    "error",
+                    "unbound-input",
+                    f"required input {field!r} of the {node.kind} node is not set",
+                    node.name,
+                    f"set {field!r} on the node",
                 )
+            )
     return findings
 
 

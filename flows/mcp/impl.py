@@ -363,6 +363,7 @@ def registry_verify(args: RegistryVerifyInput, sandbox: Sandbox) -> ToolResult:
 
 def n8n_import(args: N8nImportInput, sandbox: Sandbox) -> ToolResult:
     """Import an n8n workflow: the Flow IR and the lossy-conversion report."""
+    from connector_spec.files import read_input_file
     from flows.ir.catalog import DirectoryCatalog, InMemoryCatalog
     from flows.n8n.importer import import_raw
     from flows.n8n.reader import parse_workflow_bytes
@@ -370,7 +371,7 @@ def n8n_import(args: N8nImportInput, sandbox: Sandbox) -> ToolResult:
     _one_of(args.path, args.workflow, "`path` or `workflow`")
     if args.path is not None:
         path = sandbox.input_file(args.path, field="path")
-        raw, name = path.read_bytes(), args.path
+        raw, name = read_input_file(path, max_bytes=sandbox.max_bytes), args.path
     else:
         assert args.workflow is not None
         raw, name = _inline_bytes(args.workflow, sandbox, "workflow"), "workflow.json"

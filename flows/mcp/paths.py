@@ -90,7 +90,10 @@ class Sandbox:
         path = self.resolve(value, field=field)
         if not path.is_file():
             from connector_spec.errors import InputError
+            from connector_spec.files import check_regular_file
 
+            if path.exists():
+                check_regular_file(path)  # says what it is instead: a FIFO, a directory, ...
             raise InputError(f"{field}: {value}: no such file", hint="pass an existing file")
         self.check_size(path.stat().st_size, what=f"{field}: {value}")
         return path

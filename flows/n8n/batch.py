@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from connector_spec.errors import InputError
+from connector_spec.errors import InputError, argument
 from flows.ir.catalog import ConnectorCatalog
 from flows.ir.dot import to_dot
 from flows.ir.files import flow_text, write_all_atomic
@@ -87,10 +87,11 @@ def check_targets(
     must be writable, no two may name the same file, and none may be the input itself.
     """
     files: dict[str, Path] = {}
-    for option, path in (("--out", out), ("--dot", dot), ("--report-out", report_out)):
+    for name, path in (("out", out), ("dot", dot), ("report_out", report_out)):
+        option = argument(name)
         if path is None:
             continue
-        if directory and option != "--report-out":
+        if directory and name != "report_out":
             _check_dir(path, option)
             continue
         _check_file(path, option)
@@ -155,7 +156,7 @@ def require_workflows(directory: Path, *, recursive: bool = False) -> int:
         raise InputError(
             f"{directory}: no workflow files (*.json) at its top level; the subfolders "
             f"{shown}{more} hold .json files",
-            hint="pass --recursive to import the subfolders too, or pass one of them",
+            hint=f"pass {argument('recursive')} to import the subfolders too, or pass one of them",
         )
     raise InputError(
         f"{directory}: no workflow files (*.json) in it",

@@ -32,9 +32,12 @@ _ROOTS: list[tuple[str, re.Pattern[str]]] = [
     ("node_legacy", re.compile(rf"\$node\s*\[\s*({_QUOTED})\s*\]")),
     ("node_legacy_dot", re.compile(rf"\$node\s*\.\s*({_IDENT})")),
 ]
+_ARG = _QUOTED + r"|`(?:[^`\\$]|\\.)*`"  # $fromAI's strings may also be plain template literals
 _FROM_AI = re.compile(
-    rf"^\$fromai\(\s*({_QUOTED})\s*(?:,\s*({_QUOTED})\s*)?(?:,\s*({_QUOTED})\s*)?"
-    r"(?:,(.*))?\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
+    # n8n prefixes the placeholders it writes itself with this comment
+    r"^(?:/\*\s*n8n-auto-generated-fromAI-override\s*\*/\s*)?"
+    rf"\$fromai\(\s*({_ARG})\s*(?:,\s*({_ARG})\s*(?:,\s*({_ARG})\s*(?:,(.*))?)?)?"
+    r"\)$",  # greedy default: one backtrack to the final ')' (no quadratic search)
     re.IGNORECASE | re.DOTALL,
 )
 _FROM_AI_TYPES = ("string", "number", "boolean", "json")
@@ -90,12 +93,11 @@ def _from_ai(text: str) -> FromAi | None:
     kind_text = _unquote(kind).lower() if kind else "string"
     value: str | int | float | bool | None = None
     if default:
+        quoted = '"' + default[1:-1] + '"' if default.startswith("'") else default
         try:
-            parsed = json.loads(
-                default if not default.startswith("'") else '"' + default[1:-1] + '"'
-            )
+            parsed = json.loads(quoted)
         except ValueError:
-            parsed = default
+            return None  # a default that is JavaScript, not a literal: not a plain placeholder
         if isinstance(parsed, float) and not math.isfinite(parsed):
             parsed = default  # 1e999, NaN: kept as the text (JSON has no such number)
         value = parsed if isinstance(parsed, str | int | float | bool) else json.dumps(parsed)

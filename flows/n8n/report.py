@@ -329,6 +329,10 @@ class AggregateReport:
             console.print(f"[red]failed[/] {escape(source)}: {escape(error.splitlines()[0])}")
         for name, count in self.totals()["top_unsupported"]:
             console.print(f"unsupported: {escape(name)} x{count}")
+        for row in self.node_types()[:10]:
+            counts = ", ".join(f"{k} {v}" for k, v in row["statuses"].items() if v)
+            why = f"; most lost: {row['top_lost'][0][0]}" if row["top_lost"] else ""
+            console.print(f"type {escape(row['type'])} x{row['count']}: {counts}{escape(why)}")
         console.print(f"[bold]{escape(self.summary())}[/]")
 
 

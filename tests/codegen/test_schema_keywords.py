@@ -117,6 +117,12 @@ OPERATIONS: list[dict[str, Any]] = [
                         "minItems": 2,
                     },
                     "status": {"type": "string", "enum": ["on", "off"]},
+                    "meta": {
+                        "type": "object",
+                        "properties": {k: {"type": "string"} for k in "abc"},
+                        "minProperties": 1,
+                        "maxProperties": 2,
+                    },
                 },
             }
         },
@@ -212,8 +218,15 @@ def test_id_or_object_fields_decode_in_both_forms(pkg: ModuleType) -> None:
 
 def test_request_arguments_keep_closed_enums_unique_items_and_map_sizes(pkg: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    _client(pkg, None, seen).things.label(labels={"a": 1}, tags=["x", "y"], status="on")
-    assert json.loads(seen[0].content) == {"labels": {"a": 1}, "tags": ["x", "y"], "status": "on"}
+    _client(pkg, None, seen).things.label(
+        labels={"a": 1}, tags=["x", "y"], status="on", meta={"b": "2"}
+    )
+    assert json.loads(seen[0].content) == {
+        "labels": {"a": 1},
+        "tags": ["x", "y"],
+        "status": "on",
+        "meta": {"b": "2"},
+    }
     client = _client(pkg)
     bad: list[dict[str, Any]] = [
         {"labels": {"a": 1}, "tags": ["x", "x"]},
@@ -221,6 +234,8 @@ def test_request_arguments_keep_closed_enums_unique_items_and_map_sizes(pkg: Mod
         {"labels": {"a": 1, "b": 2, "c": 3}, "tags": ["x", "y"]},
         {"labels": {"a": "one"}, "tags": ["x", "y"]},
         {"labels": {"a": 1}, "tags": ["x", "y"], "status": "dimmed"},
+        {"labels": {"a": 1}, "tags": ["x", "y"], "meta": {}},
+        {"labels": {"a": 1}, "tags": ["x", "y"], "meta": {"a": "1", "b": "2", "c": "3"}},
     ]
     for arguments in bad:
         with pytest.raises(pkg.RequestValidationError):

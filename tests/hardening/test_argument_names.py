@@ -22,7 +22,16 @@ from flows.cli.app import app
 from flows.mcp import FlowsMcp, Sandbox
 from tests.conftest import CONNECTORS, REPO
 
-LIBRARIES = ("connector_spec", "certify", "policies", "flows/harvest", "flows/farm", "flows/ir")
+LIBRARIES = (
+    "connector_spec",
+    "certify/provider",
+    "certify",
+    "policies",
+    "flows/harvest",
+    "flows/farm",
+    "flows/ir",
+    "flows/n8n",
+)
 # Strings that describe a whole command to run (in backticks) are fine; a bare flag is not.
 FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 
@@ -89,14 +98,22 @@ def test_library_messages_name_no_cli_flag(library: str) -> None:
         if "runtime" in path.parts or path.name == "pytest_plugin.py":
             continue
         for line, text in _string_constants(path):
+            if not any(c.isspace() for c in text.strip()):
+                continue  # a bare token ("--silent" for npm, an origin label) is data
             for match in FLAG.finditer(text):
                 if text[: match.start()].count("`") % 2 == 0:
                     offenders.append(f"{path.relative_to(REPO)}:{line}: {match.group(0)}")
     allowed = {
         # n8n-owned module (flows/ir/catalog.py) under concurrent rework: tracked separately
         "flows/ir/catalog.py",
-        # argv for `npm pack`, not a message
-        "flows/harvest/catalog.py",
     }
-    offenders = [o for o in offenders if o.split(":")[0] not in allowed]
+    offenders = [
+        o
+        for o in offenders
+        if o.split(":")[0] not in allowed
+        and ":".join(o.split(":")[:2])
+        != (
+            "certify/provider/source.py:71"  # a recorded origin label, not a message
+        )
+    ]
     assert offenders == []

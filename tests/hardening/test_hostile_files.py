@@ -79,6 +79,14 @@ COMMANDS: dict[str, list[str]] = {
     "import n8n": ["import", "n8n", "{bad}"],
     "graph check": ["graph", "check", "{bad}"],
     "harvest n8n --catalog": ["harvest", "n8n", "--catalog", "{bad}", "--out", "{tmp}/h"],
+    "registry init --sigstore-trusted-root": [
+        "registry",
+        "init",
+        "--registry",
+        "{tmp}/reg",
+        "--sigstore-trusted-root",
+        "{bad}",
+    ],
 }
 
 
@@ -130,3 +138,18 @@ def test_read_input_file_stops_at_the_limit(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match="101 bytes; the limit is 100"):
         read_input_file(big, max_bytes=100)
     assert read_input_file(big, max_bytes=101) == b"x" * 101
+
+
+@pytest.mark.parametrize(("kind", "words"), [("fifo", "FIFO"), ("directory", "directory")])
+def test_mcp_tools_name_a_hostile_path(tmp_path: Path, kind: str, words: str) -> None:
+    from flows.mcp import FlowsMcp, Sandbox
+
+    bad = _hostile(tmp_path, kind)
+    server = FlowsMcp(Sandbox.create([tmp_path]))
+    for tool, arguments in (
+        ("spec_validate", {"paths": [str(bad)]}),
+        ("n8n_import", {"path": str(bad)}),
+    ):
+        result = server.call(tool, arguments)
+        assert not result.ok and result.data["exit_code"] == 2, result.data
+        assert words in result.data["message"] and bad.name in result.data["message"]

@@ -187,3 +187,20 @@ def test_an_app_trigger_shipped_with_the_langchain_nodes_is_a_trigger() -> None:
     ir, rep = one(node("Teams", LC + "microsoftAgent365Trigger", 1.1, {}))
     assert (ir.kind, ir.app, ir.inputs) == ("trigger.app", LC + "microsoftAgent365Trigger", [])
     assert rep.status == "lossy"
+
+
+def test_a_model_given_as_a_bare_resource_locator_is_its_value() -> None:
+    ir, _ = one(node("M", LC + "lmOpenAi", 1, {"model": {"mode": "list", "value": "gpt-x"}}))
+    assert (ir.kind, ir.model) == ("ai.model", "gpt-x")
+
+
+def test_a_v1_tools_agent_without_tools_passes_as_n8n_runs_it() -> None:
+    result = run(
+        workflow(
+            [node("Chat", LC + "chatTrigger", 1.1), node("Agent", LC + "agent", 1.7),
+             node("M", LC + "lmChatOpenAi", 1)],
+            {"Chat": main("Agent"), **ai("M", "ai_languageModel", "Agent")},
+        )
+    )  # fmt: skip
+    assert _slots(result, "Agent") == {"model": ["M"], "memory": [], "tools": []}
+    assert not result.report.errors

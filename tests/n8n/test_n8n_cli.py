@@ -394,3 +394,37 @@ def test_the_real_corpus_needs_recursive() -> None:
     code, stdout, _ = run("import", "n8n", corpus, "--recursive", "--json")
     totals = json.loads(stdout)["totals"]
     assert (code, totals["imported"], totals["failed"]) == (1, 325, 7)
+
+
+POLLING = {
+    "name": "Polling",
+    "nodes": [
+        {"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
+         "parameters": {}},
+        {"name": "Poll", "type": "n8n-nodes-base.httpRequest", "typeVersion": 4.2,
+         "parameters": {"url": "https://x.test/job"}},
+        {"name": "Done?", "type": "n8n-nodes-base.if", "typeVersion": 2.2, "parameters": {}},
+        {"name": "Later", "type": "n8n-nodes-base.wait", "typeVersion": 1.1, "parameters": {}},
+    ],
+    "connections": {
+        "Start": {"main": [[{"node": "Poll", "type": "main", "index": 0}]]},
+        "Poll": {"main": [[{"node": "Done?", "type": "main", "index": 0}]]},
+        "Done?": {"main": [[], [{"node": "Later", "type": "main", "index": 0}]]},
+        "Later": {"main": [[{"node": "Poll", "type": "main", "index": 0}]]},
+    },
+}  # fmt: skip
+
+
+def test_a_cycle_that_can_end_is_information_not_a_failure(tmp_path: Path) -> None:
+    src, out = tmp_path / "poll.json", tmp_path / "poll.flow.json"
+    src.write_text(json.dumps(POLLING))
+    code, stdout, _ = run("import", "n8n", src, "--out", out)
+    assert code == 0, stdout
+    code, stdout, _ = run("graph", "check", out)
+    assert code == 0
+    assert "info cycle [Done?]: cycle: Done?, Later, Poll" in stdout
+    assert "0 errors, 0 warnings" in stdout
+    code, stdout, _ = run("graph", "check", out, "--json")
+    data = json.loads(stdout)
+    assert (code, data["ok"]) == (0, True)
+    assert [(f["severity"], f["code"]) for f in data["findings"]] == [("info", "cycle")]

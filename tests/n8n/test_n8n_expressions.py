@@ -128,3 +128,13 @@ def test_from_ai_with_huge_whitespace_is_read_in_linear_time() -> None:
 def test_from_ai_default_json_cannot_hold_stays_text() -> None:
     value = translate_value("={{ $fromAI('n', 'count', 'number', 1e999) }}")
     assert value.default == "1e999"
+
+
+def test_from_ai_placeholders_n8n_writes_itself_are_read() -> None:
+    value = translate_value(
+        "={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('q', `the query (e.g. 'a')`, "
+        "'string') }}"
+    )
+    assert value == FromAi(from_ai="q", description="the query (e.g. 'a')", type="string")
+    # a template literal that interpolates is JavaScript, not a placeholder
+    assert isinstance(translate_value("={{ $fromAI('q', `for ${$json.x}`) }}"), Js)

@@ -201,3 +201,38 @@ def test_items_reaching_a_trigger_pass_through_it() -> None:
     )  # fmt: skip
     assert result.flow.nodes[1].kind == "trigger.app"
     assert not result.report.errors
+
+
+def test_the_operation_a_tool_runs_is_checked_like_a_node() -> None:
+    params = {"resource": "charge", "operation": "create", "amount": 5}
+    result = run(workflow([node("Charge", "stripeTool", 1, params)]))
+    tool = result.flow.nodes[0]
+    assert (tool.kind, tool.call.kind, tool.call.operation) == ("ai.tool", "connector",
+                                                               "create_charge")  # fmt: skip
+    assert [f.message for f in result.report.errors] == [
+        "required input 'currency' of stripe@1.0.0 create_charge is not bound"
+    ]
+
+
+def test_app_trigger_is_tied_to_the_connector_of_its_app_even_without_a_trigger_operation() -> None:
+    catalog = InMemoryCatalog(
+        operations=[
+            CatalogOperation(
+                provider="telegram", version="1.2.0", operation_id="send_message",
+                effects="write", determinism="nondeterministic", auth_type="bearer",
+                n8n=("n8n-nodes-base.telegram", "message", "sendMessage"),
+            )
+        ]
+    )  # fmt: skip
+    ir, rep = one(node("T", "telegramTrigger", 1.1, {"updates": ["message"]}), catalog)
+    assert (ir.connector, rep.status) == ("telegram@1.2.0", "lossy")
+    assert rep.lost == [
+        "the registry connector telegram@1.2.0 serves the app but links no trigger operation to "
+        "n8n-nodes-base.telegramTrigger: nothing receives its events until one is linked"
+    ]
+
+
+def test_the_start_node_of_old_n8n_is_a_manual_trigger() -> None:
+    result = run(workflow([node("Start", "start"), node("Next", "noOp")], {"Start": main("Next")}))
+    assert result.flow.nodes[0].kind == "trigger.manual"
+    assert not result.report.findings

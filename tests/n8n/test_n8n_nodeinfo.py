@@ -73,6 +73,8 @@ def test_build_keeps_a_minimal_extract(tmp_path: Path) -> None:
             "defaults": {"extra": 1, "fieldToSplitOut": ""},
         },
     }
+    # defaults shown only for some values of other parameters keep n8n's conditions
+    assert split["conditional"] == [["include", "none", {"mode": ["x"]}, None]]
     assert nodes["n8n-nodes-base.acmeTrigger"]["trigger"] == "polling"
     assert nodes["n8n-nodes-base.hookTrigger"]["trigger"] == "webhook"
     assert nodes["n8n-nodes-base.acme"] == {"versions": ["1"]}  # an app node: versions only
@@ -100,3 +102,19 @@ def test_the_shipped_extract() -> None:
         "text",
         "message",
     )
+
+
+def test_defaults_follow_n8n_display_conditions() -> None:
+    postgres = "n8n-nodes-base.postgres"
+    inserting = nodeinfo.apply_defaults(postgres, 2.5, {})
+    assert inserting["operation"] == "insert"  # n8n's default operation
+    assert inserting["columns"] == {"mappingMode": "defineBelow", "value": None}
+    querying = nodeinfo.apply_defaults(postgres, 2.5, {"operation": "executeQuery"})
+    assert "columns" not in querying  # shown for insert/upsert/update only
+    # by version: the v1 agent's default type changed at 1.6
+    agent = "@n8n/n8n-nodes-langchain.agent"
+    assert nodeinfo.apply_defaults(agent, 1.5, {})["agent"] == "conversationalAgent"
+    assert nodeinfo.apply_defaults(agent, 1.7, {})["agent"] == "toolsAgent"
+    # what the node says always wins; a type without an extract is left as it is
+    assert nodeinfo.apply_defaults(postgres, 2.5, {"operation": "x"})["operation"] == "x"
+    assert nodeinfo.apply_defaults("n8n-nodes-base.set", 3.4, {"a": 1}) == {"a": 1}

@@ -46,3 +46,19 @@ def test_hostile_role_names_in_problems_are_escaped(env: Path) -> None:
     code, out = run("verify")
     assert code == 1
     assert_shown_not_obeyed(out)
+
+
+def test_every_rich_renderable_is_escaped() -> None:
+    from rich.table import Table
+
+    from flows.cli.output import stdout_console
+
+    console = stdout_console()
+    table = Table("name")
+    table.add_row(HOSTILE)
+    with console.capture() as captured:
+        console.print(table)
+        console.print(f"[bold]{HOSTILE}[/]")
+    out = captured.get()
+    assert "\x1b]0" not in out and "\x07" not in out and "\x9b" not in out, repr(out)
+    assert out.count("\\x1b]0;pwned") == 2

@@ -128,8 +128,16 @@ def test_a_one_gigabyte_answer_is_cut_at_the_cap(
     assert any(huge in p and "larger than" in p for p in result["problems"]), result
 
 
-def test_a_fifo_in_a_local_registry_is_refused_without_blocking(
-    reg: Registry, tmp_path: Path
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("fifo", "cannot read log entry: not a regular file"),
+        ("directory", "cannot read log entry: Is a directory"),
+        ("symlink loop", "cannot read log entry: Too many levels of symbolic links"),
+    ],
+)
+def test_a_non_file_in_a_local_registry_is_a_problem_without_blocking(
+    reg: Registry, tmp_path: Path, kind: str, message: str
 ) -> None:
     from registry.client import LocalSource
     from registry.verify import RegistryReader
@@ -138,8 +146,34 @@ def test_a_fifo_in_a_local_registry_is_refused_without_blocking(
     reg.publish(publication("stripe", "1.0.0"))
     log = reg.root / "log" / "00000000.json"
     log.unlink()
-    os.mkfifo(log)
+    if kind == "fifo":
+        os.mkfifo(log)
+    elif kind == "directory":
+        log.mkdir()
+    else:
+        log.symlink_to(log)
     report = RegistryReader(LocalSource(reg.root), trust_dir=None, now=Clock()).verify()
-    assert ("log/00000000.json", "cannot read log entry: not a regular file") in {
-        (p.file, p.message) for p in report.problems
-    }
+    assert ("log/00000000.json", message) in {(p.file, p.message) for p in report.problems}
+
+
+def test_a_server_trickling_bytes_is_given_up_on_at_the_deadline() -> None:
+    import httpx
+
+    from registry.client import READ_DEADLINE_S, HttpSource
+    from registry.errors import RegistryInputError
+
+    sent = {"chunks": 0}
+
+    def trickle() -> Iterator[bytes]:
+        while True:  # one byte at a time, each just inside the socket timeout
+            sent["chunks"] += 1
+            yield b"{"
+
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, content=trickle()))
+    ticks = iter(range(0, 10**9, 10))  # an injected clock: 10 s pass per look
+    source = HttpSource("https://registry.example/", transport=transport, clock=lambda: next(ticks))
+    with pytest.raises(
+        RegistryInputError, match=f"no complete answer within {READ_DEADLINE_S:.0f}s"
+    ):
+        source.read("metadata/timestamp.json", 16 * 1024)
+    assert sent["chunks"] <= READ_DEADLINE_S / 10 + 2

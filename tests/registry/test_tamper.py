@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,12 @@ def populated(reg: Registry) -> Registry:
 
 
 def files_of(root: Path) -> list[Path]:
-    return [p for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"]
+    # the package index and the site are symbolic links to files listed here too
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink() and p.name != ".lock"
+    ]
 
 
 def serve(root: Path) -> httpx.MockTransport:
@@ -79,6 +85,8 @@ def test_rollback_to_an_older_snapshot_is_refused_across_runs(
     reg.publish(publication("stripe", "1.0.0"))
     meta = reg.root / "metadata"
     old = {p.name: p.read_bytes() for p in meta.iterdir()}
+    views = tmp_path / "old-views"  # the package index and site the old metadata lists
+    shutil.copytree(reg.root / "targets" / "_views", views)
     reg.publish(publication("stripe", "1.1.0"))
     url = "https://registry.example/reg"
     trust = tmp_path / "client-trust"
@@ -86,6 +94,7 @@ def test_rollback_to_an_older_snapshot_is_refused_across_runs(
     assert first.verify().ok  # the client saw the newer metadata
     for name, data in old.items():  # the server goes back in time
         (meta / name).write_bytes(data)
+    shutil.copytree(views, reg.root / "targets" / "_views", dirs_exist_ok=True)
     fresh_client = RegistryReader(
         HttpSource(url, transport=serve(reg.root)), trust_dir=tmp_path / "other", now=clock
     )

@@ -149,3 +149,20 @@ def test_cli_trust_shows_and_resets_the_pin(
     code, out = run("trust", "--reset")
     assert code == 0 and "forgot" in out
     assert run("verify")[0] == 0
+
+
+def test_a_damaged_trust_store_says_how_to_pin_again(
+    reg: Registry, tmp_path: Path, clock: Clock
+) -> None:
+    from registry.client import TrustStore, pinned_trust
+
+    reg.publish(publication("stripe", "1.0.0"))
+    trust = tmp_path / "client-trust"
+    assert RegistryReader(LocalSource(reg.root), trust_dir=trust, now=clock).verify().ok
+    store = TrustStore.for_location(trust, str(reg.root))
+    (store.directory / "root.json").write_bytes(b"\x00 not json")
+    report = RegistryReader(LocalSource(reg.root), trust_dir=trust, now=clock).verify()
+    assert [p.file for p in report.problems] == [str(store.directory / "root.json")]
+    assert "flows registry trust --reset" in report.problems[0].message
+    info = pinned_trust(trust, str(reg.root))
+    assert info["pinned"] is True and "damaged" in info["damaged"]

@@ -120,3 +120,64 @@ def test_recursion_through_inline_all_of_terminates() -> None:
 
     changes = _kinds(expression("b"), expression("a"))
     assert any(c[1].endswith(".filter.only.only.b") for c in changes)
+
+
+def test_body_and_response_content_changes() -> None:
+    def whole(data: dict[str, Any]) -> None:
+        op(data, "create_item")["body"]["argument"] = "body"
+
+    assert any(c[:2] == ("breaking", f"{CREATE}.body") for c in _kinds(whole))
+
+    def text_response(data: dict[str, Any]) -> None:
+        response = op(data, "get_item")["response"]
+        response.pop("schema")
+        response["content"] = "text"
+
+    changes = _kinds(text_response)
+    assert ("breaking", "operations.get_item.response") in [c[:2] for c in changes]
+
+    def media(data: dict[str, Any]) -> None:
+        op(data, "create_item")["body"]["media_type"] = "application/merge-patch+json"
+
+    assert [c[0] for c in _kinds(media)] == ["patch"]
+
+
+def test_auth_and_operation_server_changes() -> None:
+    def implicit(data: dict[str, Any]) -> None:
+        data["auth"]["obtained_from"] = {"flow": "oauth2_implicit"}
+
+    assert [c[:2] for c in _kinds(implicit)] == [("patch", "auth.obtained_from")]
+
+    def public(data: dict[str, Any]) -> None:
+        op(data, "get_item")["auth"] = "none"
+
+    assert ("additive", "operations.get_item.auth") in [c[:2] for c in _kinds(public)]
+    assert ("breaking", "operations.get_item.auth") in [
+        c[:2] for c in _kinds(lambda d: None, public)
+    ]
+
+    def moved(data: dict[str, Any]) -> None:
+        op(data, "get_item")["base_url"] = "https://files.acme.example"
+
+    assert ("breaking", "operations.get_item.base_url") in [c[:2] for c in _kinds(moved)]
+
+
+def test_query_style_is_a_wire_format_patch() -> None:
+    def styled(data: dict[str, Any]) -> None:
+        op(data, "list_items")["params"][0]["explode"] = False
+
+    changes = _kinds(styled)
+    assert [c[0] for c in changes] == ["patch"] and "query style" in changes[0][2]
+
+
+def test_discriminator_mapping_must_name_a_schema() -> None:
+    from connector_spec.rules import check_rules
+
+    def broken(data: dict[str, Any]) -> None:
+        data["schemas"]["Item"]["properties"]["pet"] = {
+            "oneOf": [{"$ref": "#/schemas/Item"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"a": "#/schemas/Nope"}},
+        }
+
+    issues = check_rules(make_spec(broken))
+    assert [i.loc[-3:] for i in issues] == [("discriminator", "mapping", "a")]

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from flows.ir.base import SCALAR_TYPES
 from flows.ir.catalog import ConnectorCatalog
 from flows.ir.model import PLAIN_FIELDS, CodeNode, Js, Ref, UnsupportedNode
 from flows.n8n import defaults, nodeinfo
@@ -86,7 +87,10 @@ def _translate(raw: dict[str, Any], catalog: ConnectorCatalog) -> tuple[Converte
     node_type = str(raw.get("type"))
     version, version_note = _version(raw, node_type)
     params = raw.get("parameters") or {}
-    ctx = Ctx(raw, defaults.with_defaults(node_type, version, params), version, catalog)
+    filled = nodeinfo.apply_defaults(
+        node_type, version, defaults.with_defaults(node_type, version, params)
+    )
+    ctx = Ctx(raw, filled, version, catalog)
     base_type = apps.tool_base(node_type) if node_type not in CONVERTERS else None
     try:
         if base_type is not None:
@@ -140,9 +144,6 @@ def convert_node(raw: dict[str, Any], catalog: ConnectorCatalog) -> Converted:
     return result
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
 def count_expressions(node: Any) -> tuple[int, int]:
     """(translated references, untranslated JavaScript) inside an IR node's values."""
     if isinstance(node, UnsupportedNode | CodeNode):
@@ -151,7 +152,7 @@ def count_expressions(node: Any) -> tuple[int, int]:
     stack: list[Any] = [v for k, v in vars(node).items() if k not in PLAIN_FIELDS]
     while stack:
         item = stack.pop()
-        if isinstance(item, _SCALARS):
+        if isinstance(item, SCALAR_TYPES):
             continue
         if isinstance(item, Js):
             js += 1

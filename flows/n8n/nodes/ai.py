@@ -88,6 +88,8 @@ def _main_ports(ctx: Ctx, short: str) -> list[str]:
 def _model_value(ctx: Ctx) -> tuple[Any, str | None]:
     for key in _MODEL_KEYS:
         value = raw_param(ctx, key)
+        if isinstance(value, dict) and "value" in value and "mode" in value:
+            value = value["value"]  # a resource locator exported without its __rl marker
         if value is not None:
             return translate_value(value), key
     return None, None

@@ -16,7 +16,7 @@ from flows.ir.model import AppTrigger, FromAi, ToolArgument, ToolNode
 from flows.n8n import nodeinfo
 from flows.n8n.expressions import translate_value
 from flows.n8n.nodes.base import BASE, Converted, Ctx, common_fields, credential_of
-from flows.n8n.nodes.connector import find_connector
+from flows.n8n.nodes.connector import find_app_connector, find_connector
 from flows.n8n.nodes.triggers import cron_entries
 
 _EVENT_KEYS = ("event", "events", "updates", "triggerOn", "resources", "action")
@@ -48,23 +48,29 @@ def app_trigger(ctx: Ctx) -> Converted:
     event_key = next((k for k in _EVENT_KEYS if k in ctx.params), None)
     skip = {"pollTimes", *([event_key] if event_key else [])}
     found = find_connector(ctx)
+    serving = found or find_app_connector(ctx.type.removesuffix("Trigger"), ctx)
     node = AppTrigger(
         **common_fields(ctx),
         app=ctx.type,
         mode=mode,
         event=translate_value(ctx.params[event_key]) if event_key else None,
         cron=cron,
-        connector=found.connector if found else None,
+        connector=serving.connector if serving else None,
         params={str(k): translate_value(v) for k, v in ctx.params.items() if k not in skip},
         credential=credential_of(ctx),
         inputs=[],
         effects="read",
         determinism="nondeterministic",
     )
-    if found is None:
+    if serving is None:
         lost.append(
             f"no registry connector for {ctx.type}: the {mode} trigger is typed but nothing "
             "receives its events until one is linked"
+        )
+    elif found is None:
+        lost.append(
+            f"the registry connector {serving.connector} serves the app but links no trigger "
+            f"operation to {ctx.type}: nothing receives its events until one is linked"
         )
     status = "lossy" if lost else "mapped"
     return Converted(node, status, lost)

@@ -130,26 +130,14 @@ def pairs(block: Any, key: str) -> dict[str, Any]:
 
 
 def documented_params(ctx: Ctx, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Every parameter of the node with n8n's documented defaults filled in, expressions
-    translated; ``skip`` names those the caller types separately."""
-    from flows.n8n import nodeinfo
-
-    info = nodeinfo.documented(ctx.type, ctx.version)
-    merged = dict(info.defaults) if info is not None else {}
-    merged.update(ctx.params)
-    return {str(k): translate_value(v) for k, v in merged.items() if k not in skip}
+    """Every parameter of the node (n8n's documented defaults are already in ``ctx.params``),
+    expressions translated; ``skip`` names those the caller types separately."""
+    return {str(k): translate_value(v) for k, v in ctx.params.items() if k not in skip}
 
 
 def raw_param(ctx: Ctx, name: str, default: Any = None) -> Any:
-    """One parameter as the node has it, else n8n's documented default, else ``default``."""
-    from flows.n8n import nodeinfo
-
-    if name in ctx.params:
-        return ctx.params[name]
-    info = nodeinfo.documented(ctx.type, ctx.version)
-    if info is not None and name in info.defaults:
-        return info.defaults[name]
-    return default
+    """One parameter as the node has it (n8n's default applied), else ``default``."""
+    return ctx.params.get(name, default)
 
 
 def credential_of(ctx: Ctx) -> str | None:

@@ -63,6 +63,12 @@ def find_connector(ctx: Ctx, node_type: str | None = None) -> CatalogOperation |
     return ctx.catalog.lookup_n8n(node_type or ctx.type, resource, operation)
 
 
+def find_app_connector(node_type: str, ctx: Ctx) -> CatalogOperation | None:
+    """A registry connector operation linked to any resource/operation of ``node_type``
+    (which connector serves that app at all)."""
+    return ctx.catalog.lookup_n8n_node(node_type)
+
+
 def _app_node(ctx: Ctx, resource: str | None, operation: str | None) -> Converted:
     """An n8n app node no connector provides: typed app call, lossy (it cannot run as is)."""
     detail = "/".join(part for part in (resource, operation) if part)

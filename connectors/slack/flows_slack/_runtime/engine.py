@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -62,6 +63,10 @@ class OperationInfo:
     idempotency_header: str | None = None
     success_status: int = 200
     pagination: PaginationSettings | None = None
+    accept: str = "application/json"
+    base_url: str | None = None  # the operation's own server, instead of the client's
+    query_styles: tuple[tuple[str, tuple[str, bool]], ...] = ()  # name -> (style, explode)
+    authenticated: bool = True  # False: a public endpoint, sent without credentials
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,34 @@ def flatten_form(data: dict[str, Any], prefix: str = "") -> Pairs:
     return pairs
 
 
+def encode_multipart(data: dict[str, Any]) -> tuple[bytes, str]:
+    """``multipart/form-data`` bytes and Content-Type: bytes values are files, the rest fields.
+
+    The boundary is derived from the content, so the same call always sends the same bytes.
+    """
+    fields: dict[str, Any] = {}
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, bytes):
+            files[key] = (key, value, "application/octet-stream")
+        elif isinstance(value, dict | list):
+            fields[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        else:
+            fields[key] = _text(value)
+    digest = hashlib.sha256(repr((sorted(fields.items()), sorted(files.items()))).encode())
+    content_type = f"multipart/form-data; boundary=flows-{digest.hexdigest()[:32]}"
+    staged = httpx.Request(
+        "POST",
+        "https://multipart.invalid/",
+        data=fields,
+        files=files or None,
+        headers={"Content-Type": content_type},
+    )
+    return staged.read(), content_type
+
+
 def path_segment(name: str, value: Any) -> str:
     """``value`` as one escaped path segment: ``/``, ``?``, ``#`` and ``%`` are escaped and a
     value of ``.`` or ``..`` is escaped too, so no value can move the request to another path.
@@ -131,13 +164,30 @@ def path_segment(name: str, value: Any) -> str:
     return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
-def _query_pairs(query: dict[str, Any]) -> Pairs:
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | None = None) -> Pairs:
+    """Query pairs in OpenAPI's styles: form (exploded by default), delimited, deepObject."""
     pairs: Pairs = []
     for key, value in query.items():
         if value is None:
             continue
-        if isinstance(value, list):
-            pairs += [(key, _text(v)) for v in value]
+        style, explode = (styles or {}).get(key, ("form", True))
+        if isinstance(value, dict):
+            items = [(str(k), v) for k, v in value.items() if v is not None]
+            if style == "deepObject":
+                pairs += [(f"{key}[{k}]", _text(v)) for k, v in items]
+            elif explode:
+                pairs += [(k, _text(v)) for k, v in items]
+            else:
+                flat = [part for k, v in items for part in (k, _text(v))]
+                pairs.append((key, _DELIMITERS.get(style, ",").join(flat)))
+        elif isinstance(value, list):
+            if explode:
+                pairs += [(key, _text(v)) for v in value]
+            else:
+                pairs.append((key, _DELIMITERS.get(style, ",").join(_text(v) for v in value)))
         else:
             pairs.append((key, _text(value)))
     return pairs
@@ -179,7 +229,10 @@ class EngineCore:
             for name, value in call.path_params.items():
                 path = path.replace("{" + name + "}", path_segment(name, value))
             url = self.config.base_url.rstrip("/") + path
+            if op.base_url is not None:  # the operation's own server
+                url = op.base_url.rstrip("/") + path
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
+        headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
         if key is not None and op.idempotency_header:
             headers[op.idempotency_header] = key
@@ -190,15 +243,25 @@ class EngineCore:
         elif call.json is not None:
             content = json.dumps(call.json, separators=(",", ":"), ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"
+        elif call.multipart is not None:
+            content, headers["Content-Type"] = encode_multipart(call.multipart)
+        elif call.content is not None:
+            raw = call.content
+            content = raw.encode("utf-8") if isinstance(raw, str) else raw
+            default = "text/plain; charset=utf-8" if isinstance(raw, str) else None
+            headers["Content-Type"] = default or "application/octet-stream"
+        if call.content_type is not None and content is not None:
+            headers["Content-Type"] = call.content_type
         request = httpx.Request(
             op.method,
             url,
-            params=_query_pairs(call.query) if call.url is None else None,
+            params=_query_pairs(call.query, dict(op.query_styles)) if call.url is None else None,
             headers=headers,
             content=content,
             extensions={"timeout": self.config.timeout.as_dict()},
         )
-        self.auth.apply(request)
+        if op.authenticated:
+            self.auth.apply(request)
         return request
 
     def throttle_delay(self) -> float:
@@ -372,6 +435,14 @@ class EngineCore:
                 status=response.status_code,
             ) from None
 
+    def decode_text(self, op: OperationInfo, response: httpx.Response) -> str:
+        """A text success body (charset from the response, UTF-8 otherwise)."""
+        return response.text
+
+    def decode_binary(self, op: OperationInfo, response: httpx.Response) -> bytes:
+        """A binary success body, as received."""
+        return response.content
+
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
         try:
@@ -415,7 +486,7 @@ class Engine(EngineCore):
         self.http = http
 
     def _ensure_token(self, op: OperationInfo) -> None:
-        if self.auth.needs_token(self.clock.time()):
+        if op.authenticated and self.auth.needs_token(self.clock.time()):
             try:
                 response = self.http.send(self.auth.token_request())
                 response.read()
@@ -469,7 +540,7 @@ class AsyncEngine(EngineCore):
         self.http = http
 
     async def _ensure_token(self, op: OperationInfo) -> None:
-        if self.auth.needs_token(self.clock.time()):
+        if op.authenticated and self.auth.needs_token(self.clock.time()):
             try:
                 response = await self.http.send(self.auth.token_request())
                 await response.aread()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import httpx
 
@@ -57,6 +58,16 @@ class ApiKeyAuth(Auth):
         value = f"{self.prefix} {self.key.reveal()}" if self.prefix else self.key.reveal()
         if self.location == "header":
             request.headers[self.name] = value
+        elif self.location == "cookie":
+            cookie = f"{self.name}={quote(value, safe='')}"
+            existing = request.headers.get("Cookie")
+            request.headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
+        elif self.location == "path":
+            placeholder = f"%7B{self.name}%7D".encode()
+            filled = quote(value, safe=":").encode()
+            request.url = request.url.copy_with(
+                raw_path=request.url.raw_path.replace(placeholder, filled)
+            )
         else:
             request.url = request.url.copy_merge_params({self.name: value})
 
@@ -90,6 +101,20 @@ class BasicAuth(Auth):
     def apply(self, request: httpx.Request) -> None:
         raw = f"{self.username.reveal()}:{self.password.reveal()}"
         request.headers["Authorization"] = f"Basic {_b64(raw)}"
+
+
+@dataclass
+class AllAuth(Auth):
+    """Several static credentials sent together (every part applied to every request)."""
+
+    parts: list[Auth]
+
+    def secrets(self) -> list[Secret]:
+        return [secret for part in self.parts for secret in part.secrets()]
+
+    def apply(self, request: httpx.Request) -> None:
+        for part in self.parts:
+            part.apply(request)
 
 
 def _b64(text: str) -> str:

@@ -23,6 +23,9 @@ class Call:
     json: Any = None
     form: dict[str, Any] | None = None
     url: str | None = None
+    multipart: dict[str, Any] | None = None  # bytes values are sent as files
+    content: str | bytes | None = None  # a text or binary body, sent as is
+    content_type: str | None = None  # overrides the encoding's usual Content-Type
 
     def with_query(self, **updates: Any) -> Call:
         """A copy with query parameters updated."""
