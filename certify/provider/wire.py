@@ -115,6 +115,15 @@ def _coerce(value: Any, schema: Any, document: OpenApiDocument, depth: int = 0) 
     return value
 
 
+def _is_array(schema: Any, document: OpenApiDocument) -> bool:
+    try:
+        resolved = document.resolve(schema).value if isinstance(schema, dict) else None
+    except RefError:
+        return False
+    kind = resolved.get("type") if isinstance(resolved, dict) else None
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
 def parse_form(text: str) -> dict[str, Any]:
     """``a[b]=1&c=2`` as ``{"a": {"b": "1"}, "c": "2"}`` (deep objects; lists as digit keys)."""
     result: dict[str, Any] = {}
@@ -169,7 +178,18 @@ def request_problems(
         if param.location == "query":
             present = param.name in query
             raw: Any = query.get(param.name, [""])
-            raw = raw[0] if len(raw) == 1 else raw
+            if present and _is_array(param.schema, document):
+                if param.style == "deepObject":  # Stripe: expand[0]=customer, never expand=x
+                    found.append(
+                        (
+                            f"query parameter `{param.name}` was sent as `{param.name}=...`; the "
+                            f"description serializes it as a deep object (`{param.name}[0]=...`)",
+                            param.pointer,
+                        )
+                    )
+                    continue
+            else:
+                raw = raw[0] if len(raw) == 1 else raw
         else:
             present = param.name.lower() in lowered
             raw = lowered.get(param.name.lower(), "")

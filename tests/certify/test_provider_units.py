@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from certify.provider.instances import OPEN_STRING, Generator, valid
+from certify.provider.match import match_operations
 from certify.provider.schemas import Comparison, Loc, Side, read
-from certify.provider.wire import parse_form
+from certify.provider.wire import Validators, parse_form, request_problems
 from connector_spec.diff import diff_files
+from connector_spec.loader import parse_spec_bytes
+from connector_spec.openapi import parse_openapi
 from tests.certify.helpers import CONNECTORS
 
 
@@ -200,3 +204,55 @@ def test_a_node_with_its_own_keywords_and_alternatives_matches_itself() -> None:
     assert _findings(image, image) == []
     # the alternatives still count: a spec that only takes strings refuses null here
     assert _findings({"type": "string"}, geo) == ["null <body>"]
+
+
+def test_an_array_query_parameter_sent_without_brackets_is_named_for_deep_objects() -> None:
+    # found certifying a spec imported from Stripe's description: `expand` is deepObject
+    described = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {
+            "/v1/things": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "expand",
+                            "in": "query",
+                            "style": "deepObject",
+                            "explode": True,
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    document = parse_openapi(json.dumps(described).encode(), "t.json")
+    spec = parse_spec_bytes(
+        b"""apiVersion: flows.dev/v1
+kind: ConnectorSpec
+provider: {name: things, version: 1.0.0, description: T., docs_url: 'https://example.com'}
+base_url: https://api.example.com
+auth: {type: none}
+operations:
+  - {id: list_things, resource: things, summary: L., method: GET, path: /v1/things,
+     effects: none, determinism: {mode: nondeterministic}}
+""",
+        "spec.yaml",
+    )
+    (match,), _ = match_operations(spec, document)
+    problems = request_problems(
+        match,
+        Validators(document),
+        method="GET",
+        url="https://api.example.com/v1/things?expand=customer",
+        headers={},
+        content=b"",
+        carried=set(),
+    )
+    assert [m for m, _ in problems] == [
+        "query parameter `expand` was sent as `expand=...`; the description serializes it as a "
+        "deep object (`expand[0]=...`)"
+    ]
