@@ -22,9 +22,9 @@ from registry.records import utcnow
 from registry.report import Stats, VerifyReport, VersionInfo
 from registry.tuf_metadata import Metadata, Root, Snapshot, Targets, Timestamp
 from registry.verify_base import Stop
-from registry.views import VIEWS_DIR
 from registry.verify_connectors import ConnectorChecks
 from registry.verify_log import log_length
+from registry.views import VIEWS_DIR
 
 __all__ = ["RegistryReader", "Stats", "VerifyReport", "VersionInfo", "verify_or_raise"]
 
