@@ -67,7 +67,7 @@ def conversion_markdown(conversion: Conversion) -> str:
         f"- {conversion_summary(conversion)}",
     ]
     if conversion.unselected:
-        lines.append(f"- {conversion.unselected} operations not selected (--select)")
+        lines.append(f"- {conversion.unselected} operations not selected")
     for spec in conversion.specs:
         lines.append(f"- spec `{spec.name}`: {spec.operations} operations")
     for title, items in (

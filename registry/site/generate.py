@@ -7,17 +7,18 @@ from the verified files with the same code the writer uses for the registry's ow
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connector_spec.atomic import replace_dir
+from connector_spec.atomic import check_replaceable_dir, replace_dir
+from connector_spec.digests import sha256_hex
 from registry import catalog, layout
 from registry.catalog import Entry
 from registry.client import local_path
+from registry.errors import RegistryInputError
 from registry.site import render
 from registry.verify import RegistryReader, VerifyReport, VersionInfo
 
@@ -52,7 +53,7 @@ def registry_url(location: str) -> str:
 
 def entry_of(info: VersionInfo) -> Entry:
     """The catalog entry of a verified version (``info`` must hold its contents)."""
-    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in info.contents.items()}
+    hashes = {name: sha256_hex(data) for name, data in info.contents.items()}
     record = {
         "digest": info.digest,
         "files": info.files,
@@ -114,19 +115,6 @@ def site_from_report(
     return build_site(connectors, links, graphs=graphs, progress=progress)
 
 
-def check_out_dir(out: Path) -> None:
-    """Refuse to replace a directory that holds something other than an earlier site."""
-    from registry.errors import RegistryInputError
-
-    if out.exists() and not out.is_dir():
-        raise RegistryInputError(f"{out}: not a directory", hint="pass --out DIR")
-    if out.is_dir() and any(out.iterdir()) and not (out / render.CATALOG_JS).is_file():
-        raise RegistryInputError(
-            f"{out}: the directory is not empty and holds no catalog site",
-            hint="pass a new or empty directory (an earlier site there is replaced as a whole)",
-        )
-
-
 def write_files(files: Mapping[str, bytes], out: Path) -> None:
     """Write ``files`` into a staging directory beside ``out``, then replace ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +138,9 @@ def write_site(
     progress: Progress | None = None,
 ) -> SiteResult:
     """Verify the registry and write its catalog site into ``out`` (replaced as a whole)."""
-    check_out_dir(out)
+    check_replaceable_dir(
+        out, marker=render.CATALOG_JS, what="catalog site", error=RegistryInputError
+    )
     report = reader.verify(keep_contents=True)
     report.raise_for_problems()
     links = render.Links(registry_url=base_url or registry_url(location))

@@ -129,7 +129,7 @@ def test_registry_site_writes_a_catalog_from_a_verified_registry(
         app, ["registry", "site", "--registry", str(live_reg.root), "--out", str(tmp_path / "busy")]
     )
     assert refused.exit_code == 2
-    assert "not empty and holds no catalog site" in refused.stderr
+    assert "not empty and not a previous catalog site" in refused.stderr
     assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
 
 
