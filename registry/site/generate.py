@@ -7,7 +7,6 @@ from the verified files with the same code the writer uses for the registry's ow
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_spec.atomic import check_replaceable_dir, replace_dir
+from connector_spec.digests import sha256_hex
 from registry import catalog, layout
 from registry.catalog import Entry
 from registry.client import local_path
@@ -53,7 +53,7 @@ def registry_url(location: str) -> str:
 
 def entry_of(info: VersionInfo) -> Entry:
     """The catalog entry of a verified version (``info`` must hold its contents)."""
-    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in info.contents.items()}
+    hashes = {name: sha256_hex(data) for name, data in info.contents.items()}
     record = {
         "digest": info.digest,
         "files": info.files,

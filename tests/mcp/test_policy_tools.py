@@ -59,5 +59,7 @@ def test_org_packs_under_the_first_root_apply(root: Path) -> None:
     assert not certified.ok
     assert certified.data["summary"]["failed"] == 0
     assert certified.data["policy"]["passed"] is False
-    assert certified.data["evidence"] == []
-    assert not (root / ".flows" / "evidence").exists()
+    # every check passed: the evidence is written and records the failed gate
+    statement = root / ".flows" / "evidence" / "stripe-1.0.0" / "statement.json"
+    assert str(statement) in certified.data["evidence"]
+    assert json.loads(statement.read_bytes())["predicate"]["policy"]["passed"] is False
