@@ -17,6 +17,7 @@ from pathlib import Path
 from securesystemslib.signer import CryptoSigner  # type: ignore[attr-defined]
 
 from connector_spec.atomic import fsync_dir
+from connector_spec.errors import argument
 from registry.errors import RegistryInputError
 
 DEFAULT_KEY = "default.pem"
@@ -135,6 +136,7 @@ def find_signer(key_dir: Path, keyids: Iterable[str]) -> CryptoSigner:
         )
     raise RegistryInputError(
         f"no key in {key_dir} can sign for this registry",
-        hint="set FLOWS_KEY_DIR (or --key-dir) to the directory with the registry's key "
+        hint=f"set FLOWS_KEY_DIR (or {argument('key_dir')}) to the directory with the "
+        "registry's key "
         f"(keyid {keys})",
     )

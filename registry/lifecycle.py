@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from connector_spec.atomic import fsync_dir
+from connector_spec.errors import argument
 from registry import layout
 from registry import tuf_metadata as tm
 from registry.errors import RegistryInputError
@@ -55,7 +56,7 @@ class RegistryLifecycle(RegistryWrites):
                 raise _half_initialised_error(Path(root))
             raise RegistryInputError(
                 f"{root}: no registry here (no {layout.METADATA}/{layout.TIMESTAMP_FILE})",
-                hint="create one with `flows registry init`, or pass --registry PATH",
+                hint=f"create one with `flows registry init`, or give {argument('registry')}",
             )
         return cls(root, **kwargs)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connector_spec.errors import argument
 from registry import layout
 from registry import tuf_metadata as tm
 from registry.errors import PublishRefused, RegistryInputError
@@ -143,7 +144,7 @@ class Registry(RegistryLifecycle):
         """Mark ``name@version`` as yanked (never deleted); return ``yanked`` or ``unchanged``."""
         layout.check_name(name)
         if not reason.strip():
-            raise RegistryInputError("a yank needs a reason", hint="pass --reason TEXT")
+            raise RegistryInputError("a yank needs a reason", hint=f"give {argument('reason')}")
         with self._lock():
             state = self._load_state()
             collect_garbage(self.root, state)

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from connector_spec.errors import argument
 from registry import client, layout
 from registry.client import Source, TrustStore
 from registry.errors import RegistryInputError
@@ -111,7 +112,8 @@ class _Run(ConnectorChecks):
         except FileNotFoundError:
             raise RegistryInputError(
                 f"{self.reader.source.describe()}: no registry here (no {first_rel})",
-                hint="pass --registry PATH|URL or set FLOWS_REGISTRY; create one with "
+                hint=f"give {argument('registry')} (a path or URL) or set FLOWS_REGISTRY; "
+                "create one with "
                 "`flows registry init`",
             ) from None
         if self.reader.trust_dir is not None:

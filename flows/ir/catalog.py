@@ -70,7 +70,8 @@ class ConnectorCatalog(Protocol):
 
 
 NO_CATALOG_WARNING = (
-    "no connector catalog: nodes cannot be mapped to connectors; pass --connectors DIR"
+    "no connector catalog: nodes cannot be mapped to connectors; give a connectors directory "
+    "(the directory holding <provider>/connector.yaml)"
 )
 
 
@@ -204,7 +205,7 @@ def catalog_warning(catalog: ConnectorCatalog | None) -> str | None:
         if catalog.origin:
             return (
                 f"the connector catalog ({catalog.origin}) holds no connector spec: nodes "
-                "cannot be mapped to connectors; pass --connectors DIR"
+                "cannot be mapped to connectors; give a connectors directory that holds them"
             )
         return NO_CATALOG_WARNING
     return None
@@ -214,14 +215,15 @@ class DirectoryCatalog(InMemoryCatalog):
     """The catalog of every ``<dir>/*/connector.yaml`` (invalid specs raise ``SpecError``)."""
 
     def __init__(self, directory: str | Path) -> None:
-        from connector_spec.errors import InputError
+        from connector_spec.errors import InputError, argument
         from connector_spec.loader import load_spec
 
         root = Path(directory)
         if not root.is_dir():
             raise InputError(
                 f"{root}: connectors directory not found",
-                hint="pass --connectors DIR (the directory holding <provider>/connector.yaml)",
+                hint=f"give {argument('connectors')} the directory holding "
+                "<provider>/connector.yaml",
             )
         built = catalog_from_specs(
             load_spec(path).spec for path in sorted(root.glob("*/connector.yaml"))

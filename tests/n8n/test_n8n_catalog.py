@@ -110,7 +110,8 @@ def test_no_catalog_at_all_is_none_and_the_report_says_so(tmp_path: Path) -> Non
         "hint": None,
     }
     assert NO_CATALOG_WARNING == (
-        "no connector catalog: nodes cannot be mapped to connectors; pass --connectors DIR"
+        "no connector catalog: nodes cannot be mapped to connectors; give a connectors directory "
+        "(the directory holding <provider>/connector.yaml)"
     )
     assert not result.report.errors
     apps = [n for n in result.report.nodes if n.n8n_type.endswith(("stripe", "slack"))]
