@@ -155,8 +155,8 @@ _COLOURS = {
 
 
 def _progress(*, quiet: bool = False) -> Any:
-    """Rich progress bars on stderr when it is a terminal; otherwise one log line per spec,
-    and nothing at all with ``quiet`` (``--json``)."""
+    """Rich progress bars on stderr when it is a terminal; nothing when it is not, nor with
+    ``quiet`` (``--json``): the summary on stdout names every spec's outcome."""
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bars
@@ -200,8 +200,6 @@ def _progress(*, quiet: bool = False) -> Any:
                     advance=1,
                     description=f"{self.name:8} [{colour}]{escape(outcome.label)}[/]",
                 )
-            elif self.bars is None and not quiet:
-                console.print(f"{self.name}: [{colour}]{outcome.status}[/] {escape(outcome.label)}")
 
     return Progress()
 
