@@ -151,3 +151,22 @@ def check_replaceable_dir(
             f"{name}: not empty and not a previous {what} (no {marker})",
             hint=f"{argument('out')} is replaced as a whole; give an empty or new directory",
         )
+
+
+def check_writable_dir(directory: Path, *, option: str, context: str | None = None) -> None:
+    """Refuse an output directory that is missing or not writable (``InputError``, exit 2).
+
+    ``option`` names the argument the way the caller's front-end spells it (e.g.
+    ``argument("out")``); ``context`` (a target file) prefixes the message when given.
+    """
+    prefix = f"{context}: {option}: " if context else ""
+    if not directory.is_dir():
+        raise InputError(
+            f"{prefix}{directory}: output directory does not exist; nothing was written",
+            hint=f"create {directory} first or choose another {option} path",
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError(
+            f"{prefix}{directory}: output directory is not writable; nothing was written",
+            hint=f"choose another {option} path or fix the directory's permissions",
+        )

@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from connector_spec.atomic import check_writable_dir
 from connector_spec.errors import InputError, argument
 
 SCHEMA_ID = "https://flows.dev/schemas/connector-spec-v1.json"
@@ -55,16 +56,7 @@ def write_text_atomically(path: str | Path, text: str, *, overwrite: bool = True
             f"{target}: file already exists; nothing was written",
             hint=f"choose another {argument('out')} path or remove the file first",
         )
-    if not directory.is_dir():
-        raise InputError(
-            f"{directory}: output directory does not exist; nothing was written",
-            hint=f"create the directory first or choose another {argument('out')} path",
-        )
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise InputError(
-            f"{directory}: output directory is not writable; nothing was written",
-            hint=f"choose another {argument('out')} path or fix the directory's permissions",
-        )
+    check_writable_dir(directory, option=argument("out"))
     temp_name: str | None = None
     try:
         handle, temp_name = tempfile.mkstemp(prefix=".flows-", suffix=".tmp", dir=directory)

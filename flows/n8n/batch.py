@@ -6,10 +6,10 @@ command are written in one all-or-nothing step (:func:`flows.ir.files.write_all_
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+from connector_spec.atomic import check_writable_dir
 from connector_spec.errors import InputError, argument
 from flows.ir.catalog import ConnectorCatalog
 from flows.ir.dot import to_dot
@@ -34,26 +34,15 @@ def output_files(result: ImportResult, out: Path | None, dot: Path | None) -> di
     return files
 
 
-def _writable_dir(directory: Path, target: Path, option: str) -> None:
-    if not directory.is_dir():
-        raise InputError(
-            f"{target}: {option}: {directory}: directory not found; nothing was written",
-            hint=f"create {directory} first, or change {option}",
-        )
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise InputError(
-            f"{target}: {option}: directory {directory} is not writable; nothing was written",
-            hint=f"change {option} to a writable place",
-        )
-
-
 def _check_file(path: Path, option: str) -> None:
     if path.is_dir():
         raise InputError(
             f"{path}: {option} is a directory; nothing was written",
             hint=f"give {option} a file name",
         )
-    _writable_dir(path.parent if str(path.parent) else Path("."), path, option)
+    check_writable_dir(
+        path.parent if str(path.parent) else Path("."), option=option, context=str(path)
+    )
 
 
 def _check_dir(path: Path, option: str) -> None:
@@ -70,7 +59,7 @@ def _check_dir(path: Path, option: str) -> None:
             f"{path}: {option}: {existing} is not a directory; nothing was written",
             hint=f"change {option}",
         )
-    _writable_dir(existing, path, option)
+    check_writable_dir(existing, option=option, context=str(path))
 
 
 def check_targets(

@@ -208,7 +208,7 @@ def test_imported_flow_validates_against_the_published_schema(tmp_path: Path) ->
 def test_output_targets_are_checked_before_importing(tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "f.json"
     code, _, stderr = run("import", "n8n", FIXTURE, "--out", target)
-    assert code == 2 and "directory not found" in stderr and str(target) in stderr
+    assert code == 2 and "output directory does not exist" in stderr and str(target) in stderr
     code, _, stderr = run("import", "n8n", FIXTURE, "--dot", tmp_path)
     assert code == 2 and "is a directory" in stderr
     afile = tmp_path / "file.txt"
@@ -242,7 +242,11 @@ def test_a_failed_report_out_writes_nothing_and_names_the_users_path(tmp_path: P
     )
     assert code == 2
     assert list(tmp_path.iterdir()) == []  # neither flow.json nor flow.dot
-    assert str(target) in stderr and "--report-out" in stderr and "directory not found" in stderr
+    assert (
+        str(target) in stderr
+        and "--report-out" in stderr
+        and "output directory does not exist" in stderr
+    )
     assert f"hint: create {tmp_path / 'nodir'} first" in stderr
     assert ".tmp" not in stderr and "Traceback" not in stdout + stderr
 
