@@ -42,18 +42,10 @@ def harvest_n8n_command(
     json_output: JsonFlag = False,
 ) -> None:
     """Derive ConnectorSpecs from n8n's node catalog; report what is derived and what is missing."""
-    from connector_spec.errors import InputError
     from flows.harvest.harvest import harvest_n8n
-    from flows.report_file import report_format as check_report
     from flows.report_file import write_report_file
 
-    fmt = report_format or (
-        "md" if report and report.suffix == ".md" else "json" if report else None
-    )
-    if fmt not in (None, "md", "json"):
-        raise InputError(f"--report-format {report_format!r} is not md or json")
-    if report is not None:
-        check_report(report, fmt)
+    fmt = _report_format(report, report_format)
     from flows.cli.progress import progress_callback
 
     with progress_callback("harvesting", enabled=not json_output) as progress:
@@ -155,17 +147,10 @@ def harvest_openapi_command(
 
     from rich.progress import Progress
 
-    from connector_spec.errors import InputError
     from flows.cli.output import stderr_console
     from flows.openapi.harvest import harvest_openapi
 
-    fmt = report_format or (
-        "md" if report and report.suffix == ".md" else "json" if report else None
-    )
-    if fmt not in (None, "md", "json"):
-        raise InputError(f"--report-format {report_format!r} is not md or json")
-    if report is not None and not report.resolve().parent.is_dir():
-        raise InputError(f"--report {report}: directory {report.parent} does not exist")
+    fmt = _report_format(report, report_format)
     with Progress(console=stderr_console(), transient=True, disable=json_output) as bar:
         task = bar.add_task("harvesting", total=None)
         result = harvest_openapi(
@@ -206,3 +191,19 @@ def _json_bytes(data: Any) -> bytes:
     import json
 
     return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _report_format(report: Path | None, report_format: str | None) -> str | None:
+    """The report's format (``--report-format``, else ``md``/``json`` by the file's suffix),
+    checked with the directory it goes to before any work is done."""
+    from connector_spec.errors import InputError
+    from flows.report_file import report_format as check_report
+
+    fmt = report_format or (
+        "md" if report and report.suffix == ".md" else "json" if report else None
+    )
+    if fmt not in (None, "md", "json"):
+        raise InputError(f"--report-format {report_format!r} is not md or json")
+    if report is not None:
+        check_report(report, fmt)
+    return fmt
