@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,31 @@ def _session(tmp_path: Path, lines: list[str]) -> list[dict[str, Any]]:
         json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
     ]
     last = json.dumps({"jsonrpc": "2.0", "id": "last", "method": "tools/list"})
-    proc = subprocess.run(
+    # stdin stays open until the last reply is in, as a real client's does: the SDK ends the
+    # session at end of input and may drop a request still in flight
+    proc = subprocess.Popen(
         [str(FLOWS), "mcp", "--root", str(tmp_path)],
-        input="\n".join([*handshake, *lines, last]) + "\n",
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
     )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return [json.loads(row) for row in proc.stdout.splitlines()]
+    watchdog = threading.Timer(60, proc.kill)
+    watchdog.start()
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("\n".join([*handshake, *lines, last]) + "\n")
+        proc.stdin.flush()
+        replies = []
+        for row in proc.stdout:
+            replies.append(json.loads(row))
+            if replies[-1].get("id") == "last":
+                break
+        _, stderr = proc.communicate(timeout=60)  # closes stdin: the session ends
+    finally:
+        watchdog.cancel()
+    assert "Traceback" not in stderr, stderr
+    return replies
 
 
 def test_unusable_messages_get_json_rpc_errors(tmp_path: Path) -> None:
