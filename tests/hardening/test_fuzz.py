@@ -9,8 +9,6 @@ Example counts are bounded and derandomized so the run is repeatable and takes s
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +24,11 @@ from flows.cli.app import app
 from flows.mcp import FlowsMcp, Sandbox
 from flows.mcp.jsonrpc import screen
 from tests.conftest import REPO
+from tests.hardening.mcp_session import mcp_session
 
 runner = CliRunner()
 TEMPLATE = render_template("acme")
 WORKFLOW = (REPO / "tests" / "n8n" / "data" / "order_webhook.json").read_text()
-FLOWS = Path(sys.executable).parent / "flows"
 
 
 def fuzz(examples: int) -> Callable[[Any], Any]:
@@ -246,13 +244,6 @@ def test_mcp_server_stays_up_through_random_lines(tmp_path: Path) -> None:
         },
     }
     script = [json.dumps(init), *lines, '{"jsonrpc": "2.0", "id": "end", "method": "ping"}']
-    run = subprocess.run(
-        [str(FLOWS), "mcp", "--root", str(tmp_path)],
-        input="\n".join(script) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "Traceback" not in run.stderr, run.stderr
-    replies = [json.loads(row) for row in run.stdout.splitlines()]
+    replies, stderr = mcp_session(tmp_path, script, "end")
+    assert "Traceback" not in stderr, stderr
     assert replies[-1] == {"jsonrpc": "2.0", "id": "end", "result": {}}

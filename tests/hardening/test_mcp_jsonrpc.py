@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 from flows.mcp import FlowsMcp, Sandbox
 from flows.mcp.jsonrpc import INVALID_REQUEST, PARSE_ERROR
+from tests.hardening.mcp_session import mcp_session
 
-FLOWS = Path(sys.executable).parent / "flows"
 HUGE = "9" * 5000
 
 INIT = {
@@ -34,29 +31,7 @@ def _session(tmp_path: Path, lines: list[str]) -> list[dict[str, Any]]:
         json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
     ]
     last = json.dumps({"jsonrpc": "2.0", "id": "last", "method": "tools/list"})
-    # stdin stays open until the last reply is in, as a real client's does: the SDK ends the
-    # session at end of input and may drop a request still in flight
-    proc = subprocess.Popen(
-        [str(FLOWS), "mcp", "--root", str(tmp_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(60, proc.kill)
-    watchdog.start()
-    try:
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write("\n".join([*handshake, *lines, last]) + "\n")
-        proc.stdin.flush()
-        replies = []
-        for row in proc.stdout:
-            replies.append(json.loads(row))
-            if replies[-1].get("id") == "last":
-                break
-        _, stderr = proc.communicate(timeout=60)  # closes stdin: the session ends
-    finally:
-        watchdog.cancel()
+    replies, stderr = mcp_session(tmp_path, [*handshake, *lines, last], "last")
     assert "Traceback" not in stderr, stderr
     return replies
 
