@@ -552,6 +552,10 @@ class N8nSource(StrictModel):
     node: str = Field(min_length=1, description="n8n node type, e.g. n8n-nodes-base.stripe")
     resource: str | None = None
     operation: str | None = None
+    type_versions: list[float] | None = Field(
+        default=None,
+        description="n8n typeVersions of the node this link holds for; absent means every version",
+    )
 
 
 class Sources(StrictModel):
