@@ -110,10 +110,11 @@ def harvest_one(key: str, path: str, provider: str, catalog: str, version: str) 
         doc.source = source  # stable across catalogs (dir, .tgz, npm) and machines
         provenance = {"path": DESCRIPTION_FILE, "source": source}
         conversion = convert_openapi(doc, provider=provider, provenance=provenance)
+        _descriptions(outcome, doc, conversion, Path(path))  # before the specs: digests
         _fill(outcome, conversion, catalog, version)
-        _descriptions(outcome, doc, conversion, Path(path))
     except FlowsError as exc:
         outcome.status = "unreadable"
+        outcome.files = {}
         outcome.message = exc.diagnostics().splitlines()[0][:500]
         outcome.reasons = ["unreadable"]
     except Exception as exc:  # a fault of flows: reported with its type, never a traceback
@@ -133,7 +134,8 @@ def _descriptions(
     """The description beside each spec (certification checks the spec against it).
 
     One spec: the description's own bytes. A split description: each part gets the
-    description cut to its operations, and its spec pins that cut's digest.
+    description cut to its operations, and its spec pins that cut's digest (so this runs
+    before the specs are written).
     """
     if len(conversion.specs) == 1:
         spec = conversion.specs[0]
@@ -150,8 +152,6 @@ def _descriptions(
         reference = spec.document["provider"]["openapi"]
         reference["sha256"] = hashlib.sha256(data).hexdigest()
         outcome.files[f"{spec.name}/{DESCRIPTION_FILE}"] = data
-        header = spec_header(conversion, spec, f"flows harvest openapi ({PACKAGE})")
-        outcome.files[f"{spec.name}/{SPEC_FILE}"] = spec.to_yaml(header)
 
 
 def _fill(outcome: Outcome, conversion: Conversion, catalog: str, version: str) -> None:
