@@ -11,8 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from connector_spec.loader import load_spec
-from connector_spec.openapi import split as split_module
 from connector_spec.openapi import load_openapi, parse_openapi
+from connector_spec.openapi import split as split_module
 from connector_spec.openapi.convert import convert_openapi
 from flows.cli.app import app
 
