@@ -21,7 +21,7 @@ from connector_spec.openapi.mapper import MappingContext, OperationResult, map_o
 from connector_spec.openapi.naming import slug
 from connector_spec.openapi.schema_map import SchemaMapper
 from connector_spec.openapi.security import choose_auth
-from connector_spec.openapi.servers import map_servers
+from connector_spec.openapi.servers import map_servers, path_secret
 from connector_spec.openapi.split import ConvertedSpec, build_specs
 from connector_spec.openapi.views import OperationView
 
@@ -136,6 +136,11 @@ def convert_openapi(
         operations = chosen
     servers = map_servers(doc.servers)
     auth = choose_auth(name, doc.security_schemes(), doc.security, operations)
+    if auth.auth == {"type": "none"}:
+        path_key = path_secret(name, servers)
+        if path_key is not None:
+            auth.auth, warning = path_key
+            conversion.warnings.append(warning)
     conversion.provider_losses += servers.losses + (auth.losses if auth.auth is None else [])
     conversion.warnings += servers.warnings + auth.warnings
     if auth.auth is not None:
