@@ -202,6 +202,7 @@ def prepare_publication(
         wheel_bytes=wheel.content,
         statement=result.statement,
         extra_files={n: result.files[n] for n in EVIDENCE_EXTRAS if n in result.files},
+        statement_bytes=result.statement_bytes,  # canonical already (gate_certification)
     )
     return PreparedPublication(loaded, publication, result, report)
 

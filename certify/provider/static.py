@@ -50,9 +50,20 @@ def split_pointer(pointer: str) -> Loc:
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
 
 
-def spec_side(spec: ConnectorSpec, name: str) -> Side:
-    """The spec's schemas as a :class:`Side` (``$ref: '#/schemas/X'`` followed)."""
-    dumped = {k: v.model_dump(by_alias=True, exclude_none=True) for k, v in spec.schemas.items()}
+def dump_schemas(spec: ConnectorSpec) -> dict[str, dict[str, Any]]:
+    """Every named schema of ``spec`` as a dict (what :func:`spec_side` follows refs into)."""
+    return {k: v.model_dump(by_alias=True, exclude_none=True) for k, v in spec.schemas.items()}
+
+
+def spec_side(
+    spec: ConnectorSpec, name: str, dumped: dict[str, dict[str, Any]] | None = None
+) -> Side:
+    """The spec's schemas as a :class:`Side` (``$ref: '#/schemas/X'`` followed).
+
+    ``dumped`` is :func:`dump_schemas` of ``spec`` when the caller already has it (dumping
+    every schema per comparison made a spec's static checks quadratic).
+    """
+    dumped = dump_schemas(spec) if dumped is None else dumped
 
     def resolve(raw: dict[str, Any], loc: Loc) -> tuple[dict[str, Any], Loc]:
         for _ in range(32):
@@ -112,6 +123,7 @@ class StaticChecks:
         self.spec = spec
         self.document = document
         self.found: list[Disagreement] = []
+        self._dumped = dump_schemas(spec)  # read-only; shared by every comparison
 
     def add(
         self,
@@ -230,7 +242,7 @@ class StaticChecks:
             return
         comparison = Comparison(
             provider_side(self.document, "the provider's description"),
-            spec_side(self.spec, "the spec"),
+            spec_side(self.spec, "the spec", self._dumped),
         )
         wide = read(comparison.wide, theirs.schema, (*split_pointer(theirs.pointer), "schema"))
         narrow = read(comparison.narrow, dump_schema(ours.schema_), (*loc, "schema"))
@@ -315,7 +327,7 @@ class StaticChecks:
             return
         comparison = Comparison(
             provider_side(self.document, "the provider's description"),
-            spec_side(self.spec, "the spec"),
+            spec_side(self.spec, "the spec", self._dumped),
         )
         wide = read(comparison.wide, chosen.schema, (*split_pointer(chosen.pointer), "schema"))
         narrow = read(comparison.narrow, dump_schema(op.body.schema_), (*loc, "schema"))
@@ -354,7 +366,7 @@ class StaticChecks:
                 ):
                     continue
                 comparison = Comparison(
-                    spec_side(self.spec, "the spec"),
+                    spec_side(self.spec, "the spec", self._dumped),
                     provider_side(self.document, "the provider's description"),
                     closed_enums=False,
                 )

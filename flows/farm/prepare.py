@@ -18,6 +18,7 @@ from connector_spec.errors import FlowsError
 from connector_spec.model import OpenApiReference
 from flows.farm.report import SpecOutcome
 from flows.farm.select import SPEC_FILE
+from flows.farm.versioning import PublishedIndex
 
 FIXTURES_DIR = "fixtures"
 
@@ -56,24 +57,34 @@ def _fail(outcome: SpecOutcome, error: BaseException, doing: str) -> None:
 
 
 def plan_spec(
-    key: str, spec_path: Path, spec_rel: str, registry: Path | None
+    key: str, spec_path: Path, spec_rel: str, published: PublishedIndex
 ) -> tuple[SpecOutcome, bytes | None]:
     """Load the spec and decide its version against the registry (read only).
 
     Returns the outcome so far and the bytes to publish; ``None`` bytes when there is nothing
-    to prepare (``unchanged``, or an ``error`` such as an invalid spec).
+    to prepare (``unchanged``, or an ``error`` such as an invalid spec). A spec whose bytes
+    are the newest published ones is ``unchanged`` without being parsed (a rerun over
+    thousands of unchanged specs costs little more than reading them).
     """
-    from connector_spec.loader import load_spec
-    from flows.farm.versioning import decide_version, published_base
+    from connector_spec.loader import parse_spec_bytes
+    from connector_spec.yaml_source import read_text
+    from flows.farm.versioning import decide_version, unchanged_decision
     from registry import layout
 
     outcome = SpecOutcome(key=key, spec=spec_rel, status="error")
     try:
-        loaded = load_spec(spec_path)
-        name = layout.check_name(loaded.spec.provider.name)
-        outcome.name, outcome.spec_version = name, loaded.spec.provider.version
-        decision = decide_version(loaded.raw, loaded.spec, published_base(registry, name))
-        layout.semver_key(decision.version)
+        raw = read_text(spec_path)
+        same = published.unchanged(raw)
+        if same is not None:
+            name, version = same
+            outcome.name, outcome.spec_version = name, version
+            decision = unchanged_decision(name, version, raw)
+        else:
+            spec = parse_spec_bytes(raw, str(spec_path))
+            name = layout.check_name(spec.provider.name)
+            outcome.name, outcome.spec_version = name, spec.provider.version
+            decision = decide_version(raw, spec, published.base(name))
+            layout.semver_key(decision.version)
     except Exception as error:  # FlowsError, or a bug: either way only this spec fails
         _fail(outcome, error, "versioning")
         return outcome, None

@@ -27,6 +27,7 @@ from flows.farm.prepare import Task, plan_spec, prepare_spec
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FarmReport, SpecOutcome
 from flows.farm.select import Candidate, Shard, assign, discover, specs_digest
+from flows.farm.versioning import PublishedIndex
 
 SHARD_REPORT = "farm-shard.json"
 
@@ -77,12 +78,13 @@ def prepare_candidates(
     outcomes: list[SpecOutcome] = []
     tasks: list[Task] = []
     work_root = out_dir / ".work"
+    published = PublishedIndex(registry)
     for candidate in candidates:
         skipped = outcome_of_candidate(candidate)
         if skipped is not None:
             outcomes.append(skipped)
             continue
-        planned, spec_bytes = plan_spec(candidate.key, candidate.path, candidate.rel, registry)
+        planned, spec_bytes = plan_spec(candidate.key, candidate.path, candidate.rel, published)
         planned.coverage = candidate.coverage
         if spec_bytes is None:
             outcomes.append(planned)
