@@ -15,12 +15,22 @@ from typing import Any
 
 from certify.provider.match import Match, path_names, reachable, spec_path
 from certify.provider.schemas import Comparison, Finding, Loc, Side, read
+from certify.provider.wire import media_matches
 from connector_spec.model import ConnectorSpec, Operation, Parameter
 from connector_spec.openapi import OpenApiDocument, RefError
 from connector_spec.openapi import escape_pointer_token as escape
 from connector_spec.openapi.views import ParameterView
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})  # OpenAPI 3, 4.8.12
+#: the media type the generated client sends for each body encoding (without media_type)
+DEFAULT_MEDIA = {
+    "json": "application/json",
+    "form": "application/x-www-form-urlencoded",
+    "multipart": "multipart/form-data",
+    "text": "text/plain",
+    "binary": "application/octet-stream",
+}
+ENCODING_OF = {media: encoding for encoding, media in DEFAULT_MEDIA.items()}
 
 
 @dataclass(frozen=True)
@@ -295,22 +305,18 @@ class StaticChecks:
                 "drop the body, or check the operation",
             )
             return
-        wanted = (
-            "application/json"
-            if op.body.encoding == "json"
-            else ("application/x-www-form-urlencoded")
-        )
+        wanted = (op.body.media_type or DEFAULT_MEDIA[op.body.encoding]).split(";")[0].lower()
         types = [m.media_type.split(";")[0].strip().lower() for m in body.content]
         chosen = next(
             (
                 m
                 for m, t in zip(body.content, types, strict=True)
-                if t == wanted or (op.body.encoding == "json" and t.endswith("+json"))
+                if media_matches(wanted, t) or (op.body.encoding == "json" and t.endswith("+json"))
             ),
             None,
         )
         if chosen is None:
-            other = "form" if "application/x-www-form-urlencoded" in types else "json"
+            other = next((ENCODING_OF[t] for t in types if t in ENCODING_OF), op.body.encoding)
             self.add(
                 "body",
                 op,
@@ -320,9 +326,11 @@ class StaticChecks:
                 f"{', '.join(types)}",
                 f"set body.encoding: {other}"
                 if other != op.body.encoding
-                else "describe a body the provider takes",
+                else "set body.media_type to one the provider takes",
             )
             chosen = body.content[0]
+        if op.body.encoding in ("text", "binary"):
+            return  # raw content: there are no fields to compare
         if chosen.schema is None:
             return
         comparison = Comparison(
