@@ -10,6 +10,7 @@ through a fault of flows, not of the description (each a minimal self-written de
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from certify import certify_connector
@@ -54,7 +55,8 @@ def test_a_multipart_body_is_still_compared_field_by_field(tmp_path: Path) -> No
     assert required in text
     spec.write_text(text.replace(required, "      required:\n      - file\n", 1))  # `name` optional
     failed = _failed(spec)
-    body = [m for check, op, m in failed if (check, op) == ("contract.provider.body", "upload_file")]
+    wanted = ("contract.provider.body", "upload_file")
+    body = [m for check, op, m in failed if (check, op) == wanted]
     assert body and "`name` is required in the provider's description" in body[0], failed
 
 
@@ -64,10 +66,26 @@ def test_media_types_and_multipart_fields_are_read_as_the_provider_reads_them() 
     assert media_matches("application/octet-stream", "*/*")
     assert not media_matches("application/json", "text/*")
     body = (
-        b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nreport\r\n"
-        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nreport\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n'
         b"Content-Type: application/octet-stream\r\n\r\n\x00\x01\r\n--b--\r\n"
     )
     fields = parse_multipart(body, "multipart/form-data; boundary=b")
     assert fields == {"name": "report", "file": "\x00\x01"}
     assert parse_multipart(b"name=report", "multipart/form-data; boundary=b") is None
+
+
+def test_a_pattern_string_under_a_max_length_fits_it() -> None:
+    """AWS AppSync's domainName: rstr repeats '+' up to 100 times, past maxLength 253."""
+    from certify.values import string_example
+    from connector_spec.jsonschema_subset import SchemaNode
+
+    for pattern, low, high in (
+        (r"^(\*[\w\d-]*\.)?([\w\d-]+\.)+[\w\d-]+$", 1, 253),
+        (r"^arn:aws:iam::\d{12}:role/([\w+=,.@-]+)+$", 1, 200),
+    ):
+        node = SchemaNode.model_validate(
+            {"type": "string", "pattern": pattern, "minLength": low, "maxLength": high}
+        )
+        text = string_example(node)
+        assert low <= len(text) <= high and re.search(pattern, text), text
