@@ -89,3 +89,28 @@ def test_a_pattern_string_under_a_max_length_fits_it() -> None:
         )
         text = string_example(node)
         assert low <= len(text) <= high and re.search(pattern, text), text
+
+
+def test_links_in_documentation_copied_from_a_description_are_not_secrets() -> None:
+    """APIs.guru's description links a public Slack invite; Amadeus's docs URL names a
+    CamelCase file: link paths are public addresses. A key in the prose, a key in a link's
+    query and a known token format still count."""
+    from policies.secrets import secrets_in
+
+    invite = "https://join.slack.com/t/mermade/shared_invite/zt-g78g7xir-MLE_CTCcXCdfJfG3CJe9qA"
+    docs = (
+        "https://github.com/amadeus4dev/amadeus-open-api-specification/blob/main/spec/json/"
+        "TripParser_v3_swagger_specification.json"
+    )
+    spec = {"provider": {"description": f"Join us: {invite}.", "docs_url": docs}}
+    assert secrets_in(spec, schema_aware=True) == []
+    key = "q8Zr2LmX7vTn4PwK9sYb3HdJ6fGc1"
+    spec = {
+        "provider": {"description": f"Key: {key}", "docs_url": f"{docs}?key={key}"},
+        "operations": [{"summary": "e.g. ghp_" + "a" * 36}],
+    }
+    assert secrets_in(spec, schema_aware=True) == [
+        "provider.description: high-entropy string (>= 4.0 bits/char)",
+        "provider.docs_url: high-entropy string (>= 4.0 bits/char)",
+        "operations[0].summary: GitHub token",
+    ]
