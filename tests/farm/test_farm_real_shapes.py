@@ -114,3 +114,13 @@ def test_links_in_documentation_copied_from_a_description_are_not_secrets() -> N
         "provider.docs_url: high-entropy string (>= 4.0 bits/char)",
         "operations[0].summary: GitHub token",
     ]
+
+
+def test_certification_writes_numbers_the_way_the_runtime_sends_them() -> None:
+    """LotaData's capacity_min and VA's lat are `number` filters: the client sends 1.0 as
+    `1`, and the pagination check expected `1.0` on every page."""
+    from certify.matrix.arguments import wire_text
+    from connector_spec.runtime.engine import _text
+
+    for value in (1.0, 0.0, -3.0, 2.5, 1e300, 7, True, False, "x"):
+        assert wire_text(value) == _text(value), value
