@@ -50,6 +50,7 @@ class CodeOp:
     method: str | None = None
     path: str | None = None
     base_url: str | None = None  # the helper's literal base URL, when it has one
+    prefix: str = ""  # a literal path the helper adds after a run-time host (``/rest``)
     path_params: dict[str, str | None] = field(default_factory=dict)  # {name: n8n param}
     query: dict[str, str | None] = field(default_factory=dict)  # {key: n8n param}
     body: dict[str, str | None] = field(default_factory=dict)
@@ -259,9 +260,12 @@ def _fill_path(result: CodeOp, path: Value, resolver: Resolver, best: Resolved) 
         literal = prefix.literal() if prefix is not None else None
         if literal is not None and literal.startswith(("http://", "https://")):
             base = literal
-        elif parts and parts[0][0] != "lit":
+        elif prefix is not None and prefix.parts and prefix.parts[-1][0] == "lit":
+            tail = prefix.parts[-1][1]
+            result.prefix = "/" + tail.strip("/") if tail.strip("/") and "/" in tail else ""
+        if base is None and parts and parts[0][0] != "lit":
             return False  # a path that starts with a run-time value and no known base
-    elif parts and parts[0][0] != "lit":
+    if base is None and parts and parts[0][0] != "lit":
         return False
     text_parts: list[str] = []
     used: set[str] = set()

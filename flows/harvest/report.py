@@ -44,6 +44,11 @@ REASONS: dict[str, str] = {
         "one place, so the second was left out"
     ),
     "no-operations": "no operation could be derived",
+    "no-code": "the node's compiled code was not found or could not be read",
+    "no-request": "no request call of the node's code belongs to this operation",
+    "dynamic-method": "the HTTP method is computed at run time",
+    "dynamic-path": "the path is computed at run time (not a literal or parameter template)",
+    "other-host": "the code sends this operation to another host than the spec's base URL",
 }
 
 #: Reasons that concern one operation: a declarative spec leaves that operation out (listed as
@@ -57,6 +62,11 @@ OPERATION_REASONS = {
     "pagination-expression",
     "static-expression",
     "param-conflict",
+    "no-code",
+    "no-request",
+    "dynamic-method",
+    "dynamic-path",
+    "other-host",
 }
 
 #: Codes that are warnings: the spec is still complete (they are listed, never blocking).
@@ -145,10 +155,12 @@ class NodeEntry:
     omitted: list[OmittedOperation] = field(default_factory=list)
     #: n8n's resource/operation pairs kept in the spec (the connection check not counted).
     kept: int = 0
+    #: What a programmatic node's code requests per (resource, operation) (not serialized).
+    code_ops: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def coverage(self) -> dict[str, Any] | None:
         """Operations kept vs omitted for a declarative spec (``None`` for other entries)."""
-        if self.kind != "declarative" or not self.spec_path:
+        if not self.spec_path or (self.kind != "declarative" and not self.code_ops):
             return None
         by_reason: Counter[str] = Counter()
         for omitted in self.omitted:
