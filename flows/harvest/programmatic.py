@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from connector_spec.naming import argument_name
 from flows.harvest.code_ops import CodeOp
 from flows.harvest.naming import identifier
 from flows.harvest.operations import (
@@ -97,10 +98,12 @@ def code_operation(
         }
         params.append({"name": name, "in": "path", "required": True, "schema": path_schema})
     taken = {p["name"] for p in params}
+    arguments = {argument_name(p["name"]) for p in params}
     for key, source in op.query.items():
-        if key in taken or not key.isprintable() or not key:
+        if key in taken or not key.isprintable() or not key or argument_name(key) in arguments:
             continue
         taken.add(key)
+        arguments.add(argument_name(key))
         param: dict[str, Any] = {"name": key, "in": "query"}
         query_prop = by_name.get(source or "")
         if query_prop is not None:
@@ -111,8 +114,9 @@ def code_operation(
     body_props: dict[str, Any] = {}
     required: list[str] = []
     for key, source in op.body.items():
-        if key in taken:
+        if key in taken or argument_name(key) in arguments:
             continue
+        arguments.add(argument_name(key))
         body_prop = by_name.get(source or "")
         body_props[key] = _schema_for_field(body_prop) if body_prop is not None else {}
         if body_prop is not None and body_prop.get("required") and key not in required:
@@ -124,8 +128,9 @@ def code_operation(
                 isinstance(option_name, str)
                 and option_name
                 and option_name not in body_props
-                and option_name not in taken
+                and argument_name(option_name) not in arguments
             ):
+                arguments.add(argument_name(option_name))
                 body_props[option_name] = _schema_for_field(option)
     out: dict[str, Any] = {
         "id": op_id,
@@ -150,14 +155,15 @@ def code_operation(
     n8n: dict[str, Any] = {"node": node_type, "resource": ref.resource, "operation": ref.operation}
     if ref.resource is None:
         del n8n["resource"]
-    versions = _type_versions(node.get("version"))
+    versions = type_versions(node.get("version"))
     if versions:
         n8n["type_versions"] = versions
     out["sources"] = {"n8n": n8n}
     return out, []
 
 
-def _type_versions(value: Any) -> list[float]:
+def type_versions(value: Any) -> list[float]:
+    """A node description's ``version`` as a sorted list of numbers."""
     values = value if isinstance(value, list) else [value]
     return sorted(
         float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)

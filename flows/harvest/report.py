@@ -49,6 +49,10 @@ REASONS: dict[str, str] = {
     "dynamic-method": "the HTTP method is computed at run time",
     "dynamic-path": "the path is computed at run time (not a literal or parameter template)",
     "other-host": "the code sends this operation to another host than the spec's base URL",
+    # why an operation of a node linked to an OpenAPI description is not linked
+    "no-matching-operation": "no operation of the description has this method and path",
+    "openapi-lost": "the matching OpenAPI operation could not be converted",
+    "same-operation": "another n8n operation of the node links to the same OpenAPI operation",
 }
 
 #: Reasons that concern one operation: a declarative spec leaves that operation out (listed as
@@ -157,6 +161,10 @@ class NodeEntry:
     kept: int = 0
     #: What a programmatic node's code requests per (resource, operation) (not serialized).
     code_ops: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: The spec's base for those operations (a ``programmatic.CodeBase``; not serialized).
+    code_base: Any = field(default=None, repr=False)
+    #: Linking to an OpenAPI description: linked / total and why the rest are not.
+    link: dict[str, Any] | None = None
 
     def coverage(self) -> dict[str, Any] | None:
         """Operations kept vs omitted for a declarative spec (``None`` for other entries)."""
@@ -201,6 +209,7 @@ class NodeEntry:
             "stubs": self.stubs,
             "coverage": self.coverage(),
             "omitted_operations": [o.to_json() for o in self.omitted],
+            **({"link": self.link} if self.link is not None else {}),
         }
 
 
@@ -276,6 +285,7 @@ class HarvestReport:
                 "warnings_by_code": self.warning_counts(),
                 "no_spec_by_reason": self.reasons(("no-spec",)),
                 "skipped_by_reason": self.reasons(("skipped",)),
+                **link_totals(self.entries),
             },
             "reason_texts": REASONS,
             "warnings": self.warnings,
@@ -338,6 +348,7 @@ class HarvestReport:
                 lines += ["| omitted for | operations |", "| --- | --- |"]
                 lines += [f"| `{code}` | {n} |" for code, n in by_reason.items()]
                 lines.append("")
+        lines += link_markdown(self.entries)
         lines += [
             "## Node types",
             "",
@@ -357,6 +368,8 @@ class HarvestReport:
             lines += ["", "## Warnings", ""] + [f"- {w}" for w in self.warnings]
         return "\n".join(lines) + "\n"
 
+
+from flows.harvest.link_report import link_markdown, link_totals  # noqa: E402
 
 REASONS["spec-invalid"] = "the assembled spec did not validate (a harvester bug; please report)"
 BLOCKING.add("spec-invalid")
