@@ -126,10 +126,14 @@ def test_linked_operations_take_the_description_and_carry_sources(tmp_path: Path
     spec = load_spec(out / "connector.yaml").spec
     assert spec.base_url == "https://api.acme.test/v2"
     assert spec.auth.type == "api_key"
-    by_source = {(op.sources.n8n.resource, op.sources.n8n.operation): op for op in spec.operations}
-    assert set(by_source) == {("contact", "get"), ("contact", "getAll")}
-    assert by_source[("contact", "get")].path == "/contacts/{contactId}"
-    assert by_source[("contact", "get")].sources.n8n.type_versions == [1.0, 1.1]
+    links = {op.id: op.sources.n8n for op in spec.operations if op.sources and op.sources.n8n}
+    assert {(n.resource, n.operation) for n in links.values()} == {
+        ("contact", "get"),
+        ("contact", "getAll"),
+    }
+    get_id = next(i for i, n in links.items() if n.operation == "get")
+    assert spec.operation(get_id).path == "/contacts/{contactId}"
+    assert links[get_id].type_versions == [1.0, 1.1]
     # the description beside the spec holds just the linked operations
     cut = json.loads(result.files["acme/openapi.json"])
     assert sorted(cut["paths"]) == ["/contacts", "/contacts/{contactId}"]
