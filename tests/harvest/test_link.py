@@ -83,7 +83,12 @@ def _directory(tmp_path: Path) -> OpenApiIndex:
     path.write_text(json.dumps(DESCRIPTION))
     other = api / "elsewhere.test.json"
     other.write_text(json.dumps({**DESCRIPTION, "servers": [{"url": "https://elsewhere.test"}]}))
-    return OpenApiIndex([("acme.test/v2", path), ("elsewhere.test", other)])
+    # filed under acme.test but describing another host: its servers decide, not its key
+    misfiled = api / "acme.test" / "misfiled.json"
+    misfiled.write_text(json.dumps({**DESCRIPTION, "servers": [{"url": "https://x.other.test"}]}))
+    return OpenApiIndex(
+        [("acme.test/v2", path), ("elsewhere.test", other), ("acme.test/misfiled", misfiled)]
+    )
 
 
 def test_registrable_domain() -> None:
