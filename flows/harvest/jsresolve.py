@@ -96,7 +96,10 @@ class Resolver:
             if binding is None:
                 return _one("var", src.text(node))
             inner = self.value(facts, binding.value, ref, binding.position, depth + 1)
-            return Value(inner.parts, inner.specific or binding.constraint.specificity > 0)
+            specific = inner.specific or binding.constraint.specificity > 0
+            if len(inner.parts) == 1 and inner.parts[0][0] == "dyn":
+                return Value((("hole", src.text(node)),), specific)
+            return Value(inner.parts, specific)
         if kind == "call_expression":
             return self._call(facts, node, ref, at, depth)
         if kind == "member_expression":

@@ -231,3 +231,37 @@ def test_no_code_and_hostile_input_are_bounded() -> None:
     )
     assert time.monotonic() - started < 20
     assert ops[("a", "b")].reason in ("no-request", None)
+
+
+COMPUTED = b"""
+async function run() {
+    if (operation === 'append') {
+        const blockId = extractBlockId.call(this, nodeVersion, i);
+        return await apiRequest.call(this, 'PATCH', `/blocks/${toPathSegment(blockId)}/children`);
+    }
+    if (operation === 'write') {
+        const id = this.getNodeParameter('sheetId', 0);
+        return await apiRequest.call(this, 'POST', `/v4/sheets/${id}/values/${name}!${row}:${rows ? row + rows : row}:append`);
+    }
+    if (operation === 'follow') {
+        const next = responseData.links.next;
+        return await apiRequest.call(this, 'GET', `${next}/more`);
+    }
+}
+async function apiRequest(method, endpoint) {
+    return await this.helpers.request({ method, uri: `https://api.blocks.test${endpoint}` });
+}
+"""
+
+
+def test_run_time_values_fill_whole_segments_only() -> None:
+    ops = _ops({"Blocks.node.js": COMPUTED}, [(None, "append"), (None, "write"), (None, "follow")])
+    append = ops[(None, "append")]
+    # a helper computes the id: still one path parameter, bound to no n8n parameter
+    assert (append.path, append.path_params) == ("/blocks/{block_id}/children", {"block_id": None})
+    # a segment partly computed at run time becomes one parameter; the ':append' verb stays
+    write = ops[(None, "write")]
+    assert write.path == "/v4/sheets/{sheet_id}/values/{name}:append"
+    assert write.path_params == {"sheet_id": "sheetId", "name": None}
+    # a path that starts with a run-time value is not a template
+    assert ops[(None, "follow")].reason == "dynamic-path"
