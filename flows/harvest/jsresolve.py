@@ -111,7 +111,7 @@ class Resolver:
                 if base.params() and len(base.parts) == 1:
                     return base  # a resource locator's .value, a collection's field
                 if _MEMBER_CHAIN.match(src.text(node)):
-                    return _one("var", src.text(prop))  # credentials.companyId → {companyId}
+                    return _one("hole", src.text(prop))  # credentials.companyId → {companyId}
         return _one("dyn", src.text(node)[:80])
 
     def _template(self, facts: FileFacts, node: Node, ref: Ref, at: int, depth: int) -> Value:
