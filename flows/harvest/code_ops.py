@@ -15,7 +15,7 @@ from typing import Any
 
 from flows.harvest.jsparse import parse_source
 from flows.harvest.jsread import Constraint, FileFacts, Value, read_file
-from flows.harvest.jsresolve import Resolved, Resolver
+from flows.harvest.jsresolve import OutOfTime, Resolved, Resolver
 from flows.harvest.naming import identifier
 
 MAX_FILES_PER_NODE = 400
@@ -138,10 +138,15 @@ def extract_operations(
     facts: list[FileFacts], refs: list[tuple[str | None, str]]
 ) -> dict[tuple[str | None, str], CodeOp]:
     """A :class:`CodeOp` per resource/operation of ``refs``."""
-    resolver = Resolver(facts)
+    resolver = Resolver(facts, deadline=time.monotonic() + MAX_SECONDS_PER_NODE)
     out: dict[tuple[str | None, str], CodeOp] = {}
     for resource, operation in refs:
-        out[(resource, operation)] = _one(resolver, facts, resource, operation)
+        try:
+            out[(resource, operation)] = _one(resolver, facts, resource, operation)
+        except OutOfTime:
+            out[(resource, operation)] = CodeOp(
+                resource, operation, where="time budget spent", reason="no-code"
+            )
     return out
 
 

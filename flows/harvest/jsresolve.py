@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from flows.harvest.jsparse import (
@@ -62,11 +63,22 @@ def _one(kind: PartKind, text: str) -> Value:
     return Value(((kind, text),))
 
 
+class OutOfTime(Exception):
+    """The node's time budget is spent (hostile or huge code)."""
+
+
 class Resolver:
     """Resolves values inside the files of one node (bindings are per file)."""
 
-    def __init__(self, files: list[FileFacts]) -> None:
+    def __init__(self, files: list[FileFacts], deadline: float | None = None) -> None:
+        self.deadline = deadline
         self.files = files
+        self.field_keys: dict[int, dict[str, list[str]]] = {}
+        for facts in files:
+            keys: dict[str, list[str]] = {}
+            for dotted in facts.fields:
+                keys.setdefault(dotted.split(".", 1)[0], []).append(dotted)
+            self.field_keys[id(facts)] = keys
         self.by_source = {id(f.source): f for f in files}
         self.functions: dict[str, tuple[FileFacts, Node]] = {}
         for facts in files:
@@ -188,6 +200,8 @@ class Resolver:
 
     def resolve(self, request: Request, ref: Ref) -> Resolved:
         """``request``'s method, path, body and query for ``ref``."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime
         facts = self.by_source[id(request.source)]
         at = request.node.start_byte
         if request.options is not None:
@@ -268,9 +282,8 @@ class Resolver:
                 result.spreads.append(value)
         start = whole.position if whole is not None else -1
         prefix = name + "."
-        for dotted, bindings in facts.fields.items():
-            if not dotted.startswith(prefix):
-                continue
+        for dotted in self.field_keys[id(facts)].get(name, []):
+            bindings = facts.fields[dotted]
             binding = self.binding(bindings, ref, at)
             if binding is None or binding.position < start:
                 continue

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from flows.harvest import code_ops
 from flows.harvest.code_ops import CodeOp, extract_operations, node_files, read_node_code
 from flows.harvest.jsparse import MAX_JS_BYTES, parse_source
 
@@ -265,3 +268,21 @@ def test_run_time_values_fill_whole_segments_only() -> None:
     assert write.path_params == {"sheet_id": "sheetId", "name": None}
     # a path that starts with a run-time value is not a template
     assert ops[(None, "follow")].reason == "dynamic-path"
+
+
+def test_huge_generated_code_stays_within_the_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code_ops, "MAX_SECONDS_PER_NODE", 2.0)
+    lines = [b"async function run() { const body = {};"]
+    for n in range(4000):
+        lines.append(b"body.k%d = this.getNodeParameter('p%d', i);" % (n, n))
+        lines.append(
+            b"if (operation === 'op%d') { await apiRequest.call(this, 'POST', '/x/%d', body); }"
+            % (n, n)
+        )
+    lines.append(b"}")
+    refs: list[tuple[str | None, str]] = [(None, f"op{n}") for n in range(4000)]
+    started = time.monotonic()
+    ops = _ops({"Huge.node.js": b"\n".join(lines)}, refs)
+    assert time.monotonic() - started < 30
+    assert ops[(None, "op0")].path == "/x/0"
+    assert {op.reason for op in ops.values()} <= {None, "no-code"}
