@@ -24,6 +24,9 @@ class NodeReport:
     suggestion: str | None = None
     reason: str | None = None
     subgraph: list[str] = field(default_factory=list)
+    connector: str | None = None  # provider@version the node maps onto
+    operation: str | None = None
+    level: str | None = None  # that version's certification level (registry catalogs)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready mapping."""
@@ -32,15 +35,27 @@ class NodeReport:
             "n8n_type": self.n8n_type,
             "kind": self.kind,
             "status": self.status,
+            "connector": self.connector,
+            "operation": self.operation,
+            "level": self.level,
             "lost": self.lost,
             "suggestion": self.suggestion,
             "reason": self.reason,
             "subgraph": self.subgraph,
         }
 
+    def mapping(self) -> str:
+        """``onto stripe@1.2.0 create_charge (certified)``, or "" when not mapped."""
+        if not self.connector:
+            return ""
+        level = f" ({self.level})" if self.level else ""
+        return f"onto {self.connector} {self.operation}{level}"
+
     def detail(self) -> str:
-        """One text cell: what was lost, why unsupported, what to use instead."""
-        parts = list(self.lost)
+        """One text cell: the connector mapped onto, what was lost, why unsupported, what to
+        use instead."""
+        parts = [self.mapping()] if self.connector else []
+        parts += self.lost
         if self.reason:
             parts.append(self.reason)
         if self.subgraph:
@@ -58,6 +73,7 @@ class CredentialUse:
     label: str
     nodes: list[str]
     connector: str | None
+    auth: str | None = None  # the connector auth this n8n credential becomes
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready mapping."""
@@ -66,7 +82,15 @@ class CredentialUse:
             "label": self.label,
             "nodes": self.nodes,
             "connector": self.connector,
+            "auth": self.auth,
         }
+
+    def becomes(self) -> str:
+        """What the credential becomes: ``connector slack@1.0.0 auth bearer (env SLACK_TOKEN)``,
+        or that no connector takes it."""
+        if not self.connector:
+            return "no connector auth (no node using it maps onto a connector)"
+        return f"connector {self.connector} auth {self.auth or 'unknown'}"
 
 
 @dataclass
@@ -146,8 +170,8 @@ class ImportReport:
         lines += [f"- {key}: {value}" for key, value in c.items()]
         lines += ["", "## Credentials", ""]
         lines += [
-            f"- `{cred.type}` ({_md(cred.label)}) used by {_md(', '.join(cred.nodes))}"
-            + (f"; provided by connector {cred.connector}" if cred.connector else "")
+            f"- `{cred.type}` ({_md(cred.label)}) used by {_md(', '.join(cred.nodes))}; "
+            f"becomes {_md(cred.becomes())}"
             for cred in self.credentials
         ] or ["- none"]
         lines += ["", "## Findings", ""]
@@ -181,10 +205,9 @@ class ImportReport:
         c = self.coverage()
         console.print("coverage: " + ", ".join(f"{k} {v}" for k, v in c.items()))
         for cred in self.credentials:
-            via = f" (connector {cred.connector})" if cred.connector else ""
             console.print(
-                f"credential: {escape(cred.type)} {escape(cred.label)}{via} "
-                f"used by {escape(', '.join(cred.nodes))}"
+                f"credential: {escape(cred.type)} {escape(cred.label)} "
+                f"used by {escape(', '.join(cred.nodes))}; becomes {escape(cred.becomes())}"
             )
         for f in self.findings:
             colour = {"error": "red", "warning": "yellow"}.get(f.severity, "blue")

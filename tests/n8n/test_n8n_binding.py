@@ -1,0 +1,133 @@
+"""Binding n8n parameters to connector operation inputs (flows.n8n.binding)."""
+
+from __future__ import annotations
+
+from flows.ir.catalog import CatalogOperation, InMemoryCatalog
+from flows.n8n.binding import bind_params
+from tests.n8n.helpers import node, one
+
+
+def test_top_level_names_match_whatever_the_case_and_id_suffix() -> None:
+    bound, unbound = bind_params(
+        {"chatId": "1", "text": "hi", "channelId": "C1", "userIds": ["U1"], "extra": 3},
+        ("chat_id", "text", "channel", "user"),
+    )
+    assert bound == {"chat_id": "1", "text": "hi", "channel": "C1", "user": ["U1"]}
+    assert unbound == ["extra"]
+
+
+def test_an_input_named_with_id_takes_a_parameter_named_without() -> None:
+    bound, _ = bind_params({"database": "db1", "page": "p"}, ("database_id", "page_id"))
+    assert bound == {"database_id": "db1", "page_id": "p"}
+
+
+def test_resource_locators_bind_their_value_at_any_depth() -> None:
+    locator = {"__rl": True, "value": "={{ $json.sheet }}", "mode": "list", "cachedResultName": "S"}
+    bound, unbound = bind_params(
+        {"sheetName": locator, "options": {"folder": {"__rl": True, "value": "F1", "mode": "id"}}},
+        ("sheet_name", "folder"),
+    )
+    assert bound["sheet_name"].ref == "input.item.sheet"
+    assert bound["folder"] == "F1"
+    assert unbound == []
+    _, unbound = bind_params({"documentId": locator}, ("range",))
+    assert unbound == ["documentId"]  # a locator is one value: it binds whole or not at all
+
+
+def test_collections_are_bound_field_by_field_and_top_level_wins() -> None:
+    params = {
+        "text": "top",
+        "additionalFields": {"text": "nested", "thread_ts": "1.2", "unfurl_links": True},
+        "updateFields": {"name": "n"},
+        "filters": {"status": "open", "deep": {"labels": ["a"]}},
+        "options": {},
+    }
+    bound, unbound = bind_params(params, ("text", "thread_ts", "name", "status", "labels"))
+    assert bound == {
+        "text": "top",
+        "thread_ts": "1.2",
+        "name": "n",
+        "status": "open",
+        "labels": ["a"],
+    }
+    assert unbound == ["additionalFields.unfurl_links"]
+
+
+def test_a_collection_whose_own_name_is_an_input_binds_whole() -> None:
+    bound, unbound = bind_params({"filter": {"status": "open"}}, ("filter", "status"))
+    assert bound == {"filter": {"status": "open"}} and unbound == []
+
+
+def test_fixed_collections_bind_name_value_rows_and_single_rows() -> None:
+    params = {
+        "fieldsUi": {"fieldValues": [{"name": "email", "value": "a@b"}, {"name": "x", "value": 1}]},
+        "sort": {"sortValue": [{"field": "created", "direction": "desc"}]},
+        "attachments": [{"fallback": "f"}, {"fallback": "g"}],
+    }
+    bound, unbound = bind_params(params, ("email", "field", "direction", "attachments"))
+    assert bound == {
+        "email": "a@b",
+        "field": "created",
+        "direction": "desc",
+        "attachments": [{"fallback": "f"}, {"fallback": "g"}],
+    }
+    assert unbound == ["fieldsUi.fieldValues.x"]
+    _, unbound = bind_params({"rows": {"row": [{"a": 1}, {"a": 2}]}}, ("b",))
+    assert unbound == ["rows.row"]  # several rows of other shapes only bind whole
+
+
+def test_empty_values_and_n8n_settings_are_neither_bound_nor_reported() -> None:
+    params = {
+        "resource": "message",
+        "operation": "post",
+        "authentication": "oAuth2",
+        "text": "",
+        "options": {},
+        "blocks": [],
+        "x": None,
+    }
+    assert bind_params(params, ("text", "options", "blocks", "x")) == ({}, [])
+
+
+def test_deep_nesting_is_bounded() -> None:
+    deep: dict[str, object] = {"v": 1}
+    for level in range(50):
+        deep = {f"k{level}": deep}
+    bound, unbound = bind_params({"root": deep}, ("v",))
+    assert bound == {} and len(unbound) == 1
+
+
+def test_a_mapped_node_lists_every_unbound_parameter_by_path() -> None:
+    catalog = InMemoryCatalog(
+        operations=[
+            CatalogOperation(
+                provider="sheets",
+                version="1.0.0",
+                operation_id="append_values",
+                effects="write",
+                determinism="nondeterministic",
+                auth_type="oauth2_refresh_token",
+                inputs=("spreadsheet_id", "range", "values"),
+                required=("spreadsheet_id", "range"),
+                n8n=("n8n-nodes-base.googleSheets", "sheet", "append"),
+            )
+        ]
+    )
+    params = {
+        "operation": "append",
+        "documentId": {"__rl": True, "value": "D1", "mode": "list"},
+        "sheetName": {"__rl": True, "value": "gid=0", "mode": "list"},
+        "columns": {"mappingMode": "autoMapInputData", "value": {}},
+        "options": {"cellFormat": "RAW"},
+    }
+    ir, rep = one(node("Add", "googleSheets", 4.5, params), catalog)
+    # documentId is the spreadsheet's id, but no name says so: only a link that names the
+    # n8n parameter of each input binds it (see test_explicit_parameter_links_bind_first)
+    assert (ir.kind, ir.operation, ir.params) == ("connector", "append_values", {})
+    assert rep.status == "lossy"
+    assert [line.split("'")[1] for line in rep.lost] == [
+        "documentId",
+        "sheetName",
+        "columns.mappingMode",
+        "options.cellFormat",
+    ]

@@ -1,0 +1,168 @@
+"""Import maps what the registry links: typeVersions, the preferred of several connectors,
+``*Tool`` variants, the connector version and level in the report, credentials' auth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.ir.catalog import CatalogOperation, InMemoryCatalog, registry_catalog
+from registry import Registry
+from tests.n8n.helpers import node, one, run, workflow
+from tests.registry.helpers import publication, spec_bytes, statement
+
+SLACK = "n8n-nodes-base.slack"
+
+
+def _op(
+    provider: str = "chat",
+    version: str = "1.0.0",
+    *,
+    level: str | None = "certified",
+    link: tuple[str, str | None, str | None] = (SLACK, "message", "post"),
+    versions: tuple[float, ...] | None = None,
+    inputs: tuple[str, ...] = ("channel", "text", "thread_ts"),
+) -> CatalogOperation:
+    return CatalogOperation(
+        provider=provider,
+        version=version,
+        operation_id="post_message",
+        effects="write",
+        determinism="nondeterministic",
+        auth_type="bearer",
+        inputs=inputs,
+        n8n=link,
+        type_versions=versions,
+        level=level,
+        auth="bearer (env CHAT_TOKEN)",
+    )
+
+
+def _post(version: float = 2.2, **extra: object) -> dict[str, object]:
+    return node("Say", "slack", version, {"channelId": "C1", "text": "hi"}, **extra)
+
+
+def test_a_link_holds_only_for_its_type_versions() -> None:
+    catalog = InMemoryCatalog(operations=[_op(versions=(2.0, 2.1))])
+    ir, rep = one(_post(2.1), catalog)
+    assert (ir.kind, ir.connector, rep.status) == ("connector", "chat@1.0.0", "mapped")
+    ir, rep = one(_post(2.2), catalog)
+    assert (ir.kind, rep.status) == ("app", "lossy")
+    assert rep.lost == [
+        f"registry connector chat@1.0.0 links {SLACK} message/post only for typeVersion(s) "
+        "2, 2.1, not 2.2: kept as a typed app call"
+    ]
+
+
+def test_the_highest_certified_then_newest_connector_wins_whatever_the_order() -> None:
+    candidates = [
+        _op("zeta", "3.0.0", level="self-consistent"),
+        _op("alpha", "1.0.0", level="certified"),
+        _op("beta", "1.0.0", level="certified"),
+        _op("alpha", "0.9.0", level="recorded", versions=(1.0,)),
+    ]
+    for ordering in (candidates, candidates[::-1]):
+        catalog = InMemoryCatalog(operations=list(ordering))
+        # recorded beats certified, but only where its link holds (typeVersion 1)
+        assert one(_post(1), catalog)[0].connector == "alpha@0.9.0"
+        # same level and version: the provider name decides (alphabetical)
+        assert one(_post(2.2), catalog)[0].connector == "alpha@1.0.0"
+    newer = InMemoryCatalog(operations=[_op("alpha", "1.0.0"), _op("alpha", "1.2.0")])
+    assert one(_post(2.2), newer)[0].connector == "alpha@1.2.0"
+
+
+def test_the_report_names_the_connector_version_level_and_credential_auth() -> None:
+    catalog = InMemoryCatalog(operations=[_op()])
+    say = _post(credentials={"slackApi": {"id": "1", "name": "Team bot"}})
+    result = run(workflow([say]), catalog)
+    rep = result.report.nodes[0]
+    assert (rep.connector, rep.operation, rep.level) == ("chat@1.0.0", "post_message", "certified")
+    assert rep.detail() == "onto chat@1.0.0 post_message (certified)"
+    assert result.report.to_json()["nodes"][0]["level"] == "certified"
+    [cred] = result.report.credentials
+    assert (cred.connector, cred.auth) == ("chat@1.0.0", "bearer (env CHAT_TOKEN)")
+    markdown = result.report.to_markdown()
+    assert "| onto chat@1.0.0 post_message (certified) |" in markdown
+    assert (
+        "- `slackApi` (Team bot) used by Say; becomes connector chat@1.0.0 auth bearer "
+        "(env CHAT_TOKEN)" in markdown
+    )
+
+
+def test_a_credential_of_an_unmapped_node_says_it_becomes_nothing() -> None:
+    result = run(
+        workflow([_post(credentials={"slackApi": {"id": "1", "name": "Bot"}})]), InMemoryCatalog()
+    )
+    [cred] = result.report.credentials
+    assert cred.becomes() == "no connector auth (no node using it maps onto a connector)"
+
+
+def test_a_tool_variant_maps_onto_the_same_operation_with_its_ai_arguments() -> None:
+    catalog = InMemoryCatalog(operations=[_op(versions=(2.2,))])
+    tool = node(
+        "Tell",
+        "slackTool",
+        2.2,
+        {
+            "channelId": {"__rl": True, "value": "C9", "mode": "id"},
+            "text": "={{ $fromAI('message', 'what to say', 'string') }}",
+            "descriptionType": "manual",
+            "toolDescription": "Post to the team channel",
+        },
+        credentials={"slackApi": {"id": "1", "name": "Bot"}},
+    )
+    result = run(workflow([tool]), catalog)
+    ir, rep = result.flow.nodes[0], result.report.nodes[0]
+    assert (ir.kind, ir.call.kind, ir.call.connector) == ("ai.tool", "connector", "chat@1.0.0")
+    assert ir.call.params["channel"] == "C9"
+    assert ir.call.params["text"].from_ai == "message"
+    assert [a.name for a in ir.arguments] == ["message"]
+    assert (rep.status, rep.connector, rep.level) == ("mapped", "chat@1.0.0", "certified")
+    assert result.report.credentials[0].connector == "chat@1.0.0"
+    # the Tool's typeVersion is the base node's: a link for other versions does not hold
+    other = InMemoryCatalog(operations=[_op(versions=(1.0,))])
+    assert one(tool, other)[0].call.kind == "app"
+
+
+def test_n8n_defaults_per_type_version_choose_the_linked_operation() -> None:
+    gmail = "n8n-nodes-base.gmail"
+    catalog = InMemoryCatalog(
+        operations=[
+            _op("mail", link=(gmail, "draft", "create"), inputs=("subject",)),
+            _op("mail", "1.1.0", link=(gmail, "message", "send"), inputs=("subject",)),
+        ]
+    )
+    # version 1 defaults to draft/create, version 2 to message/send (n8n's own defaults)
+    assert one(node("G", "gmail", 1, {"subject": "s"}), catalog)[0].connector == "mail@1.0.0"
+    assert one(node("G", "gmail", 2, {"subject": "s"}), catalog)[0].connector == "mail@1.1.0"
+
+
+def _registry_with_levels(base: Path) -> Registry:
+    """``chat`` 1.0.0 certified and 1.1.0 only self-consistent, both linking Slack's post."""
+    reg = Registry.init(base / "registry", key_dir=base / "keys", notice=lambda _m: None)
+    link = (
+        "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create, "
+        "type_versions: [1]}}"
+    )
+    for version, level in (("1.0.0", "certified"), ("1.1.0", "self-consistent")):
+        spec = spec_bytes("chat", version).decode()
+        spec = spec.replace(link.split(", type_versions")[0] + "}}", link)
+        assert link in spec
+        stmt = statement("chat", version, level=level)
+        reg.publish(publication("chat", version, spec=spec.encode(), stmt=stmt))
+    return reg
+
+
+def test_the_registry_catalog_prefers_the_certified_version_and_keeps_type_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FLOWS_TRUST_DIR", raising=False)
+    reg = _registry_with_levels(tmp_path)
+    catalog = registry_catalog(str(reg.root), trust_dir=tmp_path / "trusted")
+    charge = {"resource": "charge", "operation": "create", "amount": 1, "currency": "usd"}
+    ir, rep = one(node("C", "stripe", 1, charge), catalog)
+    assert (ir.connector, rep.level) == ("chat@1.0.0", "certified")
+    ir, rep = one(node("C", "stripe", 1.1, charge), catalog)
+    assert ir.kind == "app"
+    assert any("only for typeVersion(s) 1, not 1.1" in line for line in rep.lost)
