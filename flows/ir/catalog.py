@@ -57,11 +57,13 @@ def _operation_entry(
             required += req
     link = None
     versions = None
+    n8n_params: tuple[tuple[str, str], ...] = ()
     if op.sources is not None and op.sources.n8n is not None:
         src = op.sources.n8n
         link = (src.node, src.resource, src.operation)
         if src.type_versions is not None:
             versions = tuple(sorted({float(v) for v in src.type_versions}))
+        n8n_params = tuple((src.parameters or {}).items())
     return CatalogOperation(
         provider=spec.provider.name,
         version=spec.provider.version,
@@ -73,6 +75,7 @@ def _operation_entry(
         required=tuple(dict.fromkeys(required)),
         n8n=link,
         type_versions=versions,
+        n8n_params=n8n_params,
         level=level,
         auth=auth,
     )

@@ -30,6 +30,7 @@ class CatalogOperation:
     type_versions: tuple[float, ...] | None = None
     level: str | None = None
     auth: str = ""
+    n8n_params: tuple[tuple[str, str], ...] = ()  # (input, n8n parameter path) pairs
 
     @property
     def connector(self) -> str:

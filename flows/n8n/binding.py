@@ -5,13 +5,15 @@ n8n nests what an API call takes: optional fields in collections (``additionalFi
 fixedCollections (``{"values": [{...}, ...]}``), and IDs in resource locators
 (``{"__rl": true, "value": "C123", "mode": "list"}``). Binding walks that shape:
 
-1. a resource locator is its ``value``;
-2. a parameter whose name matches an input binds there whole (a matching collection or
+1. an input the connector's link names an n8n parameter for (``sources.n8n.parameters``,
+   ``input -> dotted.path``) takes that parameter's value;
+2. a resource locator is its ``value``;
+3. a parameter whose name matches an input binds there whole (a matching collection or
    fixedCollection included);
-3. otherwise a collection's fields, a fixedCollection's option groups, the fields of a
+4. otherwise a collection's fields, a fixedCollection's option groups, the fields of a
    single-row group and the rows of a ``[{name, value}, ...]`` list are bound one by one the
    same way (a group that matches binds whole);
-4. names match after normalising case and punctuation (``chat_id`` = ``chatId``), also
+5. names match after normalising case and punctuation (``chat_id`` = ``chatId``), also
    with or without a trailing ``Id``/``Ids`` (``channelId`` -> ``channel``).
 
 A parameter nothing matches is returned as unbound (by its dotted path) so the report lists it;
@@ -86,48 +88,87 @@ class _Inputs:
 
 
 def bind_params(
-    params: dict[str, Any], inputs: tuple[str, ...], skip: frozenset[str] = SKIP
+    params: dict[str, Any],
+    inputs: tuple[str, ...],
+    links: tuple[tuple[str, str], ...] = (),
+    skip: frozenset[str] = SKIP,
 ) -> tuple[dict[str, Any], list[str]]:
     """Bind n8n ``params`` to connector ``inputs``; return (bound by input name, unbound
-    parameter paths). A top-level parameter wins over a nested one bound to the same input."""
+    parameter paths). ``links`` are ``(input, n8n parameter path)`` pairs bound first; then
+    top-level parameters, then nested ones, by name. A parameter whose input is already bound
+    is reported unbound (its value does not carry over)."""
     table = _Inputs(inputs)
     bound: dict[str, Any] = {}
-    nested: dict[str, Any] = {}
+    used: set[str] = set()
+    for name, path in links:
+        value = _at(params, path)
+        if not _empty(value):
+            bound[name] = translate_value(_plain(value))
+            used.add(path)
+    nested: list[tuple[str, Any, str]] = []
     unbound: list[str] = []
+    state = _State(table, bound, nested, unbound, used)
     for key, value in params.items():
         if key in skip or _empty(value):
             continue
-        _bind(str(key), value, table, bound, nested, unbound, str(key), 0)
-    for name, value in nested.items():
-        bound.setdefault(name, value)
+        _bind(str(key), value, state, str(key), 0)
+    for name, value, path in nested:
+        if name in bound:
+            unbound.append(path)  # that input is already bound: this value does not carry over
+        else:
+            bound[name] = value
     return bound, unbound
 
 
-def _bind(
-    key: str,
-    value: Any,
-    table: _Inputs,
-    top: dict[str, Any],
-    nested: dict[str, Any],
-    unbound: list[str],
-    path: str,
-    depth: int,
-) -> None:
-    target = table.match(key)
-    out = top if depth == 0 else nested
+def _at(params: dict[str, Any], path: str) -> Any:
+    """The value at a dotted parameter path (through resource locators), else None."""
+    value: Any = params
+    for part in path.split("."):
+        if is_locator(value):
+            value = value.get("value")
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+class _State:
+    """What one binding walk fills in."""
+
+    def __init__(
+        self,
+        table: _Inputs,
+        top: dict[str, Any],
+        nested: list[tuple[str, Any, str]],
+        unbound: list[str],
+        used: set[str],
+    ) -> None:
+        self.table, self.top, self.nested = table, top, nested
+        self.unbound, self.used = unbound, used
+
+
+def _bind(key: str, value: Any, state: _State, path: str, depth: int) -> None:
+    if path in state.used:
+        return
+    target = state.table.match(key)
     if target is not None:
-        out.setdefault(target, translate_value(_plain(value)))
+        if depth:
+            state.nested.append((target, translate_value(_plain(value)), path))
+        elif target in state.top:
+            state.unbound.append(path)
+        else:
+            state.top[target] = translate_value(_plain(value))
         return
     if is_locator(value):
-        unbound.append(path)
+        state.unbound.append(path)
         return
     children = _children(value) if depth < _MAX_DEPTH else None
     if children is None:
-        unbound.append(path)
+        state.unbound.append(path)
         return
     for child, item in children:
         if not _empty(item):
-            _bind(child, item, table, top, nested, unbound, f"{path}.{child}", depth + 1)
+            _bind(child, item, state, f"{path}.{child}", depth + 1)
 
 
 def _children(value: Any) -> list[tuple[str, Any]] | None:

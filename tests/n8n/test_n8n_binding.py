@@ -50,7 +50,8 @@ def test_collections_are_bound_field_by_field_and_top_level_wins() -> None:
         "status": "open",
         "labels": ["a"],
     }
-    assert unbound == ["additionalFields.unfurl_links"]
+    # the nested text has nowhere to go once the top-level one is bound: reported, not dropped
+    assert unbound == ["additionalFields.unfurl_links", "additionalFields.text"]
 
 
 def test_a_collection_whose_own_name_is_an_input_binds_whole() -> None:
@@ -131,3 +132,49 @@ def test_a_mapped_node_lists_every_unbound_parameter_by_path() -> None:
         "columns.mappingMode",
         "options.cellFormat",
     ]
+
+
+def test_explicit_parameter_links_bind_first() -> None:
+    params = {
+        "documentId": {"__rl": True, "value": "D1", "mode": "list"},
+        "sheetName": {"__rl": True, "value": "Sheet1", "mode": "name"},
+        "options": {"cellFormat": "RAW", "range": "A:B"},
+        "range": "ignored: the link names options.range",
+    }
+    links = (("spreadsheetId", "documentId"), ("valueInputOption", "options.cellFormat"))
+    bound, unbound = bind_params(params, ("spreadsheetId", "valueInputOption", "range"), links)
+    assert bound == {
+        "spreadsheetId": "D1",
+        "valueInputOption": "RAW",
+        "range": "ignored: the link names options.range",
+    }
+    assert unbound == ["sheetName", "options.range"]
+    # a linked parameter that the node does not set binds nothing
+    assert bind_params({}, ("spreadsheetId",), links) == ({}, [])
+
+
+def test_a_spec_link_with_parameters_binds_through_the_catalog() -> None:
+    from connector_spec.loader import parse_spec_bytes
+    from flows.ir.catalog import catalog_from_specs
+    from tests.registry.helpers import spec_bytes
+
+    text = spec_bytes("sheets").decode()
+    old = "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create}}"
+    new = (
+        "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create,"
+        " parameters: {customer: additionalFields.buyer, amount: total}}}"
+    )
+    assert old in text
+    spec = parse_spec_bytes(text.replace(old, new).encode(), "sheets.yaml")
+    catalog = catalog_from_specs([spec])
+    params = {
+        "resource": "charge",
+        "operation": "create",
+        "total": 5,
+        "currency": "usd",
+        "additionalFields": {"buyer": "={{ $json.id }}"},
+    }
+    ir, rep = one(node("Pay", "stripe", 1, params), catalog)
+    assert ir.params["amount"] == 5 and ir.params["currency"] == "usd"
+    assert ir.params["customer"].ref == "input.item.id"
+    assert rep.status == "mapped"

@@ -96,7 +96,7 @@ def connector_or_unsupported(ctx: Ctx) -> Converted:
 
 def connector_node(ctx: Ctx, found: CatalogOperation) -> Converted:
     """``ctx`` as a node of the registry connector operation ``found``, parameters bound."""
-    bound, unbound = bind_params(ctx.params, found.inputs)
+    bound, unbound = bind_params(ctx.params, found.inputs, found.n8n_params)
     lost = [
         f"parameter {key!r} has no input in {found.connector} {found.operation_id}"
         for key in unbound
