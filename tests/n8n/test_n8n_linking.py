@@ -139,16 +139,18 @@ def test_n8n_defaults_per_type_version_choose_the_linked_operation() -> None:
 
 
 def _registry_with_levels(base: Path) -> Registry:
-    """``chat`` 1.0.0 certified and 1.1.0 only self-consistent, both linking Slack's post."""
+    """``chat`` 1.0.0 certified and 1.1.0 self-consistent linking Stripe's charge/create at
+    typeVersion 1, and 1.2.0 recorded linking it only at typeVersion 2."""
     reg = Registry.init(base / "registry", key_dir=base / "keys", notice=lambda _m: None)
-    link = (
-        "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create, "
-        "type_versions: [1]}}"
-    )
-    for version, level in (("1.0.0", "certified"), ("1.1.0", "self-consistent")):
+    plain = "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create}}"
+    for version, level, held in (
+        ("1.0.0", "certified", 1),
+        ("1.1.0", "self-consistent", 1),
+        ("1.2.0", "recorded", 2),
+    ):
         spec = spec_bytes("chat", version).decode()
-        spec = spec.replace(link.split(", type_versions")[0] + "}}", link)
-        assert link in spec
+        assert plain in spec
+        spec = spec.replace(plain, plain[:-2] + f", type_versions: [{held}]}}}}")
         stmt = statement("chat", version, level=level)
         reg.publish(publication("chat", version, spec=spec.encode(), stmt=stmt))
     return reg
@@ -160,9 +162,15 @@ def test_the_registry_catalog_prefers_the_certified_version_and_keeps_type_versi
     monkeypatch.delenv("FLOWS_TRUST_DIR", raising=False)
     reg = _registry_with_levels(tmp_path)
     catalog = registry_catalog(str(reg.root), trust_dir=tmp_path / "trusted")
+    assert catalog.providers() == ["chat@1.0.0", "chat@1.1.0", "chat@1.2.0"]
     charge = {"resource": "charge", "operation": "create", "amount": 1, "currency": "usd"}
     ir, rep = one(node("C", "stripe", 1, charge), catalog)
     assert (ir.connector, rep.level) == ("chat@1.0.0", "certified")
-    ir, rep = one(node("C", "stripe", 1.1, charge), catalog)
-    assert ir.kind == "app"
-    assert any("only for typeVersion(s) 1, not 1.1" in line for line in rep.lost)
+
+
+def test_a_type_version_newer_than_n8n_ships_maps_as_the_newest_known() -> None:
+    # n8n-nodes-base 2.41.2 ships slack up to 2.7; a 9.0 node is converted as that version
+    catalog = InMemoryCatalog(operations=[_op(versions=(2.7,))])
+    ir, rep = one(_post(9.0), catalog)
+    assert (ir.kind, ir.connector) == ("connector", "chat@1.0.0")
+    assert rep.lost[0].startswith("typeVersion 9 is newer than the newest this importer knows")

@@ -23,7 +23,14 @@ def app_operation(ctx: Ctx) -> tuple[str | None, str | None]:
 def find_connector(ctx: Ctx, node_type: str | None = None) -> CatalogOperation | None:
     """The registry connector operation linked to this node's resource/operation, if any."""
     resource, operation = app_operation(ctx)
-    return ctx.catalog.lookup_n8n(node_type or ctx.type, resource, operation, ctx.version)
+    return ctx.catalog.lookup_n8n(node_type or ctx.type, resource, operation, link_version(ctx))
+
+
+def link_version(ctx: Ctx) -> float:
+    """The typeVersion to look links up at: the node's, or the newest n8n version this importer
+    knows when the node's is newer (the node is converted as that version and says so)."""
+    newest = defaults.newest_version(ctx.type) or nodeinfo.newest(ctx.type)
+    return newest if newest is not None and ctx.version > newest else ctx.version
 
 
 def find_app_connector(node_type: str, ctx: Ctx) -> CatalogOperation | None:
@@ -46,7 +53,7 @@ def _not_linked(ctx: Ctx, resource: str | None, operation: str | None) -> str:
         held = ", ".join(f"{v:g}" for v in best.type_versions or ())
         return (
             f"registry connector {best.connector} links {what} only for typeVersion(s) {held}, "
-            f"not {ctx.version:g}: kept as a typed app call"
+            f"not {link_version(ctx):g}: kept as a typed app call"
         )
     return f"no registry connector for {what}: kept as a typed app call; link one to run it"
 
@@ -71,7 +78,7 @@ def connector_or_unsupported(ctx: Ctx) -> Converted:
     """A node of a service: a connector node when the registry links it; an ``app`` node
     (lossy) when n8n ships the node type; else unsupported."""
     resource, operation = app_operation(ctx)
-    found = ctx.catalog.lookup_n8n(ctx.type, resource, operation, ctx.version)
+    found = ctx.catalog.lookup_n8n(ctx.type, resource, operation, link_version(ctx))
     common = common_fields(ctx)
     if found is None and nodeinfo.known(ctx.type) and not ctx.type.startswith(LANGCHAIN):
         return _app_node(ctx, resource, operation)
