@@ -7,7 +7,10 @@ fixedCollections (``{"values": [{...}, ...]}``), and IDs in resource locators
 
 1. an input the connector's link names an n8n parameter for (``sources.n8n.parameters``,
    ``input -> dotted.path``) takes that parameter's value;
-2. a resource locator is its ``value``;
+2. a resource locator is its ``value``; a resource mapper (``columns``: ``mappingMode``,
+   ``value``, ``schema``, ``matchingColumns``) is the row it sends: its ``value``, or with
+   ``autoMapInputData`` the input item's fields; its ``schema`` is n8n's cached column list
+   and never reported; its ``matchingColumns`` are, as they do not carry over;
 3. a parameter whose name matches an input binds there whole (a matching collection or
    fixedCollection included);
 4. otherwise a collection's fields, a fixedCollection's option groups, the fields of a
@@ -57,10 +60,31 @@ def is_locator(value: Any) -> bool:
     return isinstance(value, dict) and value.get("__rl") is True
 
 
+def is_mapper(value: Any) -> bool:
+    """n8n's resource mapper ``{"mappingMode": ..., "value": {column: value}, "schema": [...],
+    "matchingColumns": [...]}`` (Airtable's and Google Sheets' ``columns``)."""
+    return (
+        isinstance(value, dict)
+        and "mappingMode" in value
+        and ("value" in value or "schema" in value)
+    )
+
+
+def _row(mapper: dict[str, Any]) -> Any:
+    """What a resource mapper sends: the columns set below, or with ``autoMapInputData`` the
+    input item's fields. Its ``schema`` is n8n's cached column list, not a value."""
+    if mapper.get("mappingMode") == "autoMapInputData":
+        return "={{ $json }}"
+    return mapper.get("value")
+
+
 def _plain(value: Any) -> Any:
-    """Resource locators replaced by their values, at any depth."""
+    """Resource locators replaced by their values and resource mappers by their rows, at any
+    depth."""
     if is_locator(value):
         return _plain(value.get("value"))
+    if is_mapper(value):
+        return _plain(_row(value))
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -100,13 +124,15 @@ def bind_params(
     table = _Inputs(inputs)
     bound: dict[str, Any] = {}
     used: set[str] = set()
+    unbound: list[str] = []
     for name, path in links:
         value = _at(params, path)
         if not _empty(value):
             bound[name] = translate_value(_plain(value))
             used.add(path)
+            if is_mapper(value) and value.get("matchingColumns"):
+                unbound.append(f"{path}.matchingColumns")
     nested: list[tuple[str, Any, str]] = []
-    unbound: list[str] = []
     state = _State(table, bound, nested, unbound, used)
     for key, value in params.items():
         if key in skip or _empty(value):
@@ -151,6 +177,8 @@ def _bind(key: str, value: Any, state: _State, path: str, depth: int) -> None:
     if path in state.used:
         return
     target = state.table.match(key)
+    if target is not None and is_mapper(value) and value.get("matchingColumns"):
+        state.unbound.append(f"{path}.matchingColumns")  # which columns identify the record
     if target is not None:
         if depth:
             state.nested.append((target, translate_value(_plain(value)), path))
@@ -159,8 +187,8 @@ def _bind(key: str, value: Any, state: _State, path: str, depth: int) -> None:
         else:
             state.top[target] = translate_value(_plain(value))
         return
-    if is_locator(value):
-        state.unbound.append(path)
+    if is_locator(value) or is_mapper(value):
+        state.unbound.append(path)  # one value: it binds whole or not at all
         return
     children = _children(value) if depth < _MAX_DEPTH else None
     if children is None:

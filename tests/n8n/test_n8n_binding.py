@@ -129,7 +129,7 @@ def test_a_mapped_node_lists_every_unbound_parameter_by_path() -> None:
     assert [line.split("'")[1] for line in rep.lost] == [
         "documentId",
         "sheetName",
-        "columns.mappingMode",
+        "columns",
         "options.cellFormat",
     ]
 
@@ -178,3 +178,37 @@ def test_a_spec_link_with_parameters_binds_through_the_catalog() -> None:
     assert ir.params["amount"] == 5 and ir.params["currency"] == "usd"
     assert ir.params["customer"].ref == "input.item.id"
     assert rep.status == "mapped"
+
+
+def _mapper(mode: str, **extra: object) -> dict[str, object]:
+    return {
+        "mappingMode": mode,
+        "value": {"Name": "={{ $json.name }}", "Email": "a@b"},
+        "schema": [{"id": "Name", "displayName": "Name", "type": "string"}],
+        "matchingColumns": [],
+        **extra,
+    }
+
+
+def test_a_resource_mapper_binds_the_row_it_sends() -> None:
+    bound, unbound = bind_params({"columns": _mapper("defineBelow")}, ("columns",))
+    assert bound["columns"]["Email"] == "a@b"
+    assert bound["columns"]["Name"].ref == "input.item.name"
+    assert unbound == []  # the schema is n8n's cached column list, not a lost value
+    bound, _ = bind_params(
+        {"columns": _mapper("autoMapInputData")}, ("fields",), (("fields", "columns"),)
+    )
+    assert bound["fields"].ref == "input.item"  # the input item's own fields
+    # the columns an upsert matches on do not carry over: reported
+    upsert = _mapper("defineBelow", matchingColumns=["Email"])
+    assert bind_params({"columns": upsert}, ("columns",))[1] == ["columns.matchingColumns"]
+    assert bind_params({"columns": upsert}, ("f",), (("f", "columns"),))[1] == [
+        "columns.matchingColumns"
+    ]
+
+
+def test_an_unbound_resource_mapper_is_one_lost_parameter() -> None:
+    assert bind_params({"columns": _mapper("defineBelow")}, ("base", "table")) == (
+        {},
+        ["columns"],
+    )
