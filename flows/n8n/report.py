@@ -87,10 +87,28 @@ class CredentialUse:
 
     def becomes(self) -> str:
         """What the credential becomes: ``connector slack@1.0.0 auth bearer (env SLACK_TOKEN)``,
-        or that no connector takes it."""
+        that no connector takes it, or that the connector's auth is of another kind than the
+        credential (an OAuth2 credential and an API-key auth, or the reverse)."""
         if not self.connector:
             return "no connector auth (no node using it maps onto a connector)"
-        return f"connector {self.connector} auth {self.auth or 'unknown'}"
+        auth = self.auth or "unknown"
+        if not credential_fits(self.type, auth):
+            return (
+                f"no connector auth as is: connector {self.connector} takes auth {auth}, which "
+                f"an n8n {self.type} credential does not hold; create that credential for it"
+            )
+        return f"connector {self.connector} auth {auth}"
+
+
+def credential_fits(credential_type: str, auth: str) -> bool:
+    """Whether an n8n credential can supply a connector auth, judged by kind: n8n names its
+    OAuth2 credentials ``...OAuth2...``; they fit OAuth2 and bearer auths, the others every
+    auth but OAuth2 (a bearer token may be an OAuth2 access token)."""
+    oauth2_credential = "oauth2" in credential_type.lower()
+    kind = auth.split(" ", 1)[0]
+    if oauth2_credential:
+        return kind.startswith("oauth2") or kind == "bearer"
+    return not kind.startswith("oauth2")
 
 
 @dataclass

@@ -174,3 +174,23 @@ def test_a_type_version_newer_than_n8n_ships_maps_as_the_newest_known() -> None:
     ir, rep = one(_post(9.0), catalog)
     assert (ir.kind, ir.connector) == ("connector", "chat@1.0.0")
     assert rep.lost[0].startswith("typeVersion 9 is newer than the newest this importer knows")
+
+
+@pytest.mark.parametrize(
+    ("credential", "auth", "fits"),
+    [
+        ("slackApi", "bearer (env T)", True),
+        ("slackOAuth2Api", "bearer (env T)", True),
+        ("gmailOAuth2", "oauth2_refresh_token (env A, B, C)", True),
+        ("googleApi", "oauth2_refresh_token (env A, B, C)", False),  # a service account
+        ("clickUpOAuth2Api", "api_key in header 'Authorization' (env K)", False),
+        ("wordpressApi", "basic (env U, P)", True),
+    ],
+)
+def test_a_credential_of_another_kind_than_the_connector_auth_is_said_not_to_fit(
+    credential: str, auth: str, fits: bool
+) -> None:
+    from flows.n8n.report import CredentialUse
+
+    use = CredentialUse(credential, "label", ["N"], "x@1.0.0", auth)
+    assert use.becomes().startswith("connector x@1.0.0 auth" if fits else "no connector auth as")
