@@ -10,6 +10,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from flows.n8n.display import shown
+
 
 @functools.cache
 def _data() -> dict[str, Any]:
@@ -58,8 +60,26 @@ def output_names(node_type: str, version: float) -> list[str] | None:
 def resource_operation(
     node_type: str, version: float, parameters: dict[str, Any]
 ) -> tuple[str | None, str | None]:
-    """The node's resource and operation, defaults applied."""
-    return pick_resource_operation(_entry(node_type, version), parameters)
+    """The node's resource and operation, n8n's defaults applied the way n8n applies them: the
+    default of the first variant of each parameter shown for the node's values (Discord 2
+    with a webhook has no resource and the operation ``sendLegacy``)."""
+    entry = _entry(node_type, version)
+    choices = entry.get("choices")
+    if not isinstance(choices, list):
+        return pick_resource_operation(entry, parameters)
+    merged = {**entry.get("steer", {}), **parameters}
+    for name in ("resource", "operation"):
+        if name in merged:
+            continue
+        for variant, default, show, hide in choices:
+            if variant == name and shown(show, hide, version, merged):
+                merged[name] = default
+                break
+    resource, operation = merged.get("resource"), merged.get("operation")
+    return (
+        resource if isinstance(resource, str) else None,
+        operation if isinstance(operation, str) else None,
+    )
 
 
 def pick_resource_operation(

@@ -194,3 +194,39 @@ def test_a_credential_of_another_kind_than_the_connector_auth_is_said_not_to_fit
 
     use = CredentialUse(credential, "label", ["N"], "x@1.0.0", auth)
     assert use.becomes().startswith("connector x@1.0.0 auth" if fits else "no connector auth as")
+
+
+def test_n8n_defaults_follow_display_options_of_resource_and_operation() -> None:
+    from flows.n8n.defaults import resource_operation
+
+    discord = "n8n-nodes-base.discord"
+    # Discord 2 with a webhook has no resource; its operation is sendLegacy
+    assert resource_operation(discord, 2, {"authentication": "webhook", "content": "x"}) == (
+        None,
+        "sendLegacy",
+    )
+    # with the default bot token: resource channel, operation create
+    assert resource_operation(discord, 2, {"content": "x"}) == ("channel", "create")
+    assert resource_operation(discord, 2, {"resource": "message"}) == ("message", "send")
+    # Airtable 1 has no resource at all (its defaults are not Airtable 2's)
+    assert resource_operation("n8n-nodes-base.airtable", 1, {"operation": "list"}) == (
+        None,
+        "list",
+    )
+    # a node with only an operation parameter gets its default
+    assert resource_operation("n8n-nodes-base.googlePerspective", 1, {}) == (
+        None,
+        "analyzeComment",
+    )
+
+
+def test_a_discord_webhook_node_maps_onto_the_webhook_operation() -> None:
+    discord = "n8n-nodes-base.discord"
+    catalog = InMemoryCatalog(
+        operations=[
+            _op("discord", link=(discord, None, "sendLegacy"), inputs=("content",)),
+            _op("discord", link=(discord, "channel", "create"), inputs=("name",)),
+        ]
+    )
+    ir, rep = one(node("D", "discord", 2, {"authentication": "webhook", "content": "hi"}), catalog)
+    assert (ir.kind, ir.params, rep.status) == ("connector", {"content": "hi"}, "mapped")
