@@ -116,11 +116,19 @@ def bind_params(
     inputs: tuple[str, ...],
     links: tuple[tuple[str, str], ...] = (),
     skip: frozenset[str] = SKIP,
+    *,
+    url_patterns: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Bind n8n ``params`` to connector ``inputs``; return (bound by input name, unbound
     parameter paths). ``links`` are ``(input, n8n parameter path)`` pairs bound first; then
     top-level parameters, then nested ones, by name. A parameter whose input is already bound
-    is reported unbound (its value does not carry over)."""
+    is reported unbound (its value does not carry over).
+
+    ``url_patterns`` (locator name -> n8n's regex) reduce URL-mode locators to their IDs; a
+    URL that cannot be reduced before run time is bound as it is and explained in ``notes``.
+    """
+    params = _reduce_urls(params, url_patterns or {}, notes if notes is not None else [])
     table = _Inputs(inputs)
     bound: dict[str, Any] = {}
     used: set[str] = set()
@@ -144,6 +152,40 @@ def bind_params(
         else:
             bound[name] = value
     return bound, unbound
+
+
+_MAX_URL = 2048  # longer "URLs" are not matched (bounded regex work)
+
+
+def _reduce_urls(
+    params: dict[str, Any], patterns: dict[str, str], notes: list[str]
+) -> dict[str, Any]:
+    """``params`` with each URL-mode locator named in ``patterns`` replaced by the ID n8n
+    extracts from it (the regex's first group), at the top level and one collection down."""
+    if not patterns:
+        return params
+
+    def reduce(name: str, value: Any, path: str) -> Any:
+        regex = patterns.get(name)
+        if regex is None or not is_locator(value) or value.get("mode") != "url":
+            return value
+        url = value.get("value")
+        if isinstance(url, str) and not url.startswith("=") and len(url) <= _MAX_URL:
+            match = re.search(regex, url)
+            if match:
+                return match.group(1) if match.groups() else match.group(0)
+        notes.append(
+            f"parameter {path!r} is a URL n8n reduces to an ID at run time "
+            f"(regex {regex!r}); bound as the URL"
+        )
+        return value
+
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, dict) and not is_locator(value):
+            value = {k: reduce(str(k), v, f"{key}.{k}") for k, v in value.items()}
+        out[key] = reduce(str(key), value, str(key))
+    return out
 
 
 def _at(params: dict[str, Any], path: str) -> Any:

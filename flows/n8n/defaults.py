@@ -21,6 +21,15 @@ def _data() -> dict[str, Any]:
 
 
 @functools.cache
+def url_patterns(node_type: str) -> dict[str, str]:
+    """Per resource-locator parameter of ``node_type``, the regex n8n reduces a URL-mode value
+    to the ID with (``data/n8n_locators.json``, from ``scripts/build_n8n_locators.py``)."""
+    text = resources.files("flows.n8n").joinpath("data/n8n_locators.json").read_text("utf-8")
+    found: dict[str, str] = json.loads(text)["nodes"].get(node_type, {})
+    return found
+
+
+@functools.cache
 def _keyed(node_type: str) -> list[tuple[float, dict[str, Any]]]:
     versions: dict[str, Any] = _data().get(node_type, {})
     return sorted((float(k), v) for k, v in versions.items())

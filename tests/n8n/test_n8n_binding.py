@@ -212,3 +212,59 @@ def test_an_unbound_resource_mapper_is_one_lost_parameter() -> None:
         {},
         ["columns"],
     )
+
+
+def test_url_locators_are_reduced_to_the_id_n8n_extracts() -> None:
+    from flows.n8n.defaults import url_patterns
+
+    patterns = url_patterns("n8n-nodes-base.googleSheets")
+    url = "https://docs.google.com/spreadsheets/d/1AbC-_9/edit#gid=0"
+    params = {
+        "documentId": {"__rl": True, "mode": "url", "value": url},
+        "sheetName": {"__rl": True, "mode": "url", "value": url.replace("#gid=0", "#gid=42")},
+        "options": {"documentId": {"__rl": True, "mode": "url", "value": "=https://x/{{ 1 }}"}},
+    }
+    notes: list[str] = []
+    bound, unbound = bind_params(
+        params,
+        ("spreadsheetId", "sheet"),
+        (("spreadsheetId", "documentId"), ("sheet", "sheetName")),
+        url_patterns=patterns,
+        notes=notes,
+    )
+    assert bound == {"spreadsheetId": "1AbC-_9", "sheet": "42"}
+    assert unbound == ["options.documentId"]
+    assert len(notes) == 1 and notes[0].startswith(
+        "parameter 'options.documentId' is a URL n8n reduces to an ID at run time"
+    )
+    # a URL that does not match, or one too long to try, is kept as it is, and said so
+    odd = {
+        "documentId": {"__rl": True, "mode": "url", "value": "https://example.com/" + "x" * 5000}
+    }
+    notes = []
+    bound, _ = bind_params(odd, ("documentId",), url_patterns=patterns, notes=notes)
+    assert bound["documentId"].startswith("https://example.com/") and len(notes) == 1
+
+
+def test_a_mapped_node_reports_the_url_it_could_not_reduce() -> None:
+    catalog = InMemoryCatalog(
+        operations=[
+            CatalogOperation(
+                provider="drive",
+                version="1.0.0",
+                operation_id="download",
+                effects="read",
+                determinism="stable",
+                auth_type="bearer",
+                inputs=("file_id",),
+                n8n=("n8n-nodes-base.googleDrive", "file", "download"),
+            )
+        ]
+    )
+    params = {"operation": "download", "fileId": {"__rl": True, "mode": "url", "value": "x"}}
+    ir, rep = one(node("Get", "googleDrive", 3, params), catalog)
+    assert ir.params == {"file_id": "x"}
+    assert rep.lost[0].startswith("parameter 'fileId' is a URL n8n reduces to an ID")
+    params["fileId"]["value"] = "https://drive.google.com/file/d/F1le/view"
+    ir, rep = one(node("Get", "googleDrive", 3, params), catalog)
+    assert (ir.params, rep.status) == ({"file_id": "F1le"}, "mapped")

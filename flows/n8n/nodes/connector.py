@@ -103,8 +103,15 @@ def connector_or_unsupported(ctx: Ctx) -> Converted:
 
 def connector_node(ctx: Ctx, found: CatalogOperation) -> Converted:
     """``ctx`` as a node of the registry connector operation ``found``, parameters bound."""
-    bound, unbound = bind_params(ctx.params, found.inputs, found.n8n_params)
-    lost = [
+    notes: list[str] = []
+    bound, unbound = bind_params(
+        ctx.params,
+        found.inputs,
+        found.n8n_params,
+        url_patterns=defaults.url_patterns(ctx.type),
+        notes=notes,
+    )
+    lost = notes + [
         f"parameter {key!r} has no input in {found.connector} {found.operation_id}"
         for key in unbound
     ]
