@@ -162,12 +162,23 @@ def build(nodes: list[dict[str, Any]]) -> dict[str, Any]:
             res = _resource_defaults(props, v) if chosen is None else chosen
             if res is not None:
                 entry.update(res)
-            if entry:
-                result.setdefault(PREFIX + name, {})[_fmt(v)] = entry
+            result.setdefault(PREFIX + name, {})[_fmt(v)] = entry
     return {
         "source": "n8n-nodes-base dist/types/nodes.json",
-        "nodes": {name: _deduplicated(result[name]) for name in sorted(result)},
+        "nodes": {
+            name: _deduplicated(_no_choices_said(result[name]))
+            for name in sorted(result)
+            if any(result[name].values())
+        },
     }
+
+
+def _no_choices_said(versions: dict[str, Any]) -> dict[str, Any]:
+    """A version without resource/operation of a type that has them in other versions says
+    so (``choices: []``: Discord 1, a webhook node, is not Discord 2's channel/create)."""
+    if not any("choices" in entry for entry in versions.values()):
+        return {v: e for v, e in versions.items() if e}
+    return {v: e if "choices" in e else {**e, "choices": []} for v, e in versions.items()}
 
 
 def _deduplicated(versions: dict[str, Any]) -> dict[str, Any]:

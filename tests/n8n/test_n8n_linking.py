@@ -208,6 +208,8 @@ def test_n8n_defaults_follow_display_options_of_resource_and_operation() -> None
     # with the default bot token: resource channel, operation create
     assert resource_operation(discord, 2, {"content": "x"}) == ("channel", "create")
     assert resource_operation(discord, 2, {"resource": "message"}) == ("message", "send")
+    # Discord 1 is a plain webhook node: no resource/operation (not Discord 2's defaults)
+    assert resource_operation(discord, 1, {"text": "x"}) == (None, None)
     # Airtable 1 has no resource at all (its defaults are not Airtable 2's)
     assert resource_operation("n8n-nodes-base.airtable", 1, {"operation": "list"}) == (
         None,
