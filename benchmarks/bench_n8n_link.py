@@ -138,7 +138,31 @@ def best_connector(
     return name, levels[name], count
 
 
-def link_table(catalog: InMemoryCatalog, apps: Counter[str], args: argparse.Namespace) -> None:
+def producer_notes(harvest: Path, farm_report: Path) -> dict[str, str]:
+    """Per node type, what the producer side did with it: the harvest's status and reasons,
+    and the farm's outcome (published, refused by certification or policy, ...)."""
+    notes: dict[str, str] = {}
+    farmed: dict[str, str] = {}
+    if farm_report.is_file():
+        for spec in json.loads(farm_report.read_text("utf-8")).get("specs") or []:
+            farmed[str(spec.get("key"))] = str(spec.get("status")) + (
+                f" by {spec['refused_by']}" if spec.get("refused_by") else ""
+            )
+    report = harvest / "harvest-report.json"
+    nodes = json.loads(report.read_text("utf-8")).get("nodes") or [] if report.is_file() else []
+    for node in nodes:
+        key = str(node.get("spec_path") or "").split("/")[0]
+        why = ",".join(str(r) for r in (node.get("reasons") or [])[:2])
+        text = f"harvest {node.get('status')}" + (f" ({why})" if why else "")
+        notes[str(node.get("node_type"))] = text + (
+            f"; farm {farmed[key]}" if key in farmed else ""
+        )
+    return notes
+
+
+def link_table(
+    catalog: InMemoryCatalog, apps: Counter[str], args: argparse.Namespace, notes: dict[str, str]
+) -> None:
     """Figure 1: the table of the 50 most-used app node types."""
     described = newest_descriptions(args.n8n_package)
     rows = []
@@ -153,7 +177,7 @@ def link_table(catalog: InMemoryCatalog, apps: Counter[str], args: argparse.Name
         short = node_type.removeprefix("n8n-nodes-base.")
         print(
             f"{short:34} {uses:5} {version:4g} {total:4} {linked:6} {share:6.1f}  "
-            f"{connector} ({level or '-'})"
+            f"{connector} ({level or '-'})  [{notes.get(node_type, 'not harvested')}]"
         )
     passed = [r for r in rows if r[5] >= 80.0 and r[7] in PASSED]
     strict = [r for r in rows if r[5] >= 80.0 and r[7] in STRICT]
@@ -167,9 +191,9 @@ def link_table(catalog: InMemoryCatalog, apps: Counter[str], args: argparse.Name
 
 def import_figures(catalog: InMemoryCatalog, corpus: Path) -> None:
     """Figure 2: app-node occurrences mapped by ``flows import n8n`` over the corpus."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     outcomes = list(import_directory(corpus, catalog))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     total = mapped = clean = 0
     per_type: dict[str, Counter[str]] = {}
     lost: Counter[str] = Counter()
@@ -191,7 +215,10 @@ def import_figures(catalog: InMemoryCatalog, corpus: Path) -> None:
             else:
                 lost.update(line for line in node.lost if "registry connector" in line)
     nodes = sum(len(o.report.nodes) for _p, o in outcomes if not isinstance(o, Exception))
-    print(f"\nimport: {len(outcomes)} workflows, {nodes} non-sticky nodes in {seconds:.2f} s")
+    print(
+        f"\nimport: {len(outcomes)} workflows, {nodes} non-sticky nodes in {seconds:.2f} s "
+        f"({cpu:.2f} s CPU; {load()})"
+    )
     print(f"{'app node type':34} {'uses':>5} {'mapped':>6}")
     for kind, row in sorted(per_type.items(), key=lambda item: -item[1]["uses"])[:60]:
         print(f"{kind.removeprefix('n8n-nodes-base.'):34} {row['uses']:5} {row['mapped']:6}")
@@ -219,7 +246,8 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"registry under {args.work} ({load()})")
-    farm(n8n_harvest(args), args, "farm-n8n")
+    harvest = n8n_harvest(args)
+    farm(harvest, args, "farm-n8n")
     openapi = args.openapi_harvest or (Path("/work/wt/harvest-out") if args.with_openapi else None)
     if openapi is not None and any(openapi.glob("*/connector.yaml")):
         farm(openapi, args, "farm-openapi")
@@ -230,7 +258,8 @@ def main() -> None:
         f"{len(catalog.operations)} operations, loaded and verified in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    link_table(catalog, corpus_apps(args.corpus), args)
+    notes = producer_notes(harvest, args.work / "farm-n8n.json")
+    link_table(catalog, corpus_apps(args.corpus), args, notes)
     import_figures(catalog, args.corpus)
 
 
