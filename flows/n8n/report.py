@@ -139,6 +139,7 @@ class ImportReport:
             "sticky_notes_dropped": self.dropped_notes,
             "expressions_translated": self.expressions_translated,
             "expressions_untranslated": self.expressions_untranslated,
+            **app_counts(self.nodes),
         }
 
     @property
@@ -153,7 +154,7 @@ class ImportReport:
         return (
             f"{self.workflow}: {c['nodes']} nodes: {c['mapped']} mapped, {c['built-in']} built-in, "
             f"{c['lossy']} lossy, {c['unsupported']} unsupported ({c['lossless_percent']}% "
-            f"lossless); {problems} check error{'s' if problems != 1 else ''}; "
+            f"lossless){app_text(c)}; {problems} check error{'s' if problems != 1 else ''}; "
             f"{len(self.credentials)} credential{'s' if len(self.credentials) != 1 else ''} needed"
         )
 
@@ -233,6 +234,22 @@ class ImportReport:
         console.print(f"[bold]{escape(self.summary())}[/]")
 
 
+def app_counts(nodes: list[NodeReport]) -> dict[str, int]:
+    """How many nodes are app nodes (:mod:`flows.n8n.appnodes`) and how many of those map onto
+    a registry connector operation (with or without lost parameters)."""
+    from flows.n8n.appnodes import app_type
+
+    apps = [n for n in nodes if app_type(n.n8n_type) is not None]
+    return {"app_nodes": len(apps), "app_nodes_on_connectors": sum(1 for n in apps if n.connector)}
+
+
+def app_text(counts: dict[str, Any]) -> str:
+    """``; 3/4 app nodes onto connectors`` (empty without app nodes)."""
+    if not counts["app_nodes"]:
+        return ""
+    return f"; {counts['app_nodes_on_connectors']}/{counts['app_nodes']} app nodes onto connectors"
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -264,6 +281,7 @@ class AggregateReport:
             "lossless_percent": round(100.0 * clean / total, 1) if total else 100.0,
             "check_errors": sum(len(r.errors) for r in self.reports),
             "top_unsupported": unsupported.most_common(10),
+            **app_counts([n for r in self.reports for n in r.nodes]),
         }
 
     def node_types(self, top: int = 3) -> list[dict[str, Any]]:
@@ -297,7 +315,7 @@ class AggregateReport:
             f"{t['imported']}/{t['workflows']} workflows imported ({t['failed']} failed); "
             f"{t['nodes']} nodes: {t['mapped']} mapped, {t['built-in']} built-in, "
             f"{t['lossy']} lossy, {t['unsupported']} unsupported "
-            f"({t['lossless_percent']}% lossless); {t['check_errors']} check "
+            f"({t['lossless_percent']}% lossless){app_text(t)}; {t['check_errors']} check "
             f"error{'s' if t['check_errors'] != 1 else ''}"
         )
 

@@ -232,3 +232,17 @@ def test_a_discord_webhook_node_maps_onto_the_webhook_operation() -> None:
     )
     ir, rep = one(node("D", "discord", 2, {"authentication": "webhook", "content": "hi"}), catalog)
     assert (ir.kind, ir.params, rep.status) == ("connector", {"content": "hi"}, "mapped")
+
+
+def test_the_report_counts_app_nodes_onto_connectors() -> None:
+    catalog = InMemoryCatalog(operations=[_op()])
+    nodes = [
+        _post(),
+        node("Tell", "telegram", 1.2, {"chatId": "1", "text": "x"}),
+        node("Keep", "set", 3.4, {}),
+    ]
+    report = run(workflow(nodes), catalog).report
+    coverage = report.coverage()
+    assert (coverage["app_nodes"], coverage["app_nodes_on_connectors"]) == (2, 1)
+    assert "; 1/2 app nodes onto connectors;" in report.summary()
+    assert "app nodes onto" not in run(workflow([node("Keep", "set", 3.4, {})])).report.summary()
