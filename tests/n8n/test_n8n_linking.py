@@ -246,3 +246,34 @@ def test_the_report_counts_app_nodes_onto_connectors() -> None:
     assert (coverage["app_nodes"], coverage["app_nodes_on_connectors"]) == (2, 1)
     assert "; 1/2 app nodes onto connectors;" in report.summary()
     assert "app nodes onto" not in run(workflow([node("Keep", "set", 3.4, {})])).report.summary()
+
+
+def test_the_cli_report_from_the_local_registry_names_version_level_and_auth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+
+    reg = _registry_with_levels(tmp_path)
+    monkeypatch.setenv("FLOWS_REGISTRY", str(reg.root))
+    monkeypatch.setenv("FLOWS_TRUST_DIR", str(tmp_path / "trusted"))
+    monkeypatch.chdir(tmp_path)  # no ./connectors here: the registry is the catalog
+    charge = {"resource": "charge", "operation": "create", "amount": 1, "currency": "usd"}
+    pay = node("Pay", "stripe", 1, charge, credentials={"stripeApi": {"id": "1", "name": "S"}})
+    source = tmp_path / "wf.json"
+    source.write_text(json.dumps(workflow([pay])))
+    result = CliRunner().invoke(app, ["import", "n8n", str(source), "--json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)["report"]
+    [row] = report["nodes"]
+    assert (row["connector"], row["operation"], row["level"]) == (
+        "chat@1.0.0",
+        "create_charge",
+        "certified",
+    )
+    [cred] = report["credentials"]
+    assert (cred["connector"], cred["auth"].split(" ")[0]) == ("chat@1.0.0", "bearer")
+    assert report["coverage"]["app_nodes_on_connectors"] == 1
