@@ -79,7 +79,8 @@ class OpenApiIndex:
             candidate = Candidate(key, path, hosts)
             for host in hosts:
                 self.by_host.setdefault(host, []).append(candidate)
-            domains = {registrable(h) for h in hosts} | {registrable(key.split("/")[0])}
+            # the directory's key names the provider only when the servers do not say
+            domains = {registrable(h) for h in hosts} or {registrable(key.split("/")[0])}
             for domain in domains:
                 self.by_domain.setdefault(domain, []).append(candidate)
 
