@@ -1,8 +1,11 @@
 """The seam between n8n service nodes and registry connector operations.
 
-A node whose ``resource``/``operation`` a registry connector links (``sources.n8n``) becomes a
-:class:`~flows.ir.model.ConnectorNode`; its parameters are bound to the operation's inputs by
-normalised name. Every other mapping of an app node onto a connector belongs here too.
+A node whose ``resource``/``operation`` (n8n's defaults applied for its typeVersion) a registry
+connector links (``sources.n8n``) at its typeVersion becomes a
+:class:`~flows.ir.model.ConnectorNode` of the preferred such operation
+(:func:`flows.ir.catalog.preference`); its parameters are bound to the operation's inputs
+(:mod:`flows.n8n.binding`). Every other mapping of an app node onto a connector belongs here
+too.
 """
 
 from __future__ import annotations
