@@ -17,7 +17,7 @@ import httpx
 
 from certify.package import ImportedPackage
 from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
-from connector_spec.naming import member_name
+from connector_spec.naming import client_method
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -85,8 +85,14 @@ class Outcome:
 
     @property
     def error_name(self) -> str | None:
-        """The error's class name (errors are compared by name across package copies)."""
-        return type(self.error).__name__ if self.error is not None else None
+        """The error's runtime class name (errors are compared by name across package copies;
+        a class the spec declares, e.g. ``CardError``, counts as the runtime class it extends)."""
+        if self.error is None:
+            return None
+        for cls in type(self.error).__mro__:
+            if cls.__module__.endswith("_runtime.errors") and cls.__name__ != "DeclaredError":
+                return cls.__name__
+        return type(self.error).__name__
 
     def describe_error(self) -> str:
         """``ClassName: message`` of the error, or ``no error``."""
@@ -302,9 +308,8 @@ class Harness:
         client, clock = self.new_client(
             environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
         )
-        group = getattr(client, member_name(resource))
-        name = f"iter_{operation}" if iterate else member_name(operation)
-        method: Callable[..., Any] = getattr(group, name)
+        attribute, name = client_method(self.spec.operations, operation, iterate=iterate)
+        method: Callable[..., Any] = getattr(getattr(client, attribute), name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index

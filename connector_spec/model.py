@@ -502,6 +502,13 @@ class ErrorResponse(StrictModel):
     status: int = Field(ge=400, le=599)
     description: str | None = None
     schema_: SchemaNode | None = Field(default=None, alias="schema")
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z][A-Za-z0-9]*Error$",
+        max_length=64,
+        description="The exception class a generated client raises for this response "
+        "(e.g. CardError); default: from the HTTP status (402 → PaymentRequiredError).",
+    )
 
 
 class Determinism(StrictModel):

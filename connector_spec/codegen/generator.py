@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from connector_spec.codegen.aliases import order_aliases
+from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
 from connector_spec.loader import LoadedSpec
@@ -205,7 +206,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     validation = [
         n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
     ]
-    return env.get_template("client.py.j2").render(
+    text = env.get_template("client.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
         spec_digest=view.spec_digest,
@@ -218,7 +219,11 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         adapters=view.adapters,
         resources=view.resources,
         credential_names=_credential_names(view.spec),
+        uses_builtins=any(r.shadowed for r in view.resources),
     )
+    if "builtins." not in text:  # a shadowing method whose class needed no builtin type
+        text = text.replace("import builtins\n", "", 1)
+    return text
 
 
 _RUNTIME_EXPORTS = [
@@ -228,6 +233,7 @@ _RUNTIME_EXPORTS = [
     "ConfigurationError",
     "ConnectorError",
     "DecodeError",
+    "RawResponse",
     "RateLimited",
     "RequestValidationError",
     "ServerError",
@@ -236,6 +242,29 @@ _RUNTIME_EXPORTS = [
     "VirtualClock",
     "manifest",
 ]
+
+
+def _error_imports(view: PackageView) -> list[str]:
+    used = sorted({name for m in view.methods for _, name, _ in m.errors})
+    return _import_lines(".errors", used) if used else []
+
+
+def _import_lines(module: str, names: list[str]) -> list[str]:
+    one = f"from {module} import {', '.join(names)}"
+    if len(one) <= 100:
+        return [one]
+    return [f"from {module} import (", *[f"    {n}," for n in names], ")"]
+
+
+def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
+    models, exports = errors_module_names(view.error_classes)
+    return env.get_template("errors.py.j2").render(
+        title=view.title,
+        generator_version=GENERATOR_VERSION,
+        models=models,
+        exports=exports,
+        classes=[error_lines(c) for c in view.error_classes],
+    )
 
 
 def _isort_order(names: list[str]) -> list[str]:
@@ -272,12 +301,24 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
             has_pagination=runtime_names["pagination"],
             secret_placeholders=runtime_names["secret_placeholders"],
             config_lines=view.config_lines,
+            error_import_lines=_error_imports(view),
         ),
+        f"{pkg}/errors.py": _errors_source(view, env),
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
             **common,
             credential_names=_credential_names(spec),
             exports=_isort_order(
-                [*_RUNTIME_EXPORTS, view.client_class, "Async" + view.client_class]
+                [
+                    *_RUNTIME_EXPORTS,
+                    *[c.name for c in view.error_classes],
+                    view.client_class,
+                    "Async" + view.client_class,
+                ]
+            ),
+            error_names=sorted(
+                ["AuthError", "ClientError", "ConfigurationError", "ConnectorError", "DecodeError"]
+                + ["RateLimited", "RequestValidationError", "ServerError", "TransportError"]
+                + [c.name for c in view.error_classes]
             ),
         ),
         "pyproject.toml": env.get_template("pyproject.toml.j2").render(

@@ -199,7 +199,7 @@ TRANSPORT_MUTANTS: list[Mutant] = [
         "settings",
         "stripe",
         E,
-        'extensions={"timeout": self.config.timeout.as_dict()},',
+        'extensions={"timeout": (call.options.timeout or self.config.timeout).as_dict()},',
         "extensions={},",
         "contract.transport_timeout",
     ),

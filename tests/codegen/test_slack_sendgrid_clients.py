@@ -79,7 +79,7 @@ def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
         ],
         seen,
     )
-    assert [c.id for c in client.conversations.iter_list_conversations()] == ["C1"]
+    assert [c.id for c in client.conversations.iter()] == ["C1"]
     assert len(seen) == 2
 
 
@@ -101,7 +101,7 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
         {"ok": True, "channels": [{"id": "C3"}], "response_metadata": {"next_cursor": ""}},
     ]
     client = _slack(slack, [httpx.Response(200, json=p) for p in pages], seen)
-    assert [c.id for c in client.conversations.iter_list_conversations(types="public_channel")] == [
+    assert [c.id for c in client.conversations.iter(types="public_channel")] == [
         "C1",
         "C2",
         "C3",
@@ -110,7 +110,7 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
-    client.mail.send_mail(
+    client.mail.send(
         personalizations=[
             sendgrid.client.Personalization(
                 to=[sendgrid.client.EmailAddress(email="to@example.com")]

@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import hashlib
 import json
 import logging
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +28,7 @@ from .errors import (
     AuthError,
     ClientError,
     ConnectorError,
+    DeclaredError,
     DecodeError,
     RateLimited,
     RequestValidationError,
@@ -35,6 +38,7 @@ from .errors import (
 from .pagination import Call, PaginationSettings, Paginator
 from .pointer import resolve_pointer
 from .ratelimit import RateLimiter
+from .response import RawResponse, as_timeout, check_retries
 from .retry import STOP, Decision, RetrySettings, decide_status, decide_transport, parse_retry_after
 from .secrets import Redactor
 
@@ -43,6 +47,10 @@ Pairs = list[tuple[str, str | int | float | bool | None]]
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-slack-req-id", "x-amzn-requestid")
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+MAX_ERROR_BODY = 1 << 20  # an error body kept on the exception: at most 1 MiB of it
 _MESSAGE_POINTERS = (
     "/error/message",
     "/errors/0/message",
@@ -67,6 +75,7 @@ class OperationInfo:
     base_url: str | None = None  # the operation's own server, instead of the client's
     query_styles: tuple[tuple[str, tuple[str, bool]], ...] = ()  # name -> (style, explode)
     authenticated: bool = True  # False: a public endpoint, sent without credentials
+    errors: tuple[tuple[int, type[ConnectorError]], ...] = ()  # declared error classes
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,18 @@ class EngineConfig:
     rate_limit: tuple[int, float] | None = None
     body_errors: BodyErrorRule | None = None
     user_agent: str = "flows-connector"
+
+    def overridden(
+        self, timeout: float | httpx.Timeout | None, max_retries: int | None
+    ) -> EngineConfig:
+        """These settings with a client's own ``timeout`` and ``max_retries`` (checked)."""
+        checked_timeout = as_timeout(timeout, "timeout")
+        retries = check_retries(max_retries, "max_retries")
+        return replace(
+            self,
+            timeout=checked_timeout or self.timeout,
+            retry=self.retry if retries is None else replace(self.retry, max_attempts=retries + 1),
+        )
 
 
 def _text(value: Any) -> str:
@@ -213,6 +234,13 @@ class EngineCore:
         self.new_idempotency_key = idempotency_key_factory or (lambda: str(uuid.uuid4()))
         self.log = logger or logging.getLogger(f"flows.connector.{config.provider}")
         self.limiter = RateLimiter(*config.rate_limit) if config.rate_limit else None
+        self.raw = False  # True: results are RawResponse wrappers (``with_raw_response``)
+
+    def as_raw(self) -> Any:
+        """This engine (same HTTP client, auth, clock and rate limit) returning raw responses."""
+        twin = copy.copy(self)
+        twin.raw = True
+        return twin
 
     # ---------------------------------------------------------------- requests
 
@@ -234,6 +262,7 @@ class EngineCore:
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
+        headers.update(call.options.extra_headers or {})
         if key is not None and op.idempotency_header:
             headers[op.idempotency_header] = key
         content: bytes | None = None
@@ -258,7 +287,7 @@ class EngineCore:
             params=_query_pairs(call.query, dict(op.query_styles)) if call.url is None else None,
             headers=headers,
             content=content,
-            extensions={"timeout": self.config.timeout.as_dict()},
+            extensions={"timeout": (call.options.timeout or self.config.timeout).as_dict()},
         )
         if op.authenticated:
             self.auth.apply(request)
@@ -298,6 +327,22 @@ class EngineCore:
             (response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None
         )
         message = f"{self.config.provider} {op.id}: {detail}"
+        redactor = Redactor(self.auth.secrets())
+        headers = {
+            k: "<redacted>" if k.lower() in _SECRET_HEADERS else redactor(v)
+            for k, v in response.headers.items()
+        }
+        text = redactor(response.content[:MAX_ERROR_BODY].decode("utf-8", "replace"))
+        body: Any = text
+        with contextlib.suppress(ValueError):
+            body = json.loads(text)
+        declared = dict(op.errors).get(response.status_code)
+        if declared is not None and issubclass(declared, kind):
+            kind = declared
+            pointer = getattr(kind, "code_pointer", None)
+            if code is None and issubclass(kind, DeclaredError) and pointer:
+                found = resolve_pointer(body, pointer)
+                code = found if isinstance(found, str) else None
         return kind(
             self.redact(message),
             operation=op.id,
@@ -305,18 +350,28 @@ class EngineCore:
             code=code,
             request_id=request_id,
             attempts=attempt,
+            headers=headers,
+            body=body,
             **extra,
         )
 
+    def retry_settings(self, call: Call) -> RetrySettings:
+        """The retry policy of ``call``: the client's, or its own ``max_retries``."""
+        retries = call.options.max_retries
+        if retries is None:
+            return self.config.retry
+        return replace(self.config.retry, max_attempts=retries + 1)
+
     def response_outcome(
-        self, op: OperationInfo, response: httpx.Response, attempt: int
+        self, op: OperationInfo, response: httpx.Response, attempt: int, call: Call | None = None
     ) -> tuple[Decision, ConnectorError | None]:
         """(what to do next, the error if the response is not a success)."""
         status = response.status_code
         now = self.clock.time()
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        settings = self.config.retry if call is None else self.retry_settings(call)
         if 200 <= status < 300:
-            return self._body_outcome(op, response, attempt, retry_after)
+            return self._body_outcome(op, response, attempt, retry_after, settings)
         said = self._provider_message(response)
         detail = f"HTTP {status}" + (f": {said}" if said else "")
         error: ConnectorError
@@ -331,7 +386,7 @@ class EngineCore:
         else:
             error = self._error(ClientError, op, response, attempt, detail)
         decision = decide_status(
-            self.config.retry,
+            settings,
             status=status,
             attempt=attempt,
             retry_safe=op.retry_safe,
@@ -341,7 +396,12 @@ class EngineCore:
         return decision, error
 
     def _body_outcome(
-        self, op: OperationInfo, response: httpx.Response, attempt: int, retry_after: float | None
+        self,
+        op: OperationInfo,
+        response: httpx.Response,
+        attempt: int,
+        retry_after: float | None,
+        settings: RetrySettings,
     ) -> tuple[Decision, ConnectorError | None]:
         rule = self.config.body_errors
         if rule is None or not response.content:
@@ -369,7 +429,7 @@ class EngineCore:
         else:
             return STOP, self._error(ClientError, op, response, attempt, detail, code)
         decision = decide_status(
-            self.config.retry,
+            settings,
             status=status,
             attempt=attempt,
             retry_safe=op.retry_safe,
@@ -379,7 +439,7 @@ class EngineCore:
         return decision, error
 
     def exception_outcome(
-        self, op: OperationInfo, exc: httpx.TransportError, attempt: int
+        self, op: OperationInfo, exc: httpx.TransportError, attempt: int, call: Call | None = None
     ) -> tuple[Decision, ConnectorError]:
         """(what to do next, the error) after a timeout or a connection failure."""
         reached = not isinstance(exc, _NOT_SENT)
@@ -392,7 +452,7 @@ class EngineCore:
             attempts=attempt,
         )
         decision = decide_transport(
-            self.config.retry,
+            self.config.retry if call is None else self.retry_settings(call),
             attempt=attempt,
             retry_safe=op.retry_safe,
             may_have_reached_server=reached,
@@ -415,8 +475,16 @@ class EngineCore:
 
     # ---------------------------------------------------------------- decoding
 
+    def _result(self, response: httpx.Response, parse: Callable[[], T]) -> T:
+        if self.raw:  # the with_raw_response twin: the typed wrapper stands for the result
+            return cast(T, RawResponse(response, parse))
+        return parse()
+
     def decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
         """Parse and validate a success body (no body at all, e.g. a 204, is JSON ``null``)."""
+        return self._result(response, lambda: self._decode(op, response, adapter))
+
+    def _decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
         try:
             if not response.content.strip():
                 return adapter.validate_python(None)
@@ -437,11 +505,15 @@ class EngineCore:
 
     def decode_text(self, op: OperationInfo, response: httpx.Response) -> str:
         """A text success body (charset from the response, UTF-8 otherwise)."""
-        return response.text
+        return self._result(response, lambda: response.text)
 
     def decode_binary(self, op: OperationInfo, response: httpx.Response) -> bytes:
         """A binary success body, as received."""
-        return response.content
+        return self._result(response, lambda: response.content)
+
+    def decode_none(self, op: OperationInfo, response: httpx.Response) -> None:
+        """The result of an operation without a response body."""
+        return self._result(response, lambda: None)
 
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
@@ -509,9 +581,9 @@ class Engine(EngineCore):
                 response = self.http.send(request)
                 response.read()
             except httpx.TransportError as exc:
-                decision, error = self.exception_outcome(op, exc, attempt)
+                decision, error = self.exception_outcome(op, exc, attempt, call)
             else:
-                decision, maybe_error = self.response_outcome(op, response, attempt)
+                decision, maybe_error = self.response_outcome(op, response, attempt, call)
                 if maybe_error is None:
                     return response
                 error = maybe_error
@@ -563,9 +635,9 @@ class AsyncEngine(EngineCore):
                 response = await self.http.send(request)
                 await response.aread()
             except httpx.TransportError as exc:
-                decision, error = self.exception_outcome(op, exc, attempt)
+                decision, error = self.exception_outcome(op, exc, attempt, call)
             else:
-                decision, maybe_error = self.response_outcome(op, response, attempt)
+                decision, maybe_error = self.response_outcome(op, response, attempt, call)
                 if maybe_error is None:
                     return response
                 error = maybe_error
