@@ -51,7 +51,9 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
             text = child.description or builder.resolve(child).description or ""
             plan.args.append((argument_name(wire), wire, type_expr, wire in schema.required, text))
         plan.field_args = True
-        plan.model = builder.define_object(builder.claim(f"{op_class}Body"), schema, request=True)
+        plan.model = builder.define_object(
+            builder.claim(f"{op_class}Body"), schema, request=True, doc=_body_doc(op)
+        )
         plan.call_kwargs.insert(0, (_CALL_KEYWORD[body.encoding], "body"))
         return plan
     name = argument_name(single, whole_body=True)
@@ -61,7 +63,9 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
         plan.call_kwargs.insert(0, ("content", name))
         return plan
     if _is_object(schema):
-        model = builder.define_object(builder.claim(f"{op_class}Body"), schema, request=True)
+        model = builder.define_object(
+            builder.claim(f"{op_class}Body"), schema, request=True, doc=_body_doc(op)
+        )
         plan.args.append((name, single, f"{model} | dict[str, Any]", body.required, _whole(schema)))
         mode = ', mode="python"' if body.encoding == "multipart" else ""
         check = f"validated({model}, {name}{mode})"
@@ -91,3 +95,7 @@ def _is_object(schema: SchemaNode) -> bool:
 
 def _whole(schema: SchemaNode) -> str:
     return schema.description or "The request body."
+
+
+def _body_doc(op: Operation) -> str:
+    return f"The request body of ``{op.id}`` ({op.body.encoding if op.body else 'json'})."

@@ -36,12 +36,19 @@ def wrap(text: str, indent: str, *, hang: str = "") -> list[str]:
 def docstring(sections: Sequence[str | list[str]], indent: str) -> list[str]:
     """A docstring from sections: a string is wrapped text, a list is pre-built lines (kept).
 
-    The first section is the summary line(s). The result includes the quotes and fits the
-    line limit; a short one-section docstring stays on one line.
+    The first section is the summary. The result includes the quotes and fits the line limit;
+    a docstring of one line of text stays on one line (as ruff format wants it).
     """
     blocks: list[list[str]] = []
-    for section in sections:
-        lines = wrap(section, indent) if isinstance(section, str) else list(section)
+    for index, section in enumerate(sections):
+        if isinstance(section, list):
+            lines = list(section)
+        elif index == 0:  # the opening quotes take room on the first line
+            lines = wrap('"""' + section, indent)
+            if lines:
+                lines[0] = lines[0].replace('"""', "", 1)
+        else:
+            lines = wrap(section, indent)
         if lines:
             blocks.append(lines)
     if not blocks:
@@ -50,14 +57,15 @@ def docstring(sections: Sequence[str | list[str]], indent: str) -> list[str]:
         one = f'{indent}"""{blocks[0][0].strip()}"""'
         if len(one) <= LINE_LIMIT:
             return [one]
+        # too long with both quotes: two lines of text instead
+        narrower = textwrap.wrap(blocks[0][0].strip(), len(blocks[0][0].strip()) - 4)
+        blocks = [[f"{indent}{line}" for line in narrower]]
     body: list[str] = []
     for block in blocks:
         if body:
             body.append("")
         body += block
     body[0] = f'{indent}"""{body[0].strip()}'
-    if len(body[0]) > LINE_LIMIT:  # a summary word too long to wrap: move it down
-        body = [f'{indent}"""', f"{indent}{body[0].strip()[3:]}", *body[1:]]
     return [*body, f'{indent}"""']
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from connector_spec.codegen.aliases import order_aliases
+from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
@@ -184,6 +185,7 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         literal_aliases=literal,
         other_aliases=other,
         models=builder.models,
+        model_docs={m.name: docstring([m.doc], "    ") for m in builder.models},
     )
 
 

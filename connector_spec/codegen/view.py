@@ -303,6 +303,7 @@ def _method_view(
                 required=[p.name for p in op.params if p.required],
             ),
             request=True,
+            doc=f"The parameters of ``{op.id}`` (path, query and header), checked before sending.",
         )
         lines += _validated_lines("params", model_name, params_args)
     body_args = [a for a in args if a.location == "body"]

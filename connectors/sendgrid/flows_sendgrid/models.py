@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class EmailAddress(BaseModel):
-    """The EmailAddress object."""
+    """The spec's ``EmailAddress`` schema. Fields: ``email``, ``name``."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -20,7 +20,9 @@ class EmailAddress(BaseModel):
 
 
 class Personalization(BaseModel):
-    """The Personalization object."""
+    """The spec's ``Personalization`` schema. Fields: ``to``, ``cc``, ``bcc``, ``subject``,
+    ``dynamic_template_data``, ``send_at``.
+    """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -33,16 +35,16 @@ class Personalization(BaseModel):
 
 
 class Content(BaseModel):
-    """The Content object."""
+    """The spec's ``Content`` schema. Fields: ``type``, ``value``."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    type: str
+    type: str = Field(description="MIME type such as text/plain or text/html.")
     value: str = Field(min_length=1)
 
 
 class SendMailBody(BaseModel):
-    """The SendMailBody object."""
+    """The request body of ``send_mail`` (json)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Message(BaseModel):
-    """The Message object."""
+    """The spec's ``Message`` schema. Fields: ``type``, ``text``, ``user``, ``bot_id``, ``ts``."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -21,7 +21,9 @@ class Message(BaseModel):
 
 
 class PostMessageResult(BaseModel):
-    """The PostMessageResult object."""
+    """The spec's ``PostMessageResult`` schema. Fields: ``ok``, ``channel``, ``ts``, ``message``,
+    ``warning``.
+    """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -33,7 +35,9 @@ class PostMessageResult(BaseModel):
 
 
 class Conversation(BaseModel):
-    """The Conversation object."""
+    """The spec's ``Conversation`` schema. Fields: ``id``, ``name``, ``is_channel``, ``is_private``,
+    ``is_archived``, ``is_member`` and 2 more.
+    """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -48,7 +52,7 @@ class Conversation(BaseModel):
 
 
 class ResponseMetadata(BaseModel):
-    """The ResponseMetadata object."""
+    """The spec's ``ResponseMetadata`` schema. Fields: ``next_cursor``."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -56,7 +60,9 @@ class ResponseMetadata(BaseModel):
 
 
 class ConversationList(BaseModel):
-    """The ConversationList object."""
+    """The spec's ``ConversationList`` schema. Fields: ``ok``, ``channels``,
+    ``response_metadata``.
+    """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -66,13 +72,13 @@ class ConversationList(BaseModel):
 
 
 class PostMessageBody(BaseModel):
-    """The PostMessageBody object."""
+    """The request body of ``post_message`` (form)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    channel: str
+    channel: str = Field(description="Channel, private group or IM channel id or name.")
     text: str | None = None
-    blocks: str | None = None
+    blocks: str | None = Field(default=None, description="A JSON-encoded array of layout blocks.")
     thread_ts: str | None = None
     mrkdwn: bool | None = None
     unfurl_links: bool | None = None
@@ -81,7 +87,7 @@ class PostMessageBody(BaseModel):
 
 
 class ListConversationsParams(BaseModel):
-    """The ListConversationsParams object."""
+    """The parameters of ``list_conversations`` (path, query and header), checked before sending."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
