@@ -128,7 +128,7 @@ def payco_spec() -> dict[str, Any]:
                 "/v1/charges/{id}/receipt",
                 response={"content": "binary"},
                 params=[{"name": "id", "in": "path", "required": True}],
-            ),  # fmt: skip
+            ),
             {
                 **_op("import", "POST", "/v1/import", response={"status": 204}),
                 "resource": "global",
