@@ -89,7 +89,7 @@ def test_methods_are_named_without_the_resource(payco: ModuleType) -> None:
 
 
 def test_help_shows_the_spec_descriptions_args_returns_and_raises(payco: ModuleType) -> None:
-    text = pydoc.render_doc(payco.PaycoClient.__init__, renderer=pydoc.plaintext)
+    text = pydoc.render_doc(payco.PaycoClient.__init__, renderer=pydoc.TextDoc())
     assert "transport" in text
     doc = inspect.getdoc(payco.client.ChargesResource.create) or ""
     assert doc.startswith("Create charge.\n\nCharges a card. The card is declined with HTTP 402.")
