@@ -15,6 +15,7 @@ from connector_spec.codegen.aliases import order_aliases
 from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.models import doc_text
+from connector_spec.codegen.readme import readme_context
 from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import ConnectorSpec, auth_schemes
@@ -42,6 +43,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["doc"] = lambda text: doc_text(str(text), single_line=True)
+    env.filters["table"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
     return env
 
 
@@ -330,6 +332,9 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
             license=spec.provider.license,
         ),
         f"{pkg}/manifest.json": json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+        "README.md": env.get_template("README.md.j2").render(
+            **common, distribution=view.distribution, **readme_context(view)
+        ),
         f"{pkg}/py.typed": "",
     }
     for name, content in runtime_files().items():
