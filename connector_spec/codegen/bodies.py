@@ -79,7 +79,7 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
             checked = f"Annotated[{type_expr}, Field({keywords})]"
         plan.adapter = (adapter, checked)
         plan.args.append((name, single, type_expr, body.required, _whole(schema)))
-        check = f"validated_value({adapter}, {name})"
+        check = f"validated_value({adapter}(), {name})"
     if body.required:
         plan.lines.append(f"body = {check}")
     else:

@@ -3,6 +3,7 @@ limit, in the Google style ``help()`` and IDEs show (Args, Returns, Raises)."""
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Sequence
 
@@ -14,6 +15,14 @@ MAX_TYPE_IN_DOC = 48  # longer annotations are left to the signature
 def wrap(text: str, indent: str, *, hang: str = "") -> list[str]:
     """``text`` (already docstring-safe) as lines of at most the line limit; blank lines
     between paragraphs are kept; lines after the first of a paragraph get ``hang`` more."""
+    return list(_wrap(text, indent, hang))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrap(text: str, indent: str, hang: str) -> tuple[str, ...]:
+    plain = "\n" not in text and "\t" not in text and "  " not in text and text == text.strip()
+    if plain and len(indent) + len(text) <= LINE_LIMIT:
+        return (f"{indent}{text}",) if text else ()  # the common case: one short line
     out: list[str] = []
     width = LINE_LIMIT - len(indent)
     for paragraph in text.split("\n\n"):
@@ -30,7 +39,7 @@ def wrap(text: str, indent: str, *, hang: str = "") -> list[str]:
             break_on_hyphens=False,
         )
         out += [f"{indent}{line}" for line in lines]
-    return out
+    return tuple(out)
 
 
 def docstring(sections: Sequence[str | list[str]], indent: str) -> list[str]:

@@ -196,6 +196,8 @@ def error_lines(cls: ErrorClass) -> list[str]:
             "    @property",
             f"    def parsed(self) -> {cls.model} | None:",
             f'        """The error body as :class:`{cls.model}` (None when it does not match)."""',
+            f"        from .models import {cls.model}",
+            "",
             f"        return self.parse_body({cls.model})",
         ]
     for item in cls.fields:

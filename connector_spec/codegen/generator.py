@@ -16,9 +16,16 @@ from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.readme import readme_context
-from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
+from connector_spec.codegen.view import (
+    PackageView,
+    build_view,
+    local_import,
+    names_in,
+    used_runtime_names,
+)
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import ConnectorSpec, auth_schemes
+from connector_spec.naming import spec_method_names
 
 GENERATOR_NAME = "flows"
 GENERATOR_VERSION = "0.1.0"
@@ -99,12 +106,19 @@ def build_manifest(view: PackageView) -> dict[str, Any]:
     """The manifest.json content (see docs/formats.md)."""
     spec = view.spec
     operations = []
+    names = spec_method_names(spec.operations)
     for op in spec.operations:
         idem = op.idempotency
+        attribute, method, pager = names[op.id]
         operations.append(
             {
                 "id": op.id,
                 "resource": op.resource,
+                "python": {
+                    "attribute": attribute,
+                    "method": method,
+                    "pager": pager if op.pagination else None,
+                },
                 "method": op.method,
                 "path": op.path,
                 "summary": op.summary,
@@ -191,6 +205,15 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     )
 
 
+@dataclass(frozen=True)
+class AdapterDef:
+    """A cached ``TypeAdapter`` factory of the client module (models imported on first use)."""
+
+    name: str
+    expr: str
+    imports: list[str]
+
+
 def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     abc = ["Callable", "Mapping"]
     if view.has_pagination:
@@ -205,7 +228,15 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
         "Self"
     ]
-    pydantic_names = ["Field", "TypeAdapter"] if "Field(" in text else ["TypeAdapter"]
+    annotations = " ".join(
+        [expr for _, expr in view.adapters]
+        + [a.type_expr for m in view.methods for a in m.args]
+        + [m.return_type for m in view.methods]
+    )
+    pydantic_names = ["Field"] if "Field(" in annotations else []
+    pydantic_names += ["TypeAdapter"] if view.adapters else []
+    if view.client_imports or pydantic_names:
+        typing_names.insert(0, "TYPE_CHECKING")
     body = " ".join(line for m in view.methods for line in m.body_lines)
     validation = [
         n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
@@ -221,6 +252,10 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         validation_imports=", ".join(validation),
         model_imports=view.client_imports,
         adapters=view.adapters,
+        adapter_defs=[
+            AdapterDef(name, expr, local_import(names_in(view.models, [expr]), "    "))
+            for name, expr in view.adapters
+        ],
         resources=view.resources,
         credential_names=_credential_names(view.spec),
         uses_builtins=any(r.shadowed for r in view.resources),
@@ -266,6 +301,7 @@ def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
         title=view.title,
         generator_version=GENERATOR_VERSION,
         models=models,
+        model_import_lines=local_import(models, "    "),
         exports=exports,
         classes=[error_lines(c) for c in view.error_classes],
     )

@@ -149,7 +149,7 @@ class ModelDef:
     def config(self) -> str:
         """The ``model_config`` expression of the class."""
         engine = ', regex_engine="python-re"' if self.python_re else ""
-        return f'ConfigDict(extra="allow", populate_by_name=True{engine})'
+        return f'ConfigDict(extra="allow", populate_by_name=True, defer_build=True{engine})'
 
 
 @dataclass

@@ -71,6 +71,7 @@ class MethodView:
     name: str = ""  # the method (see connector_spec.naming.method_names)
     iter_name: str = ""  # the auto-pager of a paginated method
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # status, class, why
+    import_lines: list[str] = field(default_factory=list)  # models the body uses at runtime
     doc_lines: list[str] = field(default_factory=list)
     pager_doc_lines: list[str] = field(default_factory=list)
 
@@ -242,6 +243,8 @@ def build_view(loaded: LoadedSpec, generator_version: str) -> PackageView:
     for resource in resources.values():
         for method in resource.methods:
             method.errors = per_op.get(method.op.id, [])
+            used = names_in(builder, method.body_lines)
+            method.import_lines = [line[8:] for line in local_import(used, " " * 8)]
             _document(spec, method, by_name)
     used_names = _used_model_names(builder, list(resources.values()), adapters)
     return PackageView(
@@ -373,15 +376,30 @@ def _validated_lines(
 def _used_model_names(
     builder: ModelBuilder, resources: list[ResourceView], adapters: list[tuple[str, str]]
 ) -> list[str]:
-    defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
+    """Model names the client's annotations use (imported for type checkers only)."""
     text = " ".join(
         [expr for _, expr in adapters]
         + [a.type_expr for r in resources for m in r.methods for a in m.args]
-        + [line for r in resources for m in r.methods for line in m.body_lines]
         + [m.return_type for r in resources for m in r.methods]
     )
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    return names_in(builder, [text])
+
+
+def names_in(builder: ModelBuilder, texts: list[str]) -> list[str]:
+    """The generated model and alias names ``texts`` mention, sorted."""
+    defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
     return sorted(defined & tokens)
+
+
+def local_import(names: list[str], indent: str) -> list[str]:
+    """``from .models import ...`` inside a function (empty without names), ruff-formatted."""
+    if not names:
+        return []
+    one = f"{indent}from .models import {', '.join(names)}"
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    return [f"{indent}from .models import (", *[f"{indent}    {n}," for n in names], f"{indent})"]
 
 
 # ---------------------------------------------------------------- _config.py

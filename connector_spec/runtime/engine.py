@@ -15,12 +15,10 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
 
 from .auth import Auth
 from .clock import Clock, SystemClock
@@ -41,6 +39,10 @@ from .ratelimit import RateLimiter
 from .response import RawResponse, as_timeout, check_retries
 from .retry import STOP, Decision, RetrySettings, decide_status, decide_transport, parse_retry_after
 from .secrets import Redactor
+
+if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError as PydanticValidationError
 
 T = TypeVar("T")
 Pairs = list[tuple[str, str | int | float | bool | None]]
@@ -485,6 +487,8 @@ class EngineCore:
         return self._result(response, lambda: self._decode(op, response, adapter))
 
     def _decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
+        from pydantic import ValidationError as PydanticValidationError
+
         try:
             if not response.content.strip():
                 return adapter.validate_python(None)
@@ -517,6 +521,8 @@ class EngineCore:
 
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
+        from pydantic import ValidationError as PydanticValidationError
+
         try:
             return adapter.validate_python(items)
         except PydanticValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -110,15 +111,12 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
+    models = importlib.import_module("flows_sendgrid.models")  # loaded on first use
     client.mail.send(
-        personalizations=[
-            sendgrid.client.Personalization(
-                to=[sendgrid.client.EmailAddress(email="to@example.com")]
-            )
-        ],
-        from_=sendgrid.client.EmailAddress(email="from@example.com"),
+        personalizations=[models.Personalization(to=[models.EmailAddress(email="to@example.com")])],
+        from_=models.EmailAddress(email="from@example.com"),
         subject="Hello",
-        content=[sendgrid.client.Content(type="text/plain", value="Hi")],
+        content=[models.Content(type="text/plain", value="Hi")],
     )
 
 

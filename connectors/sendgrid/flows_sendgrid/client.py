@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
@@ -22,12 +22,13 @@ from ._runtime.pagination import Call
 from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import validated
-from .models import (
-    Content,
-    EmailAddress,
-    Personalization,
-    SendMailBody,
-)
+
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from .models import (
+        Content,
+        EmailAddress,
+        Personalization,
+    )
 
 
 class MailResource:
@@ -81,6 +82,8 @@ class MailResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,
@@ -252,6 +255,8 @@ class AsyncMailResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,

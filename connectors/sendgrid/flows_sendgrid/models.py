@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class EmailAddress(BaseModel):
     """The spec's ``EmailAddress`` schema. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
     name: str | None = None
@@ -24,7 +24,7 @@ class Personalization(BaseModel):
     ``dynamic_template_data``, ``send_at``.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     to: list[EmailAddress] = Field(min_length=1)
     cc: list[EmailAddress] | None = None
@@ -37,7 +37,7 @@ class Personalization(BaseModel):
 class Content(BaseModel):
     """The spec's ``Content`` schema. Fields: ``type``, ``value``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     type: str = Field(description="MIME type such as text/plain or text/html.")
     value: str = Field(min_length=1)
@@ -46,7 +46,7 @@ class Content(BaseModel):
 class SendMailBody(BaseModel):
     """The request body of ``send_mail`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     personalizations: list[Personalization] = Field(min_length=1, max_length=1000)
     from_: EmailAddress = Field(alias="from")
@@ -56,9 +56,3 @@ class SendMailBody(BaseModel):
     template_id: str | None = None
     categories: list[str] | None = Field(default=None, max_length=10)
     send_at: int | None = None
-
-
-EmailAddress.model_rebuild()
-Personalization.model_rebuild()
-Content.model_rebuild()
-SendMailBody.model_rebuild()

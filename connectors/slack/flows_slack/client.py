@@ -7,13 +7,13 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
@@ -23,17 +23,42 @@ from ._runtime.pagination import Call
 from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    Conversation,
-    ConversationList,
-    ListConversationsParams,
-    PostMessageBody,
-    PostMessageResult,
-)
 
-_POST_MESSAGE_RESULT: TypeAdapter[PostMessageResult] = TypeAdapter(PostMessageResult)
-_LIST_CONVERSATIONS_RESULT: TypeAdapter[ConversationList] = TypeAdapter(ConversationList)
-_LIST_CONVERSATIONS_ITEMS: TypeAdapter[list[Conversation]] = TypeAdapter(list[Conversation])
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        Conversation,
+        ConversationList,
+        PostMessageResult,
+    )
+
+
+@functools.cache
+def _POST_MESSAGE_RESULT() -> TypeAdapter[PostMessageResult]:
+    from pydantic import TypeAdapter
+
+    from .models import PostMessageResult
+
+    return TypeAdapter(PostMessageResult)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_RESULT() -> TypeAdapter[ConversationList]:
+    from pydantic import TypeAdapter
+
+    from .models import ConversationList
+
+    return TypeAdapter(ConversationList)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_ITEMS() -> TypeAdapter[list[Conversation]]:
+    from pydantic import TypeAdapter
+
+    from .models import Conversation
+
+    return TypeAdapter(list[Conversation])
 
 
 class ChatResource:
@@ -88,6 +113,8 @@ class ChatResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -105,7 +132,7 @@ class ChatResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
 
 
 class ChatResourceWithRawResponse:
@@ -162,6 +189,8 @@ class ConversationsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -176,7 +205,7 @@ class ConversationsResource:
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
     def iter(
         self,
@@ -214,6 +243,8 @@ class ConversationsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -228,7 +259,7 @@ class ConversationsResource:
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS())
 
 
 class ConversationsResourceWithRawResponse:
@@ -384,6 +415,8 @@ class AsyncChatResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -401,7 +434,7 @@ class AsyncChatResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
 
 
 class AsyncChatResourceWithRawResponse:
@@ -458,6 +491,8 @@ class AsyncConversationsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -472,7 +507,7 @@ class AsyncConversationsResource:
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
     async def iter(
         self,
@@ -510,6 +545,8 @@ class AsyncConversationsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -524,7 +561,7 @@ class AsyncConversationsResource:
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS()):
                 yield item
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Message(BaseModel):
     """The spec's ``Message`` schema. Fields: ``type``, ``text``, ``user``, ``bot_id``, ``ts``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     type: str | None = None
     text: str | None = None
@@ -25,7 +25,7 @@ class PostMessageResult(BaseModel):
     ``warning``.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: bool
     channel: str | None = None
@@ -39,7 +39,7 @@ class Conversation(BaseModel):
     ``is_archived``, ``is_member`` and 2 more.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     name: str | None = None
@@ -54,7 +54,7 @@ class Conversation(BaseModel):
 class ResponseMetadata(BaseModel):
     """The spec's ``ResponseMetadata`` schema. Fields: ``next_cursor``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     next_cursor: str | None = None
 
@@ -64,7 +64,7 @@ class ConversationList(BaseModel):
     ``response_metadata``.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: bool
     channels: list[Conversation]
@@ -74,7 +74,7 @@ class ConversationList(BaseModel):
 class PostMessageBody(BaseModel):
     """The request body of ``post_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str = Field(description="Channel, private group or IM channel id or name.")
     text: str | None = None
@@ -89,19 +89,10 @@ class PostMessageBody(BaseModel):
 class ListConversationsParams(BaseModel):
     """The parameters of ``list_conversations`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     cursor: str | None = None
     limit: int | None = Field(default=None, ge=1, le=1000)
     exclude_archived: bool | None = None
     types: str | None = None
     team_id: str | None = None
-
-
-Message.model_rebuild()
-PostMessageResult.model_rebuild()
-Conversation.model_rebuild()
-ResponseMetadata.model_rebuild()
-ConversationList.model_rebuild()
-PostMessageBody.model_rebuild()
-ListConversationsParams.model_rebuild()

@@ -7,13 +7,13 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
@@ -23,23 +23,62 @@ from ._runtime.pagination import Call
 from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    Charge,
-    ChargeList,
-    CreateChargeBody,
-    CreateRefundBody,
-    CreateRefundBodyReason,
-    ListChargesParams,
-    Metadata,
-    Refund,
-    RetrieveChargeParams,
-)
 
-_CREATE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_RETRIEVE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_LIST_CHARGES_RESULT: TypeAdapter[ChargeList] = TypeAdapter(ChargeList)
-_LIST_CHARGES_ITEMS: TypeAdapter[list[Charge]] = TypeAdapter(list[Charge])
-_CREATE_REFUND_RESULT: TypeAdapter[Refund] = TypeAdapter(Refund)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        Charge,
+        ChargeList,
+        CreateRefundBodyReason,
+        Metadata,
+        Refund,
+    )
+
+
+@functools.cache
+def _CREATE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _RETRIEVE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _LIST_CHARGES_RESULT() -> TypeAdapter[ChargeList]:
+    from pydantic import TypeAdapter
+
+    from .models import ChargeList
+
+    return TypeAdapter(ChargeList)
+
+
+@functools.cache
+def _LIST_CHARGES_ITEMS() -> TypeAdapter[list[Charge]]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(list[Charge])
+
+
+@functools.cache
+def _CREATE_REFUND_RESULT() -> TypeAdapter[Refund]:
+    from pydantic import TypeAdapter
+
+    from .models import Refund
+
+    return TypeAdapter(Refund)
 
 
 class ChargesResource:
@@ -96,6 +135,8 @@ class ChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -113,7 +154,7 @@ class ChargesResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
     def retrieve(
         self,
@@ -143,12 +184,14 @@ class ChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge})
         call = Call(path_params=pick(params, "charge"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
     def list(
         self,
@@ -183,6 +226,8 @@ class ChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -196,7 +241,7 @@ class ChargesResource:
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
     def iter(
         self,
@@ -231,6 +276,8 @@ class ChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -244,7 +291,7 @@ class ChargesResource:
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS())
 
 
 class ChargesResourceWithRawResponse:
@@ -302,6 +349,8 @@ class RefundsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -315,7 +364,7 @@ class RefundsResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
 
 
 class RefundsResourceWithRawResponse:
@@ -473,6 +522,8 @@ class AsyncChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -490,7 +541,7 @@ class AsyncChargesResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
     async def retrieve(
         self,
@@ -520,12 +571,14 @@ class AsyncChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge})
         call = Call(path_params=pick(params, "charge"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
     async def list(
         self,
@@ -560,6 +613,8 @@ class AsyncChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -573,7 +628,7 @@ class AsyncChargesResource:
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
     async def iter(
         self,
@@ -608,6 +663,8 @@ class AsyncChargesResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -621,7 +678,7 @@ class AsyncChargesResource:
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS()):
                 yield item
 
 
@@ -680,6 +737,8 @@ class AsyncRefundsResource:
             ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
                 after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -693,7 +752,7 @@ class AsyncRefundsResource:
         call = Call(form=body)
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
 
 
 class AsyncRefundsResourceWithRawResponse:

@@ -27,7 +27,7 @@ class Charge(BaseModel):
     ``amount_refunded``, ``captured`` and 12 more.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     object: Literal["charge"]
@@ -55,7 +55,7 @@ class Charge(BaseModel):
 class ChargeList(BaseModel):
     """The spec's ``ChargeList`` schema. Fields: ``object``, ``data``, ``has_more``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     object: Literal["list"]
     data: list[Charge]
@@ -68,7 +68,7 @@ class Refund(BaseModel):
     ``created``, ``currency`` and 3 more.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     object: Literal["refund"]
@@ -92,7 +92,7 @@ class Refund(BaseModel):
 class CreateChargeBody(BaseModel):
     """The request body of ``create_charge`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int = Field(ge=1)
     currency: str = Field(min_length=3, max_length=3)
@@ -107,7 +107,7 @@ class CreateChargeBody(BaseModel):
 class RetrieveChargeParams(BaseModel):
     """The parameters of ``retrieve_charge`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     charge: str
 
@@ -115,7 +115,7 @@ class RetrieveChargeParams(BaseModel):
 class ListChargesParams(BaseModel):
     """The parameters of ``list_charges`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     customer: str | None = None
     limit: int | None = Field(default=None, ge=1, le=100)
@@ -126,7 +126,7 @@ class ListChargesParams(BaseModel):
 class CreateRefundBody(BaseModel):
     """The request body of ``create_refund`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     charge: str
     amount: int | None = Field(default=None, ge=1)
@@ -135,12 +135,3 @@ class CreateRefundBody(BaseModel):
 
 
 Metadata = dict[str, str]
-
-
-Charge.model_rebuild()
-ChargeList.model_rebuild()
-Refund.model_rebuild()
-CreateChargeBody.model_rebuild()
-RetrieveChargeParams.model_rebuild()
-ListChargesParams.model_rebuild()
-CreateRefundBody.model_rebuild()

@@ -8,11 +8,12 @@ declares become subclasses (in the generated ``errors`` module) with typed acces
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
+    from pydantic import BaseModel
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 T = TypeVar("T")
 
 
@@ -87,6 +88,8 @@ class ConnectorError(Exception):
         """:attr:`body` as ``model``, or None when it does not match."""
         if not isinstance(self.body, dict):
             return None
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(self.body)
         except ValidationError:
