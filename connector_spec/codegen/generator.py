@@ -216,7 +216,7 @@ class AdapterDef:
 
 def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     abc = ["Callable", "Mapping"]
-    if view.has_pagination:
+    if view.has_pagination or any(m.event_type for m in view.methods):
         abc = ["AsyncIterator", "Callable", "Iterator", "Mapping"]
     text = " ".join(
         [expr for _, expr in view.adapters]

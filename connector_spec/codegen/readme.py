@@ -139,8 +139,9 @@ class Example:
 
 def _pick(methods: list[MethodView]) -> MethodView:
     """The operation that shows a resource best: a read, else its first operation."""
-    reads = [m for m in methods if m.op.effects == "read" and m.op.pagination is None]
-    return (reads or methods)[0]
+    plain = [m for m in methods if not m.op.response.streamed] or methods
+    reads = [m for m in plain if m.op.effects == "read" and m.op.pagination is None]
+    return (reads or plain)[0]
 
 
 def readme_context(view: PackageView) -> dict[str, Any]:
@@ -184,6 +185,7 @@ def readme_context(view: PackageView) -> dict[str, Any]:
         "examples": examples,
         "pager": pager,
         "pager_lines": _for_lines(pager) if pager else [],
+        "stream_lines": _stream_lines(view),
         "error_example": error_example,
         "declared_errors": declared,
         "credentials": credentials,
@@ -210,3 +212,15 @@ def _for_lines(pager: Example) -> list[str]:
     lines = format_call("    ", f"for item in client.{pager.resource}.{pager.method}", pager.call)
     lines[-1] += ":"
     return lines
+
+
+def _stream_lines(view: PackageView) -> list[str]:
+    """A ``for event in ...`` loop over the first streamed operation (empty without one)."""
+    for resource in view.resources:
+        for method in resource.methods:
+            if method.event_type is not None:
+                head = f"for event in client.{resource.attribute}.{method.name}"
+                lines = format_call("    ", head, _call_args(view.spec, method))
+                lines[-1] += ":"
+                return lines
+    return []

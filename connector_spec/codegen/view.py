@@ -68,6 +68,8 @@ class MethodView:
     item_type: str | None
     item_adapter: str | None
     raw_decoder: str | None = None  # decode_text / decode_binary for non-JSON responses
+    event_type: str | None = None  # a streamed response: the type of one event
+    event_adapter: str | None = None
     name: str = ""  # the method (see connector_spec.naming.method_names)
     iter_name: str = ""  # the auto-pager of a paginated method
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # status, class, why
@@ -152,6 +154,11 @@ def _facts(op: Operation) -> str:
             facts += f" ({op.idempotency.header}, sent for you)"
     if op.deprecated:
         facts += ". Deprecated by the provider"
+    if op.response.streamed:
+        facts += (
+            f". A {op.response.content} stream: events are validated as they arrive; retries "
+            "happen only before it starts"
+        )
     return facts + "."
 
 
@@ -161,6 +168,8 @@ def _returns(spec: ConnectorSpec, m: MethodView) -> tuple[str, str] | None:
         return None
     node = resolve(spec, op.response.schema_) if op.response.schema_ is not None else None
     text = describe(op.response.description) or (describe(node.description) if node else "")
+    if m.event_type is not None:
+        return m.event_type, text or f"One event of the {op.response.content} stream."
     if op.response.content != "json":
         text = text or f"The {op.response.content} body of the response."
     return m.return_type, text or "The response body."
@@ -195,6 +204,7 @@ def _document(spec: ConnectorSpec, m: MethodView, classes: dict[str, ErrorClass]
         args=args,
         returns=_returns(spec, m),
         raises=raises,
+        pager=m.event_type is not None,  # a stream yields its events
     )
     if m.item_type is not None:
         m.pager_doc_lines = method_doc(
@@ -327,7 +337,14 @@ def _method_view(
     return_type = "None"
     result_adapter: str | None = None
     raw_decoder: str | None = None
-    if op.response.content != "json":
+    event_type: str | None = None
+    event_adapter: str | None = None
+    if op.response.streamed:
+        event_type = builder.type_for(response, f"{op_class}Event") if response else "Any"
+        event_adapter = f"_{op.id.upper()}_EVENTS"
+        adapters.append((event_adapter, event_type))
+        return_type = f"Iterator[{event_type}]"
+    elif op.response.content != "json":
         return_type = "str" if op.response.content == "text" else "bytes"
         raw_decoder = f"decode_{op.response.content}"
     elif response is not None:
@@ -351,6 +368,8 @@ def _method_view(
         item_type=item_type,
         item_adapter=item_adapter,
         raw_decoder=raw_decoder,
+        event_type=event_type,
+        event_adapter=event_adapter,
     )
 
 
@@ -540,6 +559,7 @@ def config_lines(
                 *_query_styles(op),
                 *([("authenticated", "False")] if op.auth == "none" else []),
                 *_errors_entry((errors or {}).get(op.id, [])),
+                *([("stream", pystr(op.response.content))] if op.response.streamed else []),
             ],
         )
     out += [

@@ -133,6 +133,29 @@ def payco_spec() -> dict[str, Any]:
                 **_op("import", "POST", "/v1/import", response={"status": 204}),
                 "resource": "global",
             },
+            _op(
+                "stream_charge_events",
+                "GET",
+                "/v1/charges/events",
+                response={
+                    "content": "sse",
+                    "description": "One change to a charge.",
+                    "schema": {
+                        "type": "object",
+                        "required": ["type"],
+                        "properties": {
+                            "type": {"type": "string", "description": "What happened."},
+                            "charge": {"$ref": "#/schemas/Charge"},
+                        },
+                    },
+                },
+            ),
+            _op(
+                "export_charges",
+                "GET",
+                "/v1/charges/export",
+                response={"content": "ndjson", "schema": {"$ref": "#/schemas/Charge"}},
+            ),
         ],
     )
     spec["pagination"] = {

@@ -332,3 +332,81 @@ def test_generated_names_are_recorded_by_the_naming_rule(payco: ModuleType, tmp_
     assert names["list_entries"][1:] == ("list", "iter")
     assert names["import"][:2] == ("global_", "import_")
     assert names["with_raw_response_x"][1] == "with_raw_response_"
+
+
+# ---------------------------------------------------------------- streaming
+
+
+def _sse(*events: str) -> bytes:
+    return "".join(f"data: {e}\n\n" for e in events).encode()
+
+
+def test_an_sse_stream_yields_validated_events_as_they_arrive(payco: ModuleType) -> None:
+    body = (
+        b": keep-alive\n\n"
+        + _sse(
+            json.dumps({"type": "charge.created", "charge": CHARGE}), '{"type": "ping"}', "[DONE]"
+        )
+        + _sse('{"type": "after done"}')
+    )
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            return httpx.Response(503)  # retried: the stream had not started
+        return httpx.Response(200, content=body, headers={"Content-Type": "text/event-stream"})
+
+    events = list(_client(payco, handler).charges.stream_events())
+    assert [e.type for e in events] == ["charge.created", "ping"]
+    assert events[0].charge is not None and events[0].charge.amount == 500
+    assert seen[1].headers["accept"] == "text/event-stream"
+    doc = inspect.getdoc(payco.client.ChargesResource.stream_events) or ""
+    assert "Yields:" in doc and "One change to a charge." in doc
+
+
+def test_a_malformed_event_is_a_decode_error_after_the_good_ones(payco: ModuleType) -> None:
+    body = _sse('{"type": "ok"}', "{not json", '{"type": "never"}')
+    client = _client(payco, lambda r: httpx.Response(200, content=body))
+    got: list[str] = []
+    with pytest.raises(payco.DecodeError, match="not valid JSON"):
+        for event in client.charges.stream_events():
+            got.append(event.type)
+    assert got == ["ok"]
+    with pytest.raises(payco.DecodeError, match="does not match the schema"):
+        list(
+            _client(
+                payco, lambda r: httpx.Response(200, content=_sse("{}"))
+            ).charges.stream_events()
+        )
+
+
+def test_an_endless_line_is_refused_not_buffered(payco: ModuleType) -> None:
+    from connector_spec.runtime.stream import MAX_LINE
+
+    def chunks() -> Any:
+        for _ in range(MAX_LINE // 65536 + 2):
+            yield b"x" * 65536
+
+    client = _client(payco, lambda r: httpx.Response(200, content=chunks()))
+    with pytest.raises(payco.DecodeError, match="longer than"):
+        list(client.charges.export())
+
+
+def test_ndjson_stream_and_errors_before_it_starts(payco: ModuleType) -> None:
+    lines = b'{"id": "ch_1", "amount": 1}\n\n{"id": "ch_2", "amount": 2}'  # no final newline
+    client = _client(payco, lambda r: httpx.Response(200, content=lines))
+    assert [c.id for c in client.charges.export()] == ["ch_1", "ch_2"]
+    failing = _client(payco, _json(401, {"error": {"message": "bad key"}}))
+    with pytest.raises(payco.AuthError):
+        list(failing.charges.export())
+
+
+def test_async_stream(payco: ModuleType) -> None:
+    body = _sse('{"type": "a"}', '{"type": "b"}')
+
+    async def run() -> list[str]:
+        async with _async_client(payco, lambda r: httpx.Response(200, content=body)) as client:
+            return [e.type async for e in client.charges.stream_events()]
+
+    assert asyncio.run(run()) == ["a", "b"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +55,10 @@ def _handler(spec: ConnectorSpec) -> Any:
                     return httpx.Response(status, text="text body")
                 if op.response.schema_ is None:
                     return httpx.Response(status)
+                if op.response.streamed:
+                    event = json.dumps(success_body(spec, op))
+                    text = f"data: {event}\n\n" if op.response.content == "sse" else event
+                    return httpx.Response(status, text=text)
                 return httpx.Response(status, json=success_body(spec, op))
         return httpx.Response(404, json={"error": {"message": "no such route"}})
 
@@ -125,4 +130,5 @@ def test_every_readme_example_of_the_client_features_spec_runs(tmp_path: Path) -
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "| `CardError` | 402 | The card was declined. |" in readme
     assert "client.charges.iter()" in readme and "client.global_.import_()" in readme
+    assert "for event in client.charges.stream_events():" in readme
     assert _run_all(tmp_path, spec_path) >= 8

@@ -39,6 +39,7 @@ from .ratelimit import RateLimiter
 from .response import RawResponse, as_timeout, check_retries
 from .retry import STOP, Decision, RetrySettings, decide_status, decide_transport, parse_retry_after
 from .secrets import Redactor
+from .stream import NOT_JSON, StreamFormatError, aevents, events
 
 if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
     from pydantic import TypeAdapter
@@ -78,6 +79,7 @@ class OperationInfo:
     query_styles: tuple[tuple[str, tuple[str, bool]], ...] = ()  # name -> (style, explode)
     authenticated: bool = True  # False: a public endpoint, sent without credentials
     errors: tuple[tuple[int, type[ConnectorError]], ...] = ()  # declared error classes
+    stream: str | None = None  # "sse" / "ndjson": a stream of events, decoded as they arrive
 
 
 @dataclass(frozen=True)
@@ -534,6 +536,39 @@ class EngineCore:
                 operation=op.id,
             ) from None
 
+    def decode_event(self, op: OperationInfo, event: Any, adapter: TypeAdapter[T]) -> T:
+        """Validate one event of a streamed response."""
+        from pydantic import ValidationError as PydanticValidationError
+
+        if event is NOT_JSON:
+            raise DecodeError(
+                f"{self.config.provider} {op.id}: an event of the stream is not valid JSON",
+                operation=op.id,
+            )
+        try:
+            return adapter.validate_python(event)
+        except PydanticValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "<event>"
+            raise DecodeError(
+                self.redact(
+                    f"{self.config.provider} {op.id}: an event of the stream does not match "
+                    f"the schema: {where}: {first['msg']}"
+                ),
+                operation=op.id,
+            ) from None
+
+    def stream_failure(self, op: OperationInfo, exc: Exception) -> ConnectorError:
+        """The error for a stream that broke off or was malformed after it started."""
+        if isinstance(exc, StreamFormatError):
+            return DecodeError(f"{self.config.provider} {op.id}: {exc}", operation=op.id)
+        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "broke off"
+        return TransportError(
+            f"{self.config.provider} {op.id}: the stream {kind} ({type(exc).__name__}); "
+            "it is not resumed",
+            operation=op.id,
+        )
+
     def paginator(self, op: OperationInfo) -> Paginator:
         """A fresh paginator for one iteration over ``op``."""
         if op.pagination is None:
@@ -572,8 +607,11 @@ class Engine(EngineCore):
                 raise self.exception_outcome(op, exc, 1)[1] from None
             self.auth.accept_token(response, self.clock.time())
 
-    def send(self, op: OperationInfo, call: Call) -> httpx.Response:
-        """Send ``call`` with retries; return the success response or raise."""
+    def send(self, op: OperationInfo, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send ``call`` with retries; return the success response or raise.
+
+        ``stream``: a success response is returned unread (the caller closes it).
+        """
         key = self.new_idempotency_key() if op.idempotency_header else None
         attempt = 0
         while True:
@@ -584,7 +622,9 @@ class Engine(EngineCore):
             self._ensure_token(op)
             request = self.build_request(op, call, key)
             try:
-                response = self.http.send(request)
+                response = self.http.send(request, stream=stream)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 response.read()
             except httpx.TransportError as exc:
                 decision, error = self.exception_outcome(op, exc, attempt, call)
@@ -597,6 +637,18 @@ class Engine(EngineCore):
                 raise error
             self.log_retry(op, attempt, error, decision.delay)
             self.clock.sleep(decision.delay)
+
+    def stream(self, op: OperationInfo, call: Call, adapter: TypeAdapter[T]) -> Iterator[T]:
+        """The events of a streamed response, validated as they arrive (retries happen only
+        before the stream starts)."""
+        response = self.send(op, call, stream=True)
+        try:
+            for event in events(op.stream or "ndjson", response.iter_bytes()):
+                yield self.decode_event(op, event, adapter)
+        except (StreamFormatError, httpx.TransportError) as exc:
+            raise self.stream_failure(op, exc) from None
+        finally:
+            response.close()
 
     def pages(self, op: OperationInfo, call: Call) -> Iterator[list[Any]]:
         """Yield the items of each page until the strategy says stop."""
@@ -626,8 +678,11 @@ class AsyncEngine(EngineCore):
                 raise self.exception_outcome(op, exc, 1)[1] from None
             self.auth.accept_token(response, self.clock.time())
 
-    async def send(self, op: OperationInfo, call: Call) -> httpx.Response:
-        """Send ``call`` with retries; return the success response or raise."""
+    async def send(self, op: OperationInfo, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send ``call`` with retries; return the success response or raise.
+
+        ``stream``: a success response is returned unread (the caller closes it).
+        """
         key = self.new_idempotency_key() if op.idempotency_header else None
         attempt = 0
         while True:
@@ -638,7 +693,9 @@ class AsyncEngine(EngineCore):
             await self._ensure_token(op)
             request = self.build_request(op, call, key)
             try:
-                response = await self.http.send(request)
+                response = await self.http.send(request, stream=stream)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 await response.aread()
             except httpx.TransportError as exc:
                 decision, error = self.exception_outcome(op, exc, attempt, call)
@@ -651,6 +708,20 @@ class AsyncEngine(EngineCore):
                 raise error
             self.log_retry(op, attempt, error, decision.delay)
             await self.clock.asleep(decision.delay)
+
+    async def stream(
+        self, op: OperationInfo, call: Call, adapter: TypeAdapter[T]
+    ) -> AsyncIterator[T]:
+        """The events of a streamed response, validated as they arrive (retries happen only
+        before the stream starts)."""
+        response = await self.send(op, call, stream=True)
+        try:
+            async for event in aevents(op.stream or "ndjson", response.aiter_bytes()):
+                yield self.decode_event(op, event, adapter)
+        except (StreamFormatError, httpx.TransportError) as exc:
+            raise self.stream_failure(op, exc) from None
+        finally:
+            await response.aclose()
 
     async def pages(self, op: OperationInfo, call: Call) -> AsyncIterator[list[Any]]:
         """Yield the items of each page until the strategy says stop."""
