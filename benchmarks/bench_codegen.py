@@ -14,6 +14,7 @@ scale with the load.
 
 from __future__ import annotations
 
+import compileall
 import os
 import re
 import statistics
@@ -200,34 +201,56 @@ print((c1 - c0) * 1000, (t3 - t2) * 1000)
 """
 
 
+_CPU = (
+    "import time; c = time.process_time(); import {module}; print((time.process_time() - c) * 1000)"
+)
+
+
+def _cpu_ms(cwd: Path, module: str) -> float:
+    """CPU time (ms) of importing ``module`` in a fresh interpreter (less load-sensitive)."""
+    code = _CPU.format(module=module)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, check=True, capture_output=True, text=True
+    )
+    return float(result.stdout)
+
+
 def stripe_import(spec: Path, out: Path, runs: int = 15) -> None:
-    """Print the import figures of the Stripe package generated from ``spec``."""
+    """Print the import figures of the Stripe package generated from ``spec``.
+
+    The package is byte-compiled first, as ``pip install`` does (this environment may set
+    PYTHONDONTWRITEBYTECODE, which would otherwise make every import compile from source).
+    """
     generate_to_directory(spec, out)
     loaded = load_spec(spec)
-    subprocess.run([sys.executable, "-c", "import flows_stripe"], cwd=out, check=True)  # .pyc
-    walls = [importtime_ms(out, "flows_stripe") for _ in range(runs)]
-    httpx_walls = [importtime_ms(out, "httpx") for _ in range(runs)]
+    compileall.compile_dir(str(out / "flows_stripe"), quiet=1)
+    walls, httpx_walls, cpus, httpx_cpus = [], [], [], []
+    for _ in range(runs):  # interleaved, so both see the same load
+        walls.append(importtime_ms(out, "flows_stripe"))
+        httpx_walls.append(importtime_ms(out, "httpx"))
+        cpus.append(_cpu_ms(out, "flows_stripe"))
+        httpx_cpus.append(_cpu_ms(out, "httpx"))
     names = {r.env or r.store or "" for r in _secret_refs(loaded.spec)}
     code = _FIRST_CALL.format(
         package="flows_stripe",
         client="StripeClient",
         credentials=repr({n: "sk_test_" + "x" * 24 for n in names if n}),
     )
-    figures = []
+    first_calls = []
     for _ in range(5):
         result = subprocess.run(
             [sys.executable, "-c", code], cwd=out, check=True, capture_output=True, text=True
         )
-        figures.append([float(x) for x in result.stdout.split()])
+        first_calls.append(float(result.stdout.split()[1]))
     load = os.getloadavg()
+    median = statistics.median
     print(
-        f"generated Stripe package ({len(loaded.spec.operations)} operations, {spec}): "
-        f"import flows_stripe {statistics.median(walls):.0f} ms wall (-X importtime, median of "
-        f"{runs}; min {min(walls):.0f}; target <= 150 ms), of which httpx alone "
-        f"{statistics.median(httpx_walls):.0f} ms; CPU time of the import "
-        f"{statistics.median(f[0] for f in figures):.0f} ms; first call (loads pydantic and "
-        f"the models) {statistics.median(f[1] for f in figures):.0f} ms; load average "
-        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"generated Stripe package ({len(loaded.spec.operations)} operations): import "
+        f"flows_stripe {median(walls):.0f} ms wall (-X importtime, median of {runs}; min "
+        f"{min(walls):.0f}; target <= 150 ms); httpx alone {median(httpx_walls):.0f} ms wall "
+        f"(min {min(httpx_walls):.0f}). CPU time: the package {median(cpus):.0f} ms, httpx "
+        f"alone {median(httpx_cpus):.0f} ms. First call (loads pydantic and the models) "
+        f"{median(first_calls):.0f} ms. Load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
 
 
