@@ -266,9 +266,12 @@ class EngineCore:
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
         headers["Accept"] = op.accept
         headers.update({k: v for k, v in call.headers.items() if v is not None})
-        headers.update(call.options.extra_headers or {})
         if key is not None and op.idempotency_header:
             headers[op.idempotency_header] = key
+        for name, value in (call.options.extra_headers or {}).items():  # the caller's win
+            for same in [k for k in headers if k.lower() == name.lower()]:
+                del headers[same]
+            headers[name] = value
         content: bytes | None = None
         if call.form is not None:
             content = str(httpx.QueryParams(flatten_form(call.form))).encode()

@@ -410,3 +410,19 @@ def test_async_stream(payco: ModuleType) -> None:
             return [e.type async for e in client.charges.stream_events()]
 
     assert asyncio.run(run()) == ["a", "b"]
+
+
+def test_extra_headers_replace_the_clients_own_but_not_the_credentials(payco: ModuleType) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(503 if len(seen) == 1 else 200, json=CHARGE)
+
+    client = _client(payco, handler)
+    client.charges.create(
+        amount=1,
+        extra_headers={"idempotency-key": "my-key-1", "Authorization": "Bearer nope"},
+    )
+    assert [r.headers.get_list("idempotency-key") for r in seen] == [["my-key-1"], ["my-key-1"]]
+    assert seen[0].headers["authorization"] == f"Bearer {KEY}"
