@@ -174,7 +174,7 @@ def _class_name(
     key: str,
 ) -> str:
     name = error.name or default_name(error.status)
-    if name in RUNTIME_ERRORS:
+    if name in RUNTIME_ERRORS or name == "DeclaredError":
         name = f"{camel(op.resource)}{name}"
     known = classes.get(name)
     if known is not None and (known.status != error.status or keys[name] != key):
@@ -194,11 +194,11 @@ def error_lines(cls: ErrorClass) -> list[str]:
         lines += [
             "",
             "    @property",
-            f"    def parsed(self) -> {cls.model} | None:",
-            f'        """The error body as :class:`{cls.model}` (None when it does not match)."""',
-            f"        from .models import {cls.model}",
+            f"    def parsed(self) -> _models.{cls.model} | None:",
+            f'        """The error body as ``models.{cls.model}`` (None when it does not match)."""',
+            "        from . import models as _models",
             "",
-            f"        return self.parse_body({cls.model})",
+            f"        return self.parse_body(_models.{cls.model})",
         ]
     for item in cls.fields:
         lines += [

@@ -301,7 +301,6 @@ def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
         title=view.title,
         generator_version=GENERATOR_VERSION,
         models=models,
-        model_import_lines=local_import(models, "    "),
         exports=exports,
         classes=[error_lines(c) for c in view.error_classes],
     )
