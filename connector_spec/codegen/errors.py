@@ -195,7 +195,10 @@ def error_lines(cls: ErrorClass) -> list[str]:
             "",
             "    @property",
             f"    def parsed(self) -> _models.{cls.model} | None:",
-            f'        """The error body as ``models.{cls.model}`` (None when it does not match)."""',
+            *docstring(
+                [f"The error body as ``models.{cls.model}`` (None when it does not match)."],
+                "        ",
+            ),
             "        from . import models as _models",
             "",
             f"        return self.parse_body(_models.{cls.model})",
