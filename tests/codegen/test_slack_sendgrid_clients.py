@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -79,7 +80,7 @@ def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
         ],
         seen,
     )
-    assert [c.id for c in client.conversations.iter_list_conversations()] == ["C1"]
+    assert [c.id for c in client.conversations.iter()] == ["C1"]
     assert len(seen) == 2
 
 
@@ -101,7 +102,7 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
         {"ok": True, "channels": [{"id": "C3"}], "response_metadata": {"next_cursor": ""}},
     ]
     client = _slack(slack, [httpx.Response(200, json=p) for p in pages], seen)
-    assert [c.id for c in client.conversations.iter_list_conversations(types="public_channel")] == [
+    assert [c.id for c in client.conversations.iter(types="public_channel")] == [
         "C1",
         "C2",
         "C3",
@@ -110,15 +111,12 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
-    client.mail.send_mail(
-        personalizations=[
-            sendgrid.client.Personalization(
-                to=[sendgrid.client.EmailAddress(email="to@example.com")]
-            )
-        ],
-        from_=sendgrid.client.EmailAddress(email="from@example.com"),
+    models = importlib.import_module("flows_sendgrid.models")  # loaded on first use
+    client.mail.send(
+        personalizations=[models.Personalization(to=[models.EmailAddress(email="to@example.com")])],
+        from_=models.EmailAddress(email="from@example.com"),
         subject="Hello",
-        content=[sendgrid.client.Content(type="text/plain", value="Hi")],
+        content=[models.Content(type="text/plain", value="Hi")],
     )
 
 

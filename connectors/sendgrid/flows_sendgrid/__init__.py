@@ -17,30 +17,36 @@ from importlib import resources
 from typing import Any
 
 from ._runtime.clock import Clock, SystemClock, VirtualClock
-from ._runtime.errors import (
+from ._runtime.response import RawResponse
+from .client import AsyncSendgridClient, SendgridClient
+from .errors import (
     AuthError,
+    BadRequestError,
     ClientError,
     ConfigurationError,
     ConnectorError,
     DecodeError,
     RateLimited,
+    RequestEntityTooLargeError,
     RequestValidationError,
     ServerError,
     TransportError,
 )
-from .client import AsyncSendgridClient, SendgridClient
 
 __version__ = "1.0.0"
 
 __all__ = [
     "AsyncSendgridClient",
     "AuthError",
+    "BadRequestError",
     "ClientError",
     "Clock",
     "ConfigurationError",
     "ConnectorError",
     "DecodeError",
     "RateLimited",
+    "RawResponse",
+    "RequestEntityTooLargeError",
     "RequestValidationError",
     "SendgridClient",
     "ServerError",

@@ -14,6 +14,7 @@ from ._runtime.engine import BodyErrorRule, EngineConfig, OperationInfo
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
+from .errors import BadRequestError, RequestEntityTooLargeError
 
 PROVIDER = "sendgrid"
 VERSION = "1.0.0"
@@ -62,6 +63,7 @@ SEND_MAIL = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
+    errors=((400, BadRequestError), (413, RequestEntityTooLargeError)),
 )
 
 

@@ -10,31 +10,39 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import validated
-from .models import (
-    Content,
-    EmailAddress,
-    Personalization,
-    SendMailBody,
-)
+
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from .models import (
+        Content,
+        EmailAddress,
+        Personalization,
+    )
 
 
 class MailResource:
-    """The ``mail`` operations."""
+    """The ``mail`` operations: ``client.mail.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def send_mail(
+    @property
+    def with_raw_response(self) -> MailResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return MailResourceWithRawResponse(self)
+
+    def send(
         self,
         *,
         personalizations: list[Personalization],
@@ -45,11 +53,37 @@ class MailResource:
         template_id: str | None = None,
         categories: list[str] | None = None,
         send_at: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Send an email to one or more recipients.
 
-        ``POST /v3/mail/send`` - effects: write; idempotency: unsupported
+        ``POST /v3/mail/send`` - effects: write; idempotency: unsupported.
+
+        Args:
+            personalizations (list[Personalization]):
+            from_ (EmailAddress):
+            subject (str):
+            content (list[Content]):
+            reply_to (EmailAddress): Optional.
+            template_id (str): Optional.
+            categories (list[str]): Optional.
+            send_at (int): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            BadRequestError: HTTP 400: The message is invalid.
+            RequestEntityTooLargeError: HTTP 413: The payload is too large.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,
@@ -65,16 +99,42 @@ class MailResource:
             },
         )
         call = Call(json=body)
-        self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
+
+
+class MailResourceWithRawResponse:
+    """:class:`MailResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: MailResource) -> None:
+        twin = MailResource(resource._engine.as_raw())
+        self.send = to_raw(twin.send)
 
 
 class SendgridClient:
     """Synchronous client for SendGrid.
 
-    Credentials are looked up by the names the spec gives (SENDGRID_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SENDGRID_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -91,14 +151,21 @@ class SendgridClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -138,12 +205,17 @@ class SendgridClient:
 
 
 class AsyncMailResource:
-    """The ``mail`` operations."""
+    """The ``mail`` operations: ``client.mail.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def send_mail(
+    @property
+    def with_raw_response(self) -> AsyncMailResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncMailResourceWithRawResponse(self)
+
+    async def send(
         self,
         *,
         personalizations: list[Personalization],
@@ -154,11 +226,37 @@ class AsyncMailResource:
         template_id: str | None = None,
         categories: list[str] | None = None,
         send_at: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Send an email to one or more recipients.
 
-        ``POST /v3/mail/send`` - effects: write; idempotency: unsupported
+        ``POST /v3/mail/send`` - effects: write; idempotency: unsupported.
+
+        Args:
+            personalizations (list[Personalization]):
+            from_ (EmailAddress):
+            subject (str):
+            content (list[Content]):
+            reply_to (EmailAddress): Optional.
+            template_id (str): Optional.
+            categories (list[str]): Optional.
+            send_at (int): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            BadRequestError: HTTP 400: The message is invalid.
+            RequestEntityTooLargeError: HTTP 413: The payload is too large.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,
@@ -174,16 +272,42 @@ class AsyncMailResource:
             },
         )
         call = Call(json=body)
-        await self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = await self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
+
+
+class AsyncMailResourceWithRawResponse:
+    """:class:`AsyncMailResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncMailResource) -> None:
+        twin = AsyncMailResource(resource._engine.as_raw())
+        self.send = to_async_raw(twin.send)
 
 
 class AsyncSendgridClient:
     """Asynchronous client for SendGrid.
 
-    Credentials are looked up by the names the spec gives (SENDGRID_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SENDGRID_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -200,14 +324,21 @@ class AsyncSendgridClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

@@ -11,18 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class EmailAddress(BaseModel):
-    """The EmailAddress object."""
+    """The spec's ``EmailAddress`` schema. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
     name: str | None = None
 
 
 class Personalization(BaseModel):
-    """The Personalization object."""
+    """The spec's ``Personalization`` schema. Fields: ``to``, ``cc``, ``bcc``, ``subject``,
+    ``dynamic_template_data``, ``send_at``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     to: list[EmailAddress] = Field(min_length=1)
     cc: list[EmailAddress] | None = None
@@ -33,18 +35,18 @@ class Personalization(BaseModel):
 
 
 class Content(BaseModel):
-    """The Content object."""
+    """The spec's ``Content`` schema. Fields: ``type``, ``value``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    type: str
+    type: str = Field(description="MIME type such as text/plain or text/html.")
     value: str = Field(min_length=1)
 
 
 class SendMailBody(BaseModel):
-    """The SendMailBody object."""
+    """The request body of ``send_mail`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     personalizations: list[Personalization] = Field(min_length=1, max_length=1000)
     from_: EmailAddress = Field(alias="from")
@@ -54,9 +56,3 @@ class SendMailBody(BaseModel):
     template_id: str | None = None
     categories: list[str] | None = Field(default=None, max_length=10)
     send_at: int | None = None
-
-
-EmailAddress.model_rebuild()
-Personalization.model_rebuild()
-Content.model_rebuild()
-SendMailBody.model_rebuild()

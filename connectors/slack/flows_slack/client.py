@@ -7,38 +7,70 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    Conversation,
-    ConversationList,
-    ListConversationsParams,
-    PostMessageBody,
-    PostMessageResult,
-)
 
-_POST_MESSAGE_RESULT: TypeAdapter[PostMessageResult] = TypeAdapter(PostMessageResult)
-_LIST_CONVERSATIONS_RESULT: TypeAdapter[ConversationList] = TypeAdapter(ConversationList)
-_LIST_CONVERSATIONS_ITEMS: TypeAdapter[list[Conversation]] = TypeAdapter(list[Conversation])
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        Conversation,
+        ConversationList,
+        PostMessageResult,
+    )
+
+
+@functools.cache
+def _POST_MESSAGE_RESULT() -> TypeAdapter[PostMessageResult]:
+    from pydantic import TypeAdapter
+
+    from .models import PostMessageResult
+
+    return TypeAdapter(PostMessageResult)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_RESULT() -> TypeAdapter[ConversationList]:
+    from pydantic import TypeAdapter
+
+    from .models import ConversationList
+
+    return TypeAdapter(ConversationList)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_ITEMS() -> TypeAdapter[list[Conversation]]:
+    from pydantic import TypeAdapter
+
+    from .models import Conversation
+
+    return TypeAdapter(list[Conversation])
 
 
 class ChatResource:
-    """The ``chat`` operations."""
+    """The ``chat`` operations: ``client.chat.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    @property
+    def with_raw_response(self) -> ChatResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ChatResourceWithRawResponse(self)
 
     def post_message(
         self,
@@ -51,11 +83,38 @@ class ChatResource:
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
         reply_broadcast: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostMessageResult:
         """Send a message to a channel.
 
-        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group or IM channel id or name.
+            text (str): Optional.
+            blocks (str): A JSON-encoded array of layout blocks. Optional.
+            thread_ts (str): Optional.
+            mrkdwn (bool): Optional.
+            unfurl_links (bool): Optional.
+            unfurl_media (bool): Optional.
+            reply_broadcast (bool): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostMessageResult: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -71,17 +130,31 @@ class ChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
+
+
+class ChatResourceWithRawResponse:
+    """:class:`ChatResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ChatResource) -> None:
+        twin = ChatResource(resource._engine.as_raw())
+        self.post_message = to_raw(twin.post_message)
 
 
 class ConversationsResource:
-    """The ``conversations`` operations."""
+    """The ``conversations`` operations: ``client.conversations.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_conversations(
+    @property
+    def with_raw_response(self) -> ConversationsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ConversationsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         cursor: str | None = None,
@@ -89,11 +162,35 @@ class ConversationsResource:
         exclude_archived: bool | None = None,
         types: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationList:
         """List channel-like conversations in a workspace.
 
-        ``GET /conversations.list`` - effects: read
+        ``GET /conversations.list`` - effects: read.
+
+        Args:
+            cursor (str): Optional.
+            limit (int): Optional.
+            exclude_archived (bool): Optional.
+            types (str): Comma-separated: public_channel, private_channel, mpim, im. Optional.
+            team_id (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationList: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -106,10 +203,11 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
-    def iter_list_conversations(
+    def iter(
         self,
         *,
         cursor: str | None = None,
@@ -117,8 +215,36 @@ class ConversationsResource:
         exclude_archived: bool | None = None,
         types: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Conversation]:
-        """Every item of ``list_conversations``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.list`` - effects:
+        read.
+
+        Args:
+            cursor (str): Optional.
+            limit (int): Optional.
+            exclude_archived (bool): Optional.
+            types (str): Comma-separated: public_channel, private_channel, mpim, im. Optional.
+            team_id (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Conversation: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -131,17 +257,42 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS())
+
+
+class ConversationsResourceWithRawResponse:
+    """:class:`ConversationsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ConversationsResource) -> None:
+        twin = ConversationsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
 
 
 class SlackClient:
     """Synchronous client for Slack.
 
-    Credentials are looked up by the names the spec gives (SLACK_BOT_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SLACK_BOT_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -158,14 +309,21 @@ class SlackClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -206,10 +364,15 @@ class SlackClient:
 
 
 class AsyncChatResource:
-    """The ``chat`` operations."""
+    """The ``chat`` operations: ``client.chat.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    @property
+    def with_raw_response(self) -> AsyncChatResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncChatResourceWithRawResponse(self)
 
     async def post_message(
         self,
@@ -222,11 +385,38 @@ class AsyncChatResource:
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
         reply_broadcast: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostMessageResult:
         """Send a message to a channel.
 
-        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group or IM channel id or name.
+            text (str): Optional.
+            blocks (str): A JSON-encoded array of layout blocks. Optional.
+            thread_ts (str): Optional.
+            mrkdwn (bool): Optional.
+            unfurl_links (bool): Optional.
+            unfurl_media (bool): Optional.
+            reply_broadcast (bool): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostMessageResult: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -242,17 +432,31 @@ class AsyncChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
+
+
+class AsyncChatResourceWithRawResponse:
+    """:class:`AsyncChatResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncChatResource) -> None:
+        twin = AsyncChatResource(resource._engine.as_raw())
+        self.post_message = to_async_raw(twin.post_message)
 
 
 class AsyncConversationsResource:
-    """The ``conversations`` operations."""
+    """The ``conversations`` operations: ``client.conversations.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_conversations(
+    @property
+    def with_raw_response(self) -> AsyncConversationsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncConversationsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         cursor: str | None = None,
@@ -260,11 +464,35 @@ class AsyncConversationsResource:
         exclude_archived: bool | None = None,
         types: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationList:
         """List channel-like conversations in a workspace.
 
-        ``GET /conversations.list`` - effects: read
+        ``GET /conversations.list`` - effects: read.
+
+        Args:
+            cursor (str): Optional.
+            limit (int): Optional.
+            exclude_archived (bool): Optional.
+            types (str): Comma-separated: public_channel, private_channel, mpim, im. Optional.
+            team_id (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationList: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -277,10 +505,11 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
-    async def iter_list_conversations(
+    async def iter(
         self,
         *,
         cursor: str | None = None,
@@ -288,8 +517,36 @@ class AsyncConversationsResource:
         exclude_archived: bool | None = None,
         types: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Conversation]:
-        """Every item of ``list_conversations``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.list`` - effects:
+        read.
+
+        Args:
+            cursor (str): Optional.
+            limit (int): Optional.
+            exclude_archived (bool): Optional.
+            types (str): Comma-separated: public_channel, private_channel, mpim, im. Optional.
+            team_id (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Conversation: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -302,18 +559,43 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "cursor", "limit", "exclude_archived", "types", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS()):
                 yield item
+
+
+class AsyncConversationsResourceWithRawResponse:
+    """:class:`AsyncConversationsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncConversationsResource) -> None:
+        twin = AsyncConversationsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
 
 
 class AsyncSlackClient:
     """Asynchronous client for Slack.
 
-    Credentials are looked up by the names the spec gives (SLACK_BOT_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SLACK_BOT_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -330,14 +612,21 @@ class AsyncSlackClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

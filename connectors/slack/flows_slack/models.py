@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Message(BaseModel):
-    """The Message object."""
+    """The spec's ``Message`` schema. Fields: ``type``, ``text``, ``user``, ``bot_id``, ``ts``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     type: str | None = None
     text: str | None = None
@@ -21,9 +21,11 @@ class Message(BaseModel):
 
 
 class PostMessageResult(BaseModel):
-    """The PostMessageResult object."""
+    """The spec's ``PostMessageResult`` schema. Fields: ``ok``, ``channel``, ``ts``, ``message``,
+    ``warning``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: bool
     channel: str | None = None
@@ -33,9 +35,11 @@ class PostMessageResult(BaseModel):
 
 
 class Conversation(BaseModel):
-    """The Conversation object."""
+    """The spec's ``Conversation`` schema. Fields: ``id``, ``name``, ``is_channel``, ``is_private``,
+    ``is_archived``, ``is_member`` and 2 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     name: str | None = None
@@ -48,17 +52,19 @@ class Conversation(BaseModel):
 
 
 class ResponseMetadata(BaseModel):
-    """The ResponseMetadata object."""
+    """The spec's ``ResponseMetadata`` schema. Fields: ``next_cursor``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     next_cursor: str | None = None
 
 
 class ConversationList(BaseModel):
-    """The ConversationList object."""
+    """The spec's ``ConversationList`` schema. Fields: ``ok``, ``channels``,
+    ``response_metadata``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: bool
     channels: list[Conversation]
@@ -66,13 +72,13 @@ class ConversationList(BaseModel):
 
 
 class PostMessageBody(BaseModel):
-    """The PostMessageBody object."""
+    """The request body of ``post_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    channel: str
+    channel: str = Field(description="Channel, private group or IM channel id or name.")
     text: str | None = None
-    blocks: str | None = None
+    blocks: str | None = Field(default=None, description="A JSON-encoded array of layout blocks.")
     thread_ts: str | None = None
     mrkdwn: bool | None = None
     unfurl_links: bool | None = None
@@ -81,21 +87,12 @@ class PostMessageBody(BaseModel):
 
 
 class ListConversationsParams(BaseModel):
-    """The ListConversationsParams object."""
+    """The parameters of ``list_conversations`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     cursor: str | None = None
     limit: int | None = Field(default=None, ge=1, le=1000)
     exclude_archived: bool | None = None
     types: str | None = None
     team_id: str | None = None
-
-
-Message.model_rebuild()
-PostMessageResult.model_rebuild()
-Conversation.model_rebuild()
-ResponseMetadata.model_rebuild()
-ConversationList.model_rebuild()
-PostMessageBody.model_rebuild()
-ListConversationsParams.model_rebuild()

@@ -15,6 +15,7 @@ from ._runtime.pagination import PaginationSettings
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
+from .errors import BadRequestError, NotFoundError, PaymentRequiredError
 
 PROVIDER = "stripe"
 VERSION = "1.0.0"
@@ -65,6 +66,7 @@ CREATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=((400, BadRequestError), (402, PaymentRequiredError)),
 )
 RETRIEVE_CHARGE = OperationInfo(
     id="retrieve_charge",
@@ -74,6 +76,7 @@ RETRIEVE_CHARGE = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError),),
 )
 LIST_CHARGES = OperationInfo(
     id="list_charges",
@@ -92,6 +95,7 @@ CREATE_REFUND = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=((400, BadRequestError),),
 )
 
 

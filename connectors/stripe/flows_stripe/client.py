@@ -7,46 +7,92 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    Charge,
-    ChargeList,
-    CreateChargeBody,
-    CreateRefundBody,
-    CreateRefundBodyReason,
-    ListChargesParams,
-    Metadata,
-    Refund,
-    RetrieveChargeParams,
-)
 
-_CREATE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_RETRIEVE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_LIST_CHARGES_RESULT: TypeAdapter[ChargeList] = TypeAdapter(ChargeList)
-_LIST_CHARGES_ITEMS: TypeAdapter[list[Charge]] = TypeAdapter(list[Charge])
-_CREATE_REFUND_RESULT: TypeAdapter[Refund] = TypeAdapter(Refund)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        Charge,
+        ChargeList,
+        CreateRefundBodyReason,
+        Metadata,
+        Refund,
+    )
+
+
+@functools.cache
+def _CREATE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _RETRIEVE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _LIST_CHARGES_RESULT() -> TypeAdapter[ChargeList]:
+    from pydantic import TypeAdapter
+
+    from .models import ChargeList
+
+    return TypeAdapter(ChargeList)
+
+
+@functools.cache
+def _LIST_CHARGES_ITEMS() -> TypeAdapter[list[Charge]]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(list[Charge])
+
+
+@functools.cache
+def _CREATE_REFUND_RESULT() -> TypeAdapter[Refund]:
+    from pydantic import TypeAdapter
+
+    from .models import Refund
+
+    return TypeAdapter(Refund)
 
 
 class ChargesResource:
-    """The ``charges`` operations."""
+    """The ``charges`` operations: ``client.charges.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create_charge(
+    @property
+    def with_raw_response(self) -> ChargesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ChargesResourceWithRawResponse(self)
+
+    def create(
         self,
         *,
         amount: int,
@@ -57,11 +103,40 @@ class ChargesResource:
         receipt_email: str | None = None,
         capture: bool | None = None,
         metadata: Metadata | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Create a charge.
 
-        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int):
+            currency (str):
+            customer (str): Optional.
+            source (str): A payment source such as a card token. Optional.
+            description (str): Optional.
+            receipt_email (str): Optional.
+            capture (bool): Optional.
+            metadata (Metadata): Up to 50 key-value pairs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: The response body.
+
+        Raises:
+            BadRequestError: HTTP 400: Invalid parameters.
+            PaymentRequiredError: HTTP 402: The card was declined.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -77,36 +152,82 @@ class ChargesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
-    def retrieve_charge(
+    def retrieve(
         self,
         *,
         charge: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Retrieve a charge by id.
 
-        ``GET /v1/charges/{charge}`` - effects: read
+        ``GET /v1/charges/{charge}`` - effects: read.
+
+        Args:
+            charge (str): The charge id (ch_...).
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: The response body.
+
+        Raises:
+            NotFoundError: HTTP 404: No such charge.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge})
         call = Call(path_params=pick(params, "charge"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
-    def list_charges(
+    def list(
         self,
         *,
         customer: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         ending_before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ChargeList:
         """List charges, newest first.
 
-        ``GET /v1/charges`` - effects: read
+        ``GET /v1/charges`` - effects: read.
+
+        Args:
+            customer (str): Optional.
+            limit (int): Optional.
+            starting_after (str): Optional.
+            ending_before (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ChargeList: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -118,18 +239,45 @@ class ChargesResource:
             },
         )
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
-    def iter_list_charges(
+    def iter(
         self,
         *,
         customer: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         ending_before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Charge]:
-        """Every item of ``list_charges``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/charges`` - effects: read.
+
+        Args:
+            customer (str): Optional.
+            limit (int): Optional.
+            starting_after (str): Optional.
+            ending_before (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Charge: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -141,28 +289,68 @@ class ChargesResource:
             },
         )
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS())
+
+
+class ChargesResourceWithRawResponse:
+    """:class:`ChargesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ChargesResource) -> None:
+        twin = ChargesResource(resource._engine.as_raw())
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
+        self.list = to_raw(twin.list)
 
 
 class RefundsResource:
-    """The ``refunds`` operations."""
+    """The ``refunds`` operations: ``client.refunds.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create_refund(
+    @property
+    def with_raw_response(self) -> RefundsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return RefundsResourceWithRawResponse(self)
+
+    def create(
         self,
         *,
         charge: str,
         amount: int | None = None,
         reason: CreateRefundBodyReason | None = None,
         metadata: Metadata | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Refund a charge, fully or in part.
 
-        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            charge (str):
+            amount (int): Optional.
+            reason (CreateRefundBodyReason): Optional.
+            metadata (Metadata): Up to 50 key-value pairs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: The response body.
+
+        Raises:
+            BadRequestError: HTTP 400: The charge was already refunded.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -174,17 +362,42 @@ class RefundsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
+
+
+class RefundsResourceWithRawResponse:
+    """:class:`RefundsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: RefundsResource) -> None:
+        twin = RefundsResource(resource._engine.as_raw())
+        self.create = to_raw(twin.create)
 
 
 class StripeClient:
     """Synchronous client for Stripe.
 
-    Credentials are looked up by the names the spec gives (STRIPE_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (STRIPE_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -201,14 +414,21 @@ class StripeClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -249,12 +469,17 @@ class StripeClient:
 
 
 class AsyncChargesResource:
-    """The ``charges`` operations."""
+    """The ``charges`` operations: ``client.charges.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def create_charge(
+    @property
+    def with_raw_response(self) -> AsyncChargesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncChargesResourceWithRawResponse(self)
+
+    async def create(
         self,
         *,
         amount: int,
@@ -265,11 +490,40 @@ class AsyncChargesResource:
         receipt_email: str | None = None,
         capture: bool | None = None,
         metadata: Metadata | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Create a charge.
 
-        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int):
+            currency (str):
+            customer (str): Optional.
+            source (str): A payment source such as a card token. Optional.
+            description (str): Optional.
+            receipt_email (str): Optional.
+            capture (bool): Optional.
+            metadata (Metadata): Up to 50 key-value pairs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: The response body.
+
+        Raises:
+            BadRequestError: HTTP 400: Invalid parameters.
+            PaymentRequiredError: HTTP 402: The card was declined.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -285,36 +539,82 @@ class AsyncChargesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
-    async def retrieve_charge(
+    async def retrieve(
         self,
         *,
         charge: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Retrieve a charge by id.
 
-        ``GET /v1/charges/{charge}`` - effects: read
+        ``GET /v1/charges/{charge}`` - effects: read.
+
+        Args:
+            charge (str): The charge id (ch_...).
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: The response body.
+
+        Raises:
+            NotFoundError: HTTP 404: No such charge.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge})
         call = Call(path_params=pick(params, "charge"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
-    async def list_charges(
+    async def list(
         self,
         *,
         customer: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         ending_before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ChargeList:
         """List charges, newest first.
 
-        ``GET /v1/charges`` - effects: read
+        ``GET /v1/charges`` - effects: read.
+
+        Args:
+            customer (str): Optional.
+            limit (int): Optional.
+            starting_after (str): Optional.
+            ending_before (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ChargeList: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -326,18 +626,45 @@ class AsyncChargesResource:
             },
         )
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
-    async def iter_list_charges(
+    async def iter(
         self,
         *,
         customer: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         ending_before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Charge]:
-        """Every item of ``list_charges``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/charges`` - effects: read.
+
+        Args:
+            customer (str): Optional.
+            limit (int): Optional.
+            starting_after (str): Optional.
+            ending_before (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Charge: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -349,29 +676,69 @@ class AsyncChargesResource:
             },
         )
         call = Call(query=pick(params, "customer", "limit", "starting_after", "ending_before"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS()):
                 yield item
 
 
+class AsyncChargesResourceWithRawResponse:
+    """:class:`AsyncChargesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncChargesResource) -> None:
+        twin = AsyncChargesResource(resource._engine.as_raw())
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.list = to_async_raw(twin.list)
+
+
 class AsyncRefundsResource:
-    """The ``refunds`` operations."""
+    """The ``refunds`` operations: ``client.refunds.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def create_refund(
+    @property
+    def with_raw_response(self) -> AsyncRefundsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncRefundsResourceWithRawResponse(self)
+
+    async def create(
         self,
         *,
         charge: str,
         amount: int | None = None,
         reason: CreateRefundBodyReason | None = None,
         metadata: Metadata | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Refund a charge, fully or in part.
 
-        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            charge (str):
+            amount (int): Optional.
+            reason (CreateRefundBodyReason): Optional.
+            metadata (Metadata): Up to 50 key-value pairs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: The response body.
+
+        Raises:
+            BadRequestError: HTTP 400: The charge was already refunded.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -383,17 +750,42 @@ class AsyncRefundsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
+
+
+class AsyncRefundsResourceWithRawResponse:
+    """:class:`AsyncRefundsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncRefundsResource) -> None:
+        twin = AsyncRefundsResource(resource._engine.as_raw())
+        self.create = to_async_raw(twin.create)
 
 
 class AsyncStripeClient:
     """Asynchronous client for Stripe.
 
-    Credentials are looked up by the names the spec gives (STRIPE_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (STRIPE_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -410,14 +802,21 @@ class AsyncStripeClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

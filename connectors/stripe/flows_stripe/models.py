@@ -23,24 +23,29 @@ CreateRefundBodyReason = Literal[
 
 
 class Charge(BaseModel):
-    """The Charge object."""
+    """The spec's ``Charge`` schema. Fields: ``id``, ``object``, ``amount``, ``amount_captured``,
+    ``amount_refunded``, ``captured`` and 12 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     object: Literal["charge"]
-    amount: int
+    amount: int = Field(description="Amount in the smallest currency unit.")
     amount_captured: int | None = None
     amount_refunded: int | None = None
     captured: bool | None = None
-    created: int
+    created: int = Field(description="Unix timestamp.")
     currency: str
-    customer: str | dict[str, Any] | None = None
+    customer: str | dict[str, Any] | None = Field(
+        default=None,
+        description="The customer's id, or the customer object when expanded.",
+    )
     description: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
     livemode: bool
-    metadata: Metadata | None = None
+    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
     paid: bool
     receipt_email: str | None = None
     refunded: bool | None = None
@@ -48,9 +53,9 @@ class Charge(BaseModel):
 
 
 class ChargeList(BaseModel):
-    """The ChargeList object."""
+    """The spec's ``ChargeList`` schema. Fields: ``object``, ``data``, ``has_more``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     object: Literal["list"]
     data: list[Charge]
@@ -59,48 +64,58 @@ class ChargeList(BaseModel):
 
 
 class Refund(BaseModel):
-    """The Refund object."""
+    """The spec's ``Refund`` schema. Fields: ``id``, ``object``, ``amount``, ``charge``,
+    ``created``, ``currency`` and 3 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     object: Literal["refund"]
     amount: int
-    charge: str | Charge | None = None
+    charge: str | Charge | None = Field(
+        default=None,
+        description="The charge's id, or the charge object when expanded.",
+    )
     created: int
     currency: str
-    metadata: Metadata | None = None
+    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
     reason: str | None = None
-    status: str | None = None
+    status: str | None = Field(
+        default=None,
+        description=(
+            "pending, requires_action, succeeded, failed or canceled; Stripe may add values."
+        ),
+    )
 
 
 class CreateChargeBody(BaseModel):
-    """The CreateChargeBody object."""
+    """The request body of ``create_charge`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int = Field(ge=1)
     currency: str = Field(min_length=3, max_length=3)
     customer: str | None = None
-    source: str | None = None
+    source: str | None = Field(default=None, description="A payment source such as a card token.")
     description: str | None = None
     receipt_email: str | None = None
     capture: bool | None = None
-    metadata: Metadata | None = None
+    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
 
 
 class RetrieveChargeParams(BaseModel):
-    """The RetrieveChargeParams object."""
+    """The parameters of ``retrieve_charge`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     charge: str
 
 
 class ListChargesParams(BaseModel):
-    """The ListChargesParams object."""
+    """The parameters of ``list_charges`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     customer: str | None = None
     limit: int | None = Field(default=None, ge=1, le=100)
@@ -109,23 +124,14 @@ class ListChargesParams(BaseModel):
 
 
 class CreateRefundBody(BaseModel):
-    """The CreateRefundBody object."""
+    """The request body of ``create_refund`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     charge: str
     amount: int | None = Field(default=None, ge=1)
     reason: CreateRefundBodyReason | None = None
-    metadata: Metadata | None = None
+    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
 
 
 Metadata = dict[str, str]
-
-
-Charge.model_rebuild()
-ChargeList.model_rebuild()
-Refund.model_rebuild()
-CreateChargeBody.model_rebuild()
-RetrieveChargeParams.model_rebuild()
-ListChargesParams.model_rebuild()
-CreateRefundBody.model_rebuild()
