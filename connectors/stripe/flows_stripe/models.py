@@ -9,10 +9,1747 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+ChargeObject = Literal[
+    "charge",
+]
+
+ChargeRefundsObject = Literal[
+    "list",
+]
+
 ChargeStatus = Literal[
-    "succeeded",
-    "pending",
     "failed",
+    "pending",
+    "succeeded",
+]
+
+CustomerObject = Literal[
+    "customer",
+]
+
+CustomerSourcesObject = Literal[
+    "list",
+]
+
+CustomerSubscriptionsObject = Literal[
+    "list",
+]
+
+CustomerTaxExempt = Literal[
+    "exempt",
+    "none",
+    "reverse",
+]
+
+CustomerTaxIdsObject = Literal[
+    "list",
+]
+
+DeletedCustomerDeleted = Literal[
+    True,
+]
+
+DeletedCustomerObject = Literal[
+    "customer",
+]
+
+InvoiceBillingReason = Literal[
+    "automatic_pending_invoice_item_invoice",
+    "manual",
+    "quote_accept",
+    "subscription",
+    "subscription_create",
+    "subscription_cycle",
+    "subscription_threshold",
+    "subscription_update",
+    "upcoming",
+]
+
+InvoiceCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+InvoiceCustomerTaxExempt = Literal[
+    "exempt",
+    "none",
+    "reverse",
+]
+
+InvoiceLinesObject = Literal[
+    "list",
+]
+
+InvoiceObject = Literal[
+    "invoice",
+]
+
+InvoiceStatus = Literal[
+    "draft",
+    "open",
+    "paid",
+    "uncollectible",
+    "void",
+]
+
+PaymentIntentCancellationReason = Literal[
+    "abandoned",
+    "automatic",
+    "duplicate",
+    "failed_invoice",
+    "fraudulent",
+    "requested_by_customer",
+    "void_invoice",
+]
+
+PaymentIntentCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+PaymentIntentConfirmationMethod = Literal[
+    "automatic",
+    "manual",
+]
+
+PaymentIntentObject = Literal[
+    "payment_intent",
+]
+
+PaymentIntentSetupFutureUsage = Literal[
+    "off_session",
+    "on_session",
+]
+
+PaymentIntentStatus = Literal[
+    "canceled",
+    "processing",
+    "requires_action",
+    "requires_capture",
+    "requires_confirmation",
+    "requires_payment_method",
+    "succeeded",
+]
+
+RefundObject = Literal[
+    "refund",
+]
+
+RefundReason = Literal[
+    "duplicate",
+    "expired_uncaptured_charge",
+    "fraudulent",
+    "requested_by_customer",
+]
+
+SubscriptionCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+SubscriptionItemsObject = Literal[
+    "list",
+]
+
+SubscriptionObject = Literal[
+    "subscription",
+]
+
+SubscriptionStatus = Literal[
+    "active",
+    "canceled",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+]
+
+PriceBillingScheme = Literal[
+    "per_unit",
+    "tiered",
+]
+
+PriceObject = Literal[
+    "price",
+]
+
+PriceTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+PriceTiersMode = Literal[
+    "graduated",
+    "volume",
+]
+
+PriceType = Literal[
+    "one_time",
+    "recurring",
+]
+
+ProductObject = Literal[
+    "product",
+]
+
+ListChargesResponseObject = Literal[
+    "list",
+]
+
+CreateChargeBodyCardOption1Object = Literal[
+    "card",
+]
+
+CreateChargeBodyMetadataOption2 = Literal[
+    "",
+]
+
+UpdateChargeBodyFraudDetailsUserReport = Literal[
+    "",
+    "fraudulent",
+    "safe",
+]
+
+UpdateChargeBodyMetadataOption2 = Literal[
+    "",
+]
+
+ListCustomersResponseObject = Literal[
+    "list",
+]
+
+CreateCustomerBodyAddressOption2 = Literal[
+    "",
+]
+
+CreateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
+    "automatic",
+    "manual",
+    "merchant_default",
+]
+
+CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[
+    "",
+]
+
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[
+    "",
+]
+
+CreateCustomerBodyMetadataOption2 = Literal[
+    "",
+]
+
+CreateCustomerBodyTaxIpAddressOption2 = Literal[
+    "",
+]
+
+CreateCustomerBodyTaxExempt = Literal[
+    "",
+    "exempt",
+    "none",
+    "reverse",
+]
+
+CreateCustomerBodyTaxIdDataItemType = Literal[
+    "ae_trn",
+    "au_abn",
+    "au_arn",
+    "bg_uic",
+    "br_cnpj",
+    "br_cpf",
+    "ca_bn",
+    "ca_gst_hst",
+    "ca_pst_bc",
+    "ca_pst_mb",
+    "ca_pst_sk",
+    "ca_qst",
+    "ch_vat",
+    "cl_tin",
+    "eg_tin",
+    "es_cif",
+    "eu_oss_vat",
+    "eu_vat",
+    "gb_vat",
+    "ge_vat",
+    "hk_br",
+    "hu_tin",
+    "id_npwp",
+    "il_vat",
+    "in_gst",
+    "is_vat",
+    "jp_cn",
+    "jp_rn",
+    "jp_trn",
+    "ke_pin",
+    "kr_brn",
+    "li_uid",
+    "mx_rfc",
+    "my_frp",
+    "my_itn",
+    "my_sst",
+    "no_vat",
+    "nz_gst",
+    "ph_tin",
+    "ru_inn",
+    "ru_kpp",
+    "sa_vat",
+    "sg_gst",
+    "sg_uen",
+    "si_tin",
+    "th_vat",
+    "tr_tin",
+    "tw_vat",
+    "ua_vat",
+    "us_ein",
+    "za_vat",
+]
+
+UpdateCustomerBodyAddressOption2 = Literal[
+    "",
+]
+
+UpdateCustomerBodyBankAccountOption1AccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+UpdateCustomerBodyBankAccountOption1Object = Literal[
+    "bank_account",
+]
+
+UpdateCustomerBodyCardOption1Object = Literal[
+    "card",
+]
+
+UpdateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
+    "automatic",
+    "manual",
+    "merchant_default",
+]
+
+UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[
+    "",
+]
+
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[
+    "",
+]
+
+UpdateCustomerBodyMetadataOption2 = Literal[
+    "",
+]
+
+UpdateCustomerBodyTaxIpAddressOption2 = Literal[
+    "",
+]
+
+UpdateCustomerBodyTaxExempt = Literal[
+    "",
+    "exempt",
+    "none",
+    "reverse",
+]
+
+ListPaymentIntentsResponseObject = Literal[
+    "list",
+]
+
+CreatePaymentIntentBodyCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+CreatePaymentIntentBodyConfirmationMethod = Literal[
+    "automatic",
+    "manual",
+]
+
+CreatePaymentIntentBodyMandateDataCustomerAcceptanceType = Literal[
+    "offline",
+    "online",
+]
+
+CreatePaymentIntentBodyOffSessionOption2 = Literal[
+    "one_off",
+    "recurring",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataEpsBank = Literal[
+    "arzte_und_apotheker_bank",
+    "austrian_anadi_bank_ag",
+    "bank_austria",
+    "bankhaus_carl_spangler",
+    "bankhaus_schelhammer_und_schattera_ag",
+    "bawag_psk_ag",
+    "bks_bank_ag",
+    "brull_kallmus_bank_ag",
+    "btv_vier_lander_bank",
+    "capital_bank_grawe_gruppe_ag",
+    "deutsche_bank_ag",
+    "dolomitenbank",
+    "easybank_ag",
+    "erste_bank_und_sparkassen",
+    "hypo_alpeadriabank_international_ag",
+    "hypo_bank_burgenland_aktiengesellschaft",
+    "hypo_noe_lb_fur_niederosterreich_u_wien",
+    "hypo_oberosterreich_salzburg_steiermark",
+    "hypo_tirol_bank_ag",
+    "hypo_vorarlberg_bank_ag",
+    "marchfelder_bank",
+    "oberbank_ag",
+    "raiffeisen_bankengruppe_osterreich",
+    "schoellerbank_ag",
+    "sparda_bank_wien",
+    "volksbank_gruppe",
+    "volkskreditbank_ag",
+    "vr_bank_braunau",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataFpxBank = Literal[
+    "affin_bank",
+    "agrobank",
+    "alliance_bank",
+    "ambank",
+    "bank_islam",
+    "bank_muamalat",
+    "bank_of_china",
+    "bank_rakyat",
+    "bsn",
+    "cimb",
+    "deutsche_bank",
+    "hong_leong_bank",
+    "hsbc",
+    "kfh",
+    "maybank2e",
+    "maybank2u",
+    "ocbc",
+    "pb_enterprise",
+    "public_bank",
+    "rhb",
+    "standard_chartered",
+    "uob",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataIdealBank = Literal[
+    "abn_amro",
+    "asn_bank",
+    "bunq",
+    "handelsbanken",
+    "ing",
+    "knab",
+    "moneyou",
+    "rabobank",
+    "regiobank",
+    "revolut",
+    "sns_bank",
+    "triodos_bank",
+    "van_lanschot",
+    "yoursafe",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataP24Bank = Literal[
+    "alior_bank",
+    "bank_millennium",
+    "bank_nowy_bfg_sa",
+    "bank_pekao_sa",
+    "banki_spbdzielcze",
+    "blik",
+    "bnp_paribas",
+    "boz",
+    "citi_handlowy",
+    "credit_agricole",
+    "envelobank",
+    "etransfer_pocztowy24",
+    "getin_bank",
+    "ideabank",
+    "ing",
+    "inteligo",
+    "mbank_mtransfer",
+    "nest_przelew",
+    "noble_pay",
+    "pbac_z_ipko",
+    "plus_bank",
+    "santander_przelew24",
+    "tmobile_usbugi_bankowe",
+    "toyota_bank",
+    "volkswagen_bank",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataSofortCountry = Literal[
+    "AT",
+    "BE",
+    "DE",
+    "ES",
+    "IT",
+    "NL",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataType = Literal[
+    "acss_debit",
+    "affirm",
+    "afterpay_clearpay",
+    "alipay",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "blik",
+    "boleto",
+    "cashapp",
+    "customer_balance",
+    "eps",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "klarna",
+    "konbini",
+    "link",
+    "oxxo",
+    "p24",
+    "paynow",
+    "pix",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType = Literal[
+    "checking",
+    "savings",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule = Literal[
+    "combined",
+    "interval",
+    "sporadic",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
+    "month",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
+    "fixed_count",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
+    "fixed",
+    "maximum",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval = Literal[
+    "day",
+    "month",
+    "sporadic",
+    "week",
+    "year",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem = Literal[
+    "india",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
+    "iban",
+    "sepa",
+    "sort_code",
+    "spei",
+    "zengin",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType = Literal[
+    "eu_bank_transfer",
+    "gb_bank_transfer",
+    "jp_bank_transfer",
+    "mx_bank_transfer",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType = Literal[
+    "bank_transfer",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Literal[
+    "cs-CZ",
+    "da-DK",
+    "de-AT",
+    "de-CH",
+    "de-DE",
+    "el-GR",
+    "en-AT",
+    "en-AU",
+    "en-BE",
+    "en-CA",
+    "en-CH",
+    "en-CZ",
+    "en-DE",
+    "en-DK",
+    "en-ES",
+    "en-FI",
+    "en-FR",
+    "en-GB",
+    "en-GR",
+    "en-IE",
+    "en-IT",
+    "en-NL",
+    "en-NO",
+    "en-NZ",
+    "en-PL",
+    "en-PT",
+    "en-SE",
+    "en-US",
+    "es-ES",
+    "es-US",
+    "fi-FI",
+    "fr-BE",
+    "fr-CA",
+    "fr-CH",
+    "fr-FR",
+    "it-CH",
+    "it-IT",
+    "nb-NO",
+    "nl-BE",
+    "nl-NL",
+    "pl-PL",
+    "pt-PT",
+    "sv-FI",
+    "sv-SE",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
+    "",
+    "de",
+    "en",
+    "es",
+    "fr",
+    "it",
+    "nl",
+    "pl",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem = Literal[
+    "ach",
+    "us_domestic_wire",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
+    "android",
+    "ios",
+    "web",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[
+    "",
+]
+
+CreatePaymentIntentBodySetupFutureUsage = Literal[
+    "off_session",
+    "on_session",
+]
+
+CancelPaymentIntentBodyCancellationReason = Literal[
+    "abandoned",
+    "duplicate",
+    "fraudulent",
+    "requested_by_customer",
+]
+
+CapturePaymentIntentBodyMetadataOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceType = Literal[
+    "offline",
+    "online",
+]
+
+ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType = Literal[
+    "online",
+]
+
+ConfirmPaymentIntentBodyOffSessionOption2 = Literal[
+    "one_off",
+    "recurring",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataEpsBank = Literal[
+    "arzte_und_apotheker_bank",
+    "austrian_anadi_bank_ag",
+    "bank_austria",
+    "bankhaus_carl_spangler",
+    "bankhaus_schelhammer_und_schattera_ag",
+    "bawag_psk_ag",
+    "bks_bank_ag",
+    "brull_kallmus_bank_ag",
+    "btv_vier_lander_bank",
+    "capital_bank_grawe_gruppe_ag",
+    "deutsche_bank_ag",
+    "dolomitenbank",
+    "easybank_ag",
+    "erste_bank_und_sparkassen",
+    "hypo_alpeadriabank_international_ag",
+    "hypo_bank_burgenland_aktiengesellschaft",
+    "hypo_noe_lb_fur_niederosterreich_u_wien",
+    "hypo_oberosterreich_salzburg_steiermark",
+    "hypo_tirol_bank_ag",
+    "hypo_vorarlberg_bank_ag",
+    "marchfelder_bank",
+    "oberbank_ag",
+    "raiffeisen_bankengruppe_osterreich",
+    "schoellerbank_ag",
+    "sparda_bank_wien",
+    "volksbank_gruppe",
+    "volkskreditbank_ag",
+    "vr_bank_braunau",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataFpxBank = Literal[
+    "affin_bank",
+    "agrobank",
+    "alliance_bank",
+    "ambank",
+    "bank_islam",
+    "bank_muamalat",
+    "bank_of_china",
+    "bank_rakyat",
+    "bsn",
+    "cimb",
+    "deutsche_bank",
+    "hong_leong_bank",
+    "hsbc",
+    "kfh",
+    "maybank2e",
+    "maybank2u",
+    "ocbc",
+    "pb_enterprise",
+    "public_bank",
+    "rhb",
+    "standard_chartered",
+    "uob",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataIdealBank = Literal[
+    "abn_amro",
+    "asn_bank",
+    "bunq",
+    "handelsbanken",
+    "ing",
+    "knab",
+    "moneyou",
+    "rabobank",
+    "regiobank",
+    "revolut",
+    "sns_bank",
+    "triodos_bank",
+    "van_lanschot",
+    "yoursafe",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataP24Bank = Literal[
+    "alior_bank",
+    "bank_millennium",
+    "bank_nowy_bfg_sa",
+    "bank_pekao_sa",
+    "banki_spbdzielcze",
+    "blik",
+    "bnp_paribas",
+    "boz",
+    "citi_handlowy",
+    "credit_agricole",
+    "envelobank",
+    "etransfer_pocztowy24",
+    "getin_bank",
+    "ideabank",
+    "ing",
+    "inteligo",
+    "mbank_mtransfer",
+    "nest_przelew",
+    "noble_pay",
+    "pbac_z_ipko",
+    "plus_bank",
+    "santander_przelew24",
+    "tmobile_usbugi_bankowe",
+    "toyota_bank",
+    "volkswagen_bank",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataSofortCountry = Literal[
+    "AT",
+    "BE",
+    "DE",
+    "ES",
+    "IT",
+    "NL",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataType = Literal[
+    "acss_debit",
+    "affirm",
+    "afterpay_clearpay",
+    "alipay",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "blik",
+    "boleto",
+    "cashapp",
+    "customer_balance",
+    "eps",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "klarna",
+    "konbini",
+    "link",
+    "oxxo",
+    "p24",
+    "paynow",
+    "pix",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType = Literal[
+    "checking",
+    "savings",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule = Literal[
+    "combined",
+    "interval",
+    "sporadic",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
+    "month",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
+    "fixed_count",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
+    "fixed",
+    "maximum",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval = Literal[
+    "day",
+    "month",
+    "sporadic",
+    "week",
+    "year",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem = Literal[
+    "india",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
+    "iban",
+    "sepa",
+    "sort_code",
+    "spei",
+    "zengin",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType = Literal[
+    "eu_bank_transfer",
+    "gb_bank_transfer",
+    "jp_bank_transfer",
+    "mx_bank_transfer",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType = Literal[
+    "bank_transfer",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Literal[
+    "cs-CZ",
+    "da-DK",
+    "de-AT",
+    "de-CH",
+    "de-DE",
+    "el-GR",
+    "en-AT",
+    "en-AU",
+    "en-BE",
+    "en-CA",
+    "en-CH",
+    "en-CZ",
+    "en-DE",
+    "en-DK",
+    "en-ES",
+    "en-FI",
+    "en-FR",
+    "en-GB",
+    "en-GR",
+    "en-IE",
+    "en-IT",
+    "en-NL",
+    "en-NO",
+    "en-NZ",
+    "en-PL",
+    "en-PT",
+    "en-SE",
+    "en-US",
+    "es-ES",
+    "es-US",
+    "fi-FI",
+    "fr-BE",
+    "fr-CA",
+    "fr-CH",
+    "fr-FR",
+    "it-CH",
+    "it-IT",
+    "nb-NO",
+    "nl-BE",
+    "nl-NL",
+    "pl-PL",
+    "pt-PT",
+    "sv-FI",
+    "sv-SE",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
+    "",
+    "de",
+    "en",
+    "es",
+    "fr",
+    "it",
+    "nl",
+    "pl",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem = Literal[
+    "ach",
+    "us_domestic_wire",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
+    "android",
+    "ios",
+    "web",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyReceiptEmailOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodySetupFutureUsage = Literal[
+    "",
+    "off_session",
+    "on_session",
+]
+
+ListRefundsResponseObject = Literal[
+    "list",
+]
+
+CreateRefundBodyMetadataOption2 = Literal[
+    "",
+]
+
+CreateRefundBodyOrigin = Literal[
+    "customer_balance",
 ]
 
 CreateRefundBodyReason = Literal[
@@ -21,80 +1758,1006 @@ CreateRefundBodyReason = Literal[
     "requested_by_customer",
 ]
 
+ListInvoicesCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+ListInvoicesStatus = Literal[
+    "draft",
+    "open",
+    "paid",
+    "uncollectible",
+    "void",
+]
+
+ListInvoicesResponseObject = Literal[
+    "list",
+]
+
+CreateInvoiceBodyAccountTaxIdsOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+CreateInvoiceBodyCustomFieldsOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyDiscountsOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyFromInvoiceAction = Literal[
+    "revision",
+]
+
+CreateInvoiceBodyMetadataOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
+    "month",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
+    "fixed_count",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
+    "ach_credit_transfer",
+    "ach_debit",
+    "acss_debit",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "boleto",
+    "card",
+    "cashapp",
+    "customer_balance",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "konbini",
+    "link",
+    "paynow",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyPendingInvoiceItemsBehavior = Literal[
+    "exclude",
+    "include",
+    "include_and_require",
+]
+
+CreateInvoiceBodyRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+CreateInvoiceBodyRenderingOptionsOption2 = Literal[
+    "",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximumUnit = Literal[
+    "business_day",
+    "day",
+    "hour",
+    "month",
+    "week",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimumUnit = Literal[
+    "business_day",
+    "day",
+    "hour",
+    "month",
+    "week",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataType = Literal[
+    "fixed_amount",
+]
+
+ListSubscriptionsCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+ListSubscriptionsStatus = Literal[
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+]
+
+ListSubscriptionsResponseObject = Literal[
+    "list",
+]
+
+CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyBillingThresholdsOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+CreateSubscriptionBodyDefaultTaxRatesOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyItemsItemBillingThresholdsOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyItemsItemPriceDataRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateSubscriptionBodyItemsItemPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateSubscriptionBodyItemsItemTaxRatesOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyMetadataOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyOnBehalfOfOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentBehavior = Literal[
+    "allow_incomplete",
+    "default_incomplete",
+    "error_if_incomplete",
+    "pending_if_incomplete",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
+    "fixed",
+    "maximum",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
+    "ach_credit_transfer",
+    "ach_debit",
+    "acss_debit",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "boleto",
+    "card",
+    "cashapp",
+    "customer_balance",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "konbini",
+    "link",
+    "paynow",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod = Literal[
+    "off",
+    "on_subscription",
+]
+
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption1Interval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 = Literal[
+    "",
+]
+
+CreateSubscriptionBodyProrationBehavior = Literal[
+    "always_invoice",
+    "create_prorations",
+    "none",
+]
+
+CreateSubscriptionBodyTrialEndOption1 = Literal[
+    "now",
+]
+
+CreateSubscriptionBodyTrialSettingsEndBehaviorMissingPaymentMethod = Literal[
+    "cancel",
+    "create_invoice",
+    "pause",
+]
+
+CancelSubscriptionBodyCancellationDetailsFeedback = Literal[
+    "",
+    "customer_service",
+    "low_quality",
+    "missing_features",
+    "other",
+    "switched_service",
+    "too_complex",
+    "too_expensive",
+    "unused",
+]
+
+ListProductsResponseObject = Literal[
+    "list",
+]
+
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 = Literal[
+    "inf",
+]
+
+CreateProductBodyDefaultPriceDataRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateProductBodyDefaultPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+ListPricesRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+ListPricesRecurringUsageType = Literal[
+    "licensed",
+    "metered",
+]
+
+ListPricesType = Literal[
+    "one_time",
+    "recurring",
+]
+
+ListPricesResponseObject = Literal[
+    "list",
+]
+
+CreatePriceBodyBillingScheme = Literal[
+    "per_unit",
+    "tiered",
+]
+
+CreatePriceBodyCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 = Literal[
+    "inf",
+]
+
+CreatePriceBodyRecurringAggregateUsage = Literal[
+    "last_during_period",
+    "last_ever",
+    "max",
+    "sum",
+]
+
+CreatePriceBodyRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreatePriceBodyRecurringUsageType = Literal[
+    "licensed",
+    "metered",
+]
+
+CreatePriceBodyTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreatePriceBodyTiersItemUpToOption1 = Literal[
+    "inf",
+]
+
+CreatePriceBodyTiersMode = Literal[
+    "graduated",
+    "volume",
+]
+
+CreatePriceBodyTransformQuantityRound = Literal[
+    "down",
+    "up",
+]
+
+
+class ChargeRefunds(BaseModel):
+    """A list of refunds that have been applied to the charge."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Refund]
+    has_more: bool
+    object: ChargeRefundsObject | str
+    url: str = Field(max_length=5000)
+
 
 class Charge(BaseModel):
-    """The Charge object."""
+    """To charge a credit or a debit card, you create a `Charge` object. You can
+retrieve and refund individual charges as well as list all charges. Charges
+are identified by a unique, random ID.
+
+Related guide: [Accept a payment with the Charges API](https://stripe.com/docs/payments/accept-a-payment-charges)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str
-    object: Literal["charge"]
     amount: int
-    amount_captured: int | None = None
-    amount_refunded: int | None = None
-    captured: bool | None = None
+    amount_captured: int
+    amount_refunded: int
+    application: str | dict[str, Any] | None = None
+    application_fee: str | dict[str, Any] | None = None
+    application_fee_amount: int | None = None
+    balance_transaction: str | dict[str, Any] | None = None
+    billing_details: dict[str, Any]
+    calculated_statement_descriptor: str | None = Field(default=None, max_length=5000)
+    captured: bool
     created: int
     currency: str
-    customer: str | dict[str, Any] | None = None
-    description: str | None = None
-    failure_code: str | None = None
-    failure_message: str | None = None
+    customer: str | Customer | DeletedCustomer | None = None
+    description: str | None = Field(default=None, max_length=40000)
+    disputed: bool
+    failure_balance_transaction: str | dict[str, Any] | None = None
+    failure_code: str | None = Field(default=None, max_length=5000)
+    failure_message: str | None = Field(default=None, max_length=5000)
+    fraud_details: dict[str, Any] | None = None
+    id: str = Field(max_length=5000)
+    invoice: str | Invoice | None = None
     livemode: bool
-    metadata: Metadata | None = None
+    metadata: dict[str, str]
+    object: ChargeObject | str
+    on_behalf_of: str | dict[str, Any] | None = None
+    outcome: dict[str, Any] | None = None
     paid: bool
-    receipt_email: str | None = None
-    refunded: bool | None = None
+    payment_intent: str | PaymentIntent | None = None
+    payment_method: str | None = Field(default=None, max_length=5000)
+    payment_method_details: dict[str, Any] | None = None
+    radar_options: dict[str, Any] | None = None
+    receipt_email: str | None = Field(default=None, max_length=5000)
+    receipt_number: str | None = Field(default=None, max_length=5000)
+    receipt_url: str | None = Field(default=None, max_length=5000)
+    refunded: bool
+    refunds: ChargeRefunds | None = None
+    review: str | dict[str, Any] | None = None
+    shipping: dict[str, Any] | None = None
+    source_transfer: str | dict[str, Any] | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=5000)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=5000)
     status: ChargeStatus | str
+    transfer: str | dict[str, Any] | None = None
+    transfer_data: dict[str, Any] | None = None
+    transfer_group: str | None = Field(default=None, max_length=5000)
 
 
-class ChargeList(BaseModel):
-    """The ChargeList object."""
+class CustomerSources(BaseModel):
+    """The customer's payment sources, if any."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    object: Literal["list"]
-    data: list[Charge]
+    data: list[dict[str, Any]]
     has_more: bool
-    url: str | None = None
+    object: CustomerSourcesObject | str
+    url: str = Field(max_length=5000)
+
+
+class CustomerSubscriptions(BaseModel):
+    """The customer's current subscriptions, if any."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Subscription]
+    has_more: bool
+    object: CustomerSubscriptionsObject | str
+    url: str = Field(max_length=5000)
+
+
+class CustomerTaxIds(BaseModel):
+    """The customer's tax IDs."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[dict[str, Any]]
+    has_more: bool
+    object: CustomerTaxIdsObject | str
+    url: str = Field(max_length=5000)
+
+
+class Customer(BaseModel):
+    """This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
+
+Related guide: [Save a card during payment](https://stripe.com/docs/payments/save-during-payment)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address: dict[str, Any] | None = None
+    balance: int | None = None
+    cash_balance: dict[str, Any] | None = None
+    created: int
+    currency: str | None = Field(default=None, max_length=5000)
+    default_source: str | dict[str, Any] | None = None
+    delinquent: bool | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    discount: dict[str, Any] | None = None
+    email: str | None = Field(default=None, max_length=5000)
+    id: str = Field(max_length=5000)
+    invoice_credit_balance: dict[str, int] | None = None
+    invoice_prefix: str | None = Field(default=None, max_length=5000)
+    invoice_settings: dict[str, Any] | None = None
+    livemode: bool
+    metadata: dict[str, str] | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    next_invoice_sequence: int | None = None
+    object: CustomerObject | str
+    phone: str | None = Field(default=None, max_length=5000)
+    preferred_locales: list[str] | None = None
+    shipping: dict[str, Any] | None = None
+    sources: CustomerSources | None = None
+    subscriptions: CustomerSubscriptions | None = None
+    tax: dict[str, Any] | None = None
+    tax_exempt: CustomerTaxExempt | str | None = None
+    tax_ids: CustomerTaxIds | None = None
+    test_clock: str | dict[str, Any] | None = None
+
+
+class DeletedCustomer(BaseModel):
+    """The DeletedCustomer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    deleted: DeletedCustomerDeleted | bool
+    id: str = Field(max_length=5000)
+    object: DeletedCustomerObject | str
+
+
+class InvoiceLines(BaseModel):
+    """The individual line items that make up the invoice. `lines` is sorted as follows: (1) pending invoice items (including prorations) in reverse chronological order, (2) subscription items in reverse chronological order, and (3) invoice items added after invoice creation in chronological order."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[dict[str, Any]]
+    has_more: bool
+    object: InvoiceLinesObject | str
+    url: str = Field(max_length=5000)
+
+
+class Invoice(BaseModel):
+    """Invoices are statements of amounts owed by a customer, and are either
+generated one-off, or generated periodically from a subscription.
+
+They contain [invoice items](https://stripe.com/docs/api#invoiceitems), and proration adjustments
+that may be caused by subscription upgrades/downgrades (if necessary).
+
+If your invoice is configured to be billed through automatic charges,
+Stripe automatically finalizes your invoice and attempts payment. Note
+that finalizing the invoice,
+[when automatic](https://stripe.com/docs/billing/invoices/workflow/#auto_advance), does
+not happen immediately as the invo…"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_country: str | None = Field(default=None, max_length=5000)
+    account_name: str | None = Field(default=None, max_length=5000)
+    account_tax_ids: list[str | dict[str, Any]] | None = None
+    amount_due: int
+    amount_paid: int
+    amount_remaining: int
+    amount_shipping: int
+    application: str | dict[str, Any] | None = None
+    application_fee_amount: int | None = None
+    attempt_count: int
+    attempted: bool
+    auto_advance: bool | None = None
+    automatic_tax: dict[str, Any]
+    billing_reason: InvoiceBillingReason | str | None = None
+    charge: str | Charge | None = None
+    collection_method: InvoiceCollectionMethod | str
+    created: int
+    currency: str
+    custom_fields: list[dict[str, Any]] | None = None
+    customer: str | Customer | DeletedCustomer | None = None
+    customer_address: dict[str, Any] | None = None
+    customer_email: str | None = Field(default=None, max_length=5000)
+    customer_name: str | None = Field(default=None, max_length=5000)
+    customer_phone: str | None = Field(default=None, max_length=5000)
+    customer_shipping: dict[str, Any] | None = None
+    customer_tax_exempt: InvoiceCustomerTaxExempt | str | None = None
+    customer_tax_ids: list[dict[str, Any]] | None = None
+    default_payment_method: str | dict[str, Any] | None = None
+    default_source: str | dict[str, Any] | None = None
+    default_tax_rates: list[dict[str, Any]]
+    description: str | None = Field(default=None, max_length=5000)
+    discount: dict[str, Any] | None = None
+    discounts: list[str | dict[str, Any]] | None = None
+    due_date: int | None = None
+    ending_balance: int | None = None
+    footer: str | None = Field(default=None, max_length=5000)
+    from_invoice: dict[str, Any] | None = None
+    hosted_invoice_url: str | None = Field(default=None, max_length=5000)
+    id: str | None = Field(default=None, max_length=5000)
+    invoice_pdf: str | None = Field(default=None, max_length=5000)
+    last_finalization_error: dict[str, Any] | None = None
+    latest_revision: str | Invoice | None = None
+    lines: InvoiceLines
+    livemode: bool
+    metadata: dict[str, str] | None = None
+    next_payment_attempt: int | None = None
+    number: str | None = Field(default=None, max_length=5000)
+    object: InvoiceObject | str
+    on_behalf_of: str | dict[str, Any] | None = None
+    paid: bool
+    paid_out_of_band: bool
+    payment_intent: str | PaymentIntent | None = None
+    payment_settings: dict[str, Any]
+    period_end: int
+    period_start: int
+    post_payment_credit_notes_amount: int
+    pre_payment_credit_notes_amount: int
+    quote: str | dict[str, Any] | None = None
+    receipt_number: str | None = Field(default=None, max_length=5000)
+    rendering_options: dict[str, Any] | None = None
+    shipping_cost: dict[str, Any] | None = None
+    shipping_details: dict[str, Any] | None = None
+    starting_balance: int
+    statement_descriptor: str | None = Field(default=None, max_length=5000)
+    status: InvoiceStatus | str | None = None
+    status_transitions: dict[str, Any]
+    subscription: str | Subscription | None = None
+    subscription_proration_date: int | None = None
+    subtotal: int
+    subtotal_excluding_tax: int | None = None
+    tax: int | None = None
+    test_clock: str | dict[str, Any] | None = None
+    threshold_reason: dict[str, Any] | None = None
+    total: int
+    total_discount_amounts: list[dict[str, Any]] | None = None
+    total_excluding_tax: int | None = None
+    total_tax_amounts: list[dict[str, Any]]
+    transfer_data: dict[str, Any] | None = None
+    webhooks_delivered_at: int | None = None
+
+
+class PaymentIntent(BaseModel):
+    """A PaymentIntent guides you through the process of collecting a payment from your customer.
+We recommend that you create exactly one PaymentIntent for each order or
+customer session in your system. You can reference the PaymentIntent later to
+see the history of payment attempts for a particular session.
+
+A PaymentIntent transitions through
+[multiple statuses](https://stripe.com/docs/payments/intents#intent-statuses)
+throughout its lifetime as it interfaces with Stripe.js to perform
+authentication flows and ultimately creates at most one successful charge.
+
+Related guide: [Payment Intents API](…"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    amount_capturable: int | None = None
+    amount_details: dict[str, Any] | None = None
+    amount_received: int | None = None
+    application: str | dict[str, Any] | None = None
+    application_fee_amount: int | None = None
+    automatic_payment_methods: dict[str, Any] | None = None
+    canceled_at: int | None = None
+    cancellation_reason: PaymentIntentCancellationReason | str | None = None
+    capture_method: PaymentIntentCaptureMethod | str
+    client_secret: str | None = Field(default=None, max_length=5000)
+    confirmation_method: PaymentIntentConfirmationMethod | str
+    created: int
+    currency: str
+    customer: str | Customer | DeletedCustomer | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    id: str = Field(max_length=5000)
+    invoice: str | Invoice | None = None
+    last_payment_error: dict[str, Any] | None = None
+    latest_charge: str | Charge | None = None
+    livemode: bool
+    metadata: dict[str, str] | None = None
+    next_action: dict[str, Any] | None = None
+    object: PaymentIntentObject | str
+    on_behalf_of: str | dict[str, Any] | None = None
+    payment_method: str | dict[str, Any] | None = None
+    payment_method_options: dict[str, Any] | None = None
+    payment_method_types: list[str]
+    processing: dict[str, Any] | None = None
+    receipt_email: str | None = Field(default=None, max_length=5000)
+    review: str | dict[str, Any] | None = None
+    setup_future_usage: PaymentIntentSetupFutureUsage | str | None = None
+    shipping: dict[str, Any] | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=5000)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=5000)
+    status: PaymentIntentStatus | str
+    transfer_data: dict[str, Any] | None = None
+    transfer_group: str | None = Field(default=None, max_length=5000)
 
 
 class Refund(BaseModel):
-    """The Refund object."""
+    """`Refund` objects allow you to refund a charge that has previously been created
+but not yet refunded. Funds will be refunded to the credit or debit card that
+was originally charged.
+
+Related guide: [Refunds](https://stripe.com/docs/refunds)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str
-    object: Literal["refund"]
     amount: int
+    balance_transaction: str | dict[str, Any] | None = None
     charge: str | Charge | None = None
     created: int
     currency: str
-    metadata: Metadata | None = None
-    reason: str | None = None
-    status: str | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    failure_balance_transaction: str | dict[str, Any] | None = None
+    failure_reason: str | None = Field(default=None, max_length=5000)
+    id: str = Field(max_length=5000)
+    instructions_email: str | None = Field(default=None, max_length=5000)
+    metadata: dict[str, str] | None = None
+    next_action: dict[str, Any] | None = None
+    object: RefundObject | str
+    payment_intent: str | PaymentIntent | None = None
+    reason: RefundReason | str | None = None
+    receipt_number: str | None = Field(default=None, max_length=5000)
+    source_transfer_reversal: str | dict[str, Any] | None = None
+    status: str | None = Field(default=None, max_length=5000)
+    transfer_reversal: str | dict[str, Any] | None = None
 
 
-class CreateChargeBody(BaseModel):
-    """The CreateChargeBody object."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    amount: int = Field(ge=1)
-    currency: str = Field(min_length=3, max_length=3)
-    customer: str | None = None
-    source: str | None = None
-    description: str | None = None
-    receipt_email: str | None = None
-    capture: bool | None = None
-    metadata: Metadata | None = None
-
-
-class RetrieveChargeParams(BaseModel):
-    """The RetrieveChargeParams object."""
+class SubscriptionItems(BaseModel):
+    """List of subscription items, each with an attached price."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    charge: str
+    data: list[dict[str, Any]]
+    has_more: bool
+    object: SubscriptionItemsObject | str
+    url: str = Field(max_length=5000)
+
+
+class Subscription(BaseModel):
+    """Subscriptions allow you to charge a customer on a recurring basis.
+
+Related guide: [Creating Subscriptions](https://stripe.com/docs/billing/subscriptions/creating)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    application: str | dict[str, Any] | None = None
+    application_fee_percent: float | None = None
+    automatic_tax: dict[str, Any]
+    billing_cycle_anchor: int
+    billing_thresholds: dict[str, Any] | None = None
+    cancel_at: int | None = None
+    cancel_at_period_end: bool
+    canceled_at: int | None = None
+    cancellation_details: dict[str, Any] | None = None
+    collection_method: SubscriptionCollectionMethod | str
+    created: int
+    currency: str
+    current_period_end: int
+    current_period_start: int
+    customer: str | Customer | DeletedCustomer
+    days_until_due: int | None = None
+    default_payment_method: str | dict[str, Any] | None = None
+    default_source: str | dict[str, Any] | None = None
+    default_tax_rates: list[dict[str, Any]] | None = None
+    description: str | None = Field(default=None, max_length=500)
+    discount: dict[str, Any] | None = None
+    ended_at: int | None = None
+    id: str = Field(max_length=5000)
+    items: SubscriptionItems
+    latest_invoice: str | Invoice | None = None
+    livemode: bool
+    metadata: dict[str, str]
+    next_pending_invoice_item_invoice: int | None = None
+    object: SubscriptionObject | str
+    on_behalf_of: str | dict[str, Any] | None = None
+    pause_collection: dict[str, Any] | None = None
+    payment_settings: dict[str, Any] | None = None
+    pending_invoice_item_interval: dict[str, Any] | None = None
+    pending_setup_intent: str | dict[str, Any] | None = None
+    pending_update: dict[str, Any] | None = None
+    schedule: str | dict[str, Any] | None = None
+    start_date: int
+    status: SubscriptionStatus | str
+    test_clock: str | dict[str, Any] | None = None
+    transfer_data: dict[str, Any] | None = None
+    trial_end: int | None = None
+    trial_settings: dict[str, Any] | None = None
+    trial_start: int | None = None
+
+
+class Price(BaseModel):
+    """Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
+[Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
+
+For example, you might have a single "gold" product that has prices for $10/month, $100/year, and €9 once.
+
+Related guide…"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool
+    billing_scheme: PriceBillingScheme | str
+    created: int
+    currency: str
+    currency_options: dict[str, dict[str, Any]] | None = None
+    custom_unit_amount: dict[str, Any] | None = None
+    id: str = Field(max_length=5000)
+    livemode: bool
+    lookup_key: str | None = Field(default=None, max_length=5000)
+    metadata: dict[str, str]
+    nickname: str | None = Field(default=None, max_length=5000)
+    object: PriceObject | str
+    product: str | Product | dict[str, Any]
+    recurring: dict[str, Any] | None = None
+    tax_behavior: PriceTaxBehavior | str | None = None
+    tiers: list[dict[str, Any]] | None = None
+    tiers_mode: PriceTiersMode | str | None = None
+    transform_quantity: dict[str, Any] | None = None
+    type: PriceType | str
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class Product(BaseModel):
+    """Products describe the specific goods or services you offer to your customers.
+For example, you might offer a Standard and Premium version of your goods or service; each version would be a separate Product.
+They can be used in conjunction with [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
+
+Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
+[share a Payment Link](https://stripe.com/docs/payment-links),
+[accept payments with Checkout](https://stripe.com/docs/payments/accept…"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool
+    created: int
+    default_price: str | Price | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    id: str = Field(max_length=5000)
+    images: list[str]
+    livemode: bool
+    metadata: dict[str, str]
+    name: str = Field(max_length=5000)
+    object: ProductObject | str
+    package_dimensions: dict[str, Any] | None = None
+    shippable: bool | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=5000)
+    tax_code: str | dict[str, Any] | None = None
+    unit_label: str | None = Field(default=None, max_length=5000)
+    updated: int
+    url: str | None = Field(default=None, max_length=2048)
+
+
+class ListChargesCreatedOption1(BaseModel):
+    """The ListChargesCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
 
 
 class ListChargesParams(BaseModel):
@@ -102,10 +2765,2191 @@ class ListChargesParams(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    customer: str | None = None
-    limit: int | None = Field(default=None, ge=1, le=100)
-    starting_after: str | None = None
+    created: ListChargesCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
     ending_before: str | None = None
+    expand: list[str] | None = None
+    limit: int | None = None
+    payment_intent: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = None
+    transfer_group: str | None = Field(default=None, max_length=5000)
+
+
+class ListChargesResponse(BaseModel):
+    """The ListChargesResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Charge]
+    has_more: bool
+    object: ListChargesResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/charges")
+
+
+class CreateChargeBodyCardOption1(BaseModel):
+    """The CreateChargeBodyCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address_city: str | None = Field(default=None, max_length=5000)
+    address_country: str | None = Field(default=None, max_length=5000)
+    address_line1: str | None = Field(default=None, max_length=5000)
+    address_line2: str | None = Field(default=None, max_length=5000)
+    address_state: str | None = Field(default=None, max_length=5000)
+    address_zip: str | None = Field(default=None, max_length=5000)
+    cvc: str | None = Field(default=None, max_length=5000)
+    exp_month: int
+    exp_year: int
+    metadata: dict[str, str] | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    number: str = Field(max_length=5000)
+    object: CreateChargeBodyCardOption1Object | str | None = None
+
+
+class CreateChargeBodyDestinationOption1(BaseModel):
+    """The CreateChargeBodyDestinationOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account: str = Field(max_length=5000)
+    amount: int | None = None
+
+
+class CreateChargeBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreateChargeBodyTransferData(BaseModel):
+    """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    destination: str = Field(max_length=5000)
+
+
+class CreateChargeBody(BaseModel):
+    """The CreateChargeBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    application_fee: int | None = None
+    application_fee_amount: int | None = None
+    capture: bool | None = None
+    card: CreateChargeBodyCardOption1 | str | None = None
+    currency: str | None = None
+    customer: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=40000)
+    destination: CreateChargeBodyDestinationOption1 | str | None = None
+    expand: list[str] | None = None
+    metadata: dict[str, str] | CreateChargeBodyMetadataOption2 | None = None
+    on_behalf_of: str | None = Field(default=None, max_length=5000)
+    radar_options: CreateChargeBodyRadarOptions | None = None
+    receipt_email: str | None = None
+    source: str | None = Field(default=None, max_length=5000)
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=22)
+    transfer_data: CreateChargeBodyTransferData | None = None
+    transfer_group: str | None = None
+
+
+class RetrieveChargeParams(BaseModel):
+    """The RetrieveChargeParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    charge: str = Field(max_length=5000)
+    expand: list[str] | None = None
+
+
+class UpdateChargeBodyFraudDetails(BaseModel):
+    """A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    user_report: UpdateChargeBodyFraudDetailsUserReport | str
+
+
+class UpdateChargeBody(BaseModel):
+    """The UpdateChargeBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer: str | None = Field(default=None, max_length=5000)
+    description: str | None = Field(default=None, max_length=40000)
+    expand: list[str] | None = None
+    fraud_details: UpdateChargeBodyFraudDetails | None = None
+    metadata: dict[str, str] | UpdateChargeBodyMetadataOption2 | None = None
+    receipt_email: str | None = Field(default=None, max_length=5000)
+    transfer_group: str | None = None
+
+
+class UpdateChargeParams(BaseModel):
+    """The UpdateChargeParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    charge: str = Field(max_length=5000)
+
+
+class CaptureChargeBodyTransferData(BaseModel):
+    """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+
+
+class CaptureChargeBody(BaseModel):
+    """The CaptureChargeBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    application_fee: int | None = None
+    application_fee_amount: int | None = None
+    expand: list[str] | None = None
+    receipt_email: str | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=22)
+    transfer_data: CaptureChargeBodyTransferData | None = None
+    transfer_group: str | None = None
+
+
+class CaptureChargeParams(BaseModel):
+    """The CaptureChargeParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    charge: str = Field(max_length=5000)
+
+
+class ListCustomersCreatedOption1(BaseModel):
+    """The ListCustomersCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListCustomersParams(BaseModel):
+    """The ListCustomersParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    created: ListCustomersCreatedOption1 | int | None = None
+    email: str | None = Field(default=None, max_length=512)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    test_clock: str | None = Field(default=None, max_length=5000)
+
+
+class ListCustomersResponse(BaseModel):
+    """The ListCustomersResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Customer]
+    has_more: bool
+    object: ListCustomersResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/customers")
+
+
+class CreateCustomerBodyAddressOption1(BaseModel):
+    """The CreateCustomerBodyAddressOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class CreateCustomerBodyCashBalanceSettings(BaseModel):
+    """The CreateCustomerBodyCashBalanceSettings object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    reconciliation_mode: CreateCustomerBodyCashBalanceSettingsReconciliationMode | str | None = None
+
+
+class CreateCustomerBodyCashBalance(BaseModel):
+    """Balance information and default balance settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    settings: CreateCustomerBodyCashBalanceSettings | None = None
+
+
+class CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item(BaseModel):
+    """The CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
+    """The CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_tax_display: CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None = None
+
+
+class CreateCustomerBodyInvoiceSettings(BaseModel):
+    """Default invoice settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_fields: list[CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item] | CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 | str | None = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    footer: str | None = Field(default=None, max_length=5000)
+    rendering_options: CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1 | CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 | str | None = None
+
+
+class CreateCustomerBodyTax(BaseModel):
+    """Tax details about the customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    ip_address: str | CreateCustomerBodyTaxIpAddressOption2 | None = None
+
+
+class CreateCustomerBodyTaxIdDataItem(BaseModel):
+    """The CreateCustomerBodyTaxIdDataItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    type: CreateCustomerBodyTaxIdDataItemType | str
+    value: str
+
+
+class CreateCustomerBody(BaseModel):
+    """The CreateCustomerBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address: CreateCustomerBodyAddressOption1 | CreateCustomerBodyAddressOption2 | None = None
+    balance: int | None = None
+    cash_balance: CreateCustomerBodyCashBalance | None = None
+    coupon: str | None = Field(default=None, max_length=5000)
+    description: str | None = Field(default=None, max_length=5000)
+    email: str | None = Field(default=None, max_length=512)
+    expand: list[str] | None = None
+    invoice_prefix: str | None = Field(default=None, max_length=5000)
+    invoice_settings: CreateCustomerBodyInvoiceSettings | None = None
+    metadata: dict[str, str] | CreateCustomerBodyMetadataOption2 | None = None
+    name: str | None = Field(default=None, max_length=256)
+    next_invoice_sequence: int | None = None
+    payment_method: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(default=None, max_length=20)
+    preferred_locales: list[str] | None = None
+    promotion_code: str | None = Field(default=None, max_length=5000)
+    source: str | None = Field(default=None, max_length=5000)
+    tax: CreateCustomerBodyTax | None = None
+    tax_exempt: CreateCustomerBodyTaxExempt | None = None
+    tax_id_data: list[CreateCustomerBodyTaxIdDataItem] | None = None
+    test_clock: str | None = Field(default=None, max_length=5000)
+
+
+class DeleteCustomerBody(BaseModel):
+    """The DeleteCustomerBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class DeleteCustomerParams(BaseModel):
+    """The DeleteCustomerParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer: str = Field(max_length=5000)
+
+
+class RetrieveCustomerParams(BaseModel):
+    """The RetrieveCustomerParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer: str = Field(max_length=5000)
+    expand: list[str] | None = None
+
+
+class UpdateCustomerBodyAddressOption1(BaseModel):
+    """The UpdateCustomerBodyAddressOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class UpdateCustomerBodyBankAccountOption1(BaseModel):
+    """The UpdateCustomerBodyBankAccountOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_holder_name: str | None = Field(default=None, max_length=5000)
+    account_holder_type: UpdateCustomerBodyBankAccountOption1AccountHolderType | str | None = None
+    account_number: str = Field(max_length=5000)
+    country: str = Field(max_length=5000)
+    currency: str | None = None
+    object: UpdateCustomerBodyBankAccountOption1Object | str | None = None
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class UpdateCustomerBodyCardOption1(BaseModel):
+    """The UpdateCustomerBodyCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address_city: str | None = Field(default=None, max_length=5000)
+    address_country: str | None = Field(default=None, max_length=5000)
+    address_line1: str | None = Field(default=None, max_length=5000)
+    address_line2: str | None = Field(default=None, max_length=5000)
+    address_state: str | None = Field(default=None, max_length=5000)
+    address_zip: str | None = Field(default=None, max_length=5000)
+    cvc: str | None = Field(default=None, max_length=5000)
+    exp_month: int
+    exp_year: int
+    metadata: dict[str, str] | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    number: str = Field(max_length=5000)
+    object: UpdateCustomerBodyCardOption1Object | str | None = None
+
+
+class UpdateCustomerBodyCashBalanceSettings(BaseModel):
+    """The UpdateCustomerBodyCashBalanceSettings object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    reconciliation_mode: UpdateCustomerBodyCashBalanceSettingsReconciliationMode | str | None = None
+
+
+class UpdateCustomerBodyCashBalance(BaseModel):
+    """Balance information and default balance settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    settings: UpdateCustomerBodyCashBalanceSettings | None = None
+
+
+class UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item(BaseModel):
+    """The UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
+    """The UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_tax_display: UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None = None
+
+
+class UpdateCustomerBodyInvoiceSettings(BaseModel):
+    """Default invoice settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_fields: list[UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item] | UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 | str | None = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    footer: str | None = Field(default=None, max_length=5000)
+    rendering_options: UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1 | UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 | str | None = None
+
+
+class UpdateCustomerBodyTax(BaseModel):
+    """Tax details about the customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    ip_address: str | UpdateCustomerBodyTaxIpAddressOption2 | None = None
+
+
+class UpdateCustomerBody(BaseModel):
+    """The UpdateCustomerBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address: UpdateCustomerBodyAddressOption1 | UpdateCustomerBodyAddressOption2 | None = None
+    balance: int | None = None
+    bank_account: UpdateCustomerBodyBankAccountOption1 | str | None = None
+    card: UpdateCustomerBodyCardOption1 | str | None = None
+    cash_balance: UpdateCustomerBodyCashBalance | None = None
+    coupon: str | None = Field(default=None, max_length=5000)
+    default_alipay_account: str | None = Field(default=None, max_length=500)
+    default_bank_account: str | None = Field(default=None, max_length=500)
+    default_card: str | None = Field(default=None, max_length=500)
+    default_source: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=5000)
+    email: str | None = Field(default=None, max_length=512)
+    expand: list[str] | None = None
+    invoice_prefix: str | None = Field(default=None, max_length=5000)
+    invoice_settings: UpdateCustomerBodyInvoiceSettings | None = None
+    metadata: dict[str, str] | UpdateCustomerBodyMetadataOption2 | None = None
+    name: str | None = Field(default=None, max_length=256)
+    next_invoice_sequence: int | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    preferred_locales: list[str] | None = None
+    promotion_code: str | None = Field(default=None, max_length=5000)
+    source: str | None = Field(default=None, max_length=5000)
+    tax: UpdateCustomerBodyTax | None = None
+    tax_exempt: UpdateCustomerBodyTaxExempt | None = None
+
+
+class UpdateCustomerParams(BaseModel):
+    """The UpdateCustomerParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer: str = Field(max_length=5000)
+
+
+class ListPaymentIntentsCreatedOption1(BaseModel):
+    """The ListPaymentIntentsCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListPaymentIntentsParams(BaseModel):
+    """The ListPaymentIntentsParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    created: ListPaymentIntentsCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+
+
+class ListPaymentIntentsResponse(BaseModel):
+    """The ListPaymentIntentsResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[PaymentIntent]
+    has_more: bool
+    object: ListPaymentIntentsResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/payment_intents")
+
+
+class CreatePaymentIntentBodyAutomaticPaymentMethods(BaseModel):
+    """When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline(BaseModel):
+    """The CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline(BaseModel):
+    """The CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    ip_address: str
+    user_agent: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptance(BaseModel):
+    """The CreatePaymentIntentBodyMandateDataCustomerAcceptance object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    accepted_at: int | None = None
+    offline: CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline | None = None
+    online: CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline | None = None
+    type: CreatePaymentIntentBodyMandateDataCustomerAcceptanceType | str
+
+
+class CreatePaymentIntentBodyMandateData(BaseModel):
+    """This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer_acceptance: CreatePaymentIntentBodyMandateDataCustomerAcceptance
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAcssDebit(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataAcssDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str = Field(max_length=5000)
+    institution_number: str = Field(max_length=5000)
+    transit_number: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAffirm(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataAffirm object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAlipay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataAlipay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str = Field(max_length=5000)
+    bsb_number: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBacsDebit(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBacsDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str | None = Field(default=None, max_length=5000)
+    sort_code: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBancontact(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBancontact object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBillingDetails object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address: CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 | str | None = None
+    email: str | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBlik(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBlik object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBoleto(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataBoleto object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    tax_id: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataCashapp(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataCashapp object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataCustomerBalance(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataCustomerBalance object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataEps(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataEps object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataEpsBank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataFpx(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataFpx object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataFpxBank | str
+
+
+class CreatePaymentIntentBodyPaymentMethodDataGiropay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataGiropay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataGrabpay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataGrabpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataIdeal(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataIdeal object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataIdealBank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataInteracPresent(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataInteracPresent object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKlarnaDob(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataKlarnaDob object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    day: int
+    month: int
+    year: int
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKlarna(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataKlarna object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    dob: CreatePaymentIntentBodyPaymentMethodDataKlarnaDob | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKonbini(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataKonbini object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataLink(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataLink object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataOxxo(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataOxxo object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataP24(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataP24 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataP24Bank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPaynow(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataPaynow object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPix(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataPix object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPromptpay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataPromptpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataRadarOptions(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataRadarOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataSepaDebit(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataSepaDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    iban: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataSofort(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataSofort object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: CreatePaymentIntentBodyPaymentMethodDataSofortCountry | str
+
+
+class CreatePaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataUsBankAccount object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_holder_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None = None
+    account_number: str | None = Field(default=None, max_length=5000)
+    account_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = None
+    financial_connections_account: str | None = Field(default=None, max_length=5000)
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataWechatPay(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodDataWechatPay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodData(BaseModel):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+property on the PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: CreatePaymentIntentBodyPaymentMethodDataAcssDebit | None = None
+    affirm: CreatePaymentIntentBodyPaymentMethodDataAffirm | None = None
+    afterpay_clearpay: CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay | None = None
+    alipay: CreatePaymentIntentBodyPaymentMethodDataAlipay | None = None
+    au_becs_debit: CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit | None = None
+    bacs_debit: CreatePaymentIntentBodyPaymentMethodDataBacsDebit | None = None
+    bancontact: CreatePaymentIntentBodyPaymentMethodDataBancontact | None = None
+    billing_details: CreatePaymentIntentBodyPaymentMethodDataBillingDetails | None = None
+    blik: CreatePaymentIntentBodyPaymentMethodDataBlik | None = None
+    boleto: CreatePaymentIntentBodyPaymentMethodDataBoleto | None = None
+    cashapp: CreatePaymentIntentBodyPaymentMethodDataCashapp | None = None
+    customer_balance: CreatePaymentIntentBodyPaymentMethodDataCustomerBalance | None = None
+    eps: CreatePaymentIntentBodyPaymentMethodDataEps | None = None
+    fpx: CreatePaymentIntentBodyPaymentMethodDataFpx | None = None
+    giropay: CreatePaymentIntentBodyPaymentMethodDataGiropay | None = None
+    grabpay: CreatePaymentIntentBodyPaymentMethodDataGrabpay | None = None
+    ideal: CreatePaymentIntentBodyPaymentMethodDataIdeal | None = None
+    interac_present: CreatePaymentIntentBodyPaymentMethodDataInteracPresent | None = None
+    klarna: CreatePaymentIntentBodyPaymentMethodDataKlarna | None = None
+    konbini: CreatePaymentIntentBodyPaymentMethodDataKonbini | None = None
+    link: CreatePaymentIntentBodyPaymentMethodDataLink | None = None
+    metadata: dict[str, str] | None = None
+    oxxo: CreatePaymentIntentBodyPaymentMethodDataOxxo | None = None
+    p24: CreatePaymentIntentBodyPaymentMethodDataP24 | None = None
+    paynow: CreatePaymentIntentBodyPaymentMethodDataPaynow | None = None
+    pix: CreatePaymentIntentBodyPaymentMethodDataPix | None = None
+    promptpay: CreatePaymentIntentBodyPaymentMethodDataPromptpay | None = None
+    radar_options: CreatePaymentIntentBodyPaymentMethodDataRadarOptions | None = None
+    sepa_debit: CreatePaymentIntentBodyPaymentMethodDataSepaDebit | None = None
+    sofort: CreatePaymentIntentBodyPaymentMethodDataSofort | None = None
+    type: CreatePaymentIntentBodyPaymentMethodDataType | str
+    us_bank_account: CreatePaymentIntentBodyPaymentMethodDataUsBankAccount | None = None
+    wechat_pay: CreatePaymentIntentBodyPaymentMethodDataWechatPay | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_mandate_url: str | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 | None = None
+    interval_description: str | None = Field(default=None, max_length=500)
+    payment_schedule: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule | str | None = None
+    transaction_type: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None = None
+    verification_method: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None = None
+    preferred_locale: str | None = Field(default=None, max_length=10)
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None = None
+    reference: str | None = Field(default=None, max_length=128)
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    code: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    count: int
+    interval: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    type: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool | None = None
+    plan: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    amount_type: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    description: str | None = Field(default=None, max_length=200)
+    end_date: int | None = None
+    interval: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
+    interval_count: int | None = None
+    reference: str = Field(max_length=80)
+    start_date: int
+    supported_types: list[CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem | str] | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None = None
+    cvc_token: str | None = Field(default=None, max_length=5000)
+    installments: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
+    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = None
+    network: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
+    request_three_d_secure: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None = None
+    statement_descriptor_suffix_kana: str | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 | None = None
+    statement_descriptor_suffix_kanji: str | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    request_extended_authorization: bool | None = None
+    request_incremental_authorization_support: bool | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    eu_bank_transfer: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    requested_address_types: list[CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem | str] | None = None
+    type: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank_transfer: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    funding_type: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None = None
+    preferred_locale: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    confirmation_number: str | None = Field(default=None, max_length=11)
+    expires_after_days: int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 | str | None = None
+    expires_at: int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None = None
+    product_description: str | None = Field(default=None, max_length=22)
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None = None
+    persistent_token: str | None = Field(default=None, max_length=5000)
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsP24Option1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None = None
+    tos_shown_and_accepted: bool | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsPixOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_seconds: int | None = None
+    expires_at: int | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    permissions: list[CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    return_url: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    requested: list[CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem | str] | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    financial_connections: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    networks: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None = None
+    verification_method: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
+    """The CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    app_id: str | None = Field(default=None, max_length=5000)
+    client: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
+    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptions(BaseModel):
+    """Payment-method-specific configuration for this PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 | str | None = None
+    affirm: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 | str | None = None
+    afterpay_clearpay: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 | str | None = None
+    alipay: CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 | str | None = None
+    au_becs_debit: CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 | str | None = None
+    bacs_debit: CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 | str | None = None
+    bancontact: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 | str | None = None
+    blik: CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 | str | None = None
+    boleto: CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 | str | None = None
+    card: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 | str | None = None
+    card_present: CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 | str | None = None
+    cashapp: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 | str | None = None
+    customer_balance: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
+    eps: CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1 | CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 | str | None = None
+    fpx: CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1 | CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 | str | None = None
+    giropay: CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 | str | None = None
+    grabpay: CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 | str | None = None
+    ideal: CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1 | CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 | str | None = None
+    interac_present: CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 | CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 | str | None = None
+    klarna: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1 | CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 | str | None = None
+    konbini: CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1 | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 | str | None = None
+    link: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1 | CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 | str | None = None
+    oxxo: CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1 | CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 | str | None = None
+    p24: CreatePaymentIntentBodyPaymentMethodOptionsP24Option1 | CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 | str | None = None
+    paynow: CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 | str | None = None
+    pix: CreatePaymentIntentBodyPaymentMethodOptionsPixOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 | str | None = None
+    promptpay: CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 | str | None = None
+    sepa_debit: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 | str | None = None
+    sofort: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1 | CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 | str | None = None
+    us_bank_account: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 | CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+    wechat_pay: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 | str | None = None
+
+
+class CreatePaymentIntentBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyTransferData(BaseModel):
+    """The parameters used to automatically create a Transfer when the payment succeeds.
+For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    destination: str
+
+
+class CreatePaymentIntentBody(BaseModel):
+    """The CreatePaymentIntentBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    application_fee_amount: int | None = None
+    automatic_payment_methods: CreatePaymentIntentBodyAutomaticPaymentMethods | None = None
+    capture_method: CreatePaymentIntentBodyCaptureMethod | None = None
+    confirm: bool | None = None
+    confirmation_method: CreatePaymentIntentBodyConfirmationMethod | None = None
+    currency: str
+    customer: str | None = Field(default=None, max_length=5000)
+    description: str | None = Field(default=None, max_length=1000)
+    error_on_requires_action: bool | None = None
+    expand: list[str] | None = None
+    mandate: str | None = Field(default=None, max_length=5000)
+    mandate_data: CreatePaymentIntentBodyMandateData | None = None
+    metadata: dict[str, str] | None = None
+    off_session: bool | CreatePaymentIntentBodyOffSessionOption2 | None = None
+    on_behalf_of: str | None = None
+    payment_method: str | None = Field(default=None, max_length=5000)
+    payment_method_data: CreatePaymentIntentBodyPaymentMethodData | None = None
+    payment_method_options: CreatePaymentIntentBodyPaymentMethodOptions | None = None
+    payment_method_types: list[str] | None = None
+    radar_options: CreatePaymentIntentBodyRadarOptions | None = None
+    receipt_email: str | None = None
+    return_url: str | None = None
+    setup_future_usage: CreatePaymentIntentBodySetupFutureUsage | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=22)
+    transfer_data: CreatePaymentIntentBodyTransferData | None = None
+    transfer_group: str | None = None
+    use_stripe_sdk: bool | None = None
+
+
+class RetrievePaymentIntentParams(BaseModel):
+    """The RetrievePaymentIntentParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    client_secret: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    intent: str = Field(max_length=5000)
+
+
+class CancelPaymentIntentBody(BaseModel):
+    """The CancelPaymentIntentBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    cancellation_reason: CancelPaymentIntentBodyCancellationReason | None = None
+    expand: list[str] | None = None
+
+
+class CancelPaymentIntentParams(BaseModel):
+    """The CancelPaymentIntentParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class CapturePaymentIntentBodyTransferData(BaseModel):
+    """The parameters used to automatically create a Transfer when the payment
+is captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+
+
+class CapturePaymentIntentBody(BaseModel):
+    """The CapturePaymentIntentBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_to_capture: int | None = None
+    application_fee_amount: int | None = None
+    expand: list[str] | None = None
+    metadata: dict[str, str] | CapturePaymentIntentBodyMetadataOption2 | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    statement_descriptor_suffix: str | None = Field(default=None, max_length=22)
+    transfer_data: CapturePaymentIntentBodyTransferData | None = None
+
+
+class CapturePaymentIntentParams(BaseModel):
+    """The CapturePaymentIntentParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    ip_address: str
+    user_agent: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    accepted_at: int | None = None
+    offline: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline | None = None
+    online: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline | None = None
+    type: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceType | str
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer_acceptance: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    ip_address: str | None = None
+    user_agent: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    online: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline
+    type: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType | str
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2(BaseModel):
+    """The ConfirmPaymentIntentBodyMandateDataOption2 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    customer_acceptance: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str = Field(max_length=5000)
+    institution_number: str = Field(max_length=5000)
+    transit_number: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAffirm(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataAffirm object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAlipay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataAlipay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str = Field(max_length=5000)
+    bsb_number: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_number: str | None = Field(default=None, max_length=5000)
+    sort_code: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBancontact(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBancontact object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    address: ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 | str | None = None
+    email: str | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBlik(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBlik object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBoleto(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataBoleto object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    tax_id: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataCashapp(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataCashapp object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataEps(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataEps object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataEpsBank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataFpx(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataFpx object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataFpxBank | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataGiropay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataGiropay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataGrabpay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataGrabpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataIdeal(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataIdeal object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataIdealBank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    day: int
+    month: int
+    year: int
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKlarna(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataKlarna object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    dob: ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKonbini(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataKonbini object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataLink(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataLink object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataOxxo(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataOxxo object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataP24(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataP24 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataP24Bank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPaynow(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataPaynow object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPix(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataPix object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPromptpay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataPromptpay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    iban: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataSofort(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataSofort object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: ConfirmPaymentIntentBodyPaymentMethodDataSofortCountry | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_holder_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None = None
+    account_number: str | None = Field(default=None, max_length=5000)
+    account_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = None
+    financial_connections_account: str | None = Field(default=None, max_length=5000)
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataWechatPay(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodDataWechatPay object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodData(BaseModel):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+property on the PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit | None = None
+    affirm: ConfirmPaymentIntentBodyPaymentMethodDataAffirm | None = None
+    afterpay_clearpay: ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay | None = None
+    alipay: ConfirmPaymentIntentBodyPaymentMethodDataAlipay | None = None
+    au_becs_debit: ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit | None = None
+    bacs_debit: ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit | None = None
+    bancontact: ConfirmPaymentIntentBodyPaymentMethodDataBancontact | None = None
+    billing_details: ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails | None = None
+    blik: ConfirmPaymentIntentBodyPaymentMethodDataBlik | None = None
+    boleto: ConfirmPaymentIntentBodyPaymentMethodDataBoleto | None = None
+    cashapp: ConfirmPaymentIntentBodyPaymentMethodDataCashapp | None = None
+    customer_balance: ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance | None = None
+    eps: ConfirmPaymentIntentBodyPaymentMethodDataEps | None = None
+    fpx: ConfirmPaymentIntentBodyPaymentMethodDataFpx | None = None
+    giropay: ConfirmPaymentIntentBodyPaymentMethodDataGiropay | None = None
+    grabpay: ConfirmPaymentIntentBodyPaymentMethodDataGrabpay | None = None
+    ideal: ConfirmPaymentIntentBodyPaymentMethodDataIdeal | None = None
+    interac_present: ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent | None = None
+    klarna: ConfirmPaymentIntentBodyPaymentMethodDataKlarna | None = None
+    konbini: ConfirmPaymentIntentBodyPaymentMethodDataKonbini | None = None
+    link: ConfirmPaymentIntentBodyPaymentMethodDataLink | None = None
+    metadata: dict[str, str] | None = None
+    oxxo: ConfirmPaymentIntentBodyPaymentMethodDataOxxo | None = None
+    p24: ConfirmPaymentIntentBodyPaymentMethodDataP24 | None = None
+    paynow: ConfirmPaymentIntentBodyPaymentMethodDataPaynow | None = None
+    pix: ConfirmPaymentIntentBodyPaymentMethodDataPix | None = None
+    promptpay: ConfirmPaymentIntentBodyPaymentMethodDataPromptpay | None = None
+    radar_options: ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions | None = None
+    sepa_debit: ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit | None = None
+    sofort: ConfirmPaymentIntentBodyPaymentMethodDataSofort | None = None
+    type: ConfirmPaymentIntentBodyPaymentMethodDataType | str
+    us_bank_account: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount | None = None
+    wechat_pay: ConfirmPaymentIntentBodyPaymentMethodDataWechatPay | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_mandate_url: str | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 | None = None
+    interval_description: str | None = Field(default=None, max_length=500)
+    payment_schedule: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule | str | None = None
+    transaction_type: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None = None
+    verification_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None = None
+    preferred_locale: str | None = Field(default=None, max_length=10)
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None = None
+    reference: str | None = Field(default=None, max_length=128)
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    code: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    count: int
+    interval: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    type: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool | None = None
+    plan: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    amount_type: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    description: str | None = Field(default=None, max_length=200)
+    end_date: int | None = None
+    interval: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
+    interval_count: int | None = None
+    reference: str = Field(max_length=80)
+    start_date: int
+    supported_types: list[ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem | str] | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None = None
+    cvc_token: str | None = Field(default=None, max_length=5000)
+    installments: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
+    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = None
+    network: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
+    request_three_d_secure: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None = None
+    statement_descriptor_suffix_kana: str | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 | None = None
+    statement_descriptor_suffix_kanji: str | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    request_extended_authorization: bool | None = None
+    request_incremental_authorization_support: bool | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    eu_bank_transfer: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    requested_address_types: list[ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem | str] | None = None
+    type: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank_transfer: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    funding_type: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None = None
+    preferred_locale: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    confirmation_number: str | None = Field(default=None, max_length=11)
+    expires_after_days: int | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 | str | None = None
+    expires_at: int | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None = None
+    product_description: str | None = Field(default=None, max_length=22)
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None = None
+    persistent_token: str | None = Field(default=None, max_length=5000)
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None = None
+    tos_shown_and_accepted: bool | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expires_after_seconds: int | None = None
+    expires_at: int | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    permissions: list[ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    return_url: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    requested: list[ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem | str] | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    financial_connections: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    networks: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None = None
+    verification_method: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
+    """The ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    app_id: str | None = Field(default=None, max_length=5000)
+    client: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
+    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptions(BaseModel):
+    """Payment-method-specific configuration for this PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 | str | None = None
+    affirm: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 | str | None = None
+    afterpay_clearpay: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 | str | None = None
+    alipay: ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 | str | None = None
+    au_becs_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 | str | None = None
+    bacs_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 | str | None = None
+    bancontact: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 | str | None = None
+    blik: ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 | str | None = None
+    boleto: ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 | str | None = None
+    card: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 | str | None = None
+    card_present: ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 | str | None = None
+    cashapp: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 | str | None = None
+    customer_balance: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
+    eps: ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 | str | None = None
+    fpx: ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 | str | None = None
+    giropay: ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 | str | None = None
+    grabpay: ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 | str | None = None
+    ideal: ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 | str | None = None
+    interac_present: ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 | str | None = None
+    klarna: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 | str | None = None
+    konbini: ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 | str | None = None
+    link: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 | str | None = None
+    oxxo: ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 | str | None = None
+    p24: ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1 | ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 | str | None = None
+    paynow: ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 | str | None = None
+    pix: ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 | str | None = None
+    promptpay: ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 | str | None = None
+    sepa_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 | str | None = None
+    sofort: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 | str | None = None
+    us_bank_account: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+    wechat_pay: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 | str | None = None
+
+
+class ConfirmPaymentIntentBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBody(BaseModel):
+    """The ConfirmPaymentIntentBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    capture_method: ConfirmPaymentIntentBodyCaptureMethod | None = None
+    client_secret: str | None = Field(default=None, max_length=5000)
+    error_on_requires_action: bool | None = None
+    expand: list[str] | None = None
+    mandate: str | None = Field(default=None, max_length=5000)
+    mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = None
+    off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = None
+    payment_method: str | None = Field(default=None, max_length=5000)
+    payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = None
+    payment_method_options: ConfirmPaymentIntentBodyPaymentMethodOptions | None = None
+    payment_method_types: list[str] | None = None
+    radar_options: ConfirmPaymentIntentBodyRadarOptions | None = None
+    receipt_email: str | ConfirmPaymentIntentBodyReceiptEmailOption2 | None = None
+    return_url: str | None = None
+    setup_future_usage: ConfirmPaymentIntentBodySetupFutureUsage | None = None
+    use_stripe_sdk: bool | None = None
+
+
+class ConfirmPaymentIntentParams(BaseModel):
+    """The ConfirmPaymentIntentParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class ListRefundsCreatedOption1(BaseModel):
+    """The ListRefundsCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListRefundsParams(BaseModel):
+    """The ListRefundsParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    charge: str | None = None
+    created: ListRefundsCreatedOption1 | int | None = None
+    ending_before: str | None = None
+    expand: list[str] | None = None
+    limit: int | None = None
+    payment_intent: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = None
+
+
+class ListRefundsResponse(BaseModel):
+    """The ListRefundsResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Refund]
+    has_more: bool
+    object: ListRefundsResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/refunds")
 
 
 class CreateRefundBody(BaseModel):
@@ -113,19 +4957,1442 @@ class CreateRefundBody(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    charge: str
-    amount: int | None = Field(default=None, ge=1)
+    amount: int | None = None
+    charge: str | None = Field(default=None, max_length=5000)
+    currency: str | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    instructions_email: str | None = None
+    metadata: dict[str, str] | CreateRefundBodyMetadataOption2 | None = None
+    origin: CreateRefundBodyOrigin | None = None
+    payment_intent: str | None = Field(default=None, max_length=5000)
     reason: CreateRefundBodyReason | None = None
-    metadata: Metadata | None = None
+    refund_application_fee: bool | None = None
+    reverse_transfer: bool | None = None
 
 
-Metadata = dict[str, str]
+class RetrieveRefundParams(BaseModel):
+    """The RetrieveRefundParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    refund: str
 
 
+class ListInvoicesCreatedOption1(BaseModel):
+    """The ListInvoicesCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListInvoicesDueDateOption1(BaseModel):
+    """The ListInvoicesDueDateOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListInvoicesParams(BaseModel):
+    """The ListInvoicesParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    collection_method: ListInvoicesCollectionMethod | None = None
+    created: ListInvoicesCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    due_date: ListInvoicesDueDateOption1 | int | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    status: ListInvoicesStatus | None = None
+    subscription: str | None = Field(default=None, max_length=5000)
+
+
+class ListInvoicesResponse(BaseModel):
+    """The ListInvoicesResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Invoice]
+    has_more: bool
+    object: ListInvoicesResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/invoices")
+
+
+class CreateInvoiceBodyAutomaticTax(BaseModel):
+    """Settings for automatic tax lookup for this invoice."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+
+
+class CreateInvoiceBodyCustomFieldsOption1Item(BaseModel):
+    """The CreateInvoiceBodyCustomFieldsOption1Item object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class CreateInvoiceBodyDiscountsOption1Item(BaseModel):
+    """The CreateInvoiceBodyDiscountsOption1Item object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    coupon: str | None = Field(default=None, max_length=5000)
+    discount: str | None = Field(default=None, max_length=5000)
+
+
+class CreateInvoiceBodyFromInvoice(BaseModel):
+    """Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    action: CreateInvoiceBodyFromInvoiceAction | str
+    invoice: str = Field(max_length=5000)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    transaction_type: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
+    verification_method: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    count: int
+    interval: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    type: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool | None = None
+    plan: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    installments: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments | None = None
+    request_three_d_secure: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    eu_bank_transfer: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    type: str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank_transfer: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    funding_type: str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    permissions: list[CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    financial_connections: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    verification_method: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptions(BaseModel):
+    """The CreateInvoiceBodyPaymentSettingsPaymentMethodOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 | str | None = None
+    bancontact: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 | str | None = None
+    card: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 | str | None = None
+    customer_balance: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
+    konbini: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 | str | None = None
+    us_bank_account: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+
+
+class CreateInvoiceBodyPaymentSettings(BaseModel):
+    """Configuration settings for the PaymentIntent that is generated when the invoice is finalized."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    default_mandate: str | None = Field(default=None, max_length=5000)
+    payment_method_options: CreateInvoiceBodyPaymentSettingsPaymentMethodOptions | None = None
+    payment_method_types: list[CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item | str] | CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 | str | None = None
+
+
+class CreateInvoiceBodyRenderingOptionsOption1(BaseModel):
+    """The CreateInvoiceBodyRenderingOptionsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_tax_display: CreateInvoiceBodyRenderingOptionsOption1AmountTaxDisplay | str | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    unit: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximumUnit | str
+    value: int
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    unit: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimumUnit | str
+    value: int
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    maximum: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum | None = None
+    minimum: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    tax_behavior: CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior | str | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataFixedAmount(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateDataFixedAmount object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int
+    currency: str
+    currency_options: dict[str, CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue] | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateData(BaseModel):
+    """The CreateInvoiceBodyShippingCostShippingRateData object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    delivery_estimate: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate | None = None
+    display_name: str = Field(max_length=100)
+    fixed_amount: CreateInvoiceBodyShippingCostShippingRateDataFixedAmount | None = None
+    metadata: dict[str, str] | None = None
+    tax_behavior: CreateInvoiceBodyShippingCostShippingRateDataTaxBehavior | str | None = None
+    tax_code: str | None = None
+    type: CreateInvoiceBodyShippingCostShippingRateDataType | str | None = None
+
+
+class CreateInvoiceBodyShippingCost(BaseModel):
+    """Settings for the cost of shipping for this invoice."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    shipping_rate: str | None = Field(default=None, max_length=5000)
+    shipping_rate_data: CreateInvoiceBodyShippingCostShippingRateData | None = None
+
+
+class CreateInvoiceBodyTransferData(BaseModel):
+    """If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    destination: str
+
+
+class CreateInvoiceBody(BaseModel):
+    """The CreateInvoiceBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    account_tax_ids: list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = None
+    application_fee_amount: int | None = None
+    auto_advance: bool | None = None
+    automatic_tax: CreateInvoiceBodyAutomaticTax | None = None
+    collection_method: CreateInvoiceBodyCollectionMethod | None = None
+    currency: str | None = None
+    custom_fields: list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    days_until_due: int | None = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    default_source: str | None = Field(default=None, max_length=5000)
+    default_tax_rates: list[str] | None = None
+    description: str | None = Field(default=None, max_length=1500)
+    discounts: list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = None
+    due_date: int | None = None
+    expand: list[str] | None = None
+    footer: str | None = Field(default=None, max_length=5000)
+    from_invoice: CreateInvoiceBodyFromInvoice | None = None
+    metadata: dict[str, str] | CreateInvoiceBodyMetadataOption2 | None = None
+    on_behalf_of: str | None = None
+    payment_settings: CreateInvoiceBodyPaymentSettings | None = None
+    pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = None
+    rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = None
+    shipping_cost: CreateInvoiceBodyShippingCost | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    subscription: str | None = Field(default=None, max_length=5000)
+    transfer_data: CreateInvoiceBodyTransferData | None = None
+
+
+class RetrieveInvoiceParams(BaseModel):
+    """The RetrieveInvoiceParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    invoice: str = Field(max_length=5000)
+
+
+class FinalizeInvoiceBody(BaseModel):
+    """The FinalizeInvoiceBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    auto_advance: bool | None = None
+    expand: list[str] | None = None
+
+
+class FinalizeInvoiceParams(BaseModel):
+    """The FinalizeInvoiceParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class PayInvoiceBody(BaseModel):
+    """The PayInvoiceBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    forgive: bool | None = None
+    mandate: str | None = Field(default=None, max_length=5000)
+    off_session: bool | None = None
+    paid_out_of_band: bool | None = None
+    payment_method: str | None = Field(default=None, max_length=5000)
+    source: str | None = Field(default=None, max_length=5000)
+
+
+class PayInvoiceParams(BaseModel):
+    """The PayInvoiceParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class VoidInvoiceBody(BaseModel):
+    """The VoidInvoiceBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+
+
+class VoidInvoiceParams(BaseModel):
+    """The VoidInvoiceParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class ListSubscriptionsCreatedOption1(BaseModel):
+    """The ListSubscriptionsCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsCurrentPeriodEndOption1(BaseModel):
+    """The ListSubscriptionsCurrentPeriodEndOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsCurrentPeriodStartOption1(BaseModel):
+    """The ListSubscriptionsCurrentPeriodStartOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsParams(BaseModel):
+    """The ListSubscriptionsParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    collection_method: ListSubscriptionsCollectionMethod | None = None
+    created: ListSubscriptionsCreatedOption1 | int | None = None
+    current_period_end: ListSubscriptionsCurrentPeriodEndOption1 | int | None = None
+    current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    price: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = Field(default=None, max_length=5000)
+    status: ListSubscriptionsStatus | None = None
+    test_clock: str | None = Field(default=None, max_length=5000)
+
+
+class ListSubscriptionsResponse(BaseModel):
+    """The ListSubscriptionsResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Subscription]
+    has_more: bool
+    object: ListSubscriptionsResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/subscriptions")
+
+
+class CreateSubscriptionBodyAddInvoiceItemsItemPriceData(BaseModel):
+    """The CreateSubscriptionBodyAddInvoiceItemsItemPriceData object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    currency: str
+    product: str = Field(max_length=5000)
+    tax_behavior: CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateSubscriptionBodyAddInvoiceItemsItem(BaseModel):
+    """The CreateSubscriptionBodyAddInvoiceItemsItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    price: str | None = Field(default=None, max_length=5000)
+    price_data: CreateSubscriptionBodyAddInvoiceItemsItemPriceData | None = None
+    quantity: int | None = None
+    tax_rates: list[str] | CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 | str | None = None
+
+
+class CreateSubscriptionBodyAutomaticTax(BaseModel):
+    """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+
+
+class CreateSubscriptionBodyBillingThresholdsOption1(BaseModel):
+    """The CreateSubscriptionBodyBillingThresholdsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_gte: int | None = None
+    reset_billing_cycle_anchor: bool | None = None
+
+
+class CreateSubscriptionBodyItemsItemBillingThresholdsOption1(BaseModel):
+    """The CreateSubscriptionBodyItemsItemBillingThresholdsOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    usage_gte: int
+
+
+class CreateSubscriptionBodyItemsItemPriceDataRecurring(BaseModel):
+    """The CreateSubscriptionBodyItemsItemPriceDataRecurring object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    interval: CreateSubscriptionBodyItemsItemPriceDataRecurringInterval | str
+    interval_count: int | None = None
+
+
+class CreateSubscriptionBodyItemsItemPriceData(BaseModel):
+    """The CreateSubscriptionBodyItemsItemPriceData object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    currency: str
+    product: str = Field(max_length=5000)
+    recurring: CreateSubscriptionBodyItemsItemPriceDataRecurring
+    tax_behavior: CreateSubscriptionBodyItemsItemPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateSubscriptionBodyItemsItem(BaseModel):
+    """The CreateSubscriptionBodyItemsItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    billing_thresholds: CreateSubscriptionBodyItemsItemBillingThresholdsOption1 | CreateSubscriptionBodyItemsItemBillingThresholdsOption2 | str | None = None
+    metadata: dict[str, str] | None = None
+    price: str | None = Field(default=None, max_length=5000)
+    price_data: CreateSubscriptionBodyItemsItemPriceData | None = None
+    quantity: int | None = None
+    tax_rates: list[str] | CreateSubscriptionBodyItemsItemTaxRatesOption2 | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    transaction_type: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
+    verification_method: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    preferred_language: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount: int | None = None
+    amount_type: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType | str | None = None
+    description: str | None = Field(default=None, max_length=200)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    mandate_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions | None = None
+    network: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network | str | None = None
+    request_three_d_secure: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    eu_bank_transfer: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    type: str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    bank_transfer: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    funding_type: str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    permissions: list[CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    financial_connections: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    verification_method: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions(BaseModel):
+    """The CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    acss_debit: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 | str | None = None
+    bancontact: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 | str | None = None
+    card: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 | str | None = None
+    customer_balance: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
+    konbini: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 | str | None = None
+    us_bank_account: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettings(BaseModel):
+    """Payment settings to pass to invoices created by the subscription."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    payment_method_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions | None = None
+    payment_method_types: list[CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item | str] | CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 | str | None = None
+    save_default_payment_method: CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod | str | None = None
+
+
+class CreateSubscriptionBodyPendingInvoiceItemIntervalOption1(BaseModel):
+    """The CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1Interval | str
+    interval_count: int | None = None
+
+
+class CreateSubscriptionBodyTransferData(BaseModel):
+    """If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    amount_percent: float | None = None
+    destination: str
+
+
+class CreateSubscriptionBodyTrialSettingsEndBehavior(BaseModel):
+    """The CreateSubscriptionBodyTrialSettingsEndBehavior object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    missing_payment_method: CreateSubscriptionBodyTrialSettingsEndBehaviorMissingPaymentMethod | str
+
+
+class CreateSubscriptionBodyTrialSettings(BaseModel):
+    """Settings related to subscription trials."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    end_behavior: CreateSubscriptionBodyTrialSettingsEndBehavior
+
+
+class CreateSubscriptionBody(BaseModel):
+    """The CreateSubscriptionBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    add_invoice_items: list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = None
+    application_fee_percent: float | None = None
+    automatic_tax: CreateSubscriptionBodyAutomaticTax | None = None
+    backdate_start_date: int | None = None
+    billing_cycle_anchor: int | None = None
+    billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = None
+    cancel_at: int | None = None
+    cancel_at_period_end: bool | None = None
+    collection_method: CreateSubscriptionBodyCollectionMethod | None = None
+    coupon: str | None = Field(default=None, max_length=5000)
+    currency: str | None = None
+    customer: str = Field(max_length=5000)
+    days_until_due: int | None = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    default_source: str | None = Field(default=None, max_length=5000)
+    default_tax_rates: list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = None
+    description: str | None = Field(default=None, max_length=500)
+    expand: list[str] | None = None
+    items: list[CreateSubscriptionBodyItemsItem] | None = None
+    metadata: dict[str, str] | CreateSubscriptionBodyMetadataOption2 | None = None
+    off_session: bool | None = None
+    on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = None
+    payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = None
+    payment_settings: CreateSubscriptionBodyPaymentSettings | None = None
+    pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = None
+    promotion_code: str | None = Field(default=None, max_length=5000)
+    proration_behavior: CreateSubscriptionBodyProrationBehavior | None = None
+    transfer_data: CreateSubscriptionBodyTransferData | None = None
+    trial_end: CreateSubscriptionBodyTrialEndOption1 | int | None = None
+    trial_from_plan: bool | None = None
+    trial_period_days: int | None = None
+    trial_settings: CreateSubscriptionBodyTrialSettings | None = None
+
+
+class RetrieveSubscriptionParams(BaseModel):
+    """The RetrieveSubscriptionParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    subscription_exposed_id: str = Field(max_length=5000)
+
+
+class CancelSubscriptionBodyCancellationDetails(BaseModel):
+    """Details about why this subscription was cancelled"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    comment: str | None = Field(default=None, max_length=5000)
+    feedback: CancelSubscriptionBodyCancellationDetailsFeedback | str | None = None
+
+
+class CancelSubscriptionBody(BaseModel):
+    """The CancelSubscriptionBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    cancellation_details: CancelSubscriptionBodyCancellationDetails | None = None
+    expand: list[str] | None = None
+    invoice_now: bool | None = None
+    prorate: bool | None = None
+
+
+class CancelSubscriptionParams(BaseModel):
+    """The CancelSubscriptionParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    subscription_exposed_id: str = Field(max_length=5000)
+
+
+class ListProductsCreatedOption1(BaseModel):
+    """The ListProductsCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListProductsParams(BaseModel):
+    """The ListProductsParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool | None = None
+    created: ListProductsCreatedOption1 | int | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    ids: list[str] | None = None
+    limit: int | None = None
+    shippable: bool | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    url: str | None = Field(default=None, max_length=5000)
+
+
+class ListProductsResponse(BaseModel):
+    """The ListProductsResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Product]
+    has_more: bool
+    object: ListProductsResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/products")
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(BaseModel):
+    """The CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem(BaseModel):
+    """The CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 | str | int
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValue(BaseModel):
+    """The CreateProductBodyDefaultPriceDataCurrencyOptionsValue object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_unit_amount: CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount | None = None
+    tax_behavior: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior | str | None = None
+    tiers: list[CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem] | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateProductBodyDefaultPriceDataRecurring(BaseModel):
+    """The CreateProductBodyDefaultPriceDataRecurring object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    interval: CreateProductBodyDefaultPriceDataRecurringInterval | str
+    interval_count: int | None = None
+
+
+class CreateProductBodyDefaultPriceData(BaseModel):
+    """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    currency: str
+    currency_options: dict[str, CreateProductBodyDefaultPriceDataCurrencyOptionsValue] | None = None
+    recurring: CreateProductBodyDefaultPriceDataRecurring | None = None
+    tax_behavior: CreateProductBodyDefaultPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateProductBodyPackageDimensions(BaseModel):
+    """The dimensions of this product for shipping purposes."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    height: float
+    length: float
+    weight: float
+    width: float
+
+
+class CreateProductBody(BaseModel):
+    """The CreateProductBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool | None = None
+    default_price_data: CreateProductBodyDefaultPriceData | None = None
+    description: str | None = Field(default=None, max_length=40000)
+    expand: list[str] | None = None
+    id: str | None = Field(default=None, max_length=5000)
+    images: list[str] | None = None
+    metadata: dict[str, str] | None = None
+    name: str = Field(max_length=5000)
+    package_dimensions: CreateProductBodyPackageDimensions | None = None
+    shippable: bool | None = None
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    tax_code: str | None = None
+    unit_label: str | None = Field(default=None, max_length=12)
+    url: str | None = Field(default=None, max_length=5000)
+
+
+class RetrieveProductParams(BaseModel):
+    """The RetrieveProductParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    id: str = Field(max_length=5000)
+
+
+class ListPricesCreatedOption1(BaseModel):
+    """The ListPricesCreatedOption1 object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListPricesRecurring(BaseModel):
+    """The ListPricesRecurring object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    interval: ListPricesRecurringInterval | str | None = None
+    usage_type: ListPricesRecurringUsageType | str | None = None
+
+
+class ListPricesParams(BaseModel):
+    """The ListPricesParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool | None = None
+    created: ListPricesCreatedOption1 | int | None = None
+    currency: str | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    lookup_keys: list[str] | None = None
+    product: str | None = Field(default=None, max_length=5000)
+    recurring: ListPricesRecurring | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    type: ListPricesType | None = None
+
+
+class ListPricesResponse(BaseModel):
+    """The ListPricesResponse object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    data: list[Price]
+    has_more: bool
+    object: ListPricesResponseObject | str
+    url: str = Field(max_length=5000, pattern="^/v1/prices")
+
+
+class CreatePriceBodyCurrencyOptionsValueCustomUnitAmount(BaseModel):
+    """The CreatePriceBodyCurrencyOptionsValueCustomUnitAmount object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreatePriceBodyCurrencyOptionsValueTiersItem(BaseModel):
+    """The CreatePriceBodyCurrencyOptionsValueTiersItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 | str | int
+
+
+class CreatePriceBodyCurrencyOptionsValue(BaseModel):
+    """The CreatePriceBodyCurrencyOptionsValue object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    custom_unit_amount: CreatePriceBodyCurrencyOptionsValueCustomUnitAmount | None = None
+    tax_behavior: CreatePriceBodyCurrencyOptionsValueTaxBehavior | str | None = None
+    tiers: list[CreatePriceBodyCurrencyOptionsValueTiersItem] | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreatePriceBodyCustomUnitAmount(BaseModel):
+    """When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreatePriceBodyProductData(BaseModel):
+    """These fields can be used to create a new product that this price will belong to."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool | None = None
+    id: str | None = Field(default=None, max_length=5000)
+    metadata: dict[str, str] | None = None
+    name: str = Field(max_length=5000)
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    tax_code: str | None = Field(default=None, max_length=5000)
+    unit_label: str | None = Field(default=None, max_length=12)
+
+
+class CreatePriceBodyRecurring(BaseModel):
+    """The recurring components of a price such as `interval` and `usage_type`."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    aggregate_usage: CreatePriceBodyRecurringAggregateUsage | str | None = None
+    interval: CreatePriceBodyRecurringInterval | str
+    interval_count: int | None = None
+    usage_type: CreatePriceBodyRecurringUsageType | str | None = None
+
+
+class CreatePriceBodyTiersItem(BaseModel):
+    """The CreatePriceBodyTiersItem object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreatePriceBodyTiersItemUpToOption1 | str | int
+
+
+class CreatePriceBodyTransformQuantity(BaseModel):
+    """Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    divide_by: int
+    round: CreatePriceBodyTransformQuantityRound | str
+
+
+class CreatePriceBody(BaseModel):
+    """The CreatePriceBody object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    active: bool | None = None
+    billing_scheme: CreatePriceBodyBillingScheme | None = None
+    currency: str
+    currency_options: dict[str, CreatePriceBodyCurrencyOptionsValue] | None = None
+    custom_unit_amount: CreatePriceBodyCustomUnitAmount | None = None
+    expand: list[str] | None = None
+    lookup_key: str | None = Field(default=None, max_length=200)
+    metadata: dict[str, str] | None = None
+    nickname: str | None = Field(default=None, max_length=5000)
+    product: str | None = Field(default=None, max_length=5000)
+    product_data: CreatePriceBodyProductData | None = None
+    recurring: CreatePriceBodyRecurring | None = None
+    tax_behavior: CreatePriceBodyTaxBehavior | None = None
+    tiers: list[CreatePriceBodyTiersItem] | None = None
+    tiers_mode: CreatePriceBodyTiersMode | None = None
+    transfer_lookup_key: bool | None = None
+    transform_quantity: CreatePriceBodyTransformQuantity | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class RetrievePriceParams(BaseModel):
+    """The RetrievePriceParams object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    expand: list[str] | None = None
+    price: str = Field(max_length=5000)
+
+
+ChargeRefunds.model_rebuild()
 Charge.model_rebuild()
-ChargeList.model_rebuild()
+CustomerSources.model_rebuild()
+CustomerSubscriptions.model_rebuild()
+CustomerTaxIds.model_rebuild()
+Customer.model_rebuild()
+DeletedCustomer.model_rebuild()
+InvoiceLines.model_rebuild()
+Invoice.model_rebuild()
+PaymentIntent.model_rebuild()
 Refund.model_rebuild()
+SubscriptionItems.model_rebuild()
+Subscription.model_rebuild()
+Price.model_rebuild()
+Product.model_rebuild()
+ListChargesCreatedOption1.model_rebuild()
+ListChargesParams.model_rebuild()
+ListChargesResponse.model_rebuild()
+CreateChargeBodyCardOption1.model_rebuild()
+CreateChargeBodyDestinationOption1.model_rebuild()
+CreateChargeBodyRadarOptions.model_rebuild()
+CreateChargeBodyTransferData.model_rebuild()
 CreateChargeBody.model_rebuild()
 RetrieveChargeParams.model_rebuild()
-ListChargesParams.model_rebuild()
+UpdateChargeBodyFraudDetails.model_rebuild()
+UpdateChargeBody.model_rebuild()
+UpdateChargeParams.model_rebuild()
+CaptureChargeBodyTransferData.model_rebuild()
+CaptureChargeBody.model_rebuild()
+CaptureChargeParams.model_rebuild()
+ListCustomersCreatedOption1.model_rebuild()
+ListCustomersParams.model_rebuild()
+ListCustomersResponse.model_rebuild()
+CreateCustomerBodyAddressOption1.model_rebuild()
+CreateCustomerBodyCashBalanceSettings.model_rebuild()
+CreateCustomerBodyCashBalance.model_rebuild()
+CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item.model_rebuild()
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1.model_rebuild()
+CreateCustomerBodyInvoiceSettings.model_rebuild()
+CreateCustomerBodyTax.model_rebuild()
+CreateCustomerBodyTaxIdDataItem.model_rebuild()
+CreateCustomerBody.model_rebuild()
+DeleteCustomerBody.model_rebuild()
+DeleteCustomerParams.model_rebuild()
+RetrieveCustomerParams.model_rebuild()
+UpdateCustomerBodyAddressOption1.model_rebuild()
+UpdateCustomerBodyBankAccountOption1.model_rebuild()
+UpdateCustomerBodyCardOption1.model_rebuild()
+UpdateCustomerBodyCashBalanceSettings.model_rebuild()
+UpdateCustomerBodyCashBalance.model_rebuild()
+UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item.model_rebuild()
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1.model_rebuild()
+UpdateCustomerBodyInvoiceSettings.model_rebuild()
+UpdateCustomerBodyTax.model_rebuild()
+UpdateCustomerBody.model_rebuild()
+UpdateCustomerParams.model_rebuild()
+ListPaymentIntentsCreatedOption1.model_rebuild()
+ListPaymentIntentsParams.model_rebuild()
+ListPaymentIntentsResponse.model_rebuild()
+CreatePaymentIntentBodyAutomaticPaymentMethods.model_rebuild()
+CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline.model_rebuild()
+CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline.model_rebuild()
+CreatePaymentIntentBodyMandateDataCustomerAcceptance.model_rebuild()
+CreatePaymentIntentBodyMandateData.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataAcssDebit.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataAffirm.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataAlipay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBacsDebit.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBancontact.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBillingDetails.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBlik.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataBoleto.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataCashapp.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataCustomerBalance.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataEps.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataFpx.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataGiropay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataGrabpay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataIdeal.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataInteracPresent.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataKlarnaDob.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataKlarna.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataKonbini.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataLink.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataOxxo.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataP24.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataPaynow.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataPix.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataPromptpay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataRadarOptions.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataSepaDebit.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataSofort.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataUsBankAccount.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodDataWechatPay.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodData.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1.model_rebuild()
+CreatePaymentIntentBodyPaymentMethodOptions.model_rebuild()
+CreatePaymentIntentBodyRadarOptions.model_rebuild()
+CreatePaymentIntentBodyTransferData.model_rebuild()
+CreatePaymentIntentBody.model_rebuild()
+RetrievePaymentIntentParams.model_rebuild()
+CancelPaymentIntentBody.model_rebuild()
+CancelPaymentIntentParams.model_rebuild()
+CapturePaymentIntentBodyTransferData.model_rebuild()
+CapturePaymentIntentBody.model_rebuild()
+CapturePaymentIntentParams.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption1.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance.model_rebuild()
+ConfirmPaymentIntentBodyMandateDataOption2.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataAffirm.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataAlipay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBancontact.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBlik.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataBoleto.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataCashapp.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataEps.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataFpx.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataGiropay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataGrabpay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataIdeal.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataKlarna.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataKonbini.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataLink.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataOxxo.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataP24.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataPaynow.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataPix.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataPromptpay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataSofort.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodDataWechatPay.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodData.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1.model_rebuild()
+ConfirmPaymentIntentBodyPaymentMethodOptions.model_rebuild()
+ConfirmPaymentIntentBodyRadarOptions.model_rebuild()
+ConfirmPaymentIntentBody.model_rebuild()
+ConfirmPaymentIntentParams.model_rebuild()
+ListRefundsCreatedOption1.model_rebuild()
+ListRefundsParams.model_rebuild()
+ListRefundsResponse.model_rebuild()
 CreateRefundBody.model_rebuild()
+RetrieveRefundParams.model_rebuild()
+ListInvoicesCreatedOption1.model_rebuild()
+ListInvoicesDueDateOption1.model_rebuild()
+ListInvoicesParams.model_rebuild()
+ListInvoicesResponse.model_rebuild()
+CreateInvoiceBodyAutomaticTax.model_rebuild()
+CreateInvoiceBodyCustomFieldsOption1Item.model_rebuild()
+CreateInvoiceBodyDiscountsOption1Item.model_rebuild()
+CreateInvoiceBodyFromInvoice.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1.model_rebuild()
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptions.model_rebuild()
+CreateInvoiceBodyPaymentSettings.model_rebuild()
+CreateInvoiceBodyRenderingOptionsOption1.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateDataFixedAmount.model_rebuild()
+CreateInvoiceBodyShippingCostShippingRateData.model_rebuild()
+CreateInvoiceBodyShippingCost.model_rebuild()
+CreateInvoiceBodyTransferData.model_rebuild()
+CreateInvoiceBody.model_rebuild()
+RetrieveInvoiceParams.model_rebuild()
+FinalizeInvoiceBody.model_rebuild()
+FinalizeInvoiceParams.model_rebuild()
+PayInvoiceBody.model_rebuild()
+PayInvoiceParams.model_rebuild()
+VoidInvoiceBody.model_rebuild()
+VoidInvoiceParams.model_rebuild()
+ListSubscriptionsCreatedOption1.model_rebuild()
+ListSubscriptionsCurrentPeriodEndOption1.model_rebuild()
+ListSubscriptionsCurrentPeriodStartOption1.model_rebuild()
+ListSubscriptionsParams.model_rebuild()
+ListSubscriptionsResponse.model_rebuild()
+CreateSubscriptionBodyAddInvoiceItemsItemPriceData.model_rebuild()
+CreateSubscriptionBodyAddInvoiceItemsItem.model_rebuild()
+CreateSubscriptionBodyAutomaticTax.model_rebuild()
+CreateSubscriptionBodyBillingThresholdsOption1.model_rebuild()
+CreateSubscriptionBodyItemsItemBillingThresholdsOption1.model_rebuild()
+CreateSubscriptionBodyItemsItemPriceDataRecurring.model_rebuild()
+CreateSubscriptionBodyItemsItemPriceData.model_rebuild()
+CreateSubscriptionBodyItemsItem.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1.model_rebuild()
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions.model_rebuild()
+CreateSubscriptionBodyPaymentSettings.model_rebuild()
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption1.model_rebuild()
+CreateSubscriptionBodyTransferData.model_rebuild()
+CreateSubscriptionBodyTrialSettingsEndBehavior.model_rebuild()
+CreateSubscriptionBodyTrialSettings.model_rebuild()
+CreateSubscriptionBody.model_rebuild()
+RetrieveSubscriptionParams.model_rebuild()
+CancelSubscriptionBodyCancellationDetails.model_rebuild()
+CancelSubscriptionBody.model_rebuild()
+CancelSubscriptionParams.model_rebuild()
+ListProductsCreatedOption1.model_rebuild()
+ListProductsParams.model_rebuild()
+ListProductsResponse.model_rebuild()
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount.model_rebuild()
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem.model_rebuild()
+CreateProductBodyDefaultPriceDataCurrencyOptionsValue.model_rebuild()
+CreateProductBodyDefaultPriceDataRecurring.model_rebuild()
+CreateProductBodyDefaultPriceData.model_rebuild()
+CreateProductBodyPackageDimensions.model_rebuild()
+CreateProductBody.model_rebuild()
+RetrieveProductParams.model_rebuild()
+ListPricesCreatedOption1.model_rebuild()
+ListPricesRecurring.model_rebuild()
+ListPricesParams.model_rebuild()
+ListPricesResponse.model_rebuild()
+CreatePriceBodyCurrencyOptionsValueCustomUnitAmount.model_rebuild()
+CreatePriceBodyCurrencyOptionsValueTiersItem.model_rebuild()
+CreatePriceBodyCurrencyOptionsValue.model_rebuild()
+CreatePriceBodyCustomUnitAmount.model_rebuild()
+CreatePriceBodyProductData.model_rebuild()
+CreatePriceBodyRecurring.model_rebuild()
+CreatePriceBodyTiersItem.model_rebuild()
+CreatePriceBodyTransformQuantity.model_rebuild()
+CreatePriceBody.model_rebuild()
+RetrievePriceParams.model_rebuild()

@@ -184,7 +184,9 @@ def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | No
                 flat = [part for k, v in items for part in (k, _text(v))]
                 pairs.append((key, _DELIMITERS.get(style, ",").join(flat)))
         elif isinstance(value, list):
-            if explode:
+            if style == "deepObject":  # Stripe's arrays: expand[0]=customer&expand[1]=invoice
+                pairs += [(f"{key}[{i}]", _text(v)) for i, v in enumerate(value)]
+            elif explode:
                 pairs += [(key, _text(v)) for v in value]
             else:
                 pairs.append((key, _DELIMITERS.get(style, ",").join(_text(v) for v in value)))
