@@ -110,12 +110,15 @@ def curate_operation(op: dict[str, Any], rule: dict[str, Any], renames: dict[str
         op["params"] = [p for p in op.get("params", []) if p["name"] != name]
         if len(op["params"]) == before:
             raise SystemExit(f"{op['id']}: drop_params {name!r} is not a parameter")
+    op.setdefault("params", []).extend(copy.deepcopy(rule.get("params_add", [])))
+    if not op["params"]:
+        del op["params"]
     if "description" in op:
         op["description"] = plain(op["description"])
     if op.get("pagination") in renames:
         op["pagination"] = renames[op["pagination"]]
     for key, value in rule.items():
-        if key not in ("op", "drop_body", "drop_params"):
+        if key not in ("op", "drop_body", "drop_params", "params_add", "fixture"):
             op[key] = copy.deepcopy(value)
     if op.get("description") == op.get("summary"):
         op.pop("description", None)
@@ -151,6 +154,17 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
         curate_operation(op, rule, renames)
         operations.append(_ordered(op, OP_ORDER))
     spec["operations"] = operations
+    accepted = list(recipe.get("openapi", {}).get("accepted", []))
+    for (method, path), rule in zip(wanted, rules, strict=True):
+        for param in rule.get("params_add", []):
+            pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1")
+            accepted.append(
+                {
+                    "operation": rule["id"],
+                    "pointer": f"{pointer}/{method.lower()}/parameters",
+                    "reason": recipe["params_add_reason"].format(name=param["name"]),
+                }
+            )
     if renames:
         spec["pagination"] = {renames.get(k, k): v for k, v in spec["pagination"].items()}
     provider = spec["provider"]
@@ -162,6 +176,8 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
     }
     provider.update(recipe.get("provider", {}))
     provider["openapi"] = {**openapi, **recipe.get("openapi", {})}
+    if accepted:
+        provider["openapi"]["accepted"] = accepted
     spec.pop("waivers", None)
     for key, value in recipe.get("spec", {}).items():
         if value is None:
@@ -178,7 +194,84 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
     )
     out = seed_dir / "connector.yaml"
     out.write_text(header + dump(spec), encoding="utf-8")
+    synthesize_fixtures(seed_dir, recipe, document)
     return extract_path, out
+
+
+def provider_example(document: dict[str, Any], method: str, path: str) -> tuple[int, Any]:
+    """The status and first example of the success response the description gives."""
+    responses = document["paths"][path][method.lower()]["responses"]
+    status = min(code for code in responses if code.startswith("2"))
+    content = responses[status].get("content", {})
+    for media in content.values():
+        examples = media.get("examples") or {}
+        for example in examples.values():
+            ref = example.get("$ref")
+            if ref:
+                example = document["components"]["examples"][ref.rsplit("/", 1)[1]]
+            return int(status), example.get("value")
+        if "example" in media:
+            return int(status), media["example"]
+    if not content:
+        return int(status), None
+    raise SystemExit(f"{method} {path}: the description has no example for its success response")
+
+
+def _masked(value: Any, keys: set[str]) -> Any:
+    """``value`` with the strings under ``keys`` replaced by a plain placeholder (example ids
+    that the default pack's secret scan would flag as high-entropy)."""
+    if isinstance(value, list):
+        return [_masked(v, keys) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: (f"{k}_example" if k in keys and isinstance(v, str) else _masked(v, keys))
+            for k, v in value.items()
+        }
+    return value
+
+
+def synthesize_fixtures(seed_dir: Path, recipe: dict[str, Any], document: dict[str, Any]) -> int:
+    """Write ``fixtures/<op>/happy_path.yaml`` for each operation whose rule has a fixture:
+    the generated client is called with its ``call`` and answered with the provider's own
+    example (or the rule's ``json``, taken from the provider's documentation)."""
+    import httpx
+
+    from certify.record import record_fixture
+    from connector_spec.codegen import generate_to_directory
+
+    spec_path = seed_dir / "connector.yaml"
+    generate_to_directory(spec_path)
+    written = 0
+    for rule in recipe["operations"]:
+        fixture = rule.get("fixture")
+        if fixture is None:
+            continue
+        method, path = rule["op"].split(" ", 1)
+        status, body = provider_example(document, method, path)
+        if "json" in fixture:
+            body = fixture["json"]
+        body = _masked(body, set(recipe.get("fixture_masked_keys", [])))
+
+        def answer(_: httpx.Request, status: int = status, body: Any = body) -> httpx.Response:
+            if body is None:
+                return httpx.Response(status)
+            return httpx.Response(status, json=body)
+
+        recorded = record_fixture(
+            spec_path,
+            rule["id"],
+            call=fixture["call"],
+            description=fixture["description"],
+            transport=httpx.MockTransport(answer),
+            credentials=fixture.get("credentials", recipe.get("fixture_credentials")),
+        )
+        if "error" in recorded.fixture["expect"]:
+            raise SystemExit(
+                f"{recorded.path}: the client refused the provider's example: "
+                f"{recorded.fixture['expect']['error']}"
+            )
+        written += 1
+    return written
 
 
 class _Dumper(yaml.SafeDumper):
