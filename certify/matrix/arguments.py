@@ -37,9 +37,11 @@ class Slot:
 
 
 def wire_text(value: Any) -> str:
-    """How the runtime writes a scalar into a query, form or header."""
+    """How the runtime writes a scalar into a query, form or header (``1.0`` as ``1``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
     return str(value)
 
 

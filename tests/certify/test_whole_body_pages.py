@@ -38,3 +38,33 @@ def test_a_broken_item_on_page_two_of_a_whole_body_list_is_scripted(tmp_path: Pa
     assert {"contract.pagination", "contract.pagination_items_validated"} <= set(checks)
     assert [c.id for c in result.checks if c.failed] == []
     assert checks["contract.pagination_items_validated"].status == "passed"
+
+
+def test_a_number_filter_is_expected_on_every_page_as_the_runtime_writes_it(
+    tmp_path: Path,
+) -> None:
+    # found rebuilding the Slack seed: files.list's ts_from is a `number`; the runtime sends
+    # 1.0 as "1" while the pagination check expected "1.0" and failed a correct client
+    params = [
+        {"name": "ts_from", "in": "query", "schema": {"type": "number"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+    ]
+    spec = minimal_spec(
+        "pages",
+        {},
+        [
+            read_op(
+                "list_things",
+                "/things",
+                {"type": "object", "properties": {"items": {"type": "array", "items": ITEM}}},
+                params=params,
+                pagination="numbered",
+                determinism={"mode": "nondeterministic"},
+            )
+        ],
+    )
+    spec["pagination"] = {"numbered": {"type": "page", "items": "/items", "page_size": 1}}
+    path = write_spec(tmp_path, spec)
+    result = certify_connector(path, connector_dir=tmp_path, only=["contract.pagination"])
+    assert [c.id for c in result.checks] == ["contract.pagination"]
+    assert [c.id for c in result.checks if c.failed] == []
