@@ -120,6 +120,8 @@ def curate_operation(op: dict[str, Any], rule: dict[str, Any], renames: dict[str
     for key, value in rule.items():
         if key not in ("op", "drop_body", "drop_params", "params_add", "fixture"):
             op[key] = copy.deepcopy(value)
+            if value is None:
+                del op[key]
     if op.get("description") == op.get("summary"):
         op.pop("description", None)
 
@@ -154,9 +156,40 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
         curate_operation(op, rule, renames)
         operations.append(_ordered(op, OP_ORDER))
     spec["operations"] = operations
+    for name in recipe.get("unwrap_items", []):
+        spec["schemas"][name] = spec["schemas"][name]["items"]
+    for name, fields in recipe.get("optional_fields", {}).items():
+        schema = spec["schemas"][name]
+        for part in [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
+            part["required"] = [f for f in part.get("required", []) if f not in fields]
+            if not part["required"]:
+                del part["required"]
+    if recipe.get("tolerant_responses"):
+        spec["schemas"] = _open(spec["schemas"])
+        for op in operations:
+            op["response"] = _open(op["response"])
     accepted = list(recipe.get("openapi", {}).get("accepted", []))
+    dropped = recipe.get("drop_params_everywhere", {})
     for (method, path), rule in zip(wanted, rules, strict=True):
-        for param in rule.get("params_add", []):
+        op = next(o for o in operations if o["id"] == rule["id"])
+        described = document["paths"][path].get(method.lower(), {}).get("parameters", [])
+        for index, param in enumerate(described):
+            if param.get("name") not in dropped:
+                continue
+            op["params"] = [p for p in op.get("params", []) if p["name"] != param["name"]]
+            if not op["params"]:
+                del op["params"]
+            if param.get("required"):
+                pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1")
+                accepted.append(
+                    {
+                        "operation": rule["id"],
+                        "pointer": f"{pointer}/{method.lower()}/parameters/{index}",
+                        "reason": dropped[param["name"]],
+                    }
+                )
+    for (method, path), rule in zip(wanted, rules, strict=True):
+        for param in rule.get("params_add", []) if "params_add_reason" in recipe else []:
             pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1")
             accepted.append(
                 {
@@ -215,6 +248,15 @@ def provider_example(document: dict[str, Any], method: str, path: str) -> tuple[
     if not content:
         return int(status), None
     raise SystemExit(f"{method} {path}: the description has no example for its success response")
+
+
+def _open(node: Any) -> Any:
+    """``node`` without ``additionalProperties: false``: a response may carry new fields."""
+    if isinstance(node, list):
+        return [_open(v) for v in node]
+    if isinstance(node, dict):
+        return {k: _open(v) for k, v in node.items() if (k, v) != ("additionalProperties", False)}
+    return node
 
 
 def _masked(value: Any, keys: set[str]) -> Any:
