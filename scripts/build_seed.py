@@ -164,6 +164,10 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
             part["required"] = [f for f in part.get("required", []) if f not in fields]
             if not part["required"]:
                 del part["required"]
+    formats = recipe.get("format_patterns", {})
+    if formats:
+        spec["schemas"] = _patterned(spec.get("schemas", {}), formats)
+        spec["operations"] = operations = _patterned(operations, formats)
     if recipe.get("tolerant_responses"):
         spec["schemas"] = _open(spec["schemas"])
         for op in operations:
@@ -257,6 +261,19 @@ def _open(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: _open(v) for k, v in node.items() if (k, v) != ("additionalProperties", False)}
     return node
+
+
+def _patterned(node: Any, formats: dict[str, str]) -> Any:
+    """``node`` with a ``pattern`` beside each ``format`` in ``formats``: the generated client
+    does not check formats, but it does enforce patterns."""
+    if isinstance(node, list):
+        return [_patterned(v, formats) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _patterned(v, formats) for k, v in node.items()}
+    if isinstance(node.get("format"), str) and node["format"] in formats and "pattern" not in node:
+        out["pattern"] = formats[node["format"]]
+    return out
 
 
 def _masked(value: Any, keys: set[str]) -> Any:
