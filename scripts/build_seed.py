@@ -176,8 +176,15 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
     dropped = recipe.get("drop_params_everywhere", {})
     for (method, path), rule in zip(wanted, rules, strict=True):
         op = next(o for o in operations if o["id"] == rule["id"])
-        described = document["paths"][path].get(method.lower(), {}).get("parameters", [])
-        for index, param in enumerate(described):
+        item = document["paths"][path]
+        described = [
+            (f"{method.lower()}/parameters/{i}", p)
+            for i, p in enumerate(item.get(method.lower(), {}).get("parameters", []))
+        ]
+        described += [(f"parameters/{i}", p) for i, p in enumerate(item.get("parameters", []))]
+        for where, param in described:
+            if "$ref" in param:
+                param = document["components"]["parameters"][param["$ref"].rsplit("/", 1)[1]]
             if param.get("name") not in dropped:
                 continue
             op["params"] = [p for p in op.get("params", []) if p["name"] != param["name"]]
@@ -188,7 +195,7 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
                 accepted.append(
                     {
                         "operation": rule["id"],
-                        "pointer": f"{pointer}/{method.lower()}/parameters/{index}",
+                        "pointer": f"{pointer}/{where}",
                         "reason": dropped[param["name"]],
                     }
                 )
@@ -306,9 +313,10 @@ def synthesize_fixtures(seed_dir: Path, recipe: dict[str, Any], document: dict[s
         if fixture is None:
             continue
         method, path = rule["op"].split(" ", 1)
-        status, body = provider_example(document, method, path)
-        if "json" in fixture:
-            body = fixture["json"]
+        if "json" in fixture:  # the description has no example: from the provider's docs
+            status, body = fixture.get("status", 200), fixture["json"]
+        else:
+            status, body = provider_example(document, method, path)
         body = _masked(body, set(recipe.get("fixture_masked_keys", [])))
 
         def answer(_: httpx.Request, status: int = status, body: Any = body) -> httpx.Response:
