@@ -156,6 +156,11 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
         curate_operation(op, rule, renames)
         operations.append(_ordered(op, OP_ORDER))
     spec["operations"] = operations
+    spec.setdefault("schemas", {}).update(copy.deepcopy(recipe.get("schemas_add", {})))
+    for op in operations:
+        declared = recipe.get("errors_by_method", {}).get(op["method"])
+        if declared and "errors" not in op:
+            op["errors"] = copy.deepcopy(declared)
     for name in recipe.get("unwrap_items", []):
         spec["schemas"][name] = spec["schemas"][name]["items"]
     for name, fields in recipe.get("optional_fields", {}).items():
@@ -230,6 +235,7 @@ def build(seed_dir: Path, directory: Path) -> tuple[Path, Path]:
             spec[key] = {**spec.get(key, {}), **value}
         else:
             spec[key] = value
+    spec["operations"] = [_ordered(op, OP_ORDER) for op in spec["operations"]]
     spec = _ordered(spec, ORDER)
     header = (
         f"# {recipe['title']}\n"

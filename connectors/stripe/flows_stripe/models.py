@@ -2749,6 +2749,29 @@ Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscrip
     url: str | None = Field(default=None, max_length=2048)
 
 
+class StripeErrorError(BaseModel):
+    """The StripeErrorError object."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    type: str
+    code: str | None = None
+    decline_code: str | None = None
+    message: str | None = None
+    param: str | None = None
+    charge: str | None = None
+    doc_url: str | None = None
+    request_log_url: str | None = None
+
+
+class StripeError(BaseModel):
+    """An error response from the Stripe API."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    error: StripeErrorError
+
+
 class ListChargesCreatedOption1(BaseModel):
     """The ListChargesCreatedOption1 object."""
 
@@ -6074,6 +6097,8 @@ SubscriptionItems.model_rebuild()
 Subscription.model_rebuild()
 Price.model_rebuild()
 Product.model_rebuild()
+StripeErrorError.model_rebuild()
+StripeError.model_rebuild()
 ListChargesCreatedOption1.model_rebuild()
 ListChargesParams.model_rebuild()
 ListChargesResponse.model_rebuild()
