@@ -15,8 +15,23 @@ provider flaws). The script
 3. applies the curation and writes ``connectors/<p>/connector.yaml`` with
    ``provider.openapi.sha256`` set to the extract's digest.
 
+4. generates the package and synthesizes ``fixtures/<op>/happy_path.yaml`` for each rule with
+   a ``fixture`` (the client called through ``httpx.MockTransport`` answering the provider's
+   own example; the build fails if the client refuses it).
+
 The output is deterministic: rebuilding from the same directory version gives the same bytes.
-Edit ``seed.yaml`` (not ``connector.yaml``), rebuild, then ``flows generate connector``.
+Edit ``seed.yaml`` (not ``connector.yaml``), then rebuild.
+
+Recipe keys: ``title``, ``name``, ``source``, ``url``, ``max_depth`` (extract pruning);
+``provider`` (merged over the imported block), ``openapi`` (e.g. ``accepted``), ``spec``
+(top-level parts replacing the imported ones); ``operations`` (rules: ``op``, ``id``,
+``summary``, ... copied onto the operation, ``None`` removes a key; ``drop_body``,
+``drop_params``, ``params_add``, ``fixture: {call, description[, json, status]}``);
+``pagination_names`` (renames); ``drop_params_everywhere: {name: reason}`` (the reason becomes
+an ``accepted`` entry where the provider requires it); ``params_add_reason``;
+``schemas_add``; ``errors_by_method``; ``unwrap_items`` (schemas the description wraps in
+``items``); ``optional_fields``; ``format_patterns``; ``tolerant_responses``;
+``fixture_credentials``; ``fixture_masked_keys``.
 """
 
 from __future__ import annotations
