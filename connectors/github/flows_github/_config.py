@@ -94,7 +94,13 @@ CREATE_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
-    errors=((403, ForbiddenError), (404, NotFoundError), (410, GoneError), (422, UnprocessableEntityError), (503, ServiceUnavailableError)),
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 GET_ISSUE = OperationInfo(
     id="get_issue",
@@ -114,7 +120,13 @@ UPDATE_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((403, ForbiddenError), (404, NotFoundError), (410, GoneError), (422, UnprocessableEntityError), (503, ServiceUnavailableError)),
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 LIST_ISSUE_COMMENTS = OperationInfo(
     id="list_issue_comments",
@@ -134,7 +146,12 @@ CREATE_ISSUE_COMMENT = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
-    errors=((403, ForbiddenError), (404, NotFoundError), (410, GoneError), (422, UnprocessableEntityError)),
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+    ),
 )
 LOCK_ISSUE = OperationInfo(
     id="lock_issue",
@@ -144,7 +161,12 @@ LOCK_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=204,
     pagination=None,
-    errors=((403, ForbiddenError), (404, NotFoundError), (410, GoneError), (422, UnprocessableEntityError)),
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+    ),
 )
 UNLOCK_ISSUE = OperationInfo(
     id="unlock_issue",
@@ -214,7 +236,13 @@ MERGE_PULL = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((403, ForbiddenError), (404, NotFoundError), (405, MethodNotAllowedError), (409, ConflictError), (422, UnprocessableEntityError)),
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (405, MethodNotAllowedError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+    ),
 )
 CHECK_PULL_MERGED = OperationInfo(
     id="check_pull_merged",
@@ -234,7 +262,11 @@ LIST_PULL_FILES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
-    errors=((422, UnprocessableEntityError), (500, InternalServerError), (503, ServiceUnavailableError)),
+    errors=(
+        (422, UnprocessableEntityError),
+        (500, InternalServerError),
+        (503, ServiceUnavailableError),
+    ),
 )
 LIST_PULL_COMMITS = OperationInfo(
     id="list_pull_commits",
@@ -302,7 +334,13 @@ CREATE_REPO = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
-    errors=((400, BadRequestError), (401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (422, UnprocessableEntityError)),
+    errors=(
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (422, UnprocessableEntityError),
+    ),
 )
 LIST_USER_REPOS = OperationInfo(
     id="list_user_repos",
@@ -341,7 +379,12 @@ LIST_COMMITS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
-    errors=((400, BadRequestError), (404, NotFoundError), (409, ListCommitsConflictError), (500, InternalServerError)),
+    errors=(
+        (400, BadRequestError),
+        (404, NotFoundError),
+        (409, ListCommitsConflictError),
+        (500, InternalServerError),
+    ),
 )
 GET_CONTENT = OperationInfo(
     id="get_content",
@@ -371,7 +414,12 @@ DELETE_CONTENT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((404, NotFoundError), (409, DeleteContentConflictError), (422, UnprocessableEntityError), (503, ServiceUnavailableError)),
+    errors=(
+        (404, NotFoundError),
+        (409, DeleteContentConflictError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 GET_README = OperationInfo(
     id="get_readme",

@@ -403,7 +403,9 @@ def _LIST_COMMITS_ITEMS() -> TypeAdapter[list[Commit]]:
 
 
 @functools.cache
-def _GET_CONTENT_RESULT() -> TypeAdapter[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule]:
+def _GET_CONTENT_RESULT() -> TypeAdapter[
+    ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule
+]:
     from pydantic import TypeAdapter
 
     from .models import ContentDirectory, ContentFile, ContentSubmodule, ContentSymlink
@@ -539,7 +541,20 @@ class IssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -627,7 +642,20 @@ class IssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -639,11 +667,11 @@ class IssuesResource:
         owner: str,
         repo: str,
         title: str | int,
-        assignee: str | None | None = None,
+        assignee: str | None = None,
         assignees: builtins.list[str] | None = None,
         body_: str | None = None,
         labels: builtins.list[str | CreateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        milestone: str | int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -798,14 +826,14 @@ class IssuesResource:
         owner: str,
         repo: str,
         issue_number: int,
-        assignee: str | None | None = None,
+        assignee: str | None = None,
         assignees: builtins.list[str] | None = None,
-        body_: str | None | None = None,
+        body_: str | None = None,
         labels: builtins.list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        milestone: str | int | None = None,
         state: UpdateIssueBodyState | None = None,
-        state_reason: UpdateIssueBodyStateReason | None | None = None,
-        title: str | int | None | None = None,
+        state_reason: UpdateIssueBodyStateReason | None = None,
+        title: str | int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -2459,7 +2487,7 @@ class ReposResource:
         merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = None,
         name: str | None = None,
         private: bool | None = None,
-        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None | None = None,
+        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = None,
         squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = None,
         use_squash_pr_title_as_default: bool | None = None,
@@ -2695,7 +2723,18 @@ class ReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -2777,7 +2816,18 @@ class ReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -3936,7 +3986,20 @@ class AsyncIssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -4024,7 +4087,20 @@ class AsyncIssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -4037,11 +4113,11 @@ class AsyncIssuesResource:
         owner: str,
         repo: str,
         title: str | int,
-        assignee: str | None | None = None,
+        assignee: str | None = None,
         assignees: builtins.list[str] | None = None,
         body_: str | None = None,
         labels: builtins.list[str | CreateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        milestone: str | int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -4196,14 +4272,14 @@ class AsyncIssuesResource:
         owner: str,
         repo: str,
         issue_number: int,
-        assignee: str | None | None = None,
+        assignee: str | None = None,
         assignees: builtins.list[str] | None = None,
-        body_: str | None | None = None,
+        body_: str | None = None,
         labels: builtins.list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        milestone: str | int | None = None,
         state: UpdateIssueBodyState | None = None,
-        state_reason: UpdateIssueBodyStateReason | None | None = None,
-        title: str | int | None | None = None,
+        state_reason: UpdateIssueBodyStateReason | None = None,
+        title: str | int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -5863,7 +5939,7 @@ class AsyncReposResource:
         merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = None,
         name: str | None = None,
         private: bool | None = None,
-        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None | None = None,
+        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = None,
         squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = None,
         use_squash_pr_title_as_default: bool | None = None,
@@ -6099,7 +6175,18 @@ class AsyncReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -6181,7 +6268,18 @@ class AsyncReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):

@@ -92,17 +92,11 @@ ContentDirectoryValueItemType = Literal[
     "symlink",
 ]
 
-ContentFileType = Literal[
-    "file",
-]
+ContentFileType = Literal["file",]
 
-ContentSymlinkType = Literal[
-    "symlink",
-]
+ContentSymlinkType = Literal["symlink",]
 
-ContentSubmoduleType = Literal[
-    "submodule",
-]
+ContentSubmoduleType = Literal["submodule",]
 
 IssueStateReason = Literal[
     "completed",
@@ -586,7 +580,9 @@ class RepositoryTemplateRepository(BaseModel):
     pushed_at: str | None = None
     releases_url: str | None = None
     size: int | None = None
-    squash_merge_commit_message: RepositoryTemplateRepositorySquashMergeCommitMessage | str | None = Field(
+    squash_merge_commit_message: (
+        RepositoryTemplateRepositorySquashMergeCommitMessage | str | None
+    ) = Field(
         default=None,
         description=(
             "The default value for a squash merge commit message: - `PR_BODY` - default to the "
@@ -594,13 +590,15 @@ class RepositoryTemplateRepository(BaseModel):
             "messages. - `BLANK` - default to a blank commit message."
         ),
     )
-    squash_merge_commit_title: RepositoryTemplateRepositorySquashMergeCommitTitle | str | None = Field(
-        default=None,
-        description=(
-            "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
-            "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
-            "only one commit) or the pull request's title (when more than one commit)."
-        ),
+    squash_merge_commit_title: RepositoryTemplateRepositorySquashMergeCommitTitle | str | None = (
+        Field(
+            default=None,
+            description=(
+                "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+                "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+                "only one commit) or the pull request's title (when more than one commit)."
+            ),
+        )
     )
     ssh_url: str | None = None
     stargazers_count: int | None = None
@@ -2641,7 +2639,9 @@ class UpdateRepoBodySecurityAndAnalysis(BaseModel):
             'scanning](/code-security/secret-security/about-secret-scanning)."'
         ),
     )
-    secret_scanning_push_protection: UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection | None = Field(
+    secret_scanning_push_protection: (
+        UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection | None
+    ) = Field(
         default=None,
         description=(
             "Use the `status` property to enable or disable secret scanning push protection for "
@@ -2659,8 +2659,7 @@ class UpdateRepoBody(BaseModel):
     allow_auto_merge: bool | None = Field(
         default=None,
         description=(
-            "Either `true` to allow auto-merge on pull requests, or `false` to disallow "
-            "auto-merge."
+            "Either `true` to allow auto-merge on pull requests, or `false` to disallow auto-merge."
         ),
     )
     allow_forking: bool | None = Field(

@@ -81,7 +81,14 @@ SEND_MAIL = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
-    errors=((400, BadRequestError), (401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (413, RequestEntityTooLargeError), (500, InternalServerError)),
+    errors=(
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (413, RequestEntityTooLargeError),
+        (500, InternalServerError),
+    ),
 )
 LIST_TEMPLATES = OperationInfo(
     id="list_templates",
@@ -128,7 +135,13 @@ UPSERT_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
-    errors=((400, UpsertContactsBadRequestError), (401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (500, InternalServerError)),
+    errors=(
+        (400, UpsertContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 GET_CONTACT = OperationInfo(
     id="get_contact",
@@ -138,7 +151,12 @@ GET_CONTACT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((401, UnauthorizedError), (403, ForbiddenError), (404, GetContactNotFoundError), (500, InternalServerError)),
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, GetContactNotFoundError),
+        (500, InternalServerError),
+    ),
 )
 SEARCH_CONTACTS = OperationInfo(
     id="search_contacts",
@@ -148,7 +166,14 @@ SEARCH_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((400, SearchContactsBadRequestError), (401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (408, RequestTimeoutError), (500, InternalServerError)),
+    errors=(
+        (400, SearchContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (408, RequestTimeoutError),
+        (500, InternalServerError),
+    ),
 )
 COUNT_CONTACTS = OperationInfo(
     id="count_contacts",
@@ -158,7 +183,12 @@ COUNT_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (500, InternalServerError)),
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 DELETE_CONTACTS = OperationInfo(
     id="delete_contacts",
@@ -168,7 +198,13 @@ DELETE_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
-    errors=((400, DeleteContactsBadRequestError), (401, UnauthorizedError), (403, ForbiddenError), (404, NotFoundError), (500, InternalServerError)),
+    errors=(
+        (400, DeleteContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 LIST_LISTS = OperationInfo(
     id="list_lists",

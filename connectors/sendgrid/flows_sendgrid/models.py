@@ -626,17 +626,19 @@ class SendMailBodyMailSettings(BaseModel):
             "for more about bypass filters."
         ),
     )
-    bypass_unsubscribe_management: SendMailBodyMailSettingsBypassUnsubscribeManagement | None = Field(
-        default=None,
-        description=(
-            "Allows you to bypass the global unsubscribe list to ensure that the email is "
-            "delivered to recipients. Bounce and spam report lists will still be checked; "
-            "addresses on these other lists will not receive the message. This filter applies "
-            "only to global unsubscribes and will not bypass group unsubscribes. This filter "
-            "cannot be combined with the `bypass_list_management` filter. See our "
-            "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
-            "for more about bypass filters."
-        ),
+    bypass_unsubscribe_management: SendMailBodyMailSettingsBypassUnsubscribeManagement | None = (
+        Field(
+            default=None,
+            description=(
+                "Allows you to bypass the global unsubscribe list to ensure that the email is "
+                "delivered to recipients. Bounce and spam report lists will still be checked; "
+                "addresses on these other lists will not receive the message. This filter applies "
+                "only to global unsubscribes and will not bypass group unsubscribes. This filter "
+                "cannot be combined with the `bypass_list_management` filter. See our "
+                "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
+                "for more about bypass filters."
+            ),
+        )
     )
     footer: SendMailBodyMailSettingsFooter | None = Field(
         default=None,
@@ -965,7 +967,9 @@ class SendMailBody(BaseModel):
         ),
     )
     reply_to: ReplyToEmailObject | None = None
-    reply_to_list: Annotated[list[SendMailBodyReplyToListItem], AfterValidator(unique_items)] | None = Field(
+    reply_to_list: (
+        Annotated[list[SendMailBodyReplyToListItem], AfterValidator(unique_items)] | None
+    ) = Field(
         default=None,
         max_length=1000,
         description=(
@@ -1157,8 +1161,7 @@ class CountContactsResponse(BaseModel):
     billable_breakdown: CountContactsResponseBillableBreakdown | None = Field(
         default=None,
         description=(
-            "`billable_breakdown` will only appear to the parent user in an account with "
-            "subusers."
+            "`billable_breakdown` will only appear to the parent user in an account with subusers."
         ),
     )
     billable_count: int | None = Field(

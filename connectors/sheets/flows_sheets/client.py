@@ -598,7 +598,15 @@ class ValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "valueRenderOption",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -685,7 +693,16 @@ class ValuesResource:
         body = None if request_body is None else validated(UpdateValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
@@ -785,7 +802,17 @@ class ValuesResource:
         body = None if request_body is None else validated(AppendValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "insertDataOption", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "insertDataOption",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
@@ -930,7 +957,16 @@ class ValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "ranges", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "ranges",
+                "valueRenderOption",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -945,8 +981,10 @@ class ValuesResource:
         quota_user: str | None = None,
         data: list[ValueRange] | None = None,
         include_values_in_response: bool | None = None,
-        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = None,
-        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | None = None,
+        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption
+        | None = None,
+        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption
+        | None = None,
         value_input_option: BatchUpdateValuesRequestValueInputOption | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -1632,7 +1670,15 @@ class AsyncValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "valueRenderOption",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -1719,7 +1765,16 @@ class AsyncValuesResource:
         body = None if request_body is None else validated(UpdateValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
@@ -1819,7 +1874,17 @@ class AsyncValuesResource:
         body = None if request_body is None else validated(AppendValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "insertDataOption", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "insertDataOption",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
@@ -1964,7 +2029,16 @@ class AsyncValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "ranges", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "ranges",
+                "valueRenderOption",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -1979,8 +2053,10 @@ class AsyncValuesResource:
         quota_user: str | None = None,
         data: list[ValueRange] | None = None,
         include_values_in_response: bool | None = None,
-        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = None,
-        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | None = None,
+        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption
+        | None = None,
+        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption
+        | None = None,
         value_input_option: BatchUpdateValuesRequestValueInputOption | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,

@@ -227,8 +227,7 @@ class DataSource(BaseModel):
         default=None,
         alias="dataSourceId",
         description=(
-            "The spreadsheet-scoped unique ID that identifies the data source. Example: "
-            "1080547365."
+            "The spreadsheet-scoped unique ID that identifies the data source. Example: 1080547365."
         ),
     )
     sheet_id: int | None = Field(
@@ -281,8 +280,7 @@ class DeveloperMetadata(BaseModel):
     visibility: DeveloperMetadataVisibility | str | None = Field(
         default=None,
         description=(
-            "The metadata visibility. Developer metadata must always have a visibility "
-            "specified."
+            "The metadata visibility. Developer metadata must always have a visibility specified."
         ),
     )
 
@@ -839,7 +837,9 @@ class BatchUpdateValuesRequest(BaseModel):
             "(excluding trailing empty rows and columns)."
         ),
     )
-    response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | str | None = Field(
+    response_date_time_render_option: (
+        BatchUpdateValuesRequestResponseDateTimeRenderOption | str | None
+    ) = Field(
         default=None,
         alias="responseDateTimeRenderOption",
         description=(
@@ -848,13 +848,15 @@ class BatchUpdateValuesRequest(BaseModel):
             "dateTime render option is SERIAL_NUMBER."
         ),
     )
-    response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | str | None = Field(
-        default=None,
-        alias="responseValueRenderOption",
-        description=(
-            "Determines how values in the response should be rendered. The default render "
-            "option is FORMATTED_VALUE."
-        ),
+    response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | str | None = (
+        Field(
+            default=None,
+            alias="responseValueRenderOption",
+            description=(
+                "Determines how values in the response should be rendered. The default render "
+                "option is FORMATTED_VALUE."
+            ),
+        )
     )
     value_input_option: BatchUpdateValuesRequestValueInputOption | str | None = Field(
         default=None,
@@ -1492,7 +1494,9 @@ class BatchUpdateValuesBody(BaseModel):
             "(excluding trailing empty rows and columns)."
         ),
     )
-    response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = Field(
+    response_date_time_render_option: (
+        BatchUpdateValuesRequestResponseDateTimeRenderOption | None
+    ) = Field(
         default=None,
         alias="responseDateTimeRenderOption",
         description=(

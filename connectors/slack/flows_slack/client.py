@@ -1678,7 +1678,17 @@ class FilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -1746,7 +1756,17 @@ class FilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -3343,7 +3363,17 @@ class AsyncFilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -3411,7 +3441,17 @@ class AsyncFilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):

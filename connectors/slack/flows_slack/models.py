@@ -9,17 +9,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DefsOkTrue = Literal[
-    True,
-]
+DefsOkTrue = Literal[True,]
 
-ObjsConversationValueOption1IsMpim = Literal[
-    False,
-]
+ObjsConversationValueOption1IsMpim = Literal[False,]
 
-ObjsConversationValueOption2IsMpim = Literal[
-    True,
-]
+ObjsConversationValueOption2IsMpim = Literal[True,]
 
 ObjsTeamPlan = Literal[
     "",
@@ -1622,7 +1616,9 @@ DefsTeam = str
 DefsAppId = str
 
 
-ObjsConversation = ObjsConversationValueOption1 | ObjsConversationValueOption2 | ObjsConversationValueOption3
+ObjsConversation = (
+    ObjsConversationValueOption1 | ObjsConversationValueOption2 | ObjsConversationValueOption3
+)
 
 
 DefsEnterpriseId = str

@@ -77,7 +77,12 @@ CREATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_CHARGE = OperationInfo(
     id="retrieve_charge",
@@ -98,7 +103,12 @@ UPDATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CAPTURE_CHARGE = OperationInfo(
     id="capture_charge",
@@ -108,7 +118,12 @@ CAPTURE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_CUSTOMERS = OperationInfo(
     id="list_customers",
@@ -129,7 +144,12 @@ CREATE_CUSTOMER = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 DELETE_CUSTOMER = OperationInfo(
     id="delete_customer",
@@ -160,7 +180,12 @@ UPDATE_CUSTOMER = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_PAYMENT_INTENTS = OperationInfo(
     id="list_payment_intents",
@@ -181,7 +206,12 @@ CREATE_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PAYMENT_INTENT = OperationInfo(
     id="retrieve_payment_intent",
@@ -202,7 +232,12 @@ CANCEL_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CAPTURE_PAYMENT_INTENT = OperationInfo(
     id="capture_payment_intent",
@@ -212,7 +247,12 @@ CAPTURE_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CONFIRM_PAYMENT_INTENT = OperationInfo(
     id="confirm_payment_intent",
@@ -222,7 +262,12 @@ CONFIRM_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_REFUNDS = OperationInfo(
     id="list_refunds",
@@ -243,7 +288,12 @@ CREATE_REFUND = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_REFUND = OperationInfo(
     id="retrieve_refund",
@@ -264,7 +314,11 @@ LIST_INVOICES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("due_date", ("deepObject", True)), ("expand", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("due_date", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
     errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_INVOICE = OperationInfo(
@@ -275,7 +329,12 @@ CREATE_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_INVOICE = OperationInfo(
     id="retrieve_invoice",
@@ -296,7 +355,12 @@ FINALIZE_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 PAY_INVOICE = OperationInfo(
     id="pay_invoice",
@@ -306,7 +370,12 @@ PAY_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 VOID_INVOICE = OperationInfo(
     id="void_invoice",
@@ -316,7 +385,12 @@ VOID_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_SUBSCRIPTIONS = OperationInfo(
     id="list_subscriptions",
@@ -326,7 +400,12 @@ LIST_SUBSCRIPTIONS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("current_period_end", ("deepObject", True)), ("current_period_start", ("deepObject", True)), ("expand", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("current_period_end", ("deepObject", True)),
+        ("current_period_start", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
     errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_SUBSCRIPTION = OperationInfo(
@@ -337,7 +416,12 @@ CREATE_SUBSCRIPTION = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_SUBSCRIPTION = OperationInfo(
     id="retrieve_subscription",
@@ -368,7 +452,11 @@ LIST_PRODUCTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True)), ("ids", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("ids", ("deepObject", True)),
+    ),
     errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_PRODUCT = OperationInfo(
@@ -379,7 +467,12 @@ CREATE_PRODUCT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PRODUCT = OperationInfo(
     id="retrieve_product",
@@ -400,7 +493,12 @@ LIST_PRICES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True)), ("lookup_keys", ("deepObject", True)), ("recurring", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("lookup_keys", ("deepObject", True)),
+        ("recurring", ("deepObject", True)),
+    ),
     errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_PRICE = OperationInfo(
@@ -411,7 +509,12 @@ CREATE_PRICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError), (404, NotFoundError), (409, ConflictError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PRICE = OperationInfo(
     id="retrieve_price",

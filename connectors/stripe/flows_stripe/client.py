@@ -627,7 +627,17 @@ class ChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -702,7 +712,17 @@ class ChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -1193,7 +1213,16 @@ class CustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -1266,7 +1295,16 @@ class CustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -1727,7 +1765,15 @@ class PaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -1798,7 +1844,15 @@ class PaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -2280,7 +2334,9 @@ class PaymentIntentsResource:
         error_on_requires_action: bool | None = None,
         expand: builtins.list[str] | None = None,
         mandate: str | None = None,
-        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = None,
+        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None = None,
         off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = None,
         payment_method: str | None = None,
         payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = None,
@@ -2515,7 +2571,16 @@ class RefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -2586,7 +2651,16 @@ class RefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -2819,7 +2893,19 @@ class InvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -2903,7 +2989,19 @@ class InvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -2918,14 +3016,18 @@ class InvoicesResource:
         automatic_tax: CreateInvoiceBodyAutomaticTax | None = None,
         collection_method: CreateInvoiceBodyCollectionMethod | None = None,
         currency: str | None = None,
-        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = None,
+        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item]
+        | CreateInvoiceBodyCustomFieldsOption2
+        | None = None,
         customer: str | None = None,
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
         default_tax_rates: builtins.list[str] | None = None,
         description: str | None = None,
-        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = None,
+        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item]
+        | CreateInvoiceBodyDiscountsOption2
+        | None = None,
         due_date: int | None = None,
         expand: builtins.list[str] | None = None,
         footer: str | None = None,
@@ -2934,7 +3036,9 @@ class InvoicesResource:
         on_behalf_of: str | None = None,
         payment_settings: CreateInvoiceBodyPaymentSettings | None = None,
         pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = None,
-        rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = None,
+        rendering_options: CreateInvoiceBodyRenderingOptionsOption1
+        | CreateInvoiceBodyRenderingOptionsOption2
+        | None = None,
         shipping_cost: CreateInvoiceBodyShippingCost | None = None,
         statement_descriptor: str | None = None,
         subscription: str | None = None,
@@ -3432,7 +3536,21 @@ class SubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -3528,7 +3646,21 @@ class SubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -3543,7 +3675,9 @@ class SubscriptionsResource:
         automatic_tax: CreateSubscriptionBodyAutomaticTax | None = None,
         backdate_start_date: int | None = None,
         billing_cycle_anchor: int | None = None,
-        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = None,
+        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None = None,
         cancel_at: int | None = None,
         cancel_at_period_end: bool | None = None,
         collection_method: CreateSubscriptionBodyCollectionMethod | None = None,
@@ -3552,7 +3686,9 @@ class SubscriptionsResource:
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: builtins.list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = None,
+        default_tax_rates: builtins.list[str]
+        | CreateSubscriptionBodyDefaultTaxRatesOption2
+        | None = None,
         description: str | None = None,
         expand: builtins.list[str] | None = None,
         items_: builtins.list[CreateSubscriptionBodyItemsItem] | None = None,
@@ -3561,7 +3697,9 @@ class SubscriptionsResource:
         on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = None,
         payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = None,
         payment_settings: CreateSubscriptionBodyPaymentSettings | None = None,
-        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = None,
+        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None = None,
         promotion_code: str | None = None,
         proration_behavior: CreateSubscriptionBodyProrationBehavior | None = None,
         transfer_data: CreateSubscriptionBodyTransferData | None = None,
@@ -4007,7 +4145,18 @@ class ProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -4088,7 +4237,18 @@ class ProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -4348,7 +4508,20 @@ class PricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
@@ -4435,7 +4608,20 @@ class PricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
@@ -4809,7 +4995,17 @@ class AsyncChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -4884,7 +5080,17 @@ class AsyncChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -5376,7 +5582,16 @@ class AsyncCustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -5449,7 +5664,16 @@ class AsyncCustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -5911,7 +6135,15 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -5982,7 +6214,15 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -6465,7 +6705,9 @@ class AsyncPaymentIntentsResource:
         error_on_requires_action: bool | None = None,
         expand: builtins.list[str] | None = None,
         mandate: str | None = None,
-        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = None,
+        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None = None,
         off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = None,
         payment_method: str | None = None,
         payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = None,
@@ -6700,7 +6942,16 @@ class AsyncRefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -6771,7 +7022,16 @@ class AsyncRefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -7005,7 +7265,19 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -7089,7 +7361,19 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -7105,14 +7389,18 @@ class AsyncInvoicesResource:
         automatic_tax: CreateInvoiceBodyAutomaticTax | None = None,
         collection_method: CreateInvoiceBodyCollectionMethod | None = None,
         currency: str | None = None,
-        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = None,
+        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item]
+        | CreateInvoiceBodyCustomFieldsOption2
+        | None = None,
         customer: str | None = None,
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
         default_tax_rates: builtins.list[str] | None = None,
         description: str | None = None,
-        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = None,
+        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item]
+        | CreateInvoiceBodyDiscountsOption2
+        | None = None,
         due_date: int | None = None,
         expand: builtins.list[str] | None = None,
         footer: str | None = None,
@@ -7121,7 +7409,9 @@ class AsyncInvoicesResource:
         on_behalf_of: str | None = None,
         payment_settings: CreateInvoiceBodyPaymentSettings | None = None,
         pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = None,
-        rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = None,
+        rendering_options: CreateInvoiceBodyRenderingOptionsOption1
+        | CreateInvoiceBodyRenderingOptionsOption2
+        | None = None,
         shipping_cost: CreateInvoiceBodyShippingCost | None = None,
         statement_descriptor: str | None = None,
         subscription: str | None = None,
@@ -7619,7 +7909,21 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -7715,7 +8019,21 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -7731,7 +8049,9 @@ class AsyncSubscriptionsResource:
         automatic_tax: CreateSubscriptionBodyAutomaticTax | None = None,
         backdate_start_date: int | None = None,
         billing_cycle_anchor: int | None = None,
-        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = None,
+        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None = None,
         cancel_at: int | None = None,
         cancel_at_period_end: bool | None = None,
         collection_method: CreateSubscriptionBodyCollectionMethod | None = None,
@@ -7740,7 +8060,9 @@ class AsyncSubscriptionsResource:
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: builtins.list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = None,
+        default_tax_rates: builtins.list[str]
+        | CreateSubscriptionBodyDefaultTaxRatesOption2
+        | None = None,
         description: str | None = None,
         expand: builtins.list[str] | None = None,
         items_: builtins.list[CreateSubscriptionBodyItemsItem] | None = None,
@@ -7749,7 +8071,9 @@ class AsyncSubscriptionsResource:
         on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = None,
         payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = None,
         payment_settings: CreateSubscriptionBodyPaymentSettings | None = None,
-        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = None,
+        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None = None,
         promotion_code: str | None = None,
         proration_behavior: CreateSubscriptionBodyProrationBehavior | None = None,
         transfer_data: CreateSubscriptionBodyTransferData | None = None,
@@ -8195,7 +8519,18 @@ class AsyncProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -8276,7 +8611,18 @@ class AsyncProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
@@ -8537,7 +8883,20 @@ class AsyncPricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
@@ -8624,7 +8983,20 @@ class AsyncPricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
         call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):

@@ -9,13 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ChargeObject = Literal[
-    "charge",
-]
+ChargeObject = Literal["charge",]
 
-ChargeRefundsObject = Literal[
-    "list",
-]
+ChargeRefundsObject = Literal["list",]
 
 ChargeStatus = Literal[
     "failed",
@@ -23,17 +19,11 @@ ChargeStatus = Literal[
     "succeeded",
 ]
 
-CustomerObject = Literal[
-    "customer",
-]
+CustomerObject = Literal["customer",]
 
-CustomerSourcesObject = Literal[
-    "list",
-]
+CustomerSourcesObject = Literal["list",]
 
-CustomerSubscriptionsObject = Literal[
-    "list",
-]
+CustomerSubscriptionsObject = Literal["list",]
 
 CustomerTaxExempt = Literal[
     "exempt",
@@ -41,17 +31,11 @@ CustomerTaxExempt = Literal[
     "reverse",
 ]
 
-CustomerTaxIdsObject = Literal[
-    "list",
-]
+CustomerTaxIdsObject = Literal["list",]
 
-DeletedCustomerDeleted = Literal[
-    True,
-]
+DeletedCustomerDeleted = Literal[True,]
 
-DeletedCustomerObject = Literal[
-    "customer",
-]
+DeletedCustomerObject = Literal["customer",]
 
 InvoiceBillingReason = Literal[
     "automatic_pending_invoice_item_invoice",
@@ -76,13 +60,9 @@ InvoiceCustomerTaxExempt = Literal[
     "reverse",
 ]
 
-InvoiceLinesObject = Literal[
-    "list",
-]
+InvoiceLinesObject = Literal["list",]
 
-InvoiceObject = Literal[
-    "invoice",
-]
+InvoiceObject = Literal["invoice",]
 
 InvoiceStatus = Literal[
     "draft",
@@ -113,9 +93,7 @@ PaymentIntentConfirmationMethod = Literal[
     "manual",
 ]
 
-PaymentIntentObject = Literal[
-    "payment_intent",
-]
+PaymentIntentObject = Literal["payment_intent",]
 
 PaymentIntentSetupFutureUsage = Literal[
     "off_session",
@@ -132,9 +110,7 @@ PaymentIntentStatus = Literal[
     "succeeded",
 ]
 
-RefundObject = Literal[
-    "refund",
-]
+RefundObject = Literal["refund",]
 
 RefundReason = Literal[
     "duplicate",
@@ -148,13 +124,9 @@ SubscriptionCollectionMethod = Literal[
     "send_invoice",
 ]
 
-SubscriptionItemsObject = Literal[
-    "list",
-]
+SubscriptionItemsObject = Literal["list",]
 
-SubscriptionObject = Literal[
-    "subscription",
-]
+SubscriptionObject = Literal["subscription",]
 
 SubscriptionStatus = Literal[
     "active",
@@ -172,9 +144,7 @@ PriceBillingScheme = Literal[
     "tiered",
 ]
 
-PriceObject = Literal[
-    "price",
-]
+PriceObject = Literal["price",]
 
 PriceTaxBehavior = Literal[
     "exclusive",
@@ -192,21 +162,13 @@ PriceType = Literal[
     "recurring",
 ]
 
-ProductObject = Literal[
-    "product",
-]
+ProductObject = Literal["product",]
 
-ListChargesResponseObject = Literal[
-    "list",
-]
+ListChargesResponseObject = Literal["list",]
 
-CreateChargeBodyCardOption1Object = Literal[
-    "card",
-]
+CreateChargeBodyCardOption1Object = Literal["card",]
 
-CreateChargeBodyMetadataOption2 = Literal[
-    "",
-]
+CreateChargeBodyMetadataOption2 = Literal["",]
 
 UpdateChargeBodyFraudDetailsUserReport = Literal[
     "",
@@ -214,17 +176,11 @@ UpdateChargeBodyFraudDetailsUserReport = Literal[
     "safe",
 ]
 
-UpdateChargeBodyMetadataOption2 = Literal[
-    "",
-]
+UpdateChargeBodyMetadataOption2 = Literal["",]
 
-ListCustomersResponseObject = Literal[
-    "list",
-]
+ListCustomersResponseObject = Literal["list",]
 
-CreateCustomerBodyAddressOption2 = Literal[
-    "",
-]
+CreateCustomerBodyAddressOption2 = Literal["",]
 
 CreateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
     "automatic",
@@ -232,9 +188,7 @@ CreateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
     "merchant_default",
 ]
 
-CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[
-    "",
-]
+CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal["",]
 
 CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
     "",
@@ -242,17 +196,11 @@ CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Liter
     "include_inclusive_tax",
 ]
 
-CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[
-    "",
-]
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal["",]
 
-CreateCustomerBodyMetadataOption2 = Literal[
-    "",
-]
+CreateCustomerBodyMetadataOption2 = Literal["",]
 
-CreateCustomerBodyTaxIpAddressOption2 = Literal[
-    "",
-]
+CreateCustomerBodyTaxIpAddressOption2 = Literal["",]
 
 CreateCustomerBodyTaxExempt = Literal[
     "",
@@ -315,22 +263,16 @@ CreateCustomerBodyTaxIdDataItemType = Literal[
     "za_vat",
 ]
 
-UpdateCustomerBodyAddressOption2 = Literal[
-    "",
-]
+UpdateCustomerBodyAddressOption2 = Literal["",]
 
 UpdateCustomerBodyBankAccountOption1AccountHolderType = Literal[
     "company",
     "individual",
 ]
 
-UpdateCustomerBodyBankAccountOption1Object = Literal[
-    "bank_account",
-]
+UpdateCustomerBodyBankAccountOption1Object = Literal["bank_account",]
 
-UpdateCustomerBodyCardOption1Object = Literal[
-    "card",
-]
+UpdateCustomerBodyCardOption1Object = Literal["card",]
 
 UpdateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
     "automatic",
@@ -338,9 +280,7 @@ UpdateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
     "merchant_default",
 ]
 
-UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[
-    "",
-]
+UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal["",]
 
 UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
     "",
@@ -348,17 +288,11 @@ UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Liter
     "include_inclusive_tax",
 ]
 
-UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[
-    "",
-]
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal["",]
 
-UpdateCustomerBodyMetadataOption2 = Literal[
-    "",
-]
+UpdateCustomerBodyMetadataOption2 = Literal["",]
 
-UpdateCustomerBodyTaxIpAddressOption2 = Literal[
-    "",
-]
+UpdateCustomerBodyTaxIpAddressOption2 = Literal["",]
 
 UpdateCustomerBodyTaxExempt = Literal[
     "",
@@ -367,9 +301,7 @@ UpdateCustomerBodyTaxExempt = Literal[
     "reverse",
 ]
 
-ListPaymentIntentsResponseObject = Literal[
-    "list",
-]
+ListPaymentIntentsResponseObject = Literal["list",]
 
 CreatePaymentIntentBodyCaptureMethod = Literal[
     "automatic",
@@ -392,13 +324,9 @@ CreatePaymentIntentBodyOffSessionOption2 = Literal[
     "recurring",
 ]
 
-CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodDataEpsBank = Literal[
     "arzte_und_apotheker_bank",
@@ -551,9 +479,9 @@ CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType = Literal[
     "savings",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = (
+    Literal["",]
+)
 
 CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule = Literal[
     "combined",
@@ -579,22 +507,16 @@ CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod = 
     "microdeposits",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
     "",
     "manual",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
     "",
@@ -605,9 +527,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsa
     "none",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
     "",
@@ -615,9 +535,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Liter
     "off_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
     "",
@@ -626,9 +544,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = 
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
     "",
@@ -637,9 +553,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Li
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
     "de",
@@ -654,13 +568,9 @@ CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = L
     "off_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
     "",
@@ -669,9 +579,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Liter
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
     "",
@@ -686,9 +594,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Typ
     "fixed_count",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
     "fixed",
@@ -732,21 +638,17 @@ CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Literal
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = (
+    Literal["",]
+)
 
-CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = (
+    Literal["",]
+)
 
-CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
     "",
@@ -760,9 +662,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Lite
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
     "iban",
@@ -783,45 +683,25 @@ CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType = L
     "bank_transfer",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
     "",
@@ -829,13 +709,9 @@ CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Litera
     "off_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
     "",
@@ -889,29 +765,17 @@ CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Litera
     "sv-SE",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
     "",
@@ -924,49 +788,27 @@ CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Literal
     "off_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal["",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
     "",
@@ -975,9 +817,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Li
     "on_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
     "",
@@ -996,9 +836,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Liter
     "off_session",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
     "balances",
@@ -1025,9 +863,7 @@ CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMetho
     "microdeposits",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal["",]
 
 CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
     "android",
@@ -1035,13 +871,9 @@ CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
     "web",
 ]
 
-CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal[
-    "none",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal["none",]
 
-CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[
-    "",
-]
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal["",]
 
 CreatePaymentIntentBodySetupFutureUsage = Literal[
     "off_session",
@@ -1055,9 +887,7 @@ CancelPaymentIntentBodyCancellationReason = Literal[
     "requested_by_customer",
 ]
 
-CapturePaymentIntentBodyMetadataOption2 = Literal[
-    "",
-]
+CapturePaymentIntentBodyMetadataOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyCaptureMethod = Literal[
     "automatic",
@@ -1070,22 +900,16 @@ ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceType = Literal[
     "online",
 ]
 
-ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType = Literal[
-    "online",
-]
+ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType = Literal["online",]
 
 ConfirmPaymentIntentBodyOffSessionOption2 = Literal[
     "one_off",
     "recurring",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodDataEpsBank = Literal[
     "arzte_und_apotheker_bank",
@@ -1266,22 +1090,16 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod =
     "microdeposits",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
     "",
     "manual",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
     "",
@@ -1292,9 +1110,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUs
     "none",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
     "",
@@ -1302,9 +1118,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Lite
     "off_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
     "",
@@ -1313,9 +1127,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage =
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
     "",
@@ -1324,9 +1136,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = L
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
     "de",
@@ -1341,13 +1151,9 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = 
     "off_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
     "",
@@ -1356,9 +1162,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Lite
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
     "",
@@ -1373,9 +1177,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Ty
     "fixed_count",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
     "fixed",
@@ -1419,21 +1221,17 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Litera
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = (
+    Literal["",]
+)
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = (
+    Literal["",]
+)
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
     "",
@@ -1447,9 +1245,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Lit
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
     "iban",
@@ -1474,41 +1270,23 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsa
     "none",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
     "",
@@ -1516,13 +1294,9 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Liter
     "off_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
     "",
@@ -1576,29 +1350,17 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Liter
     "sv-SE",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
     "",
@@ -1611,49 +1373,27 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Litera
     "off_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
     "",
@@ -1662,9 +1402,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = L
     "on_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
     "",
@@ -1683,9 +1421,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Lite
     "off_session",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
     "balances",
@@ -1712,9 +1448,7 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMeth
     "microdeposits",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal["",]
 
 ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
     "android",
@@ -1722,17 +1456,11 @@ ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
     "web",
 ]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal[
-    "none",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal["none",]
 
-ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal["",]
 
-ConfirmPaymentIntentBodyReceiptEmailOption2 = Literal[
-    "",
-]
+ConfirmPaymentIntentBodyReceiptEmailOption2 = Literal["",]
 
 ConfirmPaymentIntentBodySetupFutureUsage = Literal[
     "",
@@ -1740,17 +1468,11 @@ ConfirmPaymentIntentBodySetupFutureUsage = Literal[
     "on_session",
 ]
 
-ListRefundsResponseObject = Literal[
-    "list",
-]
+ListRefundsResponseObject = Literal["list",]
 
-CreateRefundBodyMetadataOption2 = Literal[
-    "",
-]
+CreateRefundBodyMetadataOption2 = Literal["",]
 
-CreateRefundBodyOrigin = Literal[
-    "customer_balance",
-]
+CreateRefundBodyOrigin = Literal["customer_balance",]
 
 CreateRefundBodyReason = Literal[
     "duplicate",
@@ -1771,34 +1493,22 @@ ListInvoicesStatus = Literal[
     "void",
 ]
 
-ListInvoicesResponseObject = Literal[
-    "list",
-]
+ListInvoicesResponseObject = Literal["list",]
 
-CreateInvoiceBodyAccountTaxIdsOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyAccountTaxIdsOption2 = Literal["",]
 
 CreateInvoiceBodyCollectionMethod = Literal[
     "charge_automatically",
     "send_invoice",
 ]
 
-CreateInvoiceBodyCustomFieldsOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyCustomFieldsOption2 = Literal["",]
 
-CreateInvoiceBodyDiscountsOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyDiscountsOption2 = Literal["",]
 
-CreateInvoiceBodyFromInvoiceAction = Literal[
-    "revision",
-]
+CreateInvoiceBodyFromInvoiceAction = Literal["revision",]
 
-CreateInvoiceBodyMetadataOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyMetadataOption2 = Literal["",]
 
 CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
     "business",
@@ -1811,9 +1521,7 @@ CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1Verification
     "microdeposits",
 ]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal["",]
 
 CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
     "de",
@@ -1822,17 +1530,15 @@ CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLa
     "nl",
 ]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal["",]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
-    "month",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = (
+    Literal["month",]
+)
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
-    "fixed_count",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = (
+    Literal["fixed_count",]
+)
 
 CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[
     "",
@@ -1843,17 +1549,11 @@ CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecu
     "automatic",
 ]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal["",]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal["",]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal["",]
 
 CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
     "balances",
@@ -1862,15 +1562,15 @@ CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1Financia
     "transactions",
 ]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
-    "automatic",
-    "instant",
-    "microdeposits",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal["",]
 
 CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
     "ach_credit_transfer",
@@ -1897,9 +1597,7 @@ CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
     "wechat_pay",
 ]
 
-CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 = Literal["",]
 
 CreateInvoiceBodyPendingInvoiceItemsBehavior = Literal[
     "exclude",
@@ -1913,9 +1611,7 @@ CreateInvoiceBodyRenderingOptionsOption1AmountTaxDisplay = Literal[
     "include_inclusive_tax",
 ]
 
-CreateInvoiceBodyRenderingOptionsOption2 = Literal[
-    "",
-]
+CreateInvoiceBodyRenderingOptionsOption2 = Literal["",]
 
 CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximumUnit = Literal[
     "business_day",
@@ -1945,9 +1641,7 @@ CreateInvoiceBodyShippingCostShippingRateDataTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreateInvoiceBodyShippingCostShippingRateDataType = Literal[
-    "fixed_amount",
-]
+CreateInvoiceBodyShippingCostShippingRateDataType = Literal["fixed_amount",]
 
 ListSubscriptionsCollectionMethod = Literal[
     "charge_automatically",
@@ -1967,9 +1661,7 @@ ListSubscriptionsStatus = Literal[
     "unpaid",
 ]
 
-ListSubscriptionsResponseObject = Literal[
-    "list",
-]
+ListSubscriptionsResponseObject = Literal["list",]
 
 CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior = Literal[
     "exclusive",
@@ -1977,26 +1669,18 @@ CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 = Literal["",]
 
-CreateSubscriptionBodyBillingThresholdsOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyBillingThresholdsOption2 = Literal["",]
 
 CreateSubscriptionBodyCollectionMethod = Literal[
     "charge_automatically",
     "send_invoice",
 ]
 
-CreateSubscriptionBodyDefaultTaxRatesOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyDefaultTaxRatesOption2 = Literal["",]
 
-CreateSubscriptionBodyItemsItemBillingThresholdsOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyItemsItemBillingThresholdsOption2 = Literal["",]
 
 CreateSubscriptionBodyItemsItemPriceDataRecurringInterval = Literal[
     "day",
@@ -2011,17 +1695,11 @@ CreateSubscriptionBodyItemsItemPriceDataTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreateSubscriptionBodyItemsItemTaxRatesOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyItemsItemTaxRatesOption2 = Literal["",]
 
-CreateSubscriptionBodyMetadataOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyMetadataOption2 = Literal["",]
 
-CreateSubscriptionBodyOnBehalfOfOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyOnBehalfOfOption2 = Literal["",]
 
 CreateSubscriptionBodyPaymentBehavior = Literal[
     "allow_incomplete",
@@ -2035,31 +1713,33 @@ CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1Mandate
     "personal",
 ]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
-    "automatic",
-    "instant",
-    "microdeposits",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal["",]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
-    "de",
-    "en",
-    "fr",
-    "nl",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = (
+    Literal[
+        "de",
+        "en",
+        "fr",
+        "nl",
+    ]
+)
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal["",]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
-    "fixed",
-    "maximum",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType = (
+    Literal[
+        "fixed",
+        "maximum",
+    ]
+)
 
 CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network = Literal[
     "amex",
@@ -2079,17 +1759,11 @@ CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThree
     "automatic",
 ]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal["",]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal["",]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal["",]
 
 CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
     "balances",
@@ -2098,15 +1772,15 @@ CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1Fin
     "transactions",
 ]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
-    "automatic",
-    "instant",
-    "microdeposits",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal["",]
 
 CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
     "ach_credit_transfer",
@@ -2133,9 +1807,7 @@ CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
     "wechat_pay",
 ]
 
-CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 = Literal["",]
 
 CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod = Literal[
     "off",
@@ -2149,9 +1821,7 @@ CreateSubscriptionBodyPendingInvoiceItemIntervalOption1Interval = Literal[
     "year",
 ]
 
-CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 = Literal[
-    "",
-]
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 = Literal["",]
 
 CreateSubscriptionBodyProrationBehavior = Literal[
     "always_invoice",
@@ -2159,9 +1829,7 @@ CreateSubscriptionBodyProrationBehavior = Literal[
     "none",
 ]
 
-CreateSubscriptionBodyTrialEndOption1 = Literal[
-    "now",
-]
+CreateSubscriptionBodyTrialEndOption1 = Literal["now",]
 
 CreateSubscriptionBodyTrialSettingsEndBehaviorMissingPaymentMethod = Literal[
     "cancel",
@@ -2181,9 +1849,7 @@ CancelSubscriptionBodyCancellationDetailsFeedback = Literal[
     "unused",
 ]
 
-ListProductsResponseObject = Literal[
-    "list",
-]
+ListProductsResponseObject = Literal["list",]
 
 CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior = Literal[
     "exclusive",
@@ -2191,9 +1857,7 @@ CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 = Literal[
-    "inf",
-]
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 = Literal["inf",]
 
 CreateProductBodyDefaultPriceDataRecurringInterval = Literal[
     "day",
@@ -2225,9 +1889,7 @@ ListPricesType = Literal[
     "recurring",
 ]
 
-ListPricesResponseObject = Literal[
-    "list",
-]
+ListPricesResponseObject = Literal["list",]
 
 CreatePriceBodyBillingScheme = Literal[
     "per_unit",
@@ -2240,9 +1902,7 @@ CreatePriceBodyCurrencyOptionsValueTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 = Literal[
-    "inf",
-]
+CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 = Literal["inf",]
 
 CreatePriceBodyRecurringAggregateUsage = Literal[
     "last_during_period",
@@ -2269,9 +1929,7 @@ CreatePriceBodyTaxBehavior = Literal[
     "unspecified",
 ]
 
-CreatePriceBodyTiersItemUpToOption1 = Literal[
-    "inf",
-]
+CreatePriceBodyTiersItemUpToOption1 = Literal["inf",]
 
 CreatePriceBodyTiersMode = Literal[
     "graduated",
@@ -2451,8 +2109,7 @@ class Charge(BaseModel):
     )
     object: ChargeObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     on_behalf_of: str | dict[str, Any] | None = Field(
@@ -2769,8 +2426,7 @@ class Customer(BaseModel):
     )
     object: CustomerObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     phone: str | None = Field(
@@ -2822,8 +2478,7 @@ class DeletedCustomer(BaseModel):
     id: str = Field(max_length=5000, description="Unique identifier for the object.")
     object: DeletedCustomerObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
 
@@ -3191,8 +2846,7 @@ class Invoice(BaseModel):
     )
     object: InvoiceObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     on_behalf_of: str | dict[str, Any] | None = Field(
@@ -3251,8 +2905,7 @@ class Invoice(BaseModel):
         default=None,
         max_length=5000,
         description=(
-            "This is the transaction number that appears on email receipts sent for this "
-            "invoice."
+            "This is the transaction number that appears on email receipts sent for this invoice."
         ),
     )
     rendering_options: dict[str, Any] | None = Field(
@@ -3529,8 +3182,7 @@ class PaymentIntent(BaseModel):
     )
     object: PaymentIntentObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     on_behalf_of: str | dict[str, Any] | None = Field(
@@ -3713,8 +3365,7 @@ class Refund(BaseModel):
     next_action: dict[str, Any] | None = None
     object: RefundObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     payment_intent: str | PaymentIntent | None = Field(
@@ -3968,8 +3619,7 @@ class Subscription(BaseModel):
     )
     object: SubscriptionObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     on_behalf_of: str | dict[str, Any] | None = Field(
@@ -4145,8 +3795,7 @@ class Price(BaseModel):
     )
     object: PriceObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     product: str | Product | dict[str, Any] = Field(
@@ -4274,8 +3923,7 @@ class Product(BaseModel):
     )
     object: ProductObject | str = Field(
         description=(
-            "String representing the object's type. Objects of the same type share the same "
-            "value."
+            "String representing the object's type. Objects of the same type share the same value."
         ),
     )
     package_dimensions: dict[str, Any] | None = Field(
@@ -4309,8 +3957,7 @@ class Product(BaseModel):
     )
     updated: int = Field(
         description=(
-            "Time at which the object was last updated. Measured in seconds since the Unix "
-            "epoch."
+            "Time at which the object was last updated. Measured in seconds since the Unix epoch."
         ),
     )
     url: str | None = Field(
@@ -4916,7 +4563,9 @@ class CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    amount_tax_display: CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None = None
+    amount_tax_display: (
+        CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None
+    ) = None
 
 
 class CreateCustomerBodyInvoiceSettings(BaseModel):
@@ -4924,10 +4573,20 @@ class CreateCustomerBodyInvoiceSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    custom_fields: list[CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item] | CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 | str | None = None
+    custom_fields: (
+        list[CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item]
+        | CreateCustomerBodyInvoiceSettingsCustomFieldsOption2
+        | str
+        | None
+    ) = None
     default_payment_method: str | None = Field(default=None, max_length=5000)
     footer: str | None = Field(default=None, max_length=5000)
-    rendering_options: CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1 | CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 | str | None = None
+    rendering_options: (
+        CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1
+        | CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2
+        | str
+        | None
+    ) = None
 
 
 class CreateCustomerBodyTax(BaseModel):
@@ -5169,7 +4828,9 @@ class UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    amount_tax_display: UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None = None
+    amount_tax_display: (
+        UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None
+    ) = None
 
 
 class UpdateCustomerBodyInvoiceSettings(BaseModel):
@@ -5177,10 +4838,20 @@ class UpdateCustomerBodyInvoiceSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    custom_fields: list[UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item] | UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 | str | None = None
+    custom_fields: (
+        list[UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item]
+        | UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2
+        | str
+        | None
+    ) = None
     default_payment_method: str | None = Field(default=None, max_length=5000)
     footer: str | None = Field(default=None, max_length=5000)
-    rendering_options: UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1 | UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 | str | None = None
+    rendering_options: (
+        UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1
+        | UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2
+        | str
+        | None
+    ) = None
 
 
 class UpdateCustomerBodyTax(BaseModel):
@@ -5530,7 +5201,12 @@ class CreatePaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    address: CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 | str | None = None
+    address: (
+        CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1
+        | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2
+        | str
+        | None
+    ) = None
     email: str | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
     name: str | None = Field(default=None, max_length=5000)
     phone: str | None = Field(default=None, max_length=5000)
@@ -5730,9 +5406,13 @@ class CreatePaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    account_holder_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None = None
+    account_holder_type: (
+        CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None
+    ) = None
     account_number: str | None = Field(default=None, max_length=5000)
-    account_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = None
+    account_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = (
+        None
+    )
     financial_connections_account: str | None = Field(default=None, max_length=5000)
     routing_number: str | None = Field(default=None, max_length=5000)
 
@@ -5797,10 +5477,22 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions(
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    custom_mandate_url: str | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 | None = None
+    custom_mandate_url: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2
+        | None
+    ) = None
     interval_description: str | None = Field(default=None, max_length=500)
-    payment_schedule: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule | str | None = None
-    transaction_type: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+    payment_schedule: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule
+        | str
+        | None
+    ) = None
+    transaction_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
@@ -5810,9 +5502,15 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None = None
-    verification_method: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+    mandate_options: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
@@ -5822,9 +5520,13 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None
+    ) = None
     preferred_locale: str | None = Field(default=None, max_length=10)
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
@@ -5834,9 +5536,15 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseMod
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None
+    ) = None
     reference: str | None = Field(default=None, max_length=128)
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
@@ -5846,7 +5554,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
@@ -5856,7 +5566,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
@@ -5866,7 +5578,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
@@ -5876,8 +5590,12 @@ class CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None = None
+    preferred_language: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
@@ -5896,7 +5614,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     expires_after_days: int | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
@@ -5907,7 +5627,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOpti
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int
-    interval: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    interval: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    )
     type: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
 
 
@@ -5919,7 +5641,12 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseMod
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     enabled: bool | None = None
-    plan: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+    plan: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
@@ -5931,14 +5658,22 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseM
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int
-    amount_type: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    amount_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    )
     description: str | None = Field(default=None, max_length=200)
     end_date: int | None = None
     interval: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
     interval_count: int | None = None
     reference: str = Field(max_length=80)
     start_date: int
-    supported_types: list[CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem | str] | None = None
+    supported_types: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
@@ -5949,15 +5684,31 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None
+    ) = None
     cvc_token: str | None = Field(default=None, max_length=5000)
     installments: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
-    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = None
+    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = (
+        None
+    )
     network: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
-    request_three_d_secure: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None = None
-    statement_descriptor_suffix_kana: str | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 | None = None
-    statement_descriptor_suffix_kanji: str | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 | None = None
+    request_three_d_secure: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None
+    ) = None
+    statement_descriptor_suffix_kana: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2
+        | None
+    ) = None
+    statement_descriptor_suffix_kanji: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
@@ -5978,11 +5729,17 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None
+    ) = None
 
 
-class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
     """The ``eu_bank_transfer`` of a
     :class:`CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer`. Fields:
     ``country``.
@@ -6001,8 +5758,17 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTrans
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    eu_bank_transfer: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
-    requested_address_types: list[CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem | str] | None = None
+    eu_bank_transfer: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    requested_address_types: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem
+            | str
+        ]
+        | None
+    ) = None
     type: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
 
 
@@ -6013,9 +5779,17 @@ class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseMode
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bank_transfer: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
-    funding_type: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage | str | None = None
+    bank_transfer: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None
+    ) = None
+    funding_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
@@ -6023,7 +5797,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
@@ -6031,7 +5807,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
@@ -6041,7 +5819,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
@@ -6051,7 +5831,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
@@ -6061,7 +5843,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
@@ -6079,9 +5863,15 @@ class CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None = None
-    preferred_locale: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
@@ -6093,10 +5883,19 @@ class CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     confirmation_number: str | None = Field(default=None, max_length=11)
-    expires_after_days: int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 | str | None = None
-    expires_at: int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None = None
+    expires_after_days: (
+        int
+        | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2
+        | str
+        | None
+    ) = None
+    expires_at: (
+        int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None
+    ) = None
     product_description: str | None = Field(default=None, max_length=22)
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
@@ -6106,9 +5905,13 @@ class CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None = None
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None
+    ) = None
     persistent_token: str | None = Field(default=None, max_length=5000)
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
@@ -6119,7 +5922,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     expires_after_days: int | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
@@ -6129,7 +5934,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None
+    ) = None
     tos_shown_and_accepted: bool | None = None
 
 
@@ -6140,7 +5947,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
@@ -6152,7 +5961,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
 
     expires_after_seconds: int | None = None
     expires_at: int | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
@@ -6162,7 +5973,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
@@ -6180,8 +5993,12 @@ class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None = None
+    mandate_options: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
@@ -6191,11 +6008,17 @@ class CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None = None
+    preferred_language: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None
+    ) = None
 
 
-class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
     """The ``financial_connections`` of a
     :class:`CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields:
     ``permissions``, ``return_url``.
@@ -6203,7 +6026,13 @@ class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialCo
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    permissions: list[CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    permissions: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
     return_url: str | None = Field(default=None, max_length=5000)
 
 
@@ -6214,7 +6043,13 @@ class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(Ba
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    requested: list[CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem | str] | None = None
+    requested: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
@@ -6224,10 +6059,18 @@ class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel)
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    financial_connections: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    financial_connections: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None
+    ) = None
     networks: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None = None
-    verification_method: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
@@ -6239,7 +6082,9 @@ class CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
 
     app_id: str | None = Field(default=None, max_length=5000)
     client: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
-    setup_future_usage: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class CreatePaymentIntentBodyPaymentMethodOptions(BaseModel):
@@ -6247,37 +6092,192 @@ class CreatePaymentIntentBodyPaymentMethodOptions(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    acss_debit: CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 | str | None = None
-    affirm: CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 | str | None = None
-    afterpay_clearpay: CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 | str | None = None
-    alipay: CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 | str | None = None
-    au_becs_debit: CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 | str | None = None
-    bacs_debit: CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 | str | None = None
-    bancontact: CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 | str | None = None
-    blik: CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 | str | None = None
-    boleto: CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1 | CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 | str | None = None
-    card: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 | str | None = None
-    card_present: CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 | str | None = None
-    cashapp: CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 | str | None = None
-    customer_balance: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 | CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
-    eps: CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1 | CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 | str | None = None
-    fpx: CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1 | CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 | str | None = None
-    giropay: CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 | str | None = None
-    grabpay: CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 | str | None = None
-    ideal: CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1 | CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 | str | None = None
-    interac_present: CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 | CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 | str | None = None
-    klarna: CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1 | CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 | str | None = None
-    konbini: CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1 | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 | str | None = None
-    link: CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1 | CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 | str | None = None
-    oxxo: CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1 | CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 | str | None = None
-    p24: CreatePaymentIntentBodyPaymentMethodOptionsP24Option1 | CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 | str | None = None
-    paynow: CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 | str | None = None
-    pix: CreatePaymentIntentBodyPaymentMethodOptionsPixOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 | str | None = None
-    promptpay: CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 | str | None = None
-    sepa_debit: CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 | CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 | str | None = None
-    sofort: CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1 | CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 | str | None = None
-    us_bank_account: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 | CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 | str | None = None
-    wechat_pay: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1 | CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 | str | None = None
+    acss_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    affirm: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2
+        | str
+        | None
+    ) = None
+    afterpay_clearpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2
+        | str
+        | None
+    ) = None
+    alipay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2
+        | str
+        | None
+    ) = None
+    au_becs_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2
+        | str
+        | None
+    ) = None
+    bacs_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    blik: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2
+        | str
+        | None
+    ) = None
+    boleto: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    card_present: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2
+        | str
+        | None
+    ) = None
+    cashapp: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    eps: (
+        CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2
+        | str
+        | None
+    ) = None
+    fpx: (
+        CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2
+        | str
+        | None
+    ) = None
+    giropay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2
+        | str
+        | None
+    ) = None
+    grabpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2
+        | str
+        | None
+    ) = None
+    ideal: (
+        CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2
+        | str
+        | None
+    ) = None
+    interac_present: (
+        CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2
+        | str
+        | None
+    ) = None
+    klarna: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    link: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2
+        | str
+        | None
+    ) = None
+    oxxo: (
+        CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2
+        | str
+        | None
+    ) = None
+    p24: (
+        CreatePaymentIntentBodyPaymentMethodOptionsP24Option1
+        | CreatePaymentIntentBodyPaymentMethodOptionsP24Option2
+        | str
+        | None
+    ) = None
+    paynow: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2
+        | str
+        | None
+    ) = None
+    pix: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPixOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPixOption2
+        | str
+        | None
+    ) = None
+    promptpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2
+        | str
+        | None
+    ) = None
+    sepa_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2
+        | str
+        | None
+    ) = None
+    sofort: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+    wechat_pay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2
+        | str
+        | None
+    ) = None
 
 
 class CreatePaymentIntentBodyRadarOptions(BaseModel):
@@ -6840,7 +6840,12 @@ class ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    address: ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1 | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 | str | None = None
+    address: (
+        ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1
+        | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2
+        | str
+        | None
+    ) = None
     email: str | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
     name: str | None = Field(default=None, max_length=5000)
     phone: str | None = Field(default=None, max_length=5000)
@@ -7042,9 +7047,13 @@ class ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    account_holder_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None = None
+    account_holder_type: (
+        ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None
+    ) = None
     account_number: str | None = Field(default=None, max_length=5000)
-    account_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = None
+    account_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = (
+        None
+    )
     financial_connections_account: str | None = Field(default=None, max_length=5000)
     routing_number: str | None = Field(default=None, max_length=5000)
 
@@ -7109,10 +7118,22 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    custom_mandate_url: str | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 | None = None
+    custom_mandate_url: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2
+        | None
+    ) = None
     interval_description: str | None = Field(default=None, max_length=500)
-    payment_schedule: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule | str | None = None
-    transaction_type: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+    payment_schedule: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule
+        | str
+        | None
+    ) = None
+    transaction_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
@@ -7122,9 +7143,15 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None = None
-    verification_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
@@ -7134,9 +7161,13 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None
+    ) = None
     preferred_locale: str | None = Field(default=None, max_length=10)
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
@@ -7146,9 +7177,17 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseMo
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod
+        | str
+        | None
+    ) = None
     reference: str | None = Field(default=None, max_length=128)
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
@@ -7158,7 +7197,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
@@ -7168,7 +7209,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
@@ -7178,7 +7221,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
@@ -7188,8 +7233,12 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None = None
+    preferred_language: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
@@ -7208,7 +7257,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     expires_after_days: int | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
@@ -7219,7 +7270,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOpt
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int
-    interval: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    interval: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    )
     type: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
 
 
@@ -7231,7 +7284,12 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseMo
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     enabled: bool | None = None
-    plan: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+    plan: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
@@ -7243,14 +7301,22 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(Base
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int
-    amount_type: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    amount_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    )
     description: str | None = Field(default=None, max_length=200)
     end_date: int | None = None
     interval: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
     interval_count: int | None = None
     reference: str = Field(max_length=80)
     start_date: int
-    supported_types: list[ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem | str] | None = None
+    supported_types: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
@@ -7261,15 +7327,31 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None
+    ) = None
     cvc_token: str | None = Field(default=None, max_length=5000)
     installments: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
-    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = None
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None
+    ) = None
     network: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
-    request_three_d_secure: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None = None
-    statement_descriptor_suffix_kana: str | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 | None = None
-    statement_descriptor_suffix_kanji: str | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 | None = None
+    request_three_d_secure: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None
+    ) = None
+    statement_descriptor_suffix_kana: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2
+        | None
+    ) = None
+    statement_descriptor_suffix_kanji: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
@@ -7290,11 +7372,17 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None
+    ) = None
 
 
-class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
     """The ``eu_bank_transfer`` of a
     :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer`. Fields:
     ``country``.
@@ -7313,8 +7401,17 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTran
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    eu_bank_transfer: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
-    requested_address_types: list[ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem | str] | None = None
+    eu_bank_transfer: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    requested_address_types: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem
+            | str
+        ]
+        | None
+    ) = None
     type: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
 
 
@@ -7325,9 +7422,17 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseMod
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bank_transfer: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
-    funding_type: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage | str | None = None
+    bank_transfer: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None
+    ) = None
+    funding_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
@@ -7337,7 +7442,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
@@ -7347,7 +7454,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
@@ -7357,7 +7466,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
@@ -7367,7 +7478,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
@@ -7377,7 +7490,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
@@ -7395,9 +7510,15 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None = None
-    preferred_locale: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
@@ -7409,10 +7530,22 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     confirmation_number: str | None = Field(default=None, max_length=11)
-    expires_after_days: int | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 | str | None = None
-    expires_at: int | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None = None
+    expires_after_days: (
+        int
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2
+        | str
+        | None
+    ) = None
+    expires_at: (
+        int
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2
+        | str
+        | None
+    ) = None
     product_description: str | None = Field(default=None, max_length=22)
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
@@ -7422,9 +7555,13 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    capture_method: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None = None
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None
+    ) = None
     persistent_token: str | None = Field(default=None, max_length=5000)
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
@@ -7435,7 +7572,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     expires_after_days: int | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
@@ -7445,7 +7584,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None
+    ) = None
     tos_shown_and_accepted: bool | None = None
 
 
@@ -7456,7 +7597,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
@@ -7468,7 +7611,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
 
     expires_after_seconds: int | None = None
     expires_at: int | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
@@ -7478,7 +7623,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
@@ -7497,8 +7644,12 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None = None
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
@@ -7508,11 +7659,17 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None = None
+    preferred_language: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None
+    ) = None
 
 
-class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
     """The ``financial_connections`` of a
     :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields:
     ``permissions``, ``return_url``.
@@ -7520,7 +7677,13 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialC
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    permissions: list[ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    permissions: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
     return_url: str | None = Field(default=None, max_length=5000)
 
 
@@ -7532,7 +7695,13 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(B
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    requested: list[ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem | str] | None = None
+    requested: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
@@ -7542,10 +7711,20 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    financial_connections: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
+    financial_connections: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None
+    ) = None
     networks: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None = None
-    verification_method: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+    verification_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
@@ -7557,7 +7736,9 @@ class ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
 
     app_id: str | None = Field(default=None, max_length=5000)
     client: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
-    setup_future_usage: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyPaymentMethodOptions(BaseModel):
@@ -7565,37 +7746,192 @@ class ConfirmPaymentIntentBodyPaymentMethodOptions(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    acss_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 | str | None = None
-    affirm: ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 | str | None = None
-    afterpay_clearpay: ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 | str | None = None
-    alipay: ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 | str | None = None
-    au_becs_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 | str | None = None
-    bacs_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 | str | None = None
-    bancontact: ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 | str | None = None
-    blik: ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 | str | None = None
-    boleto: ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 | str | None = None
-    card: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 | str | None = None
-    card_present: ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 | str | None = None
-    cashapp: ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 | str | None = None
-    customer_balance: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
-    eps: ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 | str | None = None
-    fpx: ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 | str | None = None
-    giropay: ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 | str | None = None
-    grabpay: ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 | str | None = None
-    ideal: ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 | str | None = None
-    interac_present: ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 | str | None = None
-    klarna: ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 | str | None = None
-    konbini: ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 | str | None = None
-    link: ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 | str | None = None
-    oxxo: ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 | str | None = None
-    p24: ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1 | ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 | str | None = None
-    paynow: ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 | str | None = None
-    pix: ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 | str | None = None
-    promptpay: ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 | str | None = None
-    sepa_debit: ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 | str | None = None
-    sofort: ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 | str | None = None
-    us_bank_account: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 | str | None = None
-    wechat_pay: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1 | ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 | str | None = None
+    acss_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    affirm: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2
+        | str
+        | None
+    ) = None
+    afterpay_clearpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2
+        | str
+        | None
+    ) = None
+    alipay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2
+        | str
+        | None
+    ) = None
+    au_becs_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2
+        | str
+        | None
+    ) = None
+    bacs_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    blik: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2
+        | str
+        | None
+    ) = None
+    boleto: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2
+        | str
+        | None
+    ) = None
+    card: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    card_present: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2
+        | str
+        | None
+    ) = None
+    cashapp: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    eps: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2
+        | str
+        | None
+    ) = None
+    fpx: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2
+        | str
+        | None
+    ) = None
+    giropay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2
+        | str
+        | None
+    ) = None
+    grabpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2
+        | str
+        | None
+    ) = None
+    ideal: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2
+        | str
+        | None
+    ) = None
+    interac_present: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2
+        | str
+        | None
+    ) = None
+    klarna: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    link: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2
+        | str
+        | None
+    ) = None
+    oxxo: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2
+        | str
+        | None
+    ) = None
+    p24: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2
+        | str
+        | None
+    ) = None
+    paynow: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2
+        | str
+        | None
+    ) = None
+    pix: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2
+        | str
+        | None
+    ) = None
+    promptpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2
+        | str
+        | None
+    ) = None
+    sepa_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2
+        | str
+        | None
+    ) = None
+    sofort: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+    wechat_pay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2
+        | str
+        | None
+    ) = None
 
 
 class ConfirmPaymentIntentBodyRadarOptions(BaseModel):
@@ -7640,7 +7976,11 @@ class ConfirmPaymentIntentBody(BaseModel):
         max_length=5000,
         description="ID of the mandate to be used for this payment.",
     )
-    mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = Field(
+    mandate_data: (
+        ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None
+    ) = Field(
         default=None,
         description="This hash contains details about the Mandate to create",
     )
@@ -7956,7 +8296,11 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1Mandat
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    transaction_type: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+    transaction_type: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
@@ -7966,8 +8310,14 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseM
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
-    verification_method: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+    mandate_options: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    verification_method: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
@@ -7977,10 +8327,16 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(Base
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+    preferred_language: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage
+        | str
+        | None
+    ) = None
 
 
-class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1(
+    BaseModel
+):
     """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1``.
     Fields: ``count``, ``interval``, ``type``.
     """
@@ -7988,8 +8344,14 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installment
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int
-    interval: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
-    type: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+    interval: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval
+        | str
+    )
+    type: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type
+        | str
+    )
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments(BaseModel):
@@ -8001,7 +8363,12 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installment
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     enabled: bool | None = None
-    plan: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2 | str | None = None
+    plan: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel):
@@ -8011,11 +8378,19 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel)
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    installments: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments | None = None
-    request_three_d_secure: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+    installments: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments | None
+    ) = None
+    request_three_d_secure: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure
+        | str
+        | None
+    ) = None
 
 
-class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
     """The ``eu_bank_transfer`` of a
     :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer`.
     Fields: ``country``.
@@ -8026,7 +8401,9 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
     country: str = Field(max_length=5000)
 
 
-class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(
+    BaseModel
+):
     """The ``bank_transfer`` of a
     :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1`. Fields:
     ``eu_bank_transfer``, ``type``.
@@ -8034,7 +8411,10 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    eu_bank_transfer: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    eu_bank_transfer: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
     type: str | None = None
 
 
@@ -8045,7 +8425,10 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bank_transfer: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    bank_transfer: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer
+        | None
+    ) = None
     funding_type: str | None = None
 
 
@@ -8057,7 +8440,9 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(BaseMod
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
-class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
     """The ``financial_connections`` of a
     :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1`. Fields:
     ``permissions``.
@@ -8065,7 +8450,13 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1Fi
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    permissions: list[CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    permissions: (
+        list[
+            CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
@@ -8075,8 +8466,15 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(B
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    financial_connections: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
-    verification_method: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+    financial_connections: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections
+        | None
+    ) = None
+    verification_method: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettingsPaymentMethodOptions(BaseModel):
@@ -8087,12 +8485,42 @@ class CreateInvoiceBodyPaymentSettingsPaymentMethodOptions(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    acss_debit: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 | str | None = None
-    bancontact: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 | str | None = None
-    card: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 | str | None = None
-    customer_balance: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
-    konbini: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 | str | None = None
-    us_bank_account: CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+    acss_debit: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyPaymentSettings(BaseModel):
@@ -8104,7 +8532,12 @@ class CreateInvoiceBodyPaymentSettings(BaseModel):
 
     default_mandate: str | None = Field(default=None, max_length=5000)
     payment_method_options: CreateInvoiceBodyPaymentSettingsPaymentMethodOptions | None = None
-    payment_method_types: list[CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item | str] | CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 | str | None = None
+    payment_method_types: (
+        list[CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item | str]
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyRenderingOptionsOption1(BaseModel):
@@ -8156,7 +8589,11 @@ class CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsVal
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int
-    tax_behavior: CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior | str | None = None
+    tax_behavior: (
+        CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior
+        | str
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyShippingCostShippingRateDataFixedAmount(BaseModel):
@@ -8168,7 +8605,10 @@ class CreateInvoiceBodyShippingCostShippingRateDataFixedAmount(BaseModel):
 
     amount: int
     currency: str
-    currency_options: dict[str, CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue] | None = None
+    currency_options: (
+        dict[str, CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue]
+        | None
+    ) = None
 
 
 class CreateInvoiceBodyShippingCostShippingRateData(BaseModel):
@@ -8259,7 +8699,9 @@ class CreateInvoiceBody(BaseModel):
             "specified."
         ),
     )
-    custom_fields: list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = Field(
+    custom_fields: (
+        list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None
+    ) = Field(
         default=None,
         description="A list of up to 4 custom fields to be displayed on the invoice.",
     )
@@ -8308,7 +8750,9 @@ class CreateInvoiceBody(BaseModel):
             "Referenced as 'memo' in the Dashboard."
         ),
     )
-    discounts: list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = Field(
+    discounts: (
+        list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None
+    ) = Field(
         default=None,
         description=(
             "The coupons to redeem into discounts for the invoice. If not specified, inherits "
@@ -8376,7 +8820,9 @@ class CreateInvoiceBody(BaseModel):
             "not. Defaults to `exclude` if the parameter is omitted."
         ),
     )
-    rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = Field(
+    rendering_options: (
+        CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None
+    ) = Field(
         default=None,
         description="Options for invoice PDF rendering.",
     )
@@ -8639,7 +9085,9 @@ class CreateSubscriptionBodyAddInvoiceItemsItem(BaseModel):
     price: str | None = Field(default=None, max_length=5000)
     price_data: CreateSubscriptionBodyAddInvoiceItemsItemPriceData | None = None
     quantity: int | None = None
-    tax_rates: list[str] | CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 | str | None = None
+    tax_rates: list[str] | CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 | str | None = (
+        None
+    )
 
 
 class CreateSubscriptionBodyAutomaticTax(BaseModel):
@@ -8704,7 +9152,12 @@ class CreateSubscriptionBodyItemsItem(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    billing_thresholds: CreateSubscriptionBodyItemsItemBillingThresholdsOption1 | CreateSubscriptionBodyItemsItemBillingThresholdsOption2 | str | None = None
+    billing_thresholds: (
+        CreateSubscriptionBodyItemsItemBillingThresholdsOption1
+        | CreateSubscriptionBodyItemsItemBillingThresholdsOption2
+        | str
+        | None
+    ) = None
     metadata: dict[str, str] | None = None
     price: str | None = Field(default=None, max_length=5000)
     price_data: CreateSubscriptionBodyItemsItemPriceData | None = None
@@ -8712,7 +9165,9 @@ class CreateSubscriptionBodyItemsItem(BaseModel):
     tax_rates: list[str] | CreateSubscriptionBodyItemsItemTaxRatesOption2 | str | None = None
 
 
-class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(
+    BaseModel
+):
     """The ``mandate_options`` of a
     :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1`. Fields:
     ``transaction_type``.
@@ -8720,7 +9175,11 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1M
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    transaction_type: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType | str | None = None
+    transaction_type: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
@@ -8730,8 +9189,15 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None = None
-    verification_method: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None = None
+    mandate_options: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions
+        | None
+    ) = None
+    verification_method: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
@@ -8741,7 +9207,11 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    preferred_language: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None = None
+    preferred_language: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage
+        | str
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
@@ -8753,7 +9223,11 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Mandat
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     amount: int | None = None
-    amount_type: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType | str | None = None
+    amount_type: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType
+        | str
+        | None
+    ) = None
     description: str | None = Field(default=None, max_length=200)
 
 
@@ -8764,12 +9238,22 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseM
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    mandate_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions | None = None
-    network: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network | str | None = None
-    request_three_d_secure: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None = None
+    mandate_options: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions | None
+    ) = None
+    network: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network | str | None
+    ) = None
+    request_three_d_secure: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure
+        | str
+        | None
+    ) = None
 
 
-class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(BaseModel):
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
     """The ``eu_bank_transfer`` of a
     :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer`.
     Fields: ``country``.
@@ -8780,7 +9264,9 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOp
     country: str = Field(max_length=5000)
 
 
-class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(
+    BaseModel
+):
     """The ``bank_transfer`` of a
     :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1`.
     Fields: ``eu_bank_transfer``, ``type``.
@@ -8788,7 +9274,10 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOp
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    eu_bank_transfer: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer | None = None
+    eu_bank_transfer: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
     type: str | None = None
 
 
@@ -8799,7 +9288,10 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOp
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bank_transfer: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None = None
+    bank_transfer: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer
+        | None
+    ) = None
     funding_type: str | None = None
 
 
@@ -8811,7 +9303,9 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(Ba
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
-class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(BaseModel):
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
     """The ``financial_connections`` of a
     :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1`. Fields:
     ``permissions``.
@@ -8819,7 +9313,13 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOpti
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    permissions: list[CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem | str] | None = None
+    permissions: (
+        list[
+            CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
@@ -8829,8 +9329,15 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOpti
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    financial_connections: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None = None
-    verification_method: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod | str | None = None
+    financial_connections: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections
+        | None
+    ) = None
+    verification_method: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions(BaseModel):
@@ -8841,12 +9348,42 @@ class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    acss_debit: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 | str | None = None
-    bancontact: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 | str | None = None
-    card: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 | str | None = None
-    customer_balance: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 | str | None = None
-    konbini: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 | str | None = None
-    us_bank_account: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1 | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 | str | None = None
+    acss_debit: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
 
 
 class CreateSubscriptionBodyPaymentSettings(BaseModel):
@@ -8855,8 +9392,15 @@ class CreateSubscriptionBodyPaymentSettings(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     payment_method_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions | None = None
-    payment_method_types: list[CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item | str] | CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 | str | None = None
-    save_default_payment_method: CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod | str | None = None
+    payment_method_types: (
+        list[CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item | str]
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2
+        | str
+        | None
+    ) = None
+    save_default_payment_method: (
+        CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod | str | None
+    ) = None
 
 
 class CreateSubscriptionBodyPendingInvoiceItemIntervalOption1(BaseModel):
@@ -8948,7 +9492,11 @@ class CreateSubscriptionBody(BaseModel):
             "in UTC format."
         ),
     )
-    billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = Field(
+    billing_thresholds: (
+        CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None
+    ) = Field(
         default=None,
         description=(
             "Define thresholds at which an invoice will be sent, and the subscription advanced "
@@ -9097,7 +9645,11 @@ class CreateSubscriptionBody(BaseModel):
         default=None,
         description="Payment settings to pass to invoices created by the subscription.",
     )
-    pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = Field(
+    pending_invoice_item_interval: (
+        CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None
+    ) = Field(
         default=None,
         description=(
             "Specifies an interval for how often to bill for any pending invoice items. It is "
@@ -9314,8 +9866,12 @@ class CreateProductBodyDefaultPriceDataCurrencyOptionsValue(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    custom_unit_amount: CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount | None = None
-    tax_behavior: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior | str | None = None
+    custom_unit_amount: (
+        CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount | None
+    ) = None
+    tax_behavior: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior | str | None = (
+        None
+    )
     tiers: list[CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem] | None = None
     unit_amount: int | None = None
     unit_amount_decimal: str | None = None
