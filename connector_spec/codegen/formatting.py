@@ -37,7 +37,16 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        command = [_ruff(), "format", "--isolated", "--line-length", str(LINE_LENGTH), "-q", tmp]
+        command = [
+            _ruff(),
+            "format",
+            "--isolated",
+            "--no-cache",
+            "--line-length",
+            str(LINE_LENGTH),
+            "-q",
+            tmp,
+        ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise FormatterFault(f"ruff format failed on generated code: {result.stderr.strip()}")
