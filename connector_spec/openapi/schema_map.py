@@ -317,7 +317,10 @@ class SchemaMapper:
         mapping: dict[str, str] = {}
         raw = value.get("mapping")
         for key, target in raw.items() if isinstance(raw, dict) else []:
-            if isinstance(target, str) and target.startswith("#"):
+            known = self.refs.get(target) if isinstance(target, str) else None
+            if known is not None and known in self.named:  # Graph: ~1,000 per mapping
+                mapping[str(key)] = f"#/schemas/{known}"
+            elif isinstance(target, str) and target.startswith("#"):
                 mapping[str(key)] = self._ref(target, jp.join(where, "mapping", str(key)))["$ref"]
             else:
                 self.keywords.add("discriminator-mapping", jp.join(where, "mapping", str(key)))
