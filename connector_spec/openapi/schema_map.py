@@ -164,7 +164,27 @@ class SchemaMapper:
         if "discriminator" in out and not ("oneOf" in out or "anyOf" in out):
             del out["discriminator"]
             self.keywords.add("discriminator", pointer)
+        elif "discriminator" in out:
+            self._implicit_mapping(raw, out)
         return out
+
+    def _implicit_mapping(self, raw: dict[str, Any], out: dict[str, Any]) -> None:
+        """OpenAPI: an alternative without a ``mapping`` entry is selected by its component's
+        name; the spec's schema names differ, so that value is written into the mapping."""
+        rule = out["discriminator"]
+        mapping = dict(rule.get("mapping") or {})
+        mapped = set(mapping.values())
+        for option in raw.get("oneOf") or raw.get("anyOf") or []:
+            ref = option.get("$ref") if isinstance(option, dict) else None
+            if not isinstance(ref, str) or self.refs.get(ref) is None:
+                continue
+            target = f"#/schemas/{self.refs[ref]}"
+            if target in mapped:
+                continue
+            value = jp.split(jp.ref_pointer(ref) or "/")[-1]
+            mapping.setdefault(value, target)
+        if mapping:
+            out["discriminator"] = {**rule, "mapping": mapping}
 
     def _flatten(
         self,
