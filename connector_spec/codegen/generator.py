@@ -177,10 +177,12 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     )
     typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
     pydantic_names = ["AfterValidator"] if "AfterValidator(" in body_text else []
+    pydantic_names += [n for n in ("Discriminator", "Tag") if f"{n}(" in body_text]
     if builder.models:
         pydantic_names += ["BaseModel", "ConfigDict"]
     if re.search(r"\bField\(", body_text):
         pydantic_names.append("Field")
+    pydantic_names.sort()
     groups: list[list[str]] = [[], [], []]
     if typing_names:
         groups[0].append(f"from typing import {', '.join(typing_names)}")

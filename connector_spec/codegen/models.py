@@ -233,6 +233,7 @@ class ModelBuilder:
         self._enum_names: dict[int, str] = {}
         self._expanding: dict[tuple[int, bool], str] = {}
         self.context: dict[str, str] = {}  # class name hint -> what it is (no description)
+        self._tagged: dict[int, str] = {}  # discriminated unions by node
         for schema_name in spec.schemas:
             self.named[schema_name] = self.claim(camel(schema_name))
         for schema_name, node in spec.schemas.items():
@@ -370,6 +371,9 @@ class ModelBuilder:
                 name = self._enum_names[id(node)] = self._enum_alias(hint, node.enum)
             return self._open(name, closed)
         group = node.one_of or node.any_of
+        tagged = self._discriminated(node, group, hint) if group else None
+        if tagged is not None:
+            return tagged
         if group:
             parts: list[str] = []
             for index, option in enumerate(group):
@@ -388,6 +392,70 @@ class ModelBuilder:
         if not types:
             return "None" if node.types() == ["null"] else "Any"
         return self._single(types[0], node, hint)
+
+    def _discriminated(self, node: SchemaNode, group: list[SchemaNode], hint: str) -> str | None:
+        """A ``oneOf``/``anyOf`` of object schemas with a ``discriminator``: an alias for a union
+        pydantic decodes into the class the property's value names; a value the mapping does not
+        name (a variant the provider added since) is decoded as the plain union would
+        (``None``: not that case).
+        """
+        rule = node.discriminator
+        if rule is None:
+            return None
+        classes: dict[str, str] = {}
+        for option in group:
+            name = option.ref_name()
+            target = self.spec.schemas.get(name or "")
+            if name is None or target is None or not is_object_model(self.resolve(target)):
+                return None
+            classes[name] = self.named[name]
+        values: dict[str, str] = {}
+        for value, ref in rule.mapping.items():
+            cls = classes.get(ref.removeprefix("#/schemas/"))
+            if cls is not None:
+                values[value] = cls
+        for name, cls in classes.items():  # OpenAPI: an unmapped alternative by its name
+            if cls not in values.values():
+                values.setdefault(name, cls)
+        known = self._tagged.get(id(node))
+        if known is not None:
+            return known
+        name = self._tagged[id(node)] = self.claim(hint)
+        tags = self.claim("_Tags")
+        if not any(alias.name == "_variant" for alias in self.aliases):
+            self.taken.add("_variant")
+            self.aliases.append(AliasDef("_variant", _VARIANT_FUNCTION, "Any"))
+        other = self.claim(f"_{name}Other")
+        names = list(classes.values())
+        plain = [f"{other} = {' | '.join(names)}"]
+        if len(plain[0]) > LINE_LIMIT:  # laid out as ruff format lays it out
+            inner = ["    " + " | ".join(names)]
+            if len(inner[0]) > LINE_LIMIT:
+                inner = [f"    {names[0]}", *[f"    | {n}" for n in names[1:]]]
+            plain = [f"{other} = (", *inner, ")"]
+        lines = [
+            *plain,
+            "",
+            "",
+            f"{tags} = (",
+            f"    {pystr(rule.property_name)},",
+            "    {",
+            *[f"        {pystr(value)}: {pystr(cls)}," for value, cls in values.items()],
+            "    },",
+            ")",
+            "",
+            "",
+            f"{name} = Annotated[",
+            *_union_lines(
+                [f"Annotated[{cls}, Tag({pystr(cls)})]" for cls in classes.values()]
+                + [f'Annotated[{other}, Tag("")]']  # any other value: as the plain union
+            ),
+            f"    Discriminator(lambda value: _variant(value, *{tags})),",
+            "]",
+        ]
+        expr = " | ".join(classes.values())  # what the alias refers to (definition order)
+        self.aliases.append(AliasDef(name, lines, expr))
+        return name
 
     def _merged_type(self, node: SchemaNode, hint: str, closed: bool) -> str:
         """The type of an inline ``allOf``; one that contains itself reuses its own class."""
@@ -489,6 +557,24 @@ def _constrains_outer(node: SchemaNode) -> bool:
 def _constrains(node: SchemaNode) -> bool:
     values = [getattr(node, name) for name in _STRUCTURE]
     return any(value is not None and value is not False and value != [] for value in values)
+
+
+# The tag of a value of a discriminated union (a generated models module defines it once).
+_VARIANT_FUNCTION = [
+    "def _variant(value: Any, wire_name: str, tags: dict[str, str]) -> str | None:",
+    '    """The class the discriminator property of a body selects (a model: its class)."""',
+    "    if isinstance(value, dict):",
+    '        return tags.get(str(value.get(wire_name)), "")',
+    "    return type(value).__name__",
+]
+
+
+def _union_lines(members: list[str]) -> list[str]:
+    """``A | B | C,`` as the first item of a bracket, laid out as ruff format lays it out."""
+    one = "    " + " | ".join(members) + ","
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    return [f"    {members[0]}", *[f"    | {m}" for m in members[1:-1]], f"    | {members[-1]},"]
 
 
 def _split_union(expr: str) -> list[str]:

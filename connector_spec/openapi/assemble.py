@@ -9,7 +9,7 @@ spec's message as the reason, a named schema it refuses becomes "any JSON" (a ke
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -146,60 +146,53 @@ def _ordered(op: dict[str, Any]) -> dict[str, Any]:
     return {key: op[key] for key in sorted(op, key=lambda k: rank.get(k, len(rank)))}
 
 
+Problems = list[tuple[tuple[Any, ...], str]]
+
+
 class RefIndex:
-    """The direct ``$ref`` targets and JSON size of each named schema, computed once.
+    """Facts about each named schema (its direct ``$ref`` targets, JSON size, values, its
+    validated model), each computed once.
 
     Entries follow the mapping: a schema replaced (a refused one becomes ``{}``) is read anew.
     """
 
     def __init__(self, named: dict[str, dict[str, Any]]) -> None:
         self.named = named
-        self._refs: dict[str, tuple[Any, tuple[str, ...]]] = {}
-        self._sizes: dict[str, tuple[Any, int]] = {}
-        self._values: dict[str, tuple[Any, int]] = {}
-        self._models: dict[str, tuple[Any, SchemaNode | list[tuple[tuple[Any, ...], str]]]] = {}
+        self._facts: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+    def _fact(self, kind: str, name: str, compute: Callable[[Any], Any]) -> Any:
+        value = self.named[name]
+        hit = self._facts.get((kind, name))
+        if hit is None or hit[0] is not value:
+            hit = self._facts[(kind, name)] = (value, compute(value))
+        return hit[1]
 
     def refs(self, name: str) -> tuple[str, ...]:
         """The names ``name``'s schema references directly."""
-        value = self.named[name]
-        hit = self._refs.get(name)
-        if hit is None or hit[0] is not value:
-            hit = (value, tuple(dict.fromkeys(_refs(value))))
-            self._refs[name] = hit
-        return hit[1]
+        found: tuple[str, ...] = self._fact("refs", name, lambda v: tuple(dict.fromkeys(_refs(v))))
+        return found
 
     def size(self, name: str) -> int:
         """The length of ``name``'s schema as JSON."""
-        value = self.named[name]
-        hit = self._sizes.get(name)
-        if hit is None or hit[0] is not value:
-            hit = (value, len(json.dumps(value)))
-            self._sizes[name] = hit
-        return hit[1]
+        found: int = self._fact("size", name, lambda v: len(json.dumps(v)))
+        return found
 
     def values(self, name: str) -> int:
         """How many values (keys, items, scalars) ``name``'s schema holds."""
-        value = self.named[name]
-        hit = self._values.get(name)
-        if hit is None or hit[0] is not value:
-            hit = (value, count_values(value))
-            self._values[name] = hit
-        return hit[1]
+        found: int = self._fact("values", name, count_values)
+        return found
 
-    def model(self, name: str) -> SchemaNode | list[tuple[tuple[Any, ...], str]]:
+    def model(self, name: str) -> SchemaNode | Problems:
         """``name``'s schema validated once (parts of a split share it), or its problems."""
-        value = self.named[name]
-        hit = self._models.get(name)
-        if hit is None or hit[0] is not value:
+
+        def validate(value: Any) -> SchemaNode | Problems:
             try:
-                model: SchemaNode | list[tuple[tuple[Any, ...], str]] = SchemaNode.model_validate(
-                    value
-                )
+                return SchemaNode.model_validate(value)
             except ValidationError as exc:
-                model = [(("schemas", name, *e["loc"]), str(e["msg"])) for e in exc.errors()]
-            hit = (value, model)
-            self._models[name] = hit
-        return hit[1]
+                return [(("schemas", name, *e["loc"]), str(e["msg"])) for e in exc.errors()]
+
+        found: SchemaNode | Problems = self._fact("model", name, validate)
+        return found
 
 
 def reachable(

@@ -8,11 +8,12 @@ dropped without a :class:`~connector_spec.openapi.losses.Loss`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector_spec.naming import python_identifier
+from connector_spec.naming import python_identifier as _python_identifier
 from connector_spec.openapi.losses import Loss
 from connector_spec.openapi.naming import identifier, operation_name, unique
 from connector_spec.openapi.paging import infer_pagination
@@ -32,6 +33,8 @@ _SENT_MEDIA = re.compile(r"^[\w.+-]+/[\w.+-]+(;.*)?$")  # a Content-Type has no 
 IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 CLIENT_HEADERS = ("authorization", "content-type", "accept", "content-length")
 MAX_DESCRIPTION = 2000
+#: The argument a parameter or body field becomes (memoized: Graph names 120,000 of them).
+python_identifier = functools.lru_cache(maxsize=1 << 16)(_python_identifier)
 
 
 @dataclass
@@ -300,9 +303,9 @@ def _textual(media: str) -> bool:
 
 def _pick(content: tuple[MediaTypeView, ...]) -> tuple[MediaTypeView | None, str | None]:
     """The media type the client uses and its encoding (json, form, multipart, text, binary)."""
-    for media in content:
-        if _json_like(media.media_type):
-            return media, "json"
+    json_like = [m for m in content if _json_like(m.media_type)]
+    for media in sorted(json_like, key=lambda m: "*" in m.media_type):  # concrete types first
+        return media, "json"
     for media in content:
         if _base(media.media_type) == "application/x-www-form-urlencoded":
             return media, "form"
@@ -334,6 +337,8 @@ def _body(
         return None
     elif media is None or encoding is None:
         problem = "request body as " + ", ".join(m.media_type for m in body.content)
+    elif encoding in ("text", "binary") and not _SENT_MEDIA.match(media.media_type.strip()):
+        problem = f"request body as {media.media_type} (the client needs a concrete type)"
     elif encoding in ("text", "binary"):
         out = {"encoding": encoding, "schema": {"type": "string"}, "required": body.required}
     else:
@@ -345,19 +350,23 @@ def _body(
             if whole != "shape":
                 result.losses.append(Loss("body-argument", whole, body.pointer))
     if problem is None:
-        if media is not None and encoding in ("text", "binary"):
-            out["media_type"] = media.media_type.strip()
-        if (
-            media is not None
-            and encoding == "json"
-            and _base(media.media_type) not in ("application/json", "*/*")
-        ):
-            out["media_type"] = media.media_type.strip()
+        sent = _sent_type(media.media_type) if media is not None else None
+        if sent is not None and encoding in ("text", "binary"):
+            out["media_type"] = sent
+        if sent is not None and encoding == "json" and _base(sent) != "application/json":
+            out["media_type"] = sent
         return out
     if body.required:
         raise _Lost("body", problem, body.pointer)
     result.losses.append(Loss("body-dropped", f"optional {problem}", body.pointer))
     return None
+
+
+def _sent_type(media_type: str) -> str | None:
+    """The Content-Type the client sends: the described one; ``None`` for a wildcard
+    (``application/*+json``: the client's JSON default)."""
+    text = media_type.strip()
+    return text if _SENT_MEDIA.match(text) else None
 
 
 def _whole_body(
@@ -398,7 +407,7 @@ def _response(
     out: dict[str, Any] = {"status": status}
     if chosen.description:
         out["description"] = _clip(chosen.description, 300)
-    if not chosen.content:
+    if not chosen.content or op.method == "head":  # a HEAD response has no body
         return out, dict(chosen.headers)
     media, encoding = _pick(chosen.content)
     if media is None or encoding is None:

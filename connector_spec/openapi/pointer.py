@@ -17,7 +17,11 @@ def unescape(token: str) -> str:
 
 def join(pointer: str, *tokens: str | int) -> str:
     """``pointer`` extended by ``tokens``: ``join("/paths", "/pets")`` → ``/paths/~1pets``."""
-    return pointer + "".join("/" + escape(str(token)) for token in tokens)
+    out = pointer
+    for token in tokens:
+        text = str(token)
+        out += "/" + (escape(text) if "~" in text or "/" in text else text)
+    return out
 
 
 def split(pointer: str) -> list[str]:

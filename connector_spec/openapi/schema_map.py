@@ -26,6 +26,7 @@ JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null
 MAX_DEPTH = 48
 MAX_TEXT = 600
 MAX_NODES_PER_SCHEMA = 20_000
+MAX_ALLOF_DEPTH = 100  # schemas deriving from schemas (allOf) inlined this deep
 _ANNOTATIONS = {"xml", "externalDocs", "example", "examples", "$comment", "$schema", "$id"}
 _SCALAR = (str, int, float, bool, type(None))
 
@@ -42,6 +43,8 @@ class SchemaMapper:
         self.budget = MAX_NODES_PER_SCHEMA
         self.pending: list[tuple[str, Any, str]] = []
         self.refs: dict[str, str] = {}  # $ref string → spec schema name
+        self._flat: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        self._cuts = 0
 
     # ------------------------------------------------------------------ entry points
 
@@ -161,10 +164,35 @@ class SchemaMapper:
         if "discriminator" in out and not ("oneOf" in out or "anyOf" in out):
             del out["discriminator"]
             self.keywords.add("discriminator", pointer)
+        elif "discriminator" in out:
+            self._implicit_mapping(raw, out)
         return out
 
+    def _implicit_mapping(self, raw: dict[str, Any], out: dict[str, Any]) -> None:
+        """OpenAPI: an alternative without a ``mapping`` entry is selected by its component's
+        name; the spec's schema names differ, so that value is written into the mapping."""
+        rule = out["discriminator"]
+        mapping = dict(rule.get("mapping") or {})
+        mapped = set(mapping.values())
+        for option in raw.get("oneOf") or raw.get("anyOf") or []:
+            ref = option.get("$ref") if isinstance(option, dict) else None
+            if not isinstance(ref, str) or self.refs.get(ref) is None:
+                continue
+            target = f"#/schemas/{self.refs[ref]}"
+            if target in mapped:
+                continue
+            value = jp.split(jp.ref_pointer(ref) or "/")[-1]
+            mapping.setdefault(value, target)
+        if mapping:
+            out["discriminator"] = {**rule, "mapping": mapping}
+
     def _flatten(
-        self, raw: dict[str, Any], pointer: str, stack: tuple[str, ...], used: list[str]
+        self,
+        raw: dict[str, Any],
+        pointer: str,
+        stack: tuple[str, ...],
+        used: list[str],
+        depth: int = 0,
     ) -> dict[str, Any]:
         """``allOf`` merged into one schema: properties and required united, first type wins.
 
@@ -181,12 +209,13 @@ class SchemaMapper:
             resolved = self.doc.resolve(part, where)
             if resolved.pointer in stack or resolved.pointer in used:
                 self.keywords.add("allOf-recursive", where)
+                self._cuts += 1
                 continue
             if resolved.pointer != where:
                 used.append(resolved.pointer)
             value = resolved.value
             if isinstance(value, dict) and "allOf" in value:
-                value = self._flatten(value, resolved.pointer, (*stack, *used), used)
+                value = self._flattened(value, resolved.pointer, (*stack, *used), used, depth)
             if not isinstance(value, dict):
                 continue
             for key, item in value.items():
@@ -200,6 +229,30 @@ class SchemaMapper:
                     merged["required"] = list(dict.fromkeys([*have_list, *item]))
                 elif key not in merged:
                     merged[key] = item
+        return merged
+
+    def _flattened(
+        self,
+        value: dict[str, Any],
+        pointer: str,
+        stack: tuple[str, ...],
+        used: list[str],
+        depth: int,
+    ) -> dict[str, Any]:
+        """A referenced schema's own ``allOf`` merged, once (Microsoft Graph derives thousands
+        of schemas from a few): reused wherever no recursion was cut inside it."""
+        known = self._flat.get(pointer)
+        if known is not None:
+            used.extend(p for p in known[1] if p not in used)
+            return known[0]
+        if depth >= MAX_ALLOF_DEPTH:
+            self.keywords.add("allOf-depth", pointer)
+            return {k: v for k, v in value.items() if k != "allOf"}
+        cuts, inner = self._cuts, list[str]()
+        merged = self._flatten(value, pointer, stack, inner, depth + 1)
+        used.extend(p for p in inner if p not in used)
+        if self._cuts == cuts:
+            self._flat[pointer] = (merged, tuple(inner))
         return merged
 
     # ------------------------------------------------------------------ keyword handlers
@@ -284,7 +337,10 @@ class SchemaMapper:
         mapping: dict[str, str] = {}
         raw = value.get("mapping")
         for key, target in raw.items() if isinstance(raw, dict) else []:
-            if isinstance(target, str) and target.startswith("#"):
+            known = self.refs.get(target) if isinstance(target, str) else None
+            if known is not None and known in self.named:  # Graph: ~1,000 per mapping
+                mapping[str(key)] = f"#/schemas/{known}"
+            elif isinstance(target, str) and target.startswith("#"):
                 mapping[str(key)] = self._ref(target, jp.join(where, "mapping", str(key)))["$ref"]
             else:
                 self.keywords.add("discriminator-mapping", jp.join(where, "mapping", str(key)))

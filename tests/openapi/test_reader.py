@@ -196,7 +196,7 @@ def test_hostile_files_are_refused_quickly(tmp_path: Path) -> None:
         load_openapi(fifo)
     loop = tmp_path / "loop.json"
     loop.symlink_to(loop)
-    with pytest.raises(OpenApiError, match="cannot read"):
+    with pytest.raises(OpenApiError, match="symlink loop"):
         load_openapi(loop)
     with pytest.raises(OpenApiError, match="not found"):
         load_openapi(tmp_path / "absent.json")
@@ -232,3 +232,21 @@ def test_subset_keeps_the_operations_and_what_they_reference() -> None:
     again = parse_openapi(json.dumps(cut).encode(), "cut.json")
     assert [op.key for op in again.operations()] == ["GET /pets/{petId}"]
     assert next(again.operations()).problems == ()
+
+
+def test_yaml_descriptions_are_read_by_the_shared_reader_with_their_own_limits(
+    tmp_path: Path,
+) -> None:
+    schemas = "\n".join(f"    S{i}: *shared" for i in range(100))  # a spec allows 64 aliases
+    nested = "[" * 200 + "]" * 200  # a spec allows 100 levels
+    text = (
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-deep: " + nested + "\n"
+        "components:\n  schemas:\n    Base: &shared {type: object}\n" + schemas + "\n"
+    )
+    doc = load_openapi(write(tmp_path, "many.yaml", text))
+    assert len(doc.component_map("schemas")) == 101
+    twice = write(tmp_path, "twice.yaml", "openapi: 3.0.0\npaths: {}\npaths: {}\n")
+    with pytest.raises(OpenApiError) as info:
+        load_openapi(twice)
+    assert "duplicate key 'paths'" in info.value.items[0].message
+    assert info.value.items[0].line == 3
