@@ -5,8 +5,9 @@
 
 HARVEST is the output of `flows harvest openapi --catalog ... --out HARVEST` (default: the
 harvest of the checked-in sample, made here). The specs are farmed into a fresh registry in
-chunks of --chunk specs (each chunk one local farm run, as `flows farm --specs` does it; a
-chunk takes the lock FILE first, so whole-catalog runs of several people interleave), until
+chunks of --chunk specs in a stable shuffled order (each chunk one local farm run, as `flows
+farm --specs` does it; a chunk takes the lock FILE first, so whole-catalog runs of several
+people interleave), until
 all are done or --deadline seconds have passed. Printed: per chunk and in total the specs, the
 outcomes, connectors certified, refusals grouped by their first failed check or rule, crashes
 (internal errors with a traceback), wall and CPU time and connectors/s; then the registry's
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -70,7 +72,11 @@ def _why(outcome: Any) -> str:
 
 
 def _chunks(specs: Path, size: int, limit: int | None) -> list[list[Path]]:
-    keys = sorted(p for p in specs.iterdir() if (p / "connector.yaml").is_file())
+    # a stable shuffle: a run cut short by --deadline has farmed a fair sample, not "a..f"
+    keys = sorted(
+        (p for p in specs.iterdir() if (p / "connector.yaml").is_file()),
+        key=lambda p: hashlib.sha256(p.name.encode()).hexdigest(),
+    )
     keys = keys[:limit] if limit else keys
     return [keys[i : i + size] for i in range(0, len(keys), size)]
 
