@@ -244,5 +244,5 @@ def test_a_spec_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path:
     outcomes = {o.key: o for o in _in_pool(tasks, 2, NoProgress(), die_on_doomed)}
     assert sorted(outcomes) == sorted(keys)  # every spec has exactly one outcome
     assert outcomes["doomed"].status == "error"
-    assert "died" in (outcomes["doomed"].message or "")
+    assert "died" in str(outcomes["doomed"].message)
     assert all(o.status == "staged" for k, o in outcomes.items() if k != "doomed")
