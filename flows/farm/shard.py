@@ -23,6 +23,7 @@ from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.errors import argument
 from flows.farm.buglog import format_traceback, log_internal_errors
 from flows.farm.errors import FarmInputError
+from flows.farm.memo import RefusalMemo, input_key, policy_digest
 from flows.farm.prepare import Task, prepare_spec, published_index
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FarmReport, SpecOutcome
@@ -72,17 +73,21 @@ def prepare_candidates(
     packs: Sequence[str | Path] = (),
     jobs: int = 1,
     progress: Progress | None = None,
+    memo: RefusalMemo | None = None,
 ) -> list[SpecOutcome]:
     """Version and stage every complete candidate into ``out_dir`` (``jobs`` worker processes).
 
-    A spec whose bytes the registry holds as its newest version is ``unchanged`` at once;
-    every other spec is versioned and prepared in a worker.
+    A spec whose bytes the registry holds as its newest version is ``unchanged`` at once; one
+    ``memo`` remembers as refused with unchanged inputs is refused at once (see
+    :mod:`flows.farm.memo`); every other spec is versioned and prepared in a worker.
     """
     progress = progress or NoProgress()
     outcomes: list[SpecOutcome] = []
     tasks: list[Task] = []
     work_root = out_dir / ".work"
     published = published_index(registry)
+    inputs: dict[str, str] = {}
+    policies = policy_digest(packs) if memo is not None else ""
     for candidate in candidates:
         skipped = outcome_of_candidate(candidate)
         if skipped is not None:
@@ -92,6 +97,13 @@ def prepare_candidates(
         if unchanged is not None:
             outcomes.append(unchanged)
             continue
+        if memo is not None:
+            inputs[candidate.key] = input_key(candidate.path.parent, policies)
+            recalled = SpecOutcome(candidate.key, candidate.rel, "refused")
+            recalled.coverage = candidate.coverage
+            if memo.recall(inputs[candidate.key], recalled):
+                outcomes.append(recalled)
+                continue
         tasks.append(
             Task(
                 key=candidate.key,
@@ -114,6 +126,8 @@ def prepare_candidates(
     else:
         prepared = _in_pool(tasks, min(jobs, len(tasks)), progress)
     outcomes += _without_name_clashes(prepared, out_dir)
+    if memo is not None:
+        memo.update(inputs, prepared)
     shutil.rmtree(work_root, ignore_errors=True)
     return sorted(outcomes, key=lambda o: o.key)
 
