@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jsonschema
 
@@ -224,9 +224,15 @@ def request_problems(
                 view.pointer,
             )
         )
+    deep = {p.name for p in view.parameters if p.location == "query" and p.style == "deepObject"}
     query: dict[str, list[str]] = {}
+    nested: list[tuple[str, str]] = []  # deepObject keys (expand[0], created[gt]) read whole
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        query.setdefault(key, []).append(value)
+        if "[" in key and key.split("[", 1)[0] in deep:
+            nested.append((key, value))
+        else:
+            query.setdefault(key, []).append(value)
+    deep_values = parse_form(urlencode(nested))
     lowered = {k.lower(): v for k, v in headers.items()}
     described = set()
     for param in view.parameters:
@@ -235,9 +241,12 @@ def request_problems(
         described.add((param.name, param.location))
         if (param.name.lower(), param.location) in carried:
             continue
-        if param.location == "query":
+        raw: Any
+        if param.location == "query" and param.name in deep_values:
+            present, raw = True, deep_values[param.name]
+        elif param.location == "query":
             present = param.name in query
-            raw: Any = query.get(param.name, [""])
+            raw = query.get(param.name, [""])
             if present and _is_array(param.schema, document):
                 if param.style == "deepObject":  # Stripe: expand[0]=customer, never expand=x
                     found.append(
