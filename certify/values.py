@@ -59,13 +59,52 @@ def json_schema(spec: ConnectorSpec, node: SchemaNode) -> dict[str, Any]:
     return document
 
 
+class _Validators:
+    """The validators of one spec's schema nodes, made once each.
+
+    Dumping every named schema for every check made certification quadratic in the number of
+    schemas (a Microsoft Graph spec has thousands, most with defaults): the named schemas are
+    dumped once per spec, and each node's validator is built once. Only the spec being
+    certified is kept (certification handles one spec at a time).
+    """
+
+    def __init__(self, spec: ConnectorSpec) -> None:
+        self.spec = spec
+        self.schemas = {
+            name: schema.model_dump(
+                mode="json", by_alias=True, exclude_none=True, exclude_defaults=True
+            )
+            for name, schema in spec.schemas.items()
+        }
+        self.made: dict[int, tuple[SchemaNode, Any]] = {}
+
+    def validator(self, node: SchemaNode) -> Any:
+        known = self.made.get(id(node))
+        if known is None or known[0] is not node:
+            document = node.model_dump(
+                mode="json", by_alias=True, exclude_none=True, exclude_defaults=True
+            )
+            document["schemas"] = self.schemas
+            known = (node, Draft202012Validator(document, format_checker=_CHECKER))
+            self.made[id(node)] = known
+        return known[1]
+
+
+_CURRENT: list[_Validators] = []
+
+
+def _validators(spec: ConnectorSpec) -> _Validators:
+    if not _CURRENT or _CURRENT[0].spec is not spec:
+        _CURRENT[:] = [_Validators(spec)]
+    return _CURRENT[0]
+
+
 def conforms(spec: ConnectorSpec, node: SchemaNode, value: Any) -> bool:
     """True when ``value`` is valid for ``node`` (``format`` checked where jsonschema can)."""
     if node.is_nullable() and value is None:
         return True
     try:
-        validator = Draft202012Validator(json_schema(spec, node), format_checker=_CHECKER)
-        return bool(validator.is_valid(value))
+        return bool(_validators(spec).validator(node).is_valid(value))
     except Exception:  # a schema jsonschema cannot read: do not trust the value either
         return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from registry import layout
 from registry.client import default_trust_dir, open_source
 from registry.errors import RegistryInputError
 from registry.records import utcnow
+from registry.site.render import INDEX_JSON
 from registry.verify import RegistryReader, VerifyReport, VersionInfo
 
 
@@ -74,11 +76,48 @@ def latest(versions: dict[str, VersionInfo], *, include_yanked: bool = False) ->
 
 
 def search(reader: RegistryReader, query: str) -> list[dict[str, Any]]:
-    """Connectors whose name (or statement's connector fields) contain ``query``.
+    """Connectors whose name or description contain ``query``.
 
     ``latest`` is the highest version that is not yanked (the highest yanked one, flagged by
-    ``latest_yanked``, when every version is yanked).
+    ``latest_yanked``, when every version is yanked). The answer comes from the catalog
+    index (``site/index.json``, a signed target every commit rewrites), verified against the
+    signed metadata, so a search does not hash every artifact of the registry; a registry
+    without the index is verified whole, as before.
     """
+    index = reader.read_view(f"site/{INDEX_JSON}")
+    rows = _index_rows(index) if index is not None else None
+    if rows is None:
+        return _search_verified(reader, query)
+    needle = query.lower()
+    hits = []
+    for row in sorted(rows, key=lambda r: str(r.get("name"))):
+        if needle in f"{row.get('name')} {row.get('description') or ''}".lower():
+            hits.append(
+                {
+                    "name": row.get("name"),
+                    "latest": row.get("latest"),
+                    "latest_yanked": bool(row.get("latest_yanked")),
+                    "level": row.get("level"),
+                    "versions": list(row.get("versions") or []),
+                    "yanked": sorted(row.get("yanked") or []),
+                }
+            )
+    return hits
+
+
+def _index_rows(data: bytes) -> list[dict[str, Any]] | None:
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return None
+    rows = parsed.get("connectors") if isinstance(parsed, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    return rows
+
+
+def _search_verified(reader: RegistryReader, query: str) -> list[dict[str, Any]]:
+    """:func:`search` over a whole verification (a registry without a catalog index)."""
     report = reader.verify()
     report.raise_for_problems()
     needle = query.lower()

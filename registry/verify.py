@@ -25,7 +25,9 @@ from registry.tuf_metadata import Metadata, Root, Snapshot, Targets, Timestamp
 from registry.verify_base import Stop
 from registry.verify_connectors import ConnectorChecks
 from registry.verify_log import log_length
-from registry.views import VIEWS_DIR
+from registry.views import VIEWS_DIR, committed_groups
+from registry.views import split as split_view
+from registry.views import target_path as view_target_path
 
 __all__ = ["RegistryReader", "Stats", "VerifyReport", "VersionInfo", "verify_or_raise"]
 
@@ -66,6 +68,29 @@ class RegistryReader:
         if report.ok and run.trust is not None:
             run.trust.save(run.trusted_files)
         return report
+
+    def read_view(self, rel: str) -> bytes | None:
+        """The committed bytes of the public view file ``rel`` (``site/index.json``), after
+        verifying the top-level metadata (not the connectors) and the file's hash: reading
+        the catalog index costs the same whatever the registry holds besides it. ``None``
+        when the signed metadata lists no such view (a registry made before views)."""
+        for attempt in range(1, CONSISTENT_READ_ATTEMPTS + 1):
+            committed = self._commit_point()
+            report = VerifyReport(self.source.describe())
+            run = _Run(self, report, False)
+            data: bytes | None = None
+            try:
+                run.top_level(full=False)
+                data = run.view(rel)
+            except Stop:
+                pass
+            if report.ok:
+                if run.trust is not None:
+                    run.trust.save(run.trusted_files)
+                return data
+            if attempt == CONSISTENT_READ_ATTEMPTS or self._commit_point() == committed:
+                report.raise_for_problems()
+        return None  # pragma: no cover - the last attempt raises
 
     def _verify_once(
         self, name: str | None, version: str | None, keep_contents: bool
@@ -221,6 +246,16 @@ class _Run(ConnectorChecks):
             if not full and path.startswith(_VIEWS_PREFIX):
                 continue
             self.check_target(path, target)
+
+    def view(self, rel: str) -> bytes | None:
+        """The verified bytes of the committed view file ``rel`` (after :meth:`top_level`)."""
+        group, file = split_view(rel)
+        listed = self.targets.signed.targets
+        version = committed_groups(listed).get(group)
+        path = view_target_path(group, version, file) if version is not None else None
+        if path is None or path not in listed:
+            return None
+        return self.check_target(path, listed[path])
 
     def pinned_root(self, data: bytes, trust: TrustStore) -> Metadata[Root]:
         """The root pinned for this location, or a problem saying how to pin again."""

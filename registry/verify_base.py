@@ -13,7 +13,7 @@ from registry import client, layout
 from registry.client import TrustStore
 from registry.errors import Problem, TooLarge
 from registry.report import VerifyReport
-from registry.tuf_metadata import Key, Metadata, Root, Snapshot, Targets
+from registry.tuf_metadata import CANONICAL, Key, Metadata, Root, Snapshot, Targets
 
 if TYPE_CHECKING:
     from registry.verify import RegistryReader
@@ -93,7 +93,7 @@ class RunBase:
         if count:  # roots are counted once, the newest only (see top_level)
             self.report.stats.signatures += len(md.signatures)
         try:
-            delegator.verify_delegate(role, md)
+            delegator.verify_delegate(role, md, CANONICAL)
         except Exception as exc:
             self.problem(rel, f"signature check failed for role {role}: {exc}")
             return False

@@ -28,7 +28,7 @@ from certify.package import ImportedPackage
 from certify.provider.instances import Generator, Instance, valid
 from certify.provider.match import Match
 from certify.provider.schemas import Loc
-from certify.provider.static import pointer_of, provider_side, split_pointer
+from certify.provider.static import carried_by_auth, pointer_of, provider_side, split_pointer
 from certify.provider.wire import Validators, request_problems
 from connector_spec.model import ConnectorSpec, Operation
 from connector_spec.naming import argument_name, client_method
@@ -181,10 +181,7 @@ class DynamicChecks:
         self.calls = 0
 
     def _carried(self) -> set[tuple[str, str]]:
-        auth = self.spec.auth
-        if auth.type == "api_key":
-            return {(auth.name.lower(), auth.location)}
-        return set()
+        return carried_by_auth(self.spec)
 
     def argument_sets(self, match: Match) -> list[tuple[str, dict[str, Any]]]:
         """Named argument sets: required only, everything, and one per format probe."""

@@ -16,7 +16,7 @@ from typing import Any
 from certify.provider.match import Match, path_names, reachable, spec_path
 from certify.provider.schemas import Comparison, Finding, Loc, Side, read
 from certify.provider.wire import media_matches
-from connector_spec.model import ConnectorSpec, Operation, Parameter
+from connector_spec.model import ConnectorSpec, Operation, Parameter, auth_schemes
 from connector_spec.openapi import OpenApiDocument, RefError
 from connector_spec.openapi import escape_pointer_token as escape
 from connector_spec.openapi.views import ParameterView
@@ -48,6 +48,18 @@ class Disagreement:
     def pointers(self) -> tuple[str, ...]:
         """Every provider pointer this disagreement is located at."""
         return (self.pointer, *self.also)
+
+
+def carried_by_auth(spec: ConnectorSpec) -> set[tuple[str, str]]:
+    """``(lower-case name, location)`` of every parameter the spec's auth sends (each scheme
+    of several credentials used together, too)."""
+    carried: set[tuple[str, str]] = set()
+    for scheme in auth_schemes(spec.auth):
+        if scheme.type == "api_key":
+            carried.add((scheme.name.lower(), scheme.location))
+        elif scheme.type == "bearer":
+            carried.add((scheme.header.lower(), "header"))
+    return carried
 
 
 def pointer_of(loc: Loc) -> str:
@@ -179,12 +191,7 @@ class StaticChecks:
     # ---------------------------------------------------------------- parameters
 
     def _carried_by_auth(self, name: str, location: str) -> bool:
-        auth = self.spec.auth
-        if auth.type == "api_key":
-            return (auth.location, auth.name.lower()) == (location, name.lower())
-        if auth.type == "bearer":
-            return location == "header" and auth.header.lower() == name.lower()
-        return False
+        return (name.lower(), location) in carried_by_auth(self.spec)
 
     def params(self, match: Match) -> None:
         """Parameter names, locations, types and required-ness."""

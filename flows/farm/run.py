@@ -15,6 +15,7 @@ from pathlib import Path
 from connector_spec.errors import argument
 from flows.farm.buglog import log_internal_errors
 from flows.farm.errors import FarmInputError
+from flows.farm.memo import RefusalMemo, memo_path
 from flows.farm.merge import (
     check_shard_set,
     commit_staged,
@@ -119,7 +120,13 @@ def farm_local(
     with tempfile.TemporaryDirectory(prefix="flows-farm-") as tmp:
         staging = Path(tmp)
         outcomes = prepare_candidates(
-            candidates, staging, registry=root, packs=packs, jobs=workers, progress=progress
+            candidates,
+            staging,
+            registry=root,
+            packs=packs,
+            jobs=workers,
+            progress=progress,
+            memo=RefusalMemo(memo_path(root)),
         )
         log_internal_errors(outcomes, root.parent)  # next to the registry
         report = FarmReport(

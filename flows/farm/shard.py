@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.errors import argument
 from flows.farm.buglog import format_traceback, log_internal_errors
 from flows.farm.errors import FarmInputError
+from flows.farm.memo import RefusalMemo, input_key, policy_digest
 from flows.farm.prepare import Task, prepare_spec, published_index
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FarmReport, SpecOutcome
@@ -72,17 +73,21 @@ def prepare_candidates(
     packs: Sequence[str | Path] = (),
     jobs: int = 1,
     progress: Progress | None = None,
+    memo: RefusalMemo | None = None,
 ) -> list[SpecOutcome]:
     """Version and stage every complete candidate into ``out_dir`` (``jobs`` worker processes).
 
-    A spec whose bytes the registry holds as its newest version is ``unchanged`` at once;
-    every other spec is versioned and prepared in a worker.
+    A spec whose bytes the registry holds as its newest version is ``unchanged`` at once; one
+    ``memo`` remembers as refused with unchanged inputs is refused at once (see
+    :mod:`flows.farm.memo`); every other spec is versioned and prepared in a worker.
     """
     progress = progress or NoProgress()
     outcomes: list[SpecOutcome] = []
     tasks: list[Task] = []
     work_root = out_dir / ".work"
     published = published_index(registry)
+    inputs: dict[str, str] = {}
+    policies = policy_digest(packs) if memo is not None else ""
     for candidate in candidates:
         skipped = outcome_of_candidate(candidate)
         if skipped is not None:
@@ -92,6 +97,13 @@ def prepare_candidates(
         if unchanged is not None:
             outcomes.append(unchanged)
             continue
+        if memo is not None:
+            inputs[candidate.key] = input_key(candidate.path.parent, policies)
+            recalled = SpecOutcome(candidate.key, candidate.rel, "refused")
+            recalled.coverage = candidate.coverage
+            if memo.recall(inputs[candidate.key], recalled):
+                outcomes.append(recalled)
+                continue
         tasks.append(
             Task(
                 key=candidate.key,
@@ -114,6 +126,8 @@ def prepare_candidates(
     else:
         prepared = _in_pool(tasks, min(jobs, len(tasks)), progress)
     outcomes += _without_name_clashes(prepared, out_dir)
+    if memo is not None:
+        memo.update(inputs, prepared)
     shutil.rmtree(work_root, ignore_errors=True)
     return sorted(outcomes, key=lambda o: o.key)
 
@@ -165,19 +179,64 @@ def _without_name_clashes(outcomes: list[SpecOutcome], out_dir: Path) -> list[Sp
     return outcomes
 
 
-def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOutcome]:
-    import multiprocessing
+def _in_pool(
+    tasks: list[Task],
+    workers: int,
+    progress: Progress,
+    work: Callable[[Task], SpecOutcome] = prepare_spec,
+) -> list[SpecOutcome]:
+    """Prepare ``tasks`` in ``workers`` processes.
 
+    A worker that dies (killed for memory, a crash in C) breaks the pool and every spec not
+    finished with it: the specs that may have been running then are each tried again alone,
+    and a spec that kills its worker alone is an error; the others go on in a new pool.
+    """
     done: list[SpecOutcome] = []
+    pending = list(tasks)
+    while pending:
+        pending = _pool_round(pending, workers, progress, done, work)
+        if not pending:
+            break
+        # the dead worker ran one of the first specs not finished (the pool had at most
+        # workers + 1 of them in hand): each alone, then the rest together again
+        for task in pending[: workers + 1]:
+            if _pool_round([task], 1, progress, done, work):
+                outcome = SpecOutcome(task.key, task.spec_rel, "error", coverage=task.coverage)
+                outcome.message = (
+                    f"the worker preparing {task.spec_rel} died (killed by the system, e.g. "
+                    "out of memory, or a crash outside Python); the other specs went on"
+                )
+                done.append(outcome)
+                progress.done(outcome)
+        pending = pending[workers + 1 :]
+    return done
+
+
+def _pool_round(
+    tasks: list[Task],
+    workers: int,
+    progress: Progress,
+    done: list[SpecOutcome],
+    work: Callable[[Task], SpecOutcome],
+) -> list[Task]:
+    """Run ``tasks`` in one pool; the tasks the pool could not finish (it broke)."""
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken: list[Task] = []
     # spawn: workers start clean, unaffected by the caller's threads (rich's refresh thread)
     context = multiprocessing.get_context("spawn")
+    # (no max_tasks_per_child: with it Python 3.11's pool can deadlock when a worker retires)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures: dict[Future[SpecOutcome], Task] = {pool.submit(prepare_spec, t): t for t in tasks}
+        futures: dict[Future[SpecOutcome], Task] = {pool.submit(work, t): t for t in tasks}
         for future in as_completed(futures):
             task = futures[future]
             try:
                 outcome = future.result()
-            except Exception as error:  # the worker process died (BrokenProcessPool, ...)
+            except BrokenProcessPool:
+                broken.append(task)
+                continue
+            except Exception as error:  # the result could not come back (e.g. unpicklable)
                 outcome = SpecOutcome(task.key, task.spec_rel, "error", coverage=task.coverage)
                 outcome.message = (
                     f"the worker preparing {outcome.spec} failed: {type(error).__name__}: {error}"
@@ -185,7 +244,8 @@ def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOu
                 outcome.traceback = format_traceback(error)
             done.append(outcome)
             progress.done(outcome)
-    return done
+    order = {id(t): i for i, t in enumerate(tasks)}
+    return sorted(broken, key=lambda t: order[id(t)])
 
 
 def farm_shard(

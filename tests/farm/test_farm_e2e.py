@@ -316,3 +316,26 @@ def test_a_partial_harvested_connector_is_certified_published_and_verifies(
     predicate = json.loads((stored / "statement.json").read_text())["predicate"]
     operations = {c["operation"] for c in predicate["checks"] if c["operation"]}
     assert operations == {"collection_delete", "collection_get", "collection_get_all"}
+
+
+def test_an_unchanged_refusal_is_remembered_and_a_change_certifies_again(
+    harvested: tuple[Path, dict[str, object]], workspace: Path
+) -> None:
+    specs, _ = harvested
+    pack = workspace / "pack.yaml"
+    pack.write_text(TEST_PACK)
+    args = ("farm", "--specs", specs, "--registry", "reg", "--pack", pack, "--jobs", "1")
+    first = by_key(flows(*args, "--json").json())["slack"]
+    assert (first["status"], first["refused_by"]) == ("refused", "policy")
+    assert (workspace / "farm-refused.json").is_file()  # beside the registry
+    again = flows(*args, "--json").json()
+    slack = by_key(again)["slack"]
+    assert (slack["status"], slack["refused_by"]) == ("refused", "policy")
+    assert "farmtest.no-slack" in slack["message"] and "remembered" in slack["message"]
+    assert slack["seconds"] == 0  # nothing was generated, built or certified again
+    assert again["counts"]["published"] == 0
+    # a changed policy pack is another input: slack is certified and gated again
+    pack.write_text(TEST_PACK.replace("provider.name != 'slack'", "provider.name != 'nobody'"))
+    third = flows(*args, "--json").json()
+    assert by_key(third)["slack"]["status"] == "published"
+    assert "slack" not in (workspace / "farm-refused.json").read_text()

@@ -124,3 +124,14 @@ def test_certification_writes_numbers_the_way_the_runtime_sends_them() -> None:
 
     for value in (1.0, 0.0, -3.0, 2.5, 1e300, 7, True, False, "x"):
         assert wire_text(value) == _text(value), value
+
+
+def test_a_query_key_sent_with_a_bearer_token_is_the_auth_not_an_unknown_parameter(
+    tmp_path: Path,
+) -> None:
+    """MineSkin: several credentials used together; the query key counted as undescribed."""
+    spec = _import(tmp_path, "two-credentials.yaml")
+    assert "type: multiple" in spec.read_text()
+    result = certify_connector(spec)
+    assert result.passed, [(c.id, c.operation, c.message) for c in result.failed]
+    assert result.level == "certified"

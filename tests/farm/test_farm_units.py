@@ -228,3 +228,21 @@ def test_report_shows_the_coverage_of_published_connectors() -> None:
     assert "| `b` | 0.1.0 | - | 3/5 (2 omitted: pre-send-hook 2, no-route 1) | - |" in text
     assert "| `c` | 0.1.0 | - | 4/4 (all) | - |" in text
     assert "1 of them cover n8n's operations partially (7 operations kept, 2 omitted;" in text
+
+
+def test_a_spec_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path: Path) -> None:
+    from flows.farm.prepare import Task
+    from flows.farm.progress import NoProgress
+    from flows.farm.shard import _in_pool
+    from tests.farm.dying import die_on_doomed
+
+    keys = [f"spec{i:02d}" for i in range(6)] + ["doomed"] + [f"spec{i:02d}" for i in range(6, 12)]
+    tasks = [
+        Task(k, f"{k}/connector.yaml", tmp_path / k, None, tmp_path, tmp_path / "w" / k)
+        for k in keys
+    ]
+    outcomes = {o.key: o for o in _in_pool(tasks, 2, NoProgress(), die_on_doomed)}
+    assert sorted(outcomes) == sorted(keys)  # every spec has exactly one outcome
+    assert outcomes["doomed"].status == "error"
+    assert "died" in str(outcomes["doomed"].message)
+    assert all(o.status == "staged" for k, o in outcomes.items() if k != "doomed")

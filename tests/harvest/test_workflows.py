@@ -101,7 +101,7 @@ def test_farm_pipeline_shape() -> None:
     assert "npm pack" in text and "n8n-nodes-base@${N8N_VERSION}" in text
     assert "flows harvest n8n --catalog" in text
     assert jobs["farm"]["needs"] == "harvest"
-    assert jobs["farm"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert jobs["farm"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert 'flows farm --shard "${SHARD}/${SHARDS}"' in text
     assert jobs["merge"]["needs"] == "farm"
     assert "sigstore sign" in text
