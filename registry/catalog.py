@@ -70,11 +70,11 @@ def _requires_python(metadata: bytes | None) -> str | None:
 #: (parsing is most of the cost of a catalog entry). A cut that breaks the YAML falls back.
 _UNUSED_TOP = re.compile(
     rb"(?ms)^(?:schemas|pagination|transport|environments|variables|body_errors|waivers):"
-    rb".*?(?=^\S|\Z)"
+    rb".*?(?=^[^\s-]|\Z)"  # a block sequence may be written at the key's indentation
 )
 _UNUSED_IN_OPERATION = re.compile(
     rb"(?ms)^(?P<indent> {2,8})(?:params|body|response|errors|sources):[^\n]*\n"
-    rb"(?:(?P=indent) [^\n]*\n|[ \t]*\n)*"
+    rb"(?:(?P=indent)[ -][^\n]*\n|[ \t]*\n)*"
 )
 
 

@@ -299,16 +299,7 @@ def declarative_operation(
     for problem in _drop_conflicts(params, body_props, body_required):
         result.findings.append(Finding("param-conflict", f"{where}: {problem}"))
     effects = _EFFECTS[method]
-    op: dict[str, Any] = {
-        "id": op_id,
-        "resource": identifier(ref.resource or "default"),
-        "summary": ref.name,
-    }
-    if ref.description:
-        op["description"] = ref.description
-    op.update({"method": method, "path": path})
-    if params:
-        op["params"] = params
+    op = operation_head(op_id, ref, method, path, params)
     if body_props:
         if method == "GET":
             result.findings.append(Finding("field-expression", f"{where}: GET with body fields"))
@@ -344,6 +335,23 @@ def declarative_operation(
         result.pagination = spec_pag
     result.operation = op
     return result
+
+
+def operation_head(
+    op_id: str, ref: OpRef, method: str, path: str, params: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A spec operation's first keys: id, resource, summary, description, method, path, params."""
+    op: dict[str, Any] = {
+        "id": op_id,
+        "resource": identifier(ref.resource or "default"),
+        "summary": ref.name,
+    }
+    if ref.description:
+        op["description"] = ref.description
+    op.update({"method": method, "path": path})
+    if params:
+        op["params"] = params
+    return op
 
 
 def _drop_conflicts(

@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from connector_spec.naming import argument_name
 from flows.harvest.code_ops import CodeOp
-from flows.harvest.naming import identifier
 from flows.harvest.operations import (
     _EFFECTS,
     _NO_IDEMPOTENCY,
     OpRef,
     _applies,
     _schema_for_field,
+    operation_head,
 )
 from flows.harvest.report import Finding
 
@@ -132,16 +132,7 @@ def code_operation(
             ):
                 arguments.add(argument_name(option_name))
                 body_props[option_name] = _schema_for_field(option)
-    out: dict[str, Any] = {
-        "id": op_id,
-        "resource": identifier(ref.resource or "default"),
-        "summary": ref.name,
-    }
-    if ref.description:
-        out["description"] = ref.description
-    out.update({"method": method, "path": path})
-    if params:
-        out["params"] = params
+    out = operation_head(op_id, ref, method, path, params)
     if body_props and method not in ("GET", "DELETE"):
         body_schema: dict[str, Any] = {"type": "object", "properties": body_props}
         if required:

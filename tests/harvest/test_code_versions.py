@@ -111,3 +111,10 @@ def test_hostile_code_files_are_skipped_not_followed(tmp_path: Path) -> None:
     (nodes / "Acme" / "Link.node.js").symlink_to("/etc/hostname")
     catalog = load_catalog(root)
     assert sorted(catalog.code_files) == ["Acme/Acme.node.js", "Acme/GenericFunctions.js"]
+
+
+#: One ``get`` operation (used by the link CLI test).
+GET_CATALOG_BRANCHES = {
+    "get": b"responseData = await acmeApiRequest.call(this, 'GET', "
+    b"`/contacts/${this.getNodeParameter('contactId', i)}`);"
+}

