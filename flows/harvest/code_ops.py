@@ -15,7 +15,7 @@ from typing import Any
 
 from flows.harvest.jsparse import parse_source
 from flows.harvest.jsread import Constraint, FileFacts, Value, read_file
-from flows.harvest.jsresolve import Resolved, Resolver
+from flows.harvest.jsresolve import OutOfTime, Resolved, Resolver
 from flows.harvest.naming import identifier
 
 MAX_FILES_PER_NODE = 400
@@ -25,7 +25,7 @@ MAX_SECONDS_PER_NODE = 10.0
 _VERSION_DIR = re.compile(r"^[vV](\d+)$")
 _SKIP_PARTS = frozenset({"test", "tests", "__tests__", "__schema__"})
 _VERBS = {
-    "POST": ("create", "add", "send", "post", "upload", "insert", "append", "invite"),
+    "POST": ("create", "add", "send", "post", "upload", "insert", "append", "invite", "clear"),
     "PATCH": ("update", "edit", "patch", "modify"),
     "PUT": ("update", "edit", "replace", "upsert", "set"),
     "DELETE": ("delete", "remove", "clear", "archive"),
@@ -138,10 +138,15 @@ def extract_operations(
     facts: list[FileFacts], refs: list[tuple[str | None, str]]
 ) -> dict[tuple[str | None, str], CodeOp]:
     """A :class:`CodeOp` per resource/operation of ``refs``."""
-    resolver = Resolver(facts)
+    resolver = Resolver(facts, deadline=time.monotonic() + MAX_SECONDS_PER_NODE)
     out: dict[tuple[str | None, str], CodeOp] = {}
     for resource, operation in refs:
-        out[(resource, operation)] = _one(resolver, facts, resource, operation)
+        try:
+            out[(resource, operation)] = _one(resolver, facts, resource, operation)
+        except OutOfTime:
+            out[(resource, operation)] = CodeOp(
+                resource, operation, where="time budget spent", reason="no-code"
+            )
     return out
 
 
@@ -243,10 +248,61 @@ def _param_of(value: Value) -> str | None:
     return params[0] if len(params) == 1 and len(value.parts) == 1 else None
 
 
+def _collapse_segments(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A segment partly computed at run time (``/values/${name}!${a}:${b ? c : d}:append``)
+    becomes one placeholder named after its first variable, keeping a ``:verb`` suffix."""
+    segments: list[list[tuple[str, str]]] = [[]]
+    for kind, text in parts:
+        if kind != "lit":
+            segments[-1].append((kind, text))
+            continue
+        pieces = text.split("/")
+        for index, piece in enumerate(pieces):
+            if index:
+                segments.append([])
+            if piece:
+                segments[-1].append(("lit", piece))
+    out: list[tuple[str, str]] = []
+    for index, segment in enumerate(segments):
+        if index:
+            out.append(("lit", "/"))
+        computed = any(kind in ("dyn", "hole") for kind, _ in segment)
+        if not computed or index == 0 or len(segment) < 2:
+            out += segment
+            continue
+        suffix: list[tuple[str, str]] = []
+        last = segment[-1]
+        if last[0] == "lit" and ":" in last[1]:
+            suffix = [("lit", ":" + last[1].rsplit(":", 1)[1])]
+        name = next((text for kind, text in segment if kind in ("var", "param", "hole")), "value")
+        out += [("hole", name), *suffix]
+    merged: list[tuple[str, str]] = []
+    for kind, text in out:
+        if kind == "lit" and merged and merged[-1][0] == "lit":
+            merged[-1] = ("lit", merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
+
+
+def _holes_are_segments(parts: list[tuple[str, str]]) -> bool:
+    """Every run-time value fills one whole segment after a literal (``/blocks/{id}/x``)."""
+    for index, (kind, _) in enumerate(parts):
+        if kind != "hole":
+            continue
+        before = parts[index - 1] if index else ("", "")
+        after = parts[index + 1] if index + 1 < len(parts) else ("lit", "")
+        if before[0] != "lit" or not before[1].endswith("/"):
+            return False
+        if after[0] != "lit" or not (after[1] == "" or after[1][0] in "/:?"):
+            return False
+    return True
+
+
 def _fill_path(result: CodeOp, path: Value, resolver: Resolver, best: Resolved) -> bool:
     """Turn ``path`` into ``result.path`` (``/a/{b}``) and its base URL; False when dynamic."""
-    parts = list(path.parts)
-    if any(kind == "dyn" for kind, _ in parts):
+    parts = _collapse_segments(list(path.parts))
+    if any(kind == "dyn" for kind, _ in parts) or not _holes_are_segments(parts):
         return False
     base: str | None = None
     if parts and parts[0][0] == "lit" and parts[0][1].startswith(("http://", "https://")):

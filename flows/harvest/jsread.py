@@ -42,7 +42,9 @@ _PASS_THROUGH = frozenset(
 #: How many steps a value's resolution follows (variables referring to variables).
 MAX_RESOLVE_DEPTH = 12
 
-PartKind = Literal["lit", "param", "var", "dyn"]
+#: ``hole``: a variable computed at run time (``const id = extractId(...)``); in a path it can
+#: stand for one whole segment (a path parameter), never for the start of the path.
+PartKind = Literal["lit", "param", "var", "hole", "dyn"]
 
 
 @dataclass(frozen=True)

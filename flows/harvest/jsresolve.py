@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from flows.harvest.jsparse import (
@@ -62,11 +63,22 @@ def _one(kind: PartKind, text: str) -> Value:
     return Value(((kind, text),))
 
 
+class OutOfTime(Exception):
+    """The node's time budget is spent (hostile or huge code)."""
+
+
 class Resolver:
     """Resolves values inside the files of one node (bindings are per file)."""
 
-    def __init__(self, files: list[FileFacts]) -> None:
+    def __init__(self, files: list[FileFacts], deadline: float | None = None) -> None:
+        self.deadline = deadline
         self.files = files
+        self.field_keys: dict[int, dict[str, list[str]]] = {}
+        for facts in files:
+            keys: dict[str, list[str]] = {}
+            for dotted in facts.fields:
+                keys.setdefault(dotted.split(".", 1)[0], []).append(dotted)
+            self.field_keys[id(facts)] = keys
         self.by_source = {id(f.source): f for f in files}
         self.functions: dict[str, tuple[FileFacts, Node]] = {}
         for facts in files:
@@ -96,7 +108,10 @@ class Resolver:
             if binding is None:
                 return _one("var", src.text(node))
             inner = self.value(facts, binding.value, ref, binding.position, depth + 1)
-            return Value(inner.parts, inner.specific or binding.constraint.specificity > 0)
+            specific = inner.specific or binding.constraint.specificity > 0
+            if len(inner.parts) == 1 and inner.parts[0][0] == "dyn":
+                return Value((("hole", src.text(node)),), specific)
+            return Value(inner.parts, specific)
         if kind == "call_expression":
             return self._call(facts, node, ref, at, depth)
         if kind == "member_expression":
@@ -108,7 +123,7 @@ class Resolver:
                 if base.params() and len(base.parts) == 1:
                     return base  # a resource locator's .value, a collection's field
                 if _MEMBER_CHAIN.match(src.text(node)):
-                    return _one("var", src.text(prop))  # credentials.companyId → {companyId}
+                    return _one("hole", src.text(prop))  # credentials.companyId → {companyId}
         return _one("dyn", src.text(node)[:80])
 
     def _template(self, facts: FileFacts, node: Node, ref: Ref, at: int, depth: int) -> Value:
@@ -185,6 +200,8 @@ class Resolver:
 
     def resolve(self, request: Request, ref: Ref) -> Resolved:
         """``request``'s method, path, body and query for ``ref``."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime
         facts = self.by_source[id(request.source)]
         at = request.node.start_byte
         if request.options is not None:
@@ -265,9 +282,8 @@ class Resolver:
                 result.spreads.append(value)
         start = whole.position if whole is not None else -1
         prefix = name + "."
-        for dotted, bindings in facts.fields.items():
-            if not dotted.startswith(prefix):
-                continue
+        for dotted in self.field_keys[id(facts)].get(name, []):
+            bindings = facts.fields[dotted]
             binding = self.binding(bindings, ref, at)
             if binding is None or binding.position < start:
                 continue

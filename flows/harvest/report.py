@@ -52,7 +52,6 @@ REASONS: dict[str, str] = {
     # why an operation of a node linked to an OpenAPI description is not linked
     "no-matching-operation": "no operation of the description has this method and path",
     "openapi-lost": "the matching OpenAPI operation could not be converted",
-    "same-operation": "another n8n operation of the node links to the same OpenAPI operation",
 }
 
 #: Reasons that concern one operation: a declarative spec leaves that operation out (listed as

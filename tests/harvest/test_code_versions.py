@@ -95,3 +95,19 @@ def test_code_changes_get_the_smallest_bump_spec_diff_requires(
         "minor",
         "0.2.0",
     )
+
+
+def test_hostile_code_files_are_skipped_not_followed(tmp_path: Path) -> None:
+    import os
+
+    from flows.harvest import load_catalog
+    from flows.harvest.catalog import MAX_CODE_FILE_BYTES
+
+    root = write_code_catalog(tmp_path / "catalog", "1.0.0", {"update": UPDATE % b"contacts"})
+    nodes = root / "dist" / "nodes"
+    (nodes / "loop").symlink_to(nodes, target_is_directory=True)
+    os.mkfifo(nodes / "Acme" / "Fifo.node.js")
+    (nodes / "Acme" / "Big.node.js").write_bytes(b" " * (MAX_CODE_FILE_BYTES + 1))
+    (nodes / "Acme" / "Link.node.js").symlink_to("/etc/hostname")
+    catalog = load_catalog(root)
+    assert sorted(catalog.code_files) == ["Acme/Acme.node.js", "Acme/GenericFunctions.js"]

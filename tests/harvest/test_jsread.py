@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from flows.harvest import code_ops
 from flows.harvest.code_ops import CodeOp, extract_operations, node_files, read_node_code
 from flows.harvest.jsparse import MAX_JS_BYTES, parse_source
 
@@ -231,3 +234,55 @@ def test_no_code_and_hostile_input_are_bounded() -> None:
     )
     assert time.monotonic() - started < 20
     assert ops[("a", "b")].reason in ("no-request", None)
+
+
+COMPUTED = b"""
+async function run() {
+    if (operation === 'append') {
+        const blockId = extractBlockId.call(this, nodeVersion, i);
+        return await apiRequest.call(this, 'PATCH', `/blocks/${toPathSegment(blockId)}/children`);
+    }
+    if (operation === 'write') {
+        const id = this.getNodeParameter('sheetId', 0);
+        return await apiRequest.call(this, 'POST', `/v4/sheets/${id}/values/${name}!${row}:${rows ? row + rows : row}:append`);
+    }
+    if (operation === 'follow') {
+        const next = responseData.links.next;
+        return await apiRequest.call(this, 'GET', `${next}/more`);
+    }
+}
+async function apiRequest(method, endpoint) {
+    return await this.helpers.request({ method, uri: `https://api.blocks.test${endpoint}` });
+}
+"""
+
+
+def test_run_time_values_fill_whole_segments_only() -> None:
+    ops = _ops({"Blocks.node.js": COMPUTED}, [(None, "append"), (None, "write"), (None, "follow")])
+    append = ops[(None, "append")]
+    # a helper computes the id: still one path parameter, bound to no n8n parameter
+    assert (append.path, append.path_params) == ("/blocks/{block_id}/children", {"block_id": None})
+    # a segment partly computed at run time becomes one parameter; the ':append' verb stays
+    write = ops[(None, "write")]
+    assert write.path == "/v4/sheets/{sheet_id}/values/{name}:append"
+    assert write.path_params == {"sheet_id": "sheetId", "name": None}
+    # a path that starts with a run-time value is not a template
+    assert ops[(None, "follow")].reason == "dynamic-path"
+
+
+def test_huge_generated_code_stays_within_the_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code_ops, "MAX_SECONDS_PER_NODE", 2.0)
+    lines = [b"async function run() { const body = {};"]
+    for n in range(4000):
+        lines.append(b"body.k%d = this.getNodeParameter('p%d', i);" % (n, n))
+        lines.append(
+            b"if (operation === 'op%d') { await apiRequest.call(this, 'POST', '/x/%d', body); }"
+            % (n, n)
+        )
+    lines.append(b"}")
+    refs: list[tuple[str | None, str]] = [(None, f"op{n}") for n in range(4000)]
+    started = time.monotonic()
+    ops = _ops({"Huge.node.js": b"\n".join(lines)}, refs)
+    assert time.monotonic() - started < 30
+    assert ops[(None, "op0")].path == "/x/0"
+    assert {op.reason for op in ops.values()} <= {None, "no-code"}
