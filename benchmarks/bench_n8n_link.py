@@ -98,7 +98,8 @@ def _run(argv: list[str], what: str) -> float:
 
 def n8n_harvest(args: argparse.Namespace) -> Path:
     """A harvest of n8n-nodes-base: the one given or found, else made under ``--work``."""
-    for candidate in (args.n8n_harvest, Path("/work/wt/n8n-harvest-out")):
+    shared = None if args.no_openapi_link else Path("/work/wt/n8n-harvest-out")
+    for candidate in (args.n8n_harvest, shared):
         if candidate is not None and any(candidate.glob("*/connector.yaml")):
             print(f"  n8n harvest: reusing {candidate}")
             return Path(candidate)
