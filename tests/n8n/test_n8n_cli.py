@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from flows.cli.app import app
 from flows.ir.schema import published_schema_text, schema_text
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.n8n.helpers import CORPUS, DATA
 
 runner = CliRunner()
@@ -21,7 +21,7 @@ FIXTURE = DATA / "order_webhook.json"
 def run(*args: str | Path) -> tuple[int, str, str]:
     argv = [str(a) for a in args]
     if argv[:2] in (["import", "n8n"], ["graph", "check"]):
-        argv += ["--connectors", str(CONNECTORS)]
+        argv += ["--connectors", str(SMALL_SEEDS)]
     result = runner.invoke(app, argv)
     return result.exit_code, result.stdout, result.stderr
 
