@@ -156,9 +156,9 @@ def test_explicit_parameter_links_bind_first() -> None:
 def test_a_spec_link_with_parameters_binds_through_the_catalog() -> None:
     from connector_spec.loader import parse_spec_bytes
     from flows.ir.catalog import catalog_from_specs
-    from tests.registry.helpers import spec_bytes
+    from tests.n8n.helpers import small_spec
 
-    text = spec_bytes("sheets").decode()
+    text = small_spec("sheets", "1.0.0")
     old = "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create}}"
     new = (
         "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create,"
