@@ -98,7 +98,8 @@ def _run(argv: list[str], what: str) -> float:
 
 def n8n_harvest(args: argparse.Namespace) -> Path:
     """A harvest of n8n-nodes-base: the one given or found, else made under ``--work``."""
-    for candidate in (args.n8n_harvest, Path("/work/wt/n8n-harvest-out")):
+    shared = None if args.no_openapi_link else Path("/work/wt/n8n-harvest-out")
+    for candidate in (args.n8n_harvest, shared):
         if candidate is not None and any(candidate.glob("*/connector.yaml")):
             print(f"  n8n harvest: reusing {candidate}")
             return Path(candidate)
@@ -107,7 +108,7 @@ def n8n_harvest(args: argparse.Namespace) -> Path:
     helptext = subprocess.run(
         [*FLOWS, "harvest", "n8n", "--help"], cwd=REPO, capture_output=True, text=True
     ).stdout
-    if "--openapi" in helptext and args.openapi_dir.is_dir():
+    if "--openapi" in helptext and args.openapi_dir.is_dir() and not args.no_openapi_link:
         argv += ["--openapi", str(args.openapi_dir)]
     _run(argv, "flows harvest n8n")
     return out
@@ -243,6 +244,11 @@ def main() -> None:
     parser.add_argument("--n8n-harvest", type=Path, default=None)
     parser.add_argument("--openapi-harvest", type=Path, default=None)
     parser.add_argument("--with-openapi", action="store_true")
+    parser.add_argument(
+        "--no-openapi-link",
+        action="store_true",
+        help="harvest n8n without linking to the OpenAPI directory (specs from n8n alone)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"registry under {args.work} ({load()})")

@@ -26,6 +26,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -208,19 +209,28 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(__file__).resolve().parent.parent / "flows/n8n/data/n8n_defaults.json",
     )
     args = parser.parse_args(argv)
-    source = args.package / "dist/types/nodes.json"
+    return generate(args.package, args.out, build)
+
+
+def generate(
+    package: Path, out: Path, build_slice: Callable[[list[dict[str, Any]]], dict[str, Any]]
+) -> int:
+    """Write ``build_slice(nodes.json)`` of the unpacked ``package`` to ``out`` atomically,
+    with the package version as its ``source``; 2 when the package is not there."""
+    source = package / "dist/types/nodes.json"
     if not source.is_file():
         print(f"error: {source} not found; pass the unpacked package directory", file=sys.stderr)
         return 2
-    meta = json.loads((args.package / "package.json").read_text())
-    data = build(json.loads(source.read_text()))
+    meta = json.loads((package / "package.json").read_text())
+    data = build_slice(json.loads(source.read_text()))
     data["source"] = f"n8n-nodes-base@{meta.get('version')} dist/types/nodes.json"
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out} ({len(text)} bytes, {len(data['nodes'])} node types)")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out)
+    print(f"wrote {out} ({len(text)} bytes, {len(data['nodes'])} node types)")
     return 0
 
 

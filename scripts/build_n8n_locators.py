@@ -14,12 +14,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_n8n_defaults import generate
 
 PREFIX = "n8n-nodes-base."
 
@@ -64,21 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(__file__).resolve().parent.parent / "flows/n8n/data/n8n_locators.json",
     )
     args = parser.parse_args(argv)
-    source = args.package / "dist/types/nodes.json"
-    if not source.is_file():
-        print(f"error: {source} not found; pass the unpacked package directory", file=sys.stderr)
-        return 2
-    meta = json.loads((args.package / "package.json").read_text())
-    data = {"source": f"n8n-nodes-base@{meta.get('version')} dist/types/nodes.json"}
-    data.update(build(json.loads(source.read_text())))
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out} ({len(text)} bytes, {len(data['nodes'])} node types)")
-    return 0
+    return generate(args.package, args.out, build)
 
 
 if __name__ == "__main__":

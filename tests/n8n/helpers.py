@@ -78,3 +78,16 @@ def edges(result: ImportResult) -> set[tuple[str, str, str, str, str]]:
         (e.source.node, e.source.port, e.target.node, e.target.port, e.type)
         for e in result.flow.edges
     }
+
+
+SMALL_STRIPE = REPO / "tests" / "data" / "small_seeds" / "stripe" / "connector.yaml"
+
+
+def small_spec(name: str, version: str) -> str:
+    """The small Stripe seed spec (4 operations, one-line ``sources``), renamed/re-versioned."""
+    import re
+
+    text = SMALL_STRIPE.read_text("utf-8")
+    text = re.sub(r"(?m)^  version: .*$", f"  version: {version}", text, count=1)
+    text = re.sub(r"(?m)^  name: stripe$", f"  name: {name}", text, count=1)
+    return text.replace("stripe.", f"{name}.")

@@ -156,9 +156,9 @@ def test_explicit_parameter_links_bind_first() -> None:
 def test_a_spec_link_with_parameters_binds_through_the_catalog() -> None:
     from connector_spec.loader import parse_spec_bytes
     from flows.ir.catalog import catalog_from_specs
-    from tests.registry.helpers import spec_bytes
+    from tests.n8n.helpers import small_spec
 
-    text = spec_bytes("sheets").decode()
+    text = small_spec("sheets", "1.0.0")
     old = "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create}}"
     new = (
         "    sources: {n8n: {node: n8n-nodes-base.stripe, resource: charge, operation: create,"
@@ -268,3 +268,39 @@ def test_a_mapped_node_reports_the_url_it_could_not_reduce() -> None:
     params["fileId"]["value"] = "https://drive.google.com/file/d/F1le/view"
     ir, rep = one(node("Get", "googleDrive", 3, params), catalog)
     assert (ir.params, rep.status) == ({"file_id": "F1le"}, "mapped")
+
+
+def test_binding_any_parameters_never_fails_and_binds_only_inputs() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    values = st.recursive(
+        leaves
+        | st.just({"__rl": True, "mode": "url", "value": "https://docs.google.com/d/x"})
+        | st.just({"mappingMode": "defineBelow", "value": {"a": 1}, "matchingColumns": ["a"]}),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["name", "value", "a", "id", "__rl"]), inner, max_size=3
+            )
+        ),
+        max_leaves=15,
+    )
+    names = st.sampled_from(["a", "aId", "name", "value", "documentId", "x_id"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.dictionaries(names, values, max_size=5), st.lists(names, max_size=4))
+    def check(params: dict[str, object], inputs: list[str]) -> None:
+        notes: list[str] = []
+        bound, unbound = bind_params(
+            params,
+            tuple(inputs),
+            (("a", "documentId"),),
+            url_patterns={"documentId": r"/d/([^/]+)"},
+            notes=notes,
+        )
+        assert set(bound) <= set(inputs) | {"a"}
+        assert all(isinstance(path, str) for path in unbound)
+
+    check()

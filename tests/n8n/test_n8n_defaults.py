@@ -112,3 +112,26 @@ def test_identical_versions_are_stored_once_but_the_newest_is_kept() -> None:
     other = {"choices": [["operation", "list", None, None]]}
     versions = {"1": same, "2": same, "2.1": other, "3": other, "3.1": other}
     assert build_n8n_defaults._deduplicated(versions) == {"1": same, "2.1": other, "3.1": other}
+
+
+def test_locator_slice_keeps_url_regexes_of_the_newest_description() -> None:
+    import build_n8n_locators
+
+    def locator(regex: str) -> dict[str, object]:
+        mode = {"name": "url", "extractValue": {"type": "regex", "regex": regex}}
+        return {"name": "docId", "type": "resourceLocator", "modes": [{"name": "list"}, mode]}
+
+    nodes = [
+        {"name": "acme", "version": 1, "properties": [locator("old/(\\w+)")]},
+        {
+            "name": "acme",
+            "version": [2, 2.1],
+            "properties": [
+                {"name": "opts", "type": "collection", "options": [locator("new/(\\w+)")]}
+            ],
+        },
+        {"name": "plain", "version": 1, "properties": [{"name": "x", "type": "string"}]},
+    ]
+    assert build_n8n_locators.build(nodes) == {
+        "nodes": {"n8n-nodes-base.acme": {"docId": "new/(\\w+)"}}
+    }

@@ -9,8 +9,8 @@ import pytest
 
 from flows.ir.catalog import CatalogOperation, InMemoryCatalog, registry_catalog
 from registry import Registry
-from tests.n8n.helpers import node, one, run, workflow
-from tests.registry.helpers import publication, spec_bytes, statement
+from tests.n8n.helpers import node, one, run, small_spec, workflow
+from tests.registry.helpers import publication, statement
 
 SLACK = "n8n-nodes-base.slack"
 
@@ -148,7 +148,7 @@ def _registry_with_levels(base: Path) -> Registry:
         ("1.1.0", "self-consistent", 1),
         ("1.2.0", "recorded", 2),
     ):
-        spec = spec_bytes("chat", version).decode()
+        spec = small_spec("chat", version)
         assert plain in spec
         spec = spec.replace(plain, plain[:-2] + f", type_versions: [{held}]}}}}")
         stmt = statement("chat", version, level=level)
