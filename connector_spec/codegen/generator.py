@@ -28,7 +28,7 @@ from connector_spec.model import ConnectorSpec, auth_schemes
 from connector_spec.naming import spec_method_names
 
 GENERATOR_NAME = "flows"
-GENERATOR_VERSION = "0.1.0"
+GENERATOR_VERSION = "0.2.0"
 
 
 @dataclass(frozen=True)
