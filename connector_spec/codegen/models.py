@@ -6,6 +6,7 @@ import ast
 import builtins
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,14 @@ def doc_text(text: str, *, single_line: bool = False) -> str:
     if escaped.endswith('"'):
         escaped = escaped[:-1] + '\\"'
     return escaped
+
+
+def comment_lines(text: str) -> list[str]:
+    """``#: text`` lines (a documentation comment above a type alias), wrapped."""
+    words = doc_text(text, single_line=True)  # control characters and surrogates escaped
+    if not words:
+        return []
+    return [f"#: {line}" for line in textwrap.wrap(words, LINE_LIMIT - 3, break_long_words=False)]
 
 
 def pyvalue(value: Any) -> str:
@@ -263,9 +272,11 @@ class ModelBuilder:
             return
         if _plain_enum(node):
             self._enum_alias(class_name, node.enum or [], claimed=True)
-            return
-        expr = self.type_for(node, class_name + "Value")
-        self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
+        else:
+            expr = self.type_for(node, class_name + "Value")
+            self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
+        alias = next(a for a in self.aliases if a.name == class_name)
+        alias.lines[:0] = comment_lines(node.description or "")
 
     def define_object(
         self, class_name: str, node: SchemaNode, *, request: bool = False, doc: str | None = None

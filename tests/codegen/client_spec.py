@@ -57,7 +57,15 @@ def payco_spec() -> dict[str, Any]:
     """The spec of the ``payco`` test provider."""
     spec = minimal_spec(
         "payco",
-        {"Charge": CHARGE, "Error": ERROR_SCHEMA},
+        {
+            "Charge": CHARGE,
+            "Error": ERROR_SCHEMA,
+            "Currency": {
+                "type": "string",
+                "enum": ["usd", "eur"],
+                "description": "Three-letter ISO currency code, in lowercase.",
+            },
+        },
         [
             _op(
                 "create_charge",

@@ -106,6 +106,8 @@ def test_help_shows_the_spec_descriptions_args_returns_and_raises(payco: ModuleT
     field = models.Charge.model_fields["amount"]
     assert field.description == "Amount in the smallest currency unit."
     assert "``retrieve_charge``" in (inspect.getdoc(models.RetrieveChargeParams) or "")
+    source = inspect.getsource(models)
+    assert "#: Three-letter ISO currency code, in lowercase.\nCurrency = Literal[" in source
     raw_doc = inspect.getdoc(payco.client.ChargesResourceWithRawResponse) or ""
     assert "RawResponse" in raw_doc
 

@@ -134,4 +134,5 @@ class CreateRefundBody(BaseModel):
     metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
 
 
+#: Up to 50 key-value pairs.
 Metadata = dict[str, str]
