@@ -283,6 +283,15 @@ _RUNTIME_EXPORTS = [
 ]
 
 
+def _usage_lines(view: PackageView) -> list[str]:
+    """The example call of the package docstring (docstring-escaped), or ``...``."""
+    first = readme_context(view)["first"]
+    if first is None:
+        return ["        ..."]
+    lines = first.lines("        ")
+    return [line[: len(line) - len(line.lstrip())] + doc_text(line) for line in lines]
+
+
 def _error_imports(view: PackageView) -> list[str]:
     used = sorted({name for m in view.methods for _, name, _ in m.errors})
     return _import_lines(".errors", used) if used else []
@@ -346,6 +355,7 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
             **common,
             credential_names=_credential_names(spec),
+            usage_lines=_usage_lines(view),
             exports=_isort_order(
                 [
                     *_RUNTIME_EXPORTS,
