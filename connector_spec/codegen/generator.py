@@ -19,6 +19,8 @@ from connector_spec.codegen.readme import readme_context
 from connector_spec.codegen.view import (
     PackageView,
     build_view,
+    fit_call,
+    import_order,
     local_import,
     names_in,
     used_runtime_names,
@@ -213,6 +215,14 @@ class AdapterDef:
     expr: str
     imports: list[str]
 
+    @property
+    def head(self) -> list[str]:
+        """The ``def`` line(s), split inside ``TypeAdapter[...]`` as ruff does when long."""
+        one = f"def {self.name}() -> TypeAdapter[{self.expr}]:"
+        if len(one) <= 100 or len(f"    {self.expr}") > 100:
+            return [one]
+        return [f"def {self.name}() -> TypeAdapter[", f"    {self.expr}", "]:"]
+
 
 def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     abc = ["Callable", "Mapping"]
@@ -242,6 +252,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
     ]
     text = env.get_template("client.py.j2").render(
+        fit=fit_call,
         title=view.title,
         generator_version=GENERATOR_VERSION,
         spec_digest=view.spec_digest,
@@ -293,7 +304,7 @@ def _usage_lines(view: PackageView) -> list[str]:
 
 
 def _error_imports(view: PackageView) -> list[str]:
-    used = sorted({name for m in view.methods for _, name, _ in m.errors})
+    used = import_order({name for m in view.methods for _, name, _ in m.errors})
     return _import_lines(".errors", used) if used else []
 
 
@@ -316,12 +327,7 @@ def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
 
 
 def _isort_order(names: list[str]) -> list[str]:
-    def key(name: str) -> tuple[int, str]:
-        if name.isupper():
-            return (0, name)
-        return (1, name) if name[:1].isupper() else (2, name)
-
-    return sorted(names, key=key)
+    return import_order(names, case_sensitive=True)
 
 
 def render_package(loaded: LoadedSpec) -> GeneratedPackage:
@@ -364,11 +370,12 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
                     "Async" + view.client_class,
                 ]
             ),
-            error_names=sorted(
+            error_names=import_order(
                 ["AuthError", "ClientError", "ConfigurationError", "ConnectorError", "DecodeError"]
                 + ["RateLimited", "RequestValidationError", "ServerError", "TransportError"]
                 + [c.name for c in view.error_classes]
             ),
+            client_names=import_order([view.client_class, "Async" + view.client_class]),
         ),
         "pyproject.toml": env.get_template("pyproject.toml.j2").render(
             **common,

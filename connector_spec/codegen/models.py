@@ -22,8 +22,8 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 
 def pystr(text: str) -> str:
     """A Python string literal in the quote style ruff format prefers."""
-    if '"' in text and "'" not in text:
-        return repr(text)
+    if '"' in text and ("'" not in text or text.count('"') > text.count("'")):
+        return repr(text)  # single quotes need fewer escapes: ruff format prefers them
     # a lone surrogate (legal in a YAML escape) cannot be written as UTF-8: escape it then
     plain = not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
     return json.dumps(text, ensure_ascii=not plain)
@@ -118,6 +118,9 @@ def _field_call(prefix: str, args: list[str], indent: str) -> list[str]:
     one = f"{prefix}Field({', '.join(args)})"
     if len(one) <= LINE_LIMIT:
         return [one]
+    if len(f"{prefix}Field(") > LINE_LIMIT:  # ruff wraps the value in parentheses
+        inner = _field_call(f"{indent}    ", args, f"{indent}    ")
+        return [f"{prefix}(", *inner, f"{indent})"]
     lines = [f"{prefix}Field("]
     for arg in args:
         line = f"{indent}    {arg},"
@@ -132,6 +135,8 @@ def split_string_arg(keyword: str, literal: str, indent: str) -> list[str]:
     """``keyword=(...)`` with a long string literal as implicitly joined pieces that each fit
     the line limit (ruff format keeps such a string as it is, since joined it cannot fit)."""
     text = ast.literal_eval(literal)
+    if len(f"{indent}    {literal}") <= LINE_LIMIT:  # fits on a line of its own
+        return [f"{indent}{keyword}=(", f"{indent}    {literal}", f"{indent}),"]
     width = LINE_LIMIT - len(indent) - 4 - 3  # indent + 4, quotes, a possible escape
     pieces: list[str] = []
     current = ""
@@ -341,6 +346,8 @@ class ModelBuilder:
         present = [v for v in values if v is not None]
         literals = [pyvalue(v) for v in present]
         lines = [f"{name} = Literal[", *[f"    {v}," for v in literals], "]"]
+        if len(literals) == 1 and len(f"{name} = Literal[{literals[0]}]") <= LINE_LIMIT:
+            lines = [f"{name} = Literal[{literals[0]}]"]  # a one-value list would be a tuple
         self.aliases.append(AliasDef(name, lines))
         fallback = dict.fromkeys(_SCALAR_OF.get(type(v), "str") for v in present)
         self.open_enums[name] = " | ".join(fallback)

@@ -7,6 +7,7 @@ is already in ruff-format style without running a formatter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,23 @@ from connector_spec.model import (
 )
 from connector_spec.naming import argument_name, member_name, spec_method_names
 from connector_spec.rules import resolve
+
+
+def fit_call(indent: str, head: str, args: list[str], tail: str = "") -> list[str]:
+    """``head(args)tail`` as ruff format writes it: one line, or the arguments together on a
+    line of their own, or one argument a line with a trailing comma."""
+    one = f"{indent}{head}({', '.join(args)}){tail}"
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    if not args:  # nothing to split inside: ruff wraps the value of an assignment instead
+        target, equals, value = head.partition(" = ")
+        if not equals:
+            return [one]
+        return [f"{indent}{target} = (", f"{indent}    {value}(){tail}", f"{indent})"]
+    middle = f"{indent}    {', '.join(args)}"
+    if len(middle) <= LINE_LIMIT:
+        return [f"{indent}{head}(", middle, f"{indent}){tail}"]
+    return [f"{indent}{head}(", *[f"{indent}    {a}," for a in args], f"{indent}){tail}"]
 
 
 def fit_or_explode(prefix: str, items: list[str], indent: str, open_: str, close: str) -> list[str]:
@@ -52,6 +70,8 @@ class Arg:
         """``name: type`` or ``name: type | None = None``."""
         if self.required:
             return f"{self.name}: {self.type_expr}"
+        if self.type_expr == "None" or self.type_expr.endswith("| None"):
+            return f"{self.name}: {self.type_expr} = None"
         return f"{self.name}: {self.type_expr} | None = None"
 
 
@@ -405,10 +425,24 @@ def _used_model_names(
 
 
 def names_in(builder: ModelBuilder, texts: list[str]) -> list[str]:
-    """The generated model and alias names ``texts`` mention, sorted."""
+    """The generated model and alias names ``texts`` mention, in import order."""
     defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
-    return sorted(defined & tokens)
+    return import_order(defined & tokens)
+
+
+def import_order(names: Iterable[str], *, case_sensitive: bool = False) -> list[str]:
+    """``names`` in the order ruff writes the members of one ``from`` import (isort:
+    CONSTANTS, then Classes, then others, each case-insensitively with numbers by value), or
+    with ``case_sensitive`` the order of an ``__all__`` list (RUF022)."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
+        rank = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+        text = name if case_sensitive else name.lower()
+        parts = [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", text)]
+        return rank, parts, name
+
+    return sorted(names, key=key)
 
 
 def local_import(names: list[str], indent: str) -> list[str]:
@@ -432,7 +466,16 @@ def _query_styles(op: Operation) -> list[tuple[str, str]]:
     if not styled:
         return []
     entries = [f"({pystr(name)}, ({pystr(s[0])}, {s[1]!r}))" for name, s in styled if s]
-    return [("query_styles", _tuple(entries))]
+    return [("query_styles", _keyword_tuple("query_styles", entries))]
+
+
+def _keyword_tuple(key: str, values: list[str]) -> str:
+    """A tuple value of ``key=`` inside an exploded call: on the line if it fits, else one
+    item a line (as ruff format writes it)."""
+    one = _tuple(values)
+    if len(f"    {key}={one},") <= LINE_LIMIT:
+        return one
+    return "(\n" + "".join(f"        {v},\n" for v in values) + "    )"
 
 
 def _tuple(values: list[str]) -> str:
@@ -575,7 +618,8 @@ def config_lines(
 def _errors_entry(declared: list[tuple[int, str, str]]) -> list[tuple[str, str]]:
     if not declared:
         return []
-    return [("errors", _tuple([f"({status}, {name})" for status, name, _ in declared]))]
+    entries = [f"({status}, {name})" for status, name, _ in declared]
+    return [("errors", _keyword_tuple("errors", entries))]
 
 
 def frozenset_lines(key: str, values: list[str]) -> list[str]:
