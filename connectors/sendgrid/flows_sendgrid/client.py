@@ -17,9 +17,8 @@ import httpx
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
-from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
-from ._runtime.response import RequestOptions, to_async_raw, to_raw
+from ._runtime.response import RequestOptions, check_http_setup, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import validated
 
@@ -154,11 +153,7 @@ class SendgridClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
-        if transport is not None and http_client is not None:
-            raise ConfigurationError(
-                "pass transport= or http_client=, not both: a client you supply keeps its own "
-                "transport (create it with transport=...)"
-            )
+        check_http_setup(transport, http_client, asynchronous=False, client="SendgridClient")
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
@@ -327,11 +322,7 @@ class AsyncSendgridClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
-        if transport is not None and http_client is not None:
-            raise ConfigurationError(
-                "pass transport= or http_client=, not both: a client you supply keeps its own "
-                "transport (create it with transport=...)"
-            )
+        check_http_setup(transport, http_client, asynchronous=True, client="AsyncSendgridClient")
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,

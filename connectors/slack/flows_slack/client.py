@@ -18,9 +18,8 @@ import httpx
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
-from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
-from ._runtime.response import RequestOptions, to_async_raw, to_raw
+from ._runtime.response import RequestOptions, check_http_setup, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
 
@@ -312,11 +311,7 @@ class SlackClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
-        if transport is not None and http_client is not None:
-            raise ConfigurationError(
-                "pass transport= or http_client=, not both: a client you supply keeps its own "
-                "transport (create it with transport=...)"
-            )
+        check_http_setup(transport, http_client, asynchronous=False, client="SlackClient")
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
@@ -615,11 +610,7 @@ class AsyncSlackClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
-        if transport is not None and http_client is not None:
-            raise ConfigurationError(
-                "pass transport= or http_client=, not both: a client you supply keeps its own "
-                "transport (create it with transport=...)"
-            )
+        check_http_setup(transport, http_client, asynchronous=True, client="AsyncSlackClient")
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
