@@ -15,12 +15,13 @@ from connector_spec.codegen.aliases import order_aliases
 from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.models import doc_text
+from connector_spec.codegen.naming import import_order
 from connector_spec.codegen.readme import readme_context
 from connector_spec.codegen.view import (
     PackageView,
     build_view,
+    code_names,
     fit_call,
-    import_order,
     local_import,
     names_in,
     used_runtime_names,
@@ -172,24 +173,25 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     builder = view.models
     literal = [a for a in builder.aliases if a.is_literal]
     other = order_aliases(builder.aliases)
-    body_text = "\n".join(
-        [line for a in literal + other for line in a.lines]
+    code = "\n".join(  # without comments and string contents (descriptions)
+        [line for a in literal + other for line in a.lines if not line.startswith("#")]
         + [line for m in builder.models for f in m.fields for line in f.lines()]
     )
-    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
-    pydantic_names = ["AfterValidator"] if "AfterValidator(" in body_text else []
+    used = code_names(code)
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used]
+    pydantic_names = ["AfterValidator"] if "AfterValidator" in used else []
     if builder.models:
         pydantic_names += ["BaseModel", "ConfigDict"]
-    if re.search(r"\bField\(", body_text):
+    if "Field" in used:
         pydantic_names.append("Field")
     groups: list[list[str]] = [[], [], []]
     if typing_names:
         groups[0].append(f"from typing import {', '.join(typing_names)}")
     if pydantic_names:
         groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
-    if re.search(r"\bTypeAliasType\(", body_text):
+    if "TypeAliasType" in used:
         groups[1].append("from typing_extensions import TypeAliasType")
-    checks = [n for n in ("property_count", "unique_items") if re.search(rf"\b{n}\b", body_text)]
+    checks = [n for n in ("property_count", "unique_items") if n in used]
     if checks:
         groups[2].append(f"from ._runtime.validation import {', '.join(checks)}")
     import_lines: list[str] = []
@@ -235,9 +237,8 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         + [m.item_type or "" for m in view.methods]
         + [line for m in view.methods for line in m.body_lines]
     )
-    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
-        "Self"
-    ]
+    used = code_names(text)
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used] + ["Self"]
     annotations = " ".join(
         [expr for _, expr in view.adapters]
         + [a.type_expr for m in view.methods for a in m.args]
@@ -375,7 +376,9 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
                 + ["RateLimited", "RequestValidationError", "ServerError", "TransportError"]
                 + [c.name for c in view.error_classes]
             ),
-            client_names=import_order([view.client_class, "Async" + view.client_class]),
+            client_import=_import_lines(
+                ".client", import_order([view.client_class, "Async" + view.client_class])
+            ),
         ),
         "pyproject.toml": env.get_template("pyproject.toml.j2").render(
             **common,

@@ -26,7 +26,17 @@ def pystr(text: str) -> str:
         return repr(text)  # single quotes need fewer escapes: ruff format prefers them
     # a lone surrogate (legal in a YAML escape) cannot be written as UTF-8: escape it then
     plain = not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
-    return json.dumps(text, ensure_ascii=not plain)
+    return _visible(json.dumps(text, ensure_ascii=not plain))
+
+
+def _visible(literal: str) -> str:
+    """``literal`` with invisible characters (zero-width space, bidi marks) escaped."""
+    if literal.isprintable():
+        return literal
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in literal
+    )
 
 
 def doc_text(text: str, *, single_line: bool = False) -> str:
@@ -44,6 +54,8 @@ def doc_text(text: str, *, single_line: bool = False) -> str:
         code = ord(char)
         if (code < 32 and char not in "\n\t") or code == 127:
             out.append(f"\\x{code:02x}")
+        elif code > 127 and not char.isprintable() and not 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         elif 0xD800 <= code <= 0xDFFF:
             out.append(f"\\u{code:04x}")
         else:

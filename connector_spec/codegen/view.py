@@ -7,7 +7,6 @@ is already in ruff-format style without running a formatter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from connector_spec.codegen.bodies import plan_body
 from connector_spec.codegen.docs import describe, method_doc
 from connector_spec.codegen.errors import ErrorClass, plan_errors
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
-from connector_spec.codegen.naming import camel
+from connector_spec.codegen.naming import camel, import_order
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import LoadedSpec
@@ -427,22 +426,16 @@ def _used_model_names(
 def names_in(builder: ModelBuilder, texts: list[str]) -> list[str]:
     """The generated model and alias names ``texts`` mention, in import order."""
     defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
-    return import_order(defined & tokens)
+    return import_order(defined & code_names(" ".join(texts)))
 
 
-def import_order(names: Iterable[str], *, case_sensitive: bool = False) -> list[str]:
-    """``names`` in the order ruff writes the members of one ``from`` import (isort:
-    CONSTANTS, then Classes, then others, each case-insensitively with numbers by value), or
-    with ``case_sensitive`` the order of an ``__all__`` list (RUF022)."""
+_STRING_LITERALS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 
-    def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
-        rank = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-        text = name if case_sensitive else name.lower()
-        parts = [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", text)]
-        return rank, parts, name
 
-    return sorted(names, key=key)
+def code_names(text: str) -> set[str]:
+    """The identifiers of Python source ``text``, not counting words inside string literals
+    (a wire name ``"Currency"`` is not a use of the model ``Currency``)."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _STRING_LITERALS.sub('""', text)))
 
 
 def local_import(names: list[str], indent: str) -> list[str]:
