@@ -16,7 +16,7 @@ from http import HTTPStatus
 
 from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.models import ModelBuilder, doc_text, pystr
-from connector_spec.codegen.naming import camel
+from connector_spec.codegen.naming import camel, import_order
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, ErrorResponse, Operation
 from connector_spec.naming import python_identifier
@@ -217,5 +217,7 @@ def error_lines(cls: ErrorClass) -> list[str]:
 def errors_module_names(classes: list[ErrorClass]) -> tuple[list[str], list[str]]:
     """(model names ``errors.py`` imports, names it exports)."""
     models = sorted({c.model for c in classes if c.model})
-    exports = sorted(RUNTIME_ERRORS | {c.name for c in classes} | {"DeclaredError"})
+    exports = import_order(
+        RUNTIME_ERRORS | {c.name for c in classes} | {"DeclaredError"}, case_sensitive=True
+    )
     return models, exports

@@ -16,10 +16,13 @@ from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.formatting import format_sources
 from connector_spec.codegen.models import doc_text
+from connector_spec.codegen.naming import import_order
 from connector_spec.codegen.readme import readme_context
 from connector_spec.codegen.view import (
     PackageView,
     build_view,
+    code_names,
+    fit_call,
     local_import,
     names_in,
     used_runtime_names,
@@ -29,7 +32,7 @@ from connector_spec.model import ConnectorSpec, auth_schemes
 from connector_spec.naming import spec_method_names
 
 GENERATOR_NAME = "flows"
-GENERATOR_VERSION = "0.1.0"
+GENERATOR_VERSION = "0.2.0"
 
 
 @dataclass(frozen=True)
@@ -171,16 +174,17 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     builder = view.models
     literal = [a for a in builder.aliases if a.is_literal]
     other = order_aliases(builder.aliases)
-    body_text = "\n".join(
-        [line for a in literal + other for line in a.lines]
+    code = "\n".join(  # without comments and string contents (descriptions)
+        [line for a in literal + other for line in a.lines if not line.startswith("#")]
         + [line for m in builder.models for f in m.fields for line in f.lines()]
     )
-    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", body_text)]
-    pydantic_names = ["AfterValidator"] if "AfterValidator(" in body_text else []
-    pydantic_names += [n for n in ("Discriminator", "Tag") if f"{n}(" in body_text]
+    used = code_names(code)
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used]
+    pydantic_names = ["AfterValidator"] if "AfterValidator" in used else []
+    pydantic_names += [n for n in ("Discriminator", "Tag") if n in used]
     if builder.models:
         pydantic_names += ["BaseModel", "ConfigDict"]
-    if re.search(r"\bField\(", body_text):
+    if "Field" in used:
         pydantic_names.append("Field")
     pydantic_names.sort()
     groups: list[list[str]] = [[], [], []]
@@ -188,9 +192,9 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         groups[0].append(f"from typing import {', '.join(typing_names)}")
     if pydantic_names:
         groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
-    if re.search(r"\bTypeAliasType\(", body_text):
+    if "TypeAliasType" in used:
         groups[1].append("from typing_extensions import TypeAliasType")
-    checks = [n for n in ("property_count", "unique_items") if re.search(rf"\b{n}\b", body_text)]
+    checks = [n for n in ("property_count", "unique_items") if n in used]
     if checks:
         groups[2].append(f"from ._runtime.validation import {', '.join(checks)}")
     import_lines: list[str] = []
@@ -216,6 +220,14 @@ class AdapterDef:
     expr: str
     imports: list[str]
 
+    @property
+    def head(self) -> list[str]:
+        """The ``def`` line(s), split inside ``TypeAdapter[...]`` as ruff does when long."""
+        one = f"def {self.name}() -> TypeAdapter[{self.expr}]:"
+        if len(one) <= 100 or len(f"    {self.expr}") > 100:
+            return [one]
+        return [f"def {self.name}() -> TypeAdapter[", f"    {self.expr}", "]:"]
+
 
 def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     abc = ["Callable", "Mapping"]
@@ -228,9 +240,8 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         + [m.item_type or "" for m in view.methods]
         + [line for m in view.methods for line in m.body_lines]
     )
-    typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
-        "Self"
-    ]
+    used = code_names(text)
+    typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used] + ["Self"]
     annotations = " ".join(
         [expr for _, expr in view.adapters]
         + [a.type_expr for m in view.methods for a in m.args]
@@ -245,6 +256,7 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
     ]
     text = env.get_template("client.py.j2").render(
+        fit=fit_call,
         title=view.title,
         generator_version=GENERATOR_VERSION,
         spec_digest=view.spec_digest,
@@ -286,8 +298,17 @@ _RUNTIME_EXPORTS = [
 ]
 
 
+def _usage_lines(view: PackageView) -> list[str]:
+    """The example call of the package docstring (docstring-escaped), or ``...``."""
+    first = readme_context(view)["first"]
+    if first is None:
+        return ["        ..."]
+    lines = first.lines("        ")
+    return [line[: len(line) - len(line.lstrip())] + doc_text(line) for line in lines]
+
+
 def _error_imports(view: PackageView) -> list[str]:
-    used = sorted({name for m in view.methods for _, name, _ in m.errors})
+    used = import_order({name for m in view.methods for _, name, _ in m.errors})
     return _import_lines(".errors", used) if used else []
 
 
@@ -310,12 +331,7 @@ def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
 
 
 def _isort_order(names: list[str]) -> list[str]:
-    def key(name: str) -> tuple[int, str]:
-        if name.isupper():
-            return (0, name)
-        return (1, name) if name[:1].isupper() else (2, name)
-
-    return sorted(names, key=key)
+    return import_order(names, case_sensitive=True)
 
 
 def render_package(loaded: LoadedSpec) -> GeneratedPackage:
@@ -349,6 +365,7 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
             **common,
             credential_names=_credential_names(spec),
+            usage_lines=_usage_lines(view),
             exports=_isort_order(
                 [
                     *_RUNTIME_EXPORTS,
@@ -357,10 +374,13 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
                     "Async" + view.client_class,
                 ]
             ),
-            error_names=sorted(
+            error_names=import_order(
                 ["AuthError", "ClientError", "ConfigurationError", "ConnectorError", "DecodeError"]
                 + ["RateLimited", "RequestValidationError", "ServerError", "TransportError"]
                 + [c.name for c in view.error_classes]
+            ),
+            client_import=_import_lines(
+                ".client", import_order([view.client_class, "Async" + view.client_class])
             ),
         ),
         "pyproject.toml": env.get_template("pyproject.toml.j2").render(

@@ -6,6 +6,7 @@ import ast
 import builtins
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,21 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 
 def pystr(text: str) -> str:
     """A Python string literal in the quote style ruff format prefers."""
-    if '"' in text and "'" not in text:
-        return repr(text)
+    if '"' in text and ("'" not in text or text.count('"') > text.count("'")):
+        return repr(text)  # single quotes need fewer escapes: ruff format prefers them
     # a lone surrogate (legal in a YAML escape) cannot be written as UTF-8: escape it then
     plain = not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
-    return json.dumps(text, ensure_ascii=not plain)
+    return _visible(json.dumps(text, ensure_ascii=not plain))
+
+
+def _visible(literal: str) -> str:
+    """``literal`` with invisible characters (zero-width space, bidi marks) escaped."""
+    if literal.isprintable():
+        return literal
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in literal
+    )
 
 
 def doc_text(text: str, *, single_line: bool = False) -> str:
@@ -43,6 +54,8 @@ def doc_text(text: str, *, single_line: bool = False) -> str:
         code = ord(char)
         if (code < 32 and char not in "\n\t") or code == 127:
             out.append(f"\\x{code:02x}")
+        elif code > 127 and not char.isprintable() and not 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         elif 0xD800 <= code <= 0xDFFF:
             out.append(f"\\u{code:04x}")
         else:
@@ -52,6 +65,14 @@ def doc_text(text: str, *, single_line: bool = False) -> str:
     if escaped.endswith('"'):
         escaped = escaped[:-1] + '\\"'
     return escaped
+
+
+def comment_lines(text: str) -> list[str]:
+    """``#: text`` lines (a documentation comment above a type alias), wrapped."""
+    words = doc_text(text, single_line=True)  # control characters and surrogates escaped
+    if not words:
+        return []
+    return [f"#: {line}" for line in textwrap.wrap(words, LINE_LIMIT - 3, break_long_words=False)]
 
 
 def pyvalue(value: Any) -> str:
@@ -109,6 +130,9 @@ def _field_call(prefix: str, args: list[str], indent: str) -> list[str]:
     one = f"{prefix}Field({', '.join(args)})"
     if len(one) <= LINE_LIMIT:
         return [one]
+    if len(f"{prefix}Field(") > LINE_LIMIT:  # ruff wraps the value in parentheses
+        inner = _field_call(f"{indent}    ", args, f"{indent}    ")
+        return [f"{prefix}(", *inner, f"{indent})"]
     lines = [f"{prefix}Field("]
     for arg in args:
         line = f"{indent}    {arg},"
@@ -123,6 +147,8 @@ def split_string_arg(keyword: str, literal: str, indent: str) -> list[str]:
     """``keyword=(...)`` with a long string literal as implicitly joined pieces that each fit
     the line limit (ruff format keeps such a string as it is, since joined it cannot fit)."""
     text = ast.literal_eval(literal)
+    if len(f"{indent}    {literal}") <= LINE_LIMIT:  # fits on a line of its own
+        return [f"{indent}{keyword}=(", f"{indent}    {literal}", f"{indent}),"]
     width = LINE_LIMIT - len(indent) - 4 - 3  # indent + 4, quotes, a possible escape
     pieces: list[str] = []
     current = ""
@@ -264,9 +290,11 @@ class ModelBuilder:
             return
         if _plain_enum(node):
             self._enum_alias(class_name, node.enum or [], claimed=True)
-            return
-        expr = self.type_for(node, class_name + "Value")
-        self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
+        else:
+            expr = self.type_for(node, class_name + "Value")
+            self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
+        alias = next(a for a in self.aliases if a.name == class_name)
+        alias.lines[:0] = comment_lines(node.description or "")
 
     def define_object(
         self, class_name: str, node: SchemaNode, *, request: bool = False, doc: str | None = None
@@ -331,6 +359,8 @@ class ModelBuilder:
         present = [v for v in values if v is not None]
         literals = [pyvalue(v) for v in present]
         lines = [f"{name} = Literal[", *[f"    {v}," for v in literals], "]"]
+        if len(literals) == 1 and len(f"{name} = Literal[{literals[0]}]") <= LINE_LIMIT:
+            lines = [f"{name} = Literal[{literals[0]}]"]  # a one-value list would be a tuple
         self.aliases.append(AliasDef(name, lines))
         fallback = dict.fromkeys(_SCALAR_OF.get(type(v), "str") for v in present)
         self.open_enums[name] = " | ".join(fallback)

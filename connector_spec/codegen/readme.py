@@ -8,11 +8,12 @@ one against ``httpx.MockTransport``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from connector_spec.codegen.models import LINE_LIMIT, pyvalue
-from connector_spec.codegen.view import MethodView, PackageView
+from connector_spec.codegen.models import pyvalue
+from connector_spec.codegen.view import MethodView, PackageView, fit_call
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec, auth_schemes
 from connector_spec.rules import resolve
@@ -78,15 +79,8 @@ def _literal(value: Any) -> str:
 
 
 def format_call(indent: str, head: str, args: list[str]) -> list[str]:
-    """``head(args)`` as ruff format writes it: one line, or the arguments on one line of
-    their own, or one argument per line with a trailing comma."""
-    one = f"{indent}{head}({', '.join(args)})"
-    if len(one) <= LINE_LIMIT or not args:
-        return [one]
-    middle = f"{indent}    {', '.join(args)}"
-    if len(middle) <= LINE_LIMIT:
-        return [f"{indent}{head}(", middle, f"{indent})"]
-    return [f"{indent}{head}(", *[f"{indent}    {a}," for a in args], f"{indent})"]
+    """``head(args)`` as ruff format writes it (see :func:`view.fit_call`)."""
+    return fit_call(indent, head, args)
 
 
 def _call_args(spec: ConnectorSpec, method: MethodView) -> list[str]:
@@ -155,7 +149,7 @@ def readme_context(view: PackageView) -> dict[str, Any]:
                 resource=resource.attribute,
                 method=chosen.name,
                 call=_call_args(spec, chosen),
-                summary=" ".join(chosen.op.summary.split()).replace("\\", "/")[:80],
+                summary=_comment(chosen.op.summary),
                 paginated=None,
                 result_is_none=chosen.return_type == "None",
             )
@@ -224,3 +218,9 @@ def _stream_lines(view: PackageView) -> list[str]:
                 lines[-1] += ":"
                 return lines
     return []
+
+
+def _comment(summary: str) -> str:
+    """A summary as a one-line code comment: tags dropped, at most 80 characters."""
+    text = " ".join(re.sub(r"<[^>]+>", " ", summary).split()).replace("\\", "/")
+    return text if len(text) <= 80 else text[:79].rstrip() + "…"

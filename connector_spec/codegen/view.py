@@ -15,7 +15,7 @@ from connector_spec.codegen.bodies import plan_body
 from connector_spec.codegen.docs import describe, method_doc
 from connector_spec.codegen.errors import ErrorClass, plan_errors
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
-from connector_spec.codegen.naming import camel
+from connector_spec.codegen.naming import camel, import_order
 from connector_spec.errors import Diagnostic, SpecError
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import LoadedSpec
@@ -26,6 +26,23 @@ from connector_spec.model import (
 )
 from connector_spec.naming import argument_name, member_name, spec_method_names
 from connector_spec.rules import resolve
+
+
+def fit_call(indent: str, head: str, args: list[str], tail: str = "") -> list[str]:
+    """``head(args)tail`` as ruff format writes it: one line, or the arguments together on a
+    line of their own, or one argument a line with a trailing comma."""
+    one = f"{indent}{head}({', '.join(args)}){tail}"
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    if not args:  # nothing to split inside: ruff wraps the value of an assignment instead
+        target, equals, value = head.partition(" = ")
+        if not equals:
+            return [one]
+        return [f"{indent}{target} = (", f"{indent}    {value}(){tail}", f"{indent})"]
+    middle = f"{indent}    {', '.join(args)}"
+    if len(middle) <= LINE_LIMIT:
+        return [f"{indent}{head}(", middle, f"{indent}){tail}"]
+    return [f"{indent}{head}(", *[f"{indent}    {a}," for a in args], f"{indent}){tail}"]
 
 
 def fit_or_explode(prefix: str, items: list[str], indent: str, open_: str, close: str) -> list[str]:
@@ -52,26 +69,9 @@ class Arg:
         """``name: type`` or ``name: type | None = None``."""
         if self.required:
             return f"{self.name}: {self.type_expr}"
-        if "None" in _top_level_members(self.type_expr):  # a nullable type is optional already
+        if self.type_expr == "None" or self.type_expr.endswith("| None"):
             return f"{self.name}: {self.type_expr} = None"
         return f"{self.name}: {self.type_expr} | None = None"
-
-
-def _top_level_members(type_expr: str) -> list[str]:
-    """The members of a union type expression, outside any brackets (``a[b | c] | d`` → 2)."""
-    members: list[str] = []
-    depth = 0
-    current = ""
-    for char in type_expr:
-        depth += char in "[("
-        depth -= char in "])"
-        if char == "|" and depth == 0:
-            members.append(current.strip())
-            current = ""
-        else:
-            current += char
-    members.append(current.strip())
-    return members
 
 
 @dataclass
@@ -434,10 +434,18 @@ def _used_model_names(
 
 
 def names_in(builder: ModelBuilder, texts: list[str]) -> list[str]:
-    """The generated model and alias names ``texts`` mention, sorted."""
+    """The generated model and alias names ``texts`` mention, in import order."""
     defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
-    return sorted(defined & tokens)
+    return import_order(defined & code_names(" ".join(texts)))
+
+
+_STRING_LITERALS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+
+
+def code_names(text: str) -> set[str]:
+    """The identifiers of Python source ``text``, not counting words inside string literals
+    (a wire name ``"Currency"`` is not a use of the model ``Currency``)."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _STRING_LITERALS.sub('""', text)))
 
 
 def local_import(names: list[str], indent: str) -> list[str]:
@@ -461,7 +469,16 @@ def _query_styles(op: Operation) -> list[tuple[str, str]]:
     if not styled:
         return []
     entries = [f"({pystr(name)}, ({pystr(s[0])}, {s[1]!r}))" for name, s in styled if s]
-    return [("query_styles", _tuple(entries))]
+    return [("query_styles", _keyword_tuple("query_styles", entries))]
+
+
+def _keyword_tuple(key: str, values: list[str]) -> str:
+    """A tuple value of ``key=`` inside an exploded call: on the line if it fits, else one
+    item a line (as ruff format writes it)."""
+    one = _tuple(values)
+    if len(f"    {key}={one},") <= LINE_LIMIT:
+        return one
+    return "(\n" + "".join(f"        {v},\n" for v in values) + "    )"
 
 
 def _tuple(values: list[str]) -> str:
@@ -604,12 +621,8 @@ def config_lines(
 def _errors_entry(declared: list[tuple[int, str, str]]) -> list[tuple[str, str]]:
     if not declared:
         return []
-    members = [f"({status}, {name})" for status, name, _ in declared]
-    inline = _tuple(members)
-    if len(f"    errors={inline},") <= 100:
-        return [("errors", inline)]
-    exploded = "\n".join(["(", *[f"        {member}," for member in members], "    )"])
-    return [("errors", exploded)]  # one member a line, as ruff format writes a long tuple
+    entries = [f"({status}, {name})" for status, name, _ in declared]
+    return [("errors", _keyword_tuple("errors", entries))]
 
 
 def frozenset_lines(key: str, values: list[str]) -> list[str]:

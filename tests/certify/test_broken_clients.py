@@ -314,10 +314,11 @@ def test_only_selects_checks(tmp_path: Path, provider: str) -> None:
 def test_client_that_maps_malformed_json_to_the_wrong_error(tmp_path: Path) -> None:
     spec = copy_connector(tmp_path, "slack")
     patch_file(
-        runtime_file(spec, "slack", "engine.py"),
+        runtime_file(spec, "slack", "decoding.py"),
         "            return adapter.validate_json(response.content)\n",
         "            try:\n                data = json.loads(response.content)\n"
         "            except ValueError:\n"
+        "                from .errors import ClientError\n\n"
         "                raise ClientError('unreadable body') from None\n"
         "            return adapter.validate_python(data)\n",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.codegen.specs import minimal_spec
+from tests.codegen.specs import minimal_spec, spec_op
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -37,27 +37,23 @@ CHARGE: dict[str, Any] = {
 
 
 def _op(op_id: str, method: str, path: str, **extra: Any) -> dict[str, Any]:
-    effects = "read" if method == "GET" else "write"
-    op: dict[str, Any] = {
-        "id": op_id,
-        "resource": "charges",
-        "summary": f"{op_id.replace('_', ' ').capitalize()}.",
-        "method": method,
-        "path": path,
-        "effects": effects,
-        "determinism": {"mode": "strict"},
-        **extra,
-    }
-    if effects == "write":
-        op.setdefault("idempotency", {"kind": "key", "header": "Idempotency-Key"})
-    return op
+    summary = f"{op_id.replace('_', ' ').capitalize()}."
+    return spec_op(op_id, method, path, "charges", **{"summary": summary, **extra})
 
 
 def payco_spec() -> dict[str, Any]:
     """The spec of the ``payco`` test provider."""
     spec = minimal_spec(
         "payco",
-        {"Charge": CHARGE, "Error": ERROR_SCHEMA},
+        {
+            "Charge": CHARGE,
+            "Error": ERROR_SCHEMA,
+            "Currency": {
+                "type": "string",
+                "enum": ["usd", "eur"],
+                "description": "Three-letter ISO currency code, in lowercase.",
+            },
+        },
         [
             _op(
                 "create_charge",

@@ -69,3 +69,22 @@ def generate_and_import(directory: Path, spec: dict[str, Any]) -> ModuleType:
 def dump_spec(spec: dict[str, Any]) -> bytes:
     """``spec`` as connector.yaml bytes."""
     return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True).encode()
+
+
+def spec_op(op_id: str, method: str, path: str, resource: str, **extra: Any) -> dict[str, Any]:
+    """An operation of ``resource``: a read for GET/HEAD, else a write with an idempotency key;
+    ``extra`` adds or replaces fields (the summary is ``<op_id>.`` unless given)."""
+    effects = "read" if method in ("GET", "HEAD") else "write"
+    op: dict[str, Any] = {
+        "id": op_id,
+        "resource": resource,
+        "summary": f"{op_id}.",
+        "method": method,
+        "path": path,
+        "effects": effects,
+        "determinism": {"mode": "strict"},
+        **extra,
+    }
+    if effects == "write":
+        op.setdefault("idempotency", {"kind": "key", "header": "Idempotency-Key"})
+    return op

@@ -14,24 +14,11 @@ import pytest
 from certify import certify_connector
 from connector_spec.errors import SpecError
 from connector_spec.loader import load_spec
-from tests.codegen.specs import generate_and_import, minimal_spec, write_spec
+from tests.codegen.specs import generate_and_import, minimal_spec, spec_op, write_spec
 
 
 def _op(op_id: str, method: str, path: str, **extra: Any) -> dict[str, Any]:
-    effects = "read" if method in ("GET", "HEAD") else "write"
-    op: dict[str, Any] = {
-        "id": op_id,
-        "resource": "files",
-        "summary": f"{op_id}.",
-        "method": method,
-        "path": path,
-        "effects": effects,
-        "determinism": {"mode": "strict"},
-        **extra,
-    }
-    if effects == "write":
-        op.setdefault("idempotency", {"kind": "key", "header": "Idempotency-Key"})
-    return op
+    return spec_op(op_id, method, path, "files", **extra)
 
 
 ID = [{"name": "id", "in": "path", "required": True}]

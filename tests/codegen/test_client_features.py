@@ -106,6 +106,8 @@ def test_help_shows_the_spec_descriptions_args_returns_and_raises(payco: ModuleT
     field = models.Charge.model_fields["amount"]
     assert field.description == "Amount in the smallest currency unit."
     assert "``retrieve_charge``" in (inspect.getdoc(models.RetrieveChargeParams) or "")
+    source = inspect.getsource(models)
+    assert "#: Three-letter ISO currency code, in lowercase.\nCurrency = Literal[" in source
     raw_doc = inspect.getdoc(payco.client.ChargesResourceWithRawResponse) or ""
     assert "RawResponse" in raw_doc
 
@@ -426,3 +428,15 @@ def test_extra_headers_replace_the_clients_own_but_not_the_credentials(payco: Mo
     )
     assert [r.headers.get_list("idempotency-key") for r in seen] == [["my-key-1"], ["my-key-1"]]
     assert seen[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_a_client_of_the_other_kind_is_refused(payco: ModuleType) -> None:
+    with httpx.Client() as sync_http, pytest.raises(payco.ConfigurationError, match="AsyncClient"):
+        payco.AsyncPaycoClient(credentials={"TEST_TOKEN": KEY}, http_client=sync_http)
+
+    async def run() -> None:
+        async with httpx.AsyncClient() as async_http:
+            payco.PaycoClient(credentials={"TEST_TOKEN": KEY}, http_client=async_http)
+
+    with pytest.raises(payco.ConfigurationError, match="AsyncPaycoClient"):
+        asyncio.run(run())

@@ -11,6 +11,7 @@ import pytest
 
 from connector_spec.codegen import generate_to_directory
 from tests.codegen.client_spec import payco_spec
+from tests.codegen.format_spec import format_spec
 from tests.codegen.specs import write_spec
 from tests.conftest import CONNECTORS
 
@@ -34,6 +35,9 @@ def generated_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate_to_directory(
         write_spec(tmp_path_factory.mktemp("payco"), payco_spec()), root / "payco"
     )
+    # shapes that broke ruff-stable output on real descriptions (long names, quotes, ...)
+    shapes = write_spec(tmp_path_factory.mktemp("shapes"), format_spec())
+    generate_to_directory(shapes, root / "shapes")
     return root
 
 

@@ -5,6 +5,7 @@ and :class:`RawResponse`, what ``client.<resource>.with_raw_response.<method>(..
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -66,6 +67,26 @@ class RequestOptions:
 
 
 NO_OPTIONS = RequestOptions()
+
+
+def check_http_setup(
+    transport: object, http_client: object, *, asynchronous: bool, client: str
+) -> None:
+    """Refuse ``transport=`` together with ``http_client=``, and a client of the other kind."""
+    if http_client is None:
+        return
+    if transport is not None:
+        raise ConfigurationError(
+            "pass transport= or http_client=, not both: a client you supply keeps its own "
+            "transport (create it with transport=...)"
+        )
+    send = getattr(http_client, "send", None)
+    if send is None or inspect.iscoroutinefunction(send) != asynchronous:
+        wanted = "httpx.AsyncClient" if asynchronous else "httpx.Client"
+        other = client[5:] if asynchronous else f"Async{client}"
+        raise ConfigurationError(
+            f"http_client must be an {wanted} for {client} (or use {other} with the other kind)"
+        )
 
 
 class RawResponse(Generic[T]):

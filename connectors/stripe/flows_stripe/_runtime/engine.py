@@ -15,13 +15,14 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from .auth import Auth
 from .clock import Clock, SystemClock
+from .decoding import Decoding
 from .errors import (
     AuthError,
     ClientError,
@@ -36,14 +37,13 @@ from .errors import (
 from .pagination import Call, PaginationSettings, Paginator
 from .pointer import resolve_pointer
 from .ratelimit import RateLimiter
-from .response import RawResponse, as_timeout, check_retries
+from .response import as_timeout, check_retries
 from .retry import STOP, Decision, RetrySettings, decide_status, decide_transport, parse_retry_after
 from .secrets import Redactor
-from .stream import NOT_JSON, StreamFormatError, aevents, events
+from .stream import StreamFormatError, aevents, events
 
 if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
     from pydantic import TypeAdapter
-    from pydantic import ValidationError as PydanticValidationError
 
 T = TypeVar("T")
 Pairs = list[tuple[str, str | int | float | bool | None]]
@@ -238,7 +238,7 @@ def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | No
     return pairs
 
 
-class EngineCore:
+class EngineCore(Decoding):
     """Everything the sync and async engines decide the same way."""
 
     def __init__(
@@ -506,48 +506,6 @@ class EngineCore:
 
     # ---------------------------------------------------------------- decoding
 
-    def _result(self, response: httpx.Response, parse: Callable[[], T]) -> T:
-        if self.raw:  # the with_raw_response twin: the typed wrapper stands for the result
-            return cast(T, RawResponse(response, parse))
-        return parse()
-
-    def decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
-        """Parse and validate a success body (no body at all, e.g. a 204, is JSON ``null``)."""
-        return self._result(response, lambda: self._decode(op, response, adapter))
-
-    def _decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
-        from pydantic import ValidationError as PydanticValidationError
-
-        try:
-            if not response.content.strip():
-                return adapter.validate_python(None)
-            return adapter.validate_json(response.content)
-        except PydanticValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '<body>'}: {e['msg']}"
-                for e in exc.errors()[:5]
-            )
-            kind = "is not valid JSON" if _is_json_error(exc) else "does not match the schema"
-            raise DecodeError(
-                self.redact(
-                    f"{self.config.provider} {op.id}: the response body {kind}: {problems}"
-                ),
-                operation=op.id,
-                status=response.status_code,
-            ) from None
-
-    def decode_text(self, op: OperationInfo, response: httpx.Response) -> str:
-        """A text success body (charset from the response, UTF-8 otherwise)."""
-        return self._result(response, lambda: response.text)
-
-    def decode_binary(self, op: OperationInfo, response: httpx.Response) -> bytes:
-        """A binary success body, as received."""
-        return self._result(response, lambda: response.content)
-
-    def decode_none(self, op: OperationInfo, response: httpx.Response) -> None:
-        """The result of an operation without a response body."""
-        return self._result(response, lambda: None)
-
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
         from pydantic import ValidationError as PydanticValidationError
@@ -563,59 +521,11 @@ class EngineCore:
                 operation=op.id,
             ) from None
 
-    def decode_event(self, op: OperationInfo, event: Any, adapter: TypeAdapter[T]) -> T:
-        """Validate one event of a streamed response."""
-        from pydantic import ValidationError as PydanticValidationError
-
-        if event is NOT_JSON:
-            raise DecodeError(
-                f"{self.config.provider} {op.id}: an event of the stream is not valid JSON",
-                operation=op.id,
-            )
-        try:
-            return adapter.validate_python(event)
-        except PydanticValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "<event>"
-            raise DecodeError(
-                self.redact(
-                    f"{self.config.provider} {op.id}: an event of the stream does not match "
-                    f"the schema: {where}: {first['msg']}"
-                ),
-                operation=op.id,
-            ) from None
-
-    def stream_failure(self, op: OperationInfo, exc: Exception) -> ConnectorError:
-        """The error for a stream that broke off or was malformed after it started."""
-        if isinstance(exc, StreamFormatError):
-            return DecodeError(f"{self.config.provider} {op.id}: {exc}", operation=op.id)
-        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "broke off"
-        return TransportError(
-            f"{self.config.provider} {op.id}: the stream {kind} ({type(exc).__name__}); "
-            "it is not resumed",
-            operation=op.id,
-        )
-
     def paginator(self, op: OperationInfo) -> Paginator:
         """A fresh paginator for one iteration over ``op``."""
         if op.pagination is None:
             raise TypeError(f"operation {op.id} is not paginated")
         return Paginator(op.pagination, self.config.base_url)
-
-    def page_json(self, op: OperationInfo, response: httpx.Response) -> Any:
-        """A page body as plain JSON data."""
-        try:
-            return json.loads(response.content)
-        except ValueError:
-            raise DecodeError(
-                f"{self.config.provider} {op.id}: the response body is not valid JSON",
-                operation=op.id,
-                status=response.status_code,
-            ) from None
-
-
-def _is_json_error(exc: PydanticValidationError) -> bool:
-    return any(e["type"] == "json_invalid" for e in exc.errors())
 
 
 class Engine(EngineCore):
