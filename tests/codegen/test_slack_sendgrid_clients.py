@@ -95,7 +95,7 @@ def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
         ],
         seen,
     )
-    assert [c.id for c in client.conversations.iter_list_conversations()] == ["C1"]
+    assert [c.id for c in client.conversations.iter()] == ["C1"]
     assert len(seen) == 2
 
 
@@ -114,7 +114,7 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
     pages = [_page(["C1"], "p2"), _page(["C2"], "p3"), _page(["C3"], "")]
     client = _slack(slack, [httpx.Response(200, json=p) for p in pages], seen)
-    assert [c.id for c in client.conversations.iter_list_conversations(types="public_channel")] == [
+    assert [c.id for c in client.conversations.iter(types="public_channel")] == [
         "C1",
         "C2",
         "C3",
@@ -123,7 +123,7 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
-    client.mail.send_mail(
+    client.mail.send(
         personalizations=[{"to": [{"email": "to@example.com"}]}],
         from_={"email": "from@example.com"},
         subject="Hello",

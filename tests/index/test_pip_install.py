@@ -35,7 +35,7 @@ CLIENT_CALL = textwrap.dedent(
             "status": "succeeded", "metadata": {}})
     client = flows_stripe.StripeClient(credentials={"STRIPE_API_KEY": "sk_test_x"},
                                        transport=httpx.MockTransport(handler))
-    print(client.charges.retrieve_charge(charge="ch_1").amount)
+    print(client.charges.retrieve(charge="ch_1").amount)
     """
 )
 

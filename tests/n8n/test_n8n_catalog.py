@@ -67,11 +67,14 @@ def test_connectors_under_the_base_come_first(tmp_path: Path) -> None:
     assert "slack@1.0.0" in catalog.providers()
 
 
-def test_the_local_registry_gives_the_latest_non_yanked_specs(tmp_path: Path) -> None:
+def test_the_local_registry_gives_every_non_yanked_spec_and_maps_the_newest(
+    tmp_path: Path,
+) -> None:
     _registry(tmp_path)
     catalog = resolve_catalog(base=tmp_path)
     assert catalog is not None
-    assert catalog.providers() == ["stripe@1.1.0"]
+    assert catalog.providers() == ["stripe@1.0.0", "stripe@1.1.0"]
+    assert _connectors(import_workflow(FIXTURE, catalog).flow.to_json()) == {"stripe@1.1.0"}
     assert catalog.origin == f"registry {tmp_path / '.flows' / 'registry'}"
     assert (tmp_path / ".flows" / "trusted").is_dir()  # verified, and the metadata remembered
     _registry(tmp_path / "second", yank_newest=True)
@@ -87,7 +90,7 @@ def test_the_registry_location_follows_flows_registry(
     _registry(tmp_path / "elsewhere")
     monkeypatch.setenv("FLOWS_REGISTRY", str(tmp_path / "elsewhere" / ".flows" / "registry"))
     catalog = resolve_catalog(base=tmp_path)
-    assert catalog is not None and catalog.providers() == ["stripe@1.1.0"]
+    assert catalog is not None and "stripe@1.1.0" in catalog.providers()
 
 
 def test_a_tampered_registry_is_refused(tmp_path: Path) -> None:

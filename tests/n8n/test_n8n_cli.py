@@ -314,7 +314,8 @@ def test_check_errors_exit_1_like_graph_check_but_still_write(tmp_path: Path) ->
     code, stdout, stderr = run("import", "n8n", folder, "--out", tmp_path / "flows")
     assert code == 1
     assert "wrote 2 files" in stdout
-    assert "(90.0% lossless); 1 check error\n" in stdout  # the aggregate summary counts them
+    # the aggregate summary counts them (and the app nodes mapped onto connectors)
+    assert "(90.0% lossless); 2/2 app nodes onto connectors; 1 check error\n" in stdout
     assert "1 check error: every workflow was imported" in stderr
     # a clean workflow still exits 0
     assert run("import", "n8n", FIXTURE)[0] == 0

@@ -184,7 +184,7 @@ def test_pulled_wheel_installs_and_its_client_runs(workdir: Path) -> None:
                 "status": "succeeded", "metadata": {}})
         client = flows_stripe.StripeClient(credentials={"STRIPE_API_KEY": "sk_test_x"},
                                            transport=httpx.MockTransport(handler))
-        print(client.charges.retrieve_charge(charge="ch_1").amount)
+        print(client.charges.retrieve(charge="ch_1").amount)
         """
     )
     done = subprocess.run(

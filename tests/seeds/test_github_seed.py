@@ -50,7 +50,7 @@ def test_a_secondary_rate_limit_is_waited_out(
         return answers.pop(0) if answers else _issue(request)
 
     _, client, clock = _client(generated, handler)
-    issue = client.issues.get_issue(owner="octocat", repo="Hello-World", issue_number=1347)
+    issue = client.issues.get(owner="octocat", repo="Hello-World", issue_number=1347)
     assert issue.title == "Found a bug"
     assert clock.sleeps == [waited]
 
@@ -64,7 +64,7 @@ def test_a_plain_403_is_a_refusal_and_is_not_retried(generated: Any) -> None:
 
     pkg, client, _ = _client(generated, handler)
     with pytest.raises(pkg.AuthError) as raised:
-        client.issues.get_issue(owner="octocat", repo="Hello-World", issue_number=1)
+        client.issues.get(owner="octocat", repo="Hello-World", issue_number=1)
     assert raised.value.status == 403
     assert len(sent) == 1
 
@@ -82,11 +82,11 @@ def test_lists_follow_the_link_header_and_conditional_gets_send_the_etag(generat
         return httpx.Response(304)
 
     pkg, client, _ = _client(generated, handler)
-    issues = list(client.issues.iter_list_issues(owner="octocat", repo="Hello-World"))
+    issues = list(client.issues.iter(owner="octocat", repo="Hello-World"))
     assert [i.number for i in issues] == [1347, 1348]
     assert str(sent[1].url) == "https://api.github.com/repositories/1/issues?page=2"
     with pytest.raises(pkg.ConnectorError) as raised:  # 304: keep using the cached copy
-        client.issues.get_issue(
+        client.issues.get(
             owner="octocat", repo="Hello-World", issue_number=1347, if_none_match='"abc"'
         )
     assert sent[-1].headers["If-None-Match"] == '"abc"'

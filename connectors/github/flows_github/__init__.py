@@ -17,35 +17,65 @@ from importlib import resources
 from typing import Any
 
 from ._runtime.clock import Clock, SystemClock, VirtualClock
-from ._runtime.errors import (
+from ._runtime.response import RawResponse
+from .client import AsyncGithubClient, GithubClient
+from .errors import (
     AuthError,
+    BadRequestError,
+    CheckPullMergedNotFoundError,
     ClientError,
     ConfigurationError,
+    ConflictError,
     ConnectorError,
     DecodeError,
+    DeleteContentConflictError,
+    ForbiddenError,
+    GoneError,
+    InternalServerError,
+    ListCommitsConflictError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PutContentConflictError,
     RateLimited,
     RequestValidationError,
     ServerError,
+    ServiceUnavailableError,
     TransportError,
+    UnauthorizedError,
+    UnprocessableEntityError,
 )
-from .client import AsyncGithubClient, GithubClient
 
 __version__ = "1.0.0"
 
 __all__ = [
     "AsyncGithubClient",
     "AuthError",
+    "BadRequestError",
+    "CheckPullMergedNotFoundError",
     "ClientError",
     "Clock",
     "ConfigurationError",
+    "ConflictError",
     "ConnectorError",
     "DecodeError",
+    "DeleteContentConflictError",
+    "ForbiddenError",
     "GithubClient",
+    "GoneError",
+    "InternalServerError",
+    "ListCommitsConflictError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PutContentConflictError",
     "RateLimited",
+    "RawResponse",
     "RequestValidationError",
     "ServerError",
+    "ServiceUnavailableError",
     "SystemClock",
     "TransportError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
     "VirtualClock",
     "manifest",
 ]

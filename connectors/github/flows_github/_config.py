@@ -15,6 +15,22 @@ from ._runtime.pagination import PaginationSettings
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
+from .errors import (
+    BadRequestError,
+    CheckPullMergedNotFoundError,
+    ConflictError,
+    DeleteContentConflictError,
+    ForbiddenError,
+    GoneError,
+    InternalServerError,
+    ListCommitsConflictError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PutContentConflictError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+)
 
 PROVIDER = "github"
 VERSION = "1.0.0"
@@ -68,6 +84,7 @@ LIST_ISSUES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=((404, NotFoundError), (422, UnprocessableEntityError)),
 )
 CREATE_ISSUE = OperationInfo(
     id="create_issue",
@@ -77,6 +94,13 @@ CREATE_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 GET_ISSUE = OperationInfo(
     id="get_issue",
@@ -86,6 +110,7 @@ GET_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError), (410, GoneError)),
 )
 UPDATE_ISSUE = OperationInfo(
     id="update_issue",
@@ -95,6 +120,13 @@ UPDATE_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 LIST_ISSUE_COMMENTS = OperationInfo(
     id="list_issue_comments",
@@ -104,6 +136,7 @@ LIST_ISSUE_COMMENTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=((404, NotFoundError), (410, GoneError)),
 )
 CREATE_ISSUE_COMMENT = OperationInfo(
     id="create_issue_comment",
@@ -113,6 +146,12 @@ CREATE_ISSUE_COMMENT = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+    ),
 )
 LOCK_ISSUE = OperationInfo(
     id="lock_issue",
@@ -122,6 +161,12 @@ LOCK_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=204,
     pagination=None,
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (422, UnprocessableEntityError),
+    ),
 )
 UNLOCK_ISSUE = OperationInfo(
     id="unlock_issue",
@@ -131,6 +176,7 @@ UNLOCK_ISSUE = OperationInfo(
     idempotency_header=None,
     success_status=204,
     pagination=None,
+    errors=((403, ForbiddenError), (404, NotFoundError)),
 )
 LIST_LABELS = OperationInfo(
     id="list_labels",
@@ -140,6 +186,7 @@ LIST_LABELS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=((404, NotFoundError),),
 )
 LIST_PULLS = OperationInfo(
     id="list_pulls",
@@ -149,6 +196,7 @@ LIST_PULLS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=((422, UnprocessableEntityError),),
 )
 CREATE_PULL = OperationInfo(
     id="create_pull",
@@ -158,6 +206,7 @@ CREATE_PULL = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
+    errors=((403, ForbiddenError), (422, UnprocessableEntityError)),
 )
 GET_PULL = OperationInfo(
     id="get_pull",
@@ -167,6 +216,7 @@ GET_PULL = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError), (500, InternalServerError), (503, ServiceUnavailableError)),
 )
 UPDATE_PULL = OperationInfo(
     id="update_pull",
@@ -176,6 +226,7 @@ UPDATE_PULL = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((403, ForbiddenError), (422, UnprocessableEntityError)),
 )
 MERGE_PULL = OperationInfo(
     id="merge_pull",
@@ -185,6 +236,13 @@ MERGE_PULL = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (405, MethodNotAllowedError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+    ),
 )
 CHECK_PULL_MERGED = OperationInfo(
     id="check_pull_merged",
@@ -194,6 +252,7 @@ CHECK_PULL_MERGED = OperationInfo(
     idempotency_header=None,
     success_status=204,
     pagination=None,
+    errors=((404, CheckPullMergedNotFoundError),),
 )
 LIST_PULL_FILES = OperationInfo(
     id="list_pull_files",
@@ -203,6 +262,11 @@ LIST_PULL_FILES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=(
+        (422, UnprocessableEntityError),
+        (500, InternalServerError),
+        (503, ServiceUnavailableError),
+    ),
 )
 LIST_PULL_COMMITS = OperationInfo(
     id="list_pull_commits",
@@ -230,6 +294,7 @@ CREATE_PULL_REVIEW = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((403, ForbiddenError), (422, UnprocessableEntityError)),
 )
 GET_REPO = OperationInfo(
     id="get_repo",
@@ -239,6 +304,7 @@ GET_REPO = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((403, ForbiddenError), (404, NotFoundError)),
 )
 UPDATE_REPO = OperationInfo(
     id="update_repo",
@@ -248,6 +314,7 @@ UPDATE_REPO = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((403, ForbiddenError), (404, NotFoundError), (422, UnprocessableEntityError)),
 )
 LIST_MY_REPOS = OperationInfo(
     id="list_my_repos",
@@ -257,6 +324,7 @@ LIST_MY_REPOS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_PAGE_PAGE,
+    errors=((401, UnauthorizedError), (403, ForbiddenError), (422, UnprocessableEntityError)),
 )
 CREATE_REPO = OperationInfo(
     id="create_repo",
@@ -266,6 +334,13 @@ CREATE_REPO = OperationInfo(
     idempotency_header=None,
     success_status=201,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (422, UnprocessableEntityError),
+    ),
 )
 LIST_USER_REPOS = OperationInfo(
     id="list_user_repos",
@@ -284,6 +359,7 @@ LIST_BRANCHES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=((404, NotFoundError),),
 )
 GET_BRANCH = OperationInfo(
     id="get_branch",
@@ -293,6 +369,7 @@ GET_BRANCH = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError),),
 )
 LIST_COMMITS = OperationInfo(
     id="list_commits",
@@ -302,6 +379,12 @@ LIST_COMMITS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_GITHUB_LINK,
+    errors=(
+        (400, BadRequestError),
+        (404, NotFoundError),
+        (409, ListCommitsConflictError),
+        (500, InternalServerError),
+    ),
 )
 GET_CONTENT = OperationInfo(
     id="get_content",
@@ -311,6 +394,7 @@ GET_CONTENT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((403, ForbiddenError), (404, NotFoundError)),
 )
 PUT_CONTENT = OperationInfo(
     id="put_content",
@@ -320,6 +404,7 @@ PUT_CONTENT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError), (409, PutContentConflictError), (422, UnprocessableEntityError)),
 )
 DELETE_CONTENT = OperationInfo(
     id="delete_content",
@@ -329,6 +414,12 @@ DELETE_CONTENT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (404, NotFoundError),
+        (409, DeleteContentConflictError),
+        (422, UnprocessableEntityError),
+        (503, ServiceUnavailableError),
+    ),
 )
 GET_README = OperationInfo(
     id="get_readme",
@@ -338,6 +429,7 @@ GET_README = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError), (422, UnprocessableEntityError)),
 )
 
 

@@ -7,168 +7,451 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import builtins
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    BranchWithProtection,
-    CheckPullMergedParams,
-    Commit,
-    ContentDirectory,
-    ContentFile,
-    ContentSubmodule,
-    ContentSymlink,
-    CreateIssueBody,
-    CreateIssueBodyLabelsItemOption2,
-    CreateIssueCommentBody,
-    CreateIssueCommentParams,
-    CreateIssueParams,
-    CreatePullBody,
-    CreatePullParams,
-    CreatePullReviewBody,
-    CreatePullReviewBodyCommentsItem,
-    CreatePullReviewBodyEvent,
-    CreatePullReviewParams,
-    CreateRepoBody,
-    CreateRepoBodyMergeCommitMessage,
-    CreateRepoBodyMergeCommitTitle,
-    CreateRepoBodySquashMergeCommitMessage,
-    CreateRepoBodySquashMergeCommitTitle,
-    DeleteContentBody,
-    DeleteContentBodyAuthor,
-    DeleteContentBodyCommitter,
-    DeleteContentParams,
-    DiffEntry,
-    FileCommit,
-    FullRepository,
-    GetBranchParams,
-    GetContentParams,
-    GetIssueParams,
-    GetPullParams,
-    GetReadmeParams,
-    GetRepoParams,
-    Issue,
-    IssueComment,
-    Label,
-    ListBranchesParams,
-    ListCommitsParams,
-    ListIssueCommentsParams,
-    ListIssuesDirection,
-    ListIssuesParams,
-    ListIssuesSort,
-    ListIssuesState,
-    ListLabelsParams,
-    ListMyReposDirection,
-    ListMyReposParams,
-    ListMyReposSort,
-    ListMyReposType,
-    ListMyReposVisibility,
-    ListPullCommitsParams,
-    ListPullFilesParams,
-    ListPullReviewsParams,
-    ListPullsDirection,
-    ListPullsParams,
-    ListPullsSort,
-    ListPullsState,
-    ListUserReposDirection,
-    ListUserReposParams,
-    ListUserReposSort,
-    ListUserReposType,
-    LockIssueBody,
-    LockIssueBodyLockReason,
-    LockIssueParams,
-    MergePullBody,
-    MergePullBodyMergeMethod,
-    MergePullParams,
-    MinimalRepository,
-    PullRequest,
-    PullRequestMergeResult,
-    PullRequestReview,
-    PullRequestSimple,
-    PutContentBody,
-    PutContentBodyAuthor,
-    PutContentBodyCommitter,
-    PutContentParams,
-    Repository,
-    ShortBranch,
-    UnlockIssueParams,
-    UpdateIssueBody,
-    UpdateIssueBodyLabelsItemOption2,
-    UpdateIssueBodyState,
-    UpdateIssueBodyStateReason,
-    UpdateIssueParams,
-    UpdatePullBody,
-    UpdatePullBodyState,
-    UpdatePullParams,
-    UpdateRepoBody,
-    UpdateRepoBodyMergeCommitMessage,
-    UpdateRepoBodyMergeCommitTitle,
-    UpdateRepoBodySecurityAndAnalysis,
-    UpdateRepoBodySquashMergeCommitMessage,
-    UpdateRepoBodySquashMergeCommitTitle,
-    UpdateRepoBodyVisibility,
-    UpdateRepoParams,
-)
 
-_LIST_ISSUES_RESULT: TypeAdapter[list[Issue]] = TypeAdapter(list[Issue])
-_LIST_ISSUES_ITEMS: TypeAdapter[list[Issue]] = TypeAdapter(list[Issue])
-_CREATE_ISSUE_RESULT: TypeAdapter[Issue] = TypeAdapter(Issue)
-_GET_ISSUE_RESULT: TypeAdapter[Issue] = TypeAdapter(Issue)
-_UPDATE_ISSUE_RESULT: TypeAdapter[Issue] = TypeAdapter(Issue)
-_LIST_ISSUE_COMMENTS_RESULT: TypeAdapter[list[IssueComment]] = TypeAdapter(list[IssueComment])
-_LIST_ISSUE_COMMENTS_ITEMS: TypeAdapter[list[IssueComment]] = TypeAdapter(list[IssueComment])
-_CREATE_ISSUE_COMMENT_RESULT: TypeAdapter[IssueComment] = TypeAdapter(IssueComment)
-_LIST_LABELS_RESULT: TypeAdapter[list[Label]] = TypeAdapter(list[Label])
-_LIST_LABELS_ITEMS: TypeAdapter[list[Label]] = TypeAdapter(list[Label])
-_LIST_PULLS_RESULT: TypeAdapter[list[PullRequestSimple]] = TypeAdapter(list[PullRequestSimple])
-_LIST_PULLS_ITEMS: TypeAdapter[list[PullRequestSimple]] = TypeAdapter(list[PullRequestSimple])
-_CREATE_PULL_RESULT: TypeAdapter[PullRequest] = TypeAdapter(PullRequest)
-_GET_PULL_RESULT: TypeAdapter[PullRequest] = TypeAdapter(PullRequest)
-_UPDATE_PULL_RESULT: TypeAdapter[PullRequest] = TypeAdapter(PullRequest)
-_MERGE_PULL_RESULT: TypeAdapter[PullRequestMergeResult] = TypeAdapter(PullRequestMergeResult)
-_LIST_PULL_FILES_RESULT: TypeAdapter[list[DiffEntry]] = TypeAdapter(list[DiffEntry])
-_LIST_PULL_FILES_ITEMS: TypeAdapter[list[DiffEntry]] = TypeAdapter(list[DiffEntry])
-_LIST_PULL_COMMITS_RESULT: TypeAdapter[list[Commit]] = TypeAdapter(list[Commit])
-_LIST_PULL_COMMITS_ITEMS: TypeAdapter[list[Commit]] = TypeAdapter(list[Commit])
-_LIST_PULL_REVIEWS_RESULT: TypeAdapter[list[PullRequestReview]] = TypeAdapter(list[PullRequestReview])
-_LIST_PULL_REVIEWS_ITEMS: TypeAdapter[list[PullRequestReview]] = TypeAdapter(list[PullRequestReview])
-_CREATE_PULL_REVIEW_RESULT: TypeAdapter[PullRequestReview] = TypeAdapter(PullRequestReview)
-_GET_REPO_RESULT: TypeAdapter[FullRepository] = TypeAdapter(FullRepository)
-_UPDATE_REPO_RESULT: TypeAdapter[FullRepository] = TypeAdapter(FullRepository)
-_LIST_MY_REPOS_RESULT: TypeAdapter[list[Repository]] = TypeAdapter(list[Repository])
-_LIST_MY_REPOS_ITEMS: TypeAdapter[list[Repository]] = TypeAdapter(list[Repository])
-_CREATE_REPO_RESULT: TypeAdapter[Repository] = TypeAdapter(Repository)
-_LIST_USER_REPOS_RESULT: TypeAdapter[list[MinimalRepository]] = TypeAdapter(list[MinimalRepository])
-_LIST_USER_REPOS_ITEMS: TypeAdapter[list[MinimalRepository]] = TypeAdapter(list[MinimalRepository])
-_LIST_BRANCHES_RESULT: TypeAdapter[list[ShortBranch]] = TypeAdapter(list[ShortBranch])
-_LIST_BRANCHES_ITEMS: TypeAdapter[list[ShortBranch]] = TypeAdapter(list[ShortBranch])
-_GET_BRANCH_RESULT: TypeAdapter[BranchWithProtection] = TypeAdapter(BranchWithProtection)
-_LIST_COMMITS_RESULT: TypeAdapter[list[Commit]] = TypeAdapter(list[Commit])
-_LIST_COMMITS_ITEMS: TypeAdapter[list[Commit]] = TypeAdapter(list[Commit])
-_GET_CONTENT_RESULT: TypeAdapter[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule] = TypeAdapter(ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule)
-_PUT_CONTENT_RESULT: TypeAdapter[FileCommit] = TypeAdapter(FileCommit)
-_DELETE_CONTENT_RESULT: TypeAdapter[FileCommit] = TypeAdapter(FileCommit)
-_GET_README_RESULT: TypeAdapter[ContentFile] = TypeAdapter(ContentFile)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        BranchWithProtection,
+        Commit,
+        ContentDirectory,
+        ContentFile,
+        ContentSubmodule,
+        ContentSymlink,
+        CreateIssueBodyLabelsItemOption2,
+        CreatePullReviewBodyCommentsItem,
+        CreatePullReviewBodyEvent,
+        CreateRepoBodyMergeCommitMessage,
+        CreateRepoBodyMergeCommitTitle,
+        CreateRepoBodySquashMergeCommitMessage,
+        CreateRepoBodySquashMergeCommitTitle,
+        DeleteContentBodyAuthor,
+        DeleteContentBodyCommitter,
+        DiffEntry,
+        FileCommit,
+        FullRepository,
+        Issue,
+        IssueComment,
+        Label,
+        ListIssuesDirection,
+        ListIssuesSort,
+        ListIssuesState,
+        ListMyReposDirection,
+        ListMyReposSort,
+        ListMyReposType,
+        ListMyReposVisibility,
+        ListPullsDirection,
+        ListPullsSort,
+        ListPullsState,
+        ListUserReposDirection,
+        ListUserReposSort,
+        ListUserReposType,
+        LockIssueBodyLockReason,
+        MergePullBodyMergeMethod,
+        MinimalRepository,
+        PullRequest,
+        PullRequestMergeResult,
+        PullRequestReview,
+        PullRequestSimple,
+        PutContentBodyAuthor,
+        PutContentBodyCommitter,
+        Repository,
+        ShortBranch,
+        UpdateIssueBodyLabelsItemOption2,
+        UpdateIssueBodyState,
+        UpdateIssueBodyStateReason,
+        UpdatePullBodyState,
+        UpdateRepoBodyMergeCommitMessage,
+        UpdateRepoBodyMergeCommitTitle,
+        UpdateRepoBodySecurityAndAnalysis,
+        UpdateRepoBodySquashMergeCommitMessage,
+        UpdateRepoBodySquashMergeCommitTitle,
+        UpdateRepoBodyVisibility,
+    )
+
+
+@functools.cache
+def _LIST_ISSUES_RESULT() -> TypeAdapter[list[Issue]]:
+    from pydantic import TypeAdapter
+
+    from .models import Issue
+
+    return TypeAdapter(list[Issue])
+
+
+@functools.cache
+def _LIST_ISSUES_ITEMS() -> TypeAdapter[list[Issue]]:
+    from pydantic import TypeAdapter
+
+    from .models import Issue
+
+    return TypeAdapter(list[Issue])
+
+
+@functools.cache
+def _CREATE_ISSUE_RESULT() -> TypeAdapter[Issue]:
+    from pydantic import TypeAdapter
+
+    from .models import Issue
+
+    return TypeAdapter(Issue)
+
+
+@functools.cache
+def _GET_ISSUE_RESULT() -> TypeAdapter[Issue]:
+    from pydantic import TypeAdapter
+
+    from .models import Issue
+
+    return TypeAdapter(Issue)
+
+
+@functools.cache
+def _UPDATE_ISSUE_RESULT() -> TypeAdapter[Issue]:
+    from pydantic import TypeAdapter
+
+    from .models import Issue
+
+    return TypeAdapter(Issue)
+
+
+@functools.cache
+def _LIST_ISSUE_COMMENTS_RESULT() -> TypeAdapter[list[IssueComment]]:
+    from pydantic import TypeAdapter
+
+    from .models import IssueComment
+
+    return TypeAdapter(list[IssueComment])
+
+
+@functools.cache
+def _LIST_ISSUE_COMMENTS_ITEMS() -> TypeAdapter[list[IssueComment]]:
+    from pydantic import TypeAdapter
+
+    from .models import IssueComment
+
+    return TypeAdapter(list[IssueComment])
+
+
+@functools.cache
+def _CREATE_ISSUE_COMMENT_RESULT() -> TypeAdapter[IssueComment]:
+    from pydantic import TypeAdapter
+
+    from .models import IssueComment
+
+    return TypeAdapter(IssueComment)
+
+
+@functools.cache
+def _LIST_LABELS_RESULT() -> TypeAdapter[list[Label]]:
+    from pydantic import TypeAdapter
+
+    from .models import Label
+
+    return TypeAdapter(list[Label])
+
+
+@functools.cache
+def _LIST_LABELS_ITEMS() -> TypeAdapter[list[Label]]:
+    from pydantic import TypeAdapter
+
+    from .models import Label
+
+    return TypeAdapter(list[Label])
+
+
+@functools.cache
+def _LIST_PULLS_RESULT() -> TypeAdapter[list[PullRequestSimple]]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestSimple
+
+    return TypeAdapter(list[PullRequestSimple])
+
+
+@functools.cache
+def _LIST_PULLS_ITEMS() -> TypeAdapter[list[PullRequestSimple]]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestSimple
+
+    return TypeAdapter(list[PullRequestSimple])
+
+
+@functools.cache
+def _CREATE_PULL_RESULT() -> TypeAdapter[PullRequest]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequest
+
+    return TypeAdapter(PullRequest)
+
+
+@functools.cache
+def _GET_PULL_RESULT() -> TypeAdapter[PullRequest]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequest
+
+    return TypeAdapter(PullRequest)
+
+
+@functools.cache
+def _UPDATE_PULL_RESULT() -> TypeAdapter[PullRequest]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequest
+
+    return TypeAdapter(PullRequest)
+
+
+@functools.cache
+def _MERGE_PULL_RESULT() -> TypeAdapter[PullRequestMergeResult]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestMergeResult
+
+    return TypeAdapter(PullRequestMergeResult)
+
+
+@functools.cache
+def _LIST_PULL_FILES_RESULT() -> TypeAdapter[list[DiffEntry]]:
+    from pydantic import TypeAdapter
+
+    from .models import DiffEntry
+
+    return TypeAdapter(list[DiffEntry])
+
+
+@functools.cache
+def _LIST_PULL_FILES_ITEMS() -> TypeAdapter[list[DiffEntry]]:
+    from pydantic import TypeAdapter
+
+    from .models import DiffEntry
+
+    return TypeAdapter(list[DiffEntry])
+
+
+@functools.cache
+def _LIST_PULL_COMMITS_RESULT() -> TypeAdapter[list[Commit]]:
+    from pydantic import TypeAdapter
+
+    from .models import Commit
+
+    return TypeAdapter(list[Commit])
+
+
+@functools.cache
+def _LIST_PULL_COMMITS_ITEMS() -> TypeAdapter[list[Commit]]:
+    from pydantic import TypeAdapter
+
+    from .models import Commit
+
+    return TypeAdapter(list[Commit])
+
+
+@functools.cache
+def _LIST_PULL_REVIEWS_RESULT() -> TypeAdapter[list[PullRequestReview]]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestReview
+
+    return TypeAdapter(list[PullRequestReview])
+
+
+@functools.cache
+def _LIST_PULL_REVIEWS_ITEMS() -> TypeAdapter[list[PullRequestReview]]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestReview
+
+    return TypeAdapter(list[PullRequestReview])
+
+
+@functools.cache
+def _CREATE_PULL_REVIEW_RESULT() -> TypeAdapter[PullRequestReview]:
+    from pydantic import TypeAdapter
+
+    from .models import PullRequestReview
+
+    return TypeAdapter(PullRequestReview)
+
+
+@functools.cache
+def _GET_REPO_RESULT() -> TypeAdapter[FullRepository]:
+    from pydantic import TypeAdapter
+
+    from .models import FullRepository
+
+    return TypeAdapter(FullRepository)
+
+
+@functools.cache
+def _UPDATE_REPO_RESULT() -> TypeAdapter[FullRepository]:
+    from pydantic import TypeAdapter
+
+    from .models import FullRepository
+
+    return TypeAdapter(FullRepository)
+
+
+@functools.cache
+def _LIST_MY_REPOS_RESULT() -> TypeAdapter[list[Repository]]:
+    from pydantic import TypeAdapter
+
+    from .models import Repository
+
+    return TypeAdapter(list[Repository])
+
+
+@functools.cache
+def _LIST_MY_REPOS_ITEMS() -> TypeAdapter[list[Repository]]:
+    from pydantic import TypeAdapter
+
+    from .models import Repository
+
+    return TypeAdapter(list[Repository])
+
+
+@functools.cache
+def _CREATE_REPO_RESULT() -> TypeAdapter[Repository]:
+    from pydantic import TypeAdapter
+
+    from .models import Repository
+
+    return TypeAdapter(Repository)
+
+
+@functools.cache
+def _LIST_USER_REPOS_RESULT() -> TypeAdapter[list[MinimalRepository]]:
+    from pydantic import TypeAdapter
+
+    from .models import MinimalRepository
+
+    return TypeAdapter(list[MinimalRepository])
+
+
+@functools.cache
+def _LIST_USER_REPOS_ITEMS() -> TypeAdapter[list[MinimalRepository]]:
+    from pydantic import TypeAdapter
+
+    from .models import MinimalRepository
+
+    return TypeAdapter(list[MinimalRepository])
+
+
+@functools.cache
+def _LIST_BRANCHES_RESULT() -> TypeAdapter[list[ShortBranch]]:
+    from pydantic import TypeAdapter
+
+    from .models import ShortBranch
+
+    return TypeAdapter(list[ShortBranch])
+
+
+@functools.cache
+def _LIST_BRANCHES_ITEMS() -> TypeAdapter[list[ShortBranch]]:
+    from pydantic import TypeAdapter
+
+    from .models import ShortBranch
+
+    return TypeAdapter(list[ShortBranch])
+
+
+@functools.cache
+def _GET_BRANCH_RESULT() -> TypeAdapter[BranchWithProtection]:
+    from pydantic import TypeAdapter
+
+    from .models import BranchWithProtection
+
+    return TypeAdapter(BranchWithProtection)
+
+
+@functools.cache
+def _LIST_COMMITS_RESULT() -> TypeAdapter[list[Commit]]:
+    from pydantic import TypeAdapter
+
+    from .models import Commit
+
+    return TypeAdapter(list[Commit])
+
+
+@functools.cache
+def _LIST_COMMITS_ITEMS() -> TypeAdapter[list[Commit]]:
+    from pydantic import TypeAdapter
+
+    from .models import Commit
+
+    return TypeAdapter(list[Commit])
+
+
+@functools.cache
+def _GET_CONTENT_RESULT() -> TypeAdapter[
+    ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule
+]:
+    from pydantic import TypeAdapter
+
+    from .models import ContentDirectory, ContentFile, ContentSubmodule, ContentSymlink
+
+    return TypeAdapter(ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule)
+
+
+@functools.cache
+def _PUT_CONTENT_RESULT() -> TypeAdapter[FileCommit]:
+    from pydantic import TypeAdapter
+
+    from .models import FileCommit
+
+    return TypeAdapter(FileCommit)
+
+
+@functools.cache
+def _DELETE_CONTENT_RESULT() -> TypeAdapter[FileCommit]:
+    from pydantic import TypeAdapter
+
+    from .models import FileCommit
+
+    return TypeAdapter(FileCommit)
+
+
+@functools.cache
+def _GET_README_RESULT() -> TypeAdapter[ContentFile]:
+    from pydantic import TypeAdapter
+
+    from .models import ContentFile
+
+    return TypeAdapter(ContentFile)
 
 
 class IssuesResource:
-    """The ``issues`` operations."""
+    """The ``issues`` operations: ``client.issues.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_issues(
+    @property
+    def with_raw_response(self) -> IssuesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return IssuesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         owner: str,
@@ -184,11 +467,59 @@ class IssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Issue]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Issue]:
         """List a repository's issues (pull requests included), most recently created first.
 
-        ``GET /repos/{owner}/{repo}/issues`` - effects: read
+        List issues in a repository. Only open issues will be listed.
+
+        **Note**: GitHub's REST API considers every pull request an issue, but not every issue is a
+        pull request. For this reason, "Issues" endpoints may return both issues and pull requests
+        in the response. You can identify pull requests by the `pull_request` key. Be aware that the
+        `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out
+        the pull request id, use the "[List pull
+        requests](https://docs.github.com/rest/reference/pulls#list-pull-requests)" endpoint.
+
+        ``GET /repos/{owner}/{repo}/issues`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            milestone (str): If an `integer` is passed, it should refer to a milestone by its
+                `number` field. If the string `*` is passed, issues with any milestone are accepted.
+                If the string `none` is passed, issues without milestones are returned. Optional.
+            state (ListIssuesState): Indicates the state of the issues to return. Optional.
+            assignee (str): Can be the name of a user. Pass in `none` for issues with no assigned
+                user, and `*` for issues assigned to any user. Optional.
+            creator (str): The user that created the issue. Optional.
+            mentioned (str): A user that's mentioned in the issue. Optional.
+            labels (str): A list of comma separated label names. Example: `bug,ui,@high` Optional.
+            sort (ListIssuesSort): What to sort results by. Optional.
+            direction (ListIssuesDirection): The direction to sort the results by. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Issue]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListIssuesParams
+
         op = _config.LIST_ISSUES
         params = validated(
             ListIssuesParams,
@@ -210,12 +541,26 @@ class IssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_ISSUES_RESULT)
+        return self._engine.decode(op, response, _LIST_ISSUES_RESULT())
 
-    def iter_list_issues(
+    def iter(
         self,
         *,
         owner: str,
@@ -231,8 +576,51 @@ class IssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Issue]:
-        """Every item of ``list_issues``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/issues`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            milestone (str): If an `integer` is passed, it should refer to a milestone by its
+                `number` field. If the string `*` is passed, issues with any milestone are accepted.
+                If the string `none` is passed, issues without milestones are returned. Optional.
+            state (ListIssuesState): Indicates the state of the issues to return. Optional.
+            assignee (str): Can be the name of a user. Pass in `none` for issues with no assigned
+                user, and `*` for issues assigned to any user. Optional.
+            creator (str): The user that created the issue. Optional.
+            mentioned (str): A user that's mentioned in the issue. Optional.
+            labels (str): A list of comma separated label names. Example: `bug,ui,@high` Optional.
+            sort (ListIssuesSort): What to sort results by. Optional.
+            direction (ListIssuesDirection): The direction to sort the results by. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Issue: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListIssuesParams
+
         op = _config.LIST_ISSUES
         params = validated(
             ListIssuesParams,
@@ -254,27 +642,92 @@ class IssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_ISSUES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_ISSUES_ITEMS())
 
-    def create_issue(
+    def create(
         self,
         *,
         owner: str,
         repo: str,
         title: str | int,
-        assignee: str | None | None = None,
-        assignees: list[str] | None = None,
+        assignee: str | None = None,
+        assignees: builtins.list[str] | None = None,
         body_: str | None = None,
-        labels: list[str | CreateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        labels: builtins.list[str | CreateIssueBodyLabelsItemOption2] | None = None,
+        milestone: str | int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Open an issue.
 
-        ``POST /repos/{owner}/{repo}/issues`` - effects: write; idempotency: unsupported
+        Any user with pull access to a repository can create an issue. If [issues are disabled in
+        the repository](https://docs.github.com/articles/disabling-issues/), the API returns a `410
+        Gone` status.
+
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/issues`` - effects: write; idempotency: unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            title (str | int): The title of the issue.
+            assignee (str | None): Login for the user that this issue should be assigned to. _NOTE:
+                Only users with push access can set the assignee for new issues. The assignee is
+                silently dropped otherwise. **This field is deprecated.**_ Optional.
+            assignees (list[str]): Logins for Users to assign to this issue. _NOTE: Only users with
+                push access can set assignees for new issues. Assignees are silently dropped
+                otherwise._ Optional.
+            body_ (str): The contents of the issue. Optional.
+            labels (list[str | CreateIssueBodyLabelsItemOption2]): Labels to associate with this
+                issue. _NOTE: Only users with push access can set labels for new issues. Labels are
+                silently dropped otherwise._ Optional.
+            milestone (str | int | None): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateIssueBody, CreateIssueParams
+
         op = _config.CREATE_ISSUE
         params = validated(CreateIssueParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -289,21 +742,66 @@ class IssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_ISSUE_RESULT)
+        return self._engine.decode(op, response, _CREATE_ISSUE_RESULT())
 
-    def get_issue(
+    def get(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Get an issue by number.
 
-        ``GET /repos/{owner}/{repo}/issues/{issue_number}`` - effects: read
+        The API returns a [`301 Moved Permanently`
+        status](https://docs.github.com/rest/overview/resources-in-the-rest-api#http-redirects-redirects)
+        if the issue was
+        [transferred](https://docs.github.com/articles/transferring-an-issue-to-another-repository/)
+        to another repository. If the issue was transferred to or deleted from a repository where
+        the authenticated user lacks read access, the API returns a `404 Not Found` status. If the
+        issue was deleted from a repository where the authenticated user has read access, the API
+        returns a `410 Gone` status. To receive webhook events for transferred and deleted issues,
+        subscribe to the [`issues`](https://docs.github.com/webhooks/event-payloads/#issues)
+        webhook.
+
+        **Note**: GitHub's REST API considers every pull request an issue, but not every issue is a
+        pull request. For this reason, "Issues" endpoints may return both issues and pull requests
+        in the response. You can identify pull requests by the `pull_request` key. Be aware that the
+        `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out
+        the pull request id, use the "[List pull
+        requests](https://docs.github.com/rest/reference/pulls#list-pull-requests)" endpoint.
+
+        ``GET /repos/{owner}/{repo}/issues/{issue_number}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetIssueParams
+
         op = _config.GET_ISSUE
         params = validated(
             GetIssueParams,
@@ -318,28 +816,77 @@ class IssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_ISSUE_RESULT)
+        return self._engine.decode(op, response, _GET_ISSUE_RESULT())
 
-    def update_issue(
+    def update(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
-        assignee: str | None | None = None,
-        assignees: list[str] | None = None,
-        body_: str | None | None = None,
-        labels: list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        assignee: str | None = None,
+        assignees: builtins.list[str] | None = None,
+        body_: str | None = None,
+        labels: builtins.list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
+        milestone: str | int | None = None,
         state: UpdateIssueBodyState | None = None,
-        state_reason: UpdateIssueBodyStateReason | None | None = None,
-        title: str | int | None | None = None,
+        state_reason: UpdateIssueBodyStateReason | None = None,
+        title: str | int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Change an issue's title, body, state, labels, assignees or milestone.
 
-        ``PATCH /repos/{owner}/{repo}/issues/{issue_number}`` - effects: write; idempotency: natural
+        Issue owners and users with push access can edit an issue.
+
+        ``PATCH /repos/{owner}/{repo}/issues/{issue_number}`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            assignee (str | None): Username to assign to this issue. **This field is deprecated.**
+                Optional.
+            assignees (list[str]): Usernames to assign to this issue. Pass one or more user logins
+                to _replace_ the set of assignees on this issue. Send an empty array (`[]`) to clear
+                all assignees from the issue. Only users with push access can set assignees for new
+                issues. Without push access to the repository, assignee changes are silently
+                dropped. Optional.
+            body_ (str | None): The contents of the issue. Optional.
+            labels (list[str | UpdateIssueBodyLabelsItemOption2]): Labels to associate with this
+                issue. Pass one or more labels to _replace_ the set of labels on this issue. Send an
+                empty array (`[]`) to clear all labels from the issue. Only users with push access
+                can set labels for issues. Without push access to the repository, label changes are
+                silently dropped. Optional.
+            milestone (str | int | None): Optional.
+            state (UpdateIssueBodyState): The open or closed state of the issue. Optional.
+            state_reason (UpdateIssueBodyStateReason | None): The reason for the state change.
+                Ignored unless `state` is changed. Optional.
+            title (str | int | None): The title of the issue. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateIssueBody, UpdateIssueParams
+
         op = _config.UPDATE_ISSUE
         params = validated(
             UpdateIssueParams,
@@ -363,10 +910,11 @@ class IssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_ISSUE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_ISSUE_RESULT())
 
-    def list_issue_comments(
+    def list_comments(
         self,
         *,
         owner: str,
@@ -375,11 +923,42 @@ class IssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[IssueComment]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[IssueComment]:
         """List the comments on an issue, oldest first.
 
-        ``GET /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read
+        Issue Comments are ordered by ascending ID.
+
+        ``GET /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[IssueComment]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListIssueCommentsParams
+
         op = _config.LIST_ISSUE_COMMENTS
         params = validated(
             ListIssueCommentsParams,
@@ -396,10 +975,11 @@ class IssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             query=pick(params, "since", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_ISSUE_COMMENTS_RESULT)
+        return self._engine.decode(op, response, _LIST_ISSUE_COMMENTS_RESULT())
 
-    def iter_list_issue_comments(
+    def iter_list_comments(
         self,
         *,
         owner: str,
@@ -408,8 +988,41 @@ class IssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[IssueComment]:
-        """Every item of ``list_issue_comments``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_comments`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            IssueComment: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListIssueCommentsParams
+
         op = _config.LIST_ISSUE_COMMENTS
         params = validated(
             ListIssueCommentsParams,
@@ -426,21 +1039,59 @@ class IssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             query=pick(params, "since", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_ISSUE_COMMENTS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_ISSUE_COMMENTS_ITEMS())
 
-    def create_issue_comment(
+    def create_comment(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         body_: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> IssueComment:
         """Comment on an issue or pull request.
 
-        ``POST /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: write; idempotency: unsupported
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            body_ (str): The contents of the comment.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            IssueComment: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateIssueCommentBody, CreateIssueCommentParams
+
         op = _config.CREATE_ISSUE_COMMENT
         params = validated(
             CreateIssueCommentParams,
@@ -452,21 +1103,55 @@ class IssuesResource:
         )
         body = validated(CreateIssueCommentBody, {"body": body_})
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_ISSUE_COMMENT_RESULT)
+        return self._engine.decode(op, response, _CREATE_ISSUE_COMMENT_RESULT())
 
-    def lock_issue(
+    def lock(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         lock_reason: LockIssueBodyLockReason | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Lock an issue's conversation.
 
-        ``PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: write; idempotency: natural
+        Users with push access can lock an issue or pull request's conversation.
+
+        Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to
+        zero when calling out to this endpoint. For more information, see "[HTTP
+        verbs](https://docs.github.com/rest/overview/resources-in-the-rest-api#http-verbs).\"
+
+        ``PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            lock_reason (LockIssueBodyLockReason): The reason for locking the issue or pull request
+                conversation. Lock will fail if you don't use one of these reasons: * `off-topic` *
+                `too heated` * `resolved` * `spam` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import LockIssueBody, LockIssueParams
+
         op = _config.LOCK_ISSUE
         params = validated(
             LockIssueParams,
@@ -478,19 +1163,45 @@ class IssuesResource:
         )
         body = validated(LockIssueBody, {"lock_reason": lock_reason})
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
-        self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
-    def unlock_issue(
+    def unlock(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unlock an issue's conversation.
 
-        ``DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: delete; idempotency: natural
+        Users with push access can unlock an issue's conversation.
+
+        ``DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: delete; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UnlockIssueParams
+
         op = _config.UNLOCK_ISSUE
         params = validated(
             UnlockIssueParams,
@@ -501,7 +1212,9 @@ class IssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"))
-        self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
     def list_labels(
         self,
@@ -510,11 +1223,35 @@ class IssuesResource:
         repo: str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Label]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Label]:
         """List a repository's labels.
 
-        ``GET /repos/{owner}/{repo}/labels`` - effects: read
+        ``GET /repos/{owner}/{repo}/labels`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Label]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListLabelsParams
+
         op = _config.LIST_LABELS
         params = validated(
             ListLabelsParams,
@@ -529,8 +1266,9 @@ class IssuesResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_LABELS_RESULT)
+        return self._engine.decode(op, response, _LIST_LABELS_RESULT())
 
     def iter_list_labels(
         self,
@@ -539,8 +1277,36 @@ class IssuesResource:
         repo: str,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Label]:
-        """Every item of ``list_labels``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_labels`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/labels`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Label: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListLabelsParams
+
         op = _config.LIST_LABELS
         params = validated(
             ListLabelsParams,
@@ -555,17 +1321,39 @@ class IssuesResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_LABELS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_LABELS_ITEMS())
+
+
+class IssuesResourceWithRawResponse:
+    """:class:`IssuesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: IssuesResource) -> None:
+        twin = IssuesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.get = to_raw(twin.get)
+        self.update = to_raw(twin.update)
+        self.list_comments = to_raw(twin.list_comments)
+        self.create_comment = to_raw(twin.create_comment)
+        self.lock = to_raw(twin.lock)
+        self.unlock = to_raw(twin.unlock)
+        self.list_labels = to_raw(twin.list_labels)
 
 
 class PullsResource:
-    """The ``pulls`` operations."""
+    """The ``pulls`` operations: ``client.pulls.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_pulls(
+    @property
+    def with_raw_response(self) -> PullsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return PullsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         owner: str,
@@ -577,11 +1365,53 @@ class PullsResource:
         direction: ListPullsDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[PullRequestSimple]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[PullRequestSimple]:
         """List a repository's pull requests.
 
-        ``GET /repos/{owner}/{repo}/pulls`` - effects: read
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        ``GET /repos/{owner}/{repo}/pulls`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            state (ListPullsState): Either `open`, `closed`, or `all` to filter by state. Optional.
+            head (str): Filter pulls by head user or head organization and branch name in the format
+                of `user:ref-name` or `organization:ref-name`. For example:
+                `github:new-script-format` or `octocat:test-branch`. Optional.
+            base (str): Filter pulls by base branch name. Example: `gh-pages`. Optional.
+            sort (ListPullsSort): What to sort results by. `popularity` will sort by the number of
+                comments. `long-running` will sort by date created and will limit the results to
+                pull requests that have been open for more than a month and have had activity within
+                the past month. Optional.
+            direction (ListPullsDirection): The direction of the sort. Default: `desc` when sort is
+                `created` or sort is not specified, otherwise `asc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[PullRequestSimple]: Response
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullsParams
+
         op = _config.LIST_PULLS
         params = validated(
             ListPullsParams,
@@ -601,10 +1431,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "state", "head", "base", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULLS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULLS_RESULT())
 
-    def iter_list_pulls(
+    def iter(
         self,
         *,
         owner: str,
@@ -616,8 +1447,47 @@ class PullsResource:
         direction: ListPullsDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[PullRequestSimple]:
-        """Every item of ``list_pulls``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/pulls`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            state (ListPullsState): Either `open`, `closed`, or `all` to filter by state. Optional.
+            head (str): Filter pulls by head user or head organization and branch name in the format
+                of `user:ref-name` or `organization:ref-name`. For example:
+                `github:new-script-format` or `octocat:test-branch`. Optional.
+            base (str): Filter pulls by base branch name. Example: `gh-pages`. Optional.
+            sort (ListPullsSort): What to sort results by. `popularity` will sort by the number of
+                comments. `long-running` will sort by date created and will limit the results to
+                pull requests that have been open for more than a month and have had activity within
+                the past month. Optional.
+            direction (ListPullsDirection): The direction of the sort. Default: `desc` when sort is
+                `created` or sort is not specified, otherwise `asc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PullRequestSimple: One item of a page.
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullsParams
+
         op = _config.LIST_PULLS
         params = validated(
             ListPullsParams,
@@ -637,10 +1507,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "state", "head", "base", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PULLS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PULLS_ITEMS())
 
-    def create_pull(
+    def create(
         self,
         *,
         owner: str,
@@ -653,11 +1524,75 @@ class PullsResource:
         issue: int | None = None,
         maintainer_can_modify: bool | None = None,
         title: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Open a pull request from a head branch into a base branch.
 
-        ``POST /repos/{owner}/{repo}/pulls`` - effects: write; idempotency: natural
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        To open or update a pull request in a public repository, you must have write access to the
+        head or the source branch. For organization-owned repositories, you must be a member of the
+        organization that owns the repository to open or update a pull request.
+
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/pulls`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            base (str): The name of the branch you want the changes pulled into. This should be an
+                existing branch on the current repository. You cannot submit a pull request to one
+                repository that requests a merge to a base of another repository.
+            head (str): The name of the branch where your changes are implemented. For
+                cross-repository pull requests in the same network, namespace `head` with a user
+                like this: `username:branch`.
+            body_ (str): The contents of the pull request. Optional.
+            draft (bool): Indicates whether the pull request is a draft. See "[Draft Pull
+                Requests](https://docs.github.com/articles/about-pull-requests#draft-pull-requests)"
+                in the GitHub Help documentation to learn more. Optional.
+            head_repo (str): The name of the repository where the changes in the pull request were
+                made. This field is required for cross-repository pull requests if both repositories
+                are owned by the same organization. Optional.
+            issue (int): An issue in the repository to convert to a pull request. The issue title,
+                body, and comments will become the title, body, and comments on the new pull
+                request. Required unless `title` is specified. Optional.
+            maintainer_can_modify (bool): Indicates whether [maintainers can
+                modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/)
+                the pull request. Optional.
+            title (str): The title of the new pull request. Required unless `issue` is specified.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePullBody, CreatePullParams
+
         op = _config.CREATE_PULL
         params = validated(CreatePullParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -674,21 +1609,83 @@ class PullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PULL_RESULT)
+        return self._engine.decode(op, response, _CREATE_PULL_RESULT())
 
-    def get_pull(
+    def get(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Get a pull request by number.
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: read
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Lists details of a pull request by providing its number.
+
+        When you get, [create](https://docs.github.com/rest/reference/pulls/#create-a-pull-request),
+        or [edit](https://docs.github.com/rest/reference/pulls#update-a-pull-request) a pull
+        request, GitHub creates a merge commit to test whether the pull request can be automatically
+        merged into the base branch. This test commit is not added to the base branch or the head
+        branch. You can review the status of the test commit using the `mergeable` key. For more
+        information, see "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+
+        The value of the `mergeable` attribute can be `true`, `false`, or `null`. If the value is
+        `null`, then GitHub has started a background job to compute the mergeability. After giving
+        the job time to complete, resubmit the request. When the job finishes, you will see a
+        non-`null` value for the `mergeable` attribute in the response. If `mergeable` is `true`,
+        then `merge_commit_sha` will be the SHA of the _test_ merge commit.
+
+        The value of the `merge_commit_sha` attribute changes depending on the state of the pull
+        request. Before merging a pull request, the `merge_commit_sha` attribute holds the SHA of
+        the _test_ merge commit. After merging a pull request, the `merge_commit_sha` attribute
+        changes depending on how you merged the pull request:
+
+        * If merged as a [merge
+        commit](https://docs.github.com/articles/about-merge-methods-on-github/), `merge_commit_sha`
+        represents the SHA of the merge commit.…
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Pass the appropriate [media
+                type](https://docs.github.com/rest/overview/media-types/#commits-commit-comparison-and-pull-requests)
+                to fetch diff and patch formats.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetPullParams
+
         op = _config.GET_PULL
         params = validated(
             GetPullParams,
@@ -703,10 +1700,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_PULL_RESULT)
+        return self._engine.decode(op, response, _GET_PULL_RESULT())
 
-    def update_pull(
+    def update(
         self,
         *,
         owner: str,
@@ -717,11 +1715,56 @@ class PullsResource:
         maintainer_can_modify: bool | None = None,
         state: UpdatePullBodyState | None = None,
         title: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Change a pull request's title, body, state or base branch.
 
-        ``PATCH /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: write; idempotency: natural
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        To open or update a pull request in a public repository, you must have write access to the
+        head or the source branch. For organization-owned repositories, you must be a member of the
+        organization that owns the repository to open or update a pull request.
+
+        ``PATCH /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            base (str): The name of the branch you want your changes pulled into. This should be an
+                existing branch on the current repository. You cannot update the base branch on a
+                pull request to point to another repository. Optional.
+            body_ (str): The contents of the pull request. Optional.
+            maintainer_can_modify (bool): Indicates whether [maintainers can
+                modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/)
+                the pull request. Optional.
+            state (UpdatePullBodyState): State of this Pull Request. Either `open` or `closed`.
+                Optional.
+            title (str): The title of the pull request. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdatePullBody, UpdatePullParams
+
         op = _config.UPDATE_PULL
         params = validated(
             UpdatePullParams,
@@ -742,10 +1785,11 @@ class PullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_PULL_RESULT)
+        return self._engine.decode(op, response, _UPDATE_PULL_RESULT())
 
-    def merge_pull(
+    def merge(
         self,
         *,
         owner: str,
@@ -755,11 +1799,53 @@ class PullsResource:
         commit_title: str | None = None,
         merge_method: MergePullBodyMergeMethod | None = None,
         sha: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequestMergeResult:
         """Merge a pull request (merge, squash or rebase).
 
-        ``PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: write; idempotency: natural
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            commit_message (str): Extra detail to append to automatic commit message. Optional.
+            commit_title (str): Title for the automatic commit message. Optional.
+            merge_method (MergePullBodyMergeMethod): The merge method to use. Optional.
+            sha (str): SHA that pull request head must match to allow merge. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequestMergeResult: if merge was successful
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            MethodNotAllowedError: HTTP 405: Method Not Allowed if merge cannot be performed
+            ConflictError: HTTP 409: Conflict if sha was provided and pull request head did not
+                match
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import MergePullBody, MergePullParams
+
         op = _config.MERGE_PULL
         params = validated(
             MergePullParams,
@@ -779,20 +1865,41 @@ class PullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _MERGE_PULL_RESULT)
+        return self._engine.decode(op, response, _MERGE_PULL_RESULT())
 
-    def check_pull_merged(
+    def check_merged(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Check whether a pull request was merged (204 when merged, 404 when not).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: read
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            CheckPullMergedNotFoundError: HTTP 404: Not Found if pull request has not been merged
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CheckPullMergedParams
+
         op = _config.CHECK_PULL_MERGED
         params = validated(
             CheckPullMergedParams,
@@ -803,9 +1910,11 @@ class PullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"))
-        self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
-    def list_pull_files(
+    def list_files(
         self,
         *,
         owner: str,
@@ -813,11 +1922,41 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[DiffEntry]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[DiffEntry]:
         """List the files a pull request changes (at most 3,000).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read
+        **Note:** Responses include a maximum of 3000 files. The paginated response returns 30 files
+        per page by default.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[DiffEntry]: Response
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullFilesParams
+
         op = _config.LIST_PULL_FILES
         params = validated(
             ListPullFilesParams,
@@ -833,10 +1972,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_FILES_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_FILES_RESULT())
 
-    def iter_list_pull_files(
+    def iter_list_files(
         self,
         *,
         owner: str,
@@ -844,8 +1984,39 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[DiffEntry]:
-        """Every item of ``list_pull_files``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_files`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            DiffEntry: One item of a page.
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullFilesParams
+
         op = _config.LIST_PULL_FILES
         params = validated(
             ListPullFilesParams,
@@ -861,10 +2032,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PULL_FILES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PULL_FILES_ITEMS())
 
-    def list_pull_commits(
+    def list_commits(
         self,
         *,
         owner: str,
@@ -872,11 +2044,39 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Commit]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Commit]:
         """List the commits of a pull request (at most 250).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read
+        Lists a maximum of 250 commits for a pull request. To receive a complete commit list for
+        pull requests with more than 250 commits, use the [List
+        commits](https://docs.github.com/rest/reference/repos#list-commits) endpoint.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Commit]: Response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullCommitsParams
+
         op = _config.LIST_PULL_COMMITS
         params = validated(
             ListPullCommitsParams,
@@ -892,10 +2092,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_COMMITS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_COMMITS_RESULT())
 
-    def iter_list_pull_commits(
+    def iter_list_commits(
         self,
         *,
         owner: str,
@@ -903,8 +2104,36 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Commit]:
-        """Every item of ``list_pull_commits``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_commits`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Commit: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullCommitsParams
+
         op = _config.LIST_PULL_COMMITS
         params = validated(
             ListPullCommitsParams,
@@ -920,10 +2149,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PULL_COMMITS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PULL_COMMITS_ITEMS())
 
-    def list_pull_reviews(
+    def list_reviews(
         self,
         *,
         owner: str,
@@ -931,11 +2161,37 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[PullRequestReview]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[PullRequestReview]:
         """List the reviews of a pull request, oldest first.
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read
+        The list of reviews returns in chronological order.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[PullRequestReview]: The list of reviews returns in chronological order.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullReviewsParams
+
         op = _config.LIST_PULL_REVIEWS
         params = validated(
             ListPullReviewsParams,
@@ -951,10 +2207,11 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_REVIEWS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_REVIEWS_RESULT())
 
-    def iter_list_pull_reviews(
+    def iter_list_reviews(
         self,
         *,
         owner: str,
@@ -962,8 +2219,36 @@ class PullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[PullRequestReview]:
-        """Every item of ``list_pull_reviews``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_reviews`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PullRequestReview: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullReviewsParams
+
         op = _config.LIST_PULL_REVIEWS
         params = validated(
             ListPullReviewsParams,
@@ -979,24 +2264,92 @@ class PullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PULL_REVIEWS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PULL_REVIEWS_ITEMS())
 
-    def create_pull_review(
+    def create_review(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
         body_: str | None = None,
-        comments: list[CreatePullReviewBodyCommentsItem] | None = None,
+        comments: builtins.list[CreatePullReviewBodyCommentsItem] | None = None,
         commit_id: str | None = None,
         event: CreatePullReviewBodyEvent | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequestReview:
         """Review a pull request (approve, request changes or comment).
 
-        ``POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: write; idempotency: unsupported
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        Pull request reviews created in the `PENDING` state are not submitted and therefore do not
+        include the `submitted_at` property in the response. To create a pending review for a pull
+        request, leave the `event` parameter blank. For more information about submitting a
+        `PENDING` review, see "[Submit a review for a pull
+        request](https://docs.github.com/rest/pulls#submit-a-review-for-a-pull-request)."
+
+        **Note:** To comment on a specific line in a file, you need to first determine the
+        _position_ of that line in the diff. The GitHub REST API offers the
+        `application/vnd.github.v3.diff` [media
+        type](https://docs.github.com/rest/overview/media-types#commits-commit-comparison-and-pull-requests).
+        To see a pull request diff, add this media type to the `Accept` header of a call to the
+        [single pull request](https://docs.github.com/rest/reference/pulls#get-a-pull-request)
+        endpoint.
+
+        The `position` value equals the number of lines down from the first "@@" hunk header in the
+        file you want to add a comment. The line just below the "@@" line is position 1, the next
+        line is position 2, and so on. The position in the diff continues to increase through lines
+        of whitespace and additional hunks until the beginning of a new file.
+
+        ``POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            body_ (str): **Required** when using `REQUEST_CHANGES` or `COMMENT` for the `event`
+                parameter. The body text of the pull request review. Optional.
+            comments (list[CreatePullReviewBodyCommentsItem]): Use the following table to specify
+                the location, destination, and contents of the draft review comment. Optional.
+            commit_id (str): The SHA of the commit that needs a review. Not using the latest commit
+                SHA may render your review comment outdated if a subsequent commit modifies the line
+                you specify as the `position`. Defaults to the most recent commit in the pull
+                request when you do not specify a value. Optional.
+            event (CreatePullReviewBodyEvent): The review action you want to perform. The review
+                actions include: `APPROVE`, `REQUEST_CHANGES`, or `COMMENT`. By leaving this blank,
+                you set the review action state to `PENDING`, which means you will need to [submit
+                the pull request
+                review](https://docs.github.com/rest/pulls#submit-a-review-for-a-pull-request) when
+                you are ready. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequestReview: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePullReviewBody, CreatePullReviewParams
+
         op = _config.CREATE_PULL_REVIEW
         params = validated(
             CreatePullReviewParams,
@@ -1016,27 +2369,83 @@ class PullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PULL_REVIEW_RESULT)
+        return self._engine.decode(op, response, _CREATE_PULL_REVIEW_RESULT())
+
+
+class PullsResourceWithRawResponse:
+    """:class:`PullsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: PullsResource) -> None:
+        twin = PullsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.get = to_raw(twin.get)
+        self.update = to_raw(twin.update)
+        self.merge = to_raw(twin.merge)
+        self.check_merged = to_raw(twin.check_merged)
+        self.list_files = to_raw(twin.list_files)
+        self.list_commits = to_raw(twin.list_commits)
+        self.list_reviews = to_raw(twin.list_reviews)
+        self.create_review = to_raw(twin.create_review)
 
 
 class ReposResource:
-    """The ``repos`` operations."""
+    """The ``repos`` operations: ``client.repos.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def get_repo(
+    @property
+    def with_raw_response(self) -> ReposResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ReposResourceWithRawResponse(self)
+
+    def get(
         self,
         *,
         owner: str,
         repo: str,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FullRepository:
         """Get a repository.
 
-        ``GET /repos/{owner}/{repo}`` - effects: read
+        The `parent` and `source` objects are present when the repository is a fork. `parent` is the
+        repository this repository was forked from, `source` is the ultimate source for the network.
+
+        **Note:** In order to see the `security_and_analysis` block for a repository you must have
+        admin permissions for the repository or be an owner or security manager for the organization
+        that owns the repository. For more information, see "[Managing security managers in your
+        organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization).\"
+
+        ``GET /repos/{owner}/{repo}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FullRepository: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetRepoParams
+
         op = _config.GET_REPO
         params = validated(
             GetRepoParams,
@@ -1050,10 +2459,11 @@ class ReposResource:
             path_params=pick(params, "owner", "repo"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_REPO_RESULT)
+        return self._engine.decode(op, response, _GET_REPO_RESULT())
 
-    def update_repo(
+    def update(
         self,
         *,
         owner: str,
@@ -1077,17 +2487,122 @@ class ReposResource:
         merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = None,
         name: str | None = None,
         private: bool | None = None,
-        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None | None = None,
+        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = None,
         squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = None,
         use_squash_pr_title_as_default: bool | None = None,
         visibility: UpdateRepoBodyVisibility | None = None,
         web_commit_signoff_required: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FullRepository:
         """Change a repository's name, description, visibility or settings.
 
-        ``PATCH /repos/{owner}/{repo}`` - effects: write; idempotency: natural
+        **Note**: To edit a repository's topics, use the [Replace all repository
+        topics](https://docs.github.com/rest/reference/repos#replace-all-repository-topics)
+        endpoint.
+
+        ``PATCH /repos/{owner}/{repo}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            allow_auto_merge (bool): Either `true` to allow auto-merge on pull requests, or `false`
+                to disallow auto-merge. Optional.
+            allow_forking (bool): Either `true` to allow private forks, or `false` to prevent
+                private forks. Optional.
+            allow_merge_commit (bool): Either `true` to allow merging pull requests with a merge
+                commit, or `false` to prevent merging pull requests with merge commits. Optional.
+            allow_rebase_merge (bool): Either `true` to allow rebase-merging pull requests, or
+                `false` to prevent rebase-merging. Optional.
+            allow_squash_merge (bool): Either `true` to allow squash-merging pull requests, or
+                `false` to prevent squash-merging. Optional.
+            allow_update_branch (bool): Either `true` to always allow a pull request head branch
+                that is behind its base branch to be updated even if it is not required to be up to
+                date before merging, or false otherwise. Optional.
+            archived (bool): Whether to archive this repository. `false` will unarchive a previously
+                archived repository. Optional.
+            default_branch (str): Updates the default branch for this repository. Optional.
+            delete_branch_on_merge (bool): Either `true` to allow automatically deleting head
+                branches when pull requests are merged, or `false` to prevent automatic deletion.
+                Optional.
+            description (str): A short description of the repository. Optional.
+            has_issues (bool): Either `true` to enable issues for this repository or `false` to
+                disable them. Optional.
+            has_projects (bool): Either `true` to enable projects for this repository or `false` to
+                disable them. **Note:** If you're creating a repository in an organization that has
+                disabled repository projects, the default is `false`, and if you pass `true`, the
+                API returns an error. Optional.
+            has_wiki (bool): Either `true` to enable the wiki for this repository or `false` to
+                disable it. Optional.
+            homepage (str): A URL with more information about the repository. Optional.
+            is_template (bool): Either `true` to make this repo available as a template repository
+                or `false` to prevent it. Optional.
+            merge_commit_message (UpdateRepoBodyMergeCommitMessage): The default value for a merge
+                commit message.
+
+            - `PR_TITLE` - default to the pull request's title. - `PR_BODY` - default to the pull
+                request's body. - `BLANK` - default to a blank commit message. Optional.
+            merge_commit_title (UpdateRepoBodyMergeCommitTitle): The default value for a merge
+                commit title.
+
+            - `PR_TITLE` - default to the pull request's title. - `MERGE_MESSAGE` - default to the
+                classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+                Optional.
+            name (str): The name of the repository. Optional.
+            private (bool): Either `true` to make the repository private or `false` to make it
+                public. Default: `false`. **Note**: You will get a `422` error if the organization
+                restricts [changing repository
+                visibility](https://docs.github.com/articles/repository-permission-levels-for-an-organization#changing-the-visibility-of-repositories)
+                to organization owners and a non-owner tries to change the value of private.
+                Optional.
+            security_and_analysis (UpdateRepoBodySecurityAndAnalysis | None): Specify which security
+                and analysis features to enable or disable for the repository.
+
+            To use this parameter, you must have admin permissions for the repository or be an owner
+                or security manager for the organization that owns the repository. For more
+                information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+            For example, to enable GitHub Advanced Security, use this data in the body of the
+                `PATCH` request: `{ "security_and_analysis": {"adva… Optional.
+            squash_merge_commit_message (UpdateRepoBodySquashMergeCommitMessage): The default value
+                for a squash merge commit message:
+
+            - `PR_BODY` - default to the pull request's body. - `COMMIT_MESSAGES` - default to the
+                branch's commit messages. - `BLANK` - default to a blank commit message. Optional.
+            squash_merge_commit_title (UpdateRepoBodySquashMergeCommitTitle): The default value for
+                a squash merge commit title:
+
+            - `PR_TITLE` - default to the pull request's title. - `COMMIT_OR_PR_TITLE` - default to
+                the commit's title (if only one commit) or the pull request's title (when more than
+                one commit). Optional.
+            use_squash_pr_title_as_default (bool): Either `true` to allow squash-merge commits to
+                use pull request title, or `false` to use commit message. **This property has been
+                deprecated. Please use `squash_merge_commit_title` instead. Optional.
+            visibility (UpdateRepoBodyVisibility): The visibility of the repository. Optional.
+            web_commit_signoff_required (bool): Either `true` to require contributors to sign off on
+                web-based commits, or `false` to not require contributors to sign off on web-based
+                commits. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FullRepository: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateRepoBody, UpdateRepoParams
+
         op = _config.UPDATE_REPO
         params = validated(UpdateRepoParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -1121,10 +2636,11 @@ class ReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_REPO_RESULT)
+        return self._engine.decode(op, response, _UPDATE_REPO_RESULT())
 
-    def list_my_repos(
+    def list_my(
         self,
         *,
         visibility: ListMyReposVisibility | None = None,
@@ -1136,11 +2652,61 @@ class ReposResource:
         page: int | None = None,
         since: str | None = None,
         before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[Repository]:
         """List the repositories the authenticated user can access.
 
-        ``GET /user/repos`` - effects: read
+        Lists repositories that the authenticated user has explicit permission (`:read`, `:write`,
+        or `:admin`) to access.
+
+        The authenticated user has explicit permission to access repositories they own, repositories
+        where they are a collaborator, and repositories that they can access through an organization
+        membership.
+
+        ``GET /user/repos`` - effects: read.
+
+        Args:
+            visibility (ListMyReposVisibility): Limit results to repositories with the specified
+                visibility. Optional.
+            affiliation (str): Comma-separated list of values. Can include: * `owner`: Repositories
+                that are owned by the authenticated user. * `collaborator`: Repositories that the
+                user has been added to as a collaborator. * `organization_member`: Repositories that
+                the user has access to through being a member of an organization. This includes
+                every repository on every team that the user is on. Optional.
+            type (ListMyReposType): Limit results to repositories of the specified type. Will cause
+                a `422` error if used in the same request as **visibility** or **affiliation**.
+                Optional.
+            sort (ListMyReposSort): The property to sort the results by. Optional.
+            direction (ListMyReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            before (str): Only show notifications updated before the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Repository]: Response
+
+        Raises:
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListMyReposParams
+
         op = _config.LIST_MY_REPOS
         params = validated(
             ListMyReposParams,
@@ -1157,12 +2723,24 @@ class ReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_MY_REPOS_RESULT)
+        return self._engine.decode(op, response, _LIST_MY_REPOS_RESULT())
 
-    def iter_list_my_repos(
+    def iter_list_my(
         self,
         *,
         visibility: ListMyReposVisibility | None = None,
@@ -1174,8 +2752,54 @@ class ReposResource:
         page: int | None = None,
         since: str | None = None,
         before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Repository]:
-        """Every item of ``list_my_repos``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_my`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /user/repos`` - effects: read.
+
+        Args:
+            visibility (ListMyReposVisibility): Limit results to repositories with the specified
+                visibility. Optional.
+            affiliation (str): Comma-separated list of values. Can include: * `owner`: Repositories
+                that are owned by the authenticated user. * `collaborator`: Repositories that the
+                user has been added to as a collaborator. * `organization_member`: Repositories that
+                the user has access to through being a member of an organization. This includes
+                every repository on every team that the user is on. Optional.
+            type (ListMyReposType): Limit results to repositories of the specified type. Will cause
+                a `422` error if used in the same request as **visibility** or **affiliation**.
+                Optional.
+            sort (ListMyReposSort): The property to sort the results by. Optional.
+            direction (ListMyReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            before (str): Only show notifications updated before the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Repository: One item of a page.
+
+        Raises:
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListMyReposParams
+
         op = _config.LIST_MY_REPOS
         params = validated(
             ListMyReposParams,
@@ -1192,12 +2816,24 @@ class ReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_MY_REPOS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_MY_REPOS_ITEMS())
 
-    def create_repo(
+    def create(
         self,
         *,
         name: str,
@@ -1223,11 +2859,94 @@ class ReposResource:
         squash_merge_commit_message: CreateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: CreateRepoBodySquashMergeCommitTitle | None = None,
         team_id: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Repository:
         """Create a repository for the authenticated user.
 
-        ``POST /user/repos`` - effects: write; idempotency: natural
+        Creates a new repository for the authenticated user.
+
+        **OAuth scope requirements**
+
+        When using
+        [OAuth](https://docs.github.com/apps/building-oauth-apps/understanding-scopes-for-oauth-apps/),
+        authorizations must include:
+
+        * `public_repo` scope or `repo` scope to create a public repository. Note: For GitHub AE,
+        use `repo` scope to create an internal repository. * `repo` scope to create a private
+        repository.
+
+        ``POST /user/repos`` - effects: write; idempotency: natural.
+
+        Args:
+            name (str): The name of the repository.
+            allow_auto_merge (bool): Whether to allow Auto-merge to be used on pull requests.
+                Optional.
+            allow_merge_commit (bool): Whether to allow merge commits for pull requests. Optional.
+            allow_rebase_merge (bool): Whether to allow rebase merges for pull requests. Optional.
+            allow_squash_merge (bool): Whether to allow squash merges for pull requests. Optional.
+            auto_init (bool): Whether the repository is initialized with a minimal README. Optional.
+            delete_branch_on_merge (bool): Whether to delete head branches when pull requests are
+                merged Optional.
+            description (str): A short description of the repository. Optional.
+            gitignore_template (str): The desired language or platform to apply to the .gitignore.
+                Optional.
+            has_discussions (bool): Whether discussions are enabled. Optional.
+            has_downloads (bool): Whether downloads are enabled. Optional.
+            has_issues (bool): Whether issues are enabled. Optional.
+            has_projects (bool): Whether projects are enabled. Optional.
+            has_wiki (bool): Whether the wiki is enabled. Optional.
+            homepage (str): A URL with more information about the repository. Optional.
+            is_template (bool): Whether this repository acts as a template that can be used to
+                generate new repositories. Optional.
+            license_template (str): The license keyword of the open source license for this
+                repository. Optional.
+            merge_commit_message (CreateRepoBodyMergeCommitMessage): The default value for a merge
+                commit message.
+
+            - `PR_TITLE` - default to the pull request's title. - `PR_BODY` - default to the pull
+                request's body. - `BLANK` - default to a blank commit message. Optional.
+            merge_commit_title (CreateRepoBodyMergeCommitTitle): The default value for a merge
+                commit title.
+
+            - `PR_TITLE` - default to the pull request's title. - `MERGE_MESSAGE` - default to the
+                classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+                Optional.
+            private (bool): Whether the repository is private. Optional.
+            squash_merge_commit_message (CreateRepoBodySquashMergeCommitMessage): The default value
+                for a squash merge commit message:
+
+            - `PR_BODY` - default to the pull request's body. - `COMMIT_MESSAGES` - default to the
+                branch's commit messages. - `BLANK` - default to a blank commit message. Optional.
+            squash_merge_commit_title (CreateRepoBodySquashMergeCommitTitle): The default value for
+                a squash merge commit title:
+
+            - `PR_TITLE` - default to the pull request's title. - `COMMIT_OR_PR_TITLE` - default to
+                the commit's title (if only one commit) or the pull request's title (when more than
+                one commit). Optional.
+            team_id (int): The id of the team that will be granted access to this repository. This
+                is only valid when creating a repository in an organization. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Repository: Response
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRepoBody
+
         op = _config.CREATE_REPO
         body = validated(
             CreateRepoBody,
@@ -1258,10 +2977,11 @@ class ReposResource:
             },
         )
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REPO_RESULT)
+        return self._engine.decode(op, response, _CREATE_REPO_RESULT())
 
-    def list_user_repos(
+    def list_user(
         self,
         *,
         username: str,
@@ -1270,11 +2990,40 @@ class ReposResource:
         direction: ListUserReposDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[MinimalRepository]:
         """List a user's public repositories.
 
-        ``GET /users/{username}/repos`` - effects: read
+        Lists public repositories for the specified user. Note: For GitHub AE, this endpoint will
+        list internal repositories for the specified user.
+
+        ``GET /users/{username}/repos`` - effects: read.
+
+        Args:
+            username (str): The handle for the GitHub user account.
+            type (ListUserReposType): Limit results to repositories of the specified type. Optional.
+            sort (ListUserReposSort): The property to sort the results by. Optional.
+            direction (ListUserReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[MinimalRepository]: Response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListUserReposParams
+
         op = _config.LIST_USER_REPOS
         params = validated(
             ListUserReposParams,
@@ -1291,10 +3040,11 @@ class ReposResource:
             path_params=pick(params, "username"),
             query=pick(params, "type", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_USER_REPOS_RESULT)
+        return self._engine.decode(op, response, _LIST_USER_REPOS_RESULT())
 
-    def iter_list_user_repos(
+    def iter_list_user(
         self,
         *,
         username: str,
@@ -1303,8 +3053,38 @@ class ReposResource:
         direction: ListUserReposDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[MinimalRepository]:
-        """Every item of ``list_user_repos``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_user`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /users/{username}/repos`` -
+        effects: read.
+
+        Args:
+            username (str): The handle for the GitHub user account.
+            type (ListUserReposType): Limit results to repositories of the specified type. Optional.
+            sort (ListUserReposSort): The property to sort the results by. Optional.
+            direction (ListUserReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            MinimalRepository: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListUserReposParams
+
         op = _config.LIST_USER_REPOS
         params = validated(
             ListUserReposParams,
@@ -1321,8 +3101,9 @@ class ReposResource:
             path_params=pick(params, "username"),
             query=pick(params, "type", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_USER_REPOS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_USER_REPOS_ITEMS())
 
     def list_branches(
         self,
@@ -1332,11 +3113,38 @@ class ReposResource:
         protected: bool | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[ShortBranch]:
         """List a repository's branches.
 
-        ``GET /repos/{owner}/{repo}/branches`` - effects: read
+        ``GET /repos/{owner}/{repo}/branches`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            protected (bool): Setting to `true` returns only protected branches. When set to
+                `false`, only unprotected branches are returned. Omitting this parameter returns all
+                branches. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[ShortBranch]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListBranchesParams
+
         op = _config.LIST_BRANCHES
         params = validated(
             ListBranchesParams,
@@ -1352,8 +3160,9 @@ class ReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "protected", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_BRANCHES_RESULT)
+        return self._engine.decode(op, response, _LIST_BRANCHES_RESULT())
 
     def iter_list_branches(
         self,
@@ -1363,8 +3172,39 @@ class ReposResource:
         protected: bool | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[ShortBranch]:
-        """Every item of ``list_branches``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_branches`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/branches`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            protected (bool): Setting to `true` returns only protected branches. When set to
+                `false`, only unprotected branches are returned. Omitting this parameter returns all
+                branches. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ShortBranch: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListBranchesParams
+
         op = _config.LIST_BRANCHES
         params = validated(
             ListBranchesParams,
@@ -1380,8 +3220,9 @@ class ReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "protected", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_BRANCHES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_BRANCHES_ITEMS())
 
     def get_branch(
         self,
@@ -1389,16 +3230,42 @@ class ReposResource:
         owner: str,
         repo: str,
         branch: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BranchWithProtection:
         """Get a branch and its head commit.
 
-        ``GET /repos/{owner}/{repo}/branches/{branch}`` - effects: read
+        ``GET /repos/{owner}/{repo}/branches/{branch}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            branch (str): The name of the branch. Cannot contain wildcard characters. To use
+                wildcard characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BranchWithProtection: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetBranchParams
+
         op = _config.GET_BRANCH
         params = validated(GetBranchParams, {"owner": owner, "repo": repo, "branch": branch})
         call = Call(path_params=pick(params, "owner", "repo", "branch"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_BRANCH_RESULT)
+        return self._engine.decode(op, response, _GET_BRANCH_RESULT())
 
     def list_commits(
         self,
@@ -1412,11 +3279,78 @@ class ReposResource:
         until: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[Commit]:
         """List commits, newest first (of the default branch unless sha is given).
 
-        ``GET /repos/{owner}/{repo}/commits`` - effects: read
+        **Signature verification object**
+
+        The response will include a `verification` object that describes the result of verifying the
+        commit's signature. The following fields are included in the `verification` object:
+
+        | Name | Type | Description | | ---- | ---- | ----------- | | `verified` | `boolean` |
+        Indicates whether GitHub considers the signature in this commit to be verified. | | `reason`
+        | `string` | The reason for verified value. Possible values and their meanings are
+        enumerated in table below. | | `signature` | `string` | The signature that was extracted
+        from the commit. | | `payload` | `string` | The value that was signed. |
+
+        These are the possible values for `reason` in the `verification` object:
+
+        | Value | Description | | ----- | ----------- | | `expired_key` | The key that made the
+        signature is expired. | | `not_signing_key` | The "signing" flag is not among the usage
+        flags in the GPG key that made the signature. | | `gpgverify_error` | There was an error
+        communicating with the signature verification service. | | `gpgverify_unavailable` | The
+        signature verification service is currently unavailable. | | `unsigned` | The object does
+        not include a signature. | | `unknown_signature_type` | A non-PGP signature was found in the
+        commit. | | `no_user` | No user was associated with the `committer` email address in the
+        commit. | | `unverified_email` | The `committer` email address in the commit was associated
+        with a user, but the email address is not verified on her/his account. | | `bad_email` | The
+        `committer` email address in the commit is not included in the identities of the PGP key
+        that made the signature. | | `unknown_key` | The key that made the signature has not been
+        registered with any user's account. | | `malformed_signature` | There was an error parsing
+        the signature. | | `invalid` | The signature could not be cryptographically verified using
+        the key whose key-id was found in the signature. | | `valid` | None of the above errors
+        applied, so the signature …
+
+        ``GET /repos/{owner}/{repo}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            sha (str): SHA or branch to start listing commits from. Default: the repository’s
+                default branch (usually `main`). Optional.
+            path (str): Only commits containing this file path will be returned. Optional.
+            author (str): GitHub login or email address by which to filter by commit author.
+                Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            until (str): Only commits before this date will be returned. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+                Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Commit]: Response
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            NotFoundError: HTTP 404: Resource not found
+            ListCommitsConflictError: HTTP 409: Conflict
+            InternalServerError: HTTP 500: Internal Error
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListCommitsParams
+
         op = _config.LIST_COMMITS
         params = validated(
             ListCommitsParams,
@@ -1436,8 +3370,9 @@ class ReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "sha", "path", "author", "since", "until", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_COMMITS_RESULT)
+        return self._engine.decode(op, response, _LIST_COMMITS_RESULT())
 
     def iter_list_commits(
         self,
@@ -1451,8 +3386,50 @@ class ReposResource:
         until: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Commit]:
-        """Every item of ``list_commits``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_commits`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/commits`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            sha (str): SHA or branch to start listing commits from. Default: the repository’s
+                default branch (usually `main`). Optional.
+            path (str): Only commits containing this file path will be returned. Optional.
+            author (str): GitHub login or email address by which to filter by commit author.
+                Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            until (str): Only commits before this date will be returned. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+                Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Commit: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            NotFoundError: HTTP 404: Resource not found
+            ListCommitsConflictError: HTTP 409: Conflict
+            InternalServerError: HTTP 500: Internal Error
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListCommitsParams
+
         op = _config.LIST_COMMITS
         params = validated(
             ListCommitsParams,
@@ -1472,8 +3449,9 @@ class ReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "sha", "path", "author", "since", "until", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_COMMITS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_COMMITS_ITEMS())
 
     def get_content(
         self,
@@ -1483,11 +3461,69 @@ class ReposResource:
         path: str,
         ref: str | None = None,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule:
         """Get a file (base64 content) or a directory listing.
 
-        ``GET /repos/{owner}/{repo}/contents/{path}`` - effects: read
+        Gets the contents of a file or directory in a repository. Specify the file path or directory
+        in `:path`. If you omit `:path`, you will receive the contents of the repository's root
+        directory. See the description below regarding what the API response includes for
+        directories.
+
+        Files and symlinks support [a custom media
+        type](https://docs.github.com/rest/reference/repos#custom-media-types) for retrieving the
+        raw content or rendered HTML (when supported). All content types support [a custom media
+        type](https://docs.github.com/rest/reference/repos#custom-media-types) to ensure the content
+        is returned in a consistent object format.
+
+        **Notes**: * To get a repository's contents recursively, you can [recursively get the
+        tree](https://docs.github.com/rest/reference/git#trees). * This API has an upper limit of
+        1,000 files for a directory. If you need to retrieve more files, use the [Git Trees
+        API](https://docs.github.com/rest/reference/git#get-a-tree). * Download URLs expire and are
+        meant to be used just once. To ensure the download URL does not expire, please use the
+        contents API to obtain a fresh download URL for each download. #### Size limits If the
+        requested file's size is: * 1 MB or smaller: All features of this endpoint are supported. *
+        Between 1-100 MB: Only the `raw` or `object` [custom media
+        types](https://docs.github.com/rest/repos/contents#custom-media-types-for-repository-contents)
+        are supported. Both will work as normal, except that when using the `object` media type, the
+        `content` field will be an empty string and the `encoding` field will be `"none"`. To get
+        the contents of these larger files, use the `raw` media type. * Greater than 100 MB: This
+        endpoint is not supported.
+
+        #### If the content is a directory The response will be an array of objects, one object for
+        each item in the directory. When listing the contents of a directory, submodules have their
+        "type" specified as "file". Logically, the value _should_ be "submodule". This behavior
+        exists in …
+
+        ``GET /repos/{owner}/{repo}/contents/{path}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            ref (str): The name of the commit/branch/tag. Default: the repository’s default branch
+                (usually `master`) Optional.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetContentParams
+
         op = _config.GET_CONTENT
         params = validated(
             GetContentParams,
@@ -1504,8 +3540,9 @@ class ReposResource:
             query=pick(params, "ref"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONTENT_RESULT)
+        return self._engine.decode(op, response, _GET_CONTENT_RESULT())
 
     def put_content(
         self,
@@ -1519,11 +3556,54 @@ class ReposResource:
         branch: str | None = None,
         committer: PutContentBodyCommitter | None = None,
         sha: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FileCommit:
         """Create a file, or replace it (give the sha of the blob it replaces).
 
-        ``PUT /repos/{owner}/{repo}/contents/{path}`` - effects: write; idempotency: natural
+        Creates a new file or replaces an existing file in a repository. You must authenticate using
+        an access token with the `workflow` scope to use this endpoint.
+
+        **Note:** If you use this endpoint and the "[Delete a
+        file](https://docs.github.com/rest/reference/repos/#delete-file)" endpoint in parallel, the
+        concurrent requests will conflict and you will receive errors. You must use these endpoints
+        serially instead.
+
+        ``PUT /repos/{owner}/{repo}/contents/{path}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            content (str): The new file content, using Base64 encoding.
+            message (str): The commit message.
+            author (PutContentBodyAuthor): The author of the file. Default: The `committer` or the
+                authenticated user if you omit `committer`. Optional.
+            branch (str): The branch name. Default: the repository’s default branch (usually
+                `master`) Optional.
+            committer (PutContentBodyCommitter): The person that committed the file. Default: the
+                authenticated user. Optional.
+            sha (str): **Required if you are updating a file**. The blob SHA of the file being
+                replaced. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FileCommit: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            PutContentConflictError: HTTP 409: Conflict
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PutContentBody, PutContentParams
+
         op = _config.PUT_CONTENT
         params = validated(PutContentParams, {"owner": owner, "repo": repo, "path": path})
         body = validated(
@@ -1538,8 +3618,9 @@ class ReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "path"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _PUT_CONTENT_RESULT)
+        return self._engine.decode(op, response, _PUT_CONTENT_RESULT())
 
     def delete_content(
         self,
@@ -1552,11 +3633,63 @@ class ReposResource:
         author: DeleteContentBodyAuthor | None = None,
         branch: str | None = None,
         committer: DeleteContentBodyCommitter | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FileCommit:
         """Delete a file (give the sha of its blob).
 
-        ``DELETE /repos/{owner}/{repo}/contents/{path}`` - effects: delete; idempotency: natural
+        Deletes a file in a repository.
+
+        You can provide an additional `committer` parameter, which is an object containing
+        information about the committer. Or, you can provide an `author` parameter, which is an
+        object containing information about the author.
+
+        The `author` section is optional and is filled in with the `committer` information if
+        omitted. If the `committer` information is omitted, the authenticated user's information is
+        used.
+
+        You must provide values for both `name` and `email`, whether you choose to use `author` or
+        `committer`. Otherwise, you'll receive a `422` status code.
+
+        **Note:** If you use this endpoint and the "[Create or update file
+        contents](https://docs.github.com/rest/reference/repos/#create-or-update-file-contents)"
+        endpoint in parallel, the concurrent requests will conflict and you will receive errors. You
+        must use these endpoints serially instead.
+
+        ``DELETE /repos/{owner}/{repo}/contents/{path}`` - effects: delete; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            message (str): The commit message.
+            sha (str): The blob SHA of the file being deleted.
+            author (DeleteContentBodyAuthor): object containing information about the author.
+                Optional.
+            branch (str): The branch name. Default: the repository’s default branch (usually
+                `master`) Optional.
+            committer (DeleteContentBodyCommitter): object containing information about the
+                committer. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FileCommit: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            DeleteContentConflictError: HTTP 409: Conflict
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteContentBody, DeleteContentParams
+
         op = _config.DELETE_CONTENT
         params = validated(DeleteContentParams, {"owner": owner, "repo": repo, "path": path})
         body = validated(
@@ -1570,8 +3703,9 @@ class ReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "path"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CONTENT_RESULT)
+        return self._engine.decode(op, response, _DELETE_CONTENT_RESULT())
 
     def get_readme(
         self,
@@ -1580,11 +3714,44 @@ class ReposResource:
         repo: str,
         ref: str | None = None,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContentFile:
         """Get a repository's preferred README.
 
-        ``GET /repos/{owner}/{repo}/readme`` - effects: read
+        Gets the preferred README for a repository.
+
+        READMEs support [custom media
+        types](https://docs.github.com/rest/reference/repos#custom-media-types) for retrieving the
+        raw content or rendered HTML.
+
+        ``GET /repos/{owner}/{repo}/readme`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            ref (str): The name of the commit/branch/tag. Default: the repository’s default branch
+                (usually `master`) Optional.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContentFile: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetReadmeParams
+
         op = _config.GET_README
         params = validated(
             GetReadmeParams,
@@ -1600,17 +3767,53 @@ class ReposResource:
             query=pick(params, "ref"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_README_RESULT)
+        return self._engine.decode(op, response, _GET_README_RESULT())
+
+
+class ReposResourceWithRawResponse:
+    """:class:`ReposResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ReposResource) -> None:
+        twin = ReposResource(resource._engine.as_raw())
+        self.get = to_raw(twin.get)
+        self.update = to_raw(twin.update)
+        self.list_my = to_raw(twin.list_my)
+        self.create = to_raw(twin.create)
+        self.list_user = to_raw(twin.list_user)
+        self.list_branches = to_raw(twin.list_branches)
+        self.get_branch = to_raw(twin.get_branch)
+        self.list_commits = to_raw(twin.list_commits)
+        self.get_content = to_raw(twin.get_content)
+        self.put_content = to_raw(twin.put_content)
+        self.delete_content = to_raw(twin.delete_content)
+        self.get_readme = to_raw(twin.get_readme)
 
 
 class GithubClient:
     """Synchronous client for GitHub.
 
-    Credentials are looked up by the names the spec gives (GITHUB_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (GITHUB_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -1627,14 +3830,21 @@ class GithubClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -1676,12 +3886,17 @@ class GithubClient:
 
 
 class AsyncIssuesResource:
-    """The ``issues`` operations."""
+    """The ``issues`` operations: ``client.issues.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_issues(
+    @property
+    def with_raw_response(self) -> AsyncIssuesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncIssuesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         owner: str,
@@ -1697,11 +3912,59 @@ class AsyncIssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Issue]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Issue]:
         """List a repository's issues (pull requests included), most recently created first.
 
-        ``GET /repos/{owner}/{repo}/issues`` - effects: read
+        List issues in a repository. Only open issues will be listed.
+
+        **Note**: GitHub's REST API considers every pull request an issue, but not every issue is a
+        pull request. For this reason, "Issues" endpoints may return both issues and pull requests
+        in the response. You can identify pull requests by the `pull_request` key. Be aware that the
+        `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out
+        the pull request id, use the "[List pull
+        requests](https://docs.github.com/rest/reference/pulls#list-pull-requests)" endpoint.
+
+        ``GET /repos/{owner}/{repo}/issues`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            milestone (str): If an `integer` is passed, it should refer to a milestone by its
+                `number` field. If the string `*` is passed, issues with any milestone are accepted.
+                If the string `none` is passed, issues without milestones are returned. Optional.
+            state (ListIssuesState): Indicates the state of the issues to return. Optional.
+            assignee (str): Can be the name of a user. Pass in `none` for issues with no assigned
+                user, and `*` for issues assigned to any user. Optional.
+            creator (str): The user that created the issue. Optional.
+            mentioned (str): A user that's mentioned in the issue. Optional.
+            labels (str): A list of comma separated label names. Example: `bug,ui,@high` Optional.
+            sort (ListIssuesSort): What to sort results by. Optional.
+            direction (ListIssuesDirection): The direction to sort the results by. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Issue]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListIssuesParams
+
         op = _config.LIST_ISSUES
         params = validated(
             ListIssuesParams,
@@ -1723,12 +3986,26 @@ class AsyncIssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_ISSUES_RESULT)
+        return self._engine.decode(op, response, _LIST_ISSUES_RESULT())
 
-    async def iter_list_issues(
+    async def iter(
         self,
         *,
         owner: str,
@@ -1744,8 +4021,51 @@ class AsyncIssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Issue]:
-        """Every item of ``list_issues``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/issues`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            milestone (str): If an `integer` is passed, it should refer to a milestone by its
+                `number` field. If the string `*` is passed, issues with any milestone are accepted.
+                If the string `none` is passed, issues without milestones are returned. Optional.
+            state (ListIssuesState): Indicates the state of the issues to return. Optional.
+            assignee (str): Can be the name of a user. Pass in `none` for issues with no assigned
+                user, and `*` for issues assigned to any user. Optional.
+            creator (str): The user that created the issue. Optional.
+            mentioned (str): A user that's mentioned in the issue. Optional.
+            labels (str): A list of comma separated label names. Example: `bug,ui,@high` Optional.
+            sort (ListIssuesSort): What to sort results by. Optional.
+            direction (ListIssuesDirection): The direction to sort the results by. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Issue: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListIssuesParams
+
         op = _config.LIST_ISSUES
         params = validated(
             ListIssuesParams,
@@ -1767,28 +4087,93 @@ class AsyncIssuesResource:
         )
         call = Call(
             path_params=pick(params, "owner", "repo"),
-            query=pick(params, "milestone", "state", "assignee", "creator", "mentioned", "labels", "sort", "direction", "since", "per_page", "page"),
+            query=pick(
+                params,
+                "milestone",
+                "state",
+                "assignee",
+                "creator",
+                "mentioned",
+                "labels",
+                "sort",
+                "direction",
+                "since",
+                "per_page",
+                "page",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_ISSUES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_ISSUES_ITEMS()):
                 yield item
 
-    async def create_issue(
+    async def create(
         self,
         *,
         owner: str,
         repo: str,
         title: str | int,
-        assignee: str | None | None = None,
-        assignees: list[str] | None = None,
+        assignee: str | None = None,
+        assignees: builtins.list[str] | None = None,
         body_: str | None = None,
-        labels: list[str | CreateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        labels: builtins.list[str | CreateIssueBodyLabelsItemOption2] | None = None,
+        milestone: str | int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Open an issue.
 
-        ``POST /repos/{owner}/{repo}/issues`` - effects: write; idempotency: unsupported
+        Any user with pull access to a repository can create an issue. If [issues are disabled in
+        the repository](https://docs.github.com/articles/disabling-issues/), the API returns a `410
+        Gone` status.
+
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/issues`` - effects: write; idempotency: unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            title (str | int): The title of the issue.
+            assignee (str | None): Login for the user that this issue should be assigned to. _NOTE:
+                Only users with push access can set the assignee for new issues. The assignee is
+                silently dropped otherwise. **This field is deprecated.**_ Optional.
+            assignees (list[str]): Logins for Users to assign to this issue. _NOTE: Only users with
+                push access can set assignees for new issues. Assignees are silently dropped
+                otherwise._ Optional.
+            body_ (str): The contents of the issue. Optional.
+            labels (list[str | CreateIssueBodyLabelsItemOption2]): Labels to associate with this
+                issue. _NOTE: Only users with push access can set labels for new issues. Labels are
+                silently dropped otherwise._ Optional.
+            milestone (str | int | None): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateIssueBody, CreateIssueParams
+
         op = _config.CREATE_ISSUE
         params = validated(CreateIssueParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -1803,21 +4188,66 @@ class AsyncIssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_ISSUE_RESULT)
+        return self._engine.decode(op, response, _CREATE_ISSUE_RESULT())
 
-    async def get_issue(
+    async def get(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Get an issue by number.
 
-        ``GET /repos/{owner}/{repo}/issues/{issue_number}`` - effects: read
+        The API returns a [`301 Moved Permanently`
+        status](https://docs.github.com/rest/overview/resources-in-the-rest-api#http-redirects-redirects)
+        if the issue was
+        [transferred](https://docs.github.com/articles/transferring-an-issue-to-another-repository/)
+        to another repository. If the issue was transferred to or deleted from a repository where
+        the authenticated user lacks read access, the API returns a `404 Not Found` status. If the
+        issue was deleted from a repository where the authenticated user has read access, the API
+        returns a `410 Gone` status. To receive webhook events for transferred and deleted issues,
+        subscribe to the [`issues`](https://docs.github.com/webhooks/event-payloads/#issues)
+        webhook.
+
+        **Note**: GitHub's REST API considers every pull request an issue, but not every issue is a
+        pull request. For this reason, "Issues" endpoints may return both issues and pull requests
+        in the response. You can identify pull requests by the `pull_request` key. Be aware that the
+        `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out
+        the pull request id, use the "[List pull
+        requests](https://docs.github.com/rest/reference/pulls#list-pull-requests)" endpoint.
+
+        ``GET /repos/{owner}/{repo}/issues/{issue_number}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetIssueParams
+
         op = _config.GET_ISSUE
         params = validated(
             GetIssueParams,
@@ -1832,28 +4262,77 @@ class AsyncIssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_ISSUE_RESULT)
+        return self._engine.decode(op, response, _GET_ISSUE_RESULT())
 
-    async def update_issue(
+    async def update(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
-        assignee: str | None | None = None,
-        assignees: list[str] | None = None,
-        body_: str | None | None = None,
-        labels: list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
-        milestone: str | int | None | None = None,
+        assignee: str | None = None,
+        assignees: builtins.list[str] | None = None,
+        body_: str | None = None,
+        labels: builtins.list[str | UpdateIssueBodyLabelsItemOption2] | None = None,
+        milestone: str | int | None = None,
         state: UpdateIssueBodyState | None = None,
-        state_reason: UpdateIssueBodyStateReason | None | None = None,
-        title: str | int | None | None = None,
+        state_reason: UpdateIssueBodyStateReason | None = None,
+        title: str | int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Issue:
         """Change an issue's title, body, state, labels, assignees or milestone.
 
-        ``PATCH /repos/{owner}/{repo}/issues/{issue_number}`` - effects: write; idempotency: natural
+        Issue owners and users with push access can edit an issue.
+
+        ``PATCH /repos/{owner}/{repo}/issues/{issue_number}`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            assignee (str | None): Username to assign to this issue. **This field is deprecated.**
+                Optional.
+            assignees (list[str]): Usernames to assign to this issue. Pass one or more user logins
+                to _replace_ the set of assignees on this issue. Send an empty array (`[]`) to clear
+                all assignees from the issue. Only users with push access can set assignees for new
+                issues. Without push access to the repository, assignee changes are silently
+                dropped. Optional.
+            body_ (str | None): The contents of the issue. Optional.
+            labels (list[str | UpdateIssueBodyLabelsItemOption2]): Labels to associate with this
+                issue. Pass one or more labels to _replace_ the set of labels on this issue. Send an
+                empty array (`[]`) to clear all labels from the issue. Only users with push access
+                can set labels for issues. Without push access to the repository, label changes are
+                silently dropped. Optional.
+            milestone (str | int | None): Optional.
+            state (UpdateIssueBodyState): The open or closed state of the issue. Optional.
+            state_reason (UpdateIssueBodyStateReason | None): The reason for the state change.
+                Ignored unless `state` is changed. Optional.
+            title (str | int | None): The title of the issue. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Issue: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateIssueBody, UpdateIssueParams
+
         op = _config.UPDATE_ISSUE
         params = validated(
             UpdateIssueParams,
@@ -1877,10 +4356,11 @@ class AsyncIssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_ISSUE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_ISSUE_RESULT())
 
-    async def list_issue_comments(
+    async def list_comments(
         self,
         *,
         owner: str,
@@ -1889,11 +4369,42 @@ class AsyncIssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[IssueComment]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[IssueComment]:
         """List the comments on an issue, oldest first.
 
-        ``GET /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read
+        Issue Comments are ordered by ascending ID.
+
+        ``GET /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[IssueComment]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListIssueCommentsParams
+
         op = _config.LIST_ISSUE_COMMENTS
         params = validated(
             ListIssueCommentsParams,
@@ -1910,10 +4421,11 @@ class AsyncIssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             query=pick(params, "since", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_ISSUE_COMMENTS_RESULT)
+        return self._engine.decode(op, response, _LIST_ISSUE_COMMENTS_RESULT())
 
-    async def iter_list_issue_comments(
+    async def iter_list_comments(
         self,
         *,
         owner: str,
@@ -1922,8 +4434,41 @@ class AsyncIssuesResource:
         since: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[IssueComment]:
-        """Every item of ``list_issue_comments``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_comments`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            IssueComment: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListIssueCommentsParams
+
         op = _config.LIST_ISSUE_COMMENTS
         params = validated(
             ListIssueCommentsParams,
@@ -1940,22 +4485,60 @@ class AsyncIssuesResource:
             path_params=pick(params, "owner", "repo", "issue_number"),
             query=pick(params, "since", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_ISSUE_COMMENTS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_ISSUE_COMMENTS_ITEMS()):
                 yield item
 
-    async def create_issue_comment(
+    async def create_comment(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         body_: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> IssueComment:
         """Comment on an issue or pull request.
 
-        ``POST /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: write; idempotency: unsupported
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/issues/{issue_number}/comments`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            body_ (str): The contents of the comment.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            IssueComment: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateIssueCommentBody, CreateIssueCommentParams
+
         op = _config.CREATE_ISSUE_COMMENT
         params = validated(
             CreateIssueCommentParams,
@@ -1967,21 +4550,55 @@ class AsyncIssuesResource:
         )
         body = validated(CreateIssueCommentBody, {"body": body_})
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_ISSUE_COMMENT_RESULT)
+        return self._engine.decode(op, response, _CREATE_ISSUE_COMMENT_RESULT())
 
-    async def lock_issue(
+    async def lock(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
         lock_reason: LockIssueBodyLockReason | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Lock an issue's conversation.
 
-        ``PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: write; idempotency: natural
+        Users with push access can lock an issue or pull request's conversation.
+
+        Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to
+        zero when calling out to this endpoint. For more information, see "[HTTP
+        verbs](https://docs.github.com/rest/overview/resources-in-the-rest-api#http-verbs).\"
+
+        ``PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            lock_reason (LockIssueBodyLockReason): The reason for locking the issue or pull request
+                conversation. Lock will fail if you don't use one of these reasons: * `off-topic` *
+                `too heated` * `resolved` * `spam` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            GoneError: HTTP 410: Gone
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import LockIssueBody, LockIssueParams
+
         op = _config.LOCK_ISSUE
         params = validated(
             LockIssueParams,
@@ -1993,19 +4610,45 @@ class AsyncIssuesResource:
         )
         body = validated(LockIssueBody, {"lock_reason": lock_reason})
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"), json=body)
-        await self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = await self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
-    async def unlock_issue(
+    async def unlock(
         self,
         *,
         owner: str,
         repo: str,
         issue_number: int,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unlock an issue's conversation.
 
-        ``DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: delete; idempotency: natural
+        Users with push access can unlock an issue's conversation.
+
+        ``DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`` - effects: delete; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            issue_number (int): The number that identifies the issue.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UnlockIssueParams
+
         op = _config.UNLOCK_ISSUE
         params = validated(
             UnlockIssueParams,
@@ -2016,7 +4659,9 @@ class AsyncIssuesResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "issue_number"))
-        await self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = await self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
     async def list_labels(
         self,
@@ -2025,11 +4670,35 @@ class AsyncIssuesResource:
         repo: str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Label]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Label]:
         """List a repository's labels.
 
-        ``GET /repos/{owner}/{repo}/labels`` - effects: read
+        ``GET /repos/{owner}/{repo}/labels`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Label]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListLabelsParams
+
         op = _config.LIST_LABELS
         params = validated(
             ListLabelsParams,
@@ -2044,8 +4713,9 @@ class AsyncIssuesResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_LABELS_RESULT)
+        return self._engine.decode(op, response, _LIST_LABELS_RESULT())
 
     async def iter_list_labels(
         self,
@@ -2054,8 +4724,36 @@ class AsyncIssuesResource:
         repo: str,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Label]:
-        """Every item of ``list_labels``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_labels`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/labels`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Label: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListLabelsParams
+
         op = _config.LIST_LABELS
         params = validated(
             ListLabelsParams,
@@ -2070,18 +4768,40 @@ class AsyncIssuesResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_LABELS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_LABELS_ITEMS()):
                 yield item
 
 
+class AsyncIssuesResourceWithRawResponse:
+    """:class:`AsyncIssuesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncIssuesResource) -> None:
+        twin = AsyncIssuesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.get = to_async_raw(twin.get)
+        self.update = to_async_raw(twin.update)
+        self.list_comments = to_async_raw(twin.list_comments)
+        self.create_comment = to_async_raw(twin.create_comment)
+        self.lock = to_async_raw(twin.lock)
+        self.unlock = to_async_raw(twin.unlock)
+        self.list_labels = to_async_raw(twin.list_labels)
+
+
 class AsyncPullsResource:
-    """The ``pulls`` operations."""
+    """The ``pulls`` operations: ``client.pulls.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_pulls(
+    @property
+    def with_raw_response(self) -> AsyncPullsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncPullsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         owner: str,
@@ -2093,11 +4813,53 @@ class AsyncPullsResource:
         direction: ListPullsDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[PullRequestSimple]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[PullRequestSimple]:
         """List a repository's pull requests.
 
-        ``GET /repos/{owner}/{repo}/pulls`` - effects: read
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        ``GET /repos/{owner}/{repo}/pulls`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            state (ListPullsState): Either `open`, `closed`, or `all` to filter by state. Optional.
+            head (str): Filter pulls by head user or head organization and branch name in the format
+                of `user:ref-name` or `organization:ref-name`. For example:
+                `github:new-script-format` or `octocat:test-branch`. Optional.
+            base (str): Filter pulls by base branch name. Example: `gh-pages`. Optional.
+            sort (ListPullsSort): What to sort results by. `popularity` will sort by the number of
+                comments. `long-running` will sort by date created and will limit the results to
+                pull requests that have been open for more than a month and have had activity within
+                the past month. Optional.
+            direction (ListPullsDirection): The direction of the sort. Default: `desc` when sort is
+                `created` or sort is not specified, otherwise `asc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[PullRequestSimple]: Response
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullsParams
+
         op = _config.LIST_PULLS
         params = validated(
             ListPullsParams,
@@ -2117,10 +4879,11 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "state", "head", "base", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULLS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULLS_RESULT())
 
-    async def iter_list_pulls(
+    async def iter(
         self,
         *,
         owner: str,
@@ -2132,8 +4895,47 @@ class AsyncPullsResource:
         direction: ListPullsDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[PullRequestSimple]:
-        """Every item of ``list_pulls``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/pulls`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            state (ListPullsState): Either `open`, `closed`, or `all` to filter by state. Optional.
+            head (str): Filter pulls by head user or head organization and branch name in the format
+                of `user:ref-name` or `organization:ref-name`. For example:
+                `github:new-script-format` or `octocat:test-branch`. Optional.
+            base (str): Filter pulls by base branch name. Example: `gh-pages`. Optional.
+            sort (ListPullsSort): What to sort results by. `popularity` will sort by the number of
+                comments. `long-running` will sort by date created and will limit the results to
+                pull requests that have been open for more than a month and have had activity within
+                the past month. Optional.
+            direction (ListPullsDirection): The direction of the sort. Default: `desc` when sort is
+                `created` or sort is not specified, otherwise `asc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PullRequestSimple: One item of a page.
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullsParams
+
         op = _config.LIST_PULLS
         params = validated(
             ListPullsParams,
@@ -2153,11 +4955,12 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "state", "head", "base", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PULLS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PULLS_ITEMS()):
                 yield item
 
-    async def create_pull(
+    async def create(
         self,
         *,
         owner: str,
@@ -2170,11 +4973,75 @@ class AsyncPullsResource:
         issue: int | None = None,
         maintainer_can_modify: bool | None = None,
         title: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Open a pull request from a head branch into a base branch.
 
-        ``POST /repos/{owner}/{repo}/pulls`` - effects: write; idempotency: natural
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        To open or update a pull request in a public repository, you must have write access to the
+        head or the source branch. For organization-owned repositories, you must be a member of the
+        organization that owns the repository to open or update a pull request.
+
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-rate-limits)"
+        for details.
+
+        ``POST /repos/{owner}/{repo}/pulls`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            base (str): The name of the branch you want the changes pulled into. This should be an
+                existing branch on the current repository. You cannot submit a pull request to one
+                repository that requests a merge to a base of another repository.
+            head (str): The name of the branch where your changes are implemented. For
+                cross-repository pull requests in the same network, namespace `head` with a user
+                like this: `username:branch`.
+            body_ (str): The contents of the pull request. Optional.
+            draft (bool): Indicates whether the pull request is a draft. See "[Draft Pull
+                Requests](https://docs.github.com/articles/about-pull-requests#draft-pull-requests)"
+                in the GitHub Help documentation to learn more. Optional.
+            head_repo (str): The name of the repository where the changes in the pull request were
+                made. This field is required for cross-repository pull requests if both repositories
+                are owned by the same organization. Optional.
+            issue (int): An issue in the repository to convert to a pull request. The issue title,
+                body, and comments will become the title, body, and comments on the new pull
+                request. Required unless `title` is specified. Optional.
+            maintainer_can_modify (bool): Indicates whether [maintainers can
+                modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/)
+                the pull request. Optional.
+            title (str): The title of the new pull request. Required unless `issue` is specified.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePullBody, CreatePullParams
+
         op = _config.CREATE_PULL
         params = validated(CreatePullParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -2191,21 +5058,83 @@ class AsyncPullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PULL_RESULT)
+        return self._engine.decode(op, response, _CREATE_PULL_RESULT())
 
-    async def get_pull(
+    async def get(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Get a pull request by number.
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: read
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Lists details of a pull request by providing its number.
+
+        When you get, [create](https://docs.github.com/rest/reference/pulls/#create-a-pull-request),
+        or [edit](https://docs.github.com/rest/reference/pulls#update-a-pull-request) a pull
+        request, GitHub creates a merge commit to test whether the pull request can be automatically
+        merged into the base branch. This test commit is not added to the base branch or the head
+        branch. You can review the status of the test commit using the `mergeable` key. For more
+        information, see "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+
+        The value of the `mergeable` attribute can be `true`, `false`, or `null`. If the value is
+        `null`, then GitHub has started a background job to compute the mergeability. After giving
+        the job time to complete, resubmit the request. When the job finishes, you will see a
+        non-`null` value for the `mergeable` attribute in the response. If `mergeable` is `true`,
+        then `merge_commit_sha` will be the SHA of the _test_ merge commit.
+
+        The value of the `merge_commit_sha` attribute changes depending on the state of the pull
+        request. Before merging a pull request, the `merge_commit_sha` attribute holds the SHA of
+        the _test_ merge commit. After merging a pull request, the `merge_commit_sha` attribute
+        changes depending on how you merged the pull request:
+
+        * If merged as a [merge
+        commit](https://docs.github.com/articles/about-merge-methods-on-github/), `merge_commit_sha`
+        represents the SHA of the merge commit.…
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Pass the appropriate [media
+                type](https://docs.github.com/rest/overview/media-types/#commits-commit-comparison-and-pull-requests)
+                to fetch diff and patch formats.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetPullParams
+
         op = _config.GET_PULL
         params = validated(
             GetPullParams,
@@ -2220,10 +5149,11 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_PULL_RESULT)
+        return self._engine.decode(op, response, _GET_PULL_RESULT())
 
-    async def update_pull(
+    async def update(
         self,
         *,
         owner: str,
@@ -2234,11 +5164,56 @@ class AsyncPullsResource:
         maintainer_can_modify: bool | None = None,
         state: UpdatePullBodyState | None = None,
         title: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequest:
         """Change a pull request's title, body, state or base branch.
 
-        ``PATCH /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: write; idempotency: natural
+        Draft pull requests are available in public repositories with GitHub Free and GitHub Free
+        for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and
+        private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        To open or update a pull request in a public repository, you must have write access to the
+        head or the source branch. For organization-owned repositories, you must be a member of the
+        organization that owns the repository to open or update a pull request.
+
+        ``PATCH /repos/{owner}/{repo}/pulls/{pull_number}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            base (str): The name of the branch you want your changes pulled into. This should be an
+                existing branch on the current repository. You cannot update the base branch on a
+                pull request to point to another repository. Optional.
+            body_ (str): The contents of the pull request. Optional.
+            maintainer_can_modify (bool): Indicates whether [maintainers can
+                modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/)
+                the pull request. Optional.
+            state (UpdatePullBodyState): State of this Pull Request. Either `open` or `closed`.
+                Optional.
+            title (str): The title of the pull request. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequest: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdatePullBody, UpdatePullParams
+
         op = _config.UPDATE_PULL
         params = validated(
             UpdatePullParams,
@@ -2259,10 +5234,11 @@ class AsyncPullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_PULL_RESULT)
+        return self._engine.decode(op, response, _UPDATE_PULL_RESULT())
 
-    async def merge_pull(
+    async def merge(
         self,
         *,
         owner: str,
@@ -2272,11 +5248,53 @@ class AsyncPullsResource:
         commit_title: str | None = None,
         merge_method: MergePullBodyMergeMethod | None = None,
         sha: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequestMergeResult:
         """Merge a pull request (merge, squash or rebase).
 
-        ``PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: write; idempotency: natural
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        ``PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            commit_message (str): Extra detail to append to automatic commit message. Optional.
+            commit_title (str): Title for the automatic commit message. Optional.
+            merge_method (MergePullBodyMergeMethod): The merge method to use. Optional.
+            sha (str): SHA that pull request head must match to allow merge. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequestMergeResult: if merge was successful
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            MethodNotAllowedError: HTTP 405: Method Not Allowed if merge cannot be performed
+            ConflictError: HTTP 409: Conflict if sha was provided and pull request head did not
+                match
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import MergePullBody, MergePullParams
+
         op = _config.MERGE_PULL
         params = validated(
             MergePullParams,
@@ -2296,20 +5314,41 @@ class AsyncPullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _MERGE_PULL_RESULT)
+        return self._engine.decode(op, response, _MERGE_PULL_RESULT())
 
-    async def check_pull_merged(
+    async def check_merged(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Check whether a pull request was merged (204 when merged, 404 when not).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: read
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            CheckPullMergedNotFoundError: HTTP 404: Not Found if pull request has not been merged
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CheckPullMergedParams
+
         op = _config.CHECK_PULL_MERGED
         params = validated(
             CheckPullMergedParams,
@@ -2320,9 +5359,11 @@ class AsyncPullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"))
-        await self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = await self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
 
-    async def list_pull_files(
+    async def list_files(
         self,
         *,
         owner: str,
@@ -2330,11 +5371,41 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[DiffEntry]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[DiffEntry]:
         """List the files a pull request changes (at most 3,000).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read
+        **Note:** Responses include a maximum of 3000 files. The paginated response returns 30 files
+        per page by default.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[DiffEntry]: Response
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullFilesParams
+
         op = _config.LIST_PULL_FILES
         params = validated(
             ListPullFilesParams,
@@ -2350,10 +5421,11 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_FILES_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_FILES_RESULT())
 
-    async def iter_list_pull_files(
+    async def iter_list_files(
         self,
         *,
         owner: str,
@@ -2361,8 +5433,39 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[DiffEntry]:
-        """Every item of ``list_pull_files``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_files`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/files`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            DiffEntry: One item of a page.
+
+        Raises:
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            InternalServerError: HTTP 500: Internal Error
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullFilesParams
+
         op = _config.LIST_PULL_FILES
         params = validated(
             ListPullFilesParams,
@@ -2378,11 +5481,12 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PULL_FILES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PULL_FILES_ITEMS()):
                 yield item
 
-    async def list_pull_commits(
+    async def list_commits(
         self,
         *,
         owner: str,
@@ -2390,11 +5494,39 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[Commit]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Commit]:
         """List the commits of a pull request (at most 250).
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read
+        Lists a maximum of 250 commits for a pull request. To receive a complete commit list for
+        pull requests with more than 250 commits, use the [List
+        commits](https://docs.github.com/rest/reference/repos#list-commits) endpoint.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Commit]: Response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullCommitsParams
+
         op = _config.LIST_PULL_COMMITS
         params = validated(
             ListPullCommitsParams,
@@ -2410,10 +5542,11 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_COMMITS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_COMMITS_RESULT())
 
-    async def iter_list_pull_commits(
+    async def iter_list_commits(
         self,
         *,
         owner: str,
@@ -2421,8 +5554,36 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Commit]:
-        """Every item of ``list_pull_commits``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_commits`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Commit: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullCommitsParams
+
         op = _config.LIST_PULL_COMMITS
         params = validated(
             ListPullCommitsParams,
@@ -2438,11 +5599,12 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PULL_COMMITS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PULL_COMMITS_ITEMS()):
                 yield item
 
-    async def list_pull_reviews(
+    async def list_reviews(
         self,
         *,
         owner: str,
@@ -2450,11 +5612,37 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> list[PullRequestReview]:
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[PullRequestReview]:
         """List the reviews of a pull request, oldest first.
 
-        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read
+        The list of reviews returns in chronological order.
+
+        ``GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[PullRequestReview]: The list of reviews returns in chronological order.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPullReviewsParams
+
         op = _config.LIST_PULL_REVIEWS
         params = validated(
             ListPullReviewsParams,
@@ -2470,10 +5658,11 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PULL_REVIEWS_RESULT)
+        return self._engine.decode(op, response, _LIST_PULL_REVIEWS_RESULT())
 
-    async def iter_list_pull_reviews(
+    async def iter_list_reviews(
         self,
         *,
         owner: str,
@@ -2481,8 +5670,36 @@ class AsyncPullsResource:
         pull_number: int,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[PullRequestReview]:
-        """Every item of ``list_pull_reviews``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_reviews`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET
+        /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PullRequestReview: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPullReviewsParams
+
         op = _config.LIST_PULL_REVIEWS
         params = validated(
             ListPullReviewsParams,
@@ -2498,25 +5715,93 @@ class AsyncPullsResource:
             path_params=pick(params, "owner", "repo", "pull_number"),
             query=pick(params, "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PULL_REVIEWS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PULL_REVIEWS_ITEMS()):
                 yield item
 
-    async def create_pull_review(
+    async def create_review(
         self,
         *,
         owner: str,
         repo: str,
         pull_number: int,
         body_: str | None = None,
-        comments: list[CreatePullReviewBodyCommentsItem] | None = None,
+        comments: builtins.list[CreatePullReviewBodyCommentsItem] | None = None,
         commit_id: str | None = None,
         event: CreatePullReviewBodyEvent | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PullRequestReview:
         """Review a pull request (approve, request changes or comment).
 
-        ``POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: write; idempotency: unsupported
+        This endpoint triggers
+        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
+        Creating content too quickly using this endpoint may result in secondary rate limiting. See
+        "[Secondary rate
+        limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)"
+        and "[Dealing with secondary rate
+        limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)"
+        for details.
+
+        Pull request reviews created in the `PENDING` state are not submitted and therefore do not
+        include the `submitted_at` property in the response. To create a pending review for a pull
+        request, leave the `event` parameter blank. For more information about submitting a
+        `PENDING` review, see "[Submit a review for a pull
+        request](https://docs.github.com/rest/pulls#submit-a-review-for-a-pull-request)."
+
+        **Note:** To comment on a specific line in a file, you need to first determine the
+        _position_ of that line in the diff. The GitHub REST API offers the
+        `application/vnd.github.v3.diff` [media
+        type](https://docs.github.com/rest/overview/media-types#commits-commit-comparison-and-pull-requests).
+        To see a pull request diff, add this media type to the `Accept` header of a call to the
+        [single pull request](https://docs.github.com/rest/reference/pulls#get-a-pull-request)
+        endpoint.
+
+        The `position` value equals the number of lines down from the first "@@" hunk header in the
+        file you want to add a comment. The line just below the "@@" line is position 1, the next
+        line is position 2, and so on. The position in the diff continues to increase through lines
+        of whitespace and additional hunks until the beginning of a new file.
+
+        ``POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            pull_number (int): The number that identifies the pull request.
+            body_ (str): **Required** when using `REQUEST_CHANGES` or `COMMENT` for the `event`
+                parameter. The body text of the pull request review. Optional.
+            comments (list[CreatePullReviewBodyCommentsItem]): Use the following table to specify
+                the location, destination, and contents of the draft review comment. Optional.
+            commit_id (str): The SHA of the commit that needs a review. Not using the latest commit
+                SHA may render your review comment outdated if a subsequent commit modifies the line
+                you specify as the `position`. Defaults to the most recent commit in the pull
+                request when you do not specify a value. Optional.
+            event (CreatePullReviewBodyEvent): The review action you want to perform. The review
+                actions include: `APPROVE`, `REQUEST_CHANGES`, or `COMMENT`. By leaving this blank,
+                you set the review action state to `PENDING`, which means you will need to [submit
+                the pull request
+                review](https://docs.github.com/rest/pulls#submit-a-review-for-a-pull-request) when
+                you are ready. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PullRequestReview: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePullReviewBody, CreatePullReviewParams
+
         op = _config.CREATE_PULL_REVIEW
         params = validated(
             CreatePullReviewParams,
@@ -2536,27 +5821,83 @@ class AsyncPullsResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "pull_number"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PULL_REVIEW_RESULT)
+        return self._engine.decode(op, response, _CREATE_PULL_REVIEW_RESULT())
+
+
+class AsyncPullsResourceWithRawResponse:
+    """:class:`AsyncPullsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncPullsResource) -> None:
+        twin = AsyncPullsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.get = to_async_raw(twin.get)
+        self.update = to_async_raw(twin.update)
+        self.merge = to_async_raw(twin.merge)
+        self.check_merged = to_async_raw(twin.check_merged)
+        self.list_files = to_async_raw(twin.list_files)
+        self.list_commits = to_async_raw(twin.list_commits)
+        self.list_reviews = to_async_raw(twin.list_reviews)
+        self.create_review = to_async_raw(twin.create_review)
 
 
 class AsyncReposResource:
-    """The ``repos`` operations."""
+    """The ``repos`` operations: ``client.repos.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def get_repo(
+    @property
+    def with_raw_response(self) -> AsyncReposResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncReposResourceWithRawResponse(self)
+
+    async def get(
         self,
         *,
         owner: str,
         repo: str,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FullRepository:
         """Get a repository.
 
-        ``GET /repos/{owner}/{repo}`` - effects: read
+        The `parent` and `source` objects are present when the repository is a fork. `parent` is the
+        repository this repository was forked from, `source` is the ultimate source for the network.
+
+        **Note:** In order to see the `security_and_analysis` block for a repository you must have
+        admin permissions for the repository or be an owner or security manager for the organization
+        that owns the repository. For more information, see "[Managing security managers in your
+        organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization).\"
+
+        ``GET /repos/{owner}/{repo}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FullRepository: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetRepoParams
+
         op = _config.GET_REPO
         params = validated(
             GetRepoParams,
@@ -2570,10 +5911,11 @@ class AsyncReposResource:
             path_params=pick(params, "owner", "repo"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_REPO_RESULT)
+        return self._engine.decode(op, response, _GET_REPO_RESULT())
 
-    async def update_repo(
+    async def update(
         self,
         *,
         owner: str,
@@ -2597,17 +5939,122 @@ class AsyncReposResource:
         merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = None,
         name: str | None = None,
         private: bool | None = None,
-        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None | None = None,
+        security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = None,
         squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = None,
         use_squash_pr_title_as_default: bool | None = None,
         visibility: UpdateRepoBodyVisibility | None = None,
         web_commit_signoff_required: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FullRepository:
         """Change a repository's name, description, visibility or settings.
 
-        ``PATCH /repos/{owner}/{repo}`` - effects: write; idempotency: natural
+        **Note**: To edit a repository's topics, use the [Replace all repository
+        topics](https://docs.github.com/rest/reference/repos#replace-all-repository-topics)
+        endpoint.
+
+        ``PATCH /repos/{owner}/{repo}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            allow_auto_merge (bool): Either `true` to allow auto-merge on pull requests, or `false`
+                to disallow auto-merge. Optional.
+            allow_forking (bool): Either `true` to allow private forks, or `false` to prevent
+                private forks. Optional.
+            allow_merge_commit (bool): Either `true` to allow merging pull requests with a merge
+                commit, or `false` to prevent merging pull requests with merge commits. Optional.
+            allow_rebase_merge (bool): Either `true` to allow rebase-merging pull requests, or
+                `false` to prevent rebase-merging. Optional.
+            allow_squash_merge (bool): Either `true` to allow squash-merging pull requests, or
+                `false` to prevent squash-merging. Optional.
+            allow_update_branch (bool): Either `true` to always allow a pull request head branch
+                that is behind its base branch to be updated even if it is not required to be up to
+                date before merging, or false otherwise. Optional.
+            archived (bool): Whether to archive this repository. `false` will unarchive a previously
+                archived repository. Optional.
+            default_branch (str): Updates the default branch for this repository. Optional.
+            delete_branch_on_merge (bool): Either `true` to allow automatically deleting head
+                branches when pull requests are merged, or `false` to prevent automatic deletion.
+                Optional.
+            description (str): A short description of the repository. Optional.
+            has_issues (bool): Either `true` to enable issues for this repository or `false` to
+                disable them. Optional.
+            has_projects (bool): Either `true` to enable projects for this repository or `false` to
+                disable them. **Note:** If you're creating a repository in an organization that has
+                disabled repository projects, the default is `false`, and if you pass `true`, the
+                API returns an error. Optional.
+            has_wiki (bool): Either `true` to enable the wiki for this repository or `false` to
+                disable it. Optional.
+            homepage (str): A URL with more information about the repository. Optional.
+            is_template (bool): Either `true` to make this repo available as a template repository
+                or `false` to prevent it. Optional.
+            merge_commit_message (UpdateRepoBodyMergeCommitMessage): The default value for a merge
+                commit message.
+
+            - `PR_TITLE` - default to the pull request's title. - `PR_BODY` - default to the pull
+                request's body. - `BLANK` - default to a blank commit message. Optional.
+            merge_commit_title (UpdateRepoBodyMergeCommitTitle): The default value for a merge
+                commit title.
+
+            - `PR_TITLE` - default to the pull request's title. - `MERGE_MESSAGE` - default to the
+                classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+                Optional.
+            name (str): The name of the repository. Optional.
+            private (bool): Either `true` to make the repository private or `false` to make it
+                public. Default: `false`. **Note**: You will get a `422` error if the organization
+                restricts [changing repository
+                visibility](https://docs.github.com/articles/repository-permission-levels-for-an-organization#changing-the-visibility-of-repositories)
+                to organization owners and a non-owner tries to change the value of private.
+                Optional.
+            security_and_analysis (UpdateRepoBodySecurityAndAnalysis | None): Specify which security
+                and analysis features to enable or disable for the repository.
+
+            To use this parameter, you must have admin permissions for the repository or be an owner
+                or security manager for the organization that owns the repository. For more
+                information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+            For example, to enable GitHub Advanced Security, use this data in the body of the
+                `PATCH` request: `{ "security_and_analysis": {"adva… Optional.
+            squash_merge_commit_message (UpdateRepoBodySquashMergeCommitMessage): The default value
+                for a squash merge commit message:
+
+            - `PR_BODY` - default to the pull request's body. - `COMMIT_MESSAGES` - default to the
+                branch's commit messages. - `BLANK` - default to a blank commit message. Optional.
+            squash_merge_commit_title (UpdateRepoBodySquashMergeCommitTitle): The default value for
+                a squash merge commit title:
+
+            - `PR_TITLE` - default to the pull request's title. - `COMMIT_OR_PR_TITLE` - default to
+                the commit's title (if only one commit) or the pull request's title (when more than
+                one commit). Optional.
+            use_squash_pr_title_as_default (bool): Either `true` to allow squash-merge commits to
+                use pull request title, or `false` to use commit message. **This property has been
+                deprecated. Please use `squash_merge_commit_title` instead. Optional.
+            visibility (UpdateRepoBodyVisibility): The visibility of the repository. Optional.
+            web_commit_signoff_required (bool): Either `true` to require contributors to sign off on
+                web-based commits, or `false` to not require contributors to sign off on web-based
+                commits. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FullRepository: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateRepoBody, UpdateRepoParams
+
         op = _config.UPDATE_REPO
         params = validated(UpdateRepoParams, {"owner": owner, "repo": repo})
         body = validated(
@@ -2641,10 +6088,11 @@ class AsyncReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_REPO_RESULT)
+        return self._engine.decode(op, response, _UPDATE_REPO_RESULT())
 
-    async def list_my_repos(
+    async def list_my(
         self,
         *,
         visibility: ListMyReposVisibility | None = None,
@@ -2656,11 +6104,61 @@ class AsyncReposResource:
         page: int | None = None,
         since: str | None = None,
         before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[Repository]:
         """List the repositories the authenticated user can access.
 
-        ``GET /user/repos`` - effects: read
+        Lists repositories that the authenticated user has explicit permission (`:read`, `:write`,
+        or `:admin`) to access.
+
+        The authenticated user has explicit permission to access repositories they own, repositories
+        where they are a collaborator, and repositories that they can access through an organization
+        membership.
+
+        ``GET /user/repos`` - effects: read.
+
+        Args:
+            visibility (ListMyReposVisibility): Limit results to repositories with the specified
+                visibility. Optional.
+            affiliation (str): Comma-separated list of values. Can include: * `owner`: Repositories
+                that are owned by the authenticated user. * `collaborator`: Repositories that the
+                user has been added to as a collaborator. * `organization_member`: Repositories that
+                the user has access to through being a member of an organization. This includes
+                every repository on every team that the user is on. Optional.
+            type (ListMyReposType): Limit results to repositories of the specified type. Will cause
+                a `422` error if used in the same request as **visibility** or **affiliation**.
+                Optional.
+            sort (ListMyReposSort): The property to sort the results by. Optional.
+            direction (ListMyReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            before (str): Only show notifications updated before the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Repository]: Response
+
+        Raises:
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListMyReposParams
+
         op = _config.LIST_MY_REPOS
         params = validated(
             ListMyReposParams,
@@ -2677,12 +6175,24 @@ class AsyncReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_MY_REPOS_RESULT)
+        return self._engine.decode(op, response, _LIST_MY_REPOS_RESULT())
 
-    async def iter_list_my_repos(
+    async def iter_list_my(
         self,
         *,
         visibility: ListMyReposVisibility | None = None,
@@ -2694,8 +6204,54 @@ class AsyncReposResource:
         page: int | None = None,
         since: str | None = None,
         before: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Repository]:
-        """Every item of ``list_my_repos``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_my`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /user/repos`` - effects: read.
+
+        Args:
+            visibility (ListMyReposVisibility): Limit results to repositories with the specified
+                visibility. Optional.
+            affiliation (str): Comma-separated list of values. Can include: * `owner`: Repositories
+                that are owned by the authenticated user. * `collaborator`: Repositories that the
+                user has been added to as a collaborator. * `organization_member`: Repositories that
+                the user has access to through being a member of an organization. This includes
+                every repository on every team that the user is on. Optional.
+            type (ListMyReposType): Limit results to repositories of the specified type. Will cause
+                a `422` error if used in the same request as **visibility** or **affiliation**.
+                Optional.
+            sort (ListMyReposSort): The property to sort the results by. Optional.
+            direction (ListMyReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            before (str): Only show notifications updated before the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Repository: One item of a page.
+
+        Raises:
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListMyReposParams
+
         op = _config.LIST_MY_REPOS
         params = validated(
             ListMyReposParams,
@@ -2712,13 +6268,25 @@ class AsyncReposResource:
             },
         )
         call = Call(
-            query=pick(params, "visibility", "affiliation", "type", "sort", "direction", "per_page", "page", "since", "before"),
+            query=pick(
+                params,
+                "visibility",
+                "affiliation",
+                "type",
+                "sort",
+                "direction",
+                "per_page",
+                "page",
+                "since",
+                "before",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_MY_REPOS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_MY_REPOS_ITEMS()):
                 yield item
 
-    async def create_repo(
+    async def create(
         self,
         *,
         name: str,
@@ -2744,11 +6312,94 @@ class AsyncReposResource:
         squash_merge_commit_message: CreateRepoBodySquashMergeCommitMessage | None = None,
         squash_merge_commit_title: CreateRepoBodySquashMergeCommitTitle | None = None,
         team_id: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Repository:
         """Create a repository for the authenticated user.
 
-        ``POST /user/repos`` - effects: write; idempotency: natural
+        Creates a new repository for the authenticated user.
+
+        **OAuth scope requirements**
+
+        When using
+        [OAuth](https://docs.github.com/apps/building-oauth-apps/understanding-scopes-for-oauth-apps/),
+        authorizations must include:
+
+        * `public_repo` scope or `repo` scope to create a public repository. Note: For GitHub AE,
+        use `repo` scope to create an internal repository. * `repo` scope to create a private
+        repository.
+
+        ``POST /user/repos`` - effects: write; idempotency: natural.
+
+        Args:
+            name (str): The name of the repository.
+            allow_auto_merge (bool): Whether to allow Auto-merge to be used on pull requests.
+                Optional.
+            allow_merge_commit (bool): Whether to allow merge commits for pull requests. Optional.
+            allow_rebase_merge (bool): Whether to allow rebase merges for pull requests. Optional.
+            allow_squash_merge (bool): Whether to allow squash merges for pull requests. Optional.
+            auto_init (bool): Whether the repository is initialized with a minimal README. Optional.
+            delete_branch_on_merge (bool): Whether to delete head branches when pull requests are
+                merged Optional.
+            description (str): A short description of the repository. Optional.
+            gitignore_template (str): The desired language or platform to apply to the .gitignore.
+                Optional.
+            has_discussions (bool): Whether discussions are enabled. Optional.
+            has_downloads (bool): Whether downloads are enabled. Optional.
+            has_issues (bool): Whether issues are enabled. Optional.
+            has_projects (bool): Whether projects are enabled. Optional.
+            has_wiki (bool): Whether the wiki is enabled. Optional.
+            homepage (str): A URL with more information about the repository. Optional.
+            is_template (bool): Whether this repository acts as a template that can be used to
+                generate new repositories. Optional.
+            license_template (str): The license keyword of the open source license for this
+                repository. Optional.
+            merge_commit_message (CreateRepoBodyMergeCommitMessage): The default value for a merge
+                commit message.
+
+            - `PR_TITLE` - default to the pull request's title. - `PR_BODY` - default to the pull
+                request's body. - `BLANK` - default to a blank commit message. Optional.
+            merge_commit_title (CreateRepoBodyMergeCommitTitle): The default value for a merge
+                commit title.
+
+            - `PR_TITLE` - default to the pull request's title. - `MERGE_MESSAGE` - default to the
+                classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+                Optional.
+            private (bool): Whether the repository is private. Optional.
+            squash_merge_commit_message (CreateRepoBodySquashMergeCommitMessage): The default value
+                for a squash merge commit message:
+
+            - `PR_BODY` - default to the pull request's body. - `COMMIT_MESSAGES` - default to the
+                branch's commit messages. - `BLANK` - default to a blank commit message. Optional.
+            squash_merge_commit_title (CreateRepoBodySquashMergeCommitTitle): The default value for
+                a squash merge commit title:
+
+            - `PR_TITLE` - default to the pull request's title. - `COMMIT_OR_PR_TITLE` - default to
+                the commit's title (if only one commit) or the pull request's title (when more than
+                one commit). Optional.
+            team_id (int): The id of the team that will be granted access to this repository. This
+                is only valid when creating a repository in an organization. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Repository: Response
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            UnauthorizedError: HTTP 401: Requires authentication
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRepoBody
+
         op = _config.CREATE_REPO
         body = validated(
             CreateRepoBody,
@@ -2779,10 +6430,11 @@ class AsyncReposResource:
             },
         )
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REPO_RESULT)
+        return self._engine.decode(op, response, _CREATE_REPO_RESULT())
 
-    async def list_user_repos(
+    async def list_user(
         self,
         *,
         username: str,
@@ -2791,11 +6443,40 @@ class AsyncReposResource:
         direction: ListUserReposDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[MinimalRepository]:
         """List a user's public repositories.
 
-        ``GET /users/{username}/repos`` - effects: read
+        Lists public repositories for the specified user. Note: For GitHub AE, this endpoint will
+        list internal repositories for the specified user.
+
+        ``GET /users/{username}/repos`` - effects: read.
+
+        Args:
+            username (str): The handle for the GitHub user account.
+            type (ListUserReposType): Limit results to repositories of the specified type. Optional.
+            sort (ListUserReposSort): The property to sort the results by. Optional.
+            direction (ListUserReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[MinimalRepository]: Response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListUserReposParams
+
         op = _config.LIST_USER_REPOS
         params = validated(
             ListUserReposParams,
@@ -2812,10 +6493,11 @@ class AsyncReposResource:
             path_params=pick(params, "username"),
             query=pick(params, "type", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_USER_REPOS_RESULT)
+        return self._engine.decode(op, response, _LIST_USER_REPOS_RESULT())
 
-    async def iter_list_user_repos(
+    async def iter_list_user(
         self,
         *,
         username: str,
@@ -2824,8 +6506,38 @@ class AsyncReposResource:
         direction: ListUserReposDirection | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[MinimalRepository]:
-        """Every item of ``list_user_repos``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_user`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /users/{username}/repos`` -
+        effects: read.
+
+        Args:
+            username (str): The handle for the GitHub user account.
+            type (ListUserReposType): Limit results to repositories of the specified type. Optional.
+            sort (ListUserReposSort): The property to sort the results by. Optional.
+            direction (ListUserReposDirection): The order to sort by. Default: `asc` when using
+                `full_name`, otherwise `desc`. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            MinimalRepository: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListUserReposParams
+
         op = _config.LIST_USER_REPOS
         params = validated(
             ListUserReposParams,
@@ -2842,8 +6554,9 @@ class AsyncReposResource:
             path_params=pick(params, "username"),
             query=pick(params, "type", "sort", "direction", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_USER_REPOS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_USER_REPOS_ITEMS()):
                 yield item
 
     async def list_branches(
@@ -2854,11 +6567,38 @@ class AsyncReposResource:
         protected: bool | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[ShortBranch]:
         """List a repository's branches.
 
-        ``GET /repos/{owner}/{repo}/branches`` - effects: read
+        ``GET /repos/{owner}/{repo}/branches`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            protected (bool): Setting to `true` returns only protected branches. When set to
+                `false`, only unprotected branches are returned. Omitting this parameter returns all
+                branches. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[ShortBranch]: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListBranchesParams
+
         op = _config.LIST_BRANCHES
         params = validated(
             ListBranchesParams,
@@ -2874,8 +6614,9 @@ class AsyncReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "protected", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_BRANCHES_RESULT)
+        return self._engine.decode(op, response, _LIST_BRANCHES_RESULT())
 
     async def iter_list_branches(
         self,
@@ -2885,8 +6626,39 @@ class AsyncReposResource:
         protected: bool | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[ShortBranch]:
-        """Every item of ``list_branches``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_branches`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/branches`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            protected (bool): Setting to `true` returns only protected branches. When set to
+                `false`, only unprotected branches are returned. Omitting this parameter returns all
+                branches. Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ShortBranch: One item of a page.
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListBranchesParams
+
         op = _config.LIST_BRANCHES
         params = validated(
             ListBranchesParams,
@@ -2902,8 +6674,9 @@ class AsyncReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "protected", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_BRANCHES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_BRANCHES_ITEMS()):
                 yield item
 
     async def get_branch(
@@ -2912,16 +6685,42 @@ class AsyncReposResource:
         owner: str,
         repo: str,
         branch: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BranchWithProtection:
         """Get a branch and its head commit.
 
-        ``GET /repos/{owner}/{repo}/branches/{branch}`` - effects: read
+        ``GET /repos/{owner}/{repo}/branches/{branch}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            branch (str): The name of the branch. Cannot contain wildcard characters. To use
+                wildcard characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BranchWithProtection: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetBranchParams
+
         op = _config.GET_BRANCH
         params = validated(GetBranchParams, {"owner": owner, "repo": repo, "branch": branch})
         call = Call(path_params=pick(params, "owner", "repo", "branch"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_BRANCH_RESULT)
+        return self._engine.decode(op, response, _GET_BRANCH_RESULT())
 
     async def list_commits(
         self,
@@ -2935,11 +6734,78 @@ class AsyncReposResource:
         until: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[Commit]:
         """List commits, newest first (of the default branch unless sha is given).
 
-        ``GET /repos/{owner}/{repo}/commits`` - effects: read
+        **Signature verification object**
+
+        The response will include a `verification` object that describes the result of verifying the
+        commit's signature. The following fields are included in the `verification` object:
+
+        | Name | Type | Description | | ---- | ---- | ----------- | | `verified` | `boolean` |
+        Indicates whether GitHub considers the signature in this commit to be verified. | | `reason`
+        | `string` | The reason for verified value. Possible values and their meanings are
+        enumerated in table below. | | `signature` | `string` | The signature that was extracted
+        from the commit. | | `payload` | `string` | The value that was signed. |
+
+        These are the possible values for `reason` in the `verification` object:
+
+        | Value | Description | | ----- | ----------- | | `expired_key` | The key that made the
+        signature is expired. | | `not_signing_key` | The "signing" flag is not among the usage
+        flags in the GPG key that made the signature. | | `gpgverify_error` | There was an error
+        communicating with the signature verification service. | | `gpgverify_unavailable` | The
+        signature verification service is currently unavailable. | | `unsigned` | The object does
+        not include a signature. | | `unknown_signature_type` | A non-PGP signature was found in the
+        commit. | | `no_user` | No user was associated with the `committer` email address in the
+        commit. | | `unverified_email` | The `committer` email address in the commit was associated
+        with a user, but the email address is not verified on her/his account. | | `bad_email` | The
+        `committer` email address in the commit is not included in the identities of the PGP key
+        that made the signature. | | `unknown_key` | The key that made the signature has not been
+        registered with any user's account. | | `malformed_signature` | There was an error parsing
+        the signature. | | `invalid` | The signature could not be cryptographically verified using
+        the key whose key-id was found in the signature. | | `valid` | None of the above errors
+        applied, so the signature …
+
+        ``GET /repos/{owner}/{repo}/commits`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            sha (str): SHA or branch to start listing commits from. Default: the repository’s
+                default branch (usually `main`). Optional.
+            path (str): Only commits containing this file path will be returned. Optional.
+            author (str): GitHub login or email address by which to filter by commit author.
+                Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            until (str): Only commits before this date will be returned. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+                Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            list[Commit]: Response
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            NotFoundError: HTTP 404: Resource not found
+            ListCommitsConflictError: HTTP 409: Conflict
+            InternalServerError: HTTP 500: Internal Error
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListCommitsParams
+
         op = _config.LIST_COMMITS
         params = validated(
             ListCommitsParams,
@@ -2959,8 +6825,9 @@ class AsyncReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "sha", "path", "author", "since", "until", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_COMMITS_RESULT)
+        return self._engine.decode(op, response, _LIST_COMMITS_RESULT())
 
     async def iter_list_commits(
         self,
@@ -2974,8 +6841,50 @@ class AsyncReposResource:
         until: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Commit]:
-        """Every item of ``list_commits``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_commits`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /repos/{owner}/{repo}/commits`` -
+        effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            sha (str): SHA or branch to start listing commits from. Default: the repository’s
+                default branch (usually `main`). Optional.
+            path (str): Only commits containing this file path will be returned. Optional.
+            author (str): GitHub login or email address by which to filter by commit author.
+                Optional.
+            since (str): Only show notifications updated after the given time. This is a timestamp
+                in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+                `YYYY-MM-DDTHH:MM:SSZ`. Optional.
+            until (str): Only commits before this date will be returned. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+                Optional.
+            per_page (int): The number of results per page (max 100). Optional.
+            page (int): Page number of the results to fetch. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Commit: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad Request
+            NotFoundError: HTTP 404: Resource not found
+            ListCommitsConflictError: HTTP 409: Conflict
+            InternalServerError: HTTP 500: Internal Error
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListCommitsParams
+
         op = _config.LIST_COMMITS
         params = validated(
             ListCommitsParams,
@@ -2995,8 +6904,9 @@ class AsyncReposResource:
             path_params=pick(params, "owner", "repo"),
             query=pick(params, "sha", "path", "author", "since", "until", "per_page", "page"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_COMMITS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_COMMITS_ITEMS()):
                 yield item
 
     async def get_content(
@@ -3007,11 +6917,69 @@ class AsyncReposResource:
         path: str,
         ref: str | None = None,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule:
         """Get a file (base64 content) or a directory listing.
 
-        ``GET /repos/{owner}/{repo}/contents/{path}`` - effects: read
+        Gets the contents of a file or directory in a repository. Specify the file path or directory
+        in `:path`. If you omit `:path`, you will receive the contents of the repository's root
+        directory. See the description below regarding what the API response includes for
+        directories.
+
+        Files and symlinks support [a custom media
+        type](https://docs.github.com/rest/reference/repos#custom-media-types) for retrieving the
+        raw content or rendered HTML (when supported). All content types support [a custom media
+        type](https://docs.github.com/rest/reference/repos#custom-media-types) to ensure the content
+        is returned in a consistent object format.
+
+        **Notes**: * To get a repository's contents recursively, you can [recursively get the
+        tree](https://docs.github.com/rest/reference/git#trees). * This API has an upper limit of
+        1,000 files for a directory. If you need to retrieve more files, use the [Git Trees
+        API](https://docs.github.com/rest/reference/git#get-a-tree). * Download URLs expire and are
+        meant to be used just once. To ensure the download URL does not expire, please use the
+        contents API to obtain a fresh download URL for each download. #### Size limits If the
+        requested file's size is: * 1 MB or smaller: All features of this endpoint are supported. *
+        Between 1-100 MB: Only the `raw` or `object` [custom media
+        types](https://docs.github.com/rest/repos/contents#custom-media-types-for-repository-contents)
+        are supported. Both will work as normal, except that when using the `object` media type, the
+        `content` field will be an empty string and the `encoding` field will be `"none"`. To get
+        the contents of these larger files, use the `raw` media type. * Greater than 100 MB: This
+        endpoint is not supported.
+
+        #### If the content is a directory The response will be an array of objects, one object for
+        each item in the directory. When listing the contents of a directory, submodules have their
+        "type" specified as "file". Logically, the value _should_ be "submodule". This behavior
+        exists in …
+
+        ``GET /repos/{owner}/{repo}/contents/{path}`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            ref (str): The name of the commit/branch/tag. Default: the repository’s default branch
+                (usually `master`) Optional.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule: Response
+
+        Raises:
+            ForbiddenError: HTTP 403: Forbidden
+            NotFoundError: HTTP 404: Resource not found
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetContentParams
+
         op = _config.GET_CONTENT
         params = validated(
             GetContentParams,
@@ -3028,8 +6996,9 @@ class AsyncReposResource:
             query=pick(params, "ref"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONTENT_RESULT)
+        return self._engine.decode(op, response, _GET_CONTENT_RESULT())
 
     async def put_content(
         self,
@@ -3043,11 +7012,54 @@ class AsyncReposResource:
         branch: str | None = None,
         committer: PutContentBodyCommitter | None = None,
         sha: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FileCommit:
         """Create a file, or replace it (give the sha of the blob it replaces).
 
-        ``PUT /repos/{owner}/{repo}/contents/{path}`` - effects: write; idempotency: natural
+        Creates a new file or replaces an existing file in a repository. You must authenticate using
+        an access token with the `workflow` scope to use this endpoint.
+
+        **Note:** If you use this endpoint and the "[Delete a
+        file](https://docs.github.com/rest/reference/repos/#delete-file)" endpoint in parallel, the
+        concurrent requests will conflict and you will receive errors. You must use these endpoints
+        serially instead.
+
+        ``PUT /repos/{owner}/{repo}/contents/{path}`` - effects: write; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            content (str): The new file content, using Base64 encoding.
+            message (str): The commit message.
+            author (PutContentBodyAuthor): The author of the file. Default: The `committer` or the
+                authenticated user if you omit `committer`. Optional.
+            branch (str): The branch name. Default: the repository’s default branch (usually
+                `master`) Optional.
+            committer (PutContentBodyCommitter): The person that committed the file. Default: the
+                authenticated user. Optional.
+            sha (str): **Required if you are updating a file**. The blob SHA of the file being
+                replaced. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FileCommit: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            PutContentConflictError: HTTP 409: Conflict
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PutContentBody, PutContentParams
+
         op = _config.PUT_CONTENT
         params = validated(PutContentParams, {"owner": owner, "repo": repo, "path": path})
         body = validated(
@@ -3062,8 +7074,9 @@ class AsyncReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "path"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _PUT_CONTENT_RESULT)
+        return self._engine.decode(op, response, _PUT_CONTENT_RESULT())
 
     async def delete_content(
         self,
@@ -3076,11 +7089,63 @@ class AsyncReposResource:
         author: DeleteContentBodyAuthor | None = None,
         branch: str | None = None,
         committer: DeleteContentBodyCommitter | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> FileCommit:
         """Delete a file (give the sha of its blob).
 
-        ``DELETE /repos/{owner}/{repo}/contents/{path}`` - effects: delete; idempotency: natural
+        Deletes a file in a repository.
+
+        You can provide an additional `committer` parameter, which is an object containing
+        information about the committer. Or, you can provide an `author` parameter, which is an
+        object containing information about the author.
+
+        The `author` section is optional and is filled in with the `committer` information if
+        omitted. If the `committer` information is omitted, the authenticated user's information is
+        used.
+
+        You must provide values for both `name` and `email`, whether you choose to use `author` or
+        `committer`. Otherwise, you'll receive a `422` status code.
+
+        **Note:** If you use this endpoint and the "[Create or update file
+        contents](https://docs.github.com/rest/reference/repos/#create-or-update-file-contents)"
+        endpoint in parallel, the concurrent requests will conflict and you will receive errors. You
+        must use these endpoints serially instead.
+
+        ``DELETE /repos/{owner}/{repo}/contents/{path}`` - effects: delete; idempotency: natural.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            path (str): path parameter
+            message (str): The commit message.
+            sha (str): The blob SHA of the file being deleted.
+            author (DeleteContentBodyAuthor): object containing information about the author.
+                Optional.
+            branch (str): The branch name. Default: the repository’s default branch (usually
+                `master`) Optional.
+            committer (DeleteContentBodyCommitter): object containing information about the
+                committer. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            FileCommit: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            DeleteContentConflictError: HTTP 409: Conflict
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            ServiceUnavailableError: HTTP 503: Service unavailable
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteContentBody, DeleteContentParams
+
         op = _config.DELETE_CONTENT
         params = validated(DeleteContentParams, {"owner": owner, "repo": repo, "path": path})
         body = validated(
@@ -3094,8 +7159,9 @@ class AsyncReposResource:
             },
         )
         call = Call(path_params=pick(params, "owner", "repo", "path"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CONTENT_RESULT)
+        return self._engine.decode(op, response, _DELETE_CONTENT_RESULT())
 
     async def get_readme(
         self,
@@ -3104,11 +7170,44 @@ class AsyncReposResource:
         repo: str,
         ref: str | None = None,
         if_none_match: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContentFile:
         """Get a repository's preferred README.
 
-        ``GET /repos/{owner}/{repo}/readme`` - effects: read
+        Gets the preferred README for a repository.
+
+        READMEs support [custom media
+        types](https://docs.github.com/rest/reference/repos#custom-media-types) for retrieving the
+        raw content or rendered HTML.
+
+        ``GET /repos/{owner}/{repo}/readme`` - effects: read.
+
+        Args:
+            owner (str): The account owner of the repository. The name is not case sensitive.
+            repo (str): The name of the repository. The name is not case sensitive.
+            ref (str): The name of the commit/branch/tag. Default: the repository’s default branch
+                (usually `master`) Optional.
+            if_none_match (str): The ETag of an earlier response: GitHub answers 304 Not Modified
+                when nothing changed. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContentFile: Response
+
+        Raises:
+            NotFoundError: HTTP 404: Resource not found
+            UnprocessableEntityError: HTTP 422: Validation failed, or the endpoint has been spammed.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetReadmeParams
+
         op = _config.GET_README
         params = validated(
             GetReadmeParams,
@@ -3124,17 +7223,53 @@ class AsyncReposResource:
             query=pick(params, "ref"),
             headers=pick(params, "If-None-Match"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_README_RESULT)
+        return self._engine.decode(op, response, _GET_README_RESULT())
+
+
+class AsyncReposResourceWithRawResponse:
+    """:class:`AsyncReposResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncReposResource) -> None:
+        twin = AsyncReposResource(resource._engine.as_raw())
+        self.get = to_async_raw(twin.get)
+        self.update = to_async_raw(twin.update)
+        self.list_my = to_async_raw(twin.list_my)
+        self.create = to_async_raw(twin.create)
+        self.list_user = to_async_raw(twin.list_user)
+        self.list_branches = to_async_raw(twin.list_branches)
+        self.get_branch = to_async_raw(twin.get_branch)
+        self.list_commits = to_async_raw(twin.list_commits)
+        self.get_content = to_async_raw(twin.get_content)
+        self.put_content = to_async_raw(twin.put_content)
+        self.delete_content = to_async_raw(twin.delete_content)
+        self.get_readme = to_async_raw(twin.get_readme)
 
 
 class AsyncGithubClient:
     """Asynchronous client for GitHub.
 
-    Credentials are looked up by the names the spec gives (GITHUB_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (GITHUB_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -3151,14 +7286,21 @@ class AsyncGithubClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

@@ -92,17 +92,11 @@ ContentDirectoryValueItemType = Literal[
     "symlink",
 ]
 
-ContentFileType = Literal[
-    "file",
-]
+ContentFileType = Literal["file",]
 
-ContentSymlinkType = Literal[
-    "symlink",
-]
+ContentSymlinkType = Literal["symlink",]
 
-ContentSubmoduleType = Literal[
-    "submodule",
-]
+ContentSubmoduleType = Literal["submodule",]
 
 IssueStateReason = Literal[
     "completed",
@@ -280,9 +274,11 @@ ListUserReposDirection = Literal[
 
 
 class FullRepositoryPermissions(BaseModel):
-    """The FullRepositoryPermissions object."""
+    """The ``permissions`` of a :class:`FullRepository`. Fields: ``admin``, ``maintain``, ``pull``,
+    ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool
     maintain: bool | None = None
@@ -294,7 +290,7 @@ class FullRepositoryPermissions(BaseModel):
 class FullRepository(BaseModel):
     """Full Repository"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     allow_auto_merge: bool | None = None
     allow_forking: bool | None = None
@@ -302,7 +298,10 @@ class FullRepository(BaseModel):
     allow_rebase_merge: bool | None = None
     allow_squash_merge: bool | None = None
     allow_update_branch: bool | None = None
-    anonymous_access_enabled: bool | None = None
+    anonymous_access_enabled: bool | None = Field(
+        default=None,
+        description="Whether anonymous git access is allowed.",
+    )
     archive_url: str
     archived: bool
     assignees_url: str
@@ -321,7 +320,7 @@ class FullRepository(BaseModel):
     delete_branch_on_merge: bool | None = None
     deployments_url: str
     description: str | None
-    disabled: bool
+    disabled: bool = Field(description="Returns whether or not this repository disabled.")
     downloads_url: str
     events_url: str
     fork: bool
@@ -353,8 +352,22 @@ class FullRepository(BaseModel):
     languages_url: str
     license: dict[str, Any] | None
     master_branch: str | None = None
-    merge_commit_message: FullRepositoryMergeCommitMessage | str | None = None
-    merge_commit_title: FullRepositoryMergeCommitTitle | str | None = None
+    merge_commit_message: FullRepositoryMergeCommitMessage | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit message. - `PR_TITLE` - default to the pull "
+            "request's title. - `PR_BODY` - default to the pull request's body. - `BLANK` - "
+            "default to a blank commit message."
+        ),
+    )
+    merge_commit_title: FullRepositoryMergeCommitTitle | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit title. - `PR_TITLE` - default to the pull "
+            "request's title. - `MERGE_MESSAGE` - default to the classic title for a merge "
+            "message (e.g., Merge pull request #123 from branch-name)."
+        ),
+    )
     merges_url: str
     milestones_url: str
     mirror_url: str | None
@@ -366,17 +379,36 @@ class FullRepository(BaseModel):
     open_issues_count: int
     organization: dict[str, Any] | None = None
     owner: dict[str, Any]
-    parent: Repository | None = None
+    parent: Repository | None = Field(default=None, description="A repository on GitHub.")
     permissions: FullRepositoryPermissions | None = None
     private: bool
     pulls_url: str
     pushed_at: str
     releases_url: str
     security_and_analysis: dict[str, Any] | None = None
-    size: int
-    source: Repository | None = None
-    squash_merge_commit_message: FullRepositorySquashMergeCommitMessage | str | None = None
-    squash_merge_commit_title: FullRepositorySquashMergeCommitTitle | str | None = None
+    size: int = Field(
+        description=(
+            "The size of the repository. Size is calculated hourly. When a repository is "
+            "initially created, the size is 0."
+        ),
+    )
+    source: Repository | None = Field(default=None, description="A repository on GitHub.")
+    squash_merge_commit_message: FullRepositorySquashMergeCommitMessage | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit message: - `PR_BODY` - default to the "
+            "pull request's body. - `COMMIT_MESSAGES` - default to the branch's commit "
+            "messages. - `BLANK` - default to a blank commit message."
+        ),
+    )
+    squash_merge_commit_title: FullRepositorySquashMergeCommitTitle | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+            "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+            "only one commit) or the pull request's title (when more than one commit)."
+        ),
+    )
     ssh_url: str
     stargazers_count: int
     stargazers_url: str
@@ -394,16 +426,21 @@ class FullRepository(BaseModel):
     updated_at: str
     url: str
     use_squash_pr_title_as_default: bool | None = None
-    visibility: str | None = None
+    visibility: str | None = Field(
+        default=None,
+        description="The repository visibility: public, private, or internal.",
+    )
     watchers: int
     watchers_count: int
     web_commit_signoff_required: bool | None = None
 
 
 class RepositoryPermissions(BaseModel):
-    """The RepositoryPermissions object."""
+    """The ``permissions`` of a :class:`Repository`. Fields: ``admin``, ``maintain``, ``pull``,
+    ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool
     maintain: bool | None = None
@@ -413,9 +450,12 @@ class RepositoryPermissions(BaseModel):
 
 
 class RepositoryTemplateRepositoryOwner(BaseModel):
-    """The RepositoryTemplateRepositoryOwner object."""
+    """The ``owner`` of a :class:`RepositoryTemplateRepository`. Fields: ``avatar_url``,
+    ``events_url``, ``followers_url``, ``following_url``, ``gists_url``, ``gravatar_id`` and 12
+    more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_url: str | None = None
     events_url: str | None = None
@@ -438,9 +478,11 @@ class RepositoryTemplateRepositoryOwner(BaseModel):
 
 
 class RepositoryTemplateRepositoryPermissions(BaseModel):
-    """The RepositoryTemplateRepositoryPermissions object."""
+    """The ``permissions`` of a :class:`RepositoryTemplateRepository`. Fields: ``admin``,
+    ``maintain``, ``pull``, ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool | None = None
     maintain: bool | None = None
@@ -450,9 +492,12 @@ class RepositoryTemplateRepositoryPermissions(BaseModel):
 
 
 class RepositoryTemplateRepository(BaseModel):
-    """The RepositoryTemplateRepository object."""
+    """The ``template_repository`` of a :class:`Repository`. Fields: ``allow_auto_merge``,
+    ``allow_merge_commit``, ``allow_rebase_merge``, ``allow_squash_merge``, ``allow_update_branch``,
+    ``archive_url`` and 81 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     allow_auto_merge: bool | None = None
     allow_merge_commit: bool | None = None
@@ -504,8 +549,22 @@ class RepositoryTemplateRepository(BaseModel):
     labels_url: str | None = None
     language: str | None = None
     languages_url: str | None = None
-    merge_commit_message: RepositoryTemplateRepositoryMergeCommitMessage | str | None = None
-    merge_commit_title: RepositoryTemplateRepositoryMergeCommitTitle | str | None = None
+    merge_commit_message: RepositoryTemplateRepositoryMergeCommitMessage | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit message. - `PR_TITLE` - default to the pull "
+            "request's title. - `PR_BODY` - default to the pull request's body. - `BLANK` - "
+            "default to a blank commit message."
+        ),
+    )
+    merge_commit_title: RepositoryTemplateRepositoryMergeCommitTitle | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit title. - `PR_TITLE` - default to the pull "
+            "request's title. - `MERGE_MESSAGE` - default to the classic title for a merge "
+            "message (e.g., Merge pull request #123 from branch-name)."
+        ),
+    )
     merges_url: str | None = None
     milestones_url: str | None = None
     mirror_url: str | None = None
@@ -521,8 +580,26 @@ class RepositoryTemplateRepository(BaseModel):
     pushed_at: str | None = None
     releases_url: str | None = None
     size: int | None = None
-    squash_merge_commit_message: RepositoryTemplateRepositorySquashMergeCommitMessage | str | None = None
-    squash_merge_commit_title: RepositoryTemplateRepositorySquashMergeCommitTitle | str | None = None
+    squash_merge_commit_message: (
+        RepositoryTemplateRepositorySquashMergeCommitMessage | str | None
+    ) = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit message: - `PR_BODY` - default to the "
+            "pull request's body. - `COMMIT_MESSAGES` - default to the branch's commit "
+            "messages. - `BLANK` - default to a blank commit message."
+        ),
+    )
+    squash_merge_commit_title: RepositoryTemplateRepositorySquashMergeCommitTitle | str | None = (
+        Field(
+            default=None,
+            description=(
+                "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+                "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+                "only one commit) or the pull request's title (when more than one commit)."
+            ),
+        )
+    )
     ssh_url: str | None = None
     stargazers_count: int | None = None
     stargazers_url: str | None = None
@@ -546,17 +623,41 @@ class RepositoryTemplateRepository(BaseModel):
 class Repository(BaseModel):
     """A repository on GitHub."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    allow_auto_merge: bool | None = None
-    allow_forking: bool | None = None
-    allow_merge_commit: bool | None = None
-    allow_rebase_merge: bool | None = None
-    allow_squash_merge: bool | None = None
-    allow_update_branch: bool | None = None
-    anonymous_access_enabled: bool | None = None
+    allow_auto_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow Auto-merge to be used on pull requests.",
+    )
+    allow_forking: bool | None = Field(
+        default=None,
+        description="Whether to allow forking this repo",
+    )
+    allow_merge_commit: bool | None = Field(
+        default=None,
+        description="Whether to allow merge commits for pull requests.",
+    )
+    allow_rebase_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow rebase merges for pull requests.",
+    )
+    allow_squash_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow squash merges for pull requests.",
+    )
+    allow_update_branch: bool | None = Field(
+        default=None,
+        description=(
+            "Whether or not a pull request head branch that is behind its base branch can "
+            "always be updated even if it is not required to be up to date before merging."
+        ),
+    )
+    anonymous_access_enabled: bool | None = Field(
+        default=None,
+        description="Whether anonymous git access is enabled for this repository",
+    )
     archive_url: str
-    archived: bool
+    archived: bool = Field(description="Whether the repository is archived.")
     assignees_url: str
     blobs_url: str
     branches_url: str
@@ -568,11 +669,14 @@ class Repository(BaseModel):
     contents_url: str
     contributors_url: str
     created_at: str | None
-    default_branch: str
-    delete_branch_on_merge: bool | None = None
+    default_branch: str = Field(description="The default branch of the repository.")
+    delete_branch_on_merge: bool | None = Field(
+        default=None,
+        description="Whether to delete head branches when pull requests are merged",
+    )
     deployments_url: str
     description: str | None
-    disabled: bool
+    disabled: bool = Field(description="Returns whether or not this repository disabled.")
     downloads_url: str
     events_url: str
     fork: bool
@@ -584,17 +688,26 @@ class Repository(BaseModel):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_discussions: bool | None = None
-    has_downloads: bool
-    has_issues: bool
+    has_discussions: bool | None = Field(
+        default=None,
+        description="Whether discussions are enabled.",
+    )
+    has_downloads: bool = Field(description="Whether downloads are enabled.")
+    has_issues: bool = Field(description="Whether issues are enabled.")
     has_pages: bool
-    has_projects: bool
-    has_wiki: bool
+    has_projects: bool = Field(description="Whether projects are enabled.")
+    has_wiki: bool = Field(description="Whether the wiki is enabled.")
     homepage: str | None
     hooks_url: str
     html_url: str
-    id: int
-    is_template: bool | None = None
+    id: int = Field(description="Unique identifier of the repository")
+    is_template: bool | None = Field(
+        default=None,
+        description=(
+            "Whether this repository acts as a template that can be used to generate new "
+            "repositories."
+        ),
+    )
     issue_comment_url: str
     issue_events_url: str
     issues_url: str
@@ -604,12 +717,26 @@ class Repository(BaseModel):
     languages_url: str
     license: dict[str, Any] | None
     master_branch: str | None = None
-    merge_commit_message: RepositoryMergeCommitMessage | str | None = None
-    merge_commit_title: RepositoryMergeCommitTitle | str | None = None
+    merge_commit_message: RepositoryMergeCommitMessage | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit message. - `PR_TITLE` - default to the pull "
+            "request's title. - `PR_BODY` - default to the pull request's body. - `BLANK` - "
+            "default to a blank commit message."
+        ),
+    )
+    merge_commit_title: RepositoryMergeCommitTitle | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit title. - `PR_TITLE` - default to the pull "
+            "request's title. - `MERGE_MESSAGE` - default to the classic title for a merge "
+            "message (e.g., Merge pull request #123 from branch-name)."
+        ),
+    )
     merges_url: str
     milestones_url: str
     mirror_url: str | None
-    name: str
+    name: str = Field(description="The name of the repository.")
     network_count: int | None = None
     node_id: str
     notifications_url: str
@@ -618,13 +745,32 @@ class Repository(BaseModel):
     organization: dict[str, Any] | None = None
     owner: dict[str, Any]
     permissions: RepositoryPermissions | None = None
-    private: bool
+    private: bool = Field(description="Whether the repository is private or public.")
     pulls_url: str
     pushed_at: str | None
     releases_url: str
-    size: int
-    squash_merge_commit_message: RepositorySquashMergeCommitMessage | str | None = None
-    squash_merge_commit_title: RepositorySquashMergeCommitTitle | str | None = None
+    size: int = Field(
+        description=(
+            "The size of the repository. Size is calculated hourly. When a repository is "
+            "initially created, the size is 0."
+        ),
+    )
+    squash_merge_commit_message: RepositorySquashMergeCommitMessage | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit message: - `PR_BODY` - default to the "
+            "pull request's body. - `COMMIT_MESSAGES` - default to the branch's commit "
+            "messages. - `BLANK` - default to a blank commit message."
+        ),
+    )
+    squash_merge_commit_title: RepositorySquashMergeCommitTitle | str | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+            "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+            "only one commit) or the pull request's title (when more than one commit)."
+        ),
+    )
     ssh_url: str
     stargazers_count: int
     stargazers_url: str
@@ -642,17 +788,29 @@ class Repository(BaseModel):
     trees_url: str
     updated_at: str | None
     url: str
-    use_squash_pr_title_as_default: bool | None = None
-    visibility: str | None = None
+    use_squash_pr_title_as_default: bool | None = Field(
+        default=None,
+        description=(
+            "Whether a squash merge commit can use the pull request title as default. **This "
+            "property has been deprecated. Please use `squash_merge_commit_title` instead."
+        ),
+    )
+    visibility: str | None = Field(
+        default=None,
+        description="The repository visibility: public, private, or internal.",
+    )
     watchers: int
     watchers_count: int
-    web_commit_signoff_required: bool | None = None
+    web_commit_signoff_required: bool | None = Field(
+        default=None,
+        description="Whether to require contributors to sign off on web-based commits",
+    )
 
 
 class ShortBranchCommit(BaseModel):
-    """The ShortBranchCommit object."""
+    """The ``commit`` of a :class:`ShortBranch`. Fields: ``sha``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     sha: str
     url: str
@@ -661,7 +819,7 @@ class ShortBranchCommit(BaseModel):
 class ShortBranch(BaseModel):
     """Short Branch"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     commit: ShortBranchCommit
     name: str
@@ -671,9 +829,9 @@ class ShortBranch(BaseModel):
 
 
 class BranchWithProtectionLinks(BaseModel):
-    """The BranchWithProtectionLinks object."""
+    """The ``_links`` of a :class:`BranchWithProtection`. Fields: ``html``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     html: str
     self_: str = Field(alias="self")
@@ -682,10 +840,10 @@ class BranchWithProtectionLinks(BaseModel):
 class BranchWithProtection(BaseModel):
     """Branch With Protection"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: BranchWithProtectionLinks = Field(alias="_links")
-    commit: Commit
+    commit: Commit = Field(description="Commit")
     name: str
     pattern: str | None = None
     protected: bool
@@ -695,18 +853,20 @@ class BranchWithProtection(BaseModel):
 
 
 class CommitCommitTree(BaseModel):
-    """The CommitCommitTree object."""
+    """The ``tree`` of a :class:`CommitCommit`. Fields: ``sha``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     sha: str
     url: str
 
 
 class CommitCommit(BaseModel):
-    """The CommitCommit object."""
+    """The ``commit`` of a :class:`Commit`. Fields: ``author``, ``comment_count``, ``committer``,
+    ``message``, ``tree``, ``url`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     author: dict[str, Any] | None
     comment_count: int
@@ -718,9 +878,9 @@ class CommitCommit(BaseModel):
 
 
 class CommitParentsItem(BaseModel):
-    """The CommitParentsItem object."""
+    """One item of: The ``parents`` of a :class:`Commit`. Fields: ``html_url``, ``sha``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     html_url: str | None = None
     sha: str
@@ -728,9 +888,9 @@ class CommitParentsItem(BaseModel):
 
 
 class CommitStats(BaseModel):
-    """The CommitStats object."""
+    """The ``stats`` of a :class:`Commit`. Fields: ``additions``, ``deletions``, ``total``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     additions: int | None = None
     deletions: int | None = None
@@ -740,7 +900,7 @@ class CommitStats(BaseModel):
 class Commit(BaseModel):
     """Commit"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     author: dict[str, Any] | None
     comments_url: str
@@ -758,7 +918,7 @@ class Commit(BaseModel):
 class DiffEntry(BaseModel):
     """Diff Entry"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     additions: int
     blob_url: str
@@ -774,9 +934,9 @@ class DiffEntry(BaseModel):
 
 
 class FileCommitCommitAuthor(BaseModel):
-    """The FileCommitCommitAuthor object."""
+    """The ``author`` of a :class:`FileCommitCommit`. Fields: ``date``, ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     date: str | None = None
     email: str | None = None
@@ -784,9 +944,9 @@ class FileCommitCommitAuthor(BaseModel):
 
 
 class FileCommitCommitCommitter(BaseModel):
-    """The FileCommitCommitCommitter object."""
+    """The ``committer`` of a :class:`FileCommitCommit`. Fields: ``date``, ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     date: str | None = None
     email: str | None = None
@@ -794,9 +954,11 @@ class FileCommitCommitCommitter(BaseModel):
 
 
 class FileCommitCommitParentsItem(BaseModel):
-    """The FileCommitCommitParentsItem object."""
+    """One item of: The ``parents`` of a :class:`FileCommitCommit`. Fields: ``html_url``, ``sha``,
+    ``url``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     html_url: str | None = None
     sha: str | None = None
@@ -804,18 +966,20 @@ class FileCommitCommitParentsItem(BaseModel):
 
 
 class FileCommitCommitTree(BaseModel):
-    """The FileCommitCommitTree object."""
+    """The ``tree`` of a :class:`FileCommitCommit`. Fields: ``sha``, ``url``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     sha: str | None = None
     url: str | None = None
 
 
 class FileCommitCommitVerification(BaseModel):
-    """The FileCommitCommitVerification object."""
+    """The ``verification`` of a :class:`FileCommitCommit`. Fields: ``payload``, ``reason``,
+    ``signature``, ``verified``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     payload: str | None = None
     reason: str | None = None
@@ -824,9 +988,11 @@ class FileCommitCommitVerification(BaseModel):
 
 
 class FileCommitCommit(BaseModel):
-    """The FileCommitCommit object."""
+    """The ``commit`` of a :class:`FileCommit`. Fields: ``author``, ``committer``, ``html_url``,
+    ``message``, ``node_id``, ``parents`` and 4 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     author: FileCommitCommitAuthor | None = None
     committer: FileCommitCommitCommitter | None = None
@@ -841,9 +1007,9 @@ class FileCommitCommit(BaseModel):
 
 
 class FileCommitContentLinks(BaseModel):
-    """The FileCommitContentLinks object."""
+    """The ``_links`` of a :class:`FileCommitContent`. Fields: ``git``, ``html``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     git: str | None = None
     html: str | None = None
@@ -851,9 +1017,11 @@ class FileCommitContentLinks(BaseModel):
 
 
 class FileCommitContent(BaseModel):
-    """The FileCommitContent object."""
+    """The ``content`` of a :class:`FileCommit`. Fields: ``_links``, ``download_url``, ``git_url``,
+    ``html_url``, ``name``, ``path`` and 4 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: FileCommitContentLinks | None = Field(default=None, alias="_links")
     download_url: str | None = None
@@ -870,16 +1038,18 @@ class FileCommitContent(BaseModel):
 class FileCommit(BaseModel):
     """File Commit"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     commit: FileCommitCommit
     content: FileCommitContent | None
 
 
 class ContentDirectoryValueItemLinks(BaseModel):
-    """The ContentDirectoryValueItemLinks object."""
+    """The ``_links`` of a :class:`ContentDirectoryValueItem`. Fields: ``git``, ``html``,
+    ``self``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     git: str | None
     html: str | None
@@ -887,9 +1057,11 @@ class ContentDirectoryValueItemLinks(BaseModel):
 
 
 class ContentDirectoryValueItem(BaseModel):
-    """The ContentDirectoryValueItem object."""
+    """``ContentDirectoryValueItem``. Fields: ``_links``, ``content``, ``download_url``,
+    ``git_url``, ``html_url``, ``name`` and 5 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: ContentDirectoryValueItemLinks = Field(alias="_links")
     content: str | None = None
@@ -905,9 +1077,9 @@ class ContentDirectoryValueItem(BaseModel):
 
 
 class ContentFileLinks(BaseModel):
-    """The ContentFileLinks object."""
+    """The ``_links`` of a :class:`ContentFile`. Fields: ``git``, ``html``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     git: str | None
     html: str | None
@@ -917,7 +1089,7 @@ class ContentFileLinks(BaseModel):
 class ContentFile(BaseModel):
     """Content File"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: ContentFileLinks = Field(alias="_links")
     content: str
@@ -936,9 +1108,9 @@ class ContentFile(BaseModel):
 
 
 class ContentSymlinkLinks(BaseModel):
-    """The ContentSymlinkLinks object."""
+    """The ``_links`` of a :class:`ContentSymlink`. Fields: ``git``, ``html``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     git: str | None
     html: str | None
@@ -948,7 +1120,7 @@ class ContentSymlinkLinks(BaseModel):
 class ContentSymlink(BaseModel):
     """An object describing a symlink"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: ContentSymlinkLinks = Field(alias="_links")
     download_url: str | None
@@ -964,9 +1136,9 @@ class ContentSymlink(BaseModel):
 
 
 class ContentSubmoduleLinks(BaseModel):
-    """The ContentSubmoduleLinks object."""
+    """The ``_links`` of a :class:`ContentSubmodule`. Fields: ``git``, ``html``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     git: str | None
     html: str | None
@@ -976,7 +1148,7 @@ class ContentSubmoduleLinks(BaseModel):
 class ContentSubmodule(BaseModel):
     """An object describing a submodule"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: ContentSubmoduleLinks = Field(alias="_links")
     download_url: str | None
@@ -992,9 +1164,11 @@ class ContentSubmodule(BaseModel):
 
 
 class IssueLabelsItemOption2(BaseModel):
-    """The IssueLabelsItemOption2 object."""
+    """``IssueLabelsItemOption2``. Fields: ``color``, ``default``, ``description``, ``id``,
+    ``name``, ``node_id`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str | None = None
     default: bool | None = None
@@ -1006,9 +1180,11 @@ class IssueLabelsItemOption2(BaseModel):
 
 
 class IssuePullRequest(BaseModel):
-    """The IssuePullRequest object."""
+    """The ``pull_request`` of a :class:`Issue`. Fields: ``diff_url``, ``html_url``, ``merged_at``,
+    ``patch_url``, ``url``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     diff_url: str | None
     html_url: str | None
@@ -1020,13 +1196,13 @@ class IssuePullRequest(BaseModel):
 class Issue(BaseModel):
     """Issues are a great way to keep track of tasks, enhancements, and bugs for your projects."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     active_lock_reason: str | None = None
     assignee: dict[str, Any] | None
     assignees: list[dict[str, Any]] | None = None
     author_association: str
-    body: str | None = None
+    body: str | None = Field(default=None, description="Contents of the issue")
     body_html: str | None = None
     body_text: str | None = None
     closed_at: str | None
@@ -1038,65 +1214,79 @@ class Issue(BaseModel):
     events_url: str
     html_url: str
     id: int
-    labels: list[str | IssueLabelsItemOption2]
+    labels: list[str | IssueLabelsItemOption2] = Field(
+        description=(
+            "Labels to associate with this issue; pass one or more label names to replace the "
+            "set of labels on this issue; send an empty array to clear all labels from the "
+            "issue; note that the labels are silently dropped for users without push access to "
+            "the repository"
+        ),
+    )
     labels_url: str
     locked: bool
     milestone: dict[str, Any] | None
     node_id: str
-    number: int
+    number: int = Field(description="Number uniquely identifying the issue within its repository")
     performed_via_github_app: dict[str, Any] | None = None
     pull_request: IssuePullRequest | None = None
     reactions: dict[str, Any] | None = None
-    repository: Repository | None = None
+    repository: Repository | None = Field(default=None, description="A repository on GitHub.")
     repository_url: str
-    state: str
-    state_reason: IssueStateReason | str | None = None
+    state: str = Field(description="State of the issue; either 'open' or 'closed'")
+    state_reason: IssueStateReason | str | None = Field(
+        default=None,
+        description="The reason for the current state",
+    )
     timeline_url: str | None = None
-    title: str
+    title: str = Field(description="Title of the issue")
     updated_at: str
-    url: str
+    url: str = Field(description="URL for the issue")
     user: dict[str, Any] | None
 
 
 class IssueComment(BaseModel):
     """Comments provide a way for people to collaborate on an issue."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     author_association: str
-    body: str | None = None
+    body: str | None = Field(default=None, description="Contents of the issue comment")
     body_html: str | None = None
     body_text: str | None = None
     created_at: str
     html_url: str
-    id: int
+    id: int = Field(description="Unique identifier of the issue comment")
     issue_url: str
     node_id: str
     performed_via_github_app: dict[str, Any] | None = None
     reactions: dict[str, Any] | None = None
     updated_at: str
-    url: str
+    url: str = Field(description="URL for the issue comment")
     user: dict[str, Any] | None
 
 
 class Label(BaseModel):
     """Color-coded labels help you categorize and filter your issues (just like labels in Gmail)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    color: str
+    color: str = Field(
+        description="6-character hex code, without the leading #, identifying the color",
+    )
     default: bool
     description: str | None
     id: int
-    name: str
+    name: str = Field(description="The name of the label.")
     node_id: str
-    url: str
+    url: str = Field(description="URL for the label")
 
 
 class PullRequestSimpleLinks(BaseModel):
-    """The PullRequestSimpleLinks object."""
+    """The ``_links`` of a :class:`PullRequestSimple`. Fields: ``comments``, ``commits``, ``html``,
+    ``issue``, ``review_comment``, ``review_comments`` and 2 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     comments: dict[str, Any]
     commits: dict[str, Any]
@@ -1109,33 +1299,39 @@ class PullRequestSimpleLinks(BaseModel):
 
 
 class PullRequestSimpleBase(BaseModel):
-    """The PullRequestSimpleBase object."""
+    """The ``base`` of a :class:`PullRequestSimple`. Fields: ``label``, ``ref``, ``repo``, ``sha``,
+    ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     label: str
     ref: str
-    repo: Repository
+    repo: Repository = Field(description="A repository on GitHub.")
     sha: str
     user: dict[str, Any] | None
 
 
 class PullRequestSimpleHead(BaseModel):
-    """The PullRequestSimpleHead object."""
+    """The ``head`` of a :class:`PullRequestSimple`. Fields: ``label``, ``ref``, ``repo``, ``sha``,
+    ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     label: str
     ref: str
-    repo: Repository
+    repo: Repository = Field(description="A repository on GitHub.")
     sha: str
     user: dict[str, Any] | None
 
 
 class PullRequestSimpleLabelsItem(BaseModel):
-    """The PullRequestSimpleLabelsItem object."""
+    """One item of: The ``labels`` of a :class:`PullRequestSimple`. Fields: ``color``, ``default``,
+    ``description``, ``id``, ``name``, ``node_id`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str
     default: bool
@@ -1149,7 +1345,7 @@ class PullRequestSimpleLabelsItem(BaseModel):
 class PullRequestSimple(BaseModel):
     """Pull Request Simple"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: PullRequestSimpleLinks = Field(alias="_links")
     active_lock_reason: str | None = None
@@ -1164,7 +1360,10 @@ class PullRequestSimple(BaseModel):
     commits_url: str
     created_at: str
     diff_url: str
-    draft: bool | None = None
+    draft: bool | None = Field(
+        default=None,
+        description="Indicates whether or not the pull request is a draft.",
+    )
     head: PullRequestSimpleHead
     html_url: str
     id: int
@@ -1190,9 +1389,11 @@ class PullRequestSimple(BaseModel):
 
 
 class PullRequestLinks(BaseModel):
-    """The PullRequestLinks object."""
+    """The ``_links`` of a :class:`PullRequest`. Fields: ``comments``, ``commits``, ``html``,
+    ``issue``, ``review_comment``, ``review_comments`` and 2 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     comments: dict[str, Any]
     commits: dict[str, Any]
@@ -1205,9 +1406,11 @@ class PullRequestLinks(BaseModel):
 
 
 class PullRequestBaseRepoOwner(BaseModel):
-    """The PullRequestBaseRepoOwner object."""
+    """The ``owner`` of a :class:`PullRequestBaseRepo`. Fields: ``avatar_url``, ``events_url``,
+    ``followers_url``, ``following_url``, ``gists_url``, ``gravatar_id`` and 12 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_url: str
     events_url: str
@@ -1230,9 +1433,11 @@ class PullRequestBaseRepoOwner(BaseModel):
 
 
 class PullRequestBaseRepoPermissions(BaseModel):
-    """The PullRequestBaseRepoPermissions object."""
+    """The ``permissions`` of a :class:`PullRequestBaseRepo`. Fields: ``admin``, ``maintain``,
+    ``pull``, ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool
     maintain: bool | None = None
@@ -1242,9 +1447,12 @@ class PullRequestBaseRepoPermissions(BaseModel):
 
 
 class PullRequestBaseRepo(BaseModel):
-    """The PullRequestBaseRepo object."""
+    """The ``repo`` of a :class:`PullRequestBase`. Fields: ``allow_forking``,
+    ``allow_merge_commit``, ``allow_rebase_merge``, ``allow_squash_merge``, ``archive_url``,
+    ``archived`` and 79 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     allow_forking: bool | None = None
     allow_merge_commit: bool | None = None
@@ -1327,16 +1535,21 @@ class PullRequestBaseRepo(BaseModel):
     trees_url: str
     updated_at: str
     url: str
-    visibility: str | None = None
+    visibility: str | None = Field(
+        default=None,
+        description="The repository visibility: public, private, or internal.",
+    )
     watchers: int
     watchers_count: int
     web_commit_signoff_required: bool | None = None
 
 
 class PullRequestBaseUser(BaseModel):
-    """The PullRequestBaseUser object."""
+    """The ``user`` of a :class:`PullRequestBase`. Fields: ``avatar_url``, ``events_url``,
+    ``followers_url``, ``following_url``, ``gists_url``, ``gravatar_id`` and 12 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_url: str
     events_url: str
@@ -1359,9 +1572,11 @@ class PullRequestBaseUser(BaseModel):
 
 
 class PullRequestBase(BaseModel):
-    """The PullRequestBase object."""
+    """The ``base`` of a :class:`PullRequest`. Fields: ``label``, ``ref``, ``repo``, ``sha``,
+    ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     label: str
     ref: str
@@ -1371,9 +1586,11 @@ class PullRequestBase(BaseModel):
 
 
 class PullRequestHeadRepoLicense(BaseModel):
-    """The PullRequestHeadRepoLicense object."""
+    """The ``license`` of a :class:`PullRequestHeadRepo`. Fields: ``key``, ``name``, ``node_id``,
+    ``spdx_id``, ``url``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     key: str
     name: str
@@ -1383,9 +1600,11 @@ class PullRequestHeadRepoLicense(BaseModel):
 
 
 class PullRequestHeadRepoOwner(BaseModel):
-    """The PullRequestHeadRepoOwner object."""
+    """The ``owner`` of a :class:`PullRequestHeadRepo`. Fields: ``avatar_url``, ``events_url``,
+    ``followers_url``, ``following_url``, ``gists_url``, ``gravatar_id`` and 12 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_url: str
     events_url: str
@@ -1408,9 +1627,11 @@ class PullRequestHeadRepoOwner(BaseModel):
 
 
 class PullRequestHeadRepoPermissions(BaseModel):
-    """The PullRequestHeadRepoPermissions object."""
+    """The ``permissions`` of a :class:`PullRequestHeadRepo`. Fields: ``admin``, ``maintain``,
+    ``pull``, ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool
     maintain: bool | None = None
@@ -1420,9 +1641,12 @@ class PullRequestHeadRepoPermissions(BaseModel):
 
 
 class PullRequestHeadRepo(BaseModel):
-    """The PullRequestHeadRepo object."""
+    """The ``repo`` of a :class:`PullRequestHead`. Fields: ``allow_forking``,
+    ``allow_merge_commit``, ``allow_rebase_merge``, ``allow_squash_merge``, ``archive_url``,
+    ``archived`` and 79 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     allow_forking: bool | None = None
     allow_merge_commit: bool | None = None
@@ -1505,16 +1729,21 @@ class PullRequestHeadRepo(BaseModel):
     trees_url: str
     updated_at: str
     url: str
-    visibility: str | None = None
+    visibility: str | None = Field(
+        default=None,
+        description="The repository visibility: public, private, or internal.",
+    )
     watchers: int
     watchers_count: int
     web_commit_signoff_required: bool | None = None
 
 
 class PullRequestHeadUser(BaseModel):
-    """The PullRequestHeadUser object."""
+    """The ``user`` of a :class:`PullRequestHead`. Fields: ``avatar_url``, ``events_url``,
+    ``followers_url``, ``following_url``, ``gists_url``, ``gravatar_id`` and 12 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_url: str
     events_url: str
@@ -1537,9 +1766,11 @@ class PullRequestHeadUser(BaseModel):
 
 
 class PullRequestHead(BaseModel):
-    """The PullRequestHead object."""
+    """The ``head`` of a :class:`PullRequest`. Fields: ``label``, ``ref``, ``repo``, ``sha``,
+    ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     label: str
     ref: str
@@ -1549,9 +1780,11 @@ class PullRequestHead(BaseModel):
 
 
 class PullRequestLabelsItem(BaseModel):
-    """The PullRequestLabelsItem object."""
+    """One item of: The ``labels`` of a :class:`PullRequest`. Fields: ``color``, ``default``,
+    ``description``, ``id``, ``name``, ``node_id`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str
     default: bool
@@ -1563,9 +1796,12 @@ class PullRequestLabelsItem(BaseModel):
 
 
 class PullRequest(BaseModel):
-    """Pull requests let you tell others about changes you've pushed to a repository on GitHub. Once a pull request is sent, interested parties can review the set of changes, discuss potential modifications, and even push follow-up commits if necessary."""
+    """Pull requests let you tell others about changes you've pushed to a repository on GitHub. Once
+    a pull request is sent, interested parties can review the set of changes, discuss potential
+    modifications, and even push follow-up commits if necessary.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: PullRequestLinks = Field(alias="_links")
     active_lock_reason: str | None = None
@@ -1585,14 +1821,19 @@ class PullRequest(BaseModel):
     created_at: str
     deletions: int
     diff_url: str
-    draft: bool | None = None
+    draft: bool | None = Field(
+        default=None,
+        description="Indicates whether or not the pull request is a draft.",
+    )
     head: PullRequestHead
     html_url: str
     id: int
     issue_url: str
     labels: list[PullRequestLabelsItem]
     locked: bool
-    maintainer_can_modify: bool
+    maintainer_can_modify: bool = Field(
+        description="Indicates whether maintainers can modify the pull request.",
+    )
     merge_commit_sha: str | None
     mergeable: bool | None
     mergeable_state: str
@@ -1601,7 +1842,9 @@ class PullRequest(BaseModel):
     merged_by: dict[str, Any] | None
     milestone: dict[str, Any] | None
     node_id: str
-    number: int
+    number: int = Field(
+        description="Number uniquely identifying the pull request within its repository.",
+    )
     patch_url: str
     rebaseable: bool | None = None
     requested_reviewers: list[dict[str, Any]] | None = None
@@ -1609,9 +1852,11 @@ class PullRequest(BaseModel):
     review_comment_url: str
     review_comments: int
     review_comments_url: str
-    state: PullRequestState | str
+    state: PullRequestState | str = Field(
+        description="State of this Pull Request. Either `open` or `closed`.",
+    )
     statuses_url: str
-    title: str
+    title: str = Field(description="The title of the pull request.")
     updated_at: str
     url: str
     user: dict[str, Any] | None
@@ -1620,7 +1865,7 @@ class PullRequest(BaseModel):
 class PullRequestMergeResult(BaseModel):
     """Pull Request Merge Result"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     merged: bool
     message: str
@@ -1628,25 +1873,25 @@ class PullRequestMergeResult(BaseModel):
 
 
 class PullRequestReviewLinksHtml(BaseModel):
-    """The PullRequestReviewLinksHtml object."""
+    """The ``html`` of a :class:`PullRequestReviewLinks`. Fields: ``href``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     href: str
 
 
 class PullRequestReviewLinksPullRequest(BaseModel):
-    """The PullRequestReviewLinksPullRequest object."""
+    """The ``pull_request`` of a :class:`PullRequestReviewLinks`. Fields: ``href``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     href: str
 
 
 class PullRequestReviewLinks(BaseModel):
-    """The PullRequestReviewLinks object."""
+    """The ``_links`` of a :class:`PullRequestReview`. Fields: ``html``, ``pull_request``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     html: PullRequestReviewLinksHtml
     pull_request: PullRequestReviewLinksPullRequest
@@ -1655,16 +1900,21 @@ class PullRequestReviewLinks(BaseModel):
 class PullRequestReview(BaseModel):
     """Pull Request Reviews are reviews on pull requests."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     links: PullRequestReviewLinks = Field(alias="_links")
     author_association: str
-    body: str
+    body: str = Field(description="The text of the review.")
     body_html: str | None = None
     body_text: str | None = None
-    commit_id: str | None
+    commit_id: str | None = Field(
+        description=(
+            "A commit SHA for the review. If the commit object was garbage collected or "
+            "forcibly deleted, then it no longer exists in Git and this value will be `null`."
+        ),
+    )
     html_url: str
-    id: int
+    id: int = Field(description="Unique identifier of the review")
     node_id: str
     pull_request_url: str
     state: str
@@ -1673,9 +1923,11 @@ class PullRequestReview(BaseModel):
 
 
 class MinimalRepositoryLicense(BaseModel):
-    """The MinimalRepositoryLicense object."""
+    """The ``license`` of a :class:`MinimalRepository`. Fields: ``key``, ``name``, ``node_id``,
+    ``spdx_id``, ``url``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     key: str | None = None
     name: str | None = None
@@ -1685,9 +1937,11 @@ class MinimalRepositoryLicense(BaseModel):
 
 
 class MinimalRepositoryPermissions(BaseModel):
-    """The MinimalRepositoryPermissions object."""
+    """The ``permissions`` of a :class:`MinimalRepository`. Fields: ``admin``, ``maintain``,
+    ``pull``, ``push``, ``triage``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     admin: bool | None = None
     maintain: bool | None = None
@@ -1699,7 +1953,7 @@ class MinimalRepositoryPermissions(BaseModel):
 class MinimalRepository(BaseModel):
     """Minimal Repository"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     allow_forking: bool | None = None
     archive_url: str
@@ -1768,7 +2022,13 @@ class MinimalRepository(BaseModel):
     releases_url: str
     role_name: str | None = None
     security_and_analysis: dict[str, Any] | None = None
-    size: int | None = None
+    size: int | None = Field(
+        default=None,
+        description=(
+            "The size of the repository. Size is calculated hourly. When a repository is "
+            "initially created, the size is 0."
+        ),
+    )
     ssh_url: str | None = None
     stargazers_count: int | None = None
     stargazers_url: str
@@ -1791,9 +2051,9 @@ class MinimalRepository(BaseModel):
 
 
 class ListIssuesParams(BaseModel):
-    """The ListIssuesParams object."""
+    """The parameters of ``list_issues`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1811,9 +2071,11 @@ class ListIssuesParams(BaseModel):
 
 
 class CreateIssueBodyLabelsItemOption2(BaseModel):
-    """The CreateIssueBodyLabelsItemOption2 object."""
+    """``CreateIssueBodyLabelsItemOption2``. Fields: ``color``, ``description``, ``id``,
+    ``name``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str | None = None
     description: str | None = None
@@ -1822,31 +2084,50 @@ class CreateIssueBodyLabelsItemOption2(BaseModel):
 
 
 class CreateIssueBody(BaseModel):
-    """The CreateIssueBody object."""
+    """The request body of ``create_issue`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    assignee: str | None = None
-    assignees: list[str] | None = None
-    body: str | None = None
-    labels: list[str | CreateIssueBodyLabelsItemOption2] | None = None
+    assignee: str | None = Field(
+        default=None,
+        description=(
+            "Login for the user that this issue should be assigned to. _NOTE: Only users with "
+            "push access can set the assignee for new issues. The assignee is silently dropped "
+            "otherwise. **This field is deprecated.**_"
+        ),
+    )
+    assignees: list[str] | None = Field(
+        default=None,
+        description=(
+            "Logins for Users to assign to this issue. _NOTE: Only users with push access can "
+            "set assignees for new issues. Assignees are silently dropped otherwise._"
+        ),
+    )
+    body: str | None = Field(default=None, description="The contents of the issue.")
+    labels: list[str | CreateIssueBodyLabelsItemOption2] | None = Field(
+        default=None,
+        description=(
+            "Labels to associate with this issue. _NOTE: Only users with push access can set "
+            "labels for new issues. Labels are silently dropped otherwise._"
+        ),
+    )
     milestone: str | int | None = None
-    title: str | int
+    title: str | int = Field(description="The title of the issue.")
 
 
 class CreateIssueParams(BaseModel):
-    """The CreateIssueParams object."""
+    """The parameters of ``create_issue`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
 
 
 class GetIssueParams(BaseModel):
-    """The GetIssueParams object."""
+    """The parameters of ``get_issue`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1855,9 +2136,11 @@ class GetIssueParams(BaseModel):
 
 
 class UpdateIssueBodyLabelsItemOption2(BaseModel):
-    """The UpdateIssueBodyLabelsItemOption2 object."""
+    """``UpdateIssueBodyLabelsItemOption2``. Fields: ``color``, ``description``, ``id``,
+    ``name``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str | None = None
     description: str | None = None
@@ -1866,24 +2149,49 @@ class UpdateIssueBodyLabelsItemOption2(BaseModel):
 
 
 class UpdateIssueBody(BaseModel):
-    """The UpdateIssueBody object."""
+    """The request body of ``update_issue`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    assignee: str | None = None
-    assignees: list[str] | None = None
-    body: str | None = None
-    labels: list[str | UpdateIssueBodyLabelsItemOption2] | None = None
+    assignee: str | None = Field(
+        default=None,
+        description="Username to assign to this issue. **This field is deprecated.**",
+    )
+    assignees: list[str] | None = Field(
+        default=None,
+        description=(
+            "Usernames to assign to this issue. Pass one or more user logins to _replace_ the "
+            "set of assignees on this issue. Send an empty array (`[]`) to clear all assignees "
+            "from the issue. Only users with push access can set assignees for new issues. "
+            "Without push access to the repository, assignee changes are silently dropped."
+        ),
+    )
+    body: str | None = Field(default=None, description="The contents of the issue.")
+    labels: list[str | UpdateIssueBodyLabelsItemOption2] | None = Field(
+        default=None,
+        description=(
+            "Labels to associate with this issue. Pass one or more labels to _replace_ the set "
+            "of labels on this issue. Send an empty array (`[]`) to clear all labels from the "
+            "issue. Only users with push access can set labels for issues. Without push access "
+            "to the repository, label changes are silently dropped."
+        ),
+    )
     milestone: str | int | None = None
-    state: UpdateIssueBodyState | None = None
-    state_reason: UpdateIssueBodyStateReason | None = None
-    title: str | int | None = None
+    state: UpdateIssueBodyState | None = Field(
+        default=None,
+        description="The open or closed state of the issue.",
+    )
+    state_reason: UpdateIssueBodyStateReason | None = Field(
+        default=None,
+        description="The reason for the state change. Ignored unless `state` is changed.",
+    )
+    title: str | int | None = Field(default=None, description="The title of the issue.")
 
 
 class UpdateIssueParams(BaseModel):
-    """The UpdateIssueParams object."""
+    """The parameters of ``update_issue`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1891,9 +2199,11 @@ class UpdateIssueParams(BaseModel):
 
 
 class ListIssueCommentsParams(BaseModel):
-    """The ListIssueCommentsParams object."""
+    """The parameters of ``list_issue_comments`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1904,17 +2214,19 @@ class ListIssueCommentsParams(BaseModel):
 
 
 class CreateIssueCommentBody(BaseModel):
-    """The CreateIssueCommentBody object."""
+    """The request body of ``create_issue_comment`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    body: str
+    body: str = Field(description="The contents of the comment.")
 
 
 class CreateIssueCommentParams(BaseModel):
-    """The CreateIssueCommentParams object."""
+    """The parameters of ``create_issue_comment`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1922,17 +2234,24 @@ class CreateIssueCommentParams(BaseModel):
 
 
 class LockIssueBody(BaseModel):
-    """The LockIssueBody object."""
+    """The request body of ``lock_issue`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    lock_reason: LockIssueBodyLockReason | None = None
+    lock_reason: LockIssueBodyLockReason | None = Field(
+        default=None,
+        description=(
+            "The reason for locking the issue or pull request conversation. Lock will fail if "
+            "you don't use one of these reasons: * `off-topic` * `too heated` * `resolved` * "
+            "`spam`"
+        ),
+    )
 
 
 class LockIssueParams(BaseModel):
-    """The LockIssueParams object."""
+    """The parameters of ``lock_issue`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1940,9 +2259,9 @@ class LockIssueParams(BaseModel):
 
 
 class UnlockIssueParams(BaseModel):
-    """The UnlockIssueParams object."""
+    """The parameters of ``unlock_issue`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1950,9 +2269,9 @@ class UnlockIssueParams(BaseModel):
 
 
 class ListLabelsParams(BaseModel):
-    """The ListLabelsParams object."""
+    """The parameters of ``list_labels`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1961,9 +2280,9 @@ class ListLabelsParams(BaseModel):
 
 
 class ListPullsParams(BaseModel):
-    """The ListPullsParams object."""
+    """The parameters of ``list_pulls`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -1977,33 +2296,76 @@ class ListPullsParams(BaseModel):
 
 
 class CreatePullBody(BaseModel):
-    """The CreatePullBody object."""
+    """The request body of ``create_pull`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    base: str
-    body: str | None = None
-    draft: bool | None = None
-    head: str
-    head_repo: str | None = None
-    issue: int | None = None
-    maintainer_can_modify: bool | None = None
-    title: str | None = None
+    base: str = Field(
+        description=(
+            "The name of the branch you want the changes pulled into. This should be an "
+            "existing branch on the current repository. You cannot submit a pull request to one "
+            "repository that requests a merge to a base of another repository."
+        ),
+    )
+    body: str | None = Field(default=None, description="The contents of the pull request.")
+    draft: bool | None = Field(
+        default=None,
+        description=(
+            'Indicates whether the pull request is a draft. See "[Draft Pull '
+            'Requests](https://docs.github.com/articles/about-pull-requests#draft-pull-requests)" '
+            "in the GitHub Help documentation to learn more."
+        ),
+    )
+    head: str = Field(
+        description=(
+            "The name of the branch where your changes are implemented. For cross-repository "
+            "pull requests in the same network, namespace `head` with a user like this: "
+            "`username:branch`."
+        ),
+    )
+    head_repo: str | None = Field(
+        default=None,
+        description=(
+            "The name of the repository where the changes in the pull request were made. This "
+            "field is required for cross-repository pull requests if both repositories are "
+            "owned by the same organization."
+        ),
+    )
+    issue: int | None = Field(
+        default=None,
+        description=(
+            "An issue in the repository to convert to a pull request. The issue title, body, "
+            "and comments will become the title, body, and comments on the new pull request. "
+            "Required unless `title` is specified."
+        ),
+    )
+    maintainer_can_modify: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates whether [maintainers can "
+            "modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/) "
+            "the pull request."
+        ),
+    )
+    title: str | None = Field(
+        default=None,
+        description="The title of the new pull request. Required unless `issue` is specified.",
+    )
 
 
 class CreatePullParams(BaseModel):
-    """The CreatePullParams object."""
+    """The parameters of ``create_pull`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
 
 
 class GetPullParams(BaseModel):
-    """The GetPullParams object."""
+    """The parameters of ``get_pull`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2012,21 +2374,38 @@ class GetPullParams(BaseModel):
 
 
 class UpdatePullBody(BaseModel):
-    """The UpdatePullBody object."""
+    """The request body of ``update_pull`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    base: str | None = None
-    body: str | None = None
-    maintainer_can_modify: bool | None = None
-    state: UpdatePullBodyState | None = None
-    title: str | None = None
+    base: str | None = Field(
+        default=None,
+        description=(
+            "The name of the branch you want your changes pulled into. This should be an "
+            "existing branch on the current repository. You cannot update the base branch on a "
+            "pull request to point to another repository."
+        ),
+    )
+    body: str | None = Field(default=None, description="The contents of the pull request.")
+    maintainer_can_modify: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates whether [maintainers can "
+            "modify](https://docs.github.com/articles/allowing-changes-to-a-pull-request-branch-created-from-a-fork/) "
+            "the pull request."
+        ),
+    )
+    state: UpdatePullBodyState | None = Field(
+        default=None,
+        description="State of this Pull Request. Either `open` or `closed`.",
+    )
+    title: str | None = Field(default=None, description="The title of the pull request.")
 
 
 class UpdatePullParams(BaseModel):
-    """The UpdatePullParams object."""
+    """The parameters of ``update_pull`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2034,20 +2413,32 @@ class UpdatePullParams(BaseModel):
 
 
 class MergePullBody(BaseModel):
-    """The MergePullBody object."""
+    """The request body of ``merge_pull`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    commit_message: str | None = None
-    commit_title: str | None = None
-    merge_method: MergePullBodyMergeMethod | None = None
-    sha: str | None = None
+    commit_message: str | None = Field(
+        default=None,
+        description="Extra detail to append to automatic commit message.",
+    )
+    commit_title: str | None = Field(
+        default=None,
+        description="Title for the automatic commit message.",
+    )
+    merge_method: MergePullBodyMergeMethod | None = Field(
+        default=None,
+        description="The merge method to use.",
+    )
+    sha: str | None = Field(
+        default=None,
+        description="SHA that pull request head must match to allow merge.",
+    )
 
 
 class MergePullParams(BaseModel):
-    """The MergePullParams object."""
+    """The parameters of ``merge_pull`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2055,9 +2446,9 @@ class MergePullParams(BaseModel):
 
 
 class CheckPullMergedParams(BaseModel):
-    """The CheckPullMergedParams object."""
+    """The parameters of ``check_pull_merged`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2065,9 +2456,9 @@ class CheckPullMergedParams(BaseModel):
 
 
 class ListPullFilesParams(BaseModel):
-    """The ListPullFilesParams object."""
+    """The parameters of ``list_pull_files`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2077,9 +2468,9 @@ class ListPullFilesParams(BaseModel):
 
 
 class ListPullCommitsParams(BaseModel):
-    """The ListPullCommitsParams object."""
+    """The parameters of ``list_pull_commits`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2089,9 +2480,9 @@ class ListPullCommitsParams(BaseModel):
 
 
 class ListPullReviewsParams(BaseModel):
-    """The ListPullReviewsParams object."""
+    """The parameters of ``list_pull_reviews`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2101,34 +2492,74 @@ class ListPullReviewsParams(BaseModel):
 
 
 class CreatePullReviewBodyCommentsItem(BaseModel):
-    """The CreatePullReviewBodyCommentsItem object."""
+    """``CreatePullReviewBodyCommentsItem``. Fields: ``body``, ``line``, ``path``, ``position``,
+    ``side``, ``start_line`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    body: str
+    body: str = Field(description="Text of the review comment.")
     line: int | None = None
-    path: str
-    position: int | None = None
+    path: str = Field(
+        description="The relative path to the file that necessitates a review comment.",
+    )
+    position: int | None = Field(
+        default=None,
+        description=(
+            "The position in the diff where you want to add a review comment. Note this value "
+            "is not the same as the line number in the file. For help finding the position "
+            "value, read the note below."
+        ),
+    )
     side: str | None = None
     start_line: int | None = None
     start_side: str | None = None
 
 
 class CreatePullReviewBody(BaseModel):
-    """The CreatePullReviewBody object."""
+    """The request body of ``create_pull_review`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    body: str | None = None
-    comments: list[CreatePullReviewBodyCommentsItem] | None = None
-    commit_id: str | None = None
-    event: CreatePullReviewBodyEvent | None = None
+    body: str | None = Field(
+        default=None,
+        description=(
+            "**Required** when using `REQUEST_CHANGES` or `COMMENT` for the `event` parameter. "
+            "The body text of the pull request review."
+        ),
+    )
+    comments: list[CreatePullReviewBodyCommentsItem] | None = Field(
+        default=None,
+        description=(
+            "Use the following table to specify the location, destination, and contents of the "
+            "draft review comment."
+        ),
+    )
+    commit_id: str | None = Field(
+        default=None,
+        description=(
+            "The SHA of the commit that needs a review. Not using the latest commit SHA may "
+            "render your review comment outdated if a subsequent commit modifies the line you "
+            "specify as the `position`. Defaults to the most recent commit in the pull request "
+            "when you do not specify a value."
+        ),
+    )
+    event: CreatePullReviewBodyEvent | None = Field(
+        default=None,
+        description=(
+            "The review action you want to perform. The review actions include: `APPROVE`, "
+            "`REQUEST_CHANGES`, or `COMMENT`. By leaving this blank, you set the review action "
+            "state to `PENDING`, which means you will need to [submit the pull request "
+            "review](https://docs.github.com/rest/pulls#submit-a-review-for-a-pull-request) "
+            "when you are ready."
+        ),
+    )
 
 
 class CreatePullReviewParams(BaseModel):
-    """The CreatePullReviewParams object."""
+    """The parameters of ``create_pull_review`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2136,9 +2567,9 @@ class CreatePullReviewParams(BaseModel):
 
 
 class GetRepoParams(BaseModel):
-    """The GetRepoParams object."""
+    """The parameters of ``get_repo`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2146,89 +2577,267 @@ class GetRepoParams(BaseModel):
 
 
 class UpdateRepoBodySecurityAndAnalysisAdvancedSecurity(BaseModel):
-    """Use the `status` property to enable or disable GitHub Advanced Security for this repository. For more information, see "[About GitHub Advanced Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security).\""""
+    """Use the `status` property to enable or disable GitHub Advanced Security for this repository.
+    For more information, see "[About GitHub Advanced
+    Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security).\"
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    status: str | None = None
+    status: str | None = Field(default=None, description="Can be `enabled` or `disabled`.")
 
 
 class UpdateRepoBodySecurityAndAnalysisSecretScanning(BaseModel):
-    """Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning for this repository. For more
+    information, see "[About secret
+    scanning](/code-security/secret-security/about-secret-scanning).\"
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    status: str | None = None
+    status: str | None = Field(default=None, description="Can be `enabled` or `disabled`.")
 
 
 class UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection(BaseModel):
-    """Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning push protection for this
+    repository. For more information, see "[Protecting pushes with secret
+    scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\"
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    status: str | None = None
+    status: str | None = Field(default=None, description="Can be `enabled` or `disabled`.")
 
 
 class UpdateRepoBodySecurityAndAnalysis(BaseModel):
     """Specify which security and analysis features to enable or disable for the repository.
 
-To use this parameter, you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+    To use this parameter, you must have admin permissions for the repository or be an owner or
+    security manager for the organization that owns the repository. For more information, see
+    "[Managing security managers in your
+    organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
 
-For example, to enable GitHub Advanced Security, use this data in the body of the `PATCH` request:
-`{ "security_and_analysis": {"adva…"""
+    For example, to enable GitHub Advanced Security, use this data in the body of the `PATCH`
+    request: `{ "security_and_analysis": {"adva…
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    advanced_security: UpdateRepoBodySecurityAndAnalysisAdvancedSecurity | None = None
-    secret_scanning: UpdateRepoBodySecurityAndAnalysisSecretScanning | None = None
-    secret_scanning_push_protection: UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection | None = None
+    advanced_security: UpdateRepoBodySecurityAndAnalysisAdvancedSecurity | None = Field(
+        default=None,
+        description=(
+            "Use the `status` property to enable or disable GitHub Advanced Security for this "
+            'repository. For more information, see "[About GitHub Advanced '
+            'Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security)."'
+        ),
+    )
+    secret_scanning: UpdateRepoBodySecurityAndAnalysisSecretScanning | None = Field(
+        default=None,
+        description=(
+            "Use the `status` property to enable or disable secret scanning for this "
+            'repository. For more information, see "[About secret '
+            'scanning](/code-security/secret-security/about-secret-scanning)."'
+        ),
+    )
+    secret_scanning_push_protection: (
+        UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection | None
+    ) = Field(
+        default=None,
+        description=(
+            "Use the `status` property to enable or disable secret scanning push protection for "
+            'this repository. For more information, see "[Protecting pushes with secret '
+            'scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning)."'
+        ),
+    )
 
 
 class UpdateRepoBody(BaseModel):
-    """The UpdateRepoBody object."""
+    """The request body of ``update_repo`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    allow_auto_merge: bool | None = None
-    allow_forking: bool | None = None
-    allow_merge_commit: bool | None = None
-    allow_rebase_merge: bool | None = None
-    allow_squash_merge: bool | None = None
-    allow_update_branch: bool | None = None
-    archived: bool | None = None
-    default_branch: str | None = None
-    delete_branch_on_merge: bool | None = None
-    description: str | None = None
-    has_issues: bool | None = None
-    has_projects: bool | None = None
-    has_wiki: bool | None = None
-    homepage: str | None = None
-    is_template: bool | None = None
-    merge_commit_message: UpdateRepoBodyMergeCommitMessage | None = None
-    merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = None
-    name: str | None = None
-    private: bool | None = None
-    security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = None
-    squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = None
-    squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = None
-    use_squash_pr_title_as_default: bool | None = None
-    visibility: UpdateRepoBodyVisibility | None = None
-    web_commit_signoff_required: bool | None = None
+    allow_auto_merge: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow auto-merge on pull requests, or `false` to disallow auto-merge."
+        ),
+    )
+    allow_forking: bool | None = Field(
+        default=None,
+        description="Either `true` to allow private forks, or `false` to prevent private forks.",
+    )
+    allow_merge_commit: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow merging pull requests with a merge commit, or `false` to "
+            "prevent merging pull requests with merge commits."
+        ),
+    )
+    allow_rebase_merge: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow rebase-merging pull requests, or `false` to prevent "
+            "rebase-merging."
+        ),
+    )
+    allow_squash_merge: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow squash-merging pull requests, or `false` to prevent "
+            "squash-merging."
+        ),
+    )
+    allow_update_branch: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to always allow a pull request head branch that is behind its base "
+            "branch to be updated even if it is not required to be up to date before merging, "
+            "or false otherwise."
+        ),
+    )
+    archived: bool | None = Field(
+        default=None,
+        description=(
+            "Whether to archive this repository. `false` will unarchive a previously archived "
+            "repository."
+        ),
+    )
+    default_branch: str | None = Field(
+        default=None,
+        description="Updates the default branch for this repository.",
+    )
+    delete_branch_on_merge: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow automatically deleting head branches when pull requests are "
+            "merged, or `false` to prevent automatic deletion."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        description="A short description of the repository.",
+    )
+    has_issues: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to enable issues for this repository or `false` to disable them."
+        ),
+    )
+    has_projects: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to enable projects for this repository or `false` to disable them. "
+            "**Note:** If you're creating a repository in an organization that has disabled "
+            "repository projects, the default is `false`, and if you pass `true`, the API "
+            "returns an error."
+        ),
+    )
+    has_wiki: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to enable the wiki for this repository or `false` to disable it."
+        ),
+    )
+    homepage: str | None = Field(
+        default=None,
+        description="A URL with more information about the repository.",
+    )
+    is_template: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to make this repo available as a template repository or `false` to "
+            "prevent it."
+        ),
+    )
+    merge_commit_message: UpdateRepoBodyMergeCommitMessage | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit message. - `PR_TITLE` - default to the pull "
+            "request's title. - `PR_BODY` - default to the pull request's body. - `BLANK` - "
+            "default to a blank commit message."
+        ),
+    )
+    merge_commit_title: UpdateRepoBodyMergeCommitTitle | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit title. - `PR_TITLE` - default to the pull "
+            "request's title. - `MERGE_MESSAGE` - default to the classic title for a merge "
+            "message (e.g., Merge pull request #123 from branch-name)."
+        ),
+    )
+    name: str | None = Field(default=None, description="The name of the repository.")
+    private: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to make the repository private or `false` to make it public. "
+            "Default: `false`. **Note**: You will get a `422` error if the organization "
+            "restricts [changing repository "
+            "visibility](https://docs.github.com/articles/repository-permission-levels-for-an-organization#changing-the-visibility-of-repositories) "
+            "to organization owners and a non-owner tries to change the value of private."
+        ),
+    )
+    security_and_analysis: UpdateRepoBodySecurityAndAnalysis | None = Field(
+        default=None,
+        description=(
+            "Specify which security and analysis features to enable or disable for the "
+            "repository. To use this parameter, you must have admin permissions for the "
+            "repository or be an owner or security manager for the organization that owns the "
+            'repository. For more information, see "[Managing security managers in your '
+            'organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)." '
+            "For example, to enable GitHub Advanced Security, use this data in the body of the "
+            '`PATCH` request: `{ "security_and_analysis": {"adva…'
+        ),
+    )
+    squash_merge_commit_message: UpdateRepoBodySquashMergeCommitMessage | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit message: - `PR_BODY` - default to the "
+            "pull request's body. - `COMMIT_MESSAGES` - default to the branch's commit "
+            "messages. - `BLANK` - default to a blank commit message."
+        ),
+    )
+    squash_merge_commit_title: UpdateRepoBodySquashMergeCommitTitle | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+            "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+            "only one commit) or the pull request's title (when more than one commit)."
+        ),
+    )
+    use_squash_pr_title_as_default: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to allow squash-merge commits to use pull request title, or `false` "
+            "to use commit message. **This property has been deprecated. Please use "
+            "`squash_merge_commit_title` instead."
+        ),
+    )
+    visibility: UpdateRepoBodyVisibility | None = Field(
+        default=None,
+        description="The visibility of the repository.",
+    )
+    web_commit_signoff_required: bool | None = Field(
+        default=None,
+        description=(
+            "Either `true` to require contributors to sign off on web-based commits, or `false` "
+            "to not require contributors to sign off on web-based commits."
+        ),
+    )
 
 
 class UpdateRepoParams(BaseModel):
-    """The UpdateRepoParams object."""
+    """The parameters of ``update_repo`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
 
 
 class ListMyReposParams(BaseModel):
-    """The ListMyReposParams object."""
+    """The parameters of ``list_my_repos`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     visibility: ListMyReposVisibility | None = None
     affiliation: str | None = None
@@ -2242,39 +2851,112 @@ class ListMyReposParams(BaseModel):
 
 
 class CreateRepoBody(BaseModel):
-    """The CreateRepoBody object."""
+    """The request body of ``create_repo`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    allow_auto_merge: bool | None = None
-    allow_merge_commit: bool | None = None
-    allow_rebase_merge: bool | None = None
-    allow_squash_merge: bool | None = None
-    auto_init: bool | None = None
-    delete_branch_on_merge: bool | None = None
-    description: str | None = None
-    gitignore_template: str | None = None
-    has_discussions: bool | None = None
-    has_downloads: bool | None = None
-    has_issues: bool | None = None
-    has_projects: bool | None = None
-    has_wiki: bool | None = None
-    homepage: str | None = None
-    is_template: bool | None = None
-    license_template: str | None = None
-    merge_commit_message: CreateRepoBodyMergeCommitMessage | None = None
-    merge_commit_title: CreateRepoBodyMergeCommitTitle | None = None
-    name: str
-    private: bool | None = None
-    squash_merge_commit_message: CreateRepoBodySquashMergeCommitMessage | None = None
-    squash_merge_commit_title: CreateRepoBodySquashMergeCommitTitle | None = None
-    team_id: int | None = None
+    allow_auto_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow Auto-merge to be used on pull requests.",
+    )
+    allow_merge_commit: bool | None = Field(
+        default=None,
+        description="Whether to allow merge commits for pull requests.",
+    )
+    allow_rebase_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow rebase merges for pull requests.",
+    )
+    allow_squash_merge: bool | None = Field(
+        default=None,
+        description="Whether to allow squash merges for pull requests.",
+    )
+    auto_init: bool | None = Field(
+        default=None,
+        description="Whether the repository is initialized with a minimal README.",
+    )
+    delete_branch_on_merge: bool | None = Field(
+        default=None,
+        description="Whether to delete head branches when pull requests are merged",
+    )
+    description: str | None = Field(
+        default=None,
+        description="A short description of the repository.",
+    )
+    gitignore_template: str | None = Field(
+        default=None,
+        description="The desired language or platform to apply to the .gitignore.",
+    )
+    has_discussions: bool | None = Field(
+        default=None,
+        description="Whether discussions are enabled.",
+    )
+    has_downloads: bool | None = Field(default=None, description="Whether downloads are enabled.")
+    has_issues: bool | None = Field(default=None, description="Whether issues are enabled.")
+    has_projects: bool | None = Field(default=None, description="Whether projects are enabled.")
+    has_wiki: bool | None = Field(default=None, description="Whether the wiki is enabled.")
+    homepage: str | None = Field(
+        default=None,
+        description="A URL with more information about the repository.",
+    )
+    is_template: bool | None = Field(
+        default=None,
+        description=(
+            "Whether this repository acts as a template that can be used to generate new "
+            "repositories."
+        ),
+    )
+    license_template: str | None = Field(
+        default=None,
+        description="The license keyword of the open source license for this repository.",
+    )
+    merge_commit_message: CreateRepoBodyMergeCommitMessage | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit message. - `PR_TITLE` - default to the pull "
+            "request's title. - `PR_BODY` - default to the pull request's body. - `BLANK` - "
+            "default to a blank commit message."
+        ),
+    )
+    merge_commit_title: CreateRepoBodyMergeCommitTitle | None = Field(
+        default=None,
+        description=(
+            "The default value for a merge commit title. - `PR_TITLE` - default to the pull "
+            "request's title. - `MERGE_MESSAGE` - default to the classic title for a merge "
+            "message (e.g., Merge pull request #123 from branch-name)."
+        ),
+    )
+    name: str = Field(description="The name of the repository.")
+    private: bool | None = Field(default=None, description="Whether the repository is private.")
+    squash_merge_commit_message: CreateRepoBodySquashMergeCommitMessage | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit message: - `PR_BODY` - default to the "
+            "pull request's body. - `COMMIT_MESSAGES` - default to the branch's commit "
+            "messages. - `BLANK` - default to a blank commit message."
+        ),
+    )
+    squash_merge_commit_title: CreateRepoBodySquashMergeCommitTitle | None = Field(
+        default=None,
+        description=(
+            "The default value for a squash merge commit title: - `PR_TITLE` - default to the "
+            "pull request's title. - `COMMIT_OR_PR_TITLE` - default to the commit's title (if "
+            "only one commit) or the pull request's title (when more than one commit)."
+        ),
+    )
+    team_id: int | None = Field(
+        default=None,
+        description=(
+            "The id of the team that will be granted access to this repository. This is only "
+            "valid when creating a repository in an organization."
+        ),
+    )
 
 
 class ListUserReposParams(BaseModel):
-    """The ListUserReposParams object."""
+    """The parameters of ``list_user_repos`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     username: str
     type: ListUserReposType | None = None
@@ -2285,9 +2967,9 @@ class ListUserReposParams(BaseModel):
 
 
 class ListBranchesParams(BaseModel):
-    """The ListBranchesParams object."""
+    """The parameters of ``list_branches`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2297,9 +2979,9 @@ class ListBranchesParams(BaseModel):
 
 
 class GetBranchParams(BaseModel):
-    """The GetBranchParams object."""
+    """The parameters of ``get_branch`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2307,9 +2989,9 @@ class GetBranchParams(BaseModel):
 
 
 class ListCommitsParams(BaseModel):
-    """The ListCommitsParams object."""
+    """The parameters of ``list_commits`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2323,9 +3005,9 @@ class ListCommitsParams(BaseModel):
 
 
 class GetContentParams(BaseModel):
-    """The GetContentParams object."""
+    """The parameters of ``get_content`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2335,42 +3017,81 @@ class GetContentParams(BaseModel):
 
 
 class PutContentBodyAuthor(BaseModel):
-    """The author of the file. Default: The `committer` or the authenticated user if you omit `committer`."""
+    """The author of the file. Default: The `committer` or the authenticated user if you omit
+    `committer`.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     date: str | None = None
-    email: str
-    name: str
+    email: str = Field(
+        description=(
+            "The email of the author or committer of the commit. You'll receive a `422` status "
+            "code if `email` is omitted."
+        ),
+    )
+    name: str = Field(
+        description=(
+            "The name of the author or committer of the commit. You'll receive a `422` status "
+            "code if `name` is omitted."
+        ),
+    )
 
 
 class PutContentBodyCommitter(BaseModel):
     """The person that committed the file. Default: the authenticated user."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     date: str | None = None
-    email: str
-    name: str
+    email: str = Field(
+        description=(
+            "The email of the author or committer of the commit. You'll receive a `422` status "
+            "code if `email` is omitted."
+        ),
+    )
+    name: str = Field(
+        description=(
+            "The name of the author or committer of the commit. You'll receive a `422` status "
+            "code if `name` is omitted."
+        ),
+    )
 
 
 class PutContentBody(BaseModel):
-    """The PutContentBody object."""
+    """The request body of ``put_content`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    author: PutContentBodyAuthor | None = None
-    branch: str | None = None
-    committer: PutContentBodyCommitter | None = None
-    content: str
-    message: str
-    sha: str | None = None
+    author: PutContentBodyAuthor | None = Field(
+        default=None,
+        description=(
+            "The author of the file. Default: The `committer` or the authenticated user if you "
+            "omit `committer`."
+        ),
+    )
+    branch: str | None = Field(
+        default=None,
+        description="The branch name. Default: the repository’s default branch (usually `master`)",
+    )
+    committer: PutContentBodyCommitter | None = Field(
+        default=None,
+        description="The person that committed the file. Default: the authenticated user.",
+    )
+    content: str = Field(description="The new file content, using Base64 encoding.")
+    message: str = Field(description="The commit message.")
+    sha: str | None = Field(
+        default=None,
+        description=(
+            "**Required if you are updating a file**. The blob SHA of the file being replaced."
+        ),
+    )
 
 
 class PutContentParams(BaseModel):
-    """The PutContentParams object."""
+    """The parameters of ``put_content`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2380,37 +3101,58 @@ class PutContentParams(BaseModel):
 class DeleteContentBodyAuthor(BaseModel):
     """object containing information about the author."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str | None = None
-    name: str | None = None
+    email: str | None = Field(
+        default=None,
+        description="The email of the author (or committer) of the commit",
+    )
+    name: str | None = Field(
+        default=None,
+        description="The name of the author (or committer) of the commit",
+    )
 
 
 class DeleteContentBodyCommitter(BaseModel):
     """object containing information about the committer."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str | None = None
-    name: str | None = None
+    email: str | None = Field(
+        default=None,
+        description="The email of the author (or committer) of the commit",
+    )
+    name: str | None = Field(
+        default=None,
+        description="The name of the author (or committer) of the commit",
+    )
 
 
 class DeleteContentBody(BaseModel):
-    """The DeleteContentBody object."""
+    """The request body of ``delete_content`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    author: DeleteContentBodyAuthor | None = None
-    branch: str | None = None
-    committer: DeleteContentBodyCommitter | None = None
-    message: str
-    sha: str
+    author: DeleteContentBodyAuthor | None = Field(
+        default=None,
+        description="object containing information about the author.",
+    )
+    branch: str | None = Field(
+        default=None,
+        description="The branch name. Default: the repository’s default branch (usually `master`)",
+    )
+    committer: DeleteContentBodyCommitter | None = Field(
+        default=None,
+        description="object containing information about the committer.",
+    )
+    message: str = Field(description="The commit message.")
+    sha: str = Field(description="The blob SHA of the file being deleted.")
 
 
 class DeleteContentParams(BaseModel):
-    """The DeleteContentParams object."""
+    """The parameters of ``delete_content`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2418,9 +3160,9 @@ class DeleteContentParams(BaseModel):
 
 
 class GetReadmeParams(BaseModel):
-    """The GetReadmeParams object."""
+    """The parameters of ``get_readme`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     owner: str
     repo: str
@@ -2428,125 +3170,32 @@ class GetReadmeParams(BaseModel):
     if_none_match: str | None = Field(default=None, alias="If-None-Match")
 
 
+class ServiceUnavailableErrorBody(BaseModel):
+    """``ServiceUnavailableErrorBody``. Fields: ``code``, ``documentation_url``, ``message``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    code: str | None = None
+    documentation_url: str | None = None
+    message: str | None = None
+
+
+class MethodNotAllowedErrorBody(BaseModel):
+    """``MethodNotAllowedErrorBody``. Fields: ``documentation_url``, ``message``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    documentation_url: str | None = None
+    message: str | None = None
+
+
+class ConflictErrorBody(BaseModel):
+    """``ConflictErrorBody``. Fields: ``documentation_url``, ``message``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    documentation_url: str | None = None
+    message: str | None = None
+
+
 ContentDirectory = list[ContentDirectoryValueItem]
-
-
-FullRepositoryPermissions.model_rebuild()
-FullRepository.model_rebuild()
-RepositoryPermissions.model_rebuild()
-RepositoryTemplateRepositoryOwner.model_rebuild()
-RepositoryTemplateRepositoryPermissions.model_rebuild()
-RepositoryTemplateRepository.model_rebuild()
-Repository.model_rebuild()
-ShortBranchCommit.model_rebuild()
-ShortBranch.model_rebuild()
-BranchWithProtectionLinks.model_rebuild()
-BranchWithProtection.model_rebuild()
-CommitCommitTree.model_rebuild()
-CommitCommit.model_rebuild()
-CommitParentsItem.model_rebuild()
-CommitStats.model_rebuild()
-Commit.model_rebuild()
-DiffEntry.model_rebuild()
-FileCommitCommitAuthor.model_rebuild()
-FileCommitCommitCommitter.model_rebuild()
-FileCommitCommitParentsItem.model_rebuild()
-FileCommitCommitTree.model_rebuild()
-FileCommitCommitVerification.model_rebuild()
-FileCommitCommit.model_rebuild()
-FileCommitContentLinks.model_rebuild()
-FileCommitContent.model_rebuild()
-FileCommit.model_rebuild()
-ContentDirectoryValueItemLinks.model_rebuild()
-ContentDirectoryValueItem.model_rebuild()
-ContentFileLinks.model_rebuild()
-ContentFile.model_rebuild()
-ContentSymlinkLinks.model_rebuild()
-ContentSymlink.model_rebuild()
-ContentSubmoduleLinks.model_rebuild()
-ContentSubmodule.model_rebuild()
-IssueLabelsItemOption2.model_rebuild()
-IssuePullRequest.model_rebuild()
-Issue.model_rebuild()
-IssueComment.model_rebuild()
-Label.model_rebuild()
-PullRequestSimpleLinks.model_rebuild()
-PullRequestSimpleBase.model_rebuild()
-PullRequestSimpleHead.model_rebuild()
-PullRequestSimpleLabelsItem.model_rebuild()
-PullRequestSimple.model_rebuild()
-PullRequestLinks.model_rebuild()
-PullRequestBaseRepoOwner.model_rebuild()
-PullRequestBaseRepoPermissions.model_rebuild()
-PullRequestBaseRepo.model_rebuild()
-PullRequestBaseUser.model_rebuild()
-PullRequestBase.model_rebuild()
-PullRequestHeadRepoLicense.model_rebuild()
-PullRequestHeadRepoOwner.model_rebuild()
-PullRequestHeadRepoPermissions.model_rebuild()
-PullRequestHeadRepo.model_rebuild()
-PullRequestHeadUser.model_rebuild()
-PullRequestHead.model_rebuild()
-PullRequestLabelsItem.model_rebuild()
-PullRequest.model_rebuild()
-PullRequestMergeResult.model_rebuild()
-PullRequestReviewLinksHtml.model_rebuild()
-PullRequestReviewLinksPullRequest.model_rebuild()
-PullRequestReviewLinks.model_rebuild()
-PullRequestReview.model_rebuild()
-MinimalRepositoryLicense.model_rebuild()
-MinimalRepositoryPermissions.model_rebuild()
-MinimalRepository.model_rebuild()
-ListIssuesParams.model_rebuild()
-CreateIssueBodyLabelsItemOption2.model_rebuild()
-CreateIssueBody.model_rebuild()
-CreateIssueParams.model_rebuild()
-GetIssueParams.model_rebuild()
-UpdateIssueBodyLabelsItemOption2.model_rebuild()
-UpdateIssueBody.model_rebuild()
-UpdateIssueParams.model_rebuild()
-ListIssueCommentsParams.model_rebuild()
-CreateIssueCommentBody.model_rebuild()
-CreateIssueCommentParams.model_rebuild()
-LockIssueBody.model_rebuild()
-LockIssueParams.model_rebuild()
-UnlockIssueParams.model_rebuild()
-ListLabelsParams.model_rebuild()
-ListPullsParams.model_rebuild()
-CreatePullBody.model_rebuild()
-CreatePullParams.model_rebuild()
-GetPullParams.model_rebuild()
-UpdatePullBody.model_rebuild()
-UpdatePullParams.model_rebuild()
-MergePullBody.model_rebuild()
-MergePullParams.model_rebuild()
-CheckPullMergedParams.model_rebuild()
-ListPullFilesParams.model_rebuild()
-ListPullCommitsParams.model_rebuild()
-ListPullReviewsParams.model_rebuild()
-CreatePullReviewBodyCommentsItem.model_rebuild()
-CreatePullReviewBody.model_rebuild()
-CreatePullReviewParams.model_rebuild()
-GetRepoParams.model_rebuild()
-UpdateRepoBodySecurityAndAnalysisAdvancedSecurity.model_rebuild()
-UpdateRepoBodySecurityAndAnalysisSecretScanning.model_rebuild()
-UpdateRepoBodySecurityAndAnalysisSecretScanningPushProtection.model_rebuild()
-UpdateRepoBodySecurityAndAnalysis.model_rebuild()
-UpdateRepoBody.model_rebuild()
-UpdateRepoParams.model_rebuild()
-ListMyReposParams.model_rebuild()
-CreateRepoBody.model_rebuild()
-ListUserReposParams.model_rebuild()
-ListBranchesParams.model_rebuild()
-GetBranchParams.model_rebuild()
-ListCommitsParams.model_rebuild()
-GetContentParams.model_rebuild()
-PutContentBodyAuthor.model_rebuild()
-PutContentBodyCommitter.model_rebuild()
-PutContentBody.model_rebuild()
-PutContentParams.model_rebuild()
-DeleteContentBodyAuthor.model_rebuild()
-DeleteContentBodyCommitter.model_rebuild()
-DeleteContentBody.model_rebuild()
-DeleteContentParams.model_rebuild()
-GetReadmeParams.model_rebuild()

@@ -17,35 +17,71 @@ from importlib import resources
 from typing import Any
 
 from ._runtime.clock import Clock, SystemClock, VirtualClock
-from ._runtime.errors import (
+from ._runtime.response import RawResponse
+from .client import AsyncSendgridClient, SendgridClient
+from .errors import (
     AuthError,
+    BadRequestError,
     ClientError,
     ConfigurationError,
     ConnectorError,
+    CreateListBadRequestError,
     DecodeError,
+    DeleteContactsBadRequestError,
+    DeleteListNotFoundError,
+    ForbiddenError,
+    GetContactNotFoundError,
+    GetListNotFoundError,
+    InternalServerError,
+    ListTemplatesBadRequestError,
+    NotFoundError,
     RateLimited,
+    RequestEntityTooLargeError,
+    RequestTimeoutError,
     RequestValidationError,
+    SearchContactsBadRequestError,
     ServerError,
     TransportError,
+    UnauthorizedError,
+    UpdateListBadRequestError,
+    UpdateListNotFoundError,
+    UpsertContactsBadRequestError,
 )
-from .client import AsyncSendgridClient, SendgridClient
 
 __version__ = "2.0.0"
 
 __all__ = [
     "AsyncSendgridClient",
     "AuthError",
+    "BadRequestError",
     "ClientError",
     "Clock",
     "ConfigurationError",
     "ConnectorError",
+    "CreateListBadRequestError",
     "DecodeError",
+    "DeleteContactsBadRequestError",
+    "DeleteListNotFoundError",
+    "ForbiddenError",
+    "GetContactNotFoundError",
+    "GetListNotFoundError",
+    "InternalServerError",
+    "ListTemplatesBadRequestError",
+    "NotFoundError",
     "RateLimited",
+    "RawResponse",
+    "RequestEntityTooLargeError",
+    "RequestTimeoutError",
     "RequestValidationError",
+    "SearchContactsBadRequestError",
     "SendgridClient",
     "ServerError",
     "SystemClock",
     "TransportError",
+    "UnauthorizedError",
+    "UpdateListBadRequestError",
+    "UpdateListNotFoundError",
+    "UpsertContactsBadRequestError",
     "VirtualClock",
     "manifest",
 ]

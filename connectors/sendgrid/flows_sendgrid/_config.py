@@ -14,6 +14,25 @@ from ._runtime.engine import BodyErrorRule, EngineConfig, OperationInfo
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
+from .errors import (
+    BadRequestError,
+    CreateListBadRequestError,
+    DeleteContactsBadRequestError,
+    DeleteListNotFoundError,
+    ForbiddenError,
+    GetContactNotFoundError,
+    GetListNotFoundError,
+    InternalServerError,
+    ListTemplatesBadRequestError,
+    NotFoundError,
+    RequestEntityTooLargeError,
+    RequestTimeoutError,
+    SearchContactsBadRequestError,
+    UnauthorizedError,
+    UpdateListBadRequestError,
+    UpdateListNotFoundError,
+    UpsertContactsBadRequestError,
+)
 
 PROVIDER = "sendgrid"
 VERSION = "2.0.0"
@@ -62,6 +81,14 @@ SEND_MAIL = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (413, RequestEntityTooLargeError),
+        (500, InternalServerError),
+    ),
 )
 LIST_TEMPLATES = OperationInfo(
     id="list_templates",
@@ -71,6 +98,7 @@ LIST_TEMPLATES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((400, ListTemplatesBadRequestError),),
 )
 CREATE_TEMPLATE = OperationInfo(
     id="create_template",
@@ -107,6 +135,13 @@ UPSERT_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
+    errors=(
+        (400, UpsertContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 GET_CONTACT = OperationInfo(
     id="get_contact",
@@ -116,6 +151,12 @@ GET_CONTACT = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, GetContactNotFoundError),
+        (500, InternalServerError),
+    ),
 )
 SEARCH_CONTACTS = OperationInfo(
     id="search_contacts",
@@ -125,6 +166,14 @@ SEARCH_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (400, SearchContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (408, RequestTimeoutError),
+        (500, InternalServerError),
+    ),
 )
 COUNT_CONTACTS = OperationInfo(
     id="count_contacts",
@@ -134,6 +183,12 @@ COUNT_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 DELETE_CONTACTS = OperationInfo(
     id="delete_contacts",
@@ -143,6 +198,13 @@ DELETE_CONTACTS = OperationInfo(
     idempotency_header=None,
     success_status=202,
     pagination=None,
+    errors=(
+        (400, DeleteContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
 )
 LIST_LISTS = OperationInfo(
     id="list_lists",
@@ -161,6 +223,7 @@ CREATE_LIST = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((400, CreateListBadRequestError),),
 )
 GET_LIST = OperationInfo(
     id="get_list",
@@ -170,6 +233,7 @@ GET_LIST = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, GetListNotFoundError),),
 )
 UPDATE_LIST = OperationInfo(
     id="update_list",
@@ -179,6 +243,7 @@ UPDATE_LIST = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((400, UpdateListBadRequestError), (404, UpdateListNotFoundError)),
 )
 DELETE_LIST = OperationInfo(
     id="delete_list",
@@ -188,6 +253,7 @@ DELETE_LIST = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, DeleteListNotFoundError),),
 )
 
 

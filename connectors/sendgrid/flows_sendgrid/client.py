@@ -7,85 +7,189 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    ContactDetails3,
-    ContactRequest,
-    CountContactsResponse,
-    CreateListBody,
-    CreateTemplateBody,
-    CreateTemplateBodyGeneration,
-    CreateTemplateParams,
-    DeleteContactsParams,
-    DeleteContactsResponse,
-    DeleteListParams,
-    DeleteListResponse,
-    DeleteTemplateParams,
-    FromEmailObject,
-    GetContactParams,
-    GetListParams,
-    GetListResponse,
-    GetTemplateParams,
-    List,
-    ListListsParams,
-    ListListsResponse,
-    ListTemplatesGenerations,
-    ListTemplatesParams,
-    ListTemplatesResponse,
-    ReplyToEmailObject,
-    SearchContactsBody,
-    SearchContactsResponse,
-    SendMailBody,
-    SendMailBodyAsm,
-    SendMailBodyAttachmentsItem,
-    SendMailBodyContentItem,
-    SendMailBodyMailSettings,
-    SendMailBodyPersonalizationsItem,
-    SendMailBodyReplyToListItem,
-    SendMailBodyTrackingSettings,
-    TransactionalTemplate,
-    UpdateListBody,
-    UpdateListParams,
-    UpsertContactsBody,
-    UpsertContactsResponse,
-)
 
-_LIST_TEMPLATES_RESULT: TypeAdapter[ListTemplatesResponse] = TypeAdapter(ListTemplatesResponse)
-_CREATE_TEMPLATE_RESULT: TypeAdapter[TransactionalTemplate] = TypeAdapter(TransactionalTemplate)
-_GET_TEMPLATE_RESULT: TypeAdapter[TransactionalTemplate] = TypeAdapter(TransactionalTemplate)
-_DELETE_TEMPLATE_RESULT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
-_UPSERT_CONTACTS_RESULT: TypeAdapter[UpsertContactsResponse] = TypeAdapter(UpsertContactsResponse)
-_GET_CONTACT_RESULT: TypeAdapter[ContactDetails3] = TypeAdapter(ContactDetails3)
-_SEARCH_CONTACTS_RESULT: TypeAdapter[SearchContactsResponse] = TypeAdapter(SearchContactsResponse)
-_COUNT_CONTACTS_RESULT: TypeAdapter[CountContactsResponse] = TypeAdapter(CountContactsResponse)
-_DELETE_CONTACTS_RESULT: TypeAdapter[DeleteContactsResponse] = TypeAdapter(DeleteContactsResponse)
-_LIST_LISTS_RESULT: TypeAdapter[ListListsResponse] = TypeAdapter(ListListsResponse)
-_CREATE_LIST_RESULT: TypeAdapter[List] = TypeAdapter(List)
-_GET_LIST_RESULT: TypeAdapter[GetListResponse] = TypeAdapter(GetListResponse)
-_UPDATE_LIST_RESULT: TypeAdapter[List] = TypeAdapter(List)
-_DELETE_LIST_RESULT: TypeAdapter[DeleteListResponse] = TypeAdapter(DeleteListResponse)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        ContactDetails3,
+        ContactRequest,
+        CountContactsResponse,
+        CreateTemplateBodyGeneration,
+        DeleteContactsResponse,
+        DeleteListResponse,
+        FromEmailObject,
+        GetListResponse,
+        List,
+        ListListsResponse,
+        ListTemplatesGenerations,
+        ListTemplatesResponse,
+        ReplyToEmailObject,
+        SearchContactsResponse,
+        SendMailBodyAsm,
+        SendMailBodyAttachmentsItem,
+        SendMailBodyContentItem,
+        SendMailBodyMailSettings,
+        SendMailBodyPersonalizationsItem,
+        SendMailBodyReplyToListItem,
+        SendMailBodyTrackingSettings,
+        TransactionalTemplate,
+        UpsertContactsResponse,
+    )
+
+
+@functools.cache
+def _LIST_TEMPLATES_RESULT() -> TypeAdapter[ListTemplatesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListTemplatesResponse
+
+    return TypeAdapter(ListTemplatesResponse)
+
+
+@functools.cache
+def _CREATE_TEMPLATE_RESULT() -> TypeAdapter[TransactionalTemplate]:
+    from pydantic import TypeAdapter
+
+    from .models import TransactionalTemplate
+
+    return TypeAdapter(TransactionalTemplate)
+
+
+@functools.cache
+def _GET_TEMPLATE_RESULT() -> TypeAdapter[TransactionalTemplate]:
+    from pydantic import TypeAdapter
+
+    from .models import TransactionalTemplate
+
+    return TypeAdapter(TransactionalTemplate)
+
+
+@functools.cache
+def _DELETE_TEMPLATE_RESULT() -> TypeAdapter[dict[str, Any]]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(dict[str, Any])
+
+
+@functools.cache
+def _UPSERT_CONTACTS_RESULT() -> TypeAdapter[UpsertContactsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import UpsertContactsResponse
+
+    return TypeAdapter(UpsertContactsResponse)
+
+
+@functools.cache
+def _GET_CONTACT_RESULT() -> TypeAdapter[ContactDetails3]:
+    from pydantic import TypeAdapter
+
+    from .models import ContactDetails3
+
+    return TypeAdapter(ContactDetails3)
+
+
+@functools.cache
+def _SEARCH_CONTACTS_RESULT() -> TypeAdapter[SearchContactsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import SearchContactsResponse
+
+    return TypeAdapter(SearchContactsResponse)
+
+
+@functools.cache
+def _COUNT_CONTACTS_RESULT() -> TypeAdapter[CountContactsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import CountContactsResponse
+
+    return TypeAdapter(CountContactsResponse)
+
+
+@functools.cache
+def _DELETE_CONTACTS_RESULT() -> TypeAdapter[DeleteContactsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import DeleteContactsResponse
+
+    return TypeAdapter(DeleteContactsResponse)
+
+
+@functools.cache
+def _LIST_LISTS_RESULT() -> TypeAdapter[ListListsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListListsResponse
+
+    return TypeAdapter(ListListsResponse)
+
+
+@functools.cache
+def _CREATE_LIST_RESULT() -> TypeAdapter[List]:
+    from pydantic import TypeAdapter
+
+    from .models import List
+
+    return TypeAdapter(List)
+
+
+@functools.cache
+def _GET_LIST_RESULT() -> TypeAdapter[GetListResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import GetListResponse
+
+    return TypeAdapter(GetListResponse)
+
+
+@functools.cache
+def _UPDATE_LIST_RESULT() -> TypeAdapter[List]:
+    from pydantic import TypeAdapter
+
+    from .models import List
+
+    return TypeAdapter(List)
+
+
+@functools.cache
+def _DELETE_LIST_RESULT() -> TypeAdapter[DeleteListResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import DeleteListResponse
+
+    return TypeAdapter(DeleteListResponse)
 
 
 class MailResource:
-    """The ``mail`` operations."""
+    """The ``mail`` operations: ``client.mail.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def send_mail(
+    @property
+    def with_raw_response(self) -> MailResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return MailResourceWithRawResponse(self)
+
+    def send(
         self,
         *,
         content: list[SendMailBodyContentItem],
@@ -105,11 +209,138 @@ class MailResource:
         send_at: int | None = None,
         template_id: str | None = None,
         tracking_settings: SendMailBodyTrackingSettings | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Send an email (plain content or a dynamic template) to one or more recipients.
 
-        ``POST /mail/send`` - effects: write; idempotency: unsupported
+        The Mail Send endpoint allows you to send email over SendGrid’s v3 Web API, the most recent
+        version of our API. If you are looking for documentation about the v2 Mail Send endpoint,
+        see our [v2 API Reference](https://sendgrid.com/docs/API_Reference/Web_API/mail.html).
+
+        ## Helper Libraries
+
+        Twilio SendGrid provides libraries to help you quickly and easily integrate with the v3 Web
+        API in 7 different languages:
+
+        * [C#](https://github.com/sendgrid/sendgrid-csharp) *
+        [Go](https://github.com/sendgrid/sendgrid-go) *
+        [Java](https://github.com/sendgrid/sendgrid-java) * [Node
+        JS](https://github.com/sendgrid/sendgrid-nodejs) *
+        [PHP](https://github.com/sendgrid/sendgrid-php) *
+        [Python](https://github.com/sendgrid/sendgrid-python) *
+        [Ruby](https://github.com/sendgrid/sendgrid-ruby)
+
+        ## Dynamic Transactional Templates and Handlebars
+
+        In order to send a dynamic template, specify the template ID with the `template_id`
+        parameter.
+
+        To specify handlebar substitutions, define your substitutions in the request JSON with this
+        syntax:
+
+        ``` "dynamic_template_data": { "guest": "Jane Doe", "partysize": "4", "english": true,
+        "date": "April 1st, 2021" } ```
+
+        For more information about Dynamic Transactional Templates and Handlebars, see our
+        documentation and reference pages.
+
+        * [How to send an email with Dynamic Transactional Templates
+        ](https://sendgrid.com/docs/ui/sending-email/how-to-send-an-email-with-dynamic-transactional-templates/)
+        * [Using
+        Handlebars](https://sendgrid.com/docs/for-developers/sending-email/using-handlebars/)
+
+        ## Mail Body Compression
+
+        Mail body compression is available to some high volume accounts. Talk to your CSM if you are
+        interested in this functionality. Mail body compression works by setting up a JSON payload
+        as defined on this page, then compressing it with gzip (the gzip file can be no more than
+        30mb).
+
+        To use mail body compression:
+
+        1. Add a `Content-Encoding` header, with a value of `gzip`. a. `Content-Encoding: gzip` 2.
+        S…
+
+        ``POST /mail/send`` - effects: write; idempotency: unsupported.
+
+        Args:
+            content (list[SendMailBodyContentItem]): An array where you can specify the content of
+                your email. You can include multiple [MIME
+                types](https://developer.mozilla.org/en-US/docs/Web/HTTP/Basics_of_HTTP/MIME_types)
+                of content, but you must specify at least one MIME type. To include more than one
+                MIME type, add another object to the array containing the `type` and `value`
+                parameters.
+            from_ (FromEmailObject):
+            personalizations (list[SendMailBodyPersonalizationsItem]): An array of messages and
+                their metadata. Each object within personalizations can be thought of as an envelope
+                - it defines who should receive an individual message and how that message should be
+                handled. See our [Personalizations
+                documentation](https://sendgrid.com/docs/for-developers/sending-email/personalizations/)
+                for examples.
+            subject (str): The global or 'message level' subject of your email. This may be
+                overridden by subject lines set in personalizations.
+            asm (SendMailBodyAsm): An object allowing you to specify how to handle unsubscribes.
+                Optional.
+            attachments (list[SendMailBodyAttachmentsItem]): An array of objects where you can
+                specify any attachments you want to include. Optional.
+            batch_id (str): An ID representing a batch of emails to be sent at the same time.
+                Including a `batch_id` in your request allows you include this email in that batch.
+                It also enables you to cancel or pause the delivery of that batch. For more
+                information, see the [Cancel Scheduled Sends
+                API](https://sendgrid.com/docs/api-reference/). Optional.
+            categories (list[str]): An array of category names for this message. Each category name
+                may not exceed 255 characters. Optional.
+            custom_args (str): Values that are specific to the entire send that will be carried
+                along with the email and its activity data. Key/value pairs must be strings.
+                Substitutions will not be made on custom arguments, so any string that is entered
+                into this parameter will be assumed to be the custom argument that you would like to
+                be used. This parameter is overridden by `custom_args` set at the personalizations
+                level. Total `custom_args` size may not exceed 10,000 bytes. Optional.
+            headers (dict[str, Any]): An object containing key/value pairs of header names and the
+                value to substitute for them. The key/value pairs must be strings. You must ensure
+                these are properly encoded if they contain unicode characters. These headers cannot
+                be one of the reserved headers. Optional.
+            ip_pool_name (str): The IP Pool that you would like to send this email from. Optional.
+            mail_settings (SendMailBodyMailSettings): A collection of different mail settings that
+                you can use to specify how you would like this email to be handled. Optional.
+            reply_to (ReplyToEmailObject): Optional.
+            reply_to_list (list[SendMailBodyReplyToListItem]): An array of recipients who will
+                receive replies and/or bounces. Each object in this array must contain the
+                recipient's email address. Each object in the array may optionally contain the
+                recipient's name. You can either choose to use “reply_to” field or “reply_to_list”
+                but not both. Optional.
+            send_at (int): A unix timestamp allowing you to specify when you want your email to be
+                delivered. This may be overridden by the `send_at` parameter set at the
+                personalizations level. Delivery cannot be scheduled more than 72 hours in advance.
+                If you have the flexibility, it's better to schedule mail for off-peak times. Most
+                emails are scheduled and sent at the top of the hour or half hour. Scheduling email
+                to avoid peak times — for example, scheduling at 10:53 — can result in lower
+                deferral rates due to the reduced traffic during off-peak times. Optional.
+            template_id (str): An email template ID. A template that contains a subject and content
+                — either text or html — will override any subject and content values specified at
+                the personalizations or message level. Optional.
+            tracking_settings (SendMailBodyTrackingSettings): Settings to determine how you would
+                like to track the metrics of how your recipients interact with your email. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            BadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestEntityTooLargeError: HTTP 413: The provider answered HTTP 413.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,
@@ -134,27 +365,71 @@ class MailResource:
             },
         )
         call = Call(json=body)
-        self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
+
+
+class MailResourceWithRawResponse:
+    """:class:`MailResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: MailResource) -> None:
+        twin = MailResource(resource._engine.as_raw())
+        self.send = to_raw(twin.send)
 
 
 class TemplatesResource:
-    """The ``templates`` operations."""
+    """The ``templates`` operations: ``client.templates.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_templates(
+    @property
+    def with_raw_response(self) -> TemplatesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return TemplatesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         page_size: float,
         generations: ListTemplatesGenerations | None = None,
         page_token: str | None = None,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListTemplatesResponse:
         """List transactional templates (legacy, dynamic or both).
 
-        ``GET /templates`` - effects: read
+        **This endpoint allows you to retrieve all transactional templates.**
+
+        ``GET /templates`` - effects: read.
+
+        Args:
+            page_size (float): The number of templates to be returned in each page of results
+            generations (ListTemplatesGenerations): Comma-delimited list specifying which
+                generations of templates to return. Options are `legacy`, `dynamic` or
+                `legacy,dynamic`. Optional.
+            page_token (str): A token corresponding to a specific page of results, as provided by
+                metadata Optional.
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListTemplatesResponse: The response body.
+
+        Raises:
+            ListTemplatesBadRequestError: HTTP 400: The provider answered HTTP 400.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListTemplatesParams
+
         op = _config.LIST_TEMPLATES
         params = validated(
             ListTemplatesParams,
@@ -169,37 +444,87 @@ class TemplatesResource:
             query=pick(params, "generations", "page_size", "page_token"),
             headers=pick(params, "on-behalf-of"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_TEMPLATES_RESULT)
+        return self._engine.decode(op, response, _LIST_TEMPLATES_RESULT())
 
-    def create_template(
+    def create(
         self,
         *,
         name: str,
         on_behalf_of: str | None = None,
         generation: CreateTemplateBodyGeneration | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> TransactionalTemplate:
         """Create a transactional template (its versions hold the content).
 
-        ``POST /templates`` - effects: write; idempotency: unsupported
+        **This endpoint allows you to create a transactional template.**
+
+        ``POST /templates`` - effects: write; idempotency: unsupported.
+
+        Args:
+            name (str): The name for the new transactional template.
+            on_behalf_of (str): Optional.
+            generation (CreateTemplateBodyGeneration): Defines whether the template supports dynamic
+                replacement. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            TransactionalTemplate: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateTemplateBody, CreateTemplateParams
+
         op = _config.CREATE_TEMPLATE
         params = validated(CreateTemplateParams, {"on-behalf-of": on_behalf_of})
         body = validated(CreateTemplateBody, {"generation": generation, "name": name})
         call = Call(headers=pick(params, "on-behalf-of"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _CREATE_TEMPLATE_RESULT())
 
-    def get_template(
+    def get(
         self,
         *,
         template_id: str,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> TransactionalTemplate:
         """Get a transactional template and its versions.
 
-        ``GET /templates/{template_id}`` - effects: read
+        **This endpoint allows you to retrieve a single transactional template.**
+
+        ``GET /templates/{template_id}`` - effects: read.
+
+        Args:
+            template_id (str):
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            TransactionalTemplate: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetTemplateParams
+
         op = _config.GET_TEMPLATE
         params = validated(
             GetTemplateParams,
@@ -209,19 +534,43 @@ class TemplatesResource:
             },
         )
         call = Call(path_params=pick(params, "template_id"), headers=pick(params, "on-behalf-of"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _GET_TEMPLATE_RESULT())
 
-    def delete_template(
+    def delete(
         self,
         *,
         template_id: str,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> dict[str, Any]:
         """Delete a transactional template.
 
-        ``DELETE /templates/{template_id}`` - effects: delete; idempotency: natural
+        **This endpoint allows you to delete a transactional template.**
+
+        ``DELETE /templates/{template_id}`` - effects: delete; idempotency: natural.
+
+        Args:
+            template_id (str):
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            dict[str, Any]: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteTemplateParams
+
         op = _config.DELETE_TEMPLATE
         params = validated(
             DeleteTemplateParams,
@@ -231,84 +580,305 @@ class TemplatesResource:
             },
         )
         call = Call(path_params=pick(params, "template_id"), headers=pick(params, "on-behalf-of"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _DELETE_TEMPLATE_RESULT())
+
+
+class TemplatesResourceWithRawResponse:
+    """:class:`TemplatesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: TemplatesResource) -> None:
+        twin = TemplatesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.get = to_raw(twin.get)
+        self.delete = to_raw(twin.delete)
 
 
 class ContactsResource:
-    """The ``contacts`` operations."""
+    """The ``contacts`` operations: ``client.contacts.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def upsert_contacts(
+    @property
+    def with_raw_response(self) -> ContactsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ContactsResourceWithRawResponse(self)
+
+    def upsert(
         self,
         *,
         contacts: list[ContactRequest],
         list_ids: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpsertContactsResponse:
         """Add or update up to 30,000 contacts (asynchronously; returns a job id).
 
-        ``PUT /marketing/contacts`` - effects: write; idempotency: natural
+        **This endpoint allows the [upsert](https://en.wiktionary.org/wiki/upsert) (insert or
+        update) of up to 30,000 contacts, or 6MB of data, whichever is lower**.
+
+        Because the creation and update of contacts is an asynchronous process, the response will
+        not contain immediate feedback on the processing of your upserted contacts. Rather, it will
+        contain an HTTP 202 response indicating the contacts are queued for processing or an HTTP
+        4XX error containing validation errors. Should you wish to get the resulting contact's ID or
+        confirm your contacts have been updated or added, you can use the "Get Contacts by Emails"
+        endpoint.
+
+        Please note that custom fields need to have been already created if you wish to set their
+        values for the contacts being upserted. To do this, please use the "Create Custom Field
+        Definition" endpoint.
+
+        You will see a `job_id` in the response to your request. This can be used to check the
+        status of your upsert job. To do so, please use the "Import Contacts Status" endpoint.
+
+        If the contact already exists in the system, any entries submitted via this endpoint will
+        update the existing contact. The contact to update will be determined only by the `email`
+        field and any fields omitted from the request will remain as they were. A contact's ID
+        cannot be used to update the contact.
+
+        The email field will be changed to all lower-case. If a contact is added with an email that
+        exists but contains capital letters, the existing contact with the all lower-case email will
+        be updated.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``PUT /marketing/contacts`` - effects: write; idempotency: natural.
+
+        Args:
+            contacts (list[ContactRequest]): One or more contacts objects that you intend to upsert.
+                The available fields for a contact, including the required `email` field are
+                described below.
+            list_ids (list[str]): An array of List ID strings that this contact will be added to.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpsertContactsResponse: The response body.
+
+        Raises:
+            UpsertContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpsertContactsBody
+
         op = _config.UPSERT_CONTACTS
         body = validated(UpsertContactsBody, {"contacts": contacts, "list_ids": list_ids})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPSERT_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _UPSERT_CONTACTS_RESULT())
 
-    def get_contact(
+    def get(
         self,
         *,
         id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContactDetails3:
         """Get a contact by id.
 
-        ``GET /marketing/contacts/{id}`` - effects: read
+        **This endpoint returns the full details and all fields for the specified contact**.
+
+        The "Get Contacts by Emails" endpoint can be used to get the ID of a contact.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``GET /marketing/contacts/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContactDetails3: The response body.
+
+        Raises:
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            GetContactNotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetContactParams
+
         op = _config.GET_CONTACT
         params = validated(GetContactParams, {"id": id})
         call = Call(path_params=pick(params, "id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONTACT_RESULT)
+        return self._engine.decode(op, response, _GET_CONTACT_RESULT())
 
-    def search_contacts(
+    def search(
         self,
         *,
         query: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> SearchContactsResponse:
         """Search contacts with an SGQL query.
 
-        ``POST /marketing/contacts/search`` - effects: write; idempotency: natural
+        **Use this endpoint to locate contacts**.
+
+        The request body's `query` field accepts valid
+        [SGQL](https://sendgrid.com/docs/for-developers/sending-email/segmentation-query-language/)
+        for searching for a contact.
+
+        Because contact emails are stored in lower case, using SGQL to search by email address
+        requires the provided email address to be in lower case. The SGQL `lower()` function can be
+        used for this.
+
+        Only the first 50 contacts that meet the search criteria will be returned.
+
+        If the query takes longer than 20 seconds, a `408 Request Timeout` status will be returned.
+
+        Formatting the `created_at` and `updated_at` values as Unix timestamps is deprecated.
+        Instead they are returned as ISO format as string. Twilio SendGrid recommends exporting your
+        contacts regularly as a backup to avoid issues or lost data.
+
+        ``POST /marketing/contacts/search`` - effects: write; idempotency: natural.
+
+        Args:
+            query (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            SearchContactsResponse: The response body.
+
+        Raises:
+            SearchContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestTimeoutError: HTTP 408: The provider answered HTTP 408.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SearchContactsBody
+
         op = _config.SEARCH_CONTACTS
         body = validated(SearchContactsBody, {"query": query})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _SEARCH_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _SEARCH_CONTACTS_RESULT())
 
-    def count_contacts(
+    def count(
         self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> CountContactsResponse:
         """Count all contacts (and billable contacts).
 
-        ``GET /marketing/contacts/count`` - effects: read
+        **This endpoint returns the total number of contacts you have stored.**
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``GET /marketing/contacts/count`` - effects: read.
+
+        Args:
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            CountContactsResponse: The response body.
+
+        Raises:
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
         op = _config.COUNT_CONTACTS
         call = Call()
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _COUNT_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _COUNT_CONTACTS_RESULT())
 
-    def delete_contacts(
+    def delete(
         self,
         *,
         delete_all_contacts: str | None = None,
         ids: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteContactsResponse:
         """Delete contacts by id, or all contacts (asynchronously; returns a job id).
 
-        ``DELETE /marketing/contacts`` - effects: delete; idempotency: unsupported
+        **This endpoint can be used to delete one or more contacts**.
+
+        The query parameter `ids` must set to a comma-separated list of contact IDs for bulk contact
+        deletion.
+
+        The query parameter `delete_all_contacts` must be set to `"true"` to delete **all**
+        contacts.
+
+        You must set either `ids` or `delete_all_contacts`.
+
+        Deletion jobs are processed asynchronously.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``DELETE /marketing/contacts`` - effects: delete; idempotency: unsupported.
+
+        Args:
+            delete_all_contacts (str): Must be set to `"true"` to delete all contacts. Optional.
+            ids (str): A comma-separated list of contact IDs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteContactsResponse: The deletion job has been accepted and is being processed.
+
+        Raises:
+            DeleteContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteContactsParams
+
         op = _config.DELETE_CONTACTS
         params = validated(
             DeleteContactsParams,
@@ -318,104 +888,293 @@ class ContactsResource:
             },
         )
         call = Call(query=pick(params, "delete_all_contacts", "ids"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _DELETE_CONTACTS_RESULT())
+
+
+class ContactsResourceWithRawResponse:
+    """:class:`ContactsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ContactsResource) -> None:
+        twin = ContactsResource(resource._engine.as_raw())
+        self.upsert = to_raw(twin.upsert)
+        self.get = to_raw(twin.get)
+        self.search = to_raw(twin.search)
+        self.count = to_raw(twin.count)
+        self.delete = to_raw(twin.delete)
 
 
 class ListsResource:
-    """The ``lists`` operations."""
+    """The ``lists`` operations: ``client.lists.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_lists(
+    @property
+    def with_raw_response(self) -> ListsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ListsResourceWithRawResponse(self)
+
+    def lists(
         self,
         *,
         page_size: float | None = None,
         page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListListsResponse:
         """List contact lists.
 
-        ``GET /marketing/lists`` - effects: read
+        **This endpoint returns an array of all of your contact lists.**
+
+        ``GET /marketing/lists`` - effects: read.
+
+        Args:
+            page_size (float): Maximum number of elements to return. Defaults to 100, returns 1000
+                max Optional.
+            page_token (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListListsResponse: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListListsParams
+
         op = _config.LIST_LISTS
         params = validated(ListListsParams, {"page_size": page_size, "page_token": page_token})
         call = Call(query=pick(params, "page_size", "page_token"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_LISTS_RESULT)
+        return self._engine.decode(op, response, _LIST_LISTS_RESULT())
 
-    def create_list(
+    def create(
         self,
         *,
         name: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> List:
         """Create a contact list.
 
-        ``POST /marketing/lists`` - effects: write; idempotency: unsupported
+        **This endpoint creates a new contacts list.**
+
+        Once you create a list, you can use the UI to [trigger an
+        automation](https://sendgrid.com/docs/ui/sending-email/getting-started-with-automation/#create-an-automation)
+        every time you add a new contact to the list.
+
+        A link to the newly created object is in `_metadata`.
+
+        ``POST /marketing/lists`` - effects: write; idempotency: unsupported.
+
+        Args:
+            name (str): Your name for your list
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            List: The response body.
+
+        Raises:
+            CreateListBadRequestError: HTTP 400: The provider answered HTTP 400.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateListBody
+
         op = _config.CREATE_LIST
         body = validated(CreateListBody, {"name": name})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_LIST_RESULT)
+        return self._engine.decode(op, response, _CREATE_LIST_RESULT())
 
-    def get_list(
+    def get(
         self,
         *,
         id: str,
         contact_sample: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetListResponse:
         """Get a contact list (and optionally a sample of its contacts).
 
-        ``GET /marketing/lists/{id}`` - effects: read
+        **This endpoint returns data about a specific list.**
+
+        Setting the optional parameter `contact_sample=true` returns the `contact_sample` in the
+        response body. Up to fifty of the most recent contacts uploaded or attached to a list will
+        be returned, sorted alphabetically, by email address.
+
+        The full contact count is also returned.
+
+        ``GET /marketing/lists/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            contact_sample (bool): Setting this parameter to the true will cause the contact_sample
+                to be returned Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetListResponse: The response body.
+
+        Raises:
+            GetListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetListParams
+
         op = _config.GET_LIST
         params = validated(GetListParams, {"id": id, "contact_sample": contact_sample})
         call = Call(path_params=pick(params, "id"), query=pick(params, "contact_sample"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_LIST_RESULT)
+        return self._engine.decode(op, response, _GET_LIST_RESULT())
 
-    def update_list(
+    def update(
         self,
         *,
         id: str,
         name: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> List:
         """Rename a contact list.
 
-        ``PATCH /marketing/lists/{id}`` - effects: write; idempotency: natural
+        **This endpoint updates the name of a list.**
+
+        ``PATCH /marketing/lists/{id}`` - effects: write; idempotency: natural.
+
+        Args:
+            id (str):
+            name (str): Your name for your list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            List: The response body.
+
+        Raises:
+            UpdateListBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UpdateListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateListBody, UpdateListParams
+
         op = _config.UPDATE_LIST
         params = validated(UpdateListParams, {"id": id})
         body = validated(UpdateListBody, {"name": name})
         call = Call(path_params=pick(params, "id"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_LIST_RESULT)
+        return self._engine.decode(op, response, _UPDATE_LIST_RESULT())
 
-    def delete_list(
+    def delete(
         self,
         *,
         id: str,
         delete_contacts: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteListResponse:
         """Delete a contact list (and optionally its contacts).
 
-        ``DELETE /marketing/lists/{id}`` - effects: delete; idempotency: natural
+        **This endpoint allows you to deletes a specific list.**
+
+        Optionally, you can also delete contacts associated to the list. The query parameter,
+        `delete_contacts=true`, will delete the list and start an asynchronous job to delete
+        associated contacts.
+
+        ``DELETE /marketing/lists/{id}`` - effects: delete; idempotency: natural.
+
+        Args:
+            id (str):
+            delete_contacts (bool): Flag indicates that all contacts on the list are also to be
+                deleted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteListResponse: The delete has been accepted and is processing.
+
+        Raises:
+            DeleteListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteListParams
+
         op = _config.DELETE_LIST
         params = validated(DeleteListParams, {"id": id, "delete_contacts": delete_contacts})
         call = Call(path_params=pick(params, "id"), query=pick(params, "delete_contacts"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_LIST_RESULT)
+        return self._engine.decode(op, response, _DELETE_LIST_RESULT())
+
+
+class ListsResourceWithRawResponse:
+    """:class:`ListsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ListsResource) -> None:
+        twin = ListsResource(resource._engine.as_raw())
+        self.lists = to_raw(twin.lists)
+        self.create = to_raw(twin.create)
+        self.get = to_raw(twin.get)
+        self.update = to_raw(twin.update)
+        self.delete = to_raw(twin.delete)
 
 
 class SendgridClient:
     """Synchronous client for SendGrid.
 
-    Credentials are looked up by the names the spec gives (SENDGRID_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SENDGRID_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -432,14 +1191,21 @@ class SendgridClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -482,12 +1248,17 @@ class SendgridClient:
 
 
 class AsyncMailResource:
-    """The ``mail`` operations."""
+    """The ``mail`` operations: ``client.mail.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def send_mail(
+    @property
+    def with_raw_response(self) -> AsyncMailResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncMailResourceWithRawResponse(self)
+
+    async def send(
         self,
         *,
         content: list[SendMailBodyContentItem],
@@ -507,11 +1278,138 @@ class AsyncMailResource:
         send_at: int | None = None,
         template_id: str | None = None,
         tracking_settings: SendMailBodyTrackingSettings | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Send an email (plain content or a dynamic template) to one or more recipients.
 
-        ``POST /mail/send`` - effects: write; idempotency: unsupported
+        The Mail Send endpoint allows you to send email over SendGrid’s v3 Web API, the most recent
+        version of our API. If you are looking for documentation about the v2 Mail Send endpoint,
+        see our [v2 API Reference](https://sendgrid.com/docs/API_Reference/Web_API/mail.html).
+
+        ## Helper Libraries
+
+        Twilio SendGrid provides libraries to help you quickly and easily integrate with the v3 Web
+        API in 7 different languages:
+
+        * [C#](https://github.com/sendgrid/sendgrid-csharp) *
+        [Go](https://github.com/sendgrid/sendgrid-go) *
+        [Java](https://github.com/sendgrid/sendgrid-java) * [Node
+        JS](https://github.com/sendgrid/sendgrid-nodejs) *
+        [PHP](https://github.com/sendgrid/sendgrid-php) *
+        [Python](https://github.com/sendgrid/sendgrid-python) *
+        [Ruby](https://github.com/sendgrid/sendgrid-ruby)
+
+        ## Dynamic Transactional Templates and Handlebars
+
+        In order to send a dynamic template, specify the template ID with the `template_id`
+        parameter.
+
+        To specify handlebar substitutions, define your substitutions in the request JSON with this
+        syntax:
+
+        ``` "dynamic_template_data": { "guest": "Jane Doe", "partysize": "4", "english": true,
+        "date": "April 1st, 2021" } ```
+
+        For more information about Dynamic Transactional Templates and Handlebars, see our
+        documentation and reference pages.
+
+        * [How to send an email with Dynamic Transactional Templates
+        ](https://sendgrid.com/docs/ui/sending-email/how-to-send-an-email-with-dynamic-transactional-templates/)
+        * [Using
+        Handlebars](https://sendgrid.com/docs/for-developers/sending-email/using-handlebars/)
+
+        ## Mail Body Compression
+
+        Mail body compression is available to some high volume accounts. Talk to your CSM if you are
+        interested in this functionality. Mail body compression works by setting up a JSON payload
+        as defined on this page, then compressing it with gzip (the gzip file can be no more than
+        30mb).
+
+        To use mail body compression:
+
+        1. Add a `Content-Encoding` header, with a value of `gzip`. a. `Content-Encoding: gzip` 2.
+        S…
+
+        ``POST /mail/send`` - effects: write; idempotency: unsupported.
+
+        Args:
+            content (list[SendMailBodyContentItem]): An array where you can specify the content of
+                your email. You can include multiple [MIME
+                types](https://developer.mozilla.org/en-US/docs/Web/HTTP/Basics_of_HTTP/MIME_types)
+                of content, but you must specify at least one MIME type. To include more than one
+                MIME type, add another object to the array containing the `type` and `value`
+                parameters.
+            from_ (FromEmailObject):
+            personalizations (list[SendMailBodyPersonalizationsItem]): An array of messages and
+                their metadata. Each object within personalizations can be thought of as an envelope
+                - it defines who should receive an individual message and how that message should be
+                handled. See our [Personalizations
+                documentation](https://sendgrid.com/docs/for-developers/sending-email/personalizations/)
+                for examples.
+            subject (str): The global or 'message level' subject of your email. This may be
+                overridden by subject lines set in personalizations.
+            asm (SendMailBodyAsm): An object allowing you to specify how to handle unsubscribes.
+                Optional.
+            attachments (list[SendMailBodyAttachmentsItem]): An array of objects where you can
+                specify any attachments you want to include. Optional.
+            batch_id (str): An ID representing a batch of emails to be sent at the same time.
+                Including a `batch_id` in your request allows you include this email in that batch.
+                It also enables you to cancel or pause the delivery of that batch. For more
+                information, see the [Cancel Scheduled Sends
+                API](https://sendgrid.com/docs/api-reference/). Optional.
+            categories (list[str]): An array of category names for this message. Each category name
+                may not exceed 255 characters. Optional.
+            custom_args (str): Values that are specific to the entire send that will be carried
+                along with the email and its activity data. Key/value pairs must be strings.
+                Substitutions will not be made on custom arguments, so any string that is entered
+                into this parameter will be assumed to be the custom argument that you would like to
+                be used. This parameter is overridden by `custom_args` set at the personalizations
+                level. Total `custom_args` size may not exceed 10,000 bytes. Optional.
+            headers (dict[str, Any]): An object containing key/value pairs of header names and the
+                value to substitute for them. The key/value pairs must be strings. You must ensure
+                these are properly encoded if they contain unicode characters. These headers cannot
+                be one of the reserved headers. Optional.
+            ip_pool_name (str): The IP Pool that you would like to send this email from. Optional.
+            mail_settings (SendMailBodyMailSettings): A collection of different mail settings that
+                you can use to specify how you would like this email to be handled. Optional.
+            reply_to (ReplyToEmailObject): Optional.
+            reply_to_list (list[SendMailBodyReplyToListItem]): An array of recipients who will
+                receive replies and/or bounces. Each object in this array must contain the
+                recipient's email address. Each object in the array may optionally contain the
+                recipient's name. You can either choose to use “reply_to” field or “reply_to_list”
+                but not both. Optional.
+            send_at (int): A unix timestamp allowing you to specify when you want your email to be
+                delivered. This may be overridden by the `send_at` parameter set at the
+                personalizations level. Delivery cannot be scheduled more than 72 hours in advance.
+                If you have the flexibility, it's better to schedule mail for off-peak times. Most
+                emails are scheduled and sent at the top of the hour or half hour. Scheduling email
+                to avoid peak times — for example, scheduling at 10:53 — can result in lower
+                deferral rates due to the reduced traffic during off-peak times. Optional.
+            template_id (str): An email template ID. A template that contains a subject and content
+                — either text or html — will override any subject and content values specified at
+                the personalizations or message level. Optional.
+            tracking_settings (SendMailBodyTrackingSettings): Settings to determine how you would
+                like to track the metrics of how your recipients interact with your email. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Raises:
+            BadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestEntityTooLargeError: HTTP 413: The provider answered HTTP 413.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SendMailBody
+
         op = _config.SEND_MAIL
         body = validated(
             SendMailBody,
@@ -536,27 +1434,71 @@ class AsyncMailResource:
             },
         )
         call = Call(json=body)
-        await self._engine.send(op, call)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
+        response = await self._engine.send(op, call)
+        return self._engine.decode_none(op, response)
+
+
+class AsyncMailResourceWithRawResponse:
+    """:class:`AsyncMailResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncMailResource) -> None:
+        twin = AsyncMailResource(resource._engine.as_raw())
+        self.send = to_async_raw(twin.send)
 
 
 class AsyncTemplatesResource:
-    """The ``templates`` operations."""
+    """The ``templates`` operations: ``client.templates.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_templates(
+    @property
+    def with_raw_response(self) -> AsyncTemplatesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncTemplatesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         page_size: float,
         generations: ListTemplatesGenerations | None = None,
         page_token: str | None = None,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListTemplatesResponse:
         """List transactional templates (legacy, dynamic or both).
 
-        ``GET /templates`` - effects: read
+        **This endpoint allows you to retrieve all transactional templates.**
+
+        ``GET /templates`` - effects: read.
+
+        Args:
+            page_size (float): The number of templates to be returned in each page of results
+            generations (ListTemplatesGenerations): Comma-delimited list specifying which
+                generations of templates to return. Options are `legacy`, `dynamic` or
+                `legacy,dynamic`. Optional.
+            page_token (str): A token corresponding to a specific page of results, as provided by
+                metadata Optional.
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListTemplatesResponse: The response body.
+
+        Raises:
+            ListTemplatesBadRequestError: HTTP 400: The provider answered HTTP 400.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListTemplatesParams
+
         op = _config.LIST_TEMPLATES
         params = validated(
             ListTemplatesParams,
@@ -571,37 +1513,87 @@ class AsyncTemplatesResource:
             query=pick(params, "generations", "page_size", "page_token"),
             headers=pick(params, "on-behalf-of"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_TEMPLATES_RESULT)
+        return self._engine.decode(op, response, _LIST_TEMPLATES_RESULT())
 
-    async def create_template(
+    async def create(
         self,
         *,
         name: str,
         on_behalf_of: str | None = None,
         generation: CreateTemplateBodyGeneration | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> TransactionalTemplate:
         """Create a transactional template (its versions hold the content).
 
-        ``POST /templates`` - effects: write; idempotency: unsupported
+        **This endpoint allows you to create a transactional template.**
+
+        ``POST /templates`` - effects: write; idempotency: unsupported.
+
+        Args:
+            name (str): The name for the new transactional template.
+            on_behalf_of (str): Optional.
+            generation (CreateTemplateBodyGeneration): Defines whether the template supports dynamic
+                replacement. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            TransactionalTemplate: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateTemplateBody, CreateTemplateParams
+
         op = _config.CREATE_TEMPLATE
         params = validated(CreateTemplateParams, {"on-behalf-of": on_behalf_of})
         body = validated(CreateTemplateBody, {"generation": generation, "name": name})
         call = Call(headers=pick(params, "on-behalf-of"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _CREATE_TEMPLATE_RESULT())
 
-    async def get_template(
+    async def get(
         self,
         *,
         template_id: str,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> TransactionalTemplate:
         """Get a transactional template and its versions.
 
-        ``GET /templates/{template_id}`` - effects: read
+        **This endpoint allows you to retrieve a single transactional template.**
+
+        ``GET /templates/{template_id}`` - effects: read.
+
+        Args:
+            template_id (str):
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            TransactionalTemplate: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetTemplateParams
+
         op = _config.GET_TEMPLATE
         params = validated(
             GetTemplateParams,
@@ -611,19 +1603,43 @@ class AsyncTemplatesResource:
             },
         )
         call = Call(path_params=pick(params, "template_id"), headers=pick(params, "on-behalf-of"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _GET_TEMPLATE_RESULT())
 
-    async def delete_template(
+    async def delete(
         self,
         *,
         template_id: str,
         on_behalf_of: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> dict[str, Any]:
         """Delete a transactional template.
 
-        ``DELETE /templates/{template_id}`` - effects: delete; idempotency: natural
+        **This endpoint allows you to delete a transactional template.**
+
+        ``DELETE /templates/{template_id}`` - effects: delete; idempotency: natural.
+
+        Args:
+            template_id (str):
+            on_behalf_of (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            dict[str, Any]: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteTemplateParams
+
         op = _config.DELETE_TEMPLATE
         params = validated(
             DeleteTemplateParams,
@@ -633,84 +1649,305 @@ class AsyncTemplatesResource:
             },
         )
         call = Call(path_params=pick(params, "template_id"), headers=pick(params, "on-behalf-of"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_TEMPLATE_RESULT)
+        return self._engine.decode(op, response, _DELETE_TEMPLATE_RESULT())
+
+
+class AsyncTemplatesResourceWithRawResponse:
+    """:class:`AsyncTemplatesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncTemplatesResource) -> None:
+        twin = AsyncTemplatesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.get = to_async_raw(twin.get)
+        self.delete = to_async_raw(twin.delete)
 
 
 class AsyncContactsResource:
-    """The ``contacts`` operations."""
+    """The ``contacts`` operations: ``client.contacts.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def upsert_contacts(
+    @property
+    def with_raw_response(self) -> AsyncContactsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncContactsResourceWithRawResponse(self)
+
+    async def upsert(
         self,
         *,
         contacts: list[ContactRequest],
         list_ids: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpsertContactsResponse:
         """Add or update up to 30,000 contacts (asynchronously; returns a job id).
 
-        ``PUT /marketing/contacts`` - effects: write; idempotency: natural
+        **This endpoint allows the [upsert](https://en.wiktionary.org/wiki/upsert) (insert or
+        update) of up to 30,000 contacts, or 6MB of data, whichever is lower**.
+
+        Because the creation and update of contacts is an asynchronous process, the response will
+        not contain immediate feedback on the processing of your upserted contacts. Rather, it will
+        contain an HTTP 202 response indicating the contacts are queued for processing or an HTTP
+        4XX error containing validation errors. Should you wish to get the resulting contact's ID or
+        confirm your contacts have been updated or added, you can use the "Get Contacts by Emails"
+        endpoint.
+
+        Please note that custom fields need to have been already created if you wish to set their
+        values for the contacts being upserted. To do this, please use the "Create Custom Field
+        Definition" endpoint.
+
+        You will see a `job_id` in the response to your request. This can be used to check the
+        status of your upsert job. To do so, please use the "Import Contacts Status" endpoint.
+
+        If the contact already exists in the system, any entries submitted via this endpoint will
+        update the existing contact. The contact to update will be determined only by the `email`
+        field and any fields omitted from the request will remain as they were. A contact's ID
+        cannot be used to update the contact.
+
+        The email field will be changed to all lower-case. If a contact is added with an email that
+        exists but contains capital letters, the existing contact with the all lower-case email will
+        be updated.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``PUT /marketing/contacts`` - effects: write; idempotency: natural.
+
+        Args:
+            contacts (list[ContactRequest]): One or more contacts objects that you intend to upsert.
+                The available fields for a contact, including the required `email` field are
+                described below.
+            list_ids (list[str]): An array of List ID strings that this contact will be added to.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpsertContactsResponse: The response body.
+
+        Raises:
+            UpsertContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpsertContactsBody
+
         op = _config.UPSERT_CONTACTS
         body = validated(UpsertContactsBody, {"contacts": contacts, "list_ids": list_ids})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPSERT_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _UPSERT_CONTACTS_RESULT())
 
-    async def get_contact(
+    async def get(
         self,
         *,
         id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ContactDetails3:
         """Get a contact by id.
 
-        ``GET /marketing/contacts/{id}`` - effects: read
+        **This endpoint returns the full details and all fields for the specified contact**.
+
+        The "Get Contacts by Emails" endpoint can be used to get the ID of a contact.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``GET /marketing/contacts/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ContactDetails3: The response body.
+
+        Raises:
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            GetContactNotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetContactParams
+
         op = _config.GET_CONTACT
         params = validated(GetContactParams, {"id": id})
         call = Call(path_params=pick(params, "id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONTACT_RESULT)
+        return self._engine.decode(op, response, _GET_CONTACT_RESULT())
 
-    async def search_contacts(
+    async def search(
         self,
         *,
         query: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> SearchContactsResponse:
         """Search contacts with an SGQL query.
 
-        ``POST /marketing/contacts/search`` - effects: write; idempotency: natural
+        **Use this endpoint to locate contacts**.
+
+        The request body's `query` field accepts valid
+        [SGQL](https://sendgrid.com/docs/for-developers/sending-email/segmentation-query-language/)
+        for searching for a contact.
+
+        Because contact emails are stored in lower case, using SGQL to search by email address
+        requires the provided email address to be in lower case. The SGQL `lower()` function can be
+        used for this.
+
+        Only the first 50 contacts that meet the search criteria will be returned.
+
+        If the query takes longer than 20 seconds, a `408 Request Timeout` status will be returned.
+
+        Formatting the `created_at` and `updated_at` values as Unix timestamps is deprecated.
+        Instead they are returned as ISO format as string. Twilio SendGrid recommends exporting your
+        contacts regularly as a backup to avoid issues or lost data.
+
+        ``POST /marketing/contacts/search`` - effects: write; idempotency: natural.
+
+        Args:
+            query (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            SearchContactsResponse: The response body.
+
+        Raises:
+            SearchContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestTimeoutError: HTTP 408: The provider answered HTTP 408.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import SearchContactsBody
+
         op = _config.SEARCH_CONTACTS
         body = validated(SearchContactsBody, {"query": query})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _SEARCH_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _SEARCH_CONTACTS_RESULT())
 
-    async def count_contacts(
+    async def count(
         self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> CountContactsResponse:
         """Count all contacts (and billable contacts).
 
-        ``GET /marketing/contacts/count`` - effects: read
+        **This endpoint returns the total number of contacts you have stored.**
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``GET /marketing/contacts/count`` - effects: read.
+
+        Args:
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            CountContactsResponse: The response body.
+
+        Raises:
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
         op = _config.COUNT_CONTACTS
         call = Call()
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _COUNT_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _COUNT_CONTACTS_RESULT())
 
-    async def delete_contacts(
+    async def delete(
         self,
         *,
         delete_all_contacts: str | None = None,
         ids: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteContactsResponse:
         """Delete contacts by id, or all contacts (asynchronously; returns a job id).
 
-        ``DELETE /marketing/contacts`` - effects: delete; idempotency: unsupported
+        **This endpoint can be used to delete one or more contacts**.
+
+        The query parameter `ids` must set to a comma-separated list of contact IDs for bulk contact
+        deletion.
+
+        The query parameter `delete_all_contacts` must be set to `"true"` to delete **all**
+        contacts.
+
+        You must set either `ids` or `delete_all_contacts`.
+
+        Deletion jobs are processed asynchronously.
+
+        Twilio SendGrid recommends exporting your contacts regularly as a backup to avoid issues or
+        lost data.
+
+        ``DELETE /marketing/contacts`` - effects: delete; idempotency: unsupported.
+
+        Args:
+            delete_all_contacts (str): Must be set to `"true"` to delete all contacts. Optional.
+            ids (str): A comma-separated list of contact IDs. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteContactsResponse: The deletion job has been accepted and is being processed.
+
+        Raises:
+            DeleteContactsBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UnauthorizedError: HTTP 401: The provider answered HTTP 401.
+            ForbiddenError: HTTP 403: The provider answered HTTP 403.
+            NotFoundError: HTTP 404: The provider answered HTTP 404.
+            InternalServerError: HTTP 500: The provider answered HTTP 500.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteContactsParams
+
         op = _config.DELETE_CONTACTS
         params = validated(
             DeleteContactsParams,
@@ -720,104 +1957,293 @@ class AsyncContactsResource:
             },
         )
         call = Call(query=pick(params, "delete_all_contacts", "ids"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CONTACTS_RESULT)
+        return self._engine.decode(op, response, _DELETE_CONTACTS_RESULT())
+
+
+class AsyncContactsResourceWithRawResponse:
+    """:class:`AsyncContactsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncContactsResource) -> None:
+        twin = AsyncContactsResource(resource._engine.as_raw())
+        self.upsert = to_async_raw(twin.upsert)
+        self.get = to_async_raw(twin.get)
+        self.search = to_async_raw(twin.search)
+        self.count = to_async_raw(twin.count)
+        self.delete = to_async_raw(twin.delete)
 
 
 class AsyncListsResource:
-    """The ``lists`` operations."""
+    """The ``lists`` operations: ``client.lists.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_lists(
+    @property
+    def with_raw_response(self) -> AsyncListsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncListsResourceWithRawResponse(self)
+
+    async def lists(
         self,
         *,
         page_size: float | None = None,
         page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListListsResponse:
         """List contact lists.
 
-        ``GET /marketing/lists`` - effects: read
+        **This endpoint returns an array of all of your contact lists.**
+
+        ``GET /marketing/lists`` - effects: read.
+
+        Args:
+            page_size (float): Maximum number of elements to return. Defaults to 100, returns 1000
+                max Optional.
+            page_token (str): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListListsResponse: The response body.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListListsParams
+
         op = _config.LIST_LISTS
         params = validated(ListListsParams, {"page_size": page_size, "page_token": page_token})
         call = Call(query=pick(params, "page_size", "page_token"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_LISTS_RESULT)
+        return self._engine.decode(op, response, _LIST_LISTS_RESULT())
 
-    async def create_list(
+    async def create(
         self,
         *,
         name: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> List:
         """Create a contact list.
 
-        ``POST /marketing/lists`` - effects: write; idempotency: unsupported
+        **This endpoint creates a new contacts list.**
+
+        Once you create a list, you can use the UI to [trigger an
+        automation](https://sendgrid.com/docs/ui/sending-email/getting-started-with-automation/#create-an-automation)
+        every time you add a new contact to the list.
+
+        A link to the newly created object is in `_metadata`.
+
+        ``POST /marketing/lists`` - effects: write; idempotency: unsupported.
+
+        Args:
+            name (str): Your name for your list
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            List: The response body.
+
+        Raises:
+            CreateListBadRequestError: HTTP 400: The provider answered HTTP 400.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateListBody
+
         op = _config.CREATE_LIST
         body = validated(CreateListBody, {"name": name})
         call = Call(json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_LIST_RESULT)
+        return self._engine.decode(op, response, _CREATE_LIST_RESULT())
 
-    async def get_list(
+    async def get(
         self,
         *,
         id: str,
         contact_sample: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetListResponse:
         """Get a contact list (and optionally a sample of its contacts).
 
-        ``GET /marketing/lists/{id}`` - effects: read
+        **This endpoint returns data about a specific list.**
+
+        Setting the optional parameter `contact_sample=true` returns the `contact_sample` in the
+        response body. Up to fifty of the most recent contacts uploaded or attached to a list will
+        be returned, sorted alphabetically, by email address.
+
+        The full contact count is also returned.
+
+        ``GET /marketing/lists/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            contact_sample (bool): Setting this parameter to the true will cause the contact_sample
+                to be returned Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetListResponse: The response body.
+
+        Raises:
+            GetListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetListParams
+
         op = _config.GET_LIST
         params = validated(GetListParams, {"id": id, "contact_sample": contact_sample})
         call = Call(path_params=pick(params, "id"), query=pick(params, "contact_sample"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_LIST_RESULT)
+        return self._engine.decode(op, response, _GET_LIST_RESULT())
 
-    async def update_list(
+    async def update(
         self,
         *,
         id: str,
         name: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> List:
         """Rename a contact list.
 
-        ``PATCH /marketing/lists/{id}`` - effects: write; idempotency: natural
+        **This endpoint updates the name of a list.**
+
+        ``PATCH /marketing/lists/{id}`` - effects: write; idempotency: natural.
+
+        Args:
+            id (str):
+            name (str): Your name for your list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            List: The response body.
+
+        Raises:
+            UpdateListBadRequestError: HTTP 400: The provider answered HTTP 400.
+            UpdateListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateListBody, UpdateListParams
+
         op = _config.UPDATE_LIST
         params = validated(UpdateListParams, {"id": id})
         body = validated(UpdateListBody, {"name": name})
         call = Call(path_params=pick(params, "id"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_LIST_RESULT)
+        return self._engine.decode(op, response, _UPDATE_LIST_RESULT())
 
-    async def delete_list(
+    async def delete(
         self,
         *,
         id: str,
         delete_contacts: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteListResponse:
         """Delete a contact list (and optionally its contacts).
 
-        ``DELETE /marketing/lists/{id}`` - effects: delete; idempotency: natural
+        **This endpoint allows you to deletes a specific list.**
+
+        Optionally, you can also delete contacts associated to the list. The query parameter,
+        `delete_contacts=true`, will delete the list and start an asynchronous job to delete
+        associated contacts.
+
+        ``DELETE /marketing/lists/{id}`` - effects: delete; idempotency: natural.
+
+        Args:
+            id (str):
+            delete_contacts (bool): Flag indicates that all contacts on the list are also to be
+                deleted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteListResponse: The delete has been accepted and is processing.
+
+        Raises:
+            DeleteListNotFoundError: HTTP 404: The provider answered HTTP 404.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteListParams
+
         op = _config.DELETE_LIST
         params = validated(DeleteListParams, {"id": id, "delete_contacts": delete_contacts})
         call = Call(path_params=pick(params, "id"), query=pick(params, "delete_contacts"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_LIST_RESULT)
+        return self._engine.decode(op, response, _DELETE_LIST_RESULT())
+
+
+class AsyncListsResourceWithRawResponse:
+    """:class:`AsyncListsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncListsResource) -> None:
+        twin = AsyncListsResource(resource._engine.as_raw())
+        self.lists = to_async_raw(twin.lists)
+        self.create = to_async_raw(twin.create)
+        self.get = to_async_raw(twin.get)
+        self.update = to_async_raw(twin.update)
+        self.delete = to_async_raw(twin.delete)
 
 
 class AsyncSendgridClient:
     """Asynchronous client for SendGrid.
 
-    Credentials are looked up by the names the spec gives (SENDGRID_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SENDGRID_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -834,14 +2260,21 @@ class AsyncSendgridClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

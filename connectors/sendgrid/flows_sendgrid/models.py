@@ -49,82 +49,145 @@ CreateTemplateBodyGeneration = Literal[
 
 
 class FromEmailObject(BaseModel):
-    """The FromEmailObject object."""
+    """The spec's ``from_email_object`` schema. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-    name: str | None = None
+    email: str = Field(
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description=(
+            "The 'From' email address used to deliver the message. This address should be a "
+            "verified sender in your Twilio SendGrid account."
+        ),
+    )
+    name: str | None = Field(
+        default=None,
+        description="A name or title associated with the sending email address.",
+    )
 
 
 class CcBccEmailObject(BaseModel):
-    """The CcBccEmailObject object."""
+    """The spec's ``cc_bcc_email_object`` schema. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-    name: str | None = None
+    email: str = Field(
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description="The intended recipient's email address.",
+    )
+    name: str | None = Field(default=None, description="The intended recipient's name.")
 
 
 class ToEmailArrayValueItem(BaseModel):
-    """The ToEmailArrayValueItem object."""
+    """``ToEmailArrayValueItem``. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-    name: str | None = None
+    email: str = Field(
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description="The intended recipient's email address.",
+    )
+    name: str | None = Field(default=None, description="The intended recipient's name.")
 
 
 class ReplyToEmailObject(BaseModel):
-    """The ReplyToEmailObject object."""
+    """The spec's ``reply_to_email_object`` schema. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-    name: str | None = None
+    email: str = Field(
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description="The email address where any replies or bounces will be returned.",
+    )
+    name: str | None = Field(
+        default=None,
+        description="A name or title associated with the `reply_to` email address.",
+    )
 
 
 class GlobalErrorResponseSchemaErrorsItem(BaseModel):
-    """The GlobalErrorResponseSchemaErrorsItem object."""
+    """One item of: The ``errors`` of a :class:`GlobalErrorResponseSchema`. Fields: ``field``,
+    ``help``, ``message``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    field: str | None = None
-    help: dict[str, Any] | None = None
-    message: str
+    field: str | None = Field(default=None, description="the field that generated the error")
+    help: dict[str, Any] | None = Field(
+        default=None,
+        description="helper text or docs for troubleshooting",
+    )
+    message: str = Field(description="the error message")
 
 
 class GlobalErrorResponseSchema(BaseModel):
-    """The GlobalErrorResponseSchema object."""
+    """The spec's ``global_error_response_schema`` schema. Fields: ``errors``, ``id``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     errors: list[GlobalErrorResponseSchemaErrorsItem] | None = None
     id: str | None = None
 
 
 class ContactRequest(BaseModel):
-    """The ContactRequest object."""
+    """The spec's ``contact_request`` schema. Fields: ``address_line_1``, ``address_line_2``,
+    ``alternate_emails``, ``city``, ``country``, ``custom_fields`` and 5 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    address_line_1: str | None = Field(default=None, max_length=100)
-    address_line_2: str | None = Field(default=None, max_length=100)
-    alternate_emails: list[str] | None = Field(default=None, min_length=0, max_length=5)
-    city: str | None = Field(default=None, max_length=60)
-    country: str | None = Field(default=None, max_length=50)
+    address_line_1: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The first line of the address.",
+    )
+    address_line_2: str | None = Field(
+        default=None,
+        max_length=100,
+        description="An optional second line for the address.",
+    )
+    alternate_emails: list[str] | None = Field(
+        default=None,
+        min_length=0,
+        max_length=5,
+        description="Additional emails associated with the contact.",
+    )
+    city: str | None = Field(default=None, max_length=60, description="The contact's city.")
+    country: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The contact's country. Can be a full name or an abbreviation.",
+    )
     custom_fields: CustomFieldsById | None = None
-    email: str = Field(max_length=254)
-    first_name: str | None = Field(default=None, max_length=50)
-    last_name: str | None = Field(default=None, max_length=50)
-    postal_code: str | None = None
-    state_province_region: str | None = Field(default=None, max_length=50)
+    email: str = Field(
+        max_length=254,
+        description="The contact's primary email. This is required to be a valid email.",
+    )
+    first_name: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The contact's personal name.",
+    )
+    last_name: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The contact's family name.",
+    )
+    postal_code: str | None = Field(
+        default=None,
+        description="The contact's ZIP code or other postal code.",
+    )
+    state_province_region: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The contact's state, province, or region.",
+    )
 
 
 class Error(BaseModel):
-    """The Error object."""
+    """The spec's ``error`` schema. Fields: ``error_id``, ``field``, ``message``, ``parameter``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     error_id: str | None = None
     field: str | None = None
@@ -133,17 +196,19 @@ class Error(BaseModel):
 
 
 class Selfmetadata(BaseModel):
-    """The Selfmetadata object."""
+    """The spec's ``selfmetadata`` schema. Fields: ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    self_: str | None = Field(default=None, alias="self")
+    self_: str | None = Field(default=None, alias="self", description="A link to this object.")
 
 
 class ContactDetails3(BaseModel):
-    """The ContactDetails3 object."""
+    """The spec's ``contact_details3`` schema. Fields: ``_metadata``, ``address_line_1``,
+    ``address_line_2``, ``alternate_emails``, ``city``, ``country`` and 16 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Selfmetadata | None = Field(default=None, alias="_metadata")
     address_line_1: str | None = None
@@ -170,31 +235,60 @@ class ContactDetails3(BaseModel):
 
 
 class Metadata(BaseModel):
-    """The Metadata object."""
+    """The spec's ``metadata`` schema. Fields: ``count``, ``next``, ``prev``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    count: float | None = None
-    next: str | None = None
-    prev: str | None = None
-    self_: str | None = Field(default=None, alias="self")
+    count: float | None = Field(
+        default=None,
+        description="The number of items in the entire list, i.e., across all pages.",
+    )
+    next: str | None = Field(
+        default=None,
+        description=(
+            "The URL of the next page of results. If this field isn't present, you're at the "
+            "end of the list."
+        ),
+    )
+    prev: str | None = Field(
+        default=None,
+        description=(
+            "The URL of the previous page of results. If this field isn't present, you're at "
+            "the start of the list."
+        ),
+    )
+    self_: str | None = Field(
+        default=None,
+        alias="self",
+        description="The URL of the current page of results.",
+    )
 
 
 class List(BaseModel):
-    """The List object."""
+    """The spec's ``list`` schema. Fields: ``_metadata``, ``contact_count``, ``id``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Selfmetadata | None = Field(default=None, alias="_metadata")
-    contact_count: int | None = None
-    id: str | None = Field(default=None, min_length=36, max_length=36)
-    name: str | None = None
+    contact_count: int | None = Field(
+        default=None,
+        description="The number of contacts currently stored on the list.",
+    )
+    id: str | None = Field(
+        default=None,
+        min_length=36,
+        max_length=36,
+        description="The generated ID for your list.",
+    )
+    name: str | None = Field(default=None, description="The name you gave your list.")
 
 
 class ContactDetails2(BaseModel):
-    """The ContactDetails2 object."""
+    """The spec's ``contact_details2`` schema. Fields: ``_metadata``, ``address_line_1``,
+    ``address_line_2``, ``alternate_emails``, ``city``, ``country`` and 16 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Selfmetadata | None = Field(default=None, alias="_metadata")
     address_line_1: str | None = None
@@ -221,9 +315,9 @@ class ContactDetails2(BaseModel):
 
 
 class Metadata2(BaseModel):
-    """The Metadata2 object."""
+    """The spec's ``metadata_2`` schema. Fields: ``count``, ``next``, ``prev``, ``self``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int | None = Field(default=None, ge=0)
     next: str | None = None
@@ -232,266 +326,699 @@ class Metadata2(BaseModel):
 
 
 class TransactionalTemplatesTemplateLean(BaseModel):
-    """The TransactionalTemplatesTemplateLean object."""
+    """The spec's ``transactional_templates_template_lean`` schema. Fields: ``generation``, ``id``,
+    ``name``, ``updated_at ``, ``versions``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    generation: TransactionalTemplatesTemplateLeanGeneration | str
-    id: str = Field(min_length=36, max_length=36)
-    name: str = Field(max_length=100)
+    generation: TransactionalTemplatesTemplateLeanGeneration | str = Field(
+        description="Defines the generation of the template.",
+    )
+    id: str = Field(
+        min_length=36,
+        max_length=36,
+        description="The ID of the transactional template.",
+    )
+    name: str = Field(max_length=100, description="The name for the transactional template.")
     updated_at: str = Field(
         alias="updated_at ",
         pattern="^(\\d{4}-\\d{2}-\\d{2}) ((\\d{2}):(\\d{2}):(\\d{2}))$",
+        description="The date and time that this transactional template version was updated.",
     )
-    versions: list[TransactionalTemplatesVersionOutputLean] | None = None
+    versions: list[TransactionalTemplatesVersionOutputLean] | None = Field(
+        default=None,
+        description="The different versions of this transactional template.",
+    )
 
 
 class TransactionalTemplatesVersionOutputLean(BaseModel):
-    """The TransactionalTemplatesVersionOutputLean object."""
+    """The spec's ``transactional_templates_version_output_lean`` schema. Fields: ``active``,
+    ``editor``, ``generate_plain_content``, ``id``, ``name``, ``subject`` and 3 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    active: TransactionalTemplatesVersionOutputLeanActive | int | None = None
-    editor: TransactionalTemplatesVersionOutputLeanEditor | str | None = None
-    generate_plain_content: bool | None = None
-    id: str | None = None
-    name: str | None = Field(default=None, max_length=100)
-    subject: str | None = Field(default=None, max_length=255)
-    template_id: str | None = None
-    thumbnail_url: str | None = None
-    updated_at: str | None = None
+    active: TransactionalTemplatesVersionOutputLeanActive | int | None = Field(
+        default=None,
+        description=(
+            "Set the version as the active version associated with the template. Only one "
+            "version of a template can be active. The first version created for a template will "
+            "automatically be set to Active."
+        ),
+    )
+    editor: TransactionalTemplatesVersionOutputLeanEditor | str | None = Field(
+        default=None,
+        description="The editor used in the UI.",
+    )
+    generate_plain_content: bool | None = Field(
+        default=None,
+        description=(
+            "If true, plain_content is always generated from html_content. If false, "
+            "plain_content is not altered."
+        ),
+    )
+    id: str | None = Field(default=None, description="ID of the transactional template version.")
+    name: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Name of the transactional template version.",
+    )
+    subject: str | None = Field(
+        default=None,
+        max_length=255,
+        description="Subject of the new transactional template version.",
+    )
+    template_id: str | None = Field(default=None, description="ID of the transactional template.")
+    thumbnail_url: str | None = Field(
+        default=None,
+        description="A Thumbnail preview of the template's html content.",
+    )
+    updated_at: str | None = Field(
+        default=None,
+        description="The date and time that this transactional template version was updated.",
+    )
 
 
 class TransactionalTemplate(BaseModel):
-    """The TransactionalTemplate object."""
+    """The spec's ``transactional_template`` schema. Fields: ``generation``, ``id``, ``name``,
+    ``updated_at ``, ``versions``, ``warning``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    generation: TransactionalTemplateGeneration | str
-    id: str = Field(min_length=36, max_length=36)
-    name: str = Field(max_length=100)
+    generation: TransactionalTemplateGeneration | str = Field(
+        description="Defines the generation of the template.",
+    )
+    id: str = Field(
+        min_length=36,
+        max_length=36,
+        description="The ID of the transactional template.",
+    )
+    name: str = Field(max_length=100, description="The name for the transactional template.")
     updated_at: str = Field(
         alias="updated_at ",
         pattern="^(\\d{4}-\\d{2}-\\d{2}) ((\\d{2}):(\\d{2}):(\\d{2}))$",
+        description="The date and time that this transactional template version was updated.",
     )
-    versions: list[TransactionalTemplatesVersionOutputLean] | None = None
+    versions: list[TransactionalTemplatesVersionOutputLean] | None = Field(
+        default=None,
+        description="The different versions of this transactional template.",
+    )
     warning: TransactionalTemplateWarning | None = None
 
 
 class TransactionalTemplateWarning(BaseModel):
-    """The TransactionalTemplateWarning object."""
+    """The ``warning`` of a :class:`TransactionalTemplate`. Fields: ``message``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    message: str | None = None
+    message: str | None = Field(default=None, description="Warning message for the user")
 
 
 class SendMailBodyAsm(BaseModel):
     """An object allowing you to specify how to handle unsubscribes."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    group_id: int
-    groups_to_display: list[int] | None = Field(default=None, max_length=25)
+    group_id: int = Field(description="The unsubscribe group to associate with this email.")
+    groups_to_display: list[int] | None = Field(
+        default=None,
+        max_length=25,
+        description=(
+            "An array containing the unsubscribe groups that you would like to be displayed on "
+            "the unsubscribe preferences page."
+        ),
+    )
 
 
 class SendMailBodyAttachmentsItem(BaseModel):
-    """The SendMailBodyAttachmentsItem object."""
+    """``SendMailBodyAttachmentsItem``. Fields: ``content``, ``content_id``, ``disposition``,
+    ``filename``, ``type``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    content: str = Field(min_length=1)
-    content_id: str | None = None
-    disposition: SendMailBodyAttachmentsItemDisposition | str | None = None
-    filename: str
-    type: str | None = Field(default=None, min_length=1)
+    content: str = Field(min_length=1, description="The Base64 encoded content of the attachment.")
+    content_id: str | None = Field(
+        default=None,
+        description=(
+            "The attachment's content ID. This is used when the disposition is set to "
+            "`“inline”` and the attachment is an image, allowing the file to be displayed "
+            "within the body of your email."
+        ),
+    )
+    disposition: SendMailBodyAttachmentsItemDisposition | str | None = Field(
+        default=None,
+        description=(
+            "The attachment's content-disposition, specifying how you would like the attachment "
+            "to be displayed. For example, `“inline”` results in the attached file are "
+            "displayed automatically within the message while `“attachment”` results in the "
+            "attached file require some action to be taken before it is displayed, such as "
+            "opening or downloading the file."
+        ),
+    )
+    filename: str = Field(description="The attachment's filename.")
+    type: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The MIME type of the content you are attaching (e.g., `“text/plain”` or "
+            "`“text/html”`)."
+        ),
+    )
 
 
 class SendMailBodyContentItem(BaseModel):
-    """The SendMailBodyContentItem object."""
+    """``SendMailBodyContentItem``. Fields: ``type``, ``value``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    type: str = Field(min_length=1)
-    value: str = Field(min_length=1)
+    type: str = Field(
+        min_length=1,
+        description=(
+            "The MIME type of the content you are including in your email (e.g., `“text/plain”` "
+            "or `“text/html”`)."
+        ),
+    )
+    value: str = Field(
+        min_length=1,
+        description=(
+            "The actual content of the specified MIME type that you are including in your email."
+        ),
+    )
 
 
 class SendMailBodyMailSettingsBypassBounceManagement(BaseModel):
-    """Allows you to bypass the bounce list to ensure that the email is delivered to recipients. Spam report and unsubscribe lists will still be checked; addresses on these other lists will not receive the message. This filter cannot be combined with the `bypass_list_management` filter. See our [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) for more about bypass filters."""
+    """Allows you to bypass the bounce list to ensure that the email is delivered to recipients.
+    Spam report and unsubscribe lists will still be checked; addresses on these other lists will not
+    receive the message. This filter cannot be combined with the `bypass_list_management` filter.
+    See our
+    [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions)
+    for more about bypass filters.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
 
 
 class SendMailBodyMailSettingsBypassListManagement(BaseModel):
-    """Allows you to bypass all unsubscribe groups and suppressions to ensure that the email is delivered to every single recipient. This should only be used in emergencies when it is absolutely necessary that every recipient receives your email. This filter cannot be combined with any other bypass filters. See our [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) for more about bypass filters."""
+    """Allows you to bypass all unsubscribe groups and suppressions to ensure that the email is
+    delivered to every single recipient. This should only be used in emergencies when it is
+    absolutely necessary that every recipient receives your email. This filter cannot be combined
+    with any other bypass filters. See our
+    [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions)
+    for more about bypass filters.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
 
 
 class SendMailBodyMailSettingsBypassSpamManagement(BaseModel):
-    """Allows you to bypass the spam report list to ensure that the email is delivered to recipients. Bounce and unsubscribe lists will still be checked; addresses on these other lists will not receive the message. This filter cannot be combined with the `bypass_list_management` filter. See our [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) for more about bypass filters."""
+    """Allows you to bypass the spam report list to ensure that the email is delivered to
+    recipients. Bounce and unsubscribe lists will still be checked; addresses on these other lists
+    will not receive the message. This filter cannot be combined with the `bypass_list_management`
+    filter. See our
+    [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions)
+    for more about bypass filters.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
 
 
 class SendMailBodyMailSettingsBypassUnsubscribeManagement(BaseModel):
-    """Allows you to bypass the global unsubscribe list to ensure that the email is delivered to recipients. Bounce and spam report lists will still be checked; addresses on these other lists will not receive the message. This filter applies only to global unsubscribes and will not bypass group unsubscribes. This filter cannot be combined with the `bypass_list_management` filter. See our [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) for more about bypass filters."""
+    """Allows you to bypass the global unsubscribe list to ensure that the email is delivered to
+    recipients. Bounce and spam report lists will still be checked; addresses on these other lists
+    will not receive the message. This filter applies only to global unsubscribes and will not
+    bypass group unsubscribes. This filter cannot be combined with the `bypass_list_management`
+    filter. See our
+    [documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions)
+    for more about bypass filters.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
 
 
 class SendMailBodyMailSettingsFooter(BaseModel):
     """The default footer that you would like included on every email."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
-    html: str | None = None
-    text: str | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
+    html: str | None = Field(default=None, description="The HTML content of your footer.")
+    text: str | None = Field(default=None, description="The plain text content of your footer.")
 
 
 class SendMailBodyMailSettingsSandboxMode(BaseModel):
-    """Sandbox Mode allows you to send a test email to ensure that your request body is valid and formatted correctly."""
+    """Sandbox Mode allows you to send a test email to ensure that your request body is valid and
+    formatted correctly.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
 
 
 class SendMailBodyMailSettings(BaseModel):
-    """A collection of different mail settings that you can use to specify how you would like this email to be handled."""
+    """A collection of different mail settings that you can use to specify how you would like this
+    email to be handled.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bypass_bounce_management: SendMailBodyMailSettingsBypassBounceManagement | None = None
-    bypass_list_management: SendMailBodyMailSettingsBypassListManagement | None = None
-    bypass_spam_management: SendMailBodyMailSettingsBypassSpamManagement | None = None
-    bypass_unsubscribe_management: SendMailBodyMailSettingsBypassUnsubscribeManagement | None = None
-    footer: SendMailBodyMailSettingsFooter | None = None
-    sandbox_mode: SendMailBodyMailSettingsSandboxMode | None = None
+    bypass_bounce_management: SendMailBodyMailSettingsBypassBounceManagement | None = Field(
+        default=None,
+        description=(
+            "Allows you to bypass the bounce list to ensure that the email is delivered to "
+            "recipients. Spam report and unsubscribe lists will still be checked; addresses on "
+            "these other lists will not receive the message. This filter cannot be combined "
+            "with the `bypass_list_management` filter. See our "
+            "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
+            "for more about bypass filters."
+        ),
+    )
+    bypass_list_management: SendMailBodyMailSettingsBypassListManagement | None = Field(
+        default=None,
+        description=(
+            "Allows you to bypass all unsubscribe groups and suppressions to ensure that the "
+            "email is delivered to every single recipient. This should only be used in "
+            "emergencies when it is absolutely necessary that every recipient receives your "
+            "email. This filter cannot be combined with any other bypass filters. See our "
+            "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
+            "for more about bypass filters."
+        ),
+    )
+    bypass_spam_management: SendMailBodyMailSettingsBypassSpamManagement | None = Field(
+        default=None,
+        description=(
+            "Allows you to bypass the spam report list to ensure that the email is delivered to "
+            "recipients. Bounce and unsubscribe lists will still be checked; addresses on these "
+            "other lists will not receive the message. This filter cannot be combined with the "
+            "`bypass_list_management` filter. See our "
+            "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
+            "for more about bypass filters."
+        ),
+    )
+    bypass_unsubscribe_management: SendMailBodyMailSettingsBypassUnsubscribeManagement | None = (
+        Field(
+            default=None,
+            description=(
+                "Allows you to bypass the global unsubscribe list to ensure that the email is "
+                "delivered to recipients. Bounce and spam report lists will still be checked; "
+                "addresses on these other lists will not receive the message. This filter applies "
+                "only to global unsubscribes and will not bypass group unsubscribes. This filter "
+                "cannot be combined with the `bypass_list_management` filter. See our "
+                "[documentation](https://sendgrid.com/docs/ui/sending-email/index-suppressions/#bypass-suppressions) "
+                "for more about bypass filters."
+            ),
+        )
+    )
+    footer: SendMailBodyMailSettingsFooter | None = Field(
+        default=None,
+        description="The default footer that you would like included on every email.",
+    )
+    sandbox_mode: SendMailBodyMailSettingsSandboxMode | None = Field(
+        default=None,
+        description=(
+            "Sandbox Mode allows you to send a test email to ensure that your request body is "
+            "valid and formatted correctly."
+        ),
+    )
 
 
 class SendMailBodyPersonalizationsItem(BaseModel):
-    """The SendMailBodyPersonalizationsItem object."""
+    """``SendMailBodyPersonalizationsItem``. Fields: ``bcc``, ``cc``, ``custom_args``,
+    ``dynamic_template_data``, ``from``, ``headers`` and 4 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    bcc: list[CcBccEmailObject] | None = Field(default=None, max_length=1000)
-    cc: list[CcBccEmailObject] | None = Field(default=None, max_length=1000)
-    custom_args: dict[str, Any] | None = Field(default=None, max_length=10000)
-    dynamic_template_data: dict[str, Any] | None = None
+    bcc: list[CcBccEmailObject] | None = Field(
+        default=None,
+        max_length=1000,
+        description=(
+            "An array of recipients who will receive a blind carbon copy of your email. Each "
+            "object in this array must contain the recipient's email address. Each object in "
+            "the array may optionally contain the recipient's name."
+        ),
+    )
+    cc: list[CcBccEmailObject] | None = Field(
+        default=None,
+        max_length=1000,
+        description=(
+            "An array of recipients who will receive a copy of your email. Each object in this "
+            "array must contain the recipient's email address. Each object in the array may "
+            "optionally contain the recipient's name."
+        ),
+    )
+    custom_args: dict[str, Any] | None = Field(
+        default=None,
+        max_length=10000,
+        description=(
+            "Values that are specific to this personalization that will be carried along with "
+            "the email and its activity data. Substitutions will not be made on custom "
+            "arguments, so any string that is entered into this parameter will be assumed to be "
+            "the custom argument that you would like to be used. This field may not exceed "
+            "10,000 bytes."
+        ),
+    )
+    dynamic_template_data: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Dynamic template data is available using Handlebars syntax in Dynamic "
+            "Transactional Templates. This field should be used in combination with a Dynamic "
+            "Transactional Template, which can be identified by a `template_id` starting with "
+            "`d-`. This field is a collection of key/value pairs following the pattern "
+            '"variable_name":"value to insert".'
+        ),
+    )
     from_: FromEmailObject | None = Field(default=None, alias="from")
-    headers: dict[str, Any] | None = None
-    send_at: int | None = None
-    subject: str | None = Field(default=None, min_length=1)
-    substitutions: dict[str, Any] | None = Field(default=None, max_length=10000)
+    headers: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "A collection of JSON key/value pairs allowing you to specify handling instructions "
+            "for your email. You may not overwrite the following headers: `x-sg-id`, "
+            "`x-sg-eid`, `received`, `dkim-signature`, `Content-Type`, "
+            "`Content-Transfer-Encoding`, `To`, `From`, `Subject`, `Reply-To`, `CC`, `BCC`"
+        ),
+    )
+    send_at: int | None = Field(
+        default=None,
+        description=(
+            "A unix timestamp allowing you to specify when your email should be delivered. "
+            "Scheduling delivery more than 72 hours in advance is forbidden."
+        ),
+    )
+    subject: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The subject of your email. See character length requirements according to [RFC "
+            "2822](http://stackoverflow.com/questions/1592291/what-is-the-email-subject-length-limit#answer-1592310)."
+        ),
+    )
+    substitutions: dict[str, Any] | None = Field(
+        default=None,
+        max_length=10000,
+        description=(
+            "Substitutions allow you to insert data without using Dynamic Transactional "
+            "Templates. This field should **not** be used in combination with a Dynamic "
+            "Transactional Template, which can be identified by a `template_id` starting with "
+            "`d-`. This field is a collection of key/value pairs following the pattern "
+            '"substitution_tag":"value to substitute". The key/value pairs must be strings. '
+            "These substitutions will apply to the text and html content of the body of your "
+            "email, in addition to the `subject` and `reply-to` parameters. The total "
+            "collective size of your substitutions may not exceed 10,000 by…"
+        ),
+    )
     to: ToEmailArray
 
 
 class SendMailBodyReplyToListItem(BaseModel):
-    """The SendMailBodyReplyToListItem object."""
+    """``SendMailBodyReplyToListItem``. Fields: ``email``, ``name``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    email: str = Field(pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-    name: str | None = None
+    email: str = Field(
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description="The email address where any replies or bounces will be returned.",
+    )
+    name: str | None = Field(
+        default=None,
+        description="A name or title associated with the `reply_to_list` email address.",
+    )
 
 
 class SendMailBodyTrackingSettingsClickTracking(BaseModel):
     """Allows you to track if a recipient clicked a link in your email."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
-    enable_text: bool | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
+    enable_text: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates if this setting should be included in the `text/plain` portion of your "
+            "email."
+        ),
+    )
 
 
 class SendMailBodyTrackingSettingsGanalytics(BaseModel):
     """Allows you to enable tracking provided by Google Analytics."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
-    utm_campaign: str | None = None
-    utm_content: str | None = None
-    utm_medium: str | None = None
-    utm_source: str | None = None
-    utm_term: str | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
+    utm_campaign: str | None = Field(default=None, description="The name of the campaign.")
+    utm_content: str | None = Field(
+        default=None,
+        description="Used to differentiate your campaign from advertisements.",
+    )
+    utm_medium: str | None = Field(
+        default=None,
+        description="Name of the marketing medium. (e.g. Email)",
+    )
+    utm_source: str | None = Field(
+        default=None,
+        description=(
+            "Name of the referrer source. (e.g. Google, SomeDomain.com, or Marketing Email)"
+        ),
+    )
+    utm_term: str | None = Field(default=None, description="Used to identify any paid keywords.")
 
 
 class SendMailBodyTrackingSettingsOpenTracking(BaseModel):
-    """Allows you to track if the email was opened by including a single pixel image in the body of the content. When the pixel is loaded, Twilio SendGrid can log that the email was opened."""
+    """Allows you to track if the email was opened by including a single pixel image in the body of
+    the content. When the pixel is loaded, Twilio SendGrid can log that the email was opened.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
-    substitution_tag: str | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
+    substitution_tag: str | None = Field(
+        default=None,
+        description=(
+            "Allows you to specify a substitution tag that you can insert in the body of your "
+            "email at a location that you desire. This tag will be replaced by the open "
+            "tracking pixel."
+        ),
+    )
 
 
 class SendMailBodyTrackingSettingsSubscriptionTracking(BaseModel):
-    """Allows you to insert a subscription management link at the bottom of the text and HTML bodies of your email. If you would like to specify the location of the link within your email, you may use the `substitution_tag`."""
+    """Allows you to insert a subscription management link at the bottom of the text and HTML bodies
+    of your email. If you would like to specify the location of the link within your email, you may
+    use the `substitution_tag`.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    enable: bool | None = None
-    html: str | None = None
-    substitution_tag: str | None = None
-    text: str | None = None
+    enable: bool | None = Field(default=None, description="Indicates if this setting is enabled.")
+    html: str | None = Field(
+        default=None,
+        description=(
+            "HTML to be appended to the email with the subscription tracking link. You may "
+            "control where the link is by using the tag <% %>"
+        ),
+    )
+    substitution_tag: str | None = Field(
+        default=None,
+        description=(
+            "A tag that will be replaced with the unsubscribe URL. for example: "
+            "`[unsubscribe_url]`. If this parameter is used, it will override both the `text` "
+            "and `html` parameters. The URL of the link will be placed at the substitution "
+            "tag’s location with no additional formatting."
+        ),
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "Text to be appended to the email with the subscription tracking link. You may "
+            "control where the link is by using the tag <% %>"
+        ),
+    )
 
 
 class SendMailBodyTrackingSettings(BaseModel):
-    """Settings to determine how you would like to track the metrics of how your recipients interact with your email."""
+    """Settings to determine how you would like to track the metrics of how your recipients interact
+    with your email.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    click_tracking: SendMailBodyTrackingSettingsClickTracking | None = None
-    ganalytics: SendMailBodyTrackingSettingsGanalytics | None = None
-    open_tracking: SendMailBodyTrackingSettingsOpenTracking | None = None
-    subscription_tracking: SendMailBodyTrackingSettingsSubscriptionTracking | None = None
+    click_tracking: SendMailBodyTrackingSettingsClickTracking | None = Field(
+        default=None,
+        description="Allows you to track if a recipient clicked a link in your email.",
+    )
+    ganalytics: SendMailBodyTrackingSettingsGanalytics | None = Field(
+        default=None,
+        description="Allows you to enable tracking provided by Google Analytics.",
+    )
+    open_tracking: SendMailBodyTrackingSettingsOpenTracking | None = Field(
+        default=None,
+        description=(
+            "Allows you to track if the email was opened by including a single pixel image in "
+            "the body of the content. When the pixel is loaded, Twilio SendGrid can log that "
+            "the email was opened."
+        ),
+    )
+    subscription_tracking: SendMailBodyTrackingSettingsSubscriptionTracking | None = Field(
+        default=None,
+        description=(
+            "Allows you to insert a subscription management link at the bottom of the text and "
+            "HTML bodies of your email. If you would like to specify the location of the link "
+            "within your email, you may use the `substitution_tag`."
+        ),
+    )
 
 
 class SendMailBody(BaseModel):
-    """The SendMailBody object."""
+    """The request body of ``send_mail`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    asm: SendMailBodyAsm | None = None
-    attachments: list[SendMailBodyAttachmentsItem] | None = None
-    batch_id: str | None = None
+    asm: SendMailBodyAsm | None = Field(
+        default=None,
+        description="An object allowing you to specify how to handle unsubscribes.",
+    )
+    attachments: list[SendMailBodyAttachmentsItem] | None = Field(
+        default=None,
+        description=(
+            "An array of objects where you can specify any attachments you want to include."
+        ),
+    )
+    batch_id: str | None = Field(
+        default=None,
+        description=(
+            "An ID representing a batch of emails to be sent at the same time. Including a "
+            "`batch_id` in your request allows you include this email in that batch. It also "
+            "enables you to cancel or pause the delivery of that batch. For more information, "
+            "see the [Cancel Scheduled Sends API](https://sendgrid.com/docs/api-reference/)."
+        ),
+    )
     categories: Annotated[list[str], AfterValidator(unique_items)] | None = Field(
         default=None,
         max_length=10,
+        description=(
+            "An array of category names for this message. Each category name may not exceed 255 "
+            "characters."
+        ),
     )
-    content: list[SendMailBodyContentItem]
-    custom_args: str | None = None
+    content: list[SendMailBodyContentItem] = Field(
+        description=(
+            "An array where you can specify the content of your email. You can include multiple "
+            "[MIME "
+            "types](https://developer.mozilla.org/en-US/docs/Web/HTTP/Basics_of_HTTP/MIME_types) "
+            "of content, but you must specify at least one MIME type. To include more than one "
+            "MIME type, add another object to the array containing the `type` and `value` "
+            "parameters."
+        ),
+    )
+    custom_args: str | None = Field(
+        default=None,
+        description=(
+            "Values that are specific to the entire send that will be carried along with the "
+            "email and its activity data. Key/value pairs must be strings. Substitutions will "
+            "not be made on custom arguments, so any string that is entered into this parameter "
+            "will be assumed to be the custom argument that you would like to be used. This "
+            "parameter is overridden by `custom_args` set at the personalizations level. Total "
+            "`custom_args` size may not exceed 10,000 bytes."
+        ),
+    )
     from_: FromEmailObject = Field(alias="from")
-    headers: dict[str, Any] | None = None
-    ip_pool_name: str | None = Field(default=None, min_length=2, max_length=64)
-    mail_settings: SendMailBodyMailSettings | None = None
-    personalizations: list[SendMailBodyPersonalizationsItem] = Field(max_length=1000)
+    headers: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "An object containing key/value pairs of header names and the value to substitute "
+            "for them. The key/value pairs must be strings. You must ensure these are properly "
+            "encoded if they contain unicode characters. These headers cannot be one of the "
+            "reserved headers."
+        ),
+    )
+    ip_pool_name: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=64,
+        description="The IP Pool that you would like to send this email from.",
+    )
+    mail_settings: SendMailBodyMailSettings | None = Field(
+        default=None,
+        description=(
+            "A collection of different mail settings that you can use to specify how you would "
+            "like this email to be handled."
+        ),
+    )
+    personalizations: list[SendMailBodyPersonalizationsItem] = Field(
+        max_length=1000,
+        description=(
+            "An array of messages and their metadata. Each object within personalizations can "
+            "be thought of as an envelope - it defines who should receive an individual message "
+            "and how that message should be handled. See our [Personalizations "
+            "documentation](https://sendgrid.com/docs/for-developers/sending-email/personalizations/) "
+            "for examples."
+        ),
+    )
     reply_to: ReplyToEmailObject | None = None
-    reply_to_list: Annotated[list[SendMailBodyReplyToListItem], AfterValidator(unique_items)] | None = Field(
+    reply_to_list: (
+        Annotated[list[SendMailBodyReplyToListItem], AfterValidator(unique_items)] | None
+    ) = Field(
         default=None,
         max_length=1000,
+        description=(
+            "An array of recipients who will receive replies and/or bounces. Each object in "
+            "this array must contain the recipient's email address. Each object in the array "
+            "may optionally contain the recipient's name. You can either choose to use "
+            "“reply_to” field or “reply_to_list” but not both."
+        ),
     )
-    send_at: int | None = None
-    subject: str = Field(min_length=1)
-    template_id: str | None = None
-    tracking_settings: SendMailBodyTrackingSettings | None = None
+    send_at: int | None = Field(
+        default=None,
+        description=(
+            "A unix timestamp allowing you to specify when you want your email to be delivered. "
+            "This may be overridden by the `send_at` parameter set at the personalizations "
+            "level. Delivery cannot be scheduled more than 72 hours in advance. If you have the "
+            "flexibility, it's better to schedule mail for off-peak times. Most emails are "
+            "scheduled and sent at the top of the hour or half hour. Scheduling email to avoid "
+            "peak times — for example, scheduling at 10:53 — can result in lower deferral rates "
+            "due to the reduced traffic during off-peak times."
+        ),
+    )
+    subject: str = Field(
+        min_length=1,
+        description=(
+            "The global or 'message level' subject of your email. This may be overridden by "
+            "subject lines set in personalizations."
+        ),
+    )
+    template_id: str | None = Field(
+        default=None,
+        description=(
+            "An email template ID. A template that contains a subject and content — either text "
+            "or html — will override any subject and content values specified at the "
+            "personalizations or message level."
+        ),
+    )
+    tracking_settings: SendMailBodyTrackingSettings | None = Field(
+        default=None,
+        description=(
+            "Settings to determine how you would like to track the metrics of how your "
+            "recipients interact with your email."
+        ),
+    )
 
 
 class ListTemplatesParams(BaseModel):
-    """The ListTemplatesParams object."""
+    """The parameters of ``list_templates`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     generations: ListTemplatesGenerations | None = None
     page_size: float = Field(ge=1, le=200)
@@ -500,115 +1027,155 @@ class ListTemplatesParams(BaseModel):
 
 
 class ListTemplatesResponse(BaseModel):
-    """The ListTemplatesResponse object."""
+    """``ListTemplatesResponse``. Fields: ``_metadata``, ``result``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Metadata2 | None = Field(default=None, alias="_metadata")
     result: list[TransactionalTemplatesTemplateLean] | None = None
 
 
 class CreateTemplateBody(BaseModel):
-    """The CreateTemplateBody object."""
+    """The request body of ``create_template`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    generation: CreateTemplateBodyGeneration | None = None
-    name: str = Field(max_length=100)
+    generation: CreateTemplateBodyGeneration | None = Field(
+        default=None,
+        description="Defines whether the template supports dynamic replacement.",
+    )
+    name: str = Field(max_length=100, description="The name for the new transactional template.")
 
 
 class CreateTemplateParams(BaseModel):
-    """The CreateTemplateParams object."""
+    """The parameters of ``create_template`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     on_behalf_of: str | None = Field(default=None, alias="on-behalf-of")
 
 
 class GetTemplateParams(BaseModel):
-    """The GetTemplateParams object."""
+    """The parameters of ``get_template`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     template_id: str
     on_behalf_of: str | None = Field(default=None, alias="on-behalf-of")
 
 
 class DeleteTemplateParams(BaseModel):
-    """The DeleteTemplateParams object."""
+    """The parameters of ``delete_template`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     template_id: str
     on_behalf_of: str | None = Field(default=None, alias="on-behalf-of")
 
 
 class UpsertContactsBody(BaseModel):
-    """The UpsertContactsBody object."""
+    """The request body of ``upsert_contacts`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    contacts: list[ContactRequest] = Field(min_length=1, max_length=30000)
-    list_ids: list[str] | None = None
+    contacts: list[ContactRequest] = Field(
+        min_length=1,
+        max_length=30000,
+        description=(
+            "One or more contacts objects that you intend to upsert. The available fields for a "
+            "contact, including the required `email` field are described below."
+        ),
+    )
+    list_ids: list[str] | None = Field(
+        default=None,
+        description="An array of List ID strings that this contact will be added to.",
+    )
 
 
 class UpsertContactsResponse(BaseModel):
-    """The UpsertContactsResponse object."""
+    """``UpsertContactsResponse``. Fields: ``job_id``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    job_id: str | None = None
+    job_id: str | None = Field(
+        default=None,
+        description=(
+            "Indicates that the contacts are queued for processing. Check the job status with "
+            'the "Import Contacts Status" endpoint.'
+        ),
+    )
 
 
 class GetContactParams(BaseModel):
-    """The GetContactParams object."""
+    """The parameters of ``get_contact`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
 
 
 class SearchContactsBody(BaseModel):
-    """The SearchContactsBody object."""
+    """The request body of ``search_contacts`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     query: str
 
 
 class SearchContactsResponse(BaseModel):
-    """The SearchContactsResponse object."""
+    """``SearchContactsResponse``. Fields: ``_metadata``, ``contact_count``, ``result``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Selfmetadata | None = Field(default=None, alias="_metadata")
-    contact_count: float
+    contact_count: float = Field(description="The total number of contacts matched.")
     result: list[ContactDetails3] | None = None
 
 
 class CountContactsResponseBillableBreakdown(BaseModel):
     """`billable_breakdown` will only appear to the parent user in an account with subusers."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    breakdown: dict[str, Any] | None = Field(default=None, min_length=0)
-    total: int | None = None
+    breakdown: dict[str, Any] | None = Field(
+        default=None,
+        min_length=0,
+        description=(
+            "A map of each subuser's billable contact usage. Each key is the subuser's ID and "
+            "each value is the usage thus far this month."
+        ),
+    )
+    total: int | None = Field(
+        default=None,
+        description="The sum of all the subuser's billable contacts",
+    )
 
 
 class CountContactsResponse(BaseModel):
-    """The CountContactsResponse object."""
+    """``CountContactsResponse``. Fields: ``billable_breakdown``, ``billable_count``,
+    ``contact_count``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    billable_breakdown: CountContactsResponseBillableBreakdown | None = None
-    billable_count: int | None = Field(default=None, ge=0)
-    contact_count: int
+    billable_breakdown: CountContactsResponseBillableBreakdown | None = Field(
+        default=None,
+        description=(
+            "`billable_breakdown` will only appear to the parent user in an account with subusers."
+        ),
+    )
+    billable_count: int | None = Field(
+        default=None,
+        ge=0,
+        description="The count of contacts this month for billing purposes.",
+    )
+    contact_count: int = Field(description="The total number of contacts.")
 
 
 class DeleteContactsParams(BaseModel):
-    """The DeleteContactsParams object."""
+    """The parameters of ``delete_contacts`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     delete_all_contacts: str | None = None
     ids: str | None = None
@@ -617,78 +1184,88 @@ class DeleteContactsParams(BaseModel):
 class DeleteContactsResponse(BaseModel):
     """The deletion job has been accepted and is being processed."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    job_id: dict[str, Any]
+    job_id: dict[str, Any] = Field(description="The deletion job ID.")
 
 
 class ListListsParams(BaseModel):
-    """The ListListsParams object."""
+    """The parameters of ``list_lists`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     page_size: float | None = Field(default=None, ge=1, le=1000)
     page_token: str | None = None
 
 
 class ListListsResponse(BaseModel):
-    """The ListListsResponse object."""
+    """``ListListsResponse``. Fields: ``_metadata``, ``result``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Metadata | None = Field(default=None, alias="_metadata")
     result: list[List] | None = None
 
 
 class CreateListBody(BaseModel):
-    """The CreateListBody object."""
+    """The request body of ``create_list`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, description="Your name for your list")
 
 
 class GetListParams(BaseModel):
-    """The GetListParams object."""
+    """The parameters of ``get_list`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     contact_sample: bool | None = None
 
 
 class GetListResponse(BaseModel):
-    """The GetListResponse object."""
+    """``GetListResponse``. Fields: ``_metadata``, ``contact_count``, ``id``, ``name``,
+    ``contact_sample``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     metadata: Selfmetadata | None = Field(default=None, alias="_metadata")
-    contact_count: int | None = None
-    id: str | None = Field(default=None, min_length=36, max_length=36)
-    name: str | None = None
+    contact_count: int | None = Field(
+        default=None,
+        description="The number of contacts currently stored on the list.",
+    )
+    id: str | None = Field(
+        default=None,
+        min_length=36,
+        max_length=36,
+        description="The generated ID for your list.",
+    )
+    name: str | None = Field(default=None, description="The name you gave your list.")
     contact_sample: ContactDetails2 | None = None
 
 
 class UpdateListBody(BaseModel):
-    """The UpdateListBody object."""
+    """The request body of ``update_list`` (json)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    name: str | None = None
+    name: str | None = Field(default=None, description="Your name for your list.")
 
 
 class UpdateListParams(BaseModel):
-    """The UpdateListParams object."""
+    """The parameters of ``update_list`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
 
 
 class DeleteListParams(BaseModel):
-    """The DeleteListParams object."""
+    """The parameters of ``delete_list`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     id: str
     delete_contacts: bool | None = None
@@ -697,74 +1274,107 @@ class DeleteListParams(BaseModel):
 class DeleteListResponse(BaseModel):
     """The delete has been accepted and is processing."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    job_id: str | None = None
+    job_id: str | None = Field(default=None, description="job_id of the async job")
+
+
+class InternalServerErrorBodyErrorsItem(BaseModel):
+    """One item of: The ``errors`` of a :class:`InternalServerErrorBody`. Fields: ``message``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    message: str | None = None
+
+
+class InternalServerErrorBody(BaseModel):
+    """``InternalServerErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[InternalServerErrorBodyErrorsItem] | None = None
+
+
+class ListTemplatesBadRequestErrorBodyErrorsItem(BaseModel):
+    """One item of: The ``errors`` of a :class:`ListTemplatesBadRequestErrorBody`. Fields: ````,
+    ``error_id``, ``message``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    field: str | None = Field(default=None, alias="")
+    error_id: str | None = None
+    message: str | None = None
+
+
+class ListTemplatesBadRequestErrorBody(BaseModel):
+    """``ListTemplatesBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[ListTemplatesBadRequestErrorBodyErrorsItem] | None = None
+
+
+class UpsertContactsBadRequestErrorBody(BaseModel):
+    """``UpsertContactsBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[Error] | None = None
+
+
+class SearchContactsBadRequestErrorBodyErrorsItem(BaseModel):
+    """One item of: The ``errors`` of a :class:`SearchContactsBadRequestErrorBody`. Fields:
+    ``field``, ``message``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    field: str | None = None
+    message: str | None = None
+
+
+class SearchContactsBadRequestErrorBody(BaseModel):
+    """``SearchContactsBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[SearchContactsBadRequestErrorBodyErrorsItem] | None = None
+
+
+class DeleteContactsBadRequestErrorBody(BaseModel):
+    """``DeleteContactsBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[dict[str, Any]]
+
+
+class CreateListBadRequestErrorBody(BaseModel):
+    """``CreateListBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[Error] | None = None
+
+
+class UpdateListBadRequestErrorBody(BaseModel):
+    """``UpdateListBadRequestErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[Error] | None = None
+
+
+class DeleteListNotFoundErrorBody(BaseModel):
+    """``DeleteListNotFoundErrorBody``. Fields: ``errors``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    errors: list[dict[str, Any]]
 
 
 ToEmailArray = list[ToEmailArrayValueItem]
 
 
 CustomFieldsById = dict[str, Any]
-
-
-FromEmailObject.model_rebuild()
-CcBccEmailObject.model_rebuild()
-ToEmailArrayValueItem.model_rebuild()
-ReplyToEmailObject.model_rebuild()
-GlobalErrorResponseSchemaErrorsItem.model_rebuild()
-GlobalErrorResponseSchema.model_rebuild()
-ContactRequest.model_rebuild()
-Error.model_rebuild()
-Selfmetadata.model_rebuild()
-ContactDetails3.model_rebuild()
-Metadata.model_rebuild()
-List.model_rebuild()
-ContactDetails2.model_rebuild()
-Metadata2.model_rebuild()
-TransactionalTemplatesTemplateLean.model_rebuild()
-TransactionalTemplatesVersionOutputLean.model_rebuild()
-TransactionalTemplate.model_rebuild()
-TransactionalTemplateWarning.model_rebuild()
-SendMailBodyAsm.model_rebuild()
-SendMailBodyAttachmentsItem.model_rebuild()
-SendMailBodyContentItem.model_rebuild()
-SendMailBodyMailSettingsBypassBounceManagement.model_rebuild()
-SendMailBodyMailSettingsBypassListManagement.model_rebuild()
-SendMailBodyMailSettingsBypassSpamManagement.model_rebuild()
-SendMailBodyMailSettingsBypassUnsubscribeManagement.model_rebuild()
-SendMailBodyMailSettingsFooter.model_rebuild()
-SendMailBodyMailSettingsSandboxMode.model_rebuild()
-SendMailBodyMailSettings.model_rebuild()
-SendMailBodyPersonalizationsItem.model_rebuild()
-SendMailBodyReplyToListItem.model_rebuild()
-SendMailBodyTrackingSettingsClickTracking.model_rebuild()
-SendMailBodyTrackingSettingsGanalytics.model_rebuild()
-SendMailBodyTrackingSettingsOpenTracking.model_rebuild()
-SendMailBodyTrackingSettingsSubscriptionTracking.model_rebuild()
-SendMailBodyTrackingSettings.model_rebuild()
-SendMailBody.model_rebuild()
-ListTemplatesParams.model_rebuild()
-ListTemplatesResponse.model_rebuild()
-CreateTemplateBody.model_rebuild()
-CreateTemplateParams.model_rebuild()
-GetTemplateParams.model_rebuild()
-DeleteTemplateParams.model_rebuild()
-UpsertContactsBody.model_rebuild()
-UpsertContactsResponse.model_rebuild()
-GetContactParams.model_rebuild()
-SearchContactsBody.model_rebuild()
-SearchContactsResponse.model_rebuild()
-CountContactsResponseBillableBreakdown.model_rebuild()
-CountContactsResponse.model_rebuild()
-DeleteContactsParams.model_rebuild()
-DeleteContactsResponse.model_rebuild()
-ListListsParams.model_rebuild()
-ListListsResponse.model_rebuild()
-CreateListBody.model_rebuild()
-GetListParams.model_rebuild()
-GetListResponse.model_rebuild()
-UpdateListBody.model_rebuild()
-UpdateListParams.model_rebuild()
-DeleteListParams.model_rebuild()
-DeleteListResponse.model_rebuild()

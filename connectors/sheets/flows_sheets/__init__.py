@@ -17,7 +17,9 @@ from importlib import resources
 from typing import Any
 
 from ._runtime.clock import Clock, SystemClock, VirtualClock
-from ._runtime.errors import (
+from ._runtime.response import RawResponse
+from .client import AsyncSheetsClient, SheetsClient
+from .errors import (
     AuthError,
     ClientError,
     ConfigurationError,
@@ -28,7 +30,6 @@ from ._runtime.errors import (
     ServerError,
     TransportError,
 )
-from .client import AsyncSheetsClient, SheetsClient
 
 __version__ = "1.0.0"
 
@@ -41,6 +42,7 @@ __all__ = [
     "ConnectorError",
     "DecodeError",
     "RateLimited",
+    "RawResponse",
     "RequestValidationError",
     "ServerError",
     "SheetsClient",

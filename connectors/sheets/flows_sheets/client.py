@@ -7,94 +7,175 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    AppendValuesBody,
-    AppendValuesInsertDataOption,
-    AppendValuesParams,
-    AppendValuesResponse,
-    AppendValuesResponseDateTimeRenderOption,
-    AppendValuesResponseValueRenderOption,
-    AppendValuesValueInputOption,
-    BatchClearValuesBody,
-    BatchClearValuesParams,
-    BatchClearValuesResponse,
-    BatchGetValuesDateTimeRenderOption,
-    BatchGetValuesMajorDimension,
-    BatchGetValuesParams,
-    BatchGetValuesResponse,
-    BatchGetValuesValueRenderOption,
-    BatchUpdateSpreadsheetBody,
-    BatchUpdateSpreadsheetParams,
-    BatchUpdateSpreadsheetResponse,
-    BatchUpdateValuesBody,
-    BatchUpdateValuesParams,
-    BatchUpdateValuesRequestResponseDateTimeRenderOption,
-    BatchUpdateValuesRequestResponseValueRenderOption,
-    BatchUpdateValuesRequestValueInputOption,
-    BatchUpdateValuesResponse,
-    ClearValuesBody,
-    ClearValuesParams,
-    ClearValuesResponse,
-    CopySheetBody,
-    CopySheetParams,
-    CreateSpreadsheetBody,
-    CreateSpreadsheetParams,
-    DataSource,
-    DeveloperMetadata,
-    GetSpreadsheetParams,
-    GetValuesDateTimeRenderOption,
-    GetValuesMajorDimension,
-    GetValuesParams,
-    GetValuesValueRenderOption,
-    NamedRange,
-    Request,
-    Sheet,
-    SheetProperties,
-    Spreadsheet,
-    SpreadsheetProperties,
-    UpdateValuesBody,
-    UpdateValuesParams,
-    UpdateValuesResponse,
-    UpdateValuesResponseDateTimeRenderOption,
-    UpdateValuesResponseValueRenderOption,
-    UpdateValuesValueInputOption,
-    ValueRange,
-)
 
-_CREATE_SPREADSHEET_RESULT: TypeAdapter[Spreadsheet] = TypeAdapter(Spreadsheet)
-_GET_SPREADSHEET_RESULT: TypeAdapter[Spreadsheet] = TypeAdapter(Spreadsheet)
-_BATCH_UPDATE_SPREADSHEET_RESULT: TypeAdapter[BatchUpdateSpreadsheetResponse] = TypeAdapter(BatchUpdateSpreadsheetResponse)
-_COPY_SHEET_RESULT: TypeAdapter[SheetProperties] = TypeAdapter(SheetProperties)
-_GET_VALUES_RESULT: TypeAdapter[ValueRange] = TypeAdapter(ValueRange)
-_UPDATE_VALUES_RESULT: TypeAdapter[UpdateValuesResponse] = TypeAdapter(UpdateValuesResponse)
-_APPEND_VALUES_RESULT: TypeAdapter[AppendValuesResponse] = TypeAdapter(AppendValuesResponse)
-_CLEAR_VALUES_RESULT: TypeAdapter[ClearValuesResponse] = TypeAdapter(ClearValuesResponse)
-_BATCH_GET_VALUES_RESULT: TypeAdapter[BatchGetValuesResponse] = TypeAdapter(BatchGetValuesResponse)
-_BATCH_UPDATE_VALUES_RESULT: TypeAdapter[BatchUpdateValuesResponse] = TypeAdapter(BatchUpdateValuesResponse)
-_BATCH_CLEAR_VALUES_RESULT: TypeAdapter[BatchClearValuesResponse] = TypeAdapter(BatchClearValuesResponse)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        AppendValuesBody,
+        AppendValuesInsertDataOption,
+        AppendValuesResponse,
+        AppendValuesResponseDateTimeRenderOption,
+        AppendValuesResponseValueRenderOption,
+        AppendValuesValueInputOption,
+        BatchClearValuesResponse,
+        BatchGetValuesDateTimeRenderOption,
+        BatchGetValuesMajorDimension,
+        BatchGetValuesResponse,
+        BatchGetValuesValueRenderOption,
+        BatchUpdateSpreadsheetResponse,
+        BatchUpdateValuesRequestResponseDateTimeRenderOption,
+        BatchUpdateValuesRequestResponseValueRenderOption,
+        BatchUpdateValuesRequestValueInputOption,
+        BatchUpdateValuesResponse,
+        ClearValuesResponse,
+        DataSource,
+        DeveloperMetadata,
+        GetValuesDateTimeRenderOption,
+        GetValuesMajorDimension,
+        GetValuesValueRenderOption,
+        NamedRange,
+        Request,
+        Sheet,
+        SheetProperties,
+        Spreadsheet,
+        SpreadsheetProperties,
+        UpdateValuesBody,
+        UpdateValuesResponse,
+        UpdateValuesResponseDateTimeRenderOption,
+        UpdateValuesResponseValueRenderOption,
+        UpdateValuesValueInputOption,
+        ValueRange,
+    )
+
+
+@functools.cache
+def _CREATE_SPREADSHEET_RESULT() -> TypeAdapter[Spreadsheet]:
+    from pydantic import TypeAdapter
+
+    from .models import Spreadsheet
+
+    return TypeAdapter(Spreadsheet)
+
+
+@functools.cache
+def _GET_SPREADSHEET_RESULT() -> TypeAdapter[Spreadsheet]:
+    from pydantic import TypeAdapter
+
+    from .models import Spreadsheet
+
+    return TypeAdapter(Spreadsheet)
+
+
+@functools.cache
+def _BATCH_UPDATE_SPREADSHEET_RESULT() -> TypeAdapter[BatchUpdateSpreadsheetResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import BatchUpdateSpreadsheetResponse
+
+    return TypeAdapter(BatchUpdateSpreadsheetResponse)
+
+
+@functools.cache
+def _COPY_SHEET_RESULT() -> TypeAdapter[SheetProperties]:
+    from pydantic import TypeAdapter
+
+    from .models import SheetProperties
+
+    return TypeAdapter(SheetProperties)
+
+
+@functools.cache
+def _GET_VALUES_RESULT() -> TypeAdapter[ValueRange]:
+    from pydantic import TypeAdapter
+
+    from .models import ValueRange
+
+    return TypeAdapter(ValueRange)
+
+
+@functools.cache
+def _UPDATE_VALUES_RESULT() -> TypeAdapter[UpdateValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import UpdateValuesResponse
+
+    return TypeAdapter(UpdateValuesResponse)
+
+
+@functools.cache
+def _APPEND_VALUES_RESULT() -> TypeAdapter[AppendValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import AppendValuesResponse
+
+    return TypeAdapter(AppendValuesResponse)
+
+
+@functools.cache
+def _CLEAR_VALUES_RESULT() -> TypeAdapter[ClearValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ClearValuesResponse
+
+    return TypeAdapter(ClearValuesResponse)
+
+
+@functools.cache
+def _BATCH_GET_VALUES_RESULT() -> TypeAdapter[BatchGetValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import BatchGetValuesResponse
+
+    return TypeAdapter(BatchGetValuesResponse)
+
+
+@functools.cache
+def _BATCH_UPDATE_VALUES_RESULT() -> TypeAdapter[BatchUpdateValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import BatchUpdateValuesResponse
+
+    return TypeAdapter(BatchUpdateValuesResponse)
+
+
+@functools.cache
+def _BATCH_CLEAR_VALUES_RESULT() -> TypeAdapter[BatchClearValuesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import BatchClearValuesResponse
+
+    return TypeAdapter(BatchClearValuesResponse)
 
 
 class SpreadsheetsResource:
-    """The ``spreadsheets`` operations."""
+    """The ``spreadsheets`` operations: ``client.spreadsheets.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create_spreadsheet(
+    @property
+    def with_raw_response(self) -> SpreadsheetsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return SpreadsheetsResourceWithRawResponse(self)
+
+    def create(
         self,
         *,
         fields: str | None = None,
@@ -107,11 +188,45 @@ class SpreadsheetsResource:
         sheets: list[Sheet] | None = None,
         spreadsheet_id: str | None = None,
         spreadsheet_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Spreadsheet:
         """Create a spreadsheet and return it (with its new id).
 
-        ``POST /v4/spreadsheets`` - effects: write; idempotency: unsupported
+        ``POST /v4/spreadsheets`` - effects: write; idempotency: unsupported.
+
+        Args:
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            data_sources (list[DataSource]): A list of external data sources connected with the
+                spreadsheet. Optional.
+            developer_metadata (list[DeveloperMetadata]): The developer metadata associated with a
+                spreadsheet. Optional.
+            named_ranges (list[NamedRange]): The named ranges defined in a spreadsheet. Optional.
+            properties (SpreadsheetProperties): Properties of a spreadsheet. Optional.
+            sheets (list[Sheet]): The sheets that are part of a spreadsheet. Optional.
+            spreadsheet_id (str): The ID of the spreadsheet. This field is read-only. Optional.
+            spreadsheet_url (str): The url of the spreadsheet. This field is read-only. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Spreadsheet: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateSpreadsheetBody, CreateSpreadsheetParams
+
         op = _config.CREATE_SPREADSHEET
         params = validated(
             CreateSpreadsheetParams,
@@ -134,10 +249,11 @@ class SpreadsheetsResource:
             },
         )
         call = Call(query=pick(params, "fields", "prettyPrint", "quotaUser"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _CREATE_SPREADSHEET_RESULT())
 
-    def get_spreadsheet(
+    def get(
         self,
         *,
         spreadsheet_id: str,
@@ -146,11 +262,53 @@ class SpreadsheetsResource:
         quota_user: str | None = None,
         include_grid_data: bool | None = None,
         ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Spreadsheet:
         """Get a spreadsheet's properties and sheets (cell data only with includeGridData).
 
-        ``GET /v4/spreadsheets/{spreadsheetId}`` - effects: read
+        Returns the spreadsheet at the given ID. The caller must specify the spreadsheet ID. By
+        default, data within grids is not returned. You can include grid data in one of 2 ways: *
+        Specify a [field mask](https://developers.google.com/sheets/api/guides/field-masks) listing
+        your desired fields using the `fields` URL parameter in HTTP * Set the includeGridData URL
+        parameter to true. If a field mask is set, the `includeGridData` parameter is ignored For
+        large spreadsheets, as a best practice, retrieve only the specific spreadsheet fields that
+        you want. To retrieve only subsets of spreadsheet data, use the ranges URL parameter. Ranges
+        are specified using [A1 notation](/sheets/api/guides/concepts#cell). You can define a single
+        cell (for example, `A1`) or multiple cells (for example, `A1:D5`). You can also get cells
+        from other sheets within the same spreadsheet (for example, `Sheet2!A1:C4`) or retrieve
+        multiple ranges at once (for example, `?ranges=A1:D5&ranges=Sheet2!A1:C4`). Limiting the
+        range returns only the portions of the spreadsheet that intersect the requested ranges.
+
+        ``GET /v4/spreadsheets/{spreadsheetId}`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The spreadsheet to request.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_grid_data (bool): True if grid data should be returned. This parameter is
+                ignored if a field mask was set in the request. Optional.
+            ranges (list[str]): The ranges to retrieve from the spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Spreadsheet: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetSpreadsheetParams
+
         op = _config.GET_SPREADSHEET
         params = validated(
             GetSpreadsheetParams,
@@ -167,10 +325,11 @@ class SpreadsheetsResource:
             path_params=pick(params, "spreadsheetId"),
             query=pick(params, "fields", "prettyPrint", "quotaUser", "includeGridData", "ranges"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _GET_SPREADSHEET_RESULT())
 
-    def batch_update_spreadsheet(
+    def batch_update(
         self,
         *,
         spreadsheet_id: str,
@@ -181,11 +340,59 @@ class SpreadsheetsResource:
         requests: list[Request] | None = None,
         response_include_grid_data: bool | None = None,
         response_ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchUpdateSpreadsheetResponse:
         """Apply formatting and structure requests (add sheets, merge cells, ...) atomically.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}:batchUpdate`` - effects: write; idempotency: unsupported
+        Applies one or more updates to the spreadsheet. Each request is validated before being
+        applied. If any request is not valid then the entire request will fail and nothing will be
+        applied. Some requests have replies to give you some information about how they are applied.
+        The replies will mirror the requests. For example, if you applied 4 updates and the 3rd one
+        had a reply, then the response will have 2 empty replies, the actual reply, and another
+        empty reply, in that order. Due to the collaborative nature of spreadsheets, it is not
+        guaranteed that the spreadsheet will reflect exactly your changes after this completes,
+        however it is guaranteed that the updates in the request will be applied together
+        atomically. Your changes may be altered with respect to collaborator changes. If there are
+        no collaborators, the spreadsheet should reflect your changes.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}:batchUpdate`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            spreadsheet_id (str): The spreadsheet to apply the updates to.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_spreadsheet_in_response (bool): Determines if the update response should include
+                the spreadsheet resource. Optional.
+            requests (list[Request]): A list of updates to apply to the spreadsheet. Requests will
+                be applied in the order they are specified. If any request is not valid, no requests
+                will be applied. Optional.
+            response_include_grid_data (bool): True if grid data should be returned. Meaningful only
+                if include_spreadsheet_in_response is 'true'. This parameter is ignored if a field
+                mask was set in the request. Optional.
+            response_ranges (list[str]): Limits the ranges included in the response spreadsheet.
+                Meaningful only if include_spreadsheet_in_response is 'true'. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchUpdateSpreadsheetResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchUpdateSpreadsheetBody, BatchUpdateSpreadsheetParams
+
         op = _config.BATCH_UPDATE_SPREADSHEET
         params = validated(
             BatchUpdateSpreadsheetParams,
@@ -210,17 +417,33 @@ class SpreadsheetsResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_UPDATE_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _BATCH_UPDATE_SPREADSHEET_RESULT())
+
+
+class SpreadsheetsResourceWithRawResponse:
+    """:class:`SpreadsheetsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: SpreadsheetsResource) -> None:
+        twin = SpreadsheetsResource(resource._engine.as_raw())
+        self.create = to_raw(twin.create)
+        self.get = to_raw(twin.get)
+        self.batch_update = to_raw(twin.batch_update)
 
 
 class SheetsResource:
-    """The ``sheets`` operations."""
+    """The ``sheets`` operations: ``client.sheets.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def copy_sheet(
+    @property
+    def with_raw_response(self) -> SheetsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return SheetsResourceWithRawResponse(self)
+
+    def copy(
         self,
         *,
         spreadsheet_id: str,
@@ -229,11 +452,41 @@ class SheetsResource:
         pretty_print: bool | None = None,
         quota_user: str | None = None,
         destination_spreadsheet_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> SheetProperties:
         """Copy one sheet into another spreadsheet.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/sheets/{sheetId}:copyTo`` - effects: write; idempotency: unsupported
+        ``POST /v4/spreadsheets/{spreadsheetId}/sheets/{sheetId}:copyTo`` - effects: write;
+        idempotency: unsupported.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet containing the sheet to copy.
+            sheet_id (int): The ID of the sheet to copy.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            destination_spreadsheet_id (str): The ID of the spreadsheet to copy the sheet to.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            SheetProperties: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CopySheetBody, CopySheetParams
+
         op = _config.COPY_SHEET
         params = validated(
             CopySheetParams,
@@ -251,17 +504,31 @@ class SheetsResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _COPY_SHEET_RESULT)
+        return self._engine.decode(op, response, _COPY_SHEET_RESULT())
+
+
+class SheetsResourceWithRawResponse:
+    """:class:`SheetsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: SheetsResource) -> None:
+        twin = SheetsResource(resource._engine.as_raw())
+        self.copy = to_raw(twin.copy)
 
 
 class ValuesResource:
-    """The ``values`` operations."""
+    """The ``values`` operations: ``client.values.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def get_values(
+    @property
+    def with_raw_response(self) -> ValuesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ValuesResourceWithRawResponse(self)
+
+    def get(
         self,
         *,
         spreadsheet_id: str,
@@ -272,11 +539,49 @@ class ValuesResource:
         date_time_render_option: GetValuesDateTimeRenderOption | None = None,
         major_dimension: GetValuesMajorDimension | None = None,
         value_render_option: GetValuesValueRenderOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ValueRange:
         """Read the values of a range (A1 notation, e.g. Sheet1!A1:D5).
 
-        ``GET /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: read
+        ``GET /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to retrieve data from.
+            range (str): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell) of the
+                range to retrieve values from.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            date_time_render_option (GetValuesDateTimeRenderOption): How dates, times, and durations
+                should be represented in the output. This is ignored if value_render_option is
+                FORMATTED_VALUE. The default dateTime render option is SERIAL_NUMBER. Optional.
+            major_dimension (GetValuesMajorDimension): The major dimension that results should use.
+                For example, if the spreadsheet data in Sheet1 is: `A1=1,B1=2,A2=3,B2=4`, then
+                requesting `range=Sheet1!A1:B2?majorDimension=ROWS` returns `[[1,2],[3,4]]`, whereas
+                requesting `range=Sheet1!A1:B2?majorDimension=COLUMNS` returns `[[1,3],[2,4]]`.
+                Optional.
+            value_render_option (GetValuesValueRenderOption): How values should be represented in
+                the output. The default render option is FORMATTED_VALUE. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ValueRange: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetValuesParams
+
         op = _config.GET_VALUES
         params = validated(
             GetValuesParams,
@@ -293,12 +598,21 @@ class ValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "valueRenderOption",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_VALUES_RESULT)
+        return self._engine.decode(op, response, _GET_VALUES_RESULT())
 
-    def update_values(
+    def update(
         self,
         *,
         spreadsheet_id: str,
@@ -311,11 +625,56 @@ class ValuesResource:
         response_value_render_option: UpdateValuesResponseValueRenderOption | None = None,
         value_input_option: UpdateValuesValueInputOption | None = None,
         request_body: UpdateValuesBody | dict[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpdateValuesResponse:
         """Write values into a range (valueInputOption RAW or USER_ENTERED).
 
-        ``PUT /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: write; idempotency: natural
+        ``PUT /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation](/sheets/api/guides/concepts#cell) of the values to
+                update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were updated. By default, responses do not include the
+                updated values. If the range to write was larger than the range actually written,
+                the response includes all values in the requested range (excluding trailing empty
+                rows and columns). Optional.
+            response_date_time_render_option (UpdateValuesResponseDateTimeRenderOption): Determines
+                how dates, times, and durations in the response should be rendered. This is ignored
+                if response_value_render_option is FORMATTED_VALUE. The default dateTime render
+                option is SERIAL_NUMBER. Optional.
+            response_value_render_option (UpdateValuesResponseValueRenderOption): Determines how
+                values in the response should be rendered. The default render option is
+                FORMATTED_VALUE. Optional.
+            value_input_option (UpdateValuesValueInputOption): How the input data should be
+                interpreted. Optional.
+            request_body (UpdateValuesBody | dict[str, Any]): Data within a range of the
+                spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpdateValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateValuesBody, UpdateValuesParams
+
         op = _config.UPDATE_VALUES
         params = validated(
             UpdateValuesParams,
@@ -334,13 +693,23 @@ class ValuesResource:
         body = None if request_body is None else validated(UpdateValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_VALUES_RESULT)
+        return self._engine.decode(op, response, _UPDATE_VALUES_RESULT())
 
-    def append_values(
+    def append(
         self,
         *,
         spreadsheet_id: str,
@@ -354,11 +723,66 @@ class ValuesResource:
         response_value_render_option: AppendValuesResponseValueRenderOption | None = None,
         value_input_option: AppendValuesValueInputOption | None = None,
         request_body: AppendValuesBody | dict[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AppendValuesResponse:
         """Append rows after the last row of the table found in a range.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:append`` - effects: write; idempotency: unsupported
+        Appends values to a spreadsheet. The input range is used to search for existing data and
+        find a "table" within that range. Values will be appended to the next row of the table,
+        starting with the first column of the table. See the
+        [guide](/sheets/api/guides/values#appending_values) and [sample
+        code](/sheets/api/samples/writing#append_values) for specific details of how tables are
+        detected and data is appended. The caller must specify the spreadsheet ID, range, and a
+        valueInputOption. The `valueInputOption` only controls how the input data will be added to
+        the sheet (column-wise or row-wise), it does not influence what cell the data starts being
+        written to.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:append`` - effects: write;
+        idempotency: unsupported.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation](/sheets/api/guides/concepts#cell) of a range to search
+                for a logical table of data. Values are appended after the last row of the table.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were appended. By default, responses do not include the
+                updated values. Optional.
+            insert_data_option (AppendValuesInsertDataOption): How the input data should be
+                inserted. Optional.
+            response_date_time_render_option (AppendValuesResponseDateTimeRenderOption): Determines
+                how dates, times, and durations in the response should be rendered. This is ignored
+                if response_value_render_option is FORMATTED_VALUE. The default dateTime render
+                option is SERIAL_NUMBER. Optional.
+            response_value_render_option (AppendValuesResponseValueRenderOption): Determines how
+                values in the response should be rendered. The default render option is
+                FORMATTED_VALUE. Optional.
+            value_input_option (AppendValuesValueInputOption): How the input data should be
+                interpreted. Optional.
+            request_body (AppendValuesBody | dict[str, Any]): Data within a range of the
+                spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            AppendValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import AppendValuesBody, AppendValuesParams
+
         op = _config.APPEND_VALUES
         params = validated(
             AppendValuesParams,
@@ -378,13 +802,24 @@ class ValuesResource:
         body = None if request_body is None else validated(AppendValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "insertDataOption", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "insertDataOption",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _APPEND_VALUES_RESULT)
+        return self._engine.decode(op, response, _APPEND_VALUES_RESULT())
 
-    def clear_values(
+    def clear(
         self,
         *,
         spreadsheet_id: str,
@@ -392,11 +827,44 @@ class ValuesResource:
         fields: str | None = None,
         pretty_print: bool | None = None,
         quota_user: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ClearValuesResponse:
         """Clear the values of a range (formatting stays).
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:clear`` - effects: write; idempotency: natural
+        Clears values from a spreadsheet. The caller must specify the spreadsheet ID and range. Only
+        values are cleared -- all other properties of the cell (such as formatting, data validation,
+        etc..) are kept.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:clear`` - effects: write;
+        idempotency: natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell) of the
+                values to clear.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ClearValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ClearValuesBody, ClearValuesParams
+
         op = _config.CLEAR_VALUES
         params = validated(
             ClearValuesParams,
@@ -414,10 +882,11 @@ class ValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CLEAR_VALUES_RESULT)
+        return self._engine.decode(op, response, _CLEAR_VALUES_RESULT())
 
-    def batch_get_values(
+    def batch_get(
         self,
         *,
         spreadsheet_id: str,
@@ -428,11 +897,50 @@ class ValuesResource:
         major_dimension: BatchGetValuesMajorDimension | None = None,
         ranges: list[str] | None = None,
         value_render_option: BatchGetValuesValueRenderOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchGetValuesResponse:
         """Read the values of several ranges.
 
-        ``GET /v4/spreadsheets/{spreadsheetId}/values:batchGet`` - effects: read
+        ``GET /v4/spreadsheets/{spreadsheetId}/values:batchGet`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to retrieve data from.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            date_time_render_option (BatchGetValuesDateTimeRenderOption): How dates, times, and
+                durations should be represented in the output. This is ignored if
+                value_render_option is FORMATTED_VALUE. The default dateTime render option is
+                SERIAL_NUMBER. Optional.
+            major_dimension (BatchGetValuesMajorDimension): The major dimension that results should
+                use. For example, if the spreadsheet data is: `A1=1,B1=2,A2=3,B2=4`, then requesting
+                `ranges=["A1:B2"],majorDimension=ROWS` returns `[[1,2],[3,4]]`, whereas requesting
+                `ranges=["A1:B2"],majorDimension=COLUMNS` returns `[[1,3],[2,4]]`. Optional.
+            ranges (list[str]): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell)
+                of the range to retrieve values from. Optional.
+            value_render_option (BatchGetValuesValueRenderOption): How values should be represented
+                in the output. The default render option is ValueRenderOption.FORMATTED_VALUE.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchGetValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchGetValuesParams
+
         op = _config.BATCH_GET_VALUES
         params = validated(
             BatchGetValuesParams,
@@ -449,12 +957,22 @@ class ValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "ranges", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "ranges",
+                "valueRenderOption",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_GET_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_GET_VALUES_RESULT())
 
-    def batch_update_values(
+    def batch_update(
         self,
         *,
         spreadsheet_id: str,
@@ -463,14 +981,57 @@ class ValuesResource:
         quota_user: str | None = None,
         data: list[ValueRange] | None = None,
         include_values_in_response: bool | None = None,
-        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = None,
-        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | None = None,
+        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption
+        | None = None,
+        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption
+        | None = None,
         value_input_option: BatchUpdateValuesRequestValueInputOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchUpdateValuesResponse:
         """Write values into several ranges.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchUpdate`` - effects: write; idempotency: natural
+        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchUpdate`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            data (list[ValueRange]): The new values to apply to the spreadsheet. Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were updated. By default, responses do not include the
+                updated values. The `updatedData` field within each of the
+                BatchUpdateValuesResponse.responses contains the updated values. If the range to
+                write was larger than the range actually written, the response includes all values
+                in the requested range (excluding trailing empty rows and columns). Optional.
+            response_date_time_render_option: Determines how dates, times, and durations in the
+                response should be rendered. This is ignored if response_value_render_option is
+                FORMATTED_VALUE. The default dateTime render option is SERIAL_NUMBER. Optional.
+            response_value_render_option: Determines how values in the response should be rendered.
+                The default render option is FORMATTED_VALUE. Optional.
+            value_input_option (BatchUpdateValuesRequestValueInputOption): How the input data should
+                be interpreted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchUpdateValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchUpdateValuesBody, BatchUpdateValuesParams
+
         op = _config.BATCH_UPDATE_VALUES
         params = validated(
             BatchUpdateValuesParams,
@@ -496,10 +1057,11 @@ class ValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_UPDATE_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_UPDATE_VALUES_RESULT())
 
-    def batch_clear_values(
+    def batch_clear(
         self,
         *,
         spreadsheet_id: str,
@@ -507,11 +1069,44 @@ class ValuesResource:
         pretty_print: bool | None = None,
         quota_user: str | None = None,
         ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchClearValuesResponse:
         """Clear the values of several ranges.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchClear`` - effects: write; idempotency: natural
+        Clears one or more ranges of values from a spreadsheet. The caller must specify the
+        spreadsheet ID and one or more ranges. Only values are cleared -- all other properties of
+        the cell (such as formatting and data validation) are kept.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchClear`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            ranges (list[str]): The ranges to clear, in [A1 notation or R1C1
+                notation](/sheets/api/guides/concepts#cell). Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchClearValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchClearValuesBody, BatchClearValuesParams
+
         op = _config.BATCH_CLEAR_VALUES
         params = validated(
             BatchClearValuesParams,
@@ -528,17 +1123,48 @@ class ValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_CLEAR_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_CLEAR_VALUES_RESULT())
+
+
+class ValuesResourceWithRawResponse:
+    """:class:`ValuesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ValuesResource) -> None:
+        twin = ValuesResource(resource._engine.as_raw())
+        self.get = to_raw(twin.get)
+        self.update = to_raw(twin.update)
+        self.append = to_raw(twin.append)
+        self.clear = to_raw(twin.clear)
+        self.batch_get = to_raw(twin.batch_get)
+        self.batch_update = to_raw(twin.batch_update)
+        self.batch_clear = to_raw(twin.batch_clear)
 
 
 class SheetsClient:
     """Synchronous client for Google Sheets.
 
-    Credentials are looked up by the names the spec gives (GOOGLE_SHEETS_CLIENT_ID, GOOGLE_SHEETS_CLIENT_SECRET, GOOGLE_SHEETS_REFRESH_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (GOOGLE_SHEETS_CLIENT_ID, GOOGLE_SHEETS_CLIENT_SECRET, GOOGLE_SHEETS_REFRESH_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -555,14 +1181,21 @@ class SheetsClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -604,12 +1237,17 @@ class SheetsClient:
 
 
 class AsyncSpreadsheetsResource:
-    """The ``spreadsheets`` operations."""
+    """The ``spreadsheets`` operations: ``client.spreadsheets.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def create_spreadsheet(
+    @property
+    def with_raw_response(self) -> AsyncSpreadsheetsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncSpreadsheetsResourceWithRawResponse(self)
+
+    async def create(
         self,
         *,
         fields: str | None = None,
@@ -622,11 +1260,45 @@ class AsyncSpreadsheetsResource:
         sheets: list[Sheet] | None = None,
         spreadsheet_id: str | None = None,
         spreadsheet_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Spreadsheet:
         """Create a spreadsheet and return it (with its new id).
 
-        ``POST /v4/spreadsheets`` - effects: write; idempotency: unsupported
+        ``POST /v4/spreadsheets`` - effects: write; idempotency: unsupported.
+
+        Args:
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            data_sources (list[DataSource]): A list of external data sources connected with the
+                spreadsheet. Optional.
+            developer_metadata (list[DeveloperMetadata]): The developer metadata associated with a
+                spreadsheet. Optional.
+            named_ranges (list[NamedRange]): The named ranges defined in a spreadsheet. Optional.
+            properties (SpreadsheetProperties): Properties of a spreadsheet. Optional.
+            sheets (list[Sheet]): The sheets that are part of a spreadsheet. Optional.
+            spreadsheet_id (str): The ID of the spreadsheet. This field is read-only. Optional.
+            spreadsheet_url (str): The url of the spreadsheet. This field is read-only. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Spreadsheet: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateSpreadsheetBody, CreateSpreadsheetParams
+
         op = _config.CREATE_SPREADSHEET
         params = validated(
             CreateSpreadsheetParams,
@@ -649,10 +1321,11 @@ class AsyncSpreadsheetsResource:
             },
         )
         call = Call(query=pick(params, "fields", "prettyPrint", "quotaUser"), json=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _CREATE_SPREADSHEET_RESULT())
 
-    async def get_spreadsheet(
+    async def get(
         self,
         *,
         spreadsheet_id: str,
@@ -661,11 +1334,53 @@ class AsyncSpreadsheetsResource:
         quota_user: str | None = None,
         include_grid_data: bool | None = None,
         ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Spreadsheet:
         """Get a spreadsheet's properties and sheets (cell data only with includeGridData).
 
-        ``GET /v4/spreadsheets/{spreadsheetId}`` - effects: read
+        Returns the spreadsheet at the given ID. The caller must specify the spreadsheet ID. By
+        default, data within grids is not returned. You can include grid data in one of 2 ways: *
+        Specify a [field mask](https://developers.google.com/sheets/api/guides/field-masks) listing
+        your desired fields using the `fields` URL parameter in HTTP * Set the includeGridData URL
+        parameter to true. If a field mask is set, the `includeGridData` parameter is ignored For
+        large spreadsheets, as a best practice, retrieve only the specific spreadsheet fields that
+        you want. To retrieve only subsets of spreadsheet data, use the ranges URL parameter. Ranges
+        are specified using [A1 notation](/sheets/api/guides/concepts#cell). You can define a single
+        cell (for example, `A1`) or multiple cells (for example, `A1:D5`). You can also get cells
+        from other sheets within the same spreadsheet (for example, `Sheet2!A1:C4`) or retrieve
+        multiple ranges at once (for example, `?ranges=A1:D5&ranges=Sheet2!A1:C4`). Limiting the
+        range returns only the portions of the spreadsheet that intersect the requested ranges.
+
+        ``GET /v4/spreadsheets/{spreadsheetId}`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The spreadsheet to request.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_grid_data (bool): True if grid data should be returned. This parameter is
+                ignored if a field mask was set in the request. Optional.
+            ranges (list[str]): The ranges to retrieve from the spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Spreadsheet: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetSpreadsheetParams
+
         op = _config.GET_SPREADSHEET
         params = validated(
             GetSpreadsheetParams,
@@ -682,10 +1397,11 @@ class AsyncSpreadsheetsResource:
             path_params=pick(params, "spreadsheetId"),
             query=pick(params, "fields", "prettyPrint", "quotaUser", "includeGridData", "ranges"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _GET_SPREADSHEET_RESULT())
 
-    async def batch_update_spreadsheet(
+    async def batch_update(
         self,
         *,
         spreadsheet_id: str,
@@ -696,11 +1412,59 @@ class AsyncSpreadsheetsResource:
         requests: list[Request] | None = None,
         response_include_grid_data: bool | None = None,
         response_ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchUpdateSpreadsheetResponse:
         """Apply formatting and structure requests (add sheets, merge cells, ...) atomically.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}:batchUpdate`` - effects: write; idempotency: unsupported
+        Applies one or more updates to the spreadsheet. Each request is validated before being
+        applied. If any request is not valid then the entire request will fail and nothing will be
+        applied. Some requests have replies to give you some information about how they are applied.
+        The replies will mirror the requests. For example, if you applied 4 updates and the 3rd one
+        had a reply, then the response will have 2 empty replies, the actual reply, and another
+        empty reply, in that order. Due to the collaborative nature of spreadsheets, it is not
+        guaranteed that the spreadsheet will reflect exactly your changes after this completes,
+        however it is guaranteed that the updates in the request will be applied together
+        atomically. Your changes may be altered with respect to collaborator changes. If there are
+        no collaborators, the spreadsheet should reflect your changes.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}:batchUpdate`` - effects: write; idempotency:
+        unsupported.
+
+        Args:
+            spreadsheet_id (str): The spreadsheet to apply the updates to.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_spreadsheet_in_response (bool): Determines if the update response should include
+                the spreadsheet resource. Optional.
+            requests (list[Request]): A list of updates to apply to the spreadsheet. Requests will
+                be applied in the order they are specified. If any request is not valid, no requests
+                will be applied. Optional.
+            response_include_grid_data (bool): True if grid data should be returned. Meaningful only
+                if include_spreadsheet_in_response is 'true'. This parameter is ignored if a field
+                mask was set in the request. Optional.
+            response_ranges (list[str]): Limits the ranges included in the response spreadsheet.
+                Meaningful only if include_spreadsheet_in_response is 'true'. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchUpdateSpreadsheetResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchUpdateSpreadsheetBody, BatchUpdateSpreadsheetParams
+
         op = _config.BATCH_UPDATE_SPREADSHEET
         params = validated(
             BatchUpdateSpreadsheetParams,
@@ -725,17 +1489,33 @@ class AsyncSpreadsheetsResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_UPDATE_SPREADSHEET_RESULT)
+        return self._engine.decode(op, response, _BATCH_UPDATE_SPREADSHEET_RESULT())
+
+
+class AsyncSpreadsheetsResourceWithRawResponse:
+    """:class:`AsyncSpreadsheetsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncSpreadsheetsResource) -> None:
+        twin = AsyncSpreadsheetsResource(resource._engine.as_raw())
+        self.create = to_async_raw(twin.create)
+        self.get = to_async_raw(twin.get)
+        self.batch_update = to_async_raw(twin.batch_update)
 
 
 class AsyncSheetsResource:
-    """The ``sheets`` operations."""
+    """The ``sheets`` operations: ``client.sheets.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def copy_sheet(
+    @property
+    def with_raw_response(self) -> AsyncSheetsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncSheetsResourceWithRawResponse(self)
+
+    async def copy(
         self,
         *,
         spreadsheet_id: str,
@@ -744,11 +1524,41 @@ class AsyncSheetsResource:
         pretty_print: bool | None = None,
         quota_user: str | None = None,
         destination_spreadsheet_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> SheetProperties:
         """Copy one sheet into another spreadsheet.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/sheets/{sheetId}:copyTo`` - effects: write; idempotency: unsupported
+        ``POST /v4/spreadsheets/{spreadsheetId}/sheets/{sheetId}:copyTo`` - effects: write;
+        idempotency: unsupported.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet containing the sheet to copy.
+            sheet_id (int): The ID of the sheet to copy.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            destination_spreadsheet_id (str): The ID of the spreadsheet to copy the sheet to.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            SheetProperties: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CopySheetBody, CopySheetParams
+
         op = _config.COPY_SHEET
         params = validated(
             CopySheetParams,
@@ -766,17 +1576,31 @@ class AsyncSheetsResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _COPY_SHEET_RESULT)
+        return self._engine.decode(op, response, _COPY_SHEET_RESULT())
+
+
+class AsyncSheetsResourceWithRawResponse:
+    """:class:`AsyncSheetsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncSheetsResource) -> None:
+        twin = AsyncSheetsResource(resource._engine.as_raw())
+        self.copy = to_async_raw(twin.copy)
 
 
 class AsyncValuesResource:
-    """The ``values`` operations."""
+    """The ``values`` operations: ``client.values.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def get_values(
+    @property
+    def with_raw_response(self) -> AsyncValuesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncValuesResourceWithRawResponse(self)
+
+    async def get(
         self,
         *,
         spreadsheet_id: str,
@@ -787,11 +1611,49 @@ class AsyncValuesResource:
         date_time_render_option: GetValuesDateTimeRenderOption | None = None,
         major_dimension: GetValuesMajorDimension | None = None,
         value_render_option: GetValuesValueRenderOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ValueRange:
         """Read the values of a range (A1 notation, e.g. Sheet1!A1:D5).
 
-        ``GET /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: read
+        ``GET /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to retrieve data from.
+            range (str): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell) of the
+                range to retrieve values from.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            date_time_render_option (GetValuesDateTimeRenderOption): How dates, times, and durations
+                should be represented in the output. This is ignored if value_render_option is
+                FORMATTED_VALUE. The default dateTime render option is SERIAL_NUMBER. Optional.
+            major_dimension (GetValuesMajorDimension): The major dimension that results should use.
+                For example, if the spreadsheet data in Sheet1 is: `A1=1,B1=2,A2=3,B2=4`, then
+                requesting `range=Sheet1!A1:B2?majorDimension=ROWS` returns `[[1,2],[3,4]]`, whereas
+                requesting `range=Sheet1!A1:B2?majorDimension=COLUMNS` returns `[[1,3],[2,4]]`.
+                Optional.
+            value_render_option (GetValuesValueRenderOption): How values should be represented in
+                the output. The default render option is FORMATTED_VALUE. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ValueRange: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetValuesParams
+
         op = _config.GET_VALUES
         params = validated(
             GetValuesParams,
@@ -808,12 +1670,21 @@ class AsyncValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "valueRenderOption",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_VALUES_RESULT)
+        return self._engine.decode(op, response, _GET_VALUES_RESULT())
 
-    async def update_values(
+    async def update(
         self,
         *,
         spreadsheet_id: str,
@@ -826,11 +1697,56 @@ class AsyncValuesResource:
         response_value_render_option: UpdateValuesResponseValueRenderOption | None = None,
         value_input_option: UpdateValuesValueInputOption | None = None,
         request_body: UpdateValuesBody | dict[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpdateValuesResponse:
         """Write values into a range (valueInputOption RAW or USER_ENTERED).
 
-        ``PUT /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: write; idempotency: natural
+        ``PUT /v4/spreadsheets/{spreadsheetId}/values/{range}`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation](/sheets/api/guides/concepts#cell) of the values to
+                update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were updated. By default, responses do not include the
+                updated values. If the range to write was larger than the range actually written,
+                the response includes all values in the requested range (excluding trailing empty
+                rows and columns). Optional.
+            response_date_time_render_option (UpdateValuesResponseDateTimeRenderOption): Determines
+                how dates, times, and durations in the response should be rendered. This is ignored
+                if response_value_render_option is FORMATTED_VALUE. The default dateTime render
+                option is SERIAL_NUMBER. Optional.
+            response_value_render_option (UpdateValuesResponseValueRenderOption): Determines how
+                values in the response should be rendered. The default render option is
+                FORMATTED_VALUE. Optional.
+            value_input_option (UpdateValuesValueInputOption): How the input data should be
+                interpreted. Optional.
+            request_body (UpdateValuesBody | dict[str, Any]): Data within a range of the
+                spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpdateValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateValuesBody, UpdateValuesParams
+
         op = _config.UPDATE_VALUES
         params = validated(
             UpdateValuesParams,
@@ -849,13 +1765,23 @@ class AsyncValuesResource:
         body = None if request_body is None else validated(UpdateValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_VALUES_RESULT)
+        return self._engine.decode(op, response, _UPDATE_VALUES_RESULT())
 
-    async def append_values(
+    async def append(
         self,
         *,
         spreadsheet_id: str,
@@ -869,11 +1795,66 @@ class AsyncValuesResource:
         response_value_render_option: AppendValuesResponseValueRenderOption | None = None,
         value_input_option: AppendValuesValueInputOption | None = None,
         request_body: AppendValuesBody | dict[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AppendValuesResponse:
         """Append rows after the last row of the table found in a range.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:append`` - effects: write; idempotency: unsupported
+        Appends values to a spreadsheet. The input range is used to search for existing data and
+        find a "table" within that range. Values will be appended to the next row of the table,
+        starting with the first column of the table. See the
+        [guide](/sheets/api/guides/values#appending_values) and [sample
+        code](/sheets/api/samples/writing#append_values) for specific details of how tables are
+        detected and data is appended. The caller must specify the spreadsheet ID, range, and a
+        valueInputOption. The `valueInputOption` only controls how the input data will be added to
+        the sheet (column-wise or row-wise), it does not influence what cell the data starts being
+        written to.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:append`` - effects: write;
+        idempotency: unsupported.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation](/sheets/api/guides/concepts#cell) of a range to search
+                for a logical table of data. Values are appended after the last row of the table.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were appended. By default, responses do not include the
+                updated values. Optional.
+            insert_data_option (AppendValuesInsertDataOption): How the input data should be
+                inserted. Optional.
+            response_date_time_render_option (AppendValuesResponseDateTimeRenderOption): Determines
+                how dates, times, and durations in the response should be rendered. This is ignored
+                if response_value_render_option is FORMATTED_VALUE. The default dateTime render
+                option is SERIAL_NUMBER. Optional.
+            response_value_render_option (AppendValuesResponseValueRenderOption): Determines how
+                values in the response should be rendered. The default render option is
+                FORMATTED_VALUE. Optional.
+            value_input_option (AppendValuesValueInputOption): How the input data should be
+                interpreted. Optional.
+            request_body (AppendValuesBody | dict[str, Any]): Data within a range of the
+                spreadsheet. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            AppendValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import AppendValuesBody, AppendValuesParams
+
         op = _config.APPEND_VALUES
         params = validated(
             AppendValuesParams,
@@ -893,13 +1874,24 @@ class AsyncValuesResource:
         body = None if request_body is None else validated(AppendValuesBody, request_body)
         call = Call(
             path_params=pick(params, "spreadsheetId", "range"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "includeValuesInResponse", "insertDataOption", "responseDateTimeRenderOption", "responseValueRenderOption", "valueInputOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "includeValuesInResponse",
+                "insertDataOption",
+                "responseDateTimeRenderOption",
+                "responseValueRenderOption",
+                "valueInputOption",
+            ),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _APPEND_VALUES_RESULT)
+        return self._engine.decode(op, response, _APPEND_VALUES_RESULT())
 
-    async def clear_values(
+    async def clear(
         self,
         *,
         spreadsheet_id: str,
@@ -907,11 +1899,44 @@ class AsyncValuesResource:
         fields: str | None = None,
         pretty_print: bool | None = None,
         quota_user: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ClearValuesResponse:
         """Clear the values of a range (formatting stays).
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:clear`` - effects: write; idempotency: natural
+        Clears values from a spreadsheet. The caller must specify the spreadsheet ID and range. Only
+        values are cleared -- all other properties of the cell (such as formatting, data validation,
+        etc..) are kept.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values/{range}:clear`` - effects: write;
+        idempotency: natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            range (str): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell) of the
+                values to clear.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ClearValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ClearValuesBody, ClearValuesParams
+
         op = _config.CLEAR_VALUES
         params = validated(
             ClearValuesParams,
@@ -929,10 +1954,11 @@ class AsyncValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CLEAR_VALUES_RESULT)
+        return self._engine.decode(op, response, _CLEAR_VALUES_RESULT())
 
-    async def batch_get_values(
+    async def batch_get(
         self,
         *,
         spreadsheet_id: str,
@@ -943,11 +1969,50 @@ class AsyncValuesResource:
         major_dimension: BatchGetValuesMajorDimension | None = None,
         ranges: list[str] | None = None,
         value_render_option: BatchGetValuesValueRenderOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchGetValuesResponse:
         """Read the values of several ranges.
 
-        ``GET /v4/spreadsheets/{spreadsheetId}/values:batchGet`` - effects: read
+        ``GET /v4/spreadsheets/{spreadsheetId}/values:batchGet`` - effects: read.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to retrieve data from.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            date_time_render_option (BatchGetValuesDateTimeRenderOption): How dates, times, and
+                durations should be represented in the output. This is ignored if
+                value_render_option is FORMATTED_VALUE. The default dateTime render option is
+                SERIAL_NUMBER. Optional.
+            major_dimension (BatchGetValuesMajorDimension): The major dimension that results should
+                use. For example, if the spreadsheet data is: `A1=1,B1=2,A2=3,B2=4`, then requesting
+                `ranges=["A1:B2"],majorDimension=ROWS` returns `[[1,2],[3,4]]`, whereas requesting
+                `ranges=["A1:B2"],majorDimension=COLUMNS` returns `[[1,3],[2,4]]`. Optional.
+            ranges (list[str]): The [A1 notation or R1C1 notation](/sheets/api/guides/concepts#cell)
+                of the range to retrieve values from. Optional.
+            value_render_option (BatchGetValuesValueRenderOption): How values should be represented
+                in the output. The default render option is ValueRenderOption.FORMATTED_VALUE.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchGetValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchGetValuesParams
+
         op = _config.BATCH_GET_VALUES
         params = validated(
             BatchGetValuesParams,
@@ -964,12 +2029,22 @@ class AsyncValuesResource:
         )
         call = Call(
             path_params=pick(params, "spreadsheetId"),
-            query=pick(params, "fields", "prettyPrint", "quotaUser", "dateTimeRenderOption", "majorDimension", "ranges", "valueRenderOption"),
+            query=pick(
+                params,
+                "fields",
+                "prettyPrint",
+                "quotaUser",
+                "dateTimeRenderOption",
+                "majorDimension",
+                "ranges",
+                "valueRenderOption",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_GET_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_GET_VALUES_RESULT())
 
-    async def batch_update_values(
+    async def batch_update(
         self,
         *,
         spreadsheet_id: str,
@@ -978,14 +2053,57 @@ class AsyncValuesResource:
         quota_user: str | None = None,
         data: list[ValueRange] | None = None,
         include_values_in_response: bool | None = None,
-        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = None,
-        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | None = None,
+        response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption
+        | None = None,
+        response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption
+        | None = None,
         value_input_option: BatchUpdateValuesRequestValueInputOption | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchUpdateValuesResponse:
         """Write values into several ranges.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchUpdate`` - effects: write; idempotency: natural
+        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchUpdate`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            data (list[ValueRange]): The new values to apply to the spreadsheet. Optional.
+            include_values_in_response (bool): Determines if the update response should include the
+                values of the cells that were updated. By default, responses do not include the
+                updated values. The `updatedData` field within each of the
+                BatchUpdateValuesResponse.responses contains the updated values. If the range to
+                write was larger than the range actually written, the response includes all values
+                in the requested range (excluding trailing empty rows and columns). Optional.
+            response_date_time_render_option: Determines how dates, times, and durations in the
+                response should be rendered. This is ignored if response_value_render_option is
+                FORMATTED_VALUE. The default dateTime render option is SERIAL_NUMBER. Optional.
+            response_value_render_option: Determines how values in the response should be rendered.
+                The default render option is FORMATTED_VALUE. Optional.
+            value_input_option (BatchUpdateValuesRequestValueInputOption): How the input data should
+                be interpreted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchUpdateValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchUpdateValuesBody, BatchUpdateValuesParams
+
         op = _config.BATCH_UPDATE_VALUES
         params = validated(
             BatchUpdateValuesParams,
@@ -1011,10 +2129,11 @@ class AsyncValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_UPDATE_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_UPDATE_VALUES_RESULT())
 
-    async def batch_clear_values(
+    async def batch_clear(
         self,
         *,
         spreadsheet_id: str,
@@ -1022,11 +2141,44 @@ class AsyncValuesResource:
         pretty_print: bool | None = None,
         quota_user: str | None = None,
         ranges: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> BatchClearValuesResponse:
         """Clear the values of several ranges.
 
-        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchClear`` - effects: write; idempotency: natural
+        Clears one or more ranges of values from a spreadsheet. The caller must specify the
+        spreadsheet ID and one or more ranges. Only values are cleared -- all other properties of
+        the cell (such as formatting and data validation) are kept.
+
+        ``POST /v4/spreadsheets/{spreadsheetId}/values:batchClear`` - effects: write; idempotency:
+        natural.
+
+        Args:
+            spreadsheet_id (str): The ID of the spreadsheet to update.
+            fields (str): Selector specifying which fields to include in a partial response.
+                Optional.
+            pretty_print (bool): Returns response with indentations and line breaks. Optional.
+            quota_user (str): Available to use for quota purposes for server-side applications. Can
+                be any arbitrary string assigned to a user, but should not exceed 40 characters.
+                Optional.
+            ranges (list[str]): The ranges to clear, in [A1 notation or R1C1
+                notation](/sheets/api/guides/concepts#cell). Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            BatchClearValuesResponse: Successful response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import BatchClearValuesBody, BatchClearValuesParams
+
         op = _config.BATCH_CLEAR_VALUES
         params = validated(
             BatchClearValuesParams,
@@ -1043,17 +2195,48 @@ class AsyncValuesResource:
             query=pick(params, "fields", "prettyPrint", "quotaUser"),
             json=body,
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _BATCH_CLEAR_VALUES_RESULT)
+        return self._engine.decode(op, response, _BATCH_CLEAR_VALUES_RESULT())
+
+
+class AsyncValuesResourceWithRawResponse:
+    """:class:`AsyncValuesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncValuesResource) -> None:
+        twin = AsyncValuesResource(resource._engine.as_raw())
+        self.get = to_async_raw(twin.get)
+        self.update = to_async_raw(twin.update)
+        self.append = to_async_raw(twin.append)
+        self.clear = to_async_raw(twin.clear)
+        self.batch_get = to_async_raw(twin.batch_get)
+        self.batch_update = to_async_raw(twin.batch_update)
+        self.batch_clear = to_async_raw(twin.batch_clear)
 
 
 class AsyncSheetsClient:
     """Asynchronous client for Google Sheets.
 
-    Credentials are looked up by the names the spec gives (GOOGLE_SHEETS_CLIENT_ID, GOOGLE_SHEETS_CLIENT_SECRET, GOOGLE_SHEETS_REFRESH_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (GOOGLE_SHEETS_CLIENT_ID, GOOGLE_SHEETS_CLIENT_SECRET, GOOGLE_SHEETS_REFRESH_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -1070,14 +2253,21 @@ class AsyncSheetsClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

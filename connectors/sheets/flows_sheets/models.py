@@ -147,36 +147,68 @@ BatchGetValuesValueRenderOption = Literal[
 class Spreadsheet(BaseModel):
     """Resource that represents a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     data_source_schedules: list[DataSourceRefreshSchedule] | None = Field(
         default=None,
         alias="dataSourceSchedules",
+        description="Output only. A list of data source refresh schedules.",
     )
-    data_sources: list[DataSource] | None = Field(default=None, alias="dataSources")
+    data_sources: list[DataSource] | None = Field(
+        default=None,
+        alias="dataSources",
+        description="A list of external data sources connected with the spreadsheet.",
+    )
     developer_metadata: list[DeveloperMetadata] | None = Field(
         default=None,
         alias="developerMetadata",
+        description="The developer metadata associated with a spreadsheet.",
     )
-    named_ranges: list[NamedRange] | None = Field(default=None, alias="namedRanges")
-    properties: SpreadsheetProperties | None = None
-    sheets: list[Sheet] | None = None
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    spreadsheet_url: str | None = Field(default=None, alias="spreadsheetUrl")
+    named_ranges: list[NamedRange] | None = Field(
+        default=None,
+        alias="namedRanges",
+        description="The named ranges defined in a spreadsheet.",
+    )
+    properties: SpreadsheetProperties | None = Field(
+        default=None,
+        description="Properties of a spreadsheet.",
+    )
+    sheets: list[Sheet] | None = Field(
+        default=None,
+        description="The sheets that are part of a spreadsheet.",
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The ID of the spreadsheet. This field is read-only.",
+    )
+    spreadsheet_url: str | None = Field(
+        default=None,
+        alias="spreadsheetUrl",
+        description="The url of the spreadsheet. This field is read-only.",
+    )
 
 
 class DataSourceRefreshSchedule(BaseModel):
-    """Schedule for refreshing the data source. Data sources in the spreadsheet are refreshed within a time interval. You can specify the start time by clicking the Scheduled Refresh button in the Sheets editor, but the interval is fixed at 4 hours. For example, if you specify a start time of 8 AM , the refresh will take place between 8 AM and 12 PM every day."""
+    """Schedule for refreshing the data source. Data sources in the spreadsheet are refreshed within
+    a time interval. You can specify the start time by clicking the Scheduled Refresh button in the
+    Sheets editor, but the interval is fixed at 4 hours. For example, if you specify a start time of
+    8 AM , the refresh will take place between 8 AM and 12 PM every day.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     daily_schedule: dict[str, Any] | None = Field(default=None, alias="dailySchedule")
-    enabled: bool | None = None
+    enabled: bool | None = Field(
+        default=None,
+        description="True if the refresh schedule is enabled, or false otherwise.",
+    )
     monthly_schedule: dict[str, Any] | None = Field(default=None, alias="monthlySchedule")
     next_run: dict[str, Any] | None = Field(default=None, alias="nextRun")
     refresh_scope: DataSourceRefreshScheduleRefreshScope | str | None = Field(
         default=None,
         alias="refreshScope",
+        description="The scope of the refresh. Must be ALL_DATA_SOURCES.",
     )
     weekly_schedule: dict[str, Any] | None = Field(default=None, alias="weeklySchedule")
 
@@ -184,293 +216,736 @@ class DataSourceRefreshSchedule(BaseModel):
 class DataSource(BaseModel):
     """Information about an external data source in the spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    calculated_columns: list[dict[str, Any]] | None = Field(default=None, alias="calculatedColumns")
-    data_source_id: str | None = Field(default=None, alias="dataSourceId")
-    sheet_id: int | None = Field(default=None, alias="sheetId")
+    calculated_columns: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="calculatedColumns",
+        description="All calculated columns in the data source.",
+    )
+    data_source_id: str | None = Field(
+        default=None,
+        alias="dataSourceId",
+        description=(
+            "The spreadsheet-scoped unique ID that identifies the data source. Example: 1080547365."
+        ),
+    )
+    sheet_id: int | None = Field(
+        default=None,
+        alias="sheetId",
+        description=(
+            "The ID of the Sheet connected with the data source. The field cannot be changed "
+            "once set. When creating a data source, an associated DATA_SOURCE sheet is also "
+            "created, if the field is not specified, the ID of the created sheet will be "
+            "randomly generated."
+        ),
+    )
     spec: dict[str, Any] | None = None
 
 
 class DeveloperMetadata(BaseModel):
-    """Developer metadata associated with a location or object in a spreadsheet. Developer metadata may be used to associate arbitrary data with various parts of a spreadsheet and will remain associated at those locations as they move around and the spreadsheet is edited. For example, if developer metadata is associated with row 5 and another row is then subsequently inserted above row 5, that original metadata will still be associated with the row it was first associated with (what is now row 6). If the associated object is deleted its metadata is deleted too."""
+    """Developer metadata associated with a location or object in a spreadsheet. Developer metadata
+    may be used to associate arbitrary data with various parts of a spreadsheet and will remain
+    associated at those locations as they move around and the spreadsheet is edited. For example, if
+    developer metadata is associated with row 5 and another row is then subsequently inserted above
+    row 5, that original metadata will still be associated with the row it was first associated with
+    (what is now row 6). If the associated object is deleted its metadata is deleted too.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     location: dict[str, Any] | None = None
-    metadata_id: int | None = Field(default=None, alias="metadataId")
-    metadata_key: str | None = Field(default=None, alias="metadataKey")
-    metadata_value: str | None = Field(default=None, alias="metadataValue")
-    visibility: DeveloperMetadataVisibility | str | None = None
+    metadata_id: int | None = Field(
+        default=None,
+        alias="metadataId",
+        description=(
+            "The spreadsheet-scoped unique ID that identifies the metadata. IDs may be "
+            "specified when metadata is created, otherwise one will be randomly generated and "
+            "assigned. Must be positive."
+        ),
+    )
+    metadata_key: str | None = Field(
+        default=None,
+        alias="metadataKey",
+        description=(
+            "The metadata key. There may be multiple metadata in a spreadsheet with the same "
+            "key. Developer metadata must always have a key specified."
+        ),
+    )
+    metadata_value: str | None = Field(
+        default=None,
+        alias="metadataValue",
+        description="Data associated with the metadata's key.",
+    )
+    visibility: DeveloperMetadataVisibility | str | None = Field(
+        default=None,
+        description=(
+            "The metadata visibility. Developer metadata must always have a visibility specified."
+        ),
+    )
 
 
 class NamedRange(BaseModel):
     """A named range."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    name: str | None = None
-    named_range_id: str | None = Field(default=None, alias="namedRangeId")
+    name: str | None = Field(default=None, description="The name of the named range.")
+    named_range_id: str | None = Field(
+        default=None,
+        alias="namedRangeId",
+        description="The ID of the named range.",
+    )
     range: dict[str, Any] | None = None
 
 
 class SpreadsheetProperties(BaseModel):
     """Properties of a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     auto_recalc: SpreadsheetPropertiesAutoRecalc | str | None = Field(
         default=None,
         alias="autoRecalc",
+        description="The amount of time to wait before volatile functions are recalculated.",
     )
     default_format: dict[str, Any] | None = Field(default=None, alias="defaultFormat")
     iterative_calculation_settings: dict[str, Any] | None = Field(
         default=None,
         alias="iterativeCalculationSettings",
     )
-    locale: str | None = None
+    locale: str | None = Field(
+        default=None,
+        description=(
+            "The locale of the spreadsheet in one of the following formats: * an ISO 639-1 "
+            "language code such as `en` * an ISO 639-2 language code such as `fil`, if no 639-1 "
+            "code exists * a combination of the ISO language code and country code, such as "
+            "`en_US` Note: when updating this field, not all locales/languages are supported."
+        ),
+    )
     spreadsheet_theme: dict[str, Any] | None = Field(default=None, alias="spreadsheetTheme")
-    time_zone: str | None = Field(default=None, alias="timeZone")
-    title: str | None = None
+    time_zone: str | None = Field(
+        default=None,
+        alias="timeZone",
+        description=(
+            "The time zone of the spreadsheet, in CLDR format such as `America/New_York`. If "
+            "the time zone isn't recognized, this may be a custom time zone such as `GMT-07:00`."
+        ),
+    )
+    title: str | None = Field(default=None, description="The title of the spreadsheet.")
 
 
 class Sheet(BaseModel):
     """A sheet in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    banded_ranges: list[dict[str, Any]] | None = Field(default=None, alias="bandedRanges")
+    banded_ranges: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="bandedRanges",
+        description="The banded (alternating colors) ranges on this sheet.",
+    )
     basic_filter: dict[str, Any] | None = Field(default=None, alias="basicFilter")
-    charts: list[dict[str, Any]] | None = None
-    column_groups: list[dict[str, Any]] | None = Field(default=None, alias="columnGroups")
+    charts: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The specifications of every chart on this sheet.",
+    )
+    column_groups: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="columnGroups",
+        description=(
+            "All column groups on this sheet, ordered by increasing range start index, then by "
+            "group depth."
+        ),
+    )
     conditional_formats: list[dict[str, Any]] | None = Field(
         default=None,
         alias="conditionalFormats",
+        description="The conditional format rules in this sheet.",
     )
-    data: list[dict[str, Any]] | None = None
+    data: list[dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "Data in the grid, if this is a grid sheet. The number of GridData objects returned "
+            "is dependent on the number of ranges requested on this sheet. For example, if this "
+            "is representing `Sheet1`, and the spreadsheet was requested with ranges "
+            "`Sheet1!A1:C10` and `Sheet1!D15:E20`, then the first GridData will have a "
+            "startRow/startColumn of `0`, while the second one will have `startRow 14` "
+            "(zero-based row 15), and `startColumn 3` (zero-based column D). For a DATA_SOURCE "
+            "sheet, you can not request a specific range, the GridData contains all the values."
+        ),
+    )
     developer_metadata: list[DeveloperMetadata] | None = Field(
         default=None,
         alias="developerMetadata",
+        description="The developer metadata associated with a sheet.",
     )
-    filter_views: list[dict[str, Any]] | None = Field(default=None, alias="filterViews")
-    merges: list[dict[str, Any]] | None = None
-    properties: SheetProperties | None = None
-    protected_ranges: list[dict[str, Any]] | None = Field(default=None, alias="protectedRanges")
-    row_groups: list[dict[str, Any]] | None = Field(default=None, alias="rowGroups")
-    slicers: list[dict[str, Any]] | None = None
+    filter_views: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="filterViews",
+        description="The filter views in this sheet.",
+    )
+    merges: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The ranges that are merged together.",
+    )
+    properties: SheetProperties | None = Field(default=None, description="Properties of a sheet.")
+    protected_ranges: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="protectedRanges",
+        description="The protected ranges in this sheet.",
+    )
+    row_groups: list[dict[str, Any]] | None = Field(
+        default=None,
+        alias="rowGroups",
+        description=(
+            "All row groups on this sheet, ordered by increasing range start index, then by "
+            "group depth."
+        ),
+    )
+    slicers: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The slicers on this sheet.",
+    )
 
 
 class SheetPropertiesDataSourceSheetProperties(BaseModel):
     """Additional properties of a DATA_SOURCE sheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    columns: list[dict[str, Any]] | None = None
+    columns: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The columns displayed on the sheet, corresponding to the values in RowData.",
+    )
     data_execution_status: dict[str, Any] | None = Field(default=None, alias="dataExecutionStatus")
-    data_source_id: str | None = Field(default=None, alias="dataSourceId")
+    data_source_id: str | None = Field(
+        default=None,
+        alias="dataSourceId",
+        description="ID of the DataSource the sheet is connected to.",
+    )
 
 
 class SheetProperties(BaseModel):
     """Properties of a sheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     data_source_sheet_properties: SheetPropertiesDataSourceSheetProperties | None = Field(
         default=None,
         alias="dataSourceSheetProperties",
+        description="Additional properties of a DATA_SOURCE sheet.",
     )
-    grid_properties: GridProperties | None = Field(default=None, alias="gridProperties")
-    hidden: bool | None = None
-    index: int | None = None
-    right_to_left: bool | None = Field(default=None, alias="rightToLeft")
-    sheet_id: int | None = Field(default=None, alias="sheetId")
-    sheet_type: SheetPropertiesSheetType | str | None = Field(default=None, alias="sheetType")
-    tab_color: Color | None = Field(default=None, alias="tabColor")
-    tab_color_style: ColorStyle | None = Field(default=None, alias="tabColorStyle")
-    title: str | None = None
+    grid_properties: GridProperties | None = Field(
+        default=None,
+        alias="gridProperties",
+        description="Properties of a grid.",
+    )
+    hidden: bool | None = Field(
+        default=None,
+        description="True if the sheet is hidden in the UI, false if it's visible.",
+    )
+    index: int | None = Field(
+        default=None,
+        description=(
+            "The index of the sheet within the spreadsheet. When adding or updating sheet "
+            "properties, if this field is excluded then the sheet is added or moved to the end "
+            "of the sheet list. When updating sheet indices or inserting sheets, movement is "
+            'considered in "before the move" indexes. For example, if there were three sheets '
+            "(S1, S2, S3) in order to move S1 ahead of S2 the index would have to be set to 2. "
+            "A sheet index update request is ignored if the requested index is identical to the "
+            "sheets current index or if the requested new index is equal to the current sheet "
+            "index + 1."
+        ),
+    )
+    right_to_left: bool | None = Field(
+        default=None,
+        alias="rightToLeft",
+        description="True if the sheet is an RTL sheet instead of an LTR sheet.",
+    )
+    sheet_id: int | None = Field(
+        default=None,
+        alias="sheetId",
+        description=(
+            "The ID of the sheet. Must be non-negative. This field cannot be changed once set."
+        ),
+    )
+    sheet_type: SheetPropertiesSheetType | str | None = Field(
+        default=None,
+        alias="sheetType",
+        description="The type of sheet. Defaults to GRID. This field cannot be changed once set.",
+    )
+    tab_color: Color | None = Field(
+        default=None,
+        alias="tabColor",
+        description=(
+            "Represents a color in the RGBA color space. This representation is designed for "
+            "simplicity of conversion to and from color representations in various languages "
+            "over compactness. For example, the fields of this representation can be trivially "
+            "provided to the constructor of `java.awt.Color` in Java; it can also be trivially "
+            "provided to UIColor's `+colorWithRed:green:blue:alpha` method in iOS; and, with "
+            "just a little work, it can be easily formatted into a CSS `rgba()` string in "
+            "JavaScript. This reference page doesn't have information about the absolute color "
+            "space that should be used to interpr…"
+        ),
+    )
+    tab_color_style: ColorStyle | None = Field(
+        default=None,
+        alias="tabColorStyle",
+        description="A color value.",
+    )
+    title: str | None = Field(default=None, description="The name of the sheet.")
 
 
 class DataSourceSheetProperties(BaseModel):
     """Additional properties of a DATA_SOURCE sheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    columns: list[dict[str, Any]] | None = None
+    columns: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The columns displayed on the sheet, corresponding to the values in RowData.",
+    )
     data_execution_status: dict[str, Any] | None = Field(default=None, alias="dataExecutionStatus")
-    data_source_id: str | None = Field(default=None, alias="dataSourceId")
+    data_source_id: str | None = Field(
+        default=None,
+        alias="dataSourceId",
+        description="ID of the DataSource the sheet is connected to.",
+    )
 
 
 class GridProperties(BaseModel):
     """Properties of a grid."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    column_count: int | None = Field(default=None, alias="columnCount")
-    column_group_control_after: bool | None = Field(default=None, alias="columnGroupControlAfter")
-    frozen_column_count: int | None = Field(default=None, alias="frozenColumnCount")
-    frozen_row_count: int | None = Field(default=None, alias="frozenRowCount")
-    hide_gridlines: bool | None = Field(default=None, alias="hideGridlines")
-    row_count: int | None = Field(default=None, alias="rowCount")
-    row_group_control_after: bool | None = Field(default=None, alias="rowGroupControlAfter")
+    column_count: int | None = Field(
+        default=None,
+        alias="columnCount",
+        description="The number of columns in the grid.",
+    )
+    column_group_control_after: bool | None = Field(
+        default=None,
+        alias="columnGroupControlAfter",
+        description="True if the column grouping control toggle is shown after the group.",
+    )
+    frozen_column_count: int | None = Field(
+        default=None,
+        alias="frozenColumnCount",
+        description="The number of columns that are frozen in the grid.",
+    )
+    frozen_row_count: int | None = Field(
+        default=None,
+        alias="frozenRowCount",
+        description="The number of rows that are frozen in the grid.",
+    )
+    hide_gridlines: bool | None = Field(
+        default=None,
+        alias="hideGridlines",
+        description="True if the grid isn't showing gridlines in the UI.",
+    )
+    row_count: int | None = Field(
+        default=None,
+        alias="rowCount",
+        description="The number of rows in the grid.",
+    )
+    row_group_control_after: bool | None = Field(
+        default=None,
+        alias="rowGroupControlAfter",
+        description="True if the row grouping control toggle is shown after the group.",
+    )
 
 
 class Color(BaseModel):
-    """Represents a color in the RGBA color space. This representation is designed for simplicity of conversion to and from color representations in various languages over compactness. For example, the fields of this representation can be trivially provided to the constructor of `java.awt.Color` in Java; it can also be trivially provided to UIColor's `+colorWithRed:green:blue:alpha` method in iOS; and, with just a little work, it can be easily formatted into a CSS `rgba()` string in JavaScript. This reference page doesn't have information about the absolute color space that should be used to interpr…"""
+    """Represents a color in the RGBA color space. This representation is designed for simplicity of
+    conversion to and from color representations in various languages over compactness. For example,
+    the fields of this representation can be trivially provided to the constructor of
+    `java.awt.Color` in Java; it can also be trivially provided to UIColor's
+    `+colorWithRed:green:blue:alpha` method in iOS; and, with just a little work, it can be easily
+    formatted into a CSS `rgba()` string in JavaScript. This reference page doesn't have information
+    about the absolute color space that should be used to interpr…
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    alpha: float | None = None
-    blue: float | None = None
-    green: float | None = None
-    red: float | None = None
+    alpha: float | None = Field(
+        default=None,
+        description=(
+            "The fraction of this color that should be applied to the pixel. That is, the final "
+            "pixel color is defined by the equation: `pixel color = alpha * (this color) + (1.0 "
+            "- alpha) * (background color)` This means that a value of 1.0 corresponds to a "
+            "solid color, whereas a value of 0.0 corresponds to a completely transparent color. "
+            "This uses a wrapper message rather than a simple float scalar so that it is "
+            "possible to distinguish between a default value and the value being unset. If "
+            "omitted, this color object is rendered as a solid color (as if the alpha value had "
+            "been explicitly given a value of 1…"
+        ),
+    )
+    blue: float | None = Field(
+        default=None,
+        description="The amount of blue in the color as a value in the interval [0, 1].",
+    )
+    green: float | None = Field(
+        default=None,
+        description="The amount of green in the color as a value in the interval [0, 1].",
+    )
+    red: float | None = Field(
+        default=None,
+        description="The amount of red in the color as a value in the interval [0, 1].",
+    )
 
 
 class ColorStyle(BaseModel):
     """A color value."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    rgb_color: Color | None = Field(default=None, alias="rgbColor")
-    theme_color: ColorStyleThemeColor | str | None = Field(default=None, alias="themeColor")
+    rgb_color: Color | None = Field(
+        default=None,
+        alias="rgbColor",
+        description=(
+            "Represents a color in the RGBA color space. This representation is designed for "
+            "simplicity of conversion to and from color representations in various languages "
+            "over compactness. For example, the fields of this representation can be trivially "
+            "provided to the constructor of `java.awt.Color` in Java; it can also be trivially "
+            "provided to UIColor's `+colorWithRed:green:blue:alpha` method in iOS; and, with "
+            "just a little work, it can be easily formatted into a CSS `rgba()` string in "
+            "JavaScript. This reference page doesn't have information about the absolute color "
+            "space that should be used to interpr…"
+        ),
+    )
+    theme_color: ColorStyleThemeColor | str | None = Field(
+        default=None,
+        alias="themeColor",
+        description="Theme color.",
+    )
 
 
 class CopySheetToAnotherSpreadsheetRequest(BaseModel):
     """The request to copy a sheet across spreadsheets."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    destination_spreadsheet_id: str | None = Field(default=None, alias="destinationSpreadsheetId")
+    destination_spreadsheet_id: str | None = Field(
+        default=None,
+        alias="destinationSpreadsheetId",
+        description="The ID of the spreadsheet to copy the sheet to.",
+    )
 
 
 class ValueRange(BaseModel):
     """Data within a range of the spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     major_dimension: ValueRangeMajorDimension | str | None = Field(
         default=None,
         alias="majorDimension",
+        description=(
+            "The major dimension of the values. For output, if the spreadsheet data is: "
+            "`A1=1,B1=2,A2=3,B2=4`, then requesting `range=A1:B2,majorDimension=ROWS` will "
+            "return `[[1,2],[3,4]]`, whereas requesting `range=A1:B2,majorDimension=COLUMNS` "
+            "will return `[[1,3],[2,4]]`. For input, with `range=A1:B2,majorDimension=ROWS` "
+            "then `[[1,2],[3,4]]` will set `A1=1,B1=2,A2=3,B2=4`. With "
+            "`range=A1:B2,majorDimension=COLUMNS` then `[[1,2],[3,4]]` will set "
+            "`A1=1,B1=3,A2=2,B2=4`. When writing, if this field is not set, it defaults to ROWS."
+        ),
     )
-    range: str | None = None
-    values: list[list[Any]] | None = None
+    range: str | None = Field(
+        default=None,
+        description=(
+            "The range the values cover, in [A1 notation](/sheets/api/guides/concepts#cell). "
+            "For output, this range indicates the entire requested range, even though the "
+            "values will exclude trailing rows and columns. When appending values, this field "
+            "represents the range to search for a table, after which values will be appended."
+        ),
+    )
+    values: list[list[Any]] | None = Field(
+        default=None,
+        description=(
+            "The data that was read or to be written. This is an array of arrays, the outer "
+            "array representing all the data and each inner array representing a major "
+            "dimension. Each item in the inner array corresponds with one cell. For output, "
+            "empty trailing rows and columns will not be included. For input, supported value "
+            "types are: bool, string, and double. Null values will be skipped. To set a cell to "
+            "an empty value, set the string value to an empty string."
+        ),
+    )
 
 
 class UpdateValuesResponse(BaseModel):
     """The response when updating a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    updated_cells: int | None = Field(default=None, alias="updatedCells")
-    updated_columns: int | None = Field(default=None, alias="updatedColumns")
-    updated_data: ValueRange | None = Field(default=None, alias="updatedData")
-    updated_range: str | None = Field(default=None, alias="updatedRange")
-    updated_rows: int | None = Field(default=None, alias="updatedRows")
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
+    updated_cells: int | None = Field(
+        default=None,
+        alias="updatedCells",
+        description="The number of cells updated.",
+    )
+    updated_columns: int | None = Field(
+        default=None,
+        alias="updatedColumns",
+        description="The number of columns where at least one cell in the column was updated.",
+    )
+    updated_data: ValueRange | None = Field(
+        default=None,
+        alias="updatedData",
+        description="Data within a range of the spreadsheet.",
+    )
+    updated_range: str | None = Field(
+        default=None,
+        alias="updatedRange",
+        description="The range (in A1 notation) that updates were applied to.",
+    )
+    updated_rows: int | None = Field(
+        default=None,
+        alias="updatedRows",
+        description="The number of rows where at least one cell in the row was updated.",
+    )
 
 
 class AppendValuesResponse(BaseModel):
     """The response when updating a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    table_range: str | None = Field(default=None, alias="tableRange")
-    updates: UpdateValuesResponse | None = None
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
+    table_range: str | None = Field(
+        default=None,
+        alias="tableRange",
+        description=(
+            "The range (in A1 notation) of the table that values are being appended to (before "
+            "the values were appended). Empty if no table was found."
+        ),
+    )
+    updates: UpdateValuesResponse | None = Field(
+        default=None,
+        description="The response when updating a range of values in a spreadsheet.",
+    )
 
 
 class ClearValuesRequest(BaseModel):
     """The request for clearing a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class ClearValuesResponse(BaseModel):
     """The response when clearing a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    cleared_range: str | None = Field(default=None, alias="clearedRange")
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
+    cleared_range: str | None = Field(
+        default=None,
+        alias="clearedRange",
+        description=(
+            "The range (in A1 notation) that was cleared. (If the request was for an unbounded "
+            "range or a ranger larger than the bounds of the sheet, this will be the actual "
+            "range that was cleared, bounded to the sheet's limits.)"
+        ),
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
 
 
 class BatchClearValuesRequest(BaseModel):
     """The request for clearing more than one range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    ranges: list[str] | None = None
+    ranges: list[str] | None = Field(
+        default=None,
+        description=(
+            "The ranges to clear, in [A1 notation or R1C1 "
+            "notation](/sheets/api/guides/concepts#cell)."
+        ),
+    )
 
 
 class BatchClearValuesResponse(BaseModel):
     """The response when clearing a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    cleared_ranges: list[str] | None = Field(default=None, alias="clearedRanges")
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
+    cleared_ranges: list[str] | None = Field(
+        default=None,
+        alias="clearedRanges",
+        description=(
+            "The ranges that were cleared, in A1 notation. If the requests are for an unbounded "
+            "range or a ranger larger than the bounds of the sheet, this is the actual ranges "
+            "that were cleared, bounded to the sheet's limits."
+        ),
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
 
 
 class BatchGetValuesResponse(BaseModel):
     """The response when retrieving more than one range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    value_ranges: list[ValueRange] | None = Field(default=None, alias="valueRanges")
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The ID of the spreadsheet the data was retrieved from.",
+    )
+    value_ranges: list[ValueRange] | None = Field(
+        default=None,
+        alias="valueRanges",
+        description=(
+            "The requested values. The order of the ValueRanges is the same as the order of the "
+            "requested ranges."
+        ),
+    )
 
 
 class BatchUpdateValuesRequest(BaseModel):
     """The request for updating more than one range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    data: list[ValueRange] | None = None
-    include_values_in_response: bool | None = Field(default=None, alias="includeValuesInResponse")
-    response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | str | None = Field(
+    data: list[ValueRange] | None = Field(
+        default=None,
+        description="The new values to apply to the spreadsheet.",
+    )
+    include_values_in_response: bool | None = Field(
+        default=None,
+        alias="includeValuesInResponse",
+        description=(
+            "Determines if the update response should include the values of the cells that were "
+            "updated. By default, responses do not include the updated values. The "
+            "`updatedData` field within each of the BatchUpdateValuesResponse.responses "
+            "contains the updated values. If the range to write was larger than the range "
+            "actually written, the response includes all values in the requested range "
+            "(excluding trailing empty rows and columns)."
+        ),
+    )
+    response_date_time_render_option: (
+        BatchUpdateValuesRequestResponseDateTimeRenderOption | str | None
+    ) = Field(
         default=None,
         alias="responseDateTimeRenderOption",
+        description=(
+            "Determines how dates, times, and durations in the response should be rendered. "
+            "This is ignored if response_value_render_option is FORMATTED_VALUE. The default "
+            "dateTime render option is SERIAL_NUMBER."
+        ),
     )
-    response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | str | None = Field(
-        default=None,
-        alias="responseValueRenderOption",
+    response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | str | None = (
+        Field(
+            default=None,
+            alias="responseValueRenderOption",
+            description=(
+                "Determines how values in the response should be rendered. The default render "
+                "option is FORMATTED_VALUE."
+            ),
+        )
     )
     value_input_option: BatchUpdateValuesRequestValueInputOption | str | None = Field(
         default=None,
         alias="valueInputOption",
+        description="How the input data should be interpreted.",
     )
 
 
 class BatchUpdateValuesResponse(BaseModel):
     """The response when updating a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    responses: list[UpdateValuesResponse] | None = None
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    total_updated_cells: int | None = Field(default=None, alias="totalUpdatedCells")
-    total_updated_columns: int | None = Field(default=None, alias="totalUpdatedColumns")
-    total_updated_rows: int | None = Field(default=None, alias="totalUpdatedRows")
-    total_updated_sheets: int | None = Field(default=None, alias="totalUpdatedSheets")
+    responses: list[UpdateValuesResponse] | None = Field(
+        default=None,
+        description=(
+            "One UpdateValuesResponse per requested range, in the same order as the requests "
+            "appeared."
+        ),
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
+    total_updated_cells: int | None = Field(
+        default=None,
+        alias="totalUpdatedCells",
+        description="The total number of cells updated.",
+    )
+    total_updated_columns: int | None = Field(
+        default=None,
+        alias="totalUpdatedColumns",
+        description=(
+            "The total number of columns where at least one cell in the column was updated."
+        ),
+    )
+    total_updated_rows: int | None = Field(
+        default=None,
+        alias="totalUpdatedRows",
+        description="The total number of rows where at least one cell in the row was updated.",
+    )
+    total_updated_sheets: int | None = Field(
+        default=None,
+        alias="totalUpdatedSheets",
+        description="The total number of sheets where at least one cell in the sheet was updated.",
+    )
 
 
 class BatchUpdateSpreadsheetRequest(BaseModel):
     """The request for updating any aspect of a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     include_spreadsheet_in_response: bool | None = Field(
         default=None,
         alias="includeSpreadsheetInResponse",
+        description="Determines if the update response should include the spreadsheet resource.",
     )
-    requests: list[Request] | None = None
-    response_include_grid_data: bool | None = Field(default=None, alias="responseIncludeGridData")
-    response_ranges: list[str] | None = Field(default=None, alias="responseRanges")
+    requests: list[Request] | None = Field(
+        default=None,
+        description=(
+            "A list of updates to apply to the spreadsheet. Requests will be applied in the "
+            "order they are specified. If any request is not valid, no requests will be applied."
+        ),
+    )
+    response_include_grid_data: bool | None = Field(
+        default=None,
+        alias="responseIncludeGridData",
+        description=(
+            "True if grid data should be returned. Meaningful only if "
+            "include_spreadsheet_in_response is 'true'. This parameter is ignored if a field "
+            "mask was set in the request."
+        ),
+    )
+    response_ranges: list[str] | None = Field(
+        default=None,
+        alias="responseRanges",
+        description=(
+            "Limits the ranges included in the response spreadsheet. Meaningful only if "
+            "include_spreadsheet_in_response is 'true'."
+        ),
+    )
 
 
 class Request(BaseModel):
     """A single kind of update to apply to a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     add_banding: dict[str, Any] | None = Field(default=None, alias="addBanding")
     add_chart: dict[str, Any] | None = Field(default=None, alias="addChart")
@@ -593,17 +1068,31 @@ class Request(BaseModel):
 class BatchUpdateSpreadsheetResponse(BaseModel):
     """The reply for batch updating a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    replies: list[Response] | None = None
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    updated_spreadsheet: Spreadsheet | None = Field(default=None, alias="updatedSpreadsheet")
+    replies: list[Response] | None = Field(
+        default=None,
+        description=(
+            "The reply of the updates. This maps 1:1 with the updates, although replies to some "
+            "requests may be empty."
+        ),
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The spreadsheet the updates were applied to.",
+    )
+    updated_spreadsheet: Spreadsheet | None = Field(
+        default=None,
+        alias="updatedSpreadsheet",
+        description="Resource that represents a spreadsheet.",
+    )
 
 
 class Response(BaseModel):
     """A single response from an update."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     add_banding: dict[str, Any] | None = Field(default=None, alias="addBanding")
     add_chart: dict[str, Any] | None = Field(default=None, alias="addChart")
@@ -654,24 +1143,47 @@ class Response(BaseModel):
 class CreateSpreadsheetBody(BaseModel):
     """Resource that represents a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    data_sources: list[DataSource] | None = Field(default=None, alias="dataSources")
+    data_sources: list[DataSource] | None = Field(
+        default=None,
+        alias="dataSources",
+        description="A list of external data sources connected with the spreadsheet.",
+    )
     developer_metadata: list[DeveloperMetadata] | None = Field(
         default=None,
         alias="developerMetadata",
+        description="The developer metadata associated with a spreadsheet.",
     )
-    named_ranges: list[NamedRange] | None = Field(default=None, alias="namedRanges")
-    properties: SpreadsheetProperties | None = None
-    sheets: list[Sheet] | None = None
-    spreadsheet_id: str | None = Field(default=None, alias="spreadsheetId")
-    spreadsheet_url: str | None = Field(default=None, alias="spreadsheetUrl")
+    named_ranges: list[NamedRange] | None = Field(
+        default=None,
+        alias="namedRanges",
+        description="The named ranges defined in a spreadsheet.",
+    )
+    properties: SpreadsheetProperties | None = Field(
+        default=None,
+        description="Properties of a spreadsheet.",
+    )
+    sheets: list[Sheet] | None = Field(
+        default=None,
+        description="The sheets that are part of a spreadsheet.",
+    )
+    spreadsheet_id: str | None = Field(
+        default=None,
+        alias="spreadsheetId",
+        description="The ID of the spreadsheet. This field is read-only.",
+    )
+    spreadsheet_url: str | None = Field(
+        default=None,
+        alias="spreadsheetUrl",
+        description="The url of the spreadsheet. This field is read-only.",
+    )
 
 
 class CreateSpreadsheetParams(BaseModel):
-    """The CreateSpreadsheetParams object."""
+    """The parameters of ``create_spreadsheet`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -679,9 +1191,9 @@ class CreateSpreadsheetParams(BaseModel):
 
 
 class GetSpreadsheetParams(BaseModel):
-    """The GetSpreadsheetParams object."""
+    """The parameters of ``get_spreadsheet`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -694,21 +1206,45 @@ class GetSpreadsheetParams(BaseModel):
 class BatchUpdateSpreadsheetBody(BaseModel):
     """The request for updating any aspect of a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     include_spreadsheet_in_response: bool | None = Field(
         default=None,
         alias="includeSpreadsheetInResponse",
+        description="Determines if the update response should include the spreadsheet resource.",
     )
-    requests: list[Request] | None = None
-    response_include_grid_data: bool | None = Field(default=None, alias="responseIncludeGridData")
-    response_ranges: list[str] | None = Field(default=None, alias="responseRanges")
+    requests: list[Request] | None = Field(
+        default=None,
+        description=(
+            "A list of updates to apply to the spreadsheet. Requests will be applied in the "
+            "order they are specified. If any request is not valid, no requests will be applied."
+        ),
+    )
+    response_include_grid_data: bool | None = Field(
+        default=None,
+        alias="responseIncludeGridData",
+        description=(
+            "True if grid data should be returned. Meaningful only if "
+            "include_spreadsheet_in_response is 'true'. This parameter is ignored if a field "
+            "mask was set in the request."
+        ),
+    )
+    response_ranges: list[str] | None = Field(
+        default=None,
+        alias="responseRanges",
+        description=(
+            "Limits the ranges included in the response spreadsheet. Meaningful only if "
+            "include_spreadsheet_in_response is 'true'."
+        ),
+    )
 
 
 class BatchUpdateSpreadsheetParams(BaseModel):
-    """The BatchUpdateSpreadsheetParams object."""
+    """The parameters of ``batch_update_spreadsheet`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -719,15 +1255,19 @@ class BatchUpdateSpreadsheetParams(BaseModel):
 class CopySheetBody(BaseModel):
     """The request to copy a sheet across spreadsheets."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    destination_spreadsheet_id: str | None = Field(default=None, alias="destinationSpreadsheetId")
+    destination_spreadsheet_id: str | None = Field(
+        default=None,
+        alias="destinationSpreadsheetId",
+        description="The ID of the spreadsheet to copy the sheet to.",
+    )
 
 
 class CopySheetParams(BaseModel):
-    """The CopySheetParams object."""
+    """The parameters of ``copy_sheet`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -737,9 +1277,9 @@ class CopySheetParams(BaseModel):
 
 
 class GetValuesParams(BaseModel):
-    """The GetValuesParams object."""
+    """The parameters of ``get_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -760,17 +1300,47 @@ class GetValuesParams(BaseModel):
 class UpdateValuesBody(BaseModel):
     """Data within a range of the spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    major_dimension: ValueRangeMajorDimension | None = Field(default=None, alias="majorDimension")
-    range: str | None = None
-    values: list[list[Any]] | None = None
+    major_dimension: ValueRangeMajorDimension | None = Field(
+        default=None,
+        alias="majorDimension",
+        description=(
+            "The major dimension of the values. For output, if the spreadsheet data is: "
+            "`A1=1,B1=2,A2=3,B2=4`, then requesting `range=A1:B2,majorDimension=ROWS` will "
+            "return `[[1,2],[3,4]]`, whereas requesting `range=A1:B2,majorDimension=COLUMNS` "
+            "will return `[[1,3],[2,4]]`. For input, with `range=A1:B2,majorDimension=ROWS` "
+            "then `[[1,2],[3,4]]` will set `A1=1,B1=2,A2=3,B2=4`. With "
+            "`range=A1:B2,majorDimension=COLUMNS` then `[[1,2],[3,4]]` will set "
+            "`A1=1,B1=3,A2=2,B2=4`. When writing, if this field is not set, it defaults to ROWS."
+        ),
+    )
+    range: str | None = Field(
+        default=None,
+        description=(
+            "The range the values cover, in [A1 notation](/sheets/api/guides/concepts#cell). "
+            "For output, this range indicates the entire requested range, even though the "
+            "values will exclude trailing rows and columns. When appending values, this field "
+            "represents the range to search for a table, after which values will be appended."
+        ),
+    )
+    values: list[list[Any]] | None = Field(
+        default=None,
+        description=(
+            "The data that was read or to be written. This is an array of arrays, the outer "
+            "array representing all the data and each inner array representing a major "
+            "dimension. Each item in the inner array corresponds with one cell. For output, "
+            "empty trailing rows and columns will not be included. For input, supported value "
+            "types are: bool, string, and double. Null values will be skipped. To set a cell to "
+            "an empty value, set the string value to an empty string."
+        ),
+    )
 
 
 class UpdateValuesParams(BaseModel):
-    """The UpdateValuesParams object."""
+    """The parameters of ``update_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -795,17 +1365,47 @@ class UpdateValuesParams(BaseModel):
 class AppendValuesBody(BaseModel):
     """Data within a range of the spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    major_dimension: ValueRangeMajorDimension | None = Field(default=None, alias="majorDimension")
-    range: str | None = None
-    values: list[list[Any]] | None = None
+    major_dimension: ValueRangeMajorDimension | None = Field(
+        default=None,
+        alias="majorDimension",
+        description=(
+            "The major dimension of the values. For output, if the spreadsheet data is: "
+            "`A1=1,B1=2,A2=3,B2=4`, then requesting `range=A1:B2,majorDimension=ROWS` will "
+            "return `[[1,2],[3,4]]`, whereas requesting `range=A1:B2,majorDimension=COLUMNS` "
+            "will return `[[1,3],[2,4]]`. For input, with `range=A1:B2,majorDimension=ROWS` "
+            "then `[[1,2],[3,4]]` will set `A1=1,B1=2,A2=3,B2=4`. With "
+            "`range=A1:B2,majorDimension=COLUMNS` then `[[1,2],[3,4]]` will set "
+            "`A1=1,B1=3,A2=2,B2=4`. When writing, if this field is not set, it defaults to ROWS."
+        ),
+    )
+    range: str | None = Field(
+        default=None,
+        description=(
+            "The range the values cover, in [A1 notation](/sheets/api/guides/concepts#cell). "
+            "For output, this range indicates the entire requested range, even though the "
+            "values will exclude trailing rows and columns. When appending values, this field "
+            "represents the range to search for a table, after which values will be appended."
+        ),
+    )
+    values: list[list[Any]] | None = Field(
+        default=None,
+        description=(
+            "The data that was read or to be written. This is an array of arrays, the outer "
+            "array representing all the data and each inner array representing a major "
+            "dimension. Each item in the inner array corresponds with one cell. For output, "
+            "empty trailing rows and columns will not be included. For input, supported value "
+            "types are: bool, string, and double. Null values will be skipped. To set a cell to "
+            "an empty value, set the string value to an empty string."
+        ),
+    )
 
 
 class AppendValuesParams(BaseModel):
-    """The AppendValuesParams object."""
+    """The parameters of ``append_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -834,13 +1434,13 @@ class AppendValuesParams(BaseModel):
 class ClearValuesBody(BaseModel):
     """The request for clearing a range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class ClearValuesParams(BaseModel):
-    """The ClearValuesParams object."""
+    """The parameters of ``clear_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -850,9 +1450,9 @@ class ClearValuesParams(BaseModel):
 
 
 class BatchGetValuesParams(BaseModel):
-    """The BatchGetValuesParams object."""
+    """The parameters of ``batch_get_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -876,28 +1476,56 @@ class BatchGetValuesParams(BaseModel):
 class BatchUpdateValuesBody(BaseModel):
     """The request for updating more than one range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    data: list[ValueRange] | None = None
-    include_values_in_response: bool | None = Field(default=None, alias="includeValuesInResponse")
-    response_date_time_render_option: BatchUpdateValuesRequestResponseDateTimeRenderOption | None = Field(
+    data: list[ValueRange] | None = Field(
+        default=None,
+        description="The new values to apply to the spreadsheet.",
+    )
+    include_values_in_response: bool | None = Field(
+        default=None,
+        alias="includeValuesInResponse",
+        description=(
+            "Determines if the update response should include the values of the cells that were "
+            "updated. By default, responses do not include the updated values. The "
+            "`updatedData` field within each of the BatchUpdateValuesResponse.responses "
+            "contains the updated values. If the range to write was larger than the range "
+            "actually written, the response includes all values in the requested range "
+            "(excluding trailing empty rows and columns)."
+        ),
+    )
+    response_date_time_render_option: (
+        BatchUpdateValuesRequestResponseDateTimeRenderOption | None
+    ) = Field(
         default=None,
         alias="responseDateTimeRenderOption",
+        description=(
+            "Determines how dates, times, and durations in the response should be rendered. "
+            "This is ignored if response_value_render_option is FORMATTED_VALUE. The default "
+            "dateTime render option is SERIAL_NUMBER."
+        ),
     )
     response_value_render_option: BatchUpdateValuesRequestResponseValueRenderOption | None = Field(
         default=None,
         alias="responseValueRenderOption",
+        description=(
+            "Determines how values in the response should be rendered. The default render "
+            "option is FORMATTED_VALUE."
+        ),
     )
     value_input_option: BatchUpdateValuesRequestValueInputOption | None = Field(
         default=None,
         alias="valueInputOption",
+        description="How the input data should be interpreted.",
     )
 
 
 class BatchUpdateValuesParams(BaseModel):
-    """The BatchUpdateValuesParams object."""
+    """The parameters of ``batch_update_values`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
@@ -908,66 +1536,23 @@ class BatchUpdateValuesParams(BaseModel):
 class BatchClearValuesBody(BaseModel):
     """The request for clearing more than one range of values in a spreadsheet."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    ranges: list[str] | None = None
+    ranges: list[str] | None = Field(
+        default=None,
+        description=(
+            "The ranges to clear, in [A1 notation or R1C1 "
+            "notation](/sheets/api/guides/concepts#cell)."
+        ),
+    )
 
 
 class BatchClearValuesParams(BaseModel):
-    """The BatchClearValuesParams object."""
+    """The parameters of ``batch_clear_values`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: str | None = None
     pretty_print: bool | None = Field(default=None, alias="prettyPrint")
     quota_user: str | None = Field(default=None, alias="quotaUser")
     spreadsheet_id: str = Field(alias="spreadsheetId")
-
-
-Spreadsheet.model_rebuild()
-DataSourceRefreshSchedule.model_rebuild()
-DataSource.model_rebuild()
-DeveloperMetadata.model_rebuild()
-NamedRange.model_rebuild()
-SpreadsheetProperties.model_rebuild()
-Sheet.model_rebuild()
-SheetPropertiesDataSourceSheetProperties.model_rebuild()
-SheetProperties.model_rebuild()
-DataSourceSheetProperties.model_rebuild()
-GridProperties.model_rebuild()
-Color.model_rebuild()
-ColorStyle.model_rebuild()
-CopySheetToAnotherSpreadsheetRequest.model_rebuild()
-ValueRange.model_rebuild()
-UpdateValuesResponse.model_rebuild()
-AppendValuesResponse.model_rebuild()
-ClearValuesRequest.model_rebuild()
-ClearValuesResponse.model_rebuild()
-BatchClearValuesRequest.model_rebuild()
-BatchClearValuesResponse.model_rebuild()
-BatchGetValuesResponse.model_rebuild()
-BatchUpdateValuesRequest.model_rebuild()
-BatchUpdateValuesResponse.model_rebuild()
-BatchUpdateSpreadsheetRequest.model_rebuild()
-Request.model_rebuild()
-BatchUpdateSpreadsheetResponse.model_rebuild()
-Response.model_rebuild()
-CreateSpreadsheetBody.model_rebuild()
-CreateSpreadsheetParams.model_rebuild()
-GetSpreadsheetParams.model_rebuild()
-BatchUpdateSpreadsheetBody.model_rebuild()
-BatchUpdateSpreadsheetParams.model_rebuild()
-CopySheetBody.model_rebuild()
-CopySheetParams.model_rebuild()
-GetValuesParams.model_rebuild()
-UpdateValuesBody.model_rebuild()
-UpdateValuesParams.model_rebuild()
-AppendValuesBody.model_rebuild()
-AppendValuesParams.model_rebuild()
-ClearValuesBody.model_rebuild()
-ClearValuesParams.model_rebuild()
-BatchGetValuesParams.model_rebuild()
-BatchUpdateValuesBody.model_rebuild()
-BatchUpdateValuesParams.model_rebuild()
-BatchClearValuesBody.model_rebuild()
-BatchClearValuesParams.model_rebuild()

@@ -7,103 +7,300 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    ArchiveConversationBody,
-    ArchiveConversationResponse,
-    ConversationHistoryParams,
-    ConversationHistoryResponse,
-    ConversationRepliesParams,
-    ConversationRepliesResponse,
-    CreateConversationBody,
-    CreateConversationResponse,
-    DefsUserId,
-    DeleteFileBody,
-    DeleteFileResponse,
-    DeleteMessageBody,
-    DeleteMessageResponse,
-    GetConversationParams,
-    GetConversationResponse,
-    GetFileParams,
-    GetFileResponse,
-    GetPermalinkParams,
-    GetPermalinkResponse,
-    GetUserParams,
-    GetUserResponse,
-    InviteToConversationBody,
-    InviteToConversationResponse,
-    JoinConversationBody,
-    JoinConversationResponse,
-    ListConversationMembersParams,
-    ListConversationMembersResponse,
-    ListConversationsParams,
-    ListConversationsResponse,
-    ListFilesParams,
-    ListFilesResponse,
-    ListUsersParams,
-    ListUsersResponse,
-    LookupUserByEmailParams,
-    LookupUserByEmailResponse,
-    ObjsConversation,
-    ObjsFile,
-    ObjsMessage,
-    ObjsUser,
-    PostEphemeralBody,
-    PostEphemeralResponse,
-    PostMessageBody,
-    PostMessageResponse,
-    ScheduleMessageBody,
-    ScheduleMessageResponse,
-    UpdateMessageBody,
-    UpdateMessageResponse,
-)
 
-_POST_MESSAGE_RESULT: TypeAdapter[PostMessageResponse] = TypeAdapter(PostMessageResponse)
-_UPDATE_MESSAGE_RESULT: TypeAdapter[UpdateMessageResponse] = TypeAdapter(UpdateMessageResponse)
-_DELETE_MESSAGE_RESULT: TypeAdapter[DeleteMessageResponse] = TypeAdapter(DeleteMessageResponse)
-_GET_PERMALINK_RESULT: TypeAdapter[GetPermalinkResponse] = TypeAdapter(GetPermalinkResponse)
-_POST_EPHEMERAL_RESULT: TypeAdapter[PostEphemeralResponse] = TypeAdapter(PostEphemeralResponse)
-_SCHEDULE_MESSAGE_RESULT: TypeAdapter[ScheduleMessageResponse] = TypeAdapter(ScheduleMessageResponse)
-_LIST_CONVERSATIONS_RESULT: TypeAdapter[ListConversationsResponse] = TypeAdapter(ListConversationsResponse)
-_LIST_CONVERSATIONS_ITEMS: TypeAdapter[list[ObjsConversation]] = TypeAdapter(list[ObjsConversation])
-_CONVERSATION_HISTORY_RESULT: TypeAdapter[ConversationHistoryResponse] = TypeAdapter(ConversationHistoryResponse)
-_CONVERSATION_HISTORY_ITEMS: TypeAdapter[list[ObjsMessage]] = TypeAdapter(list[ObjsMessage])
-_GET_CONVERSATION_RESULT: TypeAdapter[GetConversationResponse] = TypeAdapter(GetConversationResponse)
-_CREATE_CONVERSATION_RESULT: TypeAdapter[CreateConversationResponse] = TypeAdapter(CreateConversationResponse)
-_INVITE_TO_CONVERSATION_RESULT: TypeAdapter[InviteToConversationResponse] = TypeAdapter(InviteToConversationResponse)
-_JOIN_CONVERSATION_RESULT: TypeAdapter[JoinConversationResponse] = TypeAdapter(JoinConversationResponse)
-_LIST_CONVERSATION_MEMBERS_RESULT: TypeAdapter[ListConversationMembersResponse] = TypeAdapter(ListConversationMembersResponse)
-_LIST_CONVERSATION_MEMBERS_ITEMS: TypeAdapter[list[DefsUserId]] = TypeAdapter(list[DefsUserId])
-_CONVERSATION_REPLIES_RESULT: TypeAdapter[ConversationRepliesResponse] = TypeAdapter(ConversationRepliesResponse)
-_ARCHIVE_CONVERSATION_RESULT: TypeAdapter[ArchiveConversationResponse] = TypeAdapter(ArchiveConversationResponse)
-_LIST_USERS_RESULT: TypeAdapter[ListUsersResponse] = TypeAdapter(ListUsersResponse)
-_LIST_USERS_ITEMS: TypeAdapter[list[ObjsUser]] = TypeAdapter(list[ObjsUser])
-_GET_USER_RESULT: TypeAdapter[GetUserResponse] = TypeAdapter(GetUserResponse)
-_LOOKUP_USER_BY_EMAIL_RESULT: TypeAdapter[LookupUserByEmailResponse] = TypeAdapter(LookupUserByEmailResponse)
-_LIST_FILES_RESULT: TypeAdapter[ListFilesResponse] = TypeAdapter(ListFilesResponse)
-_LIST_FILES_ITEMS: TypeAdapter[list[ObjsFile]] = TypeAdapter(list[ObjsFile])
-_GET_FILE_RESULT: TypeAdapter[GetFileResponse] = TypeAdapter(GetFileResponse)
-_DELETE_FILE_RESULT: TypeAdapter[DeleteFileResponse] = TypeAdapter(DeleteFileResponse)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        ArchiveConversationResponse,
+        ConversationHistoryResponse,
+        ConversationRepliesResponse,
+        CreateConversationResponse,
+        DefsUserId,
+        DeleteFileResponse,
+        DeleteMessageResponse,
+        GetConversationResponse,
+        GetFileResponse,
+        GetPermalinkResponse,
+        GetUserResponse,
+        InviteToConversationResponse,
+        JoinConversationResponse,
+        ListConversationMembersResponse,
+        ListConversationsResponse,
+        ListFilesResponse,
+        ListUsersResponse,
+        LookupUserByEmailResponse,
+        ObjsConversation,
+        ObjsFile,
+        ObjsMessage,
+        ObjsUser,
+        PostEphemeralResponse,
+        PostMessageResponse,
+        ScheduleMessageResponse,
+        UpdateMessageResponse,
+    )
+
+
+@functools.cache
+def _POST_MESSAGE_RESULT() -> TypeAdapter[PostMessageResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import PostMessageResponse
+
+    return TypeAdapter(PostMessageResponse)
+
+
+@functools.cache
+def _UPDATE_MESSAGE_RESULT() -> TypeAdapter[UpdateMessageResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import UpdateMessageResponse
+
+    return TypeAdapter(UpdateMessageResponse)
+
+
+@functools.cache
+def _DELETE_MESSAGE_RESULT() -> TypeAdapter[DeleteMessageResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import DeleteMessageResponse
+
+    return TypeAdapter(DeleteMessageResponse)
+
+
+@functools.cache
+def _GET_PERMALINK_RESULT() -> TypeAdapter[GetPermalinkResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import GetPermalinkResponse
+
+    return TypeAdapter(GetPermalinkResponse)
+
+
+@functools.cache
+def _POST_EPHEMERAL_RESULT() -> TypeAdapter[PostEphemeralResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import PostEphemeralResponse
+
+    return TypeAdapter(PostEphemeralResponse)
+
+
+@functools.cache
+def _SCHEDULE_MESSAGE_RESULT() -> TypeAdapter[ScheduleMessageResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ScheduleMessageResponse
+
+    return TypeAdapter(ScheduleMessageResponse)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_RESULT() -> TypeAdapter[ListConversationsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListConversationsResponse
+
+    return TypeAdapter(ListConversationsResponse)
+
+
+@functools.cache
+def _LIST_CONVERSATIONS_ITEMS() -> TypeAdapter[list[ObjsConversation]]:
+    from pydantic import TypeAdapter
+
+    from .models import ObjsConversation
+
+    return TypeAdapter(list[ObjsConversation])
+
+
+@functools.cache
+def _CONVERSATION_HISTORY_RESULT() -> TypeAdapter[ConversationHistoryResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ConversationHistoryResponse
+
+    return TypeAdapter(ConversationHistoryResponse)
+
+
+@functools.cache
+def _CONVERSATION_HISTORY_ITEMS() -> TypeAdapter[list[ObjsMessage]]:
+    from pydantic import TypeAdapter
+
+    from .models import ObjsMessage
+
+    return TypeAdapter(list[ObjsMessage])
+
+
+@functools.cache
+def _GET_CONVERSATION_RESULT() -> TypeAdapter[GetConversationResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import GetConversationResponse
+
+    return TypeAdapter(GetConversationResponse)
+
+
+@functools.cache
+def _CREATE_CONVERSATION_RESULT() -> TypeAdapter[CreateConversationResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import CreateConversationResponse
+
+    return TypeAdapter(CreateConversationResponse)
+
+
+@functools.cache
+def _INVITE_TO_CONVERSATION_RESULT() -> TypeAdapter[InviteToConversationResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import InviteToConversationResponse
+
+    return TypeAdapter(InviteToConversationResponse)
+
+
+@functools.cache
+def _JOIN_CONVERSATION_RESULT() -> TypeAdapter[JoinConversationResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import JoinConversationResponse
+
+    return TypeAdapter(JoinConversationResponse)
+
+
+@functools.cache
+def _LIST_CONVERSATION_MEMBERS_RESULT() -> TypeAdapter[ListConversationMembersResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListConversationMembersResponse
+
+    return TypeAdapter(ListConversationMembersResponse)
+
+
+@functools.cache
+def _LIST_CONVERSATION_MEMBERS_ITEMS() -> TypeAdapter[list[DefsUserId]]:
+    from pydantic import TypeAdapter
+
+    from .models import DefsUserId
+
+    return TypeAdapter(list[DefsUserId])
+
+
+@functools.cache
+def _CONVERSATION_REPLIES_RESULT() -> TypeAdapter[ConversationRepliesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ConversationRepliesResponse
+
+    return TypeAdapter(ConversationRepliesResponse)
+
+
+@functools.cache
+def _ARCHIVE_CONVERSATION_RESULT() -> TypeAdapter[ArchiveConversationResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ArchiveConversationResponse
+
+    return TypeAdapter(ArchiveConversationResponse)
+
+
+@functools.cache
+def _LIST_USERS_RESULT() -> TypeAdapter[ListUsersResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListUsersResponse
+
+    return TypeAdapter(ListUsersResponse)
+
+
+@functools.cache
+def _LIST_USERS_ITEMS() -> TypeAdapter[list[ObjsUser]]:
+    from pydantic import TypeAdapter
+
+    from .models import ObjsUser
+
+    return TypeAdapter(list[ObjsUser])
+
+
+@functools.cache
+def _GET_USER_RESULT() -> TypeAdapter[GetUserResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import GetUserResponse
+
+    return TypeAdapter(GetUserResponse)
+
+
+@functools.cache
+def _LOOKUP_USER_BY_EMAIL_RESULT() -> TypeAdapter[LookupUserByEmailResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import LookupUserByEmailResponse
+
+    return TypeAdapter(LookupUserByEmailResponse)
+
+
+@functools.cache
+def _LIST_FILES_RESULT() -> TypeAdapter[ListFilesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListFilesResponse
+
+    return TypeAdapter(ListFilesResponse)
+
+
+@functools.cache
+def _LIST_FILES_ITEMS() -> TypeAdapter[list[ObjsFile]]:
+    from pydantic import TypeAdapter
+
+    from .models import ObjsFile
+
+    return TypeAdapter(list[ObjsFile])
+
+
+@functools.cache
+def _GET_FILE_RESULT() -> TypeAdapter[GetFileResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import GetFileResponse
+
+    return TypeAdapter(GetFileResponse)
+
+
+@functools.cache
+def _DELETE_FILE_RESULT() -> TypeAdapter[DeleteFileResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import DeleteFileResponse
+
+    return TypeAdapter(DeleteFileResponse)
 
 
 class ChatResource:
-    """The ``chat`` operations."""
+    """The ``chat`` operations: ``client.chat.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    @property
+    def with_raw_response(self) -> ChatResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ChatResourceWithRawResponse(self)
 
     def post_message(
         self,
@@ -123,11 +320,61 @@ class ChatResource:
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
         username: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostMessageResponse:
         """Send a message to a channel.
 
-        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group, or IM channel to send message to. Can be an
+                encoded ID, or a name. See [below](#channels) for more details.
+            as_user (str): Pass true to post the message as the authed user, instead of as a bot.
+                Defaults to false. See [authorship](#authorship) below. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            icon_emoji (str): Emoji to use as the icon for this message. Overrides `icon_url`. Must
+                be used in conjunction with `as_user` set to `false`, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            icon_url (str): URL to an image to use as the icon for this message. Must be used in
+                conjunction with `as_user` set to false, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            mrkdwn (bool): Disable Slack markup parsing by setting to `false`. Enabled by default.
+                Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [below](#formatting). Optional.
+            reply_broadcast (bool): Used in conjunction with `thread_ts` and indicates whether reply
+                should be made visible to everyone in the channel or conversation. Defaults to
+                `false`. Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (str): Provide another message's `ts` value to make this message a reply.
+                Avoid using a reply's `ts` value; use its parent instead. Optional.
+            unfurl_links (bool): Pass true to enable unfurling of primarily text-based content.
+                Optional.
+            unfurl_media (bool): Pass false to disable unfurling of media content. Optional.
+            username (str): Set your bot's user name. Must be used in conjunction with `as_user` set
+                to false, otherwise ignored. See [authorship](#authorship) below. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -150,8 +397,9 @@ class ChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
 
     def update_message(
         self,
@@ -164,11 +412,52 @@ class ChatResource:
         link_names: str | None = None,
         parse: str | None = None,
         text: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpdateMessageResponse:
         """Change the text or blocks of a message.
 
-        ``POST /chat.update`` - effects: write; idempotency: natural
+        ``POST /chat.update`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): Channel containing the message to be updated.
+            ts (str): Timestamp of the message to be updated.
+            as_user (str): Pass true to update the message as the authed user. [Bot
+                users](/bot-users) in this context are considered authed users. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. This field is required when not presenting `text`. If you don't
+                include this field, the message's previous `attachments` will be retained. To remove
+                previous `attachments`, include an empty array for this field. Optional.
+            blocks (str): A JSON-based array of [structured blocks](/block-kit/building), presented
+                as a URL-encoded string. If you don't include this field, the message's previous
+                `blocks` will be retained. To remove previous `blocks`, include an empty array for
+                this field. Optional.
+            link_names (str): Find and link channel names and usernames. Defaults to `none`. If you
+                do not specify a value for this field, the original value set for the message will
+                be overwritten with the default, `none`. Optional.
+            parse (str): Change how messages are treated. Defaults to `client`, unlike
+                `chat.postMessage`. Accepts either `none` or `full`. If you do not specify a value
+                for this field, the original value set for the message will be overwritten with the
+                default, `client`. Optional.
+            text (str): New text for the message, using the [default formatting
+                rules](/reference/surfaces/formatting). It's not required when presenting `blocks`
+                or `attachments`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpdateMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateMessageBody
+
         op = _config.UPDATE_MESSAGE
         body = validated(
             UpdateMessageBody,
@@ -184,8 +473,9 @@ class ChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_MESSAGE_RESULT())
 
     def delete_message(
         self,
@@ -193,32 +483,80 @@ class ChatResource:
         as_user: bool | None = None,
         channel: str | None = None,
         ts: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteMessageResponse:
         """Delete a message.
 
-        ``POST /chat.delete`` - effects: write; idempotency: natural
+        ``POST /chat.delete`` - effects: write; idempotency: natural.
+
+        Args:
+            as_user (bool): Pass true to delete the message as the authed user with
+                `chat:write:user` scope. [Bot users](/bot-users) in this context are considered
+                authed users. If unused or false, the message will be deleted with `chat:write:bot`
+                scope. Optional.
+            channel (str): Channel containing the message to be deleted. Optional.
+            ts (float): Timestamp of the message to be deleted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteMessageBody
+
         op = _config.DELETE_MESSAGE
         body = validated(DeleteMessageBody, {"as_user": as_user, "channel": channel, "ts": ts})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _DELETE_MESSAGE_RESULT())
 
     def get_permalink(
         self,
         *,
         channel: str,
         message_ts: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetPermalinkResponse:
         """Get a permanent URL for a message.
 
-        ``GET /chat.getPermalink`` - effects: read
+        ``GET /chat.getPermalink`` - effects: read.
+
+        Args:
+            channel (str): The ID of the conversation or channel containing the message
+            message_ts (str): A message's `ts` value, uniquely identifying it within a channel
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetPermalinkResponse: Standard success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetPermalinkParams
+
         op = _config.GET_PERMALINK
         params = validated(GetPermalinkParams, {"channel": channel, "message_ts": message_ts})
         call = Call(query=pick(params, "channel", "message_ts"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_PERMALINK_RESULT)
+        return self._engine.decode(op, response, _GET_PERMALINK_RESULT())
 
     def post_ephemeral(
         self,
@@ -235,11 +573,56 @@ class ChatResource:
         text: str | None = None,
         thread_ts: str | None = None,
         username: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostEphemeralResponse:
         """Send a message only one user in a channel can see.
 
-        ``POST /chat.postEphemeral`` - effects: write; idempotency: unsupported
+        ``POST /chat.postEphemeral`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group, or IM channel to send message to. Can be an
+                encoded ID, or a name.
+            user (str): `id` of the user who will receive the ephemeral message. The user should be
+                in the channel specified by the `channel` argument.
+            as_user (bool): Pass true to post the message as the authed user. Defaults to true if
+                the chat:write:bot scope is not included. Otherwise, defaults to false. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            icon_emoji (str): Emoji to use as the icon for this message. Overrides `icon_url`. Must
+                be used in conjunction with `as_user` set to `false`, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            icon_url (str): URL to an image to use as the icon for this message. Must be used in
+                conjunction with `as_user` set to false, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [below](#formatting). Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (str): Provide another message's `ts` value to post this message in a thread.
+                Avoid using a reply's `ts` value; use its parent's value instead. Ephemeral messages
+                in threads are only shown if there is already an active thread. Optional.
+            username (str): Set your bot's user name. Must be used in conjunction with `as_user` set
+                to false, otherwise ignored. See [authorship](#authorship) below. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostEphemeralResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostEphemeralBody
+
         op = _config.POST_EPHEMERAL
         body = validated(
             PostEphemeralBody,
@@ -259,8 +642,9 @@ class ChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_EPHEMERAL_RESULT)
+        return self._engine.decode(op, response, _POST_EPHEMERAL_RESULT())
 
     def schedule_message(
         self,
@@ -277,11 +661,52 @@ class ChatResource:
         thread_ts: float | None = None,
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ScheduleMessageResponse:
         """Schedule a message to be sent later.
 
-        ``POST /chat.scheduleMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.scheduleMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            as_user (bool): Pass true to post the message as the authed user, instead of as a bot.
+                Defaults to false. See [chat.postMessage](chat.postMessage#authorship). Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            channel (str): Channel, private group, or DM channel to send message to. Can be an
+                encoded ID, or a name. See [below](#channels) for more details. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [chat.postMessage](chat.postMessage#formatting). Optional.
+            post_at (str): Unix EPOCH timestamp of time in future to send the message. Optional.
+            reply_broadcast (bool): Used in conjunction with `thread_ts` and indicates whether reply
+                should be made visible to everyone in the channel or conversation. Defaults to
+                `false`. Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (float): Provide another message's `ts` value to make this message a reply.
+                Avoid using a reply's `ts` value; use its parent instead. Optional.
+            unfurl_links (bool): Pass true to enable unfurling of primarily text-based content.
+                Optional.
+            unfurl_media (bool): Pass false to disable unfurling of media content. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ScheduleMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ScheduleMessageBody
+
         op = _config.SCHEDULE_MESSAGE
         body = validated(
             ScheduleMessageBody,
@@ -301,17 +726,36 @@ class ChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _SCHEDULE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _SCHEDULE_MESSAGE_RESULT())
+
+
+class ChatResourceWithRawResponse:
+    """:class:`ChatResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ChatResource) -> None:
+        twin = ChatResource(resource._engine.as_raw())
+        self.post_message = to_raw(twin.post_message)
+        self.update_message = to_raw(twin.update_message)
+        self.delete_message = to_raw(twin.delete_message)
+        self.get_permalink = to_raw(twin.get_permalink)
+        self.post_ephemeral = to_raw(twin.post_ephemeral)
+        self.schedule_message = to_raw(twin.schedule_message)
 
 
 class ConversationsResource:
-    """The ``conversations`` operations."""
+    """The ``conversations`` operations: ``client.conversations.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_conversations(
+    @property
+    def with_raw_response(self) -> ConversationsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ConversationsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         exclude_archived: bool | None = None,
@@ -319,11 +763,42 @@ class ConversationsResource:
         limit: int | None = None,
         cursor: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListConversationsResponse:
         """List channel-like conversations in a workspace.
 
-        ``GET /conversations.list`` - effects: read
+        ``GET /conversations.list`` - effects: read.
+
+        Args:
+            exclude_archived (bool): Set to `true` to exclude archived channels from the list
+                Optional.
+            types (str): Mix and match channel types by providing a comma-separated list of any
+                combination of `public_channel`, `private_channel`, `mpim`, `im` Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Must be an
+                integer no larger than 1000. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            team_id (str): The workspace to list, for org-wide apps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListConversationsResponse: Typical success response with only public channels
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -336,10 +811,11 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "exclude_archived", "types", "limit", "cursor", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
-    def iter_list_conversations(
+    def iter(
         self,
         *,
         exclude_archived: bool | None = None,
@@ -347,8 +823,43 @@ class ConversationsResource:
         limit: int | None = None,
         cursor: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[ObjsConversation]:
-        """Every item of ``list_conversations``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.list`` - effects:
+        read.
+
+        Args:
+            exclude_archived (bool): Set to `true` to exclude archived channels from the list
+                Optional.
+            types (str): Mix and match channel types by providing a comma-separated list of any
+                combination of `public_channel`, `private_channel`, `mpim`, `im` Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Must be an
+                integer no larger than 1000. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            team_id (str): The workspace to list, for org-wide apps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsConversation: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -361,10 +872,11 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "exclude_archived", "types", "limit", "cursor", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS())
 
-    def conversation_history(
+    def history(
         self,
         *,
         channel: str | None = None,
@@ -373,11 +885,42 @@ class ConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationHistoryResponse:
         """Fetch a conversation's messages, newest first.
 
-        ``GET /conversations.history`` - effects: read
+        ``GET /conversations.history`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to fetch history for. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationHistoryResponse: Typical success response containing a channel's messages
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConversationHistoryParams
+
         op = _config.CONVERSATION_HISTORY
         params = validated(
             ConversationHistoryParams,
@@ -393,10 +936,11 @@ class ConversationsResource:
         call = Call(
             query=pick(params, "channel", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONVERSATION_HISTORY_RESULT)
+        return self._engine.decode(op, response, _CONVERSATION_HISTORY_RESULT())
 
-    def iter_conversation_history(
+    def iter_history(
         self,
         *,
         channel: str | None = None,
@@ -405,8 +949,43 @@ class ConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[ObjsMessage]:
-        """Every item of ``conversation_history``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`history`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.history`` - effects:
+        read.
+
+        Args:
+            channel (str): Conversation ID to fetch history for. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsMessage: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ConversationHistoryParams
+
         op = _config.CONVERSATION_HISTORY
         params = validated(
             ConversationHistoryParams,
@@ -422,20 +1001,47 @@ class ConversationsResource:
         call = Call(
             query=pick(params, "channel", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _CONVERSATION_HISTORY_ITEMS)
+            yield from self._engine.decode_items(op, items, _CONVERSATION_HISTORY_ITEMS())
 
-    def get_conversation(
+    def get(
         self,
         *,
         channel: str | None = None,
         include_locale: bool | None = None,
         include_num_members: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetConversationResponse:
         """Get a conversation's details.
 
-        ``GET /conversations.info`` - effects: read
+        ``GET /conversations.info`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to learn more about Optional.
+            include_locale (bool): Set this to `true` to receive the locale for this conversation.
+                Defaults to `false` Optional.
+            include_num_members (bool): Set to `true` to include the member count for the specified
+                conversation. Defaults to `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetConversationResponse: Typical success response for a public channel. (Also, a
+                response from a private channel and a multi-party IM is very similar to this
+                example.)
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetConversationParams
+
         op = _config.GET_CONVERSATION
         params = validated(
             GetConversationParams,
@@ -446,67 +1052,162 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "include_locale", "include_num_members"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _GET_CONVERSATION_RESULT())
 
-    def create_conversation(
+    def create(
         self,
         *,
         is_private: bool | None = None,
         name: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> CreateConversationResponse:
         """Create a public or private channel.
 
-        ``POST /conversations.create`` - effects: write; idempotency: natural
+        ``POST /conversations.create`` - effects: write; idempotency: natural.
+
+        Args:
+            is_private (bool): Create a private channel instead of a public one Optional.
+            name (str): Name of the public or private channel to create Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            CreateConversationResponse: If successful, the command returns a rather stark
+                [conversation object](/types/conversation)
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateConversationBody
+
         op = _config.CREATE_CONVERSATION
         body = validated(CreateConversationBody, {"is_private": is_private, "name": name})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _CREATE_CONVERSATION_RESULT())
 
-    def invite_to_conversation(
+    def invite_to(
         self,
         *,
         channel: str | None = None,
         users: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> InviteToConversationResponse:
         """Invite users to a channel.
 
-        ``POST /conversations.invite`` - effects: write; idempotency: natural
+        ``POST /conversations.invite`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): The ID of the public or private channel to invite user(s) to. Optional.
+            users (str): A comma separated list of user IDs. Up to 1000 users may be listed.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            InviteToConversationResponse: Typical success response when an invitation is extended
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import InviteToConversationBody
+
         op = _config.INVITE_TO_CONVERSATION
         body = validated(InviteToConversationBody, {"channel": channel, "users": users})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _INVITE_TO_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _INVITE_TO_CONVERSATION_RESULT())
 
-    def join_conversation(
+    def join(
         self,
         *,
         channel: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> JoinConversationResponse:
         """Join an existing conversation.
 
-        ``POST /conversations.join`` - effects: write; idempotency: natural
+        ``POST /conversations.join`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): ID of conversation to join Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            JoinConversationResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import JoinConversationBody
+
         op = _config.JOIN_CONVERSATION
         body = validated(JoinConversationBody, {"channel": channel})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _JOIN_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _JOIN_CONVERSATION_RESULT())
 
-    def list_conversation_members(
+    def list_members(
         self,
         *,
         channel: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListConversationMembersResponse:
         """List the members of a conversation.
 
-        ``GET /conversations.members`` - effects: read
+        ``GET /conversations.members`` - effects: read.
+
+        Args:
+            channel (str): ID of the conversation to retrieve members for Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListConversationMembersResponse: Typical paginated success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationMembersParams
+
         op = _config.LIST_CONVERSATION_MEMBERS
         params = validated(
             ListConversationMembersParams,
@@ -517,17 +1218,49 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATION_MEMBERS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATION_MEMBERS_RESULT())
 
-    def iter_list_conversation_members(
+    def iter_list_members(
         self,
         *,
         channel: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[DefsUserId]:
-        """Every item of ``list_conversation_members``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_members`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.members`` - effects:
+        read.
+
+        Args:
+            channel (str): ID of the conversation to retrieve members for Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            DefsUserId: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationMembersParams
+
         op = _config.LIST_CONVERSATION_MEMBERS
         params = validated(
             ListConversationMembersParams,
@@ -538,10 +1271,11 @@ class ConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CONVERSATION_MEMBERS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CONVERSATION_MEMBERS_ITEMS())
 
-    def conversation_replies(
+    def replies(
         self,
         *,
         channel: str | None = None,
@@ -551,11 +1285,46 @@ class ConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationRepliesResponse:
         """Fetch a thread of messages posted to a conversation.
 
-        ``GET /conversations.replies`` - effects: read
+        ``GET /conversations.replies`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to fetch thread from. Optional.
+            ts (float): Unique identifier of a thread's parent message. `ts` must be the timestamp
+                of an existing message with 0 or more replies. If there are no replies then just the
+                single message referenced by `ts` will return - it is just an ordinary, unthreaded
+                message. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationRepliesResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConversationRepliesParams
+
         op = _config.CONVERSATION_REPLIES
         params = validated(
             ConversationRepliesParams,
@@ -572,42 +1341,115 @@ class ConversationsResource:
         call = Call(
             query=pick(params, "channel", "ts", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONVERSATION_REPLIES_RESULT)
+        return self._engine.decode(op, response, _CONVERSATION_REPLIES_RESULT())
 
-    def archive_conversation(
+    def archive(
         self,
         *,
         channel: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ArchiveConversationResponse:
         """Archive a conversation.
 
-        ``POST /conversations.archive`` - effects: write; idempotency: natural
+        ``POST /conversations.archive`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): ID of conversation to archive Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ArchiveConversationResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ArchiveConversationBody
+
         op = _config.ARCHIVE_CONVERSATION
         body = validated(ArchiveConversationBody, {"channel": channel})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _ARCHIVE_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _ARCHIVE_CONVERSATION_RESULT())
+
+
+class ConversationsResourceWithRawResponse:
+    """:class:`ConversationsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ConversationsResource) -> None:
+        twin = ConversationsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.history = to_raw(twin.history)
+        self.get = to_raw(twin.get)
+        self.create = to_raw(twin.create)
+        self.invite_to = to_raw(twin.invite_to)
+        self.join = to_raw(twin.join)
+        self.list_members = to_raw(twin.list_members)
+        self.replies = to_raw(twin.replies)
+        self.archive = to_raw(twin.archive)
 
 
 class UsersResource:
-    """The ``users`` operations."""
+    """The ``users`` operations: ``client.users.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_users(
+    @property
+    def with_raw_response(self) -> UsersResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return UsersResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         limit: int | None = None,
         cursor: str | None = None,
         include_locale: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListUsersResponse:
         """List the users of a workspace.
 
-        ``GET /users.list`` - effects: read
+        ``GET /users.list`` - effects: read.
+
+        Args:
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Providing no `limit` value will result in Slack attempting to deliver you the entire
+                result set. If the collection is too large you may experience `limit_required` or
+                HTTP 500 errors. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            include_locale (bool): Set this to `true` to receive the locale for users. Defaults to
+                `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListUsersResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListUsersParams
+
         op = _config.LIST_USERS
         params = validated(
             ListUsersParams,
@@ -618,17 +1460,51 @@ class UsersResource:
             },
         )
         call = Call(query=pick(params, "limit", "cursor", "include_locale"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_USERS_RESULT)
+        return self._engine.decode(op, response, _LIST_USERS_RESULT())
 
-    def iter_list_users(
+    def iter(
         self,
         *,
         limit: int | None = None,
         cursor: str | None = None,
         include_locale: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[ObjsUser]:
-        """Every item of ``list_users``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /users.list`` - effects: read.
+
+        Args:
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Providing no `limit` value will result in Slack attempting to deliver you the entire
+                result set. If the collection is too large you may experience `limit_required` or
+                HTTP 500 errors. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            include_locale (bool): Set this to `true` to receive the locale for users. Defaults to
+                `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsUser: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListUsersParams
+
         op = _config.LIST_USERS
         params = validated(
             ListUsersParams,
@@ -639,48 +1515,108 @@ class UsersResource:
             },
         )
         call = Call(query=pick(params, "limit", "cursor", "include_locale"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_USERS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_USERS_ITEMS())
 
-    def get_user(
+    def get(
         self,
         *,
         include_locale: bool | None = None,
         user: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetUserResponse:
         """Get a user's profile and account information.
 
-        ``GET /users.info`` - effects: read
+        ``GET /users.info`` - effects: read.
+
+        Args:
+            include_locale (bool): Set this to `true` to receive the locale for this user. Defaults
+                to `false` Optional.
+            user (str): User to get info on Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetUserResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetUserParams
+
         op = _config.GET_USER
         params = validated(GetUserParams, {"include_locale": include_locale, "user": user})
         call = Call(query=pick(params, "include_locale", "user"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_USER_RESULT)
+        return self._engine.decode(op, response, _GET_USER_RESULT())
 
-    def lookup_user_by_email(
+    def lookup_by_email(
         self,
         *,
         email: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> LookupUserByEmailResponse:
         """Find a user by email address.
 
-        ``GET /users.lookupByEmail`` - effects: read
+        ``GET /users.lookupByEmail`` - effects: read.
+
+        Args:
+            email (str): An email address belonging to a user in the workspace
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            LookupUserByEmailResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import LookupUserByEmailParams
+
         op = _config.LOOKUP_USER_BY_EMAIL
         params = validated(LookupUserByEmailParams, {"email": email})
         call = Call(query=pick(params, "email"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LOOKUP_USER_BY_EMAIL_RESULT)
+        return self._engine.decode(op, response, _LOOKUP_USER_BY_EMAIL_RESULT())
+
+
+class UsersResourceWithRawResponse:
+    """:class:`UsersResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: UsersResource) -> None:
+        twin = UsersResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.get = to_raw(twin.get)
+        self.lookup_by_email = to_raw(twin.lookup_by_email)
 
 
 class FilesResource:
-    """The ``files`` operations."""
+    """The ``files`` operations: ``client.files.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_files(
+    @property
+    def with_raw_response(self) -> FilesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return FilesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         user: str | None = None,
@@ -691,11 +1627,42 @@ class FilesResource:
         count: str | None = None,
         page: str | None = None,
         show_files_hidden_by_limit: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListFilesResponse:
         """List files, newest first, optionally of one user or channel.
 
-        ``GET /files.list`` - effects: read
+        ``GET /files.list`` - effects: read.
+
+        Args:
+            user (str): Filter files created by a single user. Optional.
+            channel (str): Filter files appearing in a specific channel, indicated by its ID.
+                Optional.
+            ts_from (float): Filter files created after this timestamp (inclusive). Optional.
+            ts_to (float): Filter files created before this timestamp (inclusive). Optional.
+            types (str): Filter files by type ([see below](#file_types)). You can pass multiple
+                values in the types argument, like `types=spaces,snippets`.The default value is
+                `all`, which does not filter the list. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            show_files_hidden_by_limit (bool): Show truncated file info for files hidden due to
+                being too old, and the team who owns the file being over the file limit. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListFilesResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListFilesParams
+
         op = _config.LIST_FILES
         params = validated(
             ListFilesParams,
@@ -711,12 +1678,23 @@ class FilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_FILES_RESULT)
+        return self._engine.decode(op, response, _LIST_FILES_RESULT())
 
-    def iter_list_files(
+    def iter(
         self,
         *,
         user: str | None = None,
@@ -727,8 +1705,42 @@ class FilesResource:
         count: str | None = None,
         page: str | None = None,
         show_files_hidden_by_limit: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[ObjsFile]:
-        """Every item of ``list_files``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /files.list`` - effects: read.
+
+        Args:
+            user (str): Filter files created by a single user. Optional.
+            channel (str): Filter files appearing in a specific channel, indicated by its ID.
+                Optional.
+            ts_from (float): Filter files created after this timestamp (inclusive). Optional.
+            ts_to (float): Filter files created before this timestamp (inclusive). Optional.
+            types (str): Filter files by type ([see below](#file_types)). You can pass multiple
+                values in the types argument, like `types=spaces,snippets`.The default value is
+                `all`, which does not filter the list. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            show_files_hidden_by_limit (bool): Show truncated file info for files hidden due to
+                being too old, and the team who owns the file being over the file limit. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsFile: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListFilesParams
+
         op = _config.LIST_FILES
         params = validated(
             ListFilesParams,
@@ -744,12 +1756,23 @@ class FilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_FILES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_FILES_ITEMS())
 
-    def get_file(
+    def get(
         self,
         *,
         file: str | None = None,
@@ -757,11 +1780,40 @@ class FilesResource:
         page: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetFileResponse:
         """Get information about a file and its comments.
 
-        ``GET /files.info`` - effects: read
+        ``GET /files.info`` - effects: read.
+
+        Args:
+            file (str): Specify a file by providing its ID. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Optional.
+            cursor (str): Parameter for pagination. File comments are paginated for a single file.
+                Set `cursor` equal to the `next_cursor` attribute returned by the previous request's
+                `response_metadata`. This parameter is optional, but pagination is mandatory: the
+                default value simply fetches the first "page" of the collection of comments. See
+                [pagination](/docs/pagination) for more details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetFileResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetFileParams
+
         op = _config.GET_FILE
         params = validated(
             GetFileParams,
@@ -774,32 +1826,80 @@ class FilesResource:
             },
         )
         call = Call(query=pick(params, "file", "count", "page", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_FILE_RESULT)
+        return self._engine.decode(op, response, _GET_FILE_RESULT())
 
-    def delete_file(
+    def delete(
         self,
         *,
         file: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteFileResponse:
         """Delete a file.
 
-        ``POST /files.delete`` - effects: write; idempotency: natural
+        ``POST /files.delete`` - effects: write; idempotency: natural.
+
+        Args:
+            file (str): ID of file to delete. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteFileResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteFileBody
+
         op = _config.DELETE_FILE
         body = validated(DeleteFileBody, {"file": file})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_FILE_RESULT)
+        return self._engine.decode(op, response, _DELETE_FILE_RESULT())
+
+
+class FilesResourceWithRawResponse:
+    """:class:`FilesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: FilesResource) -> None:
+        twin = FilesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.get = to_raw(twin.get)
+        self.delete = to_raw(twin.delete)
 
 
 class SlackClient:
     """Synchronous client for Slack.
 
-    Credentials are looked up by the names the spec gives (SLACK_BOT_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SLACK_BOT_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -816,14 +1916,21 @@ class SlackClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -866,10 +1973,15 @@ class SlackClient:
 
 
 class AsyncChatResource:
-    """The ``chat`` operations."""
+    """The ``chat`` operations: ``client.chat.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    @property
+    def with_raw_response(self) -> AsyncChatResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncChatResourceWithRawResponse(self)
 
     async def post_message(
         self,
@@ -889,11 +2001,61 @@ class AsyncChatResource:
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
         username: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostMessageResponse:
         """Send a message to a channel.
 
-        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.postMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group, or IM channel to send message to. Can be an
+                encoded ID, or a name. See [below](#channels) for more details.
+            as_user (str): Pass true to post the message as the authed user, instead of as a bot.
+                Defaults to false. See [authorship](#authorship) below. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            icon_emoji (str): Emoji to use as the icon for this message. Overrides `icon_url`. Must
+                be used in conjunction with `as_user` set to `false`, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            icon_url (str): URL to an image to use as the icon for this message. Must be used in
+                conjunction with `as_user` set to false, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            mrkdwn (bool): Disable Slack markup parsing by setting to `false`. Enabled by default.
+                Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [below](#formatting). Optional.
+            reply_broadcast (bool): Used in conjunction with `thread_ts` and indicates whether reply
+                should be made visible to everyone in the channel or conversation. Defaults to
+                `false`. Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (str): Provide another message's `ts` value to make this message a reply.
+                Avoid using a reply's `ts` value; use its parent instead. Optional.
+            unfurl_links (bool): Pass true to enable unfurling of primarily text-based content.
+                Optional.
+            unfurl_media (bool): Pass false to disable unfurling of media content. Optional.
+            username (str): Set your bot's user name. Must be used in conjunction with `as_user` set
+                to false, otherwise ignored. See [authorship](#authorship) below. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostMessageBody
+
         op = _config.POST_MESSAGE
         body = validated(
             PostMessageBody,
@@ -916,8 +2078,9 @@ class AsyncChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _POST_MESSAGE_RESULT())
 
     async def update_message(
         self,
@@ -930,11 +2093,52 @@ class AsyncChatResource:
         link_names: str | None = None,
         parse: str | None = None,
         text: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> UpdateMessageResponse:
         """Change the text or blocks of a message.
 
-        ``POST /chat.update`` - effects: write; idempotency: natural
+        ``POST /chat.update`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): Channel containing the message to be updated.
+            ts (str): Timestamp of the message to be updated.
+            as_user (str): Pass true to update the message as the authed user. [Bot
+                users](/bot-users) in this context are considered authed users. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. This field is required when not presenting `text`. If you don't
+                include this field, the message's previous `attachments` will be retained. To remove
+                previous `attachments`, include an empty array for this field. Optional.
+            blocks (str): A JSON-based array of [structured blocks](/block-kit/building), presented
+                as a URL-encoded string. If you don't include this field, the message's previous
+                `blocks` will be retained. To remove previous `blocks`, include an empty array for
+                this field. Optional.
+            link_names (str): Find and link channel names and usernames. Defaults to `none`. If you
+                do not specify a value for this field, the original value set for the message will
+                be overwritten with the default, `none`. Optional.
+            parse (str): Change how messages are treated. Defaults to `client`, unlike
+                `chat.postMessage`. Accepts either `none` or `full`. If you do not specify a value
+                for this field, the original value set for the message will be overwritten with the
+                default, `client`. Optional.
+            text (str): New text for the message, using the [default formatting
+                rules](/reference/surfaces/formatting). It's not required when presenting `blocks`
+                or `attachments`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            UpdateMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateMessageBody
+
         op = _config.UPDATE_MESSAGE
         body = validated(
             UpdateMessageBody,
@@ -950,8 +2154,9 @@ class AsyncChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_MESSAGE_RESULT())
 
     async def delete_message(
         self,
@@ -959,32 +2164,80 @@ class AsyncChatResource:
         as_user: bool | None = None,
         channel: str | None = None,
         ts: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteMessageResponse:
         """Delete a message.
 
-        ``POST /chat.delete`` - effects: write; idempotency: natural
+        ``POST /chat.delete`` - effects: write; idempotency: natural.
+
+        Args:
+            as_user (bool): Pass true to delete the message as the authed user with
+                `chat:write:user` scope. [Bot users](/bot-users) in this context are considered
+                authed users. If unused or false, the message will be deleted with `chat:write:bot`
+                scope. Optional.
+            channel (str): Channel containing the message to be deleted. Optional.
+            ts (float): Timestamp of the message to be deleted. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteMessageBody
+
         op = _config.DELETE_MESSAGE
         body = validated(DeleteMessageBody, {"as_user": as_user, "channel": channel, "ts": ts})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _DELETE_MESSAGE_RESULT())
 
     async def get_permalink(
         self,
         *,
         channel: str,
         message_ts: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetPermalinkResponse:
         """Get a permanent URL for a message.
 
-        ``GET /chat.getPermalink`` - effects: read
+        ``GET /chat.getPermalink`` - effects: read.
+
+        Args:
+            channel (str): The ID of the conversation or channel containing the message
+            message_ts (str): A message's `ts` value, uniquely identifying it within a channel
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetPermalinkResponse: Standard success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetPermalinkParams
+
         op = _config.GET_PERMALINK
         params = validated(GetPermalinkParams, {"channel": channel, "message_ts": message_ts})
         call = Call(query=pick(params, "channel", "message_ts"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_PERMALINK_RESULT)
+        return self._engine.decode(op, response, _GET_PERMALINK_RESULT())
 
     async def post_ephemeral(
         self,
@@ -1001,11 +2254,56 @@ class AsyncChatResource:
         text: str | None = None,
         thread_ts: str | None = None,
         username: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PostEphemeralResponse:
         """Send a message only one user in a channel can see.
 
-        ``POST /chat.postEphemeral`` - effects: write; idempotency: unsupported
+        ``POST /chat.postEphemeral`` - effects: write; idempotency: unsupported.
+
+        Args:
+            channel (str): Channel, private group, or IM channel to send message to. Can be an
+                encoded ID, or a name.
+            user (str): `id` of the user who will receive the ephemeral message. The user should be
+                in the channel specified by the `channel` argument.
+            as_user (bool): Pass true to post the message as the authed user. Defaults to true if
+                the chat:write:bot scope is not included. Otherwise, defaults to false. Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            icon_emoji (str): Emoji to use as the icon for this message. Overrides `icon_url`. Must
+                be used in conjunction with `as_user` set to `false`, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            icon_url (str): URL to an image to use as the icon for this message. Must be used in
+                conjunction with `as_user` set to false, otherwise ignored. See
+                [authorship](#authorship) below. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [below](#formatting). Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (str): Provide another message's `ts` value to post this message in a thread.
+                Avoid using a reply's `ts` value; use its parent's value instead. Ephemeral messages
+                in threads are only shown if there is already an active thread. Optional.
+            username (str): Set your bot's user name. Must be used in conjunction with `as_user` set
+                to false, otherwise ignored. See [authorship](#authorship) below. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PostEphemeralResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PostEphemeralBody
+
         op = _config.POST_EPHEMERAL
         body = validated(
             PostEphemeralBody,
@@ -1025,8 +2323,9 @@ class AsyncChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _POST_EPHEMERAL_RESULT)
+        return self._engine.decode(op, response, _POST_EPHEMERAL_RESULT())
 
     async def schedule_message(
         self,
@@ -1043,11 +2342,52 @@ class AsyncChatResource:
         thread_ts: float | None = None,
         unfurl_links: bool | None = None,
         unfurl_media: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ScheduleMessageResponse:
         """Schedule a message to be sent later.
 
-        ``POST /chat.scheduleMessage`` - effects: write; idempotency: unsupported
+        ``POST /chat.scheduleMessage`` - effects: write; idempotency: unsupported.
+
+        Args:
+            as_user (bool): Pass true to post the message as the authed user, instead of as a bot.
+                Defaults to false. See [chat.postMessage](chat.postMessage#authorship). Optional.
+            attachments (str): A JSON-based array of structured attachments, presented as a
+                URL-encoded string. Optional.
+            blocks (str): A JSON-based array of structured blocks, presented as a URL-encoded
+                string. Optional.
+            channel (str): Channel, private group, or DM channel to send message to. Can be an
+                encoded ID, or a name. See [below](#channels) for more details. Optional.
+            link_names (bool): Find and link channel names and usernames. Optional.
+            parse (str): Change how messages are treated. Defaults to `none`. See
+                [chat.postMessage](chat.postMessage#formatting). Optional.
+            post_at (str): Unix EPOCH timestamp of time in future to send the message. Optional.
+            reply_broadcast (bool): Used in conjunction with `thread_ts` and indicates whether reply
+                should be made visible to everyone in the channel or conversation. Defaults to
+                `false`. Optional.
+            text (str): How this field works and whether it is required depends on other fields you
+                use in your API call. [See below](#text_usage) for more detail. Optional.
+            thread_ts (float): Provide another message's `ts` value to make this message a reply.
+                Avoid using a reply's `ts` value; use its parent instead. Optional.
+            unfurl_links (bool): Pass true to enable unfurling of primarily text-based content.
+                Optional.
+            unfurl_media (bool): Pass false to disable unfurling of media content. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ScheduleMessageResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ScheduleMessageBody
+
         op = _config.SCHEDULE_MESSAGE
         body = validated(
             ScheduleMessageBody,
@@ -1067,17 +2407,36 @@ class AsyncChatResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _SCHEDULE_MESSAGE_RESULT)
+        return self._engine.decode(op, response, _SCHEDULE_MESSAGE_RESULT())
+
+
+class AsyncChatResourceWithRawResponse:
+    """:class:`AsyncChatResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncChatResource) -> None:
+        twin = AsyncChatResource(resource._engine.as_raw())
+        self.post_message = to_async_raw(twin.post_message)
+        self.update_message = to_async_raw(twin.update_message)
+        self.delete_message = to_async_raw(twin.delete_message)
+        self.get_permalink = to_async_raw(twin.get_permalink)
+        self.post_ephemeral = to_async_raw(twin.post_ephemeral)
+        self.schedule_message = to_async_raw(twin.schedule_message)
 
 
 class AsyncConversationsResource:
-    """The ``conversations`` operations."""
+    """The ``conversations`` operations: ``client.conversations.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_conversations(
+    @property
+    def with_raw_response(self) -> AsyncConversationsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncConversationsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         exclude_archived: bool | None = None,
@@ -1085,11 +2444,42 @@ class AsyncConversationsResource:
         limit: int | None = None,
         cursor: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListConversationsResponse:
         """List channel-like conversations in a workspace.
 
-        ``GET /conversations.list`` - effects: read
+        ``GET /conversations.list`` - effects: read.
+
+        Args:
+            exclude_archived (bool): Set to `true` to exclude archived channels from the list
+                Optional.
+            types (str): Mix and match channel types by providing a comma-separated list of any
+                combination of `public_channel`, `private_channel`, `mpim`, `im` Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Must be an
+                integer no larger than 1000. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            team_id (str): The workspace to list, for org-wide apps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListConversationsResponse: Typical success response with only public channels
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -1102,10 +2492,11 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "exclude_archived", "types", "limit", "cursor", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATIONS_RESULT())
 
-    async def iter_list_conversations(
+    async def iter(
         self,
         *,
         exclude_archived: bool | None = None,
@@ -1113,8 +2504,43 @@ class AsyncConversationsResource:
         limit: int | None = None,
         cursor: str | None = None,
         team_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[ObjsConversation]:
-        """Every item of ``list_conversations``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.list`` - effects:
+        read.
+
+        Args:
+            exclude_archived (bool): Set to `true` to exclude archived channels from the list
+                Optional.
+            types (str): Mix and match channel types by providing a comma-separated list of any
+                combination of `public_channel`, `private_channel`, `mpim`, `im` Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Must be an
+                integer no larger than 1000. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            team_id (str): The workspace to list, for org-wide apps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsConversation: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationsParams
+
         op = _config.LIST_CONVERSATIONS
         params = validated(
             ListConversationsParams,
@@ -1127,11 +2553,12 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "exclude_archived", "types", "limit", "cursor", "team_id"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CONVERSATIONS_ITEMS()):
                 yield item
 
-    async def conversation_history(
+    async def history(
         self,
         *,
         channel: str | None = None,
@@ -1140,11 +2567,42 @@ class AsyncConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationHistoryResponse:
         """Fetch a conversation's messages, newest first.
 
-        ``GET /conversations.history`` - effects: read
+        ``GET /conversations.history`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to fetch history for. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationHistoryResponse: Typical success response containing a channel's messages
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConversationHistoryParams
+
         op = _config.CONVERSATION_HISTORY
         params = validated(
             ConversationHistoryParams,
@@ -1160,10 +2618,11 @@ class AsyncConversationsResource:
         call = Call(
             query=pick(params, "channel", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONVERSATION_HISTORY_RESULT)
+        return self._engine.decode(op, response, _CONVERSATION_HISTORY_RESULT())
 
-    async def iter_conversation_history(
+    async def iter_history(
         self,
         *,
         channel: str | None = None,
@@ -1172,8 +2631,43 @@ class AsyncConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[ObjsMessage]:
-        """Every item of ``conversation_history``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`history`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.history`` - effects:
+        read.
+
+        Args:
+            channel (str): Conversation ID to fetch history for. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsMessage: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ConversationHistoryParams
+
         op = _config.CONVERSATION_HISTORY
         params = validated(
             ConversationHistoryParams,
@@ -1189,21 +2683,48 @@ class AsyncConversationsResource:
         call = Call(
             query=pick(params, "channel", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _CONVERSATION_HISTORY_ITEMS):
+            for item in self._engine.decode_items(op, items, _CONVERSATION_HISTORY_ITEMS()):
                 yield item
 
-    async def get_conversation(
+    async def get(
         self,
         *,
         channel: str | None = None,
         include_locale: bool | None = None,
         include_num_members: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetConversationResponse:
         """Get a conversation's details.
 
-        ``GET /conversations.info`` - effects: read
+        ``GET /conversations.info`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to learn more about Optional.
+            include_locale (bool): Set this to `true` to receive the locale for this conversation.
+                Defaults to `false` Optional.
+            include_num_members (bool): Set to `true` to include the member count for the specified
+                conversation. Defaults to `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetConversationResponse: Typical success response for a public channel. (Also, a
+                response from a private channel and a multi-party IM is very similar to this
+                example.)
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetConversationParams
+
         op = _config.GET_CONVERSATION
         params = validated(
             GetConversationParams,
@@ -1214,67 +2735,162 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "include_locale", "include_num_members"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _GET_CONVERSATION_RESULT())
 
-    async def create_conversation(
+    async def create(
         self,
         *,
         is_private: bool | None = None,
         name: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> CreateConversationResponse:
         """Create a public or private channel.
 
-        ``POST /conversations.create`` - effects: write; idempotency: natural
+        ``POST /conversations.create`` - effects: write; idempotency: natural.
+
+        Args:
+            is_private (bool): Create a private channel instead of a public one Optional.
+            name (str): Name of the public or private channel to create Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            CreateConversationResponse: If successful, the command returns a rather stark
+                [conversation object](/types/conversation)
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateConversationBody
+
         op = _config.CREATE_CONVERSATION
         body = validated(CreateConversationBody, {"is_private": is_private, "name": name})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _CREATE_CONVERSATION_RESULT())
 
-    async def invite_to_conversation(
+    async def invite_to(
         self,
         *,
         channel: str | None = None,
         users: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> InviteToConversationResponse:
         """Invite users to a channel.
 
-        ``POST /conversations.invite`` - effects: write; idempotency: natural
+        ``POST /conversations.invite`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): The ID of the public or private channel to invite user(s) to. Optional.
+            users (str): A comma separated list of user IDs. Up to 1000 users may be listed.
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            InviteToConversationResponse: Typical success response when an invitation is extended
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import InviteToConversationBody
+
         op = _config.INVITE_TO_CONVERSATION
         body = validated(InviteToConversationBody, {"channel": channel, "users": users})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _INVITE_TO_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _INVITE_TO_CONVERSATION_RESULT())
 
-    async def join_conversation(
+    async def join(
         self,
         *,
         channel: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> JoinConversationResponse:
         """Join an existing conversation.
 
-        ``POST /conversations.join`` - effects: write; idempotency: natural
+        ``POST /conversations.join`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): ID of conversation to join Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            JoinConversationResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import JoinConversationBody
+
         op = _config.JOIN_CONVERSATION
         body = validated(JoinConversationBody, {"channel": channel})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _JOIN_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _JOIN_CONVERSATION_RESULT())
 
-    async def list_conversation_members(
+    async def list_members(
         self,
         *,
         channel: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListConversationMembersResponse:
         """List the members of a conversation.
 
-        ``GET /conversations.members`` - effects: read
+        ``GET /conversations.members`` - effects: read.
+
+        Args:
+            channel (str): ID of the conversation to retrieve members for Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListConversationMembersResponse: Typical paginated success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListConversationMembersParams
+
         op = _config.LIST_CONVERSATION_MEMBERS
         params = validated(
             ListConversationMembersParams,
@@ -1285,17 +2901,49 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CONVERSATION_MEMBERS_RESULT)
+        return self._engine.decode(op, response, _LIST_CONVERSATION_MEMBERS_RESULT())
 
-    async def iter_list_conversation_members(
+    async def iter_list_members(
         self,
         *,
         channel: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[DefsUserId]:
-        """Every item of ``list_conversation_members``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list_members`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /conversations.members`` - effects:
+        read.
+
+        Args:
+            channel (str): ID of the conversation to retrieve members for Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            DefsUserId: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListConversationMembersParams
+
         op = _config.LIST_CONVERSATION_MEMBERS
         params = validated(
             ListConversationMembersParams,
@@ -1306,11 +2954,12 @@ class AsyncConversationsResource:
             },
         )
         call = Call(query=pick(params, "channel", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CONVERSATION_MEMBERS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CONVERSATION_MEMBERS_ITEMS()):
                 yield item
 
-    async def conversation_replies(
+    async def replies(
         self,
         *,
         channel: str | None = None,
@@ -1320,11 +2969,46 @@ class AsyncConversationsResource:
         inclusive: bool | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ConversationRepliesResponse:
         """Fetch a thread of messages posted to a conversation.
 
-        ``GET /conversations.replies`` - effects: read
+        ``GET /conversations.replies`` - effects: read.
+
+        Args:
+            channel (str): Conversation ID to fetch thread from. Optional.
+            ts (float): Unique identifier of a thread's parent message. `ts` must be the timestamp
+                of an existing message with 0 or more replies. If there are no replies then just the
+                single message referenced by `ts` will return - it is just an ordinary, unthreaded
+                message. Optional.
+            latest (float): End of time range of messages to include in results. Optional.
+            oldest (float): Start of time range of messages to include in results. Optional.
+            inclusive (bool): Include messages with latest or oldest timestamp in results only when
+                either timestamp is specified. Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ConversationRepliesResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConversationRepliesParams
+
         op = _config.CONVERSATION_REPLIES
         params = validated(
             ConversationRepliesParams,
@@ -1341,42 +3025,115 @@ class AsyncConversationsResource:
         call = Call(
             query=pick(params, "channel", "ts", "latest", "oldest", "inclusive", "limit", "cursor"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONVERSATION_REPLIES_RESULT)
+        return self._engine.decode(op, response, _CONVERSATION_REPLIES_RESULT())
 
-    async def archive_conversation(
+    async def archive(
         self,
         *,
         channel: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ArchiveConversationResponse:
         """Archive a conversation.
 
-        ``POST /conversations.archive`` - effects: write; idempotency: natural
+        ``POST /conversations.archive`` - effects: write; idempotency: natural.
+
+        Args:
+            channel (str): ID of conversation to archive Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ArchiveConversationResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ArchiveConversationBody
+
         op = _config.ARCHIVE_CONVERSATION
         body = validated(ArchiveConversationBody, {"channel": channel})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _ARCHIVE_CONVERSATION_RESULT)
+        return self._engine.decode(op, response, _ARCHIVE_CONVERSATION_RESULT())
+
+
+class AsyncConversationsResourceWithRawResponse:
+    """:class:`AsyncConversationsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncConversationsResource) -> None:
+        twin = AsyncConversationsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.history = to_async_raw(twin.history)
+        self.get = to_async_raw(twin.get)
+        self.create = to_async_raw(twin.create)
+        self.invite_to = to_async_raw(twin.invite_to)
+        self.join = to_async_raw(twin.join)
+        self.list_members = to_async_raw(twin.list_members)
+        self.replies = to_async_raw(twin.replies)
+        self.archive = to_async_raw(twin.archive)
 
 
 class AsyncUsersResource:
-    """The ``users`` operations."""
+    """The ``users`` operations: ``client.users.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_users(
+    @property
+    def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncUsersResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         limit: int | None = None,
         cursor: str | None = None,
         include_locale: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListUsersResponse:
         """List the users of a workspace.
 
-        ``GET /users.list`` - effects: read
+        ``GET /users.list`` - effects: read.
+
+        Args:
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Providing no `limit` value will result in Slack attempting to deliver you the entire
+                result set. If the collection is too large you may experience `limit_required` or
+                HTTP 500 errors. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            include_locale (bool): Set this to `true` to receive the locale for users. Defaults to
+                `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListUsersResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListUsersParams
+
         op = _config.LIST_USERS
         params = validated(
             ListUsersParams,
@@ -1387,17 +3144,51 @@ class AsyncUsersResource:
             },
         )
         call = Call(query=pick(params, "limit", "cursor", "include_locale"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_USERS_RESULT)
+        return self._engine.decode(op, response, _LIST_USERS_RESULT())
 
-    async def iter_list_users(
+    async def iter(
         self,
         *,
         limit: int | None = None,
         cursor: str | None = None,
         include_locale: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[ObjsUser]:
-        """Every item of ``list_users``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /users.list`` - effects: read.
+
+        Args:
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the users list hasn't been reached.
+                Providing no `limit` value will result in Slack attempting to deliver you the entire
+                result set. If the collection is too large you may experience `limit_required` or
+                HTTP 500 errors. Optional.
+            cursor (str): Paginate through collections of data by setting the `cursor` parameter to
+                a `next_cursor` attribute returned by a previous request's `response_metadata`.
+                Default value fetches the first "page" of the collection. See
+                [pagination](/docs/pagination) for more detail. Optional.
+            include_locale (bool): Set this to `true` to receive the locale for users. Defaults to
+                `false` Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsUser: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListUsersParams
+
         op = _config.LIST_USERS
         params = validated(
             ListUsersParams,
@@ -1408,49 +3199,109 @@ class AsyncUsersResource:
             },
         )
         call = Call(query=pick(params, "limit", "cursor", "include_locale"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_USERS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_USERS_ITEMS()):
                 yield item
 
-    async def get_user(
+    async def get(
         self,
         *,
         include_locale: bool | None = None,
         user: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetUserResponse:
         """Get a user's profile and account information.
 
-        ``GET /users.info`` - effects: read
+        ``GET /users.info`` - effects: read.
+
+        Args:
+            include_locale (bool): Set this to `true` to receive the locale for this user. Defaults
+                to `false` Optional.
+            user (str): User to get info on Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetUserResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetUserParams
+
         op = _config.GET_USER
         params = validated(GetUserParams, {"include_locale": include_locale, "user": user})
         call = Call(query=pick(params, "include_locale", "user"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_USER_RESULT)
+        return self._engine.decode(op, response, _GET_USER_RESULT())
 
-    async def lookup_user_by_email(
+    async def lookup_by_email(
         self,
         *,
         email: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> LookupUserByEmailResponse:
         """Find a user by email address.
 
-        ``GET /users.lookupByEmail`` - effects: read
+        ``GET /users.lookupByEmail`` - effects: read.
+
+        Args:
+            email (str): An email address belonging to a user in the workspace
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            LookupUserByEmailResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import LookupUserByEmailParams
+
         op = _config.LOOKUP_USER_BY_EMAIL
         params = validated(LookupUserByEmailParams, {"email": email})
         call = Call(query=pick(params, "email"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LOOKUP_USER_BY_EMAIL_RESULT)
+        return self._engine.decode(op, response, _LOOKUP_USER_BY_EMAIL_RESULT())
+
+
+class AsyncUsersResourceWithRawResponse:
+    """:class:`AsyncUsersResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        twin = AsyncUsersResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.get = to_async_raw(twin.get)
+        self.lookup_by_email = to_async_raw(twin.lookup_by_email)
 
 
 class AsyncFilesResource:
-    """The ``files`` operations."""
+    """The ``files`` operations: ``client.files.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_files(
+    @property
+    def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncFilesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         user: str | None = None,
@@ -1461,11 +3312,42 @@ class AsyncFilesResource:
         count: str | None = None,
         page: str | None = None,
         show_files_hidden_by_limit: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListFilesResponse:
         """List files, newest first, optionally of one user or channel.
 
-        ``GET /files.list`` - effects: read
+        ``GET /files.list`` - effects: read.
+
+        Args:
+            user (str): Filter files created by a single user. Optional.
+            channel (str): Filter files appearing in a specific channel, indicated by its ID.
+                Optional.
+            ts_from (float): Filter files created after this timestamp (inclusive). Optional.
+            ts_to (float): Filter files created before this timestamp (inclusive). Optional.
+            types (str): Filter files by type ([see below](#file_types)). You can pass multiple
+                values in the types argument, like `types=spaces,snippets`.The default value is
+                `all`, which does not filter the list. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            show_files_hidden_by_limit (bool): Show truncated file info for files hidden due to
+                being too old, and the team who owns the file being over the file limit. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListFilesResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListFilesParams
+
         op = _config.LIST_FILES
         params = validated(
             ListFilesParams,
@@ -1481,12 +3363,23 @@ class AsyncFilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_FILES_RESULT)
+        return self._engine.decode(op, response, _LIST_FILES_RESULT())
 
-    async def iter_list_files(
+    async def iter(
         self,
         *,
         user: str | None = None,
@@ -1497,8 +3390,42 @@ class AsyncFilesResource:
         count: str | None = None,
         page: str | None = None,
         show_files_hidden_by_limit: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[ObjsFile]:
-        """Every item of ``list_files``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /files.list`` - effects: read.
+
+        Args:
+            user (str): Filter files created by a single user. Optional.
+            channel (str): Filter files appearing in a specific channel, indicated by its ID.
+                Optional.
+            ts_from (float): Filter files created after this timestamp (inclusive). Optional.
+            ts_to (float): Filter files created before this timestamp (inclusive). Optional.
+            types (str): Filter files by type ([see below](#file_types)). You can pass multiple
+                values in the types argument, like `types=spaces,snippets`.The default value is
+                `all`, which does not filter the list. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            show_files_hidden_by_limit (bool): Show truncated file info for files hidden due to
+                being too old, and the team who owns the file being over the file limit. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            ObjsFile: One item of a page.
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListFilesParams
+
         op = _config.LIST_FILES
         params = validated(
             ListFilesParams,
@@ -1514,13 +3441,24 @@ class AsyncFilesResource:
             },
         )
         call = Call(
-            query=pick(params, "user", "channel", "ts_from", "ts_to", "types", "count", "page", "show_files_hidden_by_limit"),
+            query=pick(
+                params,
+                "user",
+                "channel",
+                "ts_from",
+                "ts_to",
+                "types",
+                "count",
+                "page",
+                "show_files_hidden_by_limit",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_FILES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_FILES_ITEMS()):
                 yield item
 
-    async def get_file(
+    async def get(
         self,
         *,
         file: str | None = None,
@@ -1528,11 +3466,40 @@ class AsyncFilesResource:
         page: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> GetFileResponse:
         """Get information about a file and its comments.
 
-        ``GET /files.info`` - effects: read
+        ``GET /files.info`` - effects: read.
+
+        Args:
+            file (str): Specify a file by providing its ID. Optional.
+            count (str): Optional.
+            page (str): Optional.
+            limit (int): The maximum number of items to return. Fewer than the requested number of
+                items may be returned, even if the end of the list hasn't been reached. Optional.
+            cursor (str): Parameter for pagination. File comments are paginated for a single file.
+                Set `cursor` equal to the `next_cursor` attribute returned by the previous request's
+                `response_metadata`. This parameter is optional, but pagination is mandatory: the
+                default value simply fetches the first "page" of the collection of comments. See
+                [pagination](/docs/pagination) for more details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            GetFileResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import GetFileParams
+
         op = _config.GET_FILE
         params = validated(
             GetFileParams,
@@ -1545,32 +3512,80 @@ class AsyncFilesResource:
             },
         )
         call = Call(query=pick(params, "file", "count", "page", "limit", "cursor"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _GET_FILE_RESULT)
+        return self._engine.decode(op, response, _GET_FILE_RESULT())
 
-    async def delete_file(
+    async def delete(
         self,
         *,
         file: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeleteFileResponse:
         """Delete a file.
 
-        ``POST /files.delete`` - effects: write; idempotency: natural
+        ``POST /files.delete`` - effects: write; idempotency: natural.
+
+        Args:
+            file (str): ID of file to delete. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeleteFileResponse: Typical success response
+
+        Raises:
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteFileBody
+
         op = _config.DELETE_FILE
         body = validated(DeleteFileBody, {"file": file})
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_FILE_RESULT)
+        return self._engine.decode(op, response, _DELETE_FILE_RESULT())
+
+
+class AsyncFilesResourceWithRawResponse:
+    """:class:`AsyncFilesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncFilesResource) -> None:
+        twin = AsyncFilesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.get = to_async_raw(twin.get)
+        self.delete = to_async_raw(twin.delete)
 
 
 class AsyncSlackClient:
     """Asynchronous client for Slack.
 
-    Credentials are looked up by the names the spec gives (SLACK_BOT_TOKEN): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (SLACK_BOT_TOKEN); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -1587,14 +3602,21 @@ class AsyncSlackClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,

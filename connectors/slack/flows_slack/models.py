@@ -9,17 +9,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DefsOkTrue = Literal[
-    True,
-]
+DefsOkTrue = Literal[True,]
 
-ObjsConversationValueOption1IsMpim = Literal[
-    False,
-]
+ObjsConversationValueOption1IsMpim = Literal[False,]
 
-ObjsConversationValueOption2IsMpim = Literal[
-    True,
-]
+ObjsConversationValueOption2IsMpim = Literal[True,]
 
 ObjsTeamPlan = Literal[
     "",
@@ -40,9 +34,11 @@ ObjsTeamProfileFieldType = Literal[
 
 
 class ObjsMessageAttachmentsItem(BaseModel):
-    """The ObjsMessageAttachmentsItem object."""
+    """One item of: The ``attachments`` of a :class:`ObjsMessage`. Fields: ``fallback``, ``id``,
+    ``image_bytes``, ``image_height``, ``image_url``, ``image_width``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fallback: str | None = None
     id: int
@@ -53,21 +49,29 @@ class ObjsMessageAttachmentsItem(BaseModel):
 
 
 class ObjsMessageIcons(BaseModel):
-    """The ObjsMessageIcons object."""
+    """The ``icons`` of a :class:`ObjsMessage`. Fields: ``emoji``, ``image_64``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     emoji: str | None = None
     image_64: str | None = None
 
 
 class ObjsMessage(BaseModel):
-    """The ObjsMessage object."""
+    """The spec's ``objs_message`` schema. Fields: ``attachments``, ``blocks``, ``bot_id``,
+    ``bot_profile``, ``client_msg_id``, ``comment`` and 35 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     attachments: list[ObjsMessageAttachmentsItem] | None = Field(default=None, min_length=1)
-    blocks: Blocks | None = None
+    blocks: Blocks | None = Field(
+        default=None,
+        description=(
+            "This is a very loose definition, in the future, we'll populate this with deeper "
+            "schema in this definition namespace."
+        ),
+    )
     bot_id: Any | None = None
     bot_profile: ObjsBotProfile | None = None
     client_msg_id: str | None = None
@@ -110,17 +114,19 @@ class ObjsMessage(BaseModel):
 
 
 class BlocksValueItem(BaseModel):
-    """The BlocksValueItem object."""
+    """``BlocksValueItem``. Fields: ``type``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     type: str
 
 
 class ObjsBotProfileIcons(BaseModel):
-    """The ObjsBotProfileIcons object."""
+    """The ``icons`` of a :class:`ObjsBotProfile`. Fields: ``image_36``, ``image_48``,
+    ``image_72``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     image_36: str
     image_48: str
@@ -128,9 +134,11 @@ class ObjsBotProfileIcons(BaseModel):
 
 
 class ObjsBotProfile(BaseModel):
-    """The ObjsBotProfile object."""
+    """The spec's ``objs_bot_profile`` schema. Fields: ``app_id``, ``deleted``, ``icons``, ``id``,
+    ``name``, ``team_id`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     app_id: DefsAppId
     deleted: bool
@@ -142,9 +150,11 @@ class ObjsBotProfile(BaseModel):
 
 
 class ObjsComment(BaseModel):
-    """The ObjsComment object."""
+    """The spec's ``objs_comment`` schema. Fields: ``comment``, ``created``, ``id``, ``is_intro``,
+    ``is_starred``, ``num_stars`` and 5 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     comment: str
     created: int
@@ -160,18 +170,20 @@ class ObjsComment(BaseModel):
 
 
 class ObjsFileShares(BaseModel):
-    """The ObjsFileShares object."""
+    """The ``shares`` of a :class:`ObjsFile`. Fields: ``private``, ``public``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     private: Any | None = None
     public: Any | None = None
 
 
 class ObjsFile(BaseModel):
-    """The ObjsFile object."""
+    """The spec's ``objs_file`` schema. Fields: ``channels``, ``comments_count``, ``created``,
+    ``date_delete``, ``display_as_bot``, ``editable`` and 64 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channels: list[DefsChannelId] | None = None
     comments_count: int | None = None
@@ -246,9 +258,9 @@ class ObjsFile(BaseModel):
 
 
 class ObjsReaction(BaseModel):
-    """The ObjsReaction object."""
+    """The spec's ``objs_reaction`` schema. Fields: ``count``, ``name``, ``users``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int
     name: str
@@ -256,9 +268,11 @@ class ObjsReaction(BaseModel):
 
 
 class ObjsUserProfileShort(BaseModel):
-    """The ObjsUserProfileShort object."""
+    """The spec's ``objs_user_profile_short`` schema. Fields: ``avatar_hash``, ``display_name``,
+    ``display_name_normalized``, ``first_name``, ``image_72``, ``is_restricted`` and 5 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     avatar_hash: str
     display_name: str
@@ -274,18 +288,22 @@ class ObjsUserProfileShort(BaseModel):
 
 
 class ObjsConversationValueOption1DisplayCounts(BaseModel):
-    """The ObjsConversationValueOption1DisplayCounts object."""
+    """The ``display_counts`` of a :class:`ObjsConversationValueOption1`. Fields:
+    ``display_counts``, ``guest_counts``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     display_counts: int
     guest_counts: int
 
 
 class ObjsConversationValueOption1Purpose(BaseModel):
-    """The ObjsConversationValueOption1Purpose object."""
+    """The ``purpose`` of a :class:`ObjsConversationValueOption1`. Fields: ``creator``,
+    ``last_set``, ``value``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     creator: DefsTopicPurposeCreator
     last_set: int
@@ -293,9 +311,11 @@ class ObjsConversationValueOption1Purpose(BaseModel):
 
 
 class ObjsConversationValueOption1SharesItem(BaseModel):
-    """The ObjsConversationValueOption1SharesItem object."""
+    """One item of: The ``shares`` of a :class:`ObjsConversationValueOption1`. Fields:
+    ``accepted_user``, ``is_active``, ``team``, ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     accepted_user: DefsUserId | None = None
     is_active: bool
@@ -304,9 +324,11 @@ class ObjsConversationValueOption1SharesItem(BaseModel):
 
 
 class ObjsConversationValueOption1Topic(BaseModel):
-    """The ObjsConversationValueOption1Topic object."""
+    """The ``topic`` of a :class:`ObjsConversationValueOption1`. Fields: ``creator``, ``last_set``,
+    ``value``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     creator: DefsTopicPurposeCreator
     last_set: int
@@ -314,9 +336,11 @@ class ObjsConversationValueOption1Topic(BaseModel):
 
 
 class ObjsConversationValueOption1(BaseModel):
-    """The ObjsConversationValueOption1 object."""
+    """``ObjsConversationValueOption1``. Fields: ``accepted_user``, ``connected_team_ids``,
+    ``conversation_host_id``, ``created``, ``creator``, ``display_counts`` and 49 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     accepted_user: DefsUserId | None = None
     connected_team_ids: list[DefsWorkspaceId] | None = Field(default=None, min_length=0)
@@ -376,18 +400,22 @@ class ObjsConversationValueOption1(BaseModel):
 
 
 class ObjsConversationValueOption2DisplayCounts(BaseModel):
-    """The ObjsConversationValueOption2DisplayCounts object."""
+    """The ``display_counts`` of a :class:`ObjsConversationValueOption2`. Fields:
+    ``display_counts``, ``guest_counts``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     display_counts: int
     guest_counts: int
 
 
 class ObjsConversationValueOption2Purpose(BaseModel):
-    """The ObjsConversationValueOption2Purpose object."""
+    """The ``purpose`` of a :class:`ObjsConversationValueOption2`. Fields: ``creator``,
+    ``last_set``, ``value``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     creator: DefsTopicPurposeCreator
     last_set: int
@@ -395,9 +423,11 @@ class ObjsConversationValueOption2Purpose(BaseModel):
 
 
 class ObjsConversationValueOption2SharesItem(BaseModel):
-    """The ObjsConversationValueOption2SharesItem object."""
+    """One item of: The ``shares`` of a :class:`ObjsConversationValueOption2`. Fields:
+    ``accepted_user``, ``is_active``, ``team``, ``user``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     accepted_user: DefsUserId | None = None
     is_active: bool
@@ -406,9 +436,11 @@ class ObjsConversationValueOption2SharesItem(BaseModel):
 
 
 class ObjsConversationValueOption2Topic(BaseModel):
-    """The ObjsConversationValueOption2Topic object."""
+    """The ``topic`` of a :class:`ObjsConversationValueOption2`. Fields: ``creator``, ``last_set``,
+    ``value``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     creator: DefsTopicPurposeCreator
     last_set: int
@@ -416,9 +448,11 @@ class ObjsConversationValueOption2Topic(BaseModel):
 
 
 class ObjsConversationValueOption2(BaseModel):
-    """The ObjsConversationValueOption2 object."""
+    """``ObjsConversationValueOption2``. Fields: ``accepted_user``, ``connected_team_ids``,
+    ``conversation_host_id``, ``created``, ``creator``, ``display_counts`` and 43 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     accepted_user: DefsUserId | None = None
     connected_team_ids: list[DefsTeam] | None = Field(default=None, min_length=0)
@@ -472,9 +506,11 @@ class ObjsConversationValueOption2(BaseModel):
 
 
 class ObjsConversationValueOption3SharesItem(BaseModel):
-    """The ObjsConversationValueOption3SharesItem object."""
+    """One item of: The ``shares`` of a :class:`ObjsConversationValueOption3`. Fields:
+    ``date_create``, ``id``, ``is_active``, ``name``, ``team``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     date_create: int
     id: DefsTeam
@@ -484,9 +520,11 @@ class ObjsConversationValueOption3SharesItem(BaseModel):
 
 
 class ObjsConversationValueOption3(BaseModel):
-    """The ObjsConversationValueOption3 object."""
+    """``ObjsConversationValueOption3``. Fields: ``created``, ``has_pins``, ``id``, ``is_archived``,
+    ``is_ext_shared``, ``is_frozen`` and 16 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     created: int
     has_pins: bool | None = None
@@ -513,9 +551,9 @@ class ObjsConversationValueOption3(BaseModel):
 
 
 class ObjsTeamSsoProvider(BaseModel):
-    """The ObjsTeamSsoProvider object."""
+    """The ``sso_provider`` of a :class:`ObjsTeam`. Fields: ``label``, ``name``, ``type``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     label: str | None = None
     name: str | None = None
@@ -523,9 +561,11 @@ class ObjsTeamSsoProvider(BaseModel):
 
 
 class ObjsTeam(BaseModel):
-    """The ObjsTeam object."""
+    """The spec's ``objs_team`` schema. Fields: ``archived``, ``avatar_base_url``, ``created``,
+    ``date_create``, ``deleted``, ``description`` and 23 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     archived: bool | None = None
     avatar_base_url: str | None = None
@@ -559,9 +599,11 @@ class ObjsTeam(BaseModel):
 
 
 class ObjsPaging(BaseModel):
-    """The ObjsPaging object."""
+    """The spec's ``objs_paging`` schema. Fields: ``count``, ``page``, ``pages``, ``per_page``,
+    ``spill``, ``total``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     count: int | None = None
     page: int
@@ -572,9 +614,9 @@ class ObjsPaging(BaseModel):
 
 
 class ObjsUserValueOption1TeamProfile(BaseModel):
-    """The ObjsUserValueOption1TeamProfile object."""
+    """The ``team_profile`` of a :class:`ObjsUserValueOption1`. Fields: ``fields``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: list[ObjsTeamProfileField] = Field(min_length=1)
 
@@ -582,7 +624,7 @@ class ObjsUserValueOption1TeamProfile(BaseModel):
 class ObjsUserValueOption1(BaseModel):
     """user object for non enterprise type"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     color: str | None = Field(default=None, pattern="^[a-fA-F0-9]{6}$")
     deleted: bool | None = None
@@ -616,9 +658,9 @@ class ObjsUserValueOption1(BaseModel):
 
 
 class ObjsUserValueOption2TeamProfile(BaseModel):
-    """The ObjsUserValueOption2TeamProfile object."""
+    """The ``team_profile`` of a :class:`ObjsUserValueOption2`. Fields: ``fields``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     fields: list[ObjsTeamProfileField] = Field(min_length=1)
 
@@ -626,9 +668,13 @@ class ObjsUserValueOption2TeamProfile(BaseModel):
 class ObjsUserValueOption2(BaseModel):
     """enterprise user"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    color: str | None = Field(default=None, pattern="^([a-fA-F0-9]{6})?$")
+    color: str | None = Field(
+        default=None,
+        pattern="^([a-fA-F0-9]{6})?$",
+        description="refercing to bug: https://jira.tinyspeck.com/browse/EVALUE-1559",
+    )
     deleted: bool | None = None
     enterprise_user: ObjsEnterpriseUser | None = None
     has_2fa: bool | None = None
@@ -659,9 +705,11 @@ class ObjsUserValueOption2(BaseModel):
 
 
 class ObjsEnterpriseUser(BaseModel):
-    """The ObjsEnterpriseUser object."""
+    """The spec's ``objs_enterprise_user`` schema. Fields: ``enterprise_id``, ``enterprise_name``,
+    ``id``, ``is_admin``, ``is_owner``, ``teams``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     enterprise_id: DefsEnterpriseId
     enterprise_name: str
@@ -672,9 +720,11 @@ class ObjsEnterpriseUser(BaseModel):
 
 
 class ObjsUserProfile(BaseModel):
-    """The ObjsUserProfile object."""
+    """The spec's ``objs_user_profile`` schema. Fields: ``always_active``, ``api_app_id``,
+    ``avatar_hash``, ``bot_id``, ``display_name``, ``display_name_normalized`` and 38 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     always_active: bool | None = None
     api_app_id: str | None = None
@@ -723,9 +773,11 @@ class ObjsUserProfile(BaseModel):
 
 
 class ObjsTeamProfileField(BaseModel):
-    """The ObjsTeamProfileField object."""
+    """The spec's ``objs_team_profile_field`` schema. Fields: ``field_name``, ``hint``, ``id``,
+    ``is_hidden``, ``label``, ``options`` and 3 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     field_name: str | None = None
     hint: str
@@ -739,31 +791,105 @@ class ObjsTeamProfileField(BaseModel):
 
 
 class PostMessageBody(BaseModel):
-    """The PostMessageBody object."""
+    """The request body of ``post_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    as_user: str | None = None
-    attachments: str | None = None
-    blocks: str | None = None
-    channel: str
-    icon_emoji: str | None = None
-    icon_url: str | None = None
-    link_names: bool | None = None
-    mrkdwn: bool | None = None
-    parse: str | None = None
-    reply_broadcast: bool | None = None
-    text: str | None = None
-    thread_ts: str | None = None
-    unfurl_links: bool | None = None
-    unfurl_media: bool | None = None
-    username: str | None = None
+    as_user: str | None = Field(
+        default=None,
+        description=(
+            "Pass true to post the message as the authed user, instead of as a bot. Defaults to "
+            "false. See [authorship](#authorship) below."
+        ),
+    )
+    attachments: str | None = Field(
+        default=None,
+        description=(
+            "A JSON-based array of structured attachments, presented as a URL-encoded string."
+        ),
+    )
+    blocks: str | None = Field(
+        default=None,
+        description="A JSON-based array of structured blocks, presented as a URL-encoded string.",
+    )
+    channel: str = Field(
+        description=(
+            "Channel, private group, or IM channel to send message to. Can be an encoded ID, or "
+            "a name. See [below](#channels) for more details."
+        ),
+    )
+    icon_emoji: str | None = Field(
+        default=None,
+        description=(
+            "Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in "
+            "conjunction with `as_user` set to `false`, otherwise ignored. See "
+            "[authorship](#authorship) below."
+        ),
+    )
+    icon_url: str | None = Field(
+        default=None,
+        description=(
+            "URL to an image to use as the icon for this message. Must be used in conjunction "
+            "with `as_user` set to false, otherwise ignored. See [authorship](#authorship) "
+            "below."
+        ),
+    )
+    link_names: bool | None = Field(
+        default=None,
+        description="Find and link channel names and usernames.",
+    )
+    mrkdwn: bool | None = Field(
+        default=None,
+        description="Disable Slack markup parsing by setting to `false`. Enabled by default.",
+    )
+    parse: str | None = Field(
+        default=None,
+        description=(
+            "Change how messages are treated. Defaults to `none`. See [below](#formatting)."
+        ),
+    )
+    reply_broadcast: bool | None = Field(
+        default=None,
+        description=(
+            "Used in conjunction with `thread_ts` and indicates whether reply should be made "
+            "visible to everyone in the channel or conversation. Defaults to `false`."
+        ),
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "How this field works and whether it is required depends on other fields you use in "
+            "your API call. [See below](#text_usage) for more detail."
+        ),
+    )
+    thread_ts: str | None = Field(
+        default=None,
+        description=(
+            "Provide another message's `ts` value to make this message a reply. Avoid using a "
+            "reply's `ts` value; use its parent instead."
+        ),
+    )
+    unfurl_links: bool | None = Field(
+        default=None,
+        description="Pass true to enable unfurling of primarily text-based content.",
+    )
+    unfurl_media: bool | None = Field(
+        default=None,
+        description="Pass false to disable unfurling of media content.",
+    )
+    username: str | None = Field(
+        default=None,
+        description=(
+            "Set your bot's user name. Must be used in conjunction with `as_user` set to false, "
+            "otherwise ignored. See [authorship](#authorship) below."
+        ),
+    )
 
 
 class PostMessageResponse(BaseModel):
     """Schema for successful response of chat.postMessage method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: DefsChannel
     message: ObjsMessage
@@ -772,24 +898,69 @@ class PostMessageResponse(BaseModel):
 
 
 class UpdateMessageBody(BaseModel):
-    """The UpdateMessageBody object."""
+    """The request body of ``update_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    as_user: str | None = None
-    attachments: str | None = None
-    blocks: str | None = None
-    channel: str
-    link_names: str | None = None
-    parse: str | None = None
-    text: str | None = None
-    ts: str
+    as_user: str | None = Field(
+        default=None,
+        description=(
+            "Pass true to update the message as the authed user. [Bot users](/bot-users) in "
+            "this context are considered authed users."
+        ),
+    )
+    attachments: str | None = Field(
+        default=None,
+        description=(
+            "A JSON-based array of structured attachments, presented as a URL-encoded string. "
+            "This field is required when not presenting `text`. If you don't include this "
+            "field, the message's previous `attachments` will be retained. To remove previous "
+            "`attachments`, include an empty array for this field."
+        ),
+    )
+    blocks: str | None = Field(
+        default=None,
+        description=(
+            "A JSON-based array of [structured blocks](/block-kit/building), presented as a "
+            "URL-encoded string. If you don't include this field, the message's previous "
+            "`blocks` will be retained. To remove previous `blocks`, include an empty array for "
+            "this field."
+        ),
+    )
+    channel: str = Field(description="Channel containing the message to be updated.")
+    link_names: str | None = Field(
+        default=None,
+        description=(
+            "Find and link channel names and usernames. Defaults to `none`. If you do not "
+            "specify a value for this field, the original value set for the message will be "
+            "overwritten with the default, `none`."
+        ),
+    )
+    parse: str | None = Field(
+        default=None,
+        description=(
+            "Change how messages are treated. Defaults to `client`, unlike `chat.postMessage`. "
+            "Accepts either `none` or `full`. If you do not specify a value for this field, the "
+            "original value set for the message will be overwritten with the default, `client`."
+        ),
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "New text for the message, using the [default formatting "
+            "rules](/reference/surfaces/formatting). It's not required when presenting `blocks` "
+            "or `attachments`."
+        ),
+    )
+    ts: str = Field(description="Timestamp of the message to be updated.")
 
 
 class UpdateMessageResponseMessage(BaseModel):
-    """The UpdateMessageResponseMessage object."""
+    """The ``message`` of a :class:`UpdateMessageResponse`. Fields: ``attachments``, ``blocks``,
+    ``text``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     attachments: list[dict[str, Any]] | None = None
     blocks: dict[str, Any] | None = None
@@ -799,7 +970,7 @@ class UpdateMessageResponseMessage(BaseModel):
 class UpdateMessageResponse(BaseModel):
     """Schema for successful response of chat.update method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str
     message: UpdateMessageResponseMessage
@@ -809,19 +980,29 @@ class UpdateMessageResponse(BaseModel):
 
 
 class DeleteMessageBody(BaseModel):
-    """The DeleteMessageBody object."""
+    """The request body of ``delete_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    as_user: bool | None = None
-    channel: str | None = None
-    ts: float | None = None
+    as_user: bool | None = Field(
+        default=None,
+        description=(
+            "Pass true to delete the message as the authed user with `chat:write:user` scope. "
+            "[Bot users](/bot-users) in this context are considered authed users. If unused or "
+            "false, the message will be deleted with `chat:write:bot` scope."
+        ),
+    )
+    channel: str | None = Field(
+        default=None,
+        description="Channel containing the message to be deleted.",
+    )
+    ts: float | None = Field(default=None, description="Timestamp of the message to be deleted.")
 
 
 class DeleteMessageResponse(BaseModel):
     """Schema for successful response of chat.delete method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: DefsChannel
     ok: DefsOkTrue | bool
@@ -829,9 +1010,9 @@ class DeleteMessageResponse(BaseModel):
 
 
 class GetPermalinkParams(BaseModel):
-    """The GetPermalinkParams object."""
+    """The parameters of ``get_permalink`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str
     message_ts: str
@@ -840,7 +1021,7 @@ class GetPermalinkParams(BaseModel):
 class GetPermalinkResponse(BaseModel):
     """Schema for successful response chat.getPermalink"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: DefsChannel
     ok: DefsOkTrue | bool
@@ -848,56 +1029,179 @@ class GetPermalinkResponse(BaseModel):
 
 
 class PostEphemeralBody(BaseModel):
-    """The PostEphemeralBody object."""
+    """The request body of ``post_ephemeral`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    as_user: bool | None = None
-    attachments: str | None = None
-    blocks: str | None = None
-    channel: str
-    icon_emoji: str | None = None
-    icon_url: str | None = None
-    link_names: bool | None = None
-    parse: str | None = None
-    text: str | None = None
-    thread_ts: str | None = None
-    user: str
-    username: str | None = None
+    as_user: bool | None = Field(
+        default=None,
+        description=(
+            "Pass true to post the message as the authed user. Defaults to true if the "
+            "chat:write:bot scope is not included. Otherwise, defaults to false."
+        ),
+    )
+    attachments: str | None = Field(
+        default=None,
+        description=(
+            "A JSON-based array of structured attachments, presented as a URL-encoded string."
+        ),
+    )
+    blocks: str | None = Field(
+        default=None,
+        description="A JSON-based array of structured blocks, presented as a URL-encoded string.",
+    )
+    channel: str = Field(
+        description=(
+            "Channel, private group, or IM channel to send message to. Can be an encoded ID, or "
+            "a name."
+        ),
+    )
+    icon_emoji: str | None = Field(
+        default=None,
+        description=(
+            "Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in "
+            "conjunction with `as_user` set to `false`, otherwise ignored. See "
+            "[authorship](#authorship) below."
+        ),
+    )
+    icon_url: str | None = Field(
+        default=None,
+        description=(
+            "URL to an image to use as the icon for this message. Must be used in conjunction "
+            "with `as_user` set to false, otherwise ignored. See [authorship](#authorship) "
+            "below."
+        ),
+    )
+    link_names: bool | None = Field(
+        default=None,
+        description="Find and link channel names and usernames.",
+    )
+    parse: str | None = Field(
+        default=None,
+        description=(
+            "Change how messages are treated. Defaults to `none`. See [below](#formatting)."
+        ),
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "How this field works and whether it is required depends on other fields you use in "
+            "your API call. [See below](#text_usage) for more detail."
+        ),
+    )
+    thread_ts: str | None = Field(
+        default=None,
+        description=(
+            "Provide another message's `ts` value to post this message in a thread. Avoid using "
+            "a reply's `ts` value; use its parent's value instead. Ephemeral messages in "
+            "threads are only shown if there is already an active thread."
+        ),
+    )
+    user: str = Field(
+        description=(
+            "`id` of the user who will receive the ephemeral message. The user should be in the "
+            "channel specified by the `channel` argument."
+        ),
+    )
+    username: str | None = Field(
+        default=None,
+        description=(
+            "Set your bot's user name. Must be used in conjunction with `as_user` set to false, "
+            "otherwise ignored. See [authorship](#authorship) below."
+        ),
+    )
 
 
 class PostEphemeralResponse(BaseModel):
     """Schema for successful response from chat.postEphemeral method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     message_ts: DefsTs
     ok: DefsOkTrue | bool
 
 
 class ScheduleMessageBody(BaseModel):
-    """The ScheduleMessageBody object."""
+    """The request body of ``schedule_message`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    as_user: bool | None = None
-    attachments: str | None = None
-    blocks: str | None = None
-    channel: str | None = None
-    link_names: bool | None = None
-    parse: str | None = None
-    post_at: str | None = None
-    reply_broadcast: bool | None = None
-    text: str | None = None
-    thread_ts: float | None = None
-    unfurl_links: bool | None = None
-    unfurl_media: bool | None = None
+    as_user: bool | None = Field(
+        default=None,
+        description=(
+            "Pass true to post the message as the authed user, instead of as a bot. Defaults to "
+            "false. See [chat.postMessage](chat.postMessage#authorship)."
+        ),
+    )
+    attachments: str | None = Field(
+        default=None,
+        description=(
+            "A JSON-based array of structured attachments, presented as a URL-encoded string."
+        ),
+    )
+    blocks: str | None = Field(
+        default=None,
+        description="A JSON-based array of structured blocks, presented as a URL-encoded string.",
+    )
+    channel: str | None = Field(
+        default=None,
+        description=(
+            "Channel, private group, or DM channel to send message to. Can be an encoded ID, or "
+            "a name. See [below](#channels) for more details."
+        ),
+    )
+    link_names: bool | None = Field(
+        default=None,
+        description="Find and link channel names and usernames.",
+    )
+    parse: str | None = Field(
+        default=None,
+        description=(
+            "Change how messages are treated. Defaults to `none`. See "
+            "[chat.postMessage](chat.postMessage#formatting)."
+        ),
+    )
+    post_at: str | None = Field(
+        default=None,
+        description="Unix EPOCH timestamp of time in future to send the message.",
+    )
+    reply_broadcast: bool | None = Field(
+        default=None,
+        description=(
+            "Used in conjunction with `thread_ts` and indicates whether reply should be made "
+            "visible to everyone in the channel or conversation. Defaults to `false`."
+        ),
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "How this field works and whether it is required depends on other fields you use in "
+            "your API call. [See below](#text_usage) for more detail."
+        ),
+    )
+    thread_ts: float | None = Field(
+        default=None,
+        description=(
+            "Provide another message's `ts` value to make this message a reply. Avoid using a "
+            "reply's `ts` value; use its parent instead."
+        ),
+    )
+    unfurl_links: bool | None = Field(
+        default=None,
+        description="Pass true to enable unfurling of primarily text-based content.",
+    )
+    unfurl_media: bool | None = Field(
+        default=None,
+        description="Pass false to disable unfurling of media content.",
+    )
 
 
 class ScheduleMessageResponseMessage(BaseModel):
-    """The ScheduleMessageResponseMessage object."""
+    """The ``message`` of a :class:`ScheduleMessageResponse`. Fields: ``bot_id``, ``bot_profile``,
+    ``team``, ``text``, ``type``, ``user`` and 1 more.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     bot_id: DefsBotId
     bot_profile: ObjsBotProfile | None = None
@@ -911,7 +1215,7 @@ class ScheduleMessageResponseMessage(BaseModel):
 class ScheduleMessageResponse(BaseModel):
     """Schema for successful response of chat.scheduleMessage method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: DefsChannel
     message: ScheduleMessageResponseMessage
@@ -921,9 +1225,9 @@ class ScheduleMessageResponse(BaseModel):
 
 
 class ListConversationsParams(BaseModel):
-    """The ListConversationsParams object."""
+    """The parameters of ``list_conversations`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     exclude_archived: bool | None = None
     types: str | None = None
@@ -933,9 +1237,11 @@ class ListConversationsParams(BaseModel):
 
 
 class ListConversationsResponseResponseMetadata(BaseModel):
-    """The ListConversationsResponseResponseMetadata object."""
+    """The ``response_metadata`` of a :class:`ListConversationsResponse`. Fields:
+    ``next_cursor``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     next_cursor: str
 
@@ -943,7 +1249,7 @@ class ListConversationsResponseResponseMetadata(BaseModel):
 class ListConversationsResponse(BaseModel):
     """Schema for successful response from conversations.list method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channels: list[ObjsConversation]
     ok: DefsOkTrue | bool
@@ -951,9 +1257,11 @@ class ListConversationsResponse(BaseModel):
 
 
 class ConversationHistoryParams(BaseModel):
-    """The ConversationHistoryParams object."""
+    """The parameters of ``conversation_history`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str | None = None
     latest: float | None = None
@@ -966,7 +1274,7 @@ class ConversationHistoryParams(BaseModel):
 class ConversationHistoryResponse(BaseModel):
     """Schema for successful response from conversations.history method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel_actions_count: int
     channel_actions_ts: Any
@@ -977,9 +1285,9 @@ class ConversationHistoryResponse(BaseModel):
 
 
 class GetConversationParams(BaseModel):
-    """The GetConversationParams object."""
+    """The parameters of ``get_conversation`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str | None = None
     include_locale: bool | None = None
@@ -989,60 +1297,72 @@ class GetConversationParams(BaseModel):
 class GetConversationResponse(BaseModel):
     """Schema for successful response conversations.info"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: ObjsConversation
     ok: DefsOkTrue | bool
 
 
 class CreateConversationBody(BaseModel):
-    """The CreateConversationBody object."""
+    """The request body of ``create_conversation`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    is_private: bool | None = None
-    name: str | None = None
+    is_private: bool | None = Field(
+        default=None,
+        description="Create a private channel instead of a public one",
+    )
+    name: str | None = Field(
+        default=None,
+        description="Name of the public or private channel to create",
+    )
 
 
 class CreateConversationResponse(BaseModel):
     """Schema for successful response conversations.create method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: ObjsConversation
     ok: DefsOkTrue | bool
 
 
 class InviteToConversationBody(BaseModel):
-    """The InviteToConversationBody object."""
+    """The request body of ``invite_to_conversation`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    channel: str | None = None
-    users: str | None = None
+    channel: str | None = Field(
+        default=None,
+        description="The ID of the public or private channel to invite user(s) to.",
+    )
+    users: str | None = Field(
+        default=None,
+        description="A comma separated list of user IDs. Up to 1000 users may be listed.",
+    )
 
 
 class InviteToConversationResponse(BaseModel):
     """Schema for successful response from conversations.invite method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: ObjsConversation
     ok: DefsOkTrue | bool
 
 
 class JoinConversationBody(BaseModel):
-    """The JoinConversationBody object."""
+    """The request body of ``join_conversation`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    channel: str | None = None
+    channel: str | None = Field(default=None, description="ID of conversation to join")
 
 
 class JoinConversationResponseResponseMetadata(BaseModel):
-    """The JoinConversationResponseResponseMetadata object."""
+    """The ``response_metadata`` of a :class:`JoinConversationResponse`. Fields: ``warnings``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     warnings: list[str] | None = Field(default=None, min_length=1)
 
@@ -1050,7 +1370,7 @@ class JoinConversationResponseResponseMetadata(BaseModel):
 class JoinConversationResponse(BaseModel):
     """Schema for successful response from conversations.join method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: ObjsConversation
     ok: DefsOkTrue | bool
@@ -1059,9 +1379,11 @@ class JoinConversationResponse(BaseModel):
 
 
 class ListConversationMembersParams(BaseModel):
-    """The ListConversationMembersParams object."""
+    """The parameters of ``list_conversation_members`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str | None = None
     limit: int | None = None
@@ -1069,9 +1391,11 @@ class ListConversationMembersParams(BaseModel):
 
 
 class ListConversationMembersResponseResponseMetadata(BaseModel):
-    """The ListConversationMembersResponseResponseMetadata object."""
+    """The ``response_metadata`` of a :class:`ListConversationMembersResponse`. Fields:
+    ``next_cursor``.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     next_cursor: str
 
@@ -1079,7 +1403,7 @@ class ListConversationMembersResponseResponseMetadata(BaseModel):
 class ListConversationMembersResponse(BaseModel):
     """Schema for successful response conversations.members method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     members: list[DefsUserId] = Field(min_length=1)
     ok: DefsOkTrue | bool
@@ -1087,9 +1411,11 @@ class ListConversationMembersResponse(BaseModel):
 
 
 class ConversationRepliesParams(BaseModel):
-    """The ConversationRepliesParams object."""
+    """The parameters of ``conversation_replies`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     channel: str | None = None
     ts: float | None = None
@@ -1103,7 +1429,7 @@ class ConversationRepliesParams(BaseModel):
 class ConversationRepliesResponse(BaseModel):
     """Schema for successful response from conversations.replies method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     has_more: bool | None = None
     messages: list[Any]
@@ -1111,25 +1437,25 @@ class ConversationRepliesResponse(BaseModel):
 
 
 class ArchiveConversationBody(BaseModel):
-    """The ArchiveConversationBody object."""
+    """The request body of ``archive_conversation`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    channel: str | None = None
+    channel: str | None = Field(default=None, description="ID of conversation to archive")
 
 
 class ArchiveConversationResponse(BaseModel):
     """Schema for successful response conversations.archive method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: DefsOkTrue | bool
 
 
 class ListUsersParams(BaseModel):
-    """The ListUsersParams object."""
+    """The parameters of ``list_users`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     limit: int | None = None
     cursor: str | None = None
@@ -1139,7 +1465,7 @@ class ListUsersParams(BaseModel):
 class ListUsersResponse(BaseModel):
     """Schema for successful response from users.list method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     cache_ts: int
     members: list[ObjsUser] = Field(min_length=1)
@@ -1148,9 +1474,9 @@ class ListUsersResponse(BaseModel):
 
 
 class GetUserParams(BaseModel):
-    """The GetUserParams object."""
+    """The parameters of ``get_user`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     include_locale: bool | None = None
     user: str | None = None
@@ -1159,16 +1485,18 @@ class GetUserParams(BaseModel):
 class GetUserResponse(BaseModel):
     """Schema for successful response from users.info method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: DefsOkTrue | bool
     user: ObjsUser
 
 
 class LookupUserByEmailParams(BaseModel):
-    """The LookupUserByEmailParams object."""
+    """The parameters of ``lookup_user_by_email`` (path, query and header), checked before
+    sending.
+    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     email: str
 
@@ -1176,16 +1504,16 @@ class LookupUserByEmailParams(BaseModel):
 class LookupUserByEmailResponse(BaseModel):
     """Schema for successful response from users.lookupByEmail method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: DefsOkTrue | bool
     user: ObjsUser
 
 
 class ListFilesParams(BaseModel):
-    """The ListFilesParams object."""
+    """The parameters of ``list_files`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     user: str | None = None
     channel: str | None = None
@@ -1200,7 +1528,7 @@ class ListFilesParams(BaseModel):
 class ListFilesResponse(BaseModel):
     """Schema for successful response from files.list method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     files: list[ObjsFile] = Field(min_length=0)
     ok: DefsOkTrue | bool
@@ -1208,9 +1536,9 @@ class ListFilesResponse(BaseModel):
 
 
 class GetFileParams(BaseModel):
-    """The GetFileParams object."""
+    """The parameters of ``get_file`` (path, query and header), checked before sending."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     file: str | None = None
     count: str | None = None
@@ -1222,7 +1550,7 @@ class GetFileParams(BaseModel):
 class GetFileResponse(BaseModel):
     """Schema for successful response from files.info method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     comments: ObjsComments
     content_html: Any | None = None
@@ -1234,17 +1562,17 @@ class GetFileResponse(BaseModel):
 
 
 class DeleteFileBody(BaseModel):
-    """The DeleteFileBody object."""
+    """The request body of ``delete_file`` (form)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    file: str | None = None
+    file: str | None = Field(default=None, description="ID of file to delete.")
 
 
 class DeleteFileResponse(BaseModel):
     """Schema for successful response files.delete method"""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     ok: DefsOkTrue | bool
 
@@ -1288,7 +1616,9 @@ DefsTeam = str
 DefsAppId = str
 
 
-ObjsConversation = ObjsConversationValueOption1 | ObjsConversationValueOption2 | ObjsConversationValueOption3
+ObjsConversation = (
+    ObjsConversationValueOption1 | ObjsConversationValueOption2 | ObjsConversationValueOption3
+)
 
 
 DefsEnterpriseId = str
@@ -1307,85 +1637,3 @@ ObjsResponseMetadata = Any
 
 
 ObjsUser = ObjsUserValueOption1 | ObjsUserValueOption2
-
-
-ObjsMessageAttachmentsItem.model_rebuild()
-ObjsMessageIcons.model_rebuild()
-ObjsMessage.model_rebuild()
-BlocksValueItem.model_rebuild()
-ObjsBotProfileIcons.model_rebuild()
-ObjsBotProfile.model_rebuild()
-ObjsComment.model_rebuild()
-ObjsFileShares.model_rebuild()
-ObjsFile.model_rebuild()
-ObjsReaction.model_rebuild()
-ObjsUserProfileShort.model_rebuild()
-ObjsConversationValueOption1DisplayCounts.model_rebuild()
-ObjsConversationValueOption1Purpose.model_rebuild()
-ObjsConversationValueOption1SharesItem.model_rebuild()
-ObjsConversationValueOption1Topic.model_rebuild()
-ObjsConversationValueOption1.model_rebuild()
-ObjsConversationValueOption2DisplayCounts.model_rebuild()
-ObjsConversationValueOption2Purpose.model_rebuild()
-ObjsConversationValueOption2SharesItem.model_rebuild()
-ObjsConversationValueOption2Topic.model_rebuild()
-ObjsConversationValueOption2.model_rebuild()
-ObjsConversationValueOption3SharesItem.model_rebuild()
-ObjsConversationValueOption3.model_rebuild()
-ObjsTeamSsoProvider.model_rebuild()
-ObjsTeam.model_rebuild()
-ObjsPaging.model_rebuild()
-ObjsUserValueOption1TeamProfile.model_rebuild()
-ObjsUserValueOption1.model_rebuild()
-ObjsUserValueOption2TeamProfile.model_rebuild()
-ObjsUserValueOption2.model_rebuild()
-ObjsEnterpriseUser.model_rebuild()
-ObjsUserProfile.model_rebuild()
-ObjsTeamProfileField.model_rebuild()
-PostMessageBody.model_rebuild()
-PostMessageResponse.model_rebuild()
-UpdateMessageBody.model_rebuild()
-UpdateMessageResponseMessage.model_rebuild()
-UpdateMessageResponse.model_rebuild()
-DeleteMessageBody.model_rebuild()
-DeleteMessageResponse.model_rebuild()
-GetPermalinkParams.model_rebuild()
-GetPermalinkResponse.model_rebuild()
-PostEphemeralBody.model_rebuild()
-PostEphemeralResponse.model_rebuild()
-ScheduleMessageBody.model_rebuild()
-ScheduleMessageResponseMessage.model_rebuild()
-ScheduleMessageResponse.model_rebuild()
-ListConversationsParams.model_rebuild()
-ListConversationsResponseResponseMetadata.model_rebuild()
-ListConversationsResponse.model_rebuild()
-ConversationHistoryParams.model_rebuild()
-ConversationHistoryResponse.model_rebuild()
-GetConversationParams.model_rebuild()
-GetConversationResponse.model_rebuild()
-CreateConversationBody.model_rebuild()
-CreateConversationResponse.model_rebuild()
-InviteToConversationBody.model_rebuild()
-InviteToConversationResponse.model_rebuild()
-JoinConversationBody.model_rebuild()
-JoinConversationResponseResponseMetadata.model_rebuild()
-JoinConversationResponse.model_rebuild()
-ListConversationMembersParams.model_rebuild()
-ListConversationMembersResponseResponseMetadata.model_rebuild()
-ListConversationMembersResponse.model_rebuild()
-ConversationRepliesParams.model_rebuild()
-ConversationRepliesResponse.model_rebuild()
-ArchiveConversationBody.model_rebuild()
-ArchiveConversationResponse.model_rebuild()
-ListUsersParams.model_rebuild()
-ListUsersResponse.model_rebuild()
-GetUserParams.model_rebuild()
-GetUserResponse.model_rebuild()
-LookupUserByEmailParams.model_rebuild()
-LookupUserByEmailResponse.model_rebuild()
-ListFilesParams.model_rebuild()
-ListFilesResponse.model_rebuild()
-GetFileParams.model_rebuild()
-GetFileResponse.model_rebuild()
-DeleteFileBody.model_rebuild()
-DeleteFileResponse.model_rebuild()

@@ -17,30 +17,40 @@ from importlib import resources
 from typing import Any
 
 from ._runtime.clock import Clock, SystemClock, VirtualClock
-from ._runtime.errors import (
+from ._runtime.response import RawResponse
+from .client import AsyncStripeClient, StripeClient
+from .errors import (
     AuthError,
+    BadRequestError,
     ClientError,
     ConfigurationError,
+    ConflictError,
     ConnectorError,
     DecodeError,
+    NotFoundError,
+    PaymentRequiredError,
     RateLimited,
     RequestValidationError,
     ServerError,
     TransportError,
 )
-from .client import AsyncStripeClient, StripeClient
 
 __version__ = "2.0.0"
 
 __all__ = [
     "AsyncStripeClient",
     "AuthError",
+    "BadRequestError",
     "ClientError",
     "Clock",
     "ConfigurationError",
+    "ConflictError",
     "ConnectorError",
     "DecodeError",
+    "NotFoundError",
+    "PaymentRequiredError",
     "RateLimited",
+    "RawResponse",
     "RequestValidationError",
     "ServerError",
     "StripeClient",

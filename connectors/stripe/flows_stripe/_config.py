@@ -15,6 +15,7 @@ from ._runtime.pagination import PaginationSettings
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
+from .errors import BadRequestError, ConflictError, NotFoundError, PaymentRequiredError
 
 PROVIDER = "stripe"
 VERSION = "2.0.0"
@@ -66,6 +67,7 @@ LIST_CHARGES = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_CHARGE = OperationInfo(
     id="create_charge",
@@ -75,6 +77,12 @@ CREATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_CHARGE = OperationInfo(
     id="retrieve_charge",
@@ -85,6 +93,7 @@ RETRIEVE_CHARGE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 UPDATE_CHARGE = OperationInfo(
     id="update_charge",
@@ -94,6 +103,12 @@ UPDATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CAPTURE_CHARGE = OperationInfo(
     id="capture_charge",
@@ -103,6 +118,12 @@ CAPTURE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_CUSTOMERS = OperationInfo(
     id="list_customers",
@@ -113,6 +134,7 @@ LIST_CUSTOMERS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_CUSTOMER = OperationInfo(
     id="create_customer",
@@ -122,6 +144,12 @@ CREATE_CUSTOMER = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 DELETE_CUSTOMER = OperationInfo(
     id="delete_customer",
@@ -131,6 +159,7 @@ DELETE_CUSTOMER = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError),),
 )
 RETRIEVE_CUSTOMER = OperationInfo(
     id="retrieve_customer",
@@ -141,6 +170,7 @@ RETRIEVE_CUSTOMER = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 UPDATE_CUSTOMER = OperationInfo(
     id="update_customer",
@@ -150,6 +180,12 @@ UPDATE_CUSTOMER = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_PAYMENT_INTENTS = OperationInfo(
     id="list_payment_intents",
@@ -160,6 +196,7 @@ LIST_PAYMENT_INTENTS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_PAYMENT_INTENT = OperationInfo(
     id="create_payment_intent",
@@ -169,6 +206,12 @@ CREATE_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PAYMENT_INTENT = OperationInfo(
     id="retrieve_payment_intent",
@@ -179,6 +222,7 @@ RETRIEVE_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CANCEL_PAYMENT_INTENT = OperationInfo(
     id="cancel_payment_intent",
@@ -188,6 +232,12 @@ CANCEL_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CAPTURE_PAYMENT_INTENT = OperationInfo(
     id="capture_payment_intent",
@@ -197,6 +247,12 @@ CAPTURE_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 CONFIRM_PAYMENT_INTENT = OperationInfo(
     id="confirm_payment_intent",
@@ -206,6 +262,12 @@ CONFIRM_PAYMENT_INTENT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_REFUNDS = OperationInfo(
     id="list_refunds",
@@ -216,6 +278,7 @@ LIST_REFUNDS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_REFUND = OperationInfo(
     id="create_refund",
@@ -225,6 +288,12 @@ CREATE_REFUND = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_REFUND = OperationInfo(
     id="retrieve_refund",
@@ -235,6 +304,7 @@ RETRIEVE_REFUND = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 LIST_INVOICES = OperationInfo(
     id="list_invoices",
@@ -244,7 +314,12 @@ LIST_INVOICES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("due_date", ("deepObject", True)), ("expand", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("due_date", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_INVOICE = OperationInfo(
     id="create_invoice",
@@ -254,6 +329,12 @@ CREATE_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_INVOICE = OperationInfo(
     id="retrieve_invoice",
@@ -264,6 +345,7 @@ RETRIEVE_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 FINALIZE_INVOICE = OperationInfo(
     id="finalize_invoice",
@@ -273,6 +355,12 @@ FINALIZE_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 PAY_INVOICE = OperationInfo(
     id="pay_invoice",
@@ -282,6 +370,12 @@ PAY_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 VOID_INVOICE = OperationInfo(
     id="void_invoice",
@@ -291,6 +385,12 @@ VOID_INVOICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 LIST_SUBSCRIPTIONS = OperationInfo(
     id="list_subscriptions",
@@ -300,7 +400,13 @@ LIST_SUBSCRIPTIONS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("current_period_end", ("deepObject", True)), ("current_period_start", ("deepObject", True)), ("expand", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("current_period_end", ("deepObject", True)),
+        ("current_period_start", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_SUBSCRIPTION = OperationInfo(
     id="create_subscription",
@@ -310,6 +416,12 @@ CREATE_SUBSCRIPTION = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_SUBSCRIPTION = OperationInfo(
     id="retrieve_subscription",
@@ -320,6 +432,7 @@ RETRIEVE_SUBSCRIPTION = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CANCEL_SUBSCRIPTION = OperationInfo(
     id="cancel_subscription",
@@ -329,6 +442,7 @@ CANCEL_SUBSCRIPTION = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
+    errors=((404, NotFoundError),),
 )
 LIST_PRODUCTS = OperationInfo(
     id="list_products",
@@ -338,7 +452,12 @@ LIST_PRODUCTS = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True)), ("ids", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("ids", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_PRODUCT = OperationInfo(
     id="create_product",
@@ -348,6 +467,12 @@ CREATE_PRODUCT = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PRODUCT = OperationInfo(
     id="retrieve_product",
@@ -358,6 +483,7 @@ RETRIEVE_PRODUCT = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 LIST_PRICES = OperationInfo(
     id="list_prices",
@@ -367,7 +493,13 @@ LIST_PRICES = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
-    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True)), ("lookup_keys", ("deepObject", True)), ("recurring", ("deepObject", True))),
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("lookup_keys", ("deepObject", True)),
+        ("recurring", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_PRICE = OperationInfo(
     id="create_price",
@@ -377,6 +509,12 @@ CREATE_PRICE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_PRICE = OperationInfo(
     id="retrieve_price",
@@ -387,6 +525,7 @@ RETRIEVE_PRICE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 
 

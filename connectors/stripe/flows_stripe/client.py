@@ -7,264 +7,611 @@ Do not edit: regenerate with ``flows generate connector``.
 
 from __future__ import annotations
 
+import builtins
+import functools
 import random
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _config
 from ._runtime.clock import Clock
 from ._runtime.engine import AsyncEngine, Engine
+from ._runtime.errors import ConfigurationError
 from ._runtime.pagination import Call
+from ._runtime.response import RequestOptions, to_async_raw, to_raw
 from ._runtime.secrets import SecretResolver
 from ._runtime.validation import pick, validated
-from .models import (
-    CancelPaymentIntentBody,
-    CancelPaymentIntentBodyCancellationReason,
-    CancelPaymentIntentParams,
-    CancelSubscriptionBody,
-    CancelSubscriptionBodyCancellationDetails,
-    CancelSubscriptionParams,
-    CaptureChargeBody,
-    CaptureChargeBodyTransferData,
-    CaptureChargeParams,
-    CapturePaymentIntentBody,
-    CapturePaymentIntentBodyMetadataOption2,
-    CapturePaymentIntentBodyTransferData,
-    CapturePaymentIntentParams,
-    Charge,
-    ConfirmPaymentIntentBody,
-    ConfirmPaymentIntentBodyCaptureMethod,
-    ConfirmPaymentIntentBodyMandateDataOption1,
-    ConfirmPaymentIntentBodyMandateDataOption2,
-    ConfirmPaymentIntentBodyOffSessionOption2,
-    ConfirmPaymentIntentBodyPaymentMethodData,
-    ConfirmPaymentIntentBodyPaymentMethodOptions,
-    ConfirmPaymentIntentBodyRadarOptions,
-    ConfirmPaymentIntentBodyReceiptEmailOption2,
-    ConfirmPaymentIntentBodySetupFutureUsage,
-    ConfirmPaymentIntentParams,
-    CreateChargeBody,
-    CreateChargeBodyCardOption1,
-    CreateChargeBodyDestinationOption1,
-    CreateChargeBodyMetadataOption2,
-    CreateChargeBodyRadarOptions,
-    CreateChargeBodyTransferData,
-    CreateCustomerBody,
-    CreateCustomerBodyAddressOption1,
-    CreateCustomerBodyAddressOption2,
-    CreateCustomerBodyCashBalance,
-    CreateCustomerBodyInvoiceSettings,
-    CreateCustomerBodyMetadataOption2,
-    CreateCustomerBodyTax,
-    CreateCustomerBodyTaxExempt,
-    CreateCustomerBodyTaxIdDataItem,
-    CreateInvoiceBody,
-    CreateInvoiceBodyAccountTaxIdsOption2,
-    CreateInvoiceBodyAutomaticTax,
-    CreateInvoiceBodyCollectionMethod,
-    CreateInvoiceBodyCustomFieldsOption1Item,
-    CreateInvoiceBodyCustomFieldsOption2,
-    CreateInvoiceBodyDiscountsOption1Item,
-    CreateInvoiceBodyDiscountsOption2,
-    CreateInvoiceBodyFromInvoice,
-    CreateInvoiceBodyMetadataOption2,
-    CreateInvoiceBodyPaymentSettings,
-    CreateInvoiceBodyPendingInvoiceItemsBehavior,
-    CreateInvoiceBodyRenderingOptionsOption1,
-    CreateInvoiceBodyRenderingOptionsOption2,
-    CreateInvoiceBodyShippingCost,
-    CreateInvoiceBodyTransferData,
-    CreatePaymentIntentBody,
-    CreatePaymentIntentBodyAutomaticPaymentMethods,
-    CreatePaymentIntentBodyCaptureMethod,
-    CreatePaymentIntentBodyConfirmationMethod,
-    CreatePaymentIntentBodyMandateData,
-    CreatePaymentIntentBodyOffSessionOption2,
-    CreatePaymentIntentBodyPaymentMethodData,
-    CreatePaymentIntentBodyPaymentMethodOptions,
-    CreatePaymentIntentBodyRadarOptions,
-    CreatePaymentIntentBodySetupFutureUsage,
-    CreatePaymentIntentBodyTransferData,
-    CreatePriceBody,
-    CreatePriceBodyBillingScheme,
-    CreatePriceBodyCurrencyOptionsValue,
-    CreatePriceBodyCustomUnitAmount,
-    CreatePriceBodyProductData,
-    CreatePriceBodyRecurring,
-    CreatePriceBodyTaxBehavior,
-    CreatePriceBodyTiersItem,
-    CreatePriceBodyTiersMode,
-    CreatePriceBodyTransformQuantity,
-    CreateProductBody,
-    CreateProductBodyDefaultPriceData,
-    CreateProductBodyPackageDimensions,
-    CreateRefundBody,
-    CreateRefundBodyMetadataOption2,
-    CreateRefundBodyOrigin,
-    CreateRefundBodyReason,
-    CreateSubscriptionBody,
-    CreateSubscriptionBodyAddInvoiceItemsItem,
-    CreateSubscriptionBodyAutomaticTax,
-    CreateSubscriptionBodyBillingThresholdsOption1,
-    CreateSubscriptionBodyBillingThresholdsOption2,
-    CreateSubscriptionBodyCollectionMethod,
-    CreateSubscriptionBodyDefaultTaxRatesOption2,
-    CreateSubscriptionBodyItemsItem,
-    CreateSubscriptionBodyMetadataOption2,
-    CreateSubscriptionBodyOnBehalfOfOption2,
-    CreateSubscriptionBodyPaymentBehavior,
-    CreateSubscriptionBodyPaymentSettings,
-    CreateSubscriptionBodyPendingInvoiceItemIntervalOption1,
-    CreateSubscriptionBodyPendingInvoiceItemIntervalOption2,
-    CreateSubscriptionBodyProrationBehavior,
-    CreateSubscriptionBodyTransferData,
-    CreateSubscriptionBodyTrialEndOption1,
-    CreateSubscriptionBodyTrialSettings,
-    Customer,
-    DeleteCustomerBody,
-    DeleteCustomerParams,
-    DeletedCustomer,
-    FinalizeInvoiceBody,
-    FinalizeInvoiceParams,
-    Invoice,
-    ListChargesCreatedOption1,
-    ListChargesParams,
-    ListChargesResponse,
-    ListCustomersCreatedOption1,
-    ListCustomersParams,
-    ListCustomersResponse,
-    ListInvoicesCollectionMethod,
-    ListInvoicesCreatedOption1,
-    ListInvoicesDueDateOption1,
-    ListInvoicesParams,
-    ListInvoicesResponse,
-    ListInvoicesStatus,
-    ListPaymentIntentsCreatedOption1,
-    ListPaymentIntentsParams,
-    ListPaymentIntentsResponse,
-    ListPricesCreatedOption1,
-    ListPricesParams,
-    ListPricesRecurring,
-    ListPricesResponse,
-    ListPricesType,
-    ListProductsCreatedOption1,
-    ListProductsParams,
-    ListProductsResponse,
-    ListRefundsCreatedOption1,
-    ListRefundsParams,
-    ListRefundsResponse,
-    ListSubscriptionsCollectionMethod,
-    ListSubscriptionsCreatedOption1,
-    ListSubscriptionsCurrentPeriodEndOption1,
-    ListSubscriptionsCurrentPeriodStartOption1,
-    ListSubscriptionsParams,
-    ListSubscriptionsResponse,
-    ListSubscriptionsStatus,
-    PayInvoiceBody,
-    PayInvoiceParams,
-    PaymentIntent,
-    Price,
-    Product,
-    Refund,
-    RetrieveChargeParams,
-    RetrieveCustomerParams,
-    RetrieveInvoiceParams,
-    RetrievePaymentIntentParams,
-    RetrievePriceParams,
-    RetrieveProductParams,
-    RetrieveRefundParams,
-    RetrieveSubscriptionParams,
-    Subscription,
-    UpdateChargeBody,
-    UpdateChargeBodyFraudDetails,
-    UpdateChargeBodyMetadataOption2,
-    UpdateChargeParams,
-    UpdateCustomerBody,
-    UpdateCustomerBodyAddressOption1,
-    UpdateCustomerBodyAddressOption2,
-    UpdateCustomerBodyBankAccountOption1,
-    UpdateCustomerBodyCardOption1,
-    UpdateCustomerBodyCashBalance,
-    UpdateCustomerBodyInvoiceSettings,
-    UpdateCustomerBodyMetadataOption2,
-    UpdateCustomerBodyTax,
-    UpdateCustomerBodyTaxExempt,
-    UpdateCustomerParams,
-    VoidInvoiceBody,
-    VoidInvoiceParams,
-)
 
-_LIST_CHARGES_RESULT: TypeAdapter[ListChargesResponse] = TypeAdapter(ListChargesResponse)
-_LIST_CHARGES_ITEMS: TypeAdapter[list[Charge]] = TypeAdapter(list[Charge])
-_CREATE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_RETRIEVE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_UPDATE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_CAPTURE_CHARGE_RESULT: TypeAdapter[Charge] = TypeAdapter(Charge)
-_LIST_CUSTOMERS_RESULT: TypeAdapter[ListCustomersResponse] = TypeAdapter(ListCustomersResponse)
-_LIST_CUSTOMERS_ITEMS: TypeAdapter[list[Customer]] = TypeAdapter(list[Customer])
-_CREATE_CUSTOMER_RESULT: TypeAdapter[Customer] = TypeAdapter(Customer)
-_DELETE_CUSTOMER_RESULT: TypeAdapter[DeletedCustomer] = TypeAdapter(DeletedCustomer)
-_RETRIEVE_CUSTOMER_RESULT: TypeAdapter[Customer | DeletedCustomer] = TypeAdapter(Customer | DeletedCustomer)
-_UPDATE_CUSTOMER_RESULT: TypeAdapter[Customer] = TypeAdapter(Customer)
-_LIST_PAYMENT_INTENTS_RESULT: TypeAdapter[ListPaymentIntentsResponse] = TypeAdapter(ListPaymentIntentsResponse)
-_LIST_PAYMENT_INTENTS_ITEMS: TypeAdapter[list[PaymentIntent]] = TypeAdapter(list[PaymentIntent])
-_CREATE_PAYMENT_INTENT_RESULT: TypeAdapter[PaymentIntent] = TypeAdapter(PaymentIntent)
-_RETRIEVE_PAYMENT_INTENT_RESULT: TypeAdapter[PaymentIntent] = TypeAdapter(PaymentIntent)
-_CANCEL_PAYMENT_INTENT_RESULT: TypeAdapter[PaymentIntent] = TypeAdapter(PaymentIntent)
-_CAPTURE_PAYMENT_INTENT_RESULT: TypeAdapter[PaymentIntent] = TypeAdapter(PaymentIntent)
-_CONFIRM_PAYMENT_INTENT_RESULT: TypeAdapter[PaymentIntent] = TypeAdapter(PaymentIntent)
-_LIST_REFUNDS_RESULT: TypeAdapter[ListRefundsResponse] = TypeAdapter(ListRefundsResponse)
-_LIST_REFUNDS_ITEMS: TypeAdapter[list[Refund]] = TypeAdapter(list[Refund])
-_CREATE_REFUND_RESULT: TypeAdapter[Refund] = TypeAdapter(Refund)
-_RETRIEVE_REFUND_RESULT: TypeAdapter[Refund] = TypeAdapter(Refund)
-_LIST_INVOICES_RESULT: TypeAdapter[ListInvoicesResponse] = TypeAdapter(ListInvoicesResponse)
-_LIST_INVOICES_ITEMS: TypeAdapter[list[Invoice]] = TypeAdapter(list[Invoice])
-_CREATE_INVOICE_RESULT: TypeAdapter[Invoice] = TypeAdapter(Invoice)
-_RETRIEVE_INVOICE_RESULT: TypeAdapter[Invoice] = TypeAdapter(Invoice)
-_FINALIZE_INVOICE_RESULT: TypeAdapter[Invoice] = TypeAdapter(Invoice)
-_PAY_INVOICE_RESULT: TypeAdapter[Invoice] = TypeAdapter(Invoice)
-_VOID_INVOICE_RESULT: TypeAdapter[Invoice] = TypeAdapter(Invoice)
-_LIST_SUBSCRIPTIONS_RESULT: TypeAdapter[ListSubscriptionsResponse] = TypeAdapter(ListSubscriptionsResponse)
-_LIST_SUBSCRIPTIONS_ITEMS: TypeAdapter[list[Subscription]] = TypeAdapter(list[Subscription])
-_CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscription] = TypeAdapter(Subscription)
-_RETRIEVE_SUBSCRIPTION_RESULT: TypeAdapter[Subscription] = TypeAdapter(Subscription)
-_CANCEL_SUBSCRIPTION_RESULT: TypeAdapter[Subscription] = TypeAdapter(Subscription)
-_LIST_PRODUCTS_RESULT: TypeAdapter[ListProductsResponse] = TypeAdapter(ListProductsResponse)
-_LIST_PRODUCTS_ITEMS: TypeAdapter[list[Product]] = TypeAdapter(list[Product])
-_CREATE_PRODUCT_RESULT: TypeAdapter[Product] = TypeAdapter(Product)
-_RETRIEVE_PRODUCT_RESULT: TypeAdapter[Product] = TypeAdapter(Product)
-_LIST_PRICES_RESULT: TypeAdapter[ListPricesResponse] = TypeAdapter(ListPricesResponse)
-_LIST_PRICES_ITEMS: TypeAdapter[list[Price]] = TypeAdapter(list[Price])
-_CREATE_PRICE_RESULT: TypeAdapter[Price] = TypeAdapter(Price)
-_RETRIEVE_PRICE_RESULT: TypeAdapter[Price] = TypeAdapter(Price)
+if TYPE_CHECKING:  # pydantic and the models are imported on first use: a fast import
+    from pydantic import TypeAdapter
+
+    from .models import (
+        CancelPaymentIntentBodyCancellationReason,
+        CancelSubscriptionBodyCancellationDetails,
+        CaptureChargeBodyTransferData,
+        CapturePaymentIntentBodyMetadataOption2,
+        CapturePaymentIntentBodyTransferData,
+        Charge,
+        ConfirmPaymentIntentBodyCaptureMethod,
+        ConfirmPaymentIntentBodyMandateDataOption1,
+        ConfirmPaymentIntentBodyMandateDataOption2,
+        ConfirmPaymentIntentBodyOffSessionOption2,
+        ConfirmPaymentIntentBodyPaymentMethodData,
+        ConfirmPaymentIntentBodyPaymentMethodOptions,
+        ConfirmPaymentIntentBodyRadarOptions,
+        ConfirmPaymentIntentBodyReceiptEmailOption2,
+        ConfirmPaymentIntentBodySetupFutureUsage,
+        CreateChargeBodyCardOption1,
+        CreateChargeBodyDestinationOption1,
+        CreateChargeBodyMetadataOption2,
+        CreateChargeBodyRadarOptions,
+        CreateChargeBodyTransferData,
+        CreateCustomerBodyAddressOption1,
+        CreateCustomerBodyAddressOption2,
+        CreateCustomerBodyCashBalance,
+        CreateCustomerBodyInvoiceSettings,
+        CreateCustomerBodyMetadataOption2,
+        CreateCustomerBodyTax,
+        CreateCustomerBodyTaxExempt,
+        CreateCustomerBodyTaxIdDataItem,
+        CreateInvoiceBodyAccountTaxIdsOption2,
+        CreateInvoiceBodyAutomaticTax,
+        CreateInvoiceBodyCollectionMethod,
+        CreateInvoiceBodyCustomFieldsOption1Item,
+        CreateInvoiceBodyCustomFieldsOption2,
+        CreateInvoiceBodyDiscountsOption1Item,
+        CreateInvoiceBodyDiscountsOption2,
+        CreateInvoiceBodyFromInvoice,
+        CreateInvoiceBodyMetadataOption2,
+        CreateInvoiceBodyPaymentSettings,
+        CreateInvoiceBodyPendingInvoiceItemsBehavior,
+        CreateInvoiceBodyRenderingOptionsOption1,
+        CreateInvoiceBodyRenderingOptionsOption2,
+        CreateInvoiceBodyShippingCost,
+        CreateInvoiceBodyTransferData,
+        CreatePaymentIntentBodyAutomaticPaymentMethods,
+        CreatePaymentIntentBodyCaptureMethod,
+        CreatePaymentIntentBodyConfirmationMethod,
+        CreatePaymentIntentBodyMandateData,
+        CreatePaymentIntentBodyOffSessionOption2,
+        CreatePaymentIntentBodyPaymentMethodData,
+        CreatePaymentIntentBodyPaymentMethodOptions,
+        CreatePaymentIntentBodyRadarOptions,
+        CreatePaymentIntentBodySetupFutureUsage,
+        CreatePaymentIntentBodyTransferData,
+        CreatePriceBodyBillingScheme,
+        CreatePriceBodyCurrencyOptionsValue,
+        CreatePriceBodyCustomUnitAmount,
+        CreatePriceBodyProductData,
+        CreatePriceBodyRecurring,
+        CreatePriceBodyTaxBehavior,
+        CreatePriceBodyTiersItem,
+        CreatePriceBodyTiersMode,
+        CreatePriceBodyTransformQuantity,
+        CreateProductBodyDefaultPriceData,
+        CreateProductBodyPackageDimensions,
+        CreateRefundBodyMetadataOption2,
+        CreateRefundBodyOrigin,
+        CreateRefundBodyReason,
+        CreateSubscriptionBodyAddInvoiceItemsItem,
+        CreateSubscriptionBodyAutomaticTax,
+        CreateSubscriptionBodyBillingThresholdsOption1,
+        CreateSubscriptionBodyBillingThresholdsOption2,
+        CreateSubscriptionBodyCollectionMethod,
+        CreateSubscriptionBodyDefaultTaxRatesOption2,
+        CreateSubscriptionBodyItemsItem,
+        CreateSubscriptionBodyMetadataOption2,
+        CreateSubscriptionBodyOnBehalfOfOption2,
+        CreateSubscriptionBodyPaymentBehavior,
+        CreateSubscriptionBodyPaymentSettings,
+        CreateSubscriptionBodyPendingInvoiceItemIntervalOption1,
+        CreateSubscriptionBodyPendingInvoiceItemIntervalOption2,
+        CreateSubscriptionBodyProrationBehavior,
+        CreateSubscriptionBodyTransferData,
+        CreateSubscriptionBodyTrialEndOption1,
+        CreateSubscriptionBodyTrialSettings,
+        Customer,
+        DeletedCustomer,
+        Invoice,
+        ListChargesCreatedOption1,
+        ListChargesResponse,
+        ListCustomersCreatedOption1,
+        ListCustomersResponse,
+        ListInvoicesCollectionMethod,
+        ListInvoicesCreatedOption1,
+        ListInvoicesDueDateOption1,
+        ListInvoicesResponse,
+        ListInvoicesStatus,
+        ListPaymentIntentsCreatedOption1,
+        ListPaymentIntentsResponse,
+        ListPricesCreatedOption1,
+        ListPricesRecurring,
+        ListPricesResponse,
+        ListPricesType,
+        ListProductsCreatedOption1,
+        ListProductsResponse,
+        ListRefundsCreatedOption1,
+        ListRefundsResponse,
+        ListSubscriptionsCollectionMethod,
+        ListSubscriptionsCreatedOption1,
+        ListSubscriptionsCurrentPeriodEndOption1,
+        ListSubscriptionsCurrentPeriodStartOption1,
+        ListSubscriptionsResponse,
+        ListSubscriptionsStatus,
+        PaymentIntent,
+        Price,
+        Product,
+        Refund,
+        Subscription,
+        UpdateChargeBodyFraudDetails,
+        UpdateChargeBodyMetadataOption2,
+        UpdateCustomerBodyAddressOption1,
+        UpdateCustomerBodyAddressOption2,
+        UpdateCustomerBodyBankAccountOption1,
+        UpdateCustomerBodyCardOption1,
+        UpdateCustomerBodyCashBalance,
+        UpdateCustomerBodyInvoiceSettings,
+        UpdateCustomerBodyMetadataOption2,
+        UpdateCustomerBodyTax,
+        UpdateCustomerBodyTaxExempt,
+    )
+
+
+@functools.cache
+def _LIST_CHARGES_RESULT() -> TypeAdapter[ListChargesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListChargesResponse
+
+    return TypeAdapter(ListChargesResponse)
+
+
+@functools.cache
+def _LIST_CHARGES_ITEMS() -> TypeAdapter[list[Charge]]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(list[Charge])
+
+
+@functools.cache
+def _CREATE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _RETRIEVE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _UPDATE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _CAPTURE_CHARGE_RESULT() -> TypeAdapter[Charge]:
+    from pydantic import TypeAdapter
+
+    from .models import Charge
+
+    return TypeAdapter(Charge)
+
+
+@functools.cache
+def _LIST_CUSTOMERS_RESULT() -> TypeAdapter[ListCustomersResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListCustomersResponse
+
+    return TypeAdapter(ListCustomersResponse)
+
+
+@functools.cache
+def _LIST_CUSTOMERS_ITEMS() -> TypeAdapter[list[Customer]]:
+    from pydantic import TypeAdapter
+
+    from .models import Customer
+
+    return TypeAdapter(list[Customer])
+
+
+@functools.cache
+def _CREATE_CUSTOMER_RESULT() -> TypeAdapter[Customer]:
+    from pydantic import TypeAdapter
+
+    from .models import Customer
+
+    return TypeAdapter(Customer)
+
+
+@functools.cache
+def _DELETE_CUSTOMER_RESULT() -> TypeAdapter[DeletedCustomer]:
+    from pydantic import TypeAdapter
+
+    from .models import DeletedCustomer
+
+    return TypeAdapter(DeletedCustomer)
+
+
+@functools.cache
+def _RETRIEVE_CUSTOMER_RESULT() -> TypeAdapter[Customer | DeletedCustomer]:
+    from pydantic import TypeAdapter
+
+    from .models import Customer, DeletedCustomer
+
+    return TypeAdapter(Customer | DeletedCustomer)
+
+
+@functools.cache
+def _UPDATE_CUSTOMER_RESULT() -> TypeAdapter[Customer]:
+    from pydantic import TypeAdapter
+
+    from .models import Customer
+
+    return TypeAdapter(Customer)
+
+
+@functools.cache
+def _LIST_PAYMENT_INTENTS_RESULT() -> TypeAdapter[ListPaymentIntentsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListPaymentIntentsResponse
+
+    return TypeAdapter(ListPaymentIntentsResponse)
+
+
+@functools.cache
+def _LIST_PAYMENT_INTENTS_ITEMS() -> TypeAdapter[list[PaymentIntent]]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(list[PaymentIntent])
+
+
+@functools.cache
+def _CREATE_PAYMENT_INTENT_RESULT() -> TypeAdapter[PaymentIntent]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(PaymentIntent)
+
+
+@functools.cache
+def _RETRIEVE_PAYMENT_INTENT_RESULT() -> TypeAdapter[PaymentIntent]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(PaymentIntent)
+
+
+@functools.cache
+def _CANCEL_PAYMENT_INTENT_RESULT() -> TypeAdapter[PaymentIntent]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(PaymentIntent)
+
+
+@functools.cache
+def _CAPTURE_PAYMENT_INTENT_RESULT() -> TypeAdapter[PaymentIntent]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(PaymentIntent)
+
+
+@functools.cache
+def _CONFIRM_PAYMENT_INTENT_RESULT() -> TypeAdapter[PaymentIntent]:
+    from pydantic import TypeAdapter
+
+    from .models import PaymentIntent
+
+    return TypeAdapter(PaymentIntent)
+
+
+@functools.cache
+def _LIST_REFUNDS_RESULT() -> TypeAdapter[ListRefundsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListRefundsResponse
+
+    return TypeAdapter(ListRefundsResponse)
+
+
+@functools.cache
+def _LIST_REFUNDS_ITEMS() -> TypeAdapter[list[Refund]]:
+    from pydantic import TypeAdapter
+
+    from .models import Refund
+
+    return TypeAdapter(list[Refund])
+
+
+@functools.cache
+def _CREATE_REFUND_RESULT() -> TypeAdapter[Refund]:
+    from pydantic import TypeAdapter
+
+    from .models import Refund
+
+    return TypeAdapter(Refund)
+
+
+@functools.cache
+def _RETRIEVE_REFUND_RESULT() -> TypeAdapter[Refund]:
+    from pydantic import TypeAdapter
+
+    from .models import Refund
+
+    return TypeAdapter(Refund)
+
+
+@functools.cache
+def _LIST_INVOICES_RESULT() -> TypeAdapter[ListInvoicesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListInvoicesResponse
+
+    return TypeAdapter(ListInvoicesResponse)
+
+
+@functools.cache
+def _LIST_INVOICES_ITEMS() -> TypeAdapter[list[Invoice]]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(list[Invoice])
+
+
+@functools.cache
+def _CREATE_INVOICE_RESULT() -> TypeAdapter[Invoice]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(Invoice)
+
+
+@functools.cache
+def _RETRIEVE_INVOICE_RESULT() -> TypeAdapter[Invoice]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(Invoice)
+
+
+@functools.cache
+def _FINALIZE_INVOICE_RESULT() -> TypeAdapter[Invoice]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(Invoice)
+
+
+@functools.cache
+def _PAY_INVOICE_RESULT() -> TypeAdapter[Invoice]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(Invoice)
+
+
+@functools.cache
+def _VOID_INVOICE_RESULT() -> TypeAdapter[Invoice]:
+    from pydantic import TypeAdapter
+
+    from .models import Invoice
+
+    return TypeAdapter(Invoice)
+
+
+@functools.cache
+def _LIST_SUBSCRIPTIONS_RESULT() -> TypeAdapter[ListSubscriptionsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListSubscriptionsResponse
+
+    return TypeAdapter(ListSubscriptionsResponse)
+
+
+@functools.cache
+def _LIST_SUBSCRIPTIONS_ITEMS() -> TypeAdapter[list[Subscription]]:
+    from pydantic import TypeAdapter
+
+    from .models import Subscription
+
+    return TypeAdapter(list[Subscription])
+
+
+@functools.cache
+def _CREATE_SUBSCRIPTION_RESULT() -> TypeAdapter[Subscription]:
+    from pydantic import TypeAdapter
+
+    from .models import Subscription
+
+    return TypeAdapter(Subscription)
+
+
+@functools.cache
+def _RETRIEVE_SUBSCRIPTION_RESULT() -> TypeAdapter[Subscription]:
+    from pydantic import TypeAdapter
+
+    from .models import Subscription
+
+    return TypeAdapter(Subscription)
+
+
+@functools.cache
+def _CANCEL_SUBSCRIPTION_RESULT() -> TypeAdapter[Subscription]:
+    from pydantic import TypeAdapter
+
+    from .models import Subscription
+
+    return TypeAdapter(Subscription)
+
+
+@functools.cache
+def _LIST_PRODUCTS_RESULT() -> TypeAdapter[ListProductsResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListProductsResponse
+
+    return TypeAdapter(ListProductsResponse)
+
+
+@functools.cache
+def _LIST_PRODUCTS_ITEMS() -> TypeAdapter[list[Product]]:
+    from pydantic import TypeAdapter
+
+    from .models import Product
+
+    return TypeAdapter(list[Product])
+
+
+@functools.cache
+def _CREATE_PRODUCT_RESULT() -> TypeAdapter[Product]:
+    from pydantic import TypeAdapter
+
+    from .models import Product
+
+    return TypeAdapter(Product)
+
+
+@functools.cache
+def _RETRIEVE_PRODUCT_RESULT() -> TypeAdapter[Product]:
+    from pydantic import TypeAdapter
+
+    from .models import Product
+
+    return TypeAdapter(Product)
+
+
+@functools.cache
+def _LIST_PRICES_RESULT() -> TypeAdapter[ListPricesResponse]:
+    from pydantic import TypeAdapter
+
+    from .models import ListPricesResponse
+
+    return TypeAdapter(ListPricesResponse)
+
+
+@functools.cache
+def _LIST_PRICES_ITEMS() -> TypeAdapter[list[Price]]:
+    from pydantic import TypeAdapter
+
+    from .models import Price
+
+    return TypeAdapter(list[Price])
+
+
+@functools.cache
+def _CREATE_PRICE_RESULT() -> TypeAdapter[Price]:
+    from pydantic import TypeAdapter
+
+    from .models import Price
+
+    return TypeAdapter(Price)
+
+
+@functools.cache
+def _RETRIEVE_PRICE_RESULT() -> TypeAdapter[Price]:
+    from pydantic import TypeAdapter
+
+    from .models import Price
+
+    return TypeAdapter(Price)
 
 
 class ChargesResource:
-    """The ``charges`` operations."""
+    """The ``charges`` operations: ``client.charges.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_charges(
+    @property
+    def with_raw_response(self) -> ChargesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ChargesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         created: ListChargesCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListChargesResponse:
         """List charges, newest first.
 
-        ``GET /v1/charges`` - effects: read
+        ``GET /v1/charges`` - effects: read.
+
+        Args:
+            created (ListChargesCreatedOption1 | int): Optional.
+            customer (str): Only return charges for the customer specified by this customer ID.
+                Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return charges that were created by the PaymentIntent
+                specified by this PaymentIntent ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            transfer_group (str): Only return charges for this transfer group. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListChargesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -280,24 +627,76 @@ class ChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
-    def iter_list_charges(
+    def iter(
         self,
         *,
         created: ListChargesCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Charge]:
-        """Every item of ``list_charges``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/charges`` - effects: read.
+
+        Args:
+            created (ListChargesCreatedOption1 | int): Optional.
+            customer (str): Only return charges for the customer specified by this customer ID.
+                Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return charges that were created by the PaymentIntent
+                specified by this PaymentIntent ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            transfer_group (str): Only return charges for this transfer group. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Charge: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -313,12 +712,23 @@ class ChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS())
 
-    def create_charge(
+    def create(
         self,
         *,
         amount: int | None = None,
@@ -330,7 +740,7 @@ class ChargesResource:
         customer: str | None = None,
         description: str | None = None,
         destination: CreateChargeBodyDestinationOption1 | str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         metadata: dict[str, str] | CreateChargeBodyMetadataOption2 | None = None,
         on_behalf_of: str | None = None,
         radar_options: CreateChargeBodyRadarOptions | None = None,
@@ -340,11 +750,120 @@ class ChargesResource:
         statement_descriptor_suffix: str | None = None,
         transfer_data: CreateChargeBodyTransferData | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Create a charge (prefer payment intents for new integrations).
 
-        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key)
+        To charge a credit card or other payment source, you create a `Charge` object. If your API
+        key is in test mode, the supplied payment source (e.g., card) won’t actually be charged,
+        although everything else will occur as if in live mode. (Stripe assumes that the charge
+        would have completed successfully).
+
+        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int): Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+                US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99). Optional.
+            application_fee (int): Optional.
+            application_fee_amount (int): A fee in cents (or local equivalent) that will be applied
+                to the charge and transferred to the application owner's Stripe account. The request
+                must be made with an OAuth key or the `Stripe-Account` header in order to take an
+                application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+                Optional.
+            capture (bool): Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will need to
+                be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges
+                expire after a set number of days (7 by default). For more information, see the
+                [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation. Optional.
+            card (CreateChargeBodyCardOption1 | str): A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js). Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            customer (str): The ID of an existing customer that will be charged in this request.
+                Optional.
+            description (str): An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails will
+                include the `description` of the charge(s) that they are describing. Optional.
+            destination (CreateChargeBodyDestinationOption1 | str): Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            metadata (dict[str, str] | CreateChargeBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            on_behalf_of (str): The Stripe account ID for which these funds are intended.
+                Automatically set if you use the `destination` parameter. For details, see [Creating
+                Separate Charges and
+                Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
+                Optional.
+            radar_options (CreateChargeBodyRadarOptions): Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email (str): The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will
+                not be sent until the charge is paid, and no receipts will be sent for test mode
+                charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails). Optional.
+            source (str): A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also p… Optional.
+            statement_descriptor (str): For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+                Optional.
+            statement_descriptor_suffix (str): Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor. Optional.
+            transfer_data (CreateChargeBodyTransferData): An optional dictionary including the
+                account to automatically transfer to as part of a destination charge. [See the
+                Connect documentation](https://stripe.com/docs/connect/destination-charges) for
+                details. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -371,41 +890,121 @@ class ChargesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
-    def retrieve_charge(
+    def retrieve(
         self,
         *,
         charge: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Retrieve a charge by id.
 
-        ``GET /v1/charges/{charge}`` - effects: read
+        Retrieves the details of a charge that has previously been created. Supply the unique charge
+        ID that was returned from your previous request, and Stripe will return the corresponding
+        charge information. The same information is returned when creating or refunding the charge.
+
+        ``GET /v1/charges/{charge}`` - effects: read.
+
+        Args:
+            charge (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge, "expand": expand})
         call = Call(path_params=pick(params, "charge"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
-    def update_charge(
+    def update(
         self,
         *,
         charge: str,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         fraud_details: UpdateChargeBodyFraudDetails | None = None,
         metadata: dict[str, str] | UpdateChargeBodyMetadataOption2 | None = None,
         receipt_email: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Update a charge's description, metadata, receipt email or fraud details.
 
-        ``POST /v1/charges/{charge}`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/charges/{charge}`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            charge (str):
+            customer (str): The ID of an existing customer that will be associated with this
+                request. This field may only be updated if there is no existing associated customer
+                with this charge. Optional.
+            description (str): An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails will
+                include the `description` of the charge(s) that they are describing. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            fraud_details (UpdateChargeBodyFraudDetails): A set of key-value pairs you can attach to
+                a charge giving information about its riskiness. If you believe a charge is
+                fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe
+                a charge is safe, include a `user_report` key with a value of `safe`. Stripe will
+                use the information you send to improve our fraud detection algorithms. Optional.
+            metadata (dict[str, str] | UpdateChargeBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            receipt_email (str): This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateChargeBody, UpdateChargeParams
+
         op = _config.UPDATE_CHARGE
         params = validated(UpdateChargeParams, {"charge": charge})
         body = validated(
@@ -421,27 +1020,87 @@ class ChargesResource:
             },
         )
         call = Call(path_params=pick(params, "charge"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_CHARGE_RESULT())
 
-    def capture_charge(
+    def capture(
         self,
         *,
         charge: str,
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
         transfer_data: CaptureChargeBodyTransferData | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Capture an uncaptured charge.
 
-        ``POST /v1/charges/{charge}/capture`` - effects: write; idempotency: key (Idempotency-Key)
+        Capture the payment of an existing, uncaptured, charge. This is the second half of the
+        two-step payment flow, where first you created a charge with the capture option set to
+        false.
+
+        Uncaptured payments expire a set number of days after they are created (7 by default). If
+        they are not captured by that point in time, they will be marked as refunded and will no
+        longer be capturable.
+
+        ``POST /v1/charges/{charge}/capture`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            charge (str):
+            amount (int): The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded. Optional.
+            application_fee (int): An application fee to add on to this charge. Optional.
+            application_fee_amount (int): An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            receipt_email (str): The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode. Optional.
+            statement_descriptor (str): For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+                Optional.
+            statement_descriptor_suffix (str): Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor. Optional.
+            transfer_data (CaptureChargeBodyTransferData): An optional dictionary including the
+                account to automatically transfer to as part of a destination charge. [See the
+                Connect documentation](https://stripe.com/docs/connect/destination-charges) for
+                details. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CaptureChargeBody, CaptureChargeParams
+
         op = _config.CAPTURE_CHARGE
         params = validated(CaptureChargeParams, {"charge": charge})
         body = validated(
@@ -459,31 +1118,87 @@ class ChargesResource:
             },
         )
         call = Call(path_params=pick(params, "charge"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CAPTURE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CAPTURE_CHARGE_RESULT())
+
+
+class ChargesResourceWithRawResponse:
+    """:class:`ChargesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ChargesResource) -> None:
+        twin = ChargesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
+        self.update = to_raw(twin.update)
+        self.capture = to_raw(twin.capture)
 
 
 class CustomersResource:
-    """The ``customers`` operations."""
+    """The ``customers`` operations: ``client.customers.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_customers(
+    @property
+    def with_raw_response(self) -> CustomersResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return CustomersResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         created: ListCustomersCreatedOption1 | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListCustomersResponse:
         """List customers, newest first.
 
-        ``GET /v1/customers`` - effects: read
+        ``GET /v1/customers`` - effects: read.
+
+        Args:
+            created (ListCustomersCreatedOption1 | int): Optional.
+            email (str): A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            test_clock (str): Provides a list of customers that are associated with the specified
+                test clock. The response will not include customers with test clocks if this
+                parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListCustomersResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListCustomersParams
+
         op = _config.LIST_CUSTOMERS
         params = validated(
             ListCustomersParams,
@@ -498,23 +1213,74 @@ class CustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CUSTOMERS_RESULT)
+        return self._engine.decode(op, response, _LIST_CUSTOMERS_RESULT())
 
-    def iter_list_customers(
+    def iter(
         self,
         *,
         created: ListCustomersCreatedOption1 | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Customer]:
-        """Every item of ``list_customers``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/customers`` - effects: read.
+
+        Args:
+            created (ListCustomersCreatedOption1 | int): Optional.
+            email (str): A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            test_clock (str): Provides a list of customers that are associated with the specified
+                test clock. The response will not include customers with test clocks if this
+                parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Customer: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListCustomersParams
+
         op = _config.LIST_CUSTOMERS
         params = validated(
             ListCustomersParams,
@@ -529,12 +1295,22 @@ class CustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_CUSTOMERS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_CUSTOMERS_ITEMS())
 
-    def create_customer(
+    def create(
         self,
         *,
         address: CreateCustomerBodyAddressOption1 | CreateCustomerBodyAddressOption2 | None = None,
@@ -543,7 +1319,7 @@ class CustomersResource:
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CreateCustomerBodyInvoiceSettings | None = None,
         metadata: dict[str, str] | CreateCustomerBodyMetadataOption2 | None = None,
@@ -551,18 +1327,81 @@ class CustomersResource:
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: builtins.list[str] | None = None,
         promotion_code: str | None = None,
         source: str | None = None,
         tax: CreateCustomerBodyTax | None = None,
         tax_exempt: CreateCustomerBodyTaxExempt | None = None,
-        tax_id_data: list[CreateCustomerBodyTaxIdDataItem] | None = None,
+        tax_id_data: builtins.list[CreateCustomerBodyTaxIdDataItem] | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer:
         """Create a customer.
 
-        ``POST /v1/customers`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/customers`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            address: The customer's address. Optional.
+            balance (int): An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A negative
+                amount represents a credit that decreases the amount due on an invoice; a positive
+                amount increases the amount due on an invoice. Optional.
+            cash_balance (CreateCustomerBodyCashBalance): Balance information and default balance
+                settings for this customer. Optional.
+            coupon (str): Optional.
+            description (str): An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard. Optional.
+            email (str): Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_prefix (str): The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. Optional.
+            invoice_settings (CreateCustomerBodyInvoiceSettings): Default invoice settings for this
+                customer. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            name (str): The customer's full name or business name. Optional.
+            next_invoice_sequence (int): The sequence to be used on the customer's next invoice.
+                Defaults to 1. Optional.
+            payment_method (str): Optional.
+            phone (str): The customer's phone number. Optional.
+            preferred_locales (list[str]): Customer's preferred languages, ordered by preference.
+                Optional.
+            promotion_code (str): The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount. Optional.
+            source (str): Optional.
+            tax (CreateCustomerBodyTax): Tax details about the customer. Optional.
+            tax_exempt (CreateCustomerBodyTaxExempt): The customer's tax exemption. One of `none`,
+                `exempt`, or `reverse`. Optional.
+            tax_id_data (list[CreateCustomerBodyTaxIdDataItem]): The customer's tax IDs. Optional.
+            test_clock (str): ID of the test clock to attach to the customer. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateCustomerBody
+
         op = _config.CREATE_CUSTOMER
         body = validated(
             CreateCustomerBody,
@@ -591,42 +1430,89 @@ class CustomersResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _CREATE_CUSTOMER_RESULT())
 
-    def delete_customer(
+    def delete(
         self,
         *,
         customer: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeletedCustomer:
         """Delete a customer permanently and cancel its subscriptions.
 
-        ``DELETE /v1/customers/{customer}`` - effects: delete; idempotency: natural
+        ``DELETE /v1/customers/{customer}`` - effects: delete; idempotency: natural.
+
+        Args:
+            customer (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeletedCustomer: Successful response.
+
+        Raises:
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteCustomerBody, DeleteCustomerParams
+
         op = _config.DELETE_CUSTOMER
         params = validated(DeleteCustomerParams, {"customer": customer})
         body = validated(DeleteCustomerBody, {})
         call = Call(path_params=pick(params, "customer"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _DELETE_CUSTOMER_RESULT())
 
-    def retrieve_customer(
+    def retrieve(
         self,
         *,
         customer: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer | DeletedCustomer:
         """Retrieve a customer by id.
 
-        ``GET /v1/customers/{customer}`` - effects: read
+        ``GET /v1/customers/{customer}`` - effects: read.
+
+        Args:
+            customer (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer | DeletedCustomer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveCustomerParams
+
         op = _config.RETRIEVE_CUSTOMER
         params = validated(RetrieveCustomerParams, {"customer": customer, "expand": expand})
         call = Call(path_params=pick(params, "customer"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CUSTOMER_RESULT())
 
-    def update_customer(
+    def update(
         self,
         *,
         customer: str,
@@ -642,23 +1528,119 @@ class CustomersResource:
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: UpdateCustomerBodyInvoiceSettings | None = None,
         metadata: dict[str, str] | UpdateCustomerBodyMetadataOption2 | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: builtins.list[str] | None = None,
         promotion_code: str | None = None,
         source: str | None = None,
         tax: UpdateCustomerBodyTax | None = None,
         tax_exempt: UpdateCustomerBodyTaxExempt | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer:
         """Update a customer; fields left out are unchanged.
 
-        ``POST /v1/customers/{customer}`` - effects: write; idempotency: key (Idempotency-Key)
+        Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the source
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing the
+        source parameter: for each of the customer’s current subscriptions, if the subscription
+        bills automatically and is in the `past_due` state, then the latest open invoice for the
+        subscription with automatic collection enabled will be retried. This retry will not count as
+        an automatic retry, and will not affect the next regularly scheduled payment for the
+        invoice. Changing the default_source for a customer will not trigger this behavior.
+
+        This request accepts mostly the same arguments as the customer creation call.
+
+        ``POST /v1/customers/{customer}`` - effects: write; idempotency: key (Idempotency-Key, sent
+        for you).
+
+        Args:
+            customer (str):
+            address: The customer's address. Optional.
+            balance (int): An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A negative
+                amount represents a credit that decreases the amount due on an invoice; a positive
+                amount increases the amount due on an invoice. Optional.
+            bank_account (UpdateCustomerBodyBankAccountOption1 | str): Either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a
+                user's bank account details. Optional.
+            card (UpdateCustomerBodyCardOption1 | str): A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js). Optional.
+            cash_balance (UpdateCustomerBodyCashBalance): Balance information and default balance
+                settings for this customer. Optional.
+            coupon (str): Optional.
+            default_alipay_account (str): ID of Alipay account to make the customer's new default
+                for invoice payments. Optional.
+            default_bank_account (str): ID of bank account to make the customer's new default for
+                invoice payments. Optional.
+            default_card (str): ID of card to make the customer's new default for invoice payments.
+                Optional.
+            default_source (str): If you are using payment methods created via the PaymentMethods
+                API, see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+
+            Provide the ID of a payment source already attached to this customer to make it this
+                customer's default payment source.
+
+            If you want to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property. Optional.
+            description (str): An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard. Optional.
+            email (str): Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_prefix (str): The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. Optional.
+            invoice_settings (UpdateCustomerBodyInvoiceSettings): Default invoice settings for this
+                customer. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            name (str): The customer's full name or business name. Optional.
+            next_invoice_sequence (int): The sequence to be used on the customer's next invoice.
+                Defaults to 1. Optional.
+            phone (str): The customer's phone number. Optional.
+            preferred_locales (list[str]): Customer's preferred languages, ordered by preference.
+                Optional.
+            promotion_code (str): The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount. Optional.
+            source (str): Optional.
+            tax (UpdateCustomerBodyTax): Tax details about the customer. Optional.
+            tax_exempt (UpdateCustomerBodyTaxExempt): The customer's tax exemption. One of `none`,
+                `exempt`, or `reverse`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateCustomerBody, UpdateCustomerParams
+
         op = _config.UPDATE_CUSTOMER
         params = validated(UpdateCustomerParams, {"customer": customer})
         body = validated(
@@ -691,30 +1673,85 @@ class CustomersResource:
             },
         )
         call = Call(path_params=pick(params, "customer"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _UPDATE_CUSTOMER_RESULT())
+
+
+class CustomersResourceWithRawResponse:
+    """:class:`CustomersResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        twin = CustomersResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.delete = to_raw(twin.delete)
+        self.retrieve = to_raw(twin.retrieve)
+        self.update = to_raw(twin.update)
 
 
 class PaymentIntentsResource:
-    """The ``payment_intents`` operations."""
+    """The ``payment_intents`` operations: ``client.payment_intents.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_payment_intents(
+    @property
+    def with_raw_response(self) -> PaymentIntentsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return PaymentIntentsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         created: ListPaymentIntentsCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListPaymentIntentsResponse:
         """List payment intents, newest first.
 
-        ``GET /v1/payment_intents`` - effects: read
+        ``GET /v1/payment_intents`` - effects: read.
+
+        Args:
+            created (ListPaymentIntentsCreatedOption1 | int): A filter on the list, based on the
+                object `created` field. The value can be a string with an integer Unix timestamp, or
+                it can be a dictionary with a number of different query options. Optional.
+            customer (str): Only return PaymentIntents for the customer specified by this customer
+                ID. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListPaymentIntentsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPaymentIntentsParams
+
         op = _config.LIST_PAYMENT_INTENTS
         params = validated(
             ListPaymentIntentsParams,
@@ -728,22 +1765,72 @@ class PaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PAYMENT_INTENTS_RESULT)
+        return self._engine.decode(op, response, _LIST_PAYMENT_INTENTS_RESULT())
 
-    def iter_list_payment_intents(
+    def iter(
         self,
         *,
         created: ListPaymentIntentsCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[PaymentIntent]:
-        """Every item of ``list_payment_intents``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/payment_intents`` - effects:
+        read.
+
+        Args:
+            created (ListPaymentIntentsCreatedOption1 | int): A filter on the list, based on the
+                object `created` field. The value can be a string with an integer Unix timestamp, or
+                it can be a dictionary with a number of different query options. Optional.
+            customer (str): Only return PaymentIntents for the customer specified by this customer
+                ID. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PaymentIntent: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPaymentIntentsParams
+
         op = _config.LIST_PAYMENT_INTENTS
         params = validated(
             ListPaymentIntentsParams,
@@ -757,12 +1844,21 @@ class PaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PAYMENT_INTENTS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PAYMENT_INTENTS_ITEMS())
 
-    def create_payment_intent(
+    def create(
         self,
         *,
         amount: int,
@@ -775,7 +1871,7 @@ class PaymentIntentsResource:
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         mandate: str | None = None,
         mandate_data: CreatePaymentIntentBodyMandateData | None = None,
         metadata: dict[str, str] | None = None,
@@ -784,7 +1880,7 @@ class PaymentIntentsResource:
         payment_method: str | None = None,
         payment_method_data: CreatePaymentIntentBodyPaymentMethodData | None = None,
         payment_method_options: CreatePaymentIntentBodyPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: builtins.list[str] | None = None,
         radar_options: CreatePaymentIntentBodyRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -794,11 +1890,178 @@ class PaymentIntentsResource:
         transfer_data: CreatePaymentIntentBodyTransferData | None = None,
         transfer_group: str | None = None,
         use_stripe_sdk: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Create a payment intent for an amount in a currency.
 
-        ``POST /v1/payment_intents`` - effects: write; idempotency: key (Idempotency-Key)
+        Creates a PaymentIntent object.
+
+        After the PaymentIntent is created, attach a payment method and confirm to continue the
+        payment. You can read more about the different payment flows available via the Payment
+        Intents API here.
+
+        When `confirm=true` is used during creation, it is equivalent to creating and confirming the
+        PaymentIntent in the same call. You may use any parameters available in the confirm API when
+        `confirm=true` is supplied.
+
+        ``POST /v1/payment_intents`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            amount (int): Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+                US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount (int): The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            automatic_payment_methods (CreatePaymentIntentBodyAutomaticPaymentMethods): When
+                enabled, this PaymentIntent will accept payment methods that you have enabled in the
+                Dashboard and are compatible with this PaymentIntent's other parameters. Optional.
+            capture_method (CreatePaymentIntentBodyCaptureMethod): Controls when the funds will be
+                captured from the customer's account. Optional.
+            confirm (bool): Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately. This parameter defaults to `false`. When creating and confirming a
+                PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided. Optional.
+            confirmation_method (CreatePaymentIntentBodyConfirmationMethod): Optional.
+            customer (str): ID of the Customer this PaymentIntent belongs to, if one exists.
+
+            Payment methods attached to other Customers cannot be used with this PaymentIntent.
+
+            If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete. Optional.
+            description (str): An arbitrary string attached to the object. Often useful for
+                displaying to users. Optional.
+            error_on_requires_action (bool): Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            mandate (str): ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            mandate_data (CreatePaymentIntentBodyMandateData): This hash contains details about the
+                Mandate to create. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            off_session (bool | CreatePaymentIntentBodyOffSessionOption2): Set to `true` to indicate
+                that the customer is not in your checkout flow during this payment attempt, and
+                therefore is unable to authenticate. This parameter is intended for scenarios where
+                you collect card details and [charge them
+                later](https://stripe.com/docs/payments/cards/charging-saved-cards). This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            on_behalf_of (str): The Stripe account ID for which these funds are intended. For
+                details, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            payment_method (str): ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+
+            If this parameter is omitted with `confirm=true`, `customer.default_source` will be
+                attached as this PaymentIntent's payment instrument to improve the migration
+                experience for users of the Charges API. We recommend that you explicitly provide
+                the `payment_method` going forward. Optional.
+            payment_method_data (CreatePaymentIntentBodyPaymentMethodData): If provided, this hash
+                will be used to create a PaymentMethod. The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent. Optional.
+            payment_method_options (CreatePaymentIntentBodyPaymentMethodOptions):
+                Payment-method-specific configuration for this PaymentIntent. Optional.
+            payment_method_types (list[str]): The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"]. Use
+                automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods). Optional.
+            radar_options (CreatePaymentIntentBodyRadarOptions): Options to configure Radar. See
+                [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email (str): Email address that the receipt for the resulting payment will be
+                sent to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails). Optional.
+            return_url (str): The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            setup_future_usage (CreatePaymentIntentBodySetupFutureUsage): Indicates that you intend
+                to make future payments with this PaymentIntent's payment method.
+
+            Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+                Customer, if present, after the PaymentIntent is confirmed and any required actions
+                from the user are complete. If no Customer was provided, the payment method can
+                still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+                Customer after the transaction completes.
+
+            When processing card payments, Stripe also uses `setup_future_usage` to dynamically opt…
+                Optional.
+            statement_descriptor (str): For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters. Optional.
+            statement_descriptor_suffix (str): Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the complete
+                statement descriptor. Maximum 22 characters for the concatenated descriptor.
+                Optional.
+            transfer_data (CreatePaymentIntentBodyTransferData): The parameters used to
+                automatically create a Transfer when the payment succeeds. For more information, see
+                the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            transfer_group (str): A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+                Optional.
+            use_stripe_sdk (bool): Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePaymentIntentBody
+
         op = _config.CREATE_PAYMENT_INTENT
         body = validated(
             CreatePaymentIntentBody,
@@ -835,20 +2098,54 @@ class PaymentIntentsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CREATE_PAYMENT_INTENT_RESULT())
 
-    def retrieve_payment_intent(
+    def retrieve(
         self,
         *,
         intent: str,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Retrieve a payment intent by id.
 
-        ``GET /v1/payment_intents/{intent}`` - effects: read
+        Retrieves the details of a PaymentIntent that has previously been created.
+
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
+
+        When retrieved with a publishable key, only a subset of properties will be returned. Please
+        refer to the payment intent object reference for more details.
+
+        ``GET /v1/payment_intents/{intent}`` - effects: read.
+
+        Args:
+            intent (str):
+            client_secret (str): The client secret of the PaymentIntent. Required if a publishable
+                key is used to retrieve the source. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrievePaymentIntentParams
+
         op = _config.RETRIEVE_PAYMENT_INTENT
         params = validated(
             RetrievePaymentIntentParams,
@@ -862,20 +2159,62 @@ class PaymentIntentsResource:
             path_params=pick(params, "intent"),
             query=pick(params, "client_secret", "expand"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PAYMENT_INTENT_RESULT())
 
-    def cancel_payment_intent(
+    def cancel(
         self,
         *,
         intent: str,
         cancellation_reason: CancelPaymentIntentBodyCancellationReason | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Cancel a payment intent that is not yet succeeded.
 
-        ``POST /v1/payment_intents/{intent}/cancel`` - effects: write; idempotency: key (Idempotency-Key)
+        A PaymentIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_capture`, `requires_confirmation`, `requires_action`
+        or, in rare cases, `processing`.
+
+        Once canceled, no additional charges will be made by the PaymentIntent and any operations on
+        the PaymentIntent will fail with an error. For PaymentIntents with a `status` of
+        `requires_capture`, the remaining `amount_capturable` will automatically be refunded.
+
+        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
+        instead.
+
+        ``POST /v1/payment_intents/{intent}/cancel`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            cancellation_reason (CancelPaymentIntentBodyCancellationReason): Reason for canceling
+                this PaymentIntent. Possible values are `duplicate`, `fraudulent`,
+                `requested_by_customer`, or `abandoned` Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CancelPaymentIntentBody, CancelPaymentIntentParams
+
         op = _config.CANCEL_PAYMENT_INTENT
         params = validated(CancelPaymentIntentParams, {"intent": intent})
         body = validated(
@@ -886,25 +2225,87 @@ class PaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CANCEL_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CANCEL_PAYMENT_INTENT_RESULT())
 
-    def capture_payment_intent(
+    def capture(
         self,
         *,
         intent: str,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         metadata: dict[str, str] | CapturePaymentIntentBodyMetadataOption2 | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
         transfer_data: CapturePaymentIntentBodyTransferData | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Capture the funds of a payment intent in requires_capture.
 
-        ``POST /v1/payment_intents/{intent}/capture`` - effects: write; idempotency: key (Idempotency-Key)
+        Capture the funds of an existing uncaptured PaymentIntent when its status is
+        `requires_capture`.
+
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by
+        default).
+
+        Learn more about separate authorization and capture.
+
+        ``POST /v1/payment_intents/{intent}/capture`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            amount_to_capture (int): The amount to capture from the PaymentIntent, which must be
+                less than or equal to the original amount. Any additional amount will be
+                automatically refunded. Defaults to the full `amount_capturable` if not provided.
+                Optional.
+            application_fee_amount (int): The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            statement_descriptor (str): For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters. Optional.
+            statement_descriptor_suffix (str): Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the complete
+                statement descriptor. Maximum 22 characters for the concatenated descriptor.
+                Optional.
+            transfer_data (CapturePaymentIntentBodyTransferData): The parameters used to
+                automatically create a Transfer when the payment is captured. For more information,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CapturePaymentIntentBody, CapturePaymentIntentParams
+
         op = _config.CAPTURE_PAYMENT_INTENT
         params = validated(CapturePaymentIntentParams, {"intent": intent})
         body = validated(
@@ -920,34 +2321,134 @@ class PaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CAPTURE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CAPTURE_PAYMENT_INTENT_RESULT())
 
-    def confirm_payment_intent(
+    def confirm(
         self,
         *,
         intent: str,
         capture_method: ConfirmPaymentIntentBodyCaptureMethod | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         mandate: str | None = None,
-        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = None,
+        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None = None,
         off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = None,
         payment_method: str | None = None,
         payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = None,
         payment_method_options: ConfirmPaymentIntentBodyPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: builtins.list[str] | None = None,
         radar_options: ConfirmPaymentIntentBodyRadarOptions | None = None,
         receipt_email: str | ConfirmPaymentIntentBodyReceiptEmailOption2 | None = None,
         return_url: str | None = None,
         setup_future_usage: ConfirmPaymentIntentBodySetupFutureUsage | None = None,
         use_stripe_sdk: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Confirm that the customer intends to pay with the attached payment method.
 
-        ``POST /v1/payment_intents/{intent}/confirm`` - effects: write; idempotency: key (Idempotency-Key)
+        Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected payment
+        method requires additional authentication steps, the PaymentIntent will transition to the
+        `requires_action` status and suggest additional actions via `next_action`. If payment fails,
+        the PaymentIntent will transition to the `requires_payment_method` status. If payment
+        succeeds, the PaymentIntent will transition to the `succeeded` status (or
+        `requires_capture`, if `capture_method` is set to `manual`). If the `confirmation_method` is
+        `automatic`, payment may be attempted using our client SDKs and the PaymentIntent’s
+        client_secret. After `next_action`s are handled by the client, no additional confirmation is
+        required to complete the payment. If the `confirmation_method` is `manual`, all payment
+        attempts must be initiated using a secret key. If any actions are required for the payment,
+        the PaymentIntent will return to the `requires_confirmation` state after those actions are
+        completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate the
+        next payment attempt. Read the expanded documentation to learn more about manual
+        confirmation.
+
+        ``POST /v1/payment_intents/{intent}/confirm`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            capture_method (ConfirmPaymentIntentBodyCaptureMethod): Controls when the funds will be
+                captured from the customer's account. Optional.
+            client_secret (str): The client secret of the PaymentIntent. Optional.
+            error_on_requires_action (bool): Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            mandate (str): ID of the mandate to be used for this payment. Optional.
+            mandate_data: This hash contains details about the Mandate to create Optional.
+            off_session (bool | ConfirmPaymentIntentBodyOffSessionOption2): Set to `true` to
+                indicate that the customer is not in your checkout flow during this payment attempt,
+                and therefore is unable to authenticate. This parameter is intended for scenarios
+                where you collect card details and [charge them
+                later](https://stripe.com/docs/payments/cards/charging-saved-cards). Optional.
+            payment_method (str): ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent. Optional.
+            payment_method_data (ConfirmPaymentIntentBodyPaymentMethodData): If provided, this hash
+                will be used to create a PaymentMethod. The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent. Optional.
+            payment_method_options (ConfirmPaymentIntentBodyPaymentMethodOptions):
+                Payment-method-specific configuration for this PaymentIntent. Optional.
+            payment_method_types (list[str]): The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods). Optional.
+            radar_options (ConfirmPaymentIntentBodyRadarOptions): Options to configure Radar. See
+                [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email: Email address that the receipt for the resulting payment will be sent to.
+                If `receipt_email` is specified for a payment in live mode, a receipt will be sent
+                regardless of your [email settings](https://dashboard.stripe.com/account/emails).
+                Optional.
+            return_url (str): The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter is only used for cards and other redirect-based payment
+                methods. Optional.
+            setup_future_usage (ConfirmPaymentIntentBodySetupFutureUsage): Indicates that you intend
+                to make future payments with this PaymentIntent's payment method.
+
+            Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+                Customer, if present, after the PaymentIntent is confirmed and any required actions
+                from the user are complete. If no Customer was provided, the payment method can
+                still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+                Customer after the transaction completes.
+
+            When processing card payments, Stripe also uses `setup_future_usage` to dynamically opt…
+                Optional.
+            use_stripe_sdk (bool): Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConfirmPaymentIntentBody, ConfirmPaymentIntentParams
+
         op = _config.CONFIRM_PAYMENT_INTENT
         params = validated(ConfirmPaymentIntentParams, {"intent": intent})
         body = validated(
@@ -972,31 +2473,90 @@ class PaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONFIRM_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CONFIRM_PAYMENT_INTENT_RESULT())
+
+
+class PaymentIntentsResourceWithRawResponse:
+    """:class:`PaymentIntentsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: PaymentIntentsResource) -> None:
+        twin = PaymentIntentsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
+        self.cancel = to_raw(twin.cancel)
+        self.capture = to_raw(twin.capture)
+        self.confirm = to_raw(twin.confirm)
 
 
 class RefundsResource:
-    """The ``refunds`` operations."""
+    """The ``refunds`` operations: ``client.refunds.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_refunds(
+    @property
+    def with_raw_response(self) -> RefundsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return RefundsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         charge: str | None = None,
         created: ListRefundsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListRefundsResponse:
         """List refunds, newest first.
 
-        ``GET /v1/refunds`` - effects: read
+        Returns a list of all refunds you’ve previously created. The refunds are returned in sorted
+        order, with the most recent refunds appearing first. For convenience, the 10 most recent
+        refunds are always available by default on the charge object.
+
+        ``GET /v1/refunds`` - effects: read.
+
+        Args:
+            charge (str): Only return refunds for the charge specified by this charge ID. Optional.
+            created (ListRefundsCreatedOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return refunds for the PaymentIntent specified by this ID.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListRefundsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListRefundsParams
+
         op = _config.LIST_REFUNDS
         params = validated(
             ListRefundsParams,
@@ -1011,23 +2571,72 @@ class RefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_REFUNDS_RESULT)
+        return self._engine.decode(op, response, _LIST_REFUNDS_RESULT())
 
-    def iter_list_refunds(
+    def iter(
         self,
         *,
         charge: str | None = None,
         created: ListRefundsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Refund]:
-        """Every item of ``list_refunds``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/refunds`` - effects: read.
+
+        Args:
+            charge (str): Only return refunds for the charge specified by this charge ID. Optional.
+            created (ListRefundsCreatedOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return refunds for the PaymentIntent specified by this ID.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Refund: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListRefundsParams
+
         op = _config.LIST_REFUNDS
         params = validated(
             ListRefundsParams,
@@ -1042,19 +2651,29 @@ class RefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_REFUNDS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_REFUNDS_ITEMS())
 
-    def create_refund(
+    def create(
         self,
         *,
         amount: int | None = None,
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | CreateRefundBodyMetadataOption2 | None = None,
         origin: CreateRefundBodyOrigin | None = None,
@@ -1062,11 +2681,55 @@ class RefundsResource:
         reason: CreateRefundBodyReason | None = None,
         refund_application_fee: bool | None = None,
         reverse_transfer: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Refund a charge or payment intent, fully or in part.
 
-        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int): A positive integer representing how much to refund. Optional.
+            charge (str): Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            customer (str): Customer whose customer balance to refund from. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            instructions_email (str): For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions. Optional.
+            metadata (dict[str, str] | CreateRefundBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            origin (CreateRefundBodyOrigin): Origin of the refund Optional.
+            payment_intent (str): Optional.
+            reason (CreateRefundBodyReason): Optional.
+            refund_application_fee (bool): Optional.
+            reverse_transfer (bool): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -1086,33 +2749,73 @@ class RefundsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
 
-    def retrieve_refund(
+    def retrieve(
         self,
         *,
         refund: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Retrieve a refund by id.
 
-        ``GET /v1/refunds/{refund}`` - effects: read
+        ``GET /v1/refunds/{refund}`` - effects: read.
+
+        Args:
+            refund (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveRefundParams
+
         op = _config.RETRIEVE_REFUND
         params = validated(RetrieveRefundParams, {"expand": expand, "refund": refund})
         call = Call(path_params=pick(params, "refund"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_REFUND_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_REFUND_RESULT())
+
+
+class RefundsResourceWithRawResponse:
+    """:class:`RefundsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: RefundsResource) -> None:
+        twin = RefundsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
 
 
 class InvoicesResource:
-    """The ``invoices`` operations."""
+    """The ``invoices`` operations: ``client.invoices.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_invoices(
+    @property
+    def with_raw_response(self) -> InvoicesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return InvoicesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         collection_method: ListInvoicesCollectionMethod | None = None,
@@ -1120,16 +2823,59 @@ class InvoicesResource:
         customer: str | None = None,
         due_date: ListInvoicesDueDateOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: ListInvoicesStatus | None = None,
         subscription: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListInvoicesResponse:
         """List invoices, newest first.
 
-        ``GET /v1/invoices`` - effects: read
+        ``GET /v1/invoices`` - effects: read.
+
+        Args:
+            collection_method (ListInvoicesCollectionMethod): The collection method of the invoice
+                to retrieve. Either `charge_automatically` or `send_invoice`. Optional.
+            created (ListInvoicesCreatedOption1 | int): Optional.
+            customer (str): Only return invoices for the customer specified by this customer ID.
+                Optional.
+            due_date (ListInvoicesDueDateOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListInvoicesStatus): The status of the invoice, one of `draft`, `open`, `paid`,
+                `uncollectible`, or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) Optional.
+            subscription (str): Only return invoices for the subscription specified by this
+                subscription ID. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListInvoicesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListInvoicesParams
+
         op = _config.LIST_INVOICES
         params = validated(
             ListInvoicesParams,
@@ -1147,12 +2893,25 @@ class InvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_INVOICES_RESULT)
+        return self._engine.decode(op, response, _LIST_INVOICES_RESULT())
 
-    def iter_list_invoices(
+    def iter(
         self,
         *,
         collection_method: ListInvoicesCollectionMethod | None = None,
@@ -1160,13 +2919,59 @@ class InvoicesResource:
         customer: str | None = None,
         due_date: ListInvoicesDueDateOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: ListInvoicesStatus | None = None,
         subscription: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Invoice]:
-        """Every item of ``list_invoices``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/invoices`` - effects: read.
+
+        Args:
+            collection_method (ListInvoicesCollectionMethod): The collection method of the invoice
+                to retrieve. Either `charge_automatically` or `send_invoice`. Optional.
+            created (ListInvoicesCreatedOption1 | int): Optional.
+            customer (str): Only return invoices for the customer specified by this customer ID.
+                Optional.
+            due_date (ListInvoicesDueDateOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListInvoicesStatus): The status of the invoice, one of `draft`, `open`, `paid`,
+                `uncollectible`, or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) Optional.
+            subscription (str): Only return invoices for the subscription specified by this
+                subscription ID. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Invoice: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListInvoicesParams
+
         op = _config.LIST_INVOICES
         params = validated(
             ListInvoicesParams,
@@ -1184,46 +2989,173 @@ class InvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_INVOICES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_INVOICES_ITEMS())
 
-    def create_invoice(
+    def create(
         self,
         *,
-        account_tax_ids: list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = None,
+        account_tax_ids: builtins.list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = None,
         application_fee_amount: int | None = None,
         auto_advance: bool | None = None,
         automatic_tax: CreateInvoiceBodyAutomaticTax | None = None,
         collection_method: CreateInvoiceBodyCollectionMethod | None = None,
         currency: str | None = None,
-        custom_fields: list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = None,
+        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item]
+        | CreateInvoiceBodyCustomFieldsOption2
+        | None = None,
         customer: str | None = None,
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | None = None,
+        default_tax_rates: builtins.list[str] | None = None,
         description: str | None = None,
-        discounts: list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = None,
+        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item]
+        | CreateInvoiceBodyDiscountsOption2
+        | None = None,
         due_date: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         footer: str | None = None,
         from_invoice: CreateInvoiceBodyFromInvoice | None = None,
         metadata: dict[str, str] | CreateInvoiceBodyMetadataOption2 | None = None,
         on_behalf_of: str | None = None,
         payment_settings: CreateInvoiceBodyPaymentSettings | None = None,
         pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = None,
-        rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = None,
+        rendering_options: CreateInvoiceBodyRenderingOptionsOption1
+        | CreateInvoiceBodyRenderingOptionsOption2
+        | None = None,
         shipping_cost: CreateInvoiceBodyShippingCost | None = None,
         statement_descriptor: str | None = None,
         subscription: str | None = None,
         transfer_data: CreateInvoiceBodyTransferData | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Create a draft invoice for a customer.
 
-        ``POST /v1/invoices`` - effects: write; idempotency: key (Idempotency-Key)
+        This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
+
+        ``POST /v1/invoices`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the
+                invoice is a draft. Optional.
+            application_fee_amount (int): A fee in cents (or local equivalent) that will be applied
+                to the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to take
+                an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+                Optional.
+            auto_advance (bool): Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the
+                invoice. When `false`, the invoice's state will not automatically advance without an
+                explicit action. Optional.
+            automatic_tax (CreateInvoiceBodyAutomaticTax): Settings for automatic tax lookup for
+                this invoice. Optional.
+            collection_method (CreateInvoiceBodyCollectionMethod): Either `charge_automatically`, or
+                `send_invoice`. When charging automatically, Stripe will attempt to pay this invoice
+                using the default source attached to the customer. When sending an invoice, Stripe
+                will email this invoice to the customer with payment instructions. Defaults to
+                `charge_automatically`. Optional.
+            currency (str): The currency to create this invoice in. Defaults to that of `customer`
+                if not specified. Optional.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. Optional.
+            customer (str): The ID of the customer who will be billed. Optional.
+            days_until_due (int): The number of days from when the invoice is created until it is
+                due. Valid only for invoices where `collection_method=send_invoice`. Optional.
+            default_payment_method (str): ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method in
+                the customer's invoice settings. Optional.
+            default_source (str): ID of the default payment source for the invoice. It must belong
+                to the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source. Optional.
+            default_tax_rates (list[str]): The tax rates that will apply to any line item that does
+                not have `tax_rates` set. Optional.
+            description (str): An arbitrary string attached to the object. Often useful for
+                displaying to users. Referenced as 'memo' in the Dashboard. Optional.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts. Optional.
+            due_date (int): The date on which payment for this invoice is due. Valid only for
+                invoices where `collection_method=send_invoice`. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            footer (str): Footer to be displayed on the invoice. Optional.
+            from_invoice (CreateInvoiceBodyFromInvoice): Revise an existing invoice. The new invoice
+                will be created in `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            on_behalf_of (str): The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details. Optional.
+            payment_settings (CreateInvoiceBodyPaymentSettings): Configuration settings for the
+                PaymentIntent that is generated when the invoice is finalized. Optional.
+            pending_invoice_items_behavior (CreateInvoiceBodyPendingInvoiceItemsBehavior): How to
+                handle pending invoice items on invoice creation. One of `include` or `exclude`.
+                `include` will include any pending invoice items, and will create an empty draft
+                invoice if no pending invoice items exist. `exclude` will always create an empty
+                invoice draft regardless if there are pending invoice items or not. Defaults to
+                `exclude` if the parameter is omitted. Optional.
+            rendering_options: Options for invoice PDF rendering. Optional.
+            shipping_cost (CreateInvoiceBodyShippingCost): Settings for the cost of shipping for
+                this invoice. Optional.
+            statement_descriptor (str): Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be set to
+                the first subscription item's product's `statement_descriptor`. Optional.
+            subscription (str): The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+                Optional.
+            transfer_data (CreateInvoiceBodyTransferData): If specified, the funds from the invoice
+                will be transferred to the destination and the ID of the resulting transfer will be
+                found on the invoice's charge. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateInvoiceBody
+
         op = _config.CREATE_INVOICE
         body = validated(
             CreateInvoiceBody,
@@ -1258,59 +3190,170 @@ class InvoicesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _CREATE_INVOICE_RESULT())
 
-    def retrieve_invoice(
+    def retrieve(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Retrieve an invoice by id.
 
-        ``GET /v1/invoices/{invoice}`` - effects: read
+        ``GET /v1/invoices/{invoice}`` - effects: read.
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveInvoiceParams
+
         op = _config.RETRIEVE_INVOICE
         params = validated(RetrieveInvoiceParams, {"expand": expand, "invoice": invoice})
         call = Call(path_params=pick(params, "invoice"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_INVOICE_RESULT())
 
-    def finalize_invoice(
+    def finalize(
         self,
         *,
         invoice: str,
         auto_advance: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Finalize a draft invoice so that it can be paid.
 
-        ``POST /v1/invoices/{invoice}/finalize`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/invoices/{invoice}/finalize`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            invoice (str):
+            auto_advance (bool): Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice.
+                When `false`, the invoice's state will not automatically advance without an explicit
+                action. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import FinalizeInvoiceBody, FinalizeInvoiceParams
+
         op = _config.FINALIZE_INVOICE
         params = validated(FinalizeInvoiceParams, {"invoice": invoice})
         body = validated(FinalizeInvoiceBody, {"auto_advance": auto_advance, "expand": expand})
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _FINALIZE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _FINALIZE_INVOICE_RESULT())
 
-    def pay_invoice(
+    def pay(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         forgive: bool | None = None,
         mandate: str | None = None,
         off_session: bool | None = None,
         paid_out_of_band: bool | None = None,
         payment_method: str | None = None,
         source: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Attempt to pay an open invoice now.
 
-        ``POST /v1/invoices/{invoice}/pay`` - effects: write; idempotency: key (Idempotency-Key)
+        Stripe automatically creates and then attempts to collect payment on invoices for customers
+        on subscriptions according to your subscriptions settings. However, if you’d like to attempt
+        payment on an invoice out of the normal collection schedule or for some other reason, you
+        can do so.
+
+        ``POST /v1/invoices/{invoice}/pay`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            forgive (bool): In cases where the source used to pay the invoice has insufficient
+                funds, passing `forgive=true` controls whether a charge should be attempted for the
+                full amount available on the source, up to the amount to fully pay the invoice. This
+                effectively forgives the difference between the amount available on the source and
+                the amount due.
+
+            Passing `forgive=false` will fail the charge if the source hasn't been pre-funded with
+                the right amount. An example for this case is with ACH Credit Transfers and wires:
+                if the amount wired is less than the amount due by a small amount, you might want to
+                forgive… Optional.
+            mandate (str): ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or the
+                invoice's default_payment_method or default_source, if set. Optional.
+            off_session (bool): Indicates if a customer is on or off-session while an invoice
+                payment is attempted. Defaults to `true` (off-session). Optional.
+            paid_out_of_band (bool): Boolean representing whether an invoice is paid outside of
+                Stripe. This will result in no charge being made. Defaults to `false`. Optional.
+            payment_method (str): A PaymentMethod to be charged. The PaymentMethod must be the ID of
+                a PaymentMethod belonging to the customer associated with the invoice being paid.
+                Optional.
+            source (str): A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PayInvoiceBody, PayInvoiceParams
+
         op = _config.PAY_INVOICE
         params = validated(PayInvoiceParams, {"invoice": invoice})
         body = validated(
@@ -1326,34 +3369,85 @@ class InvoicesResource:
             },
         )
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _PAY_INVOICE_RESULT)
+        return self._engine.decode(op, response, _PAY_INVOICE_RESULT())
 
-    def void_invoice(
+    def void(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Void a finalized invoice (it stays for the record).
 
-        ``POST /v1/invoices/{invoice}/void`` - effects: write; idempotency: key (Idempotency-Key)
+        Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to
+        deletion, however it only applies to finalized invoices and maintains a papertrail where the
+        invoice can still be found.
+
+        ``POST /v1/invoices/{invoice}/void`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import VoidInvoiceBody, VoidInvoiceParams
+
         op = _config.VOID_INVOICE
         params = validated(VoidInvoiceParams, {"invoice": invoice})
         body = validated(VoidInvoiceBody, {"expand": expand})
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _VOID_INVOICE_RESULT)
+        return self._engine.decode(op, response, _VOID_INVOICE_RESULT())
+
+
+class InvoicesResourceWithRawResponse:
+    """:class:`InvoicesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: InvoicesResource) -> None:
+        twin = InvoicesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
+        self.finalize = to_raw(twin.finalize)
+        self.pay = to_raw(twin.pay)
+        self.void = to_raw(twin.void)
 
 
 class SubscriptionsResource:
-    """The ``subscriptions`` operations."""
+    """The ``subscriptions`` operations: ``client.subscriptions.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_subscriptions(
+    @property
+    def with_raw_response(self) -> SubscriptionsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return SubscriptionsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         collection_method: ListSubscriptionsCollectionMethod | None = None,
@@ -1362,17 +3456,67 @@ class SubscriptionsResource:
         current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
         status: ListSubscriptionsStatus | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListSubscriptionsResponse:
         """List subscriptions (not canceled ones unless status says so).
 
-        ``GET /v1/subscriptions`` - effects: read
+        ``GET /v1/subscriptions`` - effects: read.
+
+        Args:
+            collection_method (ListSubscriptionsCollectionMethod): The collection method of the
+                subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+                Optional.
+            created (ListSubscriptionsCreatedOption1 | int): Optional.
+            current_period_end (ListSubscriptionsCurrentPeriodEndOption1 | int): Optional.
+            current_period_start (ListSubscriptionsCurrentPeriodStartOption1 | int): Optional.
+            customer (str): The ID of the customer whose subscriptions will be retrieved. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            price (str): Filter for subscriptions that contain this recurring price ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListSubscriptionsStatus): The status of the subscriptions to retrieve. Passing
+                in a value of `canceled` will return all canceled subscriptions, including those
+                belonging to deleted customers. Pass `ended` to find subscriptions that are canceled
+                and subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no value
+                is supplied, all subscriptions that have not been canceled are returned. Optional.
+            test_clock (str): Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and the
+                customer parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListSubscriptionsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListSubscriptionsParams
+
         op = _config.LIST_SUBSCRIPTIONS
         params = validated(
             ListSubscriptionsParams,
@@ -1392,12 +3536,27 @@ class SubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_SUBSCRIPTIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_SUBSCRIPTIONS_RESULT())
 
-    def iter_list_subscriptions(
+    def iter(
         self,
         *,
         collection_method: ListSubscriptionsCollectionMethod | None = None,
@@ -1406,14 +3565,68 @@ class SubscriptionsResource:
         current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
         status: ListSubscriptionsStatus | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Subscription]:
-        """Every item of ``list_subscriptions``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/subscriptions`` - effects:
+        read.
+
+        Args:
+            collection_method (ListSubscriptionsCollectionMethod): The collection method of the
+                subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+                Optional.
+            created (ListSubscriptionsCreatedOption1 | int): Optional.
+            current_period_end (ListSubscriptionsCurrentPeriodEndOption1 | int): Optional.
+            current_period_start (ListSubscriptionsCurrentPeriodStartOption1 | int): Optional.
+            customer (str): The ID of the customer whose subscriptions will be retrieved. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            price (str): Filter for subscriptions that contain this recurring price ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListSubscriptionsStatus): The status of the subscriptions to retrieve. Passing
+                in a value of `canceled` will return all canceled subscriptions, including those
+                belonging to deleted customers. Pass `ended` to find subscriptions that are canceled
+                and subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no value
+                is supplied, all subscriptions that have not been canceled are returned. Optional.
+            test_clock (str): Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and the
+                customer parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Subscription: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListSubscriptionsParams
+
         op = _config.LIST_SUBSCRIPTIONS
         params = validated(
             ListSubscriptionsParams,
@@ -1433,21 +3646,38 @@ class SubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_SUBSCRIPTIONS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_SUBSCRIPTIONS_ITEMS())
 
-    def create_subscription(
+    def create(
         self,
         *,
         customer: str,
-        add_invoice_items: list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = None,
+        add_invoice_items: builtins.list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CreateSubscriptionBodyAutomaticTax | None = None,
         backdate_start_date: int | None = None,
         billing_cycle_anchor: int | None = None,
-        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = None,
+        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None = None,
         cancel_at: int | None = None,
         cancel_at_period_end: bool | None = None,
         collection_method: CreateSubscriptionBodyCollectionMethod | None = None,
@@ -1456,16 +3686,20 @@ class SubscriptionsResource:
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = None,
+        default_tax_rates: builtins.list[str]
+        | CreateSubscriptionBodyDefaultTaxRatesOption2
+        | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        items_: list[CreateSubscriptionBodyItemsItem] | None = None,
+        expand: builtins.list[str] | None = None,
+        items_: builtins.list[CreateSubscriptionBodyItemsItem] | None = None,
         metadata: dict[str, str] | CreateSubscriptionBodyMetadataOption2 | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = None,
         payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = None,
         payment_settings: CreateSubscriptionBodyPaymentSettings | None = None,
-        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = None,
+        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None = None,
         promotion_code: str | None = None,
         proration_behavior: CreateSubscriptionBodyProrationBehavior | None = None,
         transfer_data: CreateSubscriptionBodyTransferData | None = None,
@@ -1473,11 +3707,176 @@ class SubscriptionsResource:
         trial_from_plan: bool | None = None,
         trial_period_days: int | None = None,
         trial_settings: CreateSubscriptionBodyTrialSettings | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Subscribe a customer to one or more prices.
 
-        ``POST /v1/subscriptions`` - effects: write; idempotency: key (Idempotency-Key)
+        Creates a new subscription on an existing customer. Each customer can have up to 500 active
+        or scheduled subscriptions.
+
+        When you create a subscription with `collection_method=charge_automatically`, the first
+        invoice is finalized as part of the request. The `payment_behavior` parameter determines the
+        exact behavior of the initial payment.
+
+        To start subscriptions where the first invoice always begins in a `draft` status, use
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
+
+        ``POST /v1/subscriptions`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            customer (str): The identifier of the customer to subscribe.
+            add_invoice_items (list[CreateSubscriptionBodyAddInvoiceItemsItem]): A list of prices
+                and quantities that will generate invoice items appended to the next invoice for
+                this subscription. You may pass up to 20 items. Optional.
+            application_fee_percent (float): A non-negative decimal between 0 and 100, with at most
+                two decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+                Optional.
+            automatic_tax (CreateSubscriptionBodyAutomaticTax): Automatic tax settings for this
+                subscription. We recommend you only include this parameter when the existing value
+                is being changed. Optional.
+            backdate_start_date (int): For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration for
+                the timespan between the start date and the current time. Can be combined with
+                trials and the billing cycle anchor. Optional.
+            billing_cycle_anchor (int): A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or `year`
+                intervals, the day of the month for subsequent invoices. The timestamp is in UTC
+                format. Optional.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds. Optional.
+            cancel_at (int): A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have been
+                enabled using `proration_behavior`. If set during a future period, this will always
+                cause a proration for that period. Optional.
+            cancel_at_period_end (bool): Boolean indicating whether this subscription should cancel
+                at the end of the current period. Optional.
+            collection_method (CreateSubscriptionBodyCollectionMethod): Either
+                `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will
+                attempt to pay this subscription at the end of the cycle using the default source
+                attached to the customer. When sending an invoice, Stripe will email your customer
+                an invoice with payment instructions and mark the subscription as `active`. Defaults
+                to `charge_automatically`. Optional.
+            coupon (str): The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+                Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            days_until_due (int): Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`. Optional.
+            default_payment_method (str): ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes precedence
+                over `default_source`. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+                Optional.
+            default_source (str): ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+                Optional.
+            default_tax_rates: The tax rates that will apply to any subscription item that does not
+                have `tax_rates` set. Invoices created will have their `default_tax_rates` populated
+                from the subscription. Optional.
+            description (str): The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            items_ (list[CreateSubscriptionBodyItemsItem]): A list of up to 20 subscription items,
+                each with an attached price. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            off_session (bool): Indicates if a customer is on or off-session while an invoice
+                payment is attempted. Optional.
+            on_behalf_of (str | CreateSubscriptionBodyOnBehalfOfOption2): The account on behalf of
+                which to charge, for each of the subscription's invoices. Optional.
+            payment_behavior (CreateSubscriptionBodyPaymentBehavior): Only applies to subscriptions
+                with `collection_method=charge_automatically`.
+
+            Use `allow_incomplete` to create subscriptions with `status=incomplete` if the first
+                invoice cannot be paid. Creating subscriptions with this status allows you to manage
+                scenarios where additional user actions are needed to pay a subscription's invoice.
+                For example, SCA regulation may require 3DS authentication to complete payment. See
+                the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for
+                Billing to learn more. This is the default behavior.
+
+            Use `default_incomplete` … Optional.
+            payment_settings (CreateSubscriptionBodyPaymentSettings): Payment settings to pass to
+                invoices created by the subscription. Optional.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at
+                the specified interval. Optional.
+            promotion_code (str): The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for that
+                particular subscription. Optional.
+            proration_behavior (CreateSubscriptionBodyProrationBehavior): Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`. Optional.
+            transfer_data (CreateSubscriptionBodyTransferData): If specified, the funds from the
+                subscription's invoices will be transferred to the destination and the ID of the
+                resulting transfers will be found on the resulting charges. Optional.
+            trial_end (CreateSubscriptionBodyTrialEndOption1 | int): Unix timestamp representing the
+                end of the trial period the customer will get before being charged for the first
+                time. If set, trial_end will override the default trial period of the plan the
+                customer is being subscribed to. The special value `now` can be provided to end the
+                customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
+                See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_from_plan (bool): Indicates if a plan's `trial_period_days` should be applied to
+                the subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_period_days (int): Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials that
+                might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_settings (CreateSubscriptionBodyTrialSettings): Settings related to subscription
+                trials. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateSubscriptionBody
+
         op = _config.CREATE_SUBSCRIPTION
         body = validated(
             CreateSubscriptionBody,
@@ -1517,19 +3916,43 @@ class SubscriptionsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _CREATE_SUBSCRIPTION_RESULT())
 
-    def retrieve_subscription(
+    def retrieve(
         self,
         *,
         subscription_exposed_id: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Retrieve a subscription by id.
 
-        ``GET /v1/subscriptions/{subscription_exposed_id}`` - effects: read
+        ``GET /v1/subscriptions/{subscription_exposed_id}`` - effects: read.
+
+        Args:
+            subscription_exposed_id (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveSubscriptionParams
+
         op = _config.RETRIEVE_SUBSCRIPTION
         params = validated(
             RetrieveSubscriptionParams,
@@ -1542,22 +3965,67 @@ class SubscriptionsResource:
             path_params=pick(params, "subscription_exposed_id"),
             query=pick(params, "expand"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_SUBSCRIPTION_RESULT())
 
-    def cancel_subscription(
+    def cancel(
         self,
         *,
         subscription_exposed_id: str,
         cancellation_details: CancelSubscriptionBodyCancellationDetails | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Cancel a subscription at once (no further invoices).
 
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}`` - effects: delete; idempotency: natural
+        Cancels a customer’s subscription immediately. The customer will not be charged again for
+        the subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged for
+        at the end of the period, unless manually deleted. If you’ve set the subscription to cancel
+        at the end of the period, any pending prorations will also be left in place and collected at
+        the end of the period. But if the subscription is set to cancel immediately, pending
+        prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment attempts
+        after the customer has canceled a subscription. However, you can resume automatic collection
+        of the invoices manually after subscription cancellation to have us proceed. Or, you could
+        check for unpaid invoices before allowing the customer to cancel the subscription at all.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}`` - effects: delete; idempotency:
+        natural.
+
+        Args:
+            subscription_exposed_id (str):
+            cancellation_details (CancelSubscriptionBodyCancellationDetails): Details about why this
+                subscription was cancelled Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_now (bool): Will generate a final invoice that invoices for any un-invoiced
+                metered usage and new/pending proration invoice items. Optional.
+            prorate (bool): Will generate a proration invoice item that credits remaining unused
+                time until the subscription period end. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CancelSubscriptionBody, CancelSubscriptionParams
+
         op = _config.CANCEL_SUBSCRIPTION
         params = validated(
             CancelSubscriptionParams,
@@ -1575,33 +4043,92 @@ class SubscriptionsResource:
             },
         )
         call = Call(path_params=pick(params, "subscription_exposed_id"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CANCEL_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _CANCEL_SUBSCRIPTION_RESULT())
+
+
+class SubscriptionsResourceWithRawResponse:
+    """:class:`SubscriptionsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: SubscriptionsResource) -> None:
+        twin = SubscriptionsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
+        self.cancel = to_raw(twin.cancel)
 
 
 class ProductsResource:
-    """The ``products`` operations."""
+    """The ``products`` operations: ``client.products.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_products(
+    @property
+    def with_raw_response(self) -> ProductsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return ProductsResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         active: bool | None = None,
         created: ListProductsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
-        ids: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        ids: builtins.list[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListProductsResponse:
         """List products, newest first.
 
-        ``GET /v1/products`` - effects: read
+        ``GET /v1/products`` - effects: read.
+
+        Args:
+            active (bool): Only return products that are active or inactive (e.g., pass `false` to
+                list all inactive products). Optional.
+            created (ListProductsCreatedOption1 | int): Only return products that were created
+                during the given date interval. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            ids (list[str]): Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before). Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            shippable (bool): Only return products that can be shipped (i.e., physical, not digital
+                products). Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            url (str): Only return products with the given url. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListProductsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListProductsParams
+
         op = _config.LIST_PRODUCTS
         params = validated(
             ListProductsParams,
@@ -1618,25 +4145,82 @@ class ProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PRODUCTS_RESULT)
+        return self._engine.decode(op, response, _LIST_PRODUCTS_RESULT())
 
-    def iter_list_products(
+    def iter(
         self,
         *,
         active: bool | None = None,
         created: ListProductsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
-        ids: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        ids: builtins.list[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Product]:
-        """Every item of ``list_products``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/products`` - effects: read.
+
+        Args:
+            active (bool): Only return products that are active or inactive (e.g., pass `false` to
+                list all inactive products). Optional.
+            created (ListProductsCreatedOption1 | int): Only return products that were created
+                during the given date interval. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            ids (list[str]): Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before). Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            shippable (bool): Only return products that can be shipped (i.e., physical, not digital
+                products). Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            url (str): Only return products with the given url. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Product: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListProductsParams
+
         op = _config.LIST_PRODUCTS
         params = validated(
             ListProductsParams,
@@ -1653,21 +4237,33 @@ class ProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PRODUCTS_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PRODUCTS_ITEMS())
 
-    def create_product(
+    def create(
         self,
         *,
         name: str,
         active: bool | None = None,
         default_price_data: CreateProductBodyDefaultPriceData | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         id: str | None = None,
-        images: list[str] | None = None,
+        images: builtins.list[str] | None = None,
         metadata: dict[str, str] | None = None,
         package_dimensions: CreateProductBodyPackageDimensions | None = None,
         shippable: bool | None = None,
@@ -1675,11 +4271,71 @@ class ProductsResource:
         tax_code: str | None = None,
         unit_label: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Product:
         """Create a product (what you sell; prices say for how much).
 
-        ``POST /v1/products`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/products`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            name (str): The product's name, meant to be displayable to the customer.
+            active (bool): Whether the product is currently available for purchase. Defaults to
+                `true`. Optional.
+            default_price_data (CreateProductBodyDefaultPriceData): Data used to generate a new
+                [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the
+                default price for this product. Optional.
+            description (str): The product's description, meant to be displayable to the customer.
+                Use this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            id (str): An identifier will be randomly generated by Stripe. You can optionally
+                override this ID, but the ID must be unique across all products in your Stripe
+                account. Optional.
+            images (list[str]): A list of up to 8 URLs of images for this product, meant to be
+                displayable to the customer. Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            package_dimensions (CreateProductBodyPackageDimensions): The dimensions of this product
+                for shipping purposes. Optional.
+            shippable (bool): Whether this product is shipped (i.e., physical goods). Optional.
+            statement_descriptor (str): An arbitrary string to be displayed on your customer's
+                credit card or bank statement. While most banks display this information
+                consistently, some may display it incorrectly or not at all.
+
+            This may be up to 22 characters. The statement description may not include `<`, `>`,
+                `\\`, `"`, `'` characters, and will appear on your customer's statement in capital
+                letters. Non-ASCII characters are automatically stripped. It must contain at least
+                one letter. Optional.
+            tax_code (str): A [tax code](https://stripe.com/docs/tax/tax-categories) ID. Optional.
+            unit_label (str): A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal.
+                Optional.
+            url (str): A URL of a publicly-accessible webpage for this product. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Product: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateProductBody
+
         op = _config.CREATE_PRODUCT
         body = validated(
             CreateProductBody,
@@ -1701,51 +4357,139 @@ class ProductsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PRODUCT_RESULT)
+        return self._engine.decode(op, response, _CREATE_PRODUCT_RESULT())
 
-    def retrieve_product(
+    def retrieve(
         self,
         *,
         id: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Product:
         """Retrieve a product by id.
 
-        ``GET /v1/products/{id}`` - effects: read
+        Retrieves the details of an existing product. Supply the unique product ID from either a
+        product creation request or the product list, and Stripe will return the corresponding
+        product information.
+
+        ``GET /v1/products/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Product: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveProductParams
+
         op = _config.RETRIEVE_PRODUCT
         params = validated(RetrieveProductParams, {"expand": expand, "id": id})
         call = Call(path_params=pick(params, "id"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PRODUCT_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PRODUCT_RESULT())
+
+
+class ProductsResourceWithRawResponse:
+    """:class:`ProductsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: ProductsResource) -> None:
+        twin = ProductsResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
 
 
 class PricesResource:
-    """The ``prices`` operations."""
+    """The ``prices`` operations: ``client.prices.<method>(...)``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list_prices(
+    @property
+    def with_raw_response(self) -> PricesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return PricesResourceWithRawResponse(self)
+
+    def list(
         self,
         *,
         active: bool | None = None,
         created: ListPricesCreatedOption1 | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: builtins.list[str] | None = None,
         product: str | None = None,
         recurring: ListPricesRecurring | None = None,
         starting_after: str | None = None,
         type: ListPricesType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListPricesResponse:
         """List prices, newest first.
 
-        ``GET /v1/prices`` - effects: read
+        ``GET /v1/prices`` - effects: read.
+
+        Args:
+            active (bool): Only return prices that are active or inactive (e.g., pass `false` to
+                list all inactive prices). Optional.
+            created (ListPricesCreatedOption1 | int): A filter on the list, based on the object
+                `created` field. The value can be a string with an integer Unix timestamp, or it can
+                be a dictionary with a number of different query options. Optional.
+            currency (str): Only return prices for the given currency. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            lookup_keys (list[str]): Only return the price with these lookup_keys, if any exist.
+                Optional.
+            product (str): Only return prices for the given product. Optional.
+            recurring (ListPricesRecurring): Only return prices with these recurring fields.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            type (ListPricesType): Only return prices of type `recurring` or `one_time`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListPricesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPricesParams
+
         op = _config.LIST_PRICES
         params = validated(
             ListPricesParams,
@@ -1764,27 +4508,88 @@ class PricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PRICES_RESULT)
+        return self._engine.decode(op, response, _LIST_PRICES_RESULT())
 
-    def iter_list_prices(
+    def iter(
         self,
         *,
         active: bool | None = None,
         created: ListPricesCreatedOption1 | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: builtins.list[str] | None = None,
         product: str | None = None,
         recurring: ListPricesRecurring | None = None,
         starting_after: str | None = None,
         type: ListPricesType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Iterator[Price]:
-        """Every item of ``list_prices``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/prices`` - effects: read.
+
+        Args:
+            active (bool): Only return prices that are active or inactive (e.g., pass `false` to
+                list all inactive prices). Optional.
+            created (ListPricesCreatedOption1 | int): A filter on the list, based on the object
+                `created` field. The value can be a string with an integer Unix timestamp, or it can
+                be a dictionary with a number of different query options. Optional.
+            currency (str): Only return prices for the given currency. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            lookup_keys (list[str]): Only return the price with these lookup_keys, if any exist.
+                Optional.
+            product (str): Only return prices for the given product. Optional.
+            recurring (ListPricesRecurring): Only return prices with these recurring fields.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            type (ListPricesType): Only return prices of type `recurring` or `one_time`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Price: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPricesParams
+
         op = _config.LIST_PRICES
         params = validated(
             ListPricesParams,
@@ -1803,12 +4608,26 @@ class PricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         for items in self._engine.pages(op, call):
-            yield from self._engine.decode_items(op, items, _LIST_PRICES_ITEMS)
+            yield from self._engine.decode_items(op, items, _LIST_PRICES_ITEMS())
 
-    def create_price(
+    def create(
         self,
         *,
         currency: str,
@@ -1816,7 +4635,7 @@ class PricesResource:
         billing_scheme: CreatePriceBodyBillingScheme | None = None,
         currency_options: dict[str, CreatePriceBodyCurrencyOptionsValue] | None = None,
         custom_unit_amount: CreatePriceBodyCustomUnitAmount | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -1824,17 +4643,98 @@ class PricesResource:
         product_data: CreatePriceBodyProductData | None = None,
         recurring: CreatePriceBodyRecurring | None = None,
         tax_behavior: CreatePriceBodyTaxBehavior | None = None,
-        tiers: list[CreatePriceBodyTiersItem] | None = None,
+        tiers: builtins.list[CreatePriceBodyTiersItem] | None = None,
         tiers_mode: CreatePriceBodyTiersMode | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: CreatePriceBodyTransformQuantity | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Price:
         """Create a price (amount, currency, one-time or recurring) for a product.
 
-        ``POST /v1/prices`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/prices`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active (bool): Whether the price can be used for new purchases. Defaults to `true`.
+                Optional.
+            billing_scheme (CreatePriceBodyBillingScheme): Describes how to compute the price per
+                period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount
+                (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in
+                `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for
+                prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be
+                computed using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes. Optional.
+            currency_options (dict[str, CreatePriceBodyCurrencyOptionsValue]): Prices defined in
+                each available currency option. Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies). Optional.
+            custom_unit_amount (CreatePriceBodyCustomUnitAmount): When set, provides configuration
+                for the amount to be adjusted by the customer during Checkout Sessions and Payment
+                Links. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            lookup_key (str): A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters. Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            nickname (str): A brief description of the price, hidden from customers. Optional.
+            product (str): The ID of the product that this price will belong to. Optional.
+            product_data (CreatePriceBodyProductData): These fields can be used to create a new
+                product that this price will belong to. Optional.
+            recurring (CreatePriceBodyRecurring): The recurring components of a price such as
+                `interval` and `usage_type`. Optional.
+            tax_behavior (CreatePriceBodyTaxBehavior): Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
+                it cannot be changed. Optional.
+            tiers (list[CreatePriceBodyTiersItem]): Each element represents a pricing tier. This
+                parameter requires `billing_scheme` to be set to `tiered`. See also the
+                documentation for `billing_scheme`. Optional.
+            tiers_mode (CreatePriceBodyTiersMode): Defines if the tiering price should be
+                `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity
+                within a period determines the per unit price, in `graduated` tiering pricing can
+                successively change as the quantity grows. Optional.
+            transfer_lookup_key (bool): If set to true, will atomically remove the lookup key from
+                the existing price, and assign it to this price. Optional.
+            transform_quantity (CreatePriceBodyTransformQuantity): Apply a transformation to the
+                reported usage or set quantity before computing the billed price. Cannot be combined
+                with `tiers`. Optional.
+            unit_amount (int): A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or `custom_unit_amount`
+                is required, unless `billing_scheme=tiered`. Optional.
+            unit_amount_decimal (str): Same as `unit_amount`, but accepts a decimal value in cents
+                (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Price: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePriceBody
+
         op = _config.CREATE_PRICE
         body = validated(
             CreatePriceBody,
@@ -1861,33 +4761,84 @@ class PricesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PRICE_RESULT)
+        return self._engine.decode(op, response, _CREATE_PRICE_RESULT())
 
-    def retrieve_price(
+    def retrieve(
         self,
         *,
         price: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Price:
         """Retrieve a price by id.
 
-        ``GET /v1/prices/{price}`` - effects: read
+        ``GET /v1/prices/{price}`` - effects: read.
+
+        Args:
+            price (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Price: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrievePriceParams
+
         op = _config.RETRIEVE_PRICE
         params = validated(RetrievePriceParams, {"expand": expand, "price": price})
         call = Call(path_params=pick(params, "price"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PRICE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PRICE_RESULT())
+
+
+class PricesResourceWithRawResponse:
+    """:class:`PricesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: PricesResource) -> None:
+        twin = PricesResource(resource._engine.as_raw())
+        self.list = to_raw(twin.list)
+        self.create = to_raw(twin.create)
+        self.retrieve = to_raw(twin.retrieve)
 
 
 class StripeClient:
     """Synchronous client for Stripe.
 
-    Credentials are looked up by the names the spec gives (STRIPE_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (STRIPE_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.Client``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -1904,14 +4855,21 @@ class StripeClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             transport=transport,
@@ -1958,27 +4916,70 @@ class StripeClient:
 
 
 class AsyncChargesResource:
-    """The ``charges`` operations."""
+    """The ``charges`` operations: ``client.charges.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_charges(
+    @property
+    def with_raw_response(self) -> AsyncChargesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncChargesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         created: ListChargesCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListChargesResponse:
         """List charges, newest first.
 
-        ``GET /v1/charges`` - effects: read
+        ``GET /v1/charges`` - effects: read.
+
+        Args:
+            created (ListChargesCreatedOption1 | int): Optional.
+            customer (str): Only return charges for the customer specified by this customer ID.
+                Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return charges that were created by the PaymentIntent
+                specified by this PaymentIntent ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            transfer_group (str): Only return charges for this transfer group. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListChargesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -1994,24 +4995,76 @@ class AsyncChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CHARGES_RESULT)
+        return self._engine.decode(op, response, _LIST_CHARGES_RESULT())
 
-    async def iter_list_charges(
+    async def iter(
         self,
         *,
         created: ListChargesCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Charge]:
-        """Every item of ``list_charges``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/charges`` - effects: read.
+
+        Args:
+            created (ListChargesCreatedOption1 | int): Optional.
+            customer (str): Only return charges for the customer specified by this customer ID.
+                Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return charges that were created by the PaymentIntent
+                specified by this PaymentIntent ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            transfer_group (str): Only return charges for this transfer group. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Charge: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListChargesParams
+
         op = _config.LIST_CHARGES
         params = validated(
             ListChargesParams,
@@ -2027,13 +5080,24 @@ class AsyncChargesResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "payment_intent", "starting_after", "transfer_group"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS()):
                 yield item
 
-    async def create_charge(
+    async def create(
         self,
         *,
         amount: int | None = None,
@@ -2045,7 +5109,7 @@ class AsyncChargesResource:
         customer: str | None = None,
         description: str | None = None,
         destination: CreateChargeBodyDestinationOption1 | str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         metadata: dict[str, str] | CreateChargeBodyMetadataOption2 | None = None,
         on_behalf_of: str | None = None,
         radar_options: CreateChargeBodyRadarOptions | None = None,
@@ -2055,11 +5119,120 @@ class AsyncChargesResource:
         statement_descriptor_suffix: str | None = None,
         transfer_data: CreateChargeBodyTransferData | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Create a charge (prefer payment intents for new integrations).
 
-        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key)
+        To charge a credit card or other payment source, you create a `Charge` object. If your API
+        key is in test mode, the supplied payment source (e.g., card) won’t actually be charged,
+        although everything else will occur as if in live mode. (Stripe assumes that the charge
+        would have completed successfully).
+
+        ``POST /v1/charges`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int): Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+                US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99). Optional.
+            application_fee (int): Optional.
+            application_fee_amount (int): A fee in cents (or local equivalent) that will be applied
+                to the charge and transferred to the application owner's Stripe account. The request
+                must be made with an OAuth key or the `Stripe-Account` header in order to take an
+                application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+                Optional.
+            capture (bool): Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will need to
+                be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges
+                expire after a set number of days (7 by default). For more information, see the
+                [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation. Optional.
+            card (CreateChargeBodyCardOption1 | str): A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js). Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            customer (str): The ID of an existing customer that will be charged in this request.
+                Optional.
+            description (str): An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails will
+                include the `description` of the charge(s) that they are describing. Optional.
+            destination (CreateChargeBodyDestinationOption1 | str): Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            metadata (dict[str, str] | CreateChargeBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            on_behalf_of (str): The Stripe account ID for which these funds are intended.
+                Automatically set if you use the `destination` parameter. For details, see [Creating
+                Separate Charges and
+                Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
+                Optional.
+            radar_options (CreateChargeBodyRadarOptions): Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email (str): The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will
+                not be sent until the charge is paid, and no receipts will be sent for test mode
+                charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails). Optional.
+            source (str): A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also p… Optional.
+            statement_descriptor (str): For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+                Optional.
+            statement_descriptor_suffix (str): Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor. Optional.
+            transfer_data (CreateChargeBodyTransferData): An optional dictionary including the
+                account to automatically transfer to as part of a destination charge. [See the
+                Connect documentation](https://stripe.com/docs/connect/destination-charges) for
+                details. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
+                Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateChargeBody
+
         op = _config.CREATE_CHARGE
         body = validated(
             CreateChargeBody,
@@ -2086,41 +5259,121 @@ class AsyncChargesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CREATE_CHARGE_RESULT())
 
-    async def retrieve_charge(
+    async def retrieve(
         self,
         *,
         charge: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Retrieve a charge by id.
 
-        ``GET /v1/charges/{charge}`` - effects: read
+        Retrieves the details of a charge that has previously been created. Supply the unique charge
+        ID that was returned from your previous request, and Stripe will return the corresponding
+        charge information. The same information is returned when creating or refunding the charge.
+
+        ``GET /v1/charges/{charge}`` - effects: read.
+
+        Args:
+            charge (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveChargeParams
+
         op = _config.RETRIEVE_CHARGE
         params = validated(RetrieveChargeParams, {"charge": charge, "expand": expand})
         call = Call(path_params=pick(params, "charge"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CHARGE_RESULT())
 
-    async def update_charge(
+    async def update(
         self,
         *,
         charge: str,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         fraud_details: UpdateChargeBodyFraudDetails | None = None,
         metadata: dict[str, str] | UpdateChargeBodyMetadataOption2 | None = None,
         receipt_email: str | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Update a charge's description, metadata, receipt email or fraud details.
 
-        ``POST /v1/charges/{charge}`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/charges/{charge}`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            charge (str):
+            customer (str): The ID of an existing customer that will be associated with this
+                request. This field may only be updated if there is no existing associated customer
+                with this charge. Optional.
+            description (str): An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails will
+                include the `description` of the charge(s) that they are describing. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            fraud_details (UpdateChargeBodyFraudDetails): A set of key-value pairs you can attach to
+                a charge giving information about its riskiness. If you believe a charge is
+                fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe
+                a charge is safe, include a `user_report` key with a value of `safe`. Stripe will
+                use the information you send to improve our fraud detection algorithms. Optional.
+            metadata (dict[str, str] | UpdateChargeBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            receipt_email (str): This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateChargeBody, UpdateChargeParams
+
         op = _config.UPDATE_CHARGE
         params = validated(UpdateChargeParams, {"charge": charge})
         body = validated(
@@ -2136,27 +5389,87 @@ class AsyncChargesResource:
             },
         )
         call = Call(path_params=pick(params, "charge"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _UPDATE_CHARGE_RESULT())
 
-    async def capture_charge(
+    async def capture(
         self,
         *,
         charge: str,
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
         transfer_data: CaptureChargeBodyTransferData | None = None,
         transfer_group: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Charge:
         """Capture an uncaptured charge.
 
-        ``POST /v1/charges/{charge}/capture`` - effects: write; idempotency: key (Idempotency-Key)
+        Capture the payment of an existing, uncaptured, charge. This is the second half of the
+        two-step payment flow, where first you created a charge with the capture option set to
+        false.
+
+        Uncaptured payments expire a set number of days after they are created (7 by default). If
+        they are not captured by that point in time, they will be marked as refunded and will no
+        longer be capturable.
+
+        ``POST /v1/charges/{charge}/capture`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            charge (str):
+            amount (int): The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded. Optional.
+            application_fee (int): An application fee to add on to this charge. Optional.
+            application_fee_amount (int): An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            receipt_email (str): The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode. Optional.
+            statement_descriptor (str): For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+                Optional.
+            statement_descriptor_suffix (str): Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor. Optional.
+            transfer_data (CaptureChargeBodyTransferData): An optional dictionary including the
+                account to automatically transfer to as part of a destination charge. [See the
+                Connect documentation](https://stripe.com/docs/connect/destination-charges) for
+                details. Optional.
+            transfer_group (str): A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Charge: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CaptureChargeBody, CaptureChargeParams
+
         op = _config.CAPTURE_CHARGE
         params = validated(CaptureChargeParams, {"charge": charge})
         body = validated(
@@ -2174,31 +5487,87 @@ class AsyncChargesResource:
             },
         )
         call = Call(path_params=pick(params, "charge"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CAPTURE_CHARGE_RESULT)
+        return self._engine.decode(op, response, _CAPTURE_CHARGE_RESULT())
+
+
+class AsyncChargesResourceWithRawResponse:
+    """:class:`AsyncChargesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncChargesResource) -> None:
+        twin = AsyncChargesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.update = to_async_raw(twin.update)
+        self.capture = to_async_raw(twin.capture)
 
 
 class AsyncCustomersResource:
-    """The ``customers`` operations."""
+    """The ``customers`` operations: ``client.customers.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_customers(
+    @property
+    def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncCustomersResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         created: ListCustomersCreatedOption1 | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListCustomersResponse:
         """List customers, newest first.
 
-        ``GET /v1/customers`` - effects: read
+        ``GET /v1/customers`` - effects: read.
+
+        Args:
+            created (ListCustomersCreatedOption1 | int): Optional.
+            email (str): A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            test_clock (str): Provides a list of customers that are associated with the specified
+                test clock. The response will not include customers with test clocks if this
+                parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListCustomersResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListCustomersParams
+
         op = _config.LIST_CUSTOMERS
         params = validated(
             ListCustomersParams,
@@ -2213,23 +5582,74 @@ class AsyncCustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_CUSTOMERS_RESULT)
+        return self._engine.decode(op, response, _LIST_CUSTOMERS_RESULT())
 
-    async def iter_list_customers(
+    async def iter(
         self,
         *,
         created: ListCustomersCreatedOption1 | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Customer]:
-        """Every item of ``list_customers``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/customers`` - effects: read.
+
+        Args:
+            created (ListCustomersCreatedOption1 | int): Optional.
+            email (str): A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            test_clock (str): Provides a list of customers that are associated with the specified
+                test clock. The response will not include customers with test clocks if this
+                parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Customer: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListCustomersParams
+
         op = _config.LIST_CUSTOMERS
         params = validated(
             ListCustomersParams,
@@ -2244,13 +5664,23 @@ class AsyncCustomersResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "email", "ending_before", "expand", "limit", "starting_after", "test_clock"),
+            query=pick(
+                params,
+                "created",
+                "email",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_CUSTOMERS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_CUSTOMERS_ITEMS()):
                 yield item
 
-    async def create_customer(
+    async def create(
         self,
         *,
         address: CreateCustomerBodyAddressOption1 | CreateCustomerBodyAddressOption2 | None = None,
@@ -2259,7 +5689,7 @@ class AsyncCustomersResource:
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CreateCustomerBodyInvoiceSettings | None = None,
         metadata: dict[str, str] | CreateCustomerBodyMetadataOption2 | None = None,
@@ -2267,18 +5697,81 @@ class AsyncCustomersResource:
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: builtins.list[str] | None = None,
         promotion_code: str | None = None,
         source: str | None = None,
         tax: CreateCustomerBodyTax | None = None,
         tax_exempt: CreateCustomerBodyTaxExempt | None = None,
-        tax_id_data: list[CreateCustomerBodyTaxIdDataItem] | None = None,
+        tax_id_data: builtins.list[CreateCustomerBodyTaxIdDataItem] | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer:
         """Create a customer.
 
-        ``POST /v1/customers`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/customers`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            address: The customer's address. Optional.
+            balance (int): An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A negative
+                amount represents a credit that decreases the amount due on an invoice; a positive
+                amount increases the amount due on an invoice. Optional.
+            cash_balance (CreateCustomerBodyCashBalance): Balance information and default balance
+                settings for this customer. Optional.
+            coupon (str): Optional.
+            description (str): An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard. Optional.
+            email (str): Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_prefix (str): The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. Optional.
+            invoice_settings (CreateCustomerBodyInvoiceSettings): Default invoice settings for this
+                customer. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            name (str): The customer's full name or business name. Optional.
+            next_invoice_sequence (int): The sequence to be used on the customer's next invoice.
+                Defaults to 1. Optional.
+            payment_method (str): Optional.
+            phone (str): The customer's phone number. Optional.
+            preferred_locales (list[str]): Customer's preferred languages, ordered by preference.
+                Optional.
+            promotion_code (str): The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount. Optional.
+            source (str): Optional.
+            tax (CreateCustomerBodyTax): Tax details about the customer. Optional.
+            tax_exempt (CreateCustomerBodyTaxExempt): The customer's tax exemption. One of `none`,
+                `exempt`, or `reverse`. Optional.
+            tax_id_data (list[CreateCustomerBodyTaxIdDataItem]): The customer's tax IDs. Optional.
+            test_clock (str): ID of the test clock to attach to the customer. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateCustomerBody
+
         op = _config.CREATE_CUSTOMER
         body = validated(
             CreateCustomerBody,
@@ -2307,42 +5800,89 @@ class AsyncCustomersResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _CREATE_CUSTOMER_RESULT())
 
-    async def delete_customer(
+    async def delete(
         self,
         *,
         customer: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> DeletedCustomer:
         """Delete a customer permanently and cancel its subscriptions.
 
-        ``DELETE /v1/customers/{customer}`` - effects: delete; idempotency: natural
+        ``DELETE /v1/customers/{customer}`` - effects: delete; idempotency: natural.
+
+        Args:
+            customer (str):
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            DeletedCustomer: Successful response.
+
+        Raises:
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import DeleteCustomerBody, DeleteCustomerParams
+
         op = _config.DELETE_CUSTOMER
         params = validated(DeleteCustomerParams, {"customer": customer})
         body = validated(DeleteCustomerBody, {})
         call = Call(path_params=pick(params, "customer"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _DELETE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _DELETE_CUSTOMER_RESULT())
 
-    async def retrieve_customer(
+    async def retrieve(
         self,
         *,
         customer: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer | DeletedCustomer:
         """Retrieve a customer by id.
 
-        ``GET /v1/customers/{customer}`` - effects: read
+        ``GET /v1/customers/{customer}`` - effects: read.
+
+        Args:
+            customer (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer | DeletedCustomer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveCustomerParams
+
         op = _config.RETRIEVE_CUSTOMER
         params = validated(RetrieveCustomerParams, {"customer": customer, "expand": expand})
         call = Call(path_params=pick(params, "customer"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_CUSTOMER_RESULT())
 
-    async def update_customer(
+    async def update(
         self,
         *,
         customer: str,
@@ -2358,23 +5898,119 @@ class AsyncCustomersResource:
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: UpdateCustomerBodyInvoiceSettings | None = None,
         metadata: dict[str, str] | UpdateCustomerBodyMetadataOption2 | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: builtins.list[str] | None = None,
         promotion_code: str | None = None,
         source: str | None = None,
         tax: UpdateCustomerBodyTax | None = None,
         tax_exempt: UpdateCustomerBodyTaxExempt | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Customer:
         """Update a customer; fields left out are unchanged.
 
-        ``POST /v1/customers/{customer}`` - effects: write; idempotency: key (Idempotency-Key)
+        Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the source
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing the
+        source parameter: for each of the customer’s current subscriptions, if the subscription
+        bills automatically and is in the `past_due` state, then the latest open invoice for the
+        subscription with automatic collection enabled will be retried. This retry will not count as
+        an automatic retry, and will not affect the next regularly scheduled payment for the
+        invoice. Changing the default_source for a customer will not trigger this behavior.
+
+        This request accepts mostly the same arguments as the customer creation call.
+
+        ``POST /v1/customers/{customer}`` - effects: write; idempotency: key (Idempotency-Key, sent
+        for you).
+
+        Args:
+            customer (str):
+            address: The customer's address. Optional.
+            balance (int): An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A negative
+                amount represents a credit that decreases the amount due on an invoice; a positive
+                amount increases the amount due on an invoice. Optional.
+            bank_account (UpdateCustomerBodyBankAccountOption1 | str): Either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a
+                user's bank account details. Optional.
+            card (UpdateCustomerBodyCardOption1 | str): A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js). Optional.
+            cash_balance (UpdateCustomerBodyCashBalance): Balance information and default balance
+                settings for this customer. Optional.
+            coupon (str): Optional.
+            default_alipay_account (str): ID of Alipay account to make the customer's new default
+                for invoice payments. Optional.
+            default_bank_account (str): ID of bank account to make the customer's new default for
+                invoice payments. Optional.
+            default_card (str): ID of card to make the customer's new default for invoice payments.
+                Optional.
+            default_source (str): If you are using payment methods created via the PaymentMethods
+                API, see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+
+            Provide the ID of a payment source already attached to this customer to make it this
+                customer's default payment source.
+
+            If you want to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property. Optional.
+            description (str): An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard. Optional.
+            email (str): Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_prefix (str): The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. Optional.
+            invoice_settings (UpdateCustomerBodyInvoiceSettings): Default invoice settings for this
+                customer. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            name (str): The customer's full name or business name. Optional.
+            next_invoice_sequence (int): The sequence to be used on the customer's next invoice.
+                Defaults to 1. Optional.
+            phone (str): The customer's phone number. Optional.
+            preferred_locales (list[str]): Customer's preferred languages, ordered by preference.
+                Optional.
+            promotion_code (str): The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount. Optional.
+            source (str): Optional.
+            tax (UpdateCustomerBodyTax): Tax details about the customer. Optional.
+            tax_exempt (UpdateCustomerBodyTaxExempt): The customer's tax exemption. One of `none`,
+                `exempt`, or `reverse`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Customer: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import UpdateCustomerBody, UpdateCustomerParams
+
         op = _config.UPDATE_CUSTOMER
         params = validated(UpdateCustomerParams, {"customer": customer})
         body = validated(
@@ -2407,30 +6043,85 @@ class AsyncCustomersResource:
             },
         )
         call = Call(path_params=pick(params, "customer"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _UPDATE_CUSTOMER_RESULT)
+        return self._engine.decode(op, response, _UPDATE_CUSTOMER_RESULT())
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """:class:`AsyncCustomersResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        twin = AsyncCustomersResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.delete = to_async_raw(twin.delete)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.update = to_async_raw(twin.update)
 
 
 class AsyncPaymentIntentsResource:
-    """The ``payment_intents`` operations."""
+    """The ``payment_intents`` operations: ``client.payment_intents.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_payment_intents(
+    @property
+    def with_raw_response(self) -> AsyncPaymentIntentsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncPaymentIntentsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         created: ListPaymentIntentsCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListPaymentIntentsResponse:
         """List payment intents, newest first.
 
-        ``GET /v1/payment_intents`` - effects: read
+        ``GET /v1/payment_intents`` - effects: read.
+
+        Args:
+            created (ListPaymentIntentsCreatedOption1 | int): A filter on the list, based on the
+                object `created` field. The value can be a string with an integer Unix timestamp, or
+                it can be a dictionary with a number of different query options. Optional.
+            customer (str): Only return PaymentIntents for the customer specified by this customer
+                ID. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListPaymentIntentsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPaymentIntentsParams
+
         op = _config.LIST_PAYMENT_INTENTS
         params = validated(
             ListPaymentIntentsParams,
@@ -2444,22 +6135,72 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PAYMENT_INTENTS_RESULT)
+        return self._engine.decode(op, response, _LIST_PAYMENT_INTENTS_RESULT())
 
-    async def iter_list_payment_intents(
+    async def iter(
         self,
         *,
         created: ListPaymentIntentsCreatedOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[PaymentIntent]:
-        """Every item of ``list_payment_intents``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/payment_intents`` - effects:
+        read.
+
+        Args:
+            created (ListPaymentIntentsCreatedOption1 | int): A filter on the list, based on the
+                object `created` field. The value can be a string with an integer Unix timestamp, or
+                it can be a dictionary with a number of different query options. Optional.
+            customer (str): Only return PaymentIntents for the customer specified by this customer
+                ID. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            PaymentIntent: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPaymentIntentsParams
+
         op = _config.LIST_PAYMENT_INTENTS
         params = validated(
             ListPaymentIntentsParams,
@@ -2473,13 +6214,22 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(
-            query=pick(params, "created", "customer", "ending_before", "expand", "limit", "starting_after"),
+            query=pick(
+                params,
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PAYMENT_INTENTS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PAYMENT_INTENTS_ITEMS()):
                 yield item
 
-    async def create_payment_intent(
+    async def create(
         self,
         *,
         amount: int,
@@ -2492,7 +6242,7 @@ class AsyncPaymentIntentsResource:
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         mandate: str | None = None,
         mandate_data: CreatePaymentIntentBodyMandateData | None = None,
         metadata: dict[str, str] | None = None,
@@ -2501,7 +6251,7 @@ class AsyncPaymentIntentsResource:
         payment_method: str | None = None,
         payment_method_data: CreatePaymentIntentBodyPaymentMethodData | None = None,
         payment_method_options: CreatePaymentIntentBodyPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: builtins.list[str] | None = None,
         radar_options: CreatePaymentIntentBodyRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -2511,11 +6261,178 @@ class AsyncPaymentIntentsResource:
         transfer_data: CreatePaymentIntentBodyTransferData | None = None,
         transfer_group: str | None = None,
         use_stripe_sdk: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Create a payment intent for an amount in a currency.
 
-        ``POST /v1/payment_intents`` - effects: write; idempotency: key (Idempotency-Key)
+        Creates a PaymentIntent object.
+
+        After the PaymentIntent is created, attach a payment method and confirm to continue the
+        payment. You can read more about the different payment flows available via the Payment
+        Intents API here.
+
+        When `confirm=true` is used during creation, it is equivalent to creating and confirming the
+        PaymentIntent in the same call. You may use any parameters available in the confirm API when
+        `confirm=true` is supplied.
+
+        ``POST /v1/payment_intents`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            amount (int): Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+                US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount (int): The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            automatic_payment_methods (CreatePaymentIntentBodyAutomaticPaymentMethods): When
+                enabled, this PaymentIntent will accept payment methods that you have enabled in the
+                Dashboard and are compatible with this PaymentIntent's other parameters. Optional.
+            capture_method (CreatePaymentIntentBodyCaptureMethod): Controls when the funds will be
+                captured from the customer's account. Optional.
+            confirm (bool): Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately. This parameter defaults to `false`. When creating and confirming a
+                PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided. Optional.
+            confirmation_method (CreatePaymentIntentBodyConfirmationMethod): Optional.
+            customer (str): ID of the Customer this PaymentIntent belongs to, if one exists.
+
+            Payment methods attached to other Customers cannot be used with this PaymentIntent.
+
+            If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete. Optional.
+            description (str): An arbitrary string attached to the object. Often useful for
+                displaying to users. Optional.
+            error_on_requires_action (bool): Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            mandate (str): ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            mandate_data (CreatePaymentIntentBodyMandateData): This hash contains details about the
+                Mandate to create. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            off_session (bool | CreatePaymentIntentBodyOffSessionOption2): Set to `true` to indicate
+                that the customer is not in your checkout flow during this payment attempt, and
+                therefore is unable to authenticate. This parameter is intended for scenarios where
+                you collect card details and [charge them
+                later](https://stripe.com/docs/payments/cards/charging-saved-cards). This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            on_behalf_of (str): The Stripe account ID for which these funds are intended. For
+                details, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            payment_method (str): ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+
+            If this parameter is omitted with `confirm=true`, `customer.default_source` will be
+                attached as this PaymentIntent's payment instrument to improve the migration
+                experience for users of the Charges API. We recommend that you explicitly provide
+                the `payment_method` going forward. Optional.
+            payment_method_data (CreatePaymentIntentBodyPaymentMethodData): If provided, this hash
+                will be used to create a PaymentMethod. The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent. Optional.
+            payment_method_options (CreatePaymentIntentBodyPaymentMethodOptions):
+                Payment-method-specific configuration for this PaymentIntent. Optional.
+            payment_method_types (list[str]): The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"]. Use
+                automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods). Optional.
+            radar_options (CreatePaymentIntentBodyRadarOptions): Options to configure Radar. See
+                [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email (str): Email address that the receipt for the resulting payment will be
+                sent to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails). Optional.
+            return_url (str): The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+                Optional.
+            setup_future_usage (CreatePaymentIntentBodySetupFutureUsage): Indicates that you intend
+                to make future payments with this PaymentIntent's payment method.
+
+            Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+                Customer, if present, after the PaymentIntent is confirmed and any required actions
+                from the user are complete. If no Customer was provided, the payment method can
+                still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+                Customer after the transaction completes.
+
+            When processing card payments, Stripe also uses `setup_future_usage` to dynamically opt…
+                Optional.
+            statement_descriptor (str): For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters. Optional.
+            statement_descriptor_suffix (str): Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the complete
+                statement descriptor. Maximum 22 characters for the concatenated descriptor.
+                Optional.
+            transfer_data (CreatePaymentIntentBodyTransferData): The parameters used to
+                automatically create a Transfer when the payment succeeds. For more information, see
+                the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            transfer_group (str): A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+                Optional.
+            use_stripe_sdk (bool): Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePaymentIntentBody
+
         op = _config.CREATE_PAYMENT_INTENT
         body = validated(
             CreatePaymentIntentBody,
@@ -2552,20 +6469,54 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CREATE_PAYMENT_INTENT_RESULT())
 
-    async def retrieve_payment_intent(
+    async def retrieve(
         self,
         *,
         intent: str,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Retrieve a payment intent by id.
 
-        ``GET /v1/payment_intents/{intent}`` - effects: read
+        Retrieves the details of a PaymentIntent that has previously been created.
+
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
+
+        When retrieved with a publishable key, only a subset of properties will be returned. Please
+        refer to the payment intent object reference for more details.
+
+        ``GET /v1/payment_intents/{intent}`` - effects: read.
+
+        Args:
+            intent (str):
+            client_secret (str): The client secret of the PaymentIntent. Required if a publishable
+                key is used to retrieve the source. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrievePaymentIntentParams
+
         op = _config.RETRIEVE_PAYMENT_INTENT
         params = validated(
             RetrievePaymentIntentParams,
@@ -2579,20 +6530,62 @@ class AsyncPaymentIntentsResource:
             path_params=pick(params, "intent"),
             query=pick(params, "client_secret", "expand"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PAYMENT_INTENT_RESULT())
 
-    async def cancel_payment_intent(
+    async def cancel(
         self,
         *,
         intent: str,
         cancellation_reason: CancelPaymentIntentBodyCancellationReason | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Cancel a payment intent that is not yet succeeded.
 
-        ``POST /v1/payment_intents/{intent}/cancel`` - effects: write; idempotency: key (Idempotency-Key)
+        A PaymentIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_capture`, `requires_confirmation`, `requires_action`
+        or, in rare cases, `processing`.
+
+        Once canceled, no additional charges will be made by the PaymentIntent and any operations on
+        the PaymentIntent will fail with an error. For PaymentIntents with a `status` of
+        `requires_capture`, the remaining `amount_capturable` will automatically be refunded.
+
+        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
+        instead.
+
+        ``POST /v1/payment_intents/{intent}/cancel`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            cancellation_reason (CancelPaymentIntentBodyCancellationReason): Reason for canceling
+                this PaymentIntent. Possible values are `duplicate`, `fraudulent`,
+                `requested_by_customer`, or `abandoned` Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CancelPaymentIntentBody, CancelPaymentIntentParams
+
         op = _config.CANCEL_PAYMENT_INTENT
         params = validated(CancelPaymentIntentParams, {"intent": intent})
         body = validated(
@@ -2603,25 +6596,87 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CANCEL_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CANCEL_PAYMENT_INTENT_RESULT())
 
-    async def capture_payment_intent(
+    async def capture(
         self,
         *,
         intent: str,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         metadata: dict[str, str] | CapturePaymentIntentBodyMetadataOption2 | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
         transfer_data: CapturePaymentIntentBodyTransferData | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Capture the funds of a payment intent in requires_capture.
 
-        ``POST /v1/payment_intents/{intent}/capture`` - effects: write; idempotency: key (Idempotency-Key)
+        Capture the funds of an existing uncaptured PaymentIntent when its status is
+        `requires_capture`.
+
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by
+        default).
+
+        Learn more about separate authorization and capture.
+
+        ``POST /v1/payment_intents/{intent}/capture`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            amount_to_capture (int): The amount to capture from the PaymentIntent, which must be
+                less than or equal to the original amount. Any additional amount will be
+                automatically refunded. Defaults to the full `amount_capturable` if not provided.
+                Optional.
+            application_fee_amount (int): The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            statement_descriptor (str): For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters. Optional.
+            statement_descriptor_suffix (str): Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the complete
+                statement descriptor. Maximum 22 characters for the concatenated descriptor.
+                Optional.
+            transfer_data (CapturePaymentIntentBodyTransferData): The parameters used to
+                automatically create a Transfer when the payment is captured. For more information,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts). Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CapturePaymentIntentBody, CapturePaymentIntentParams
+
         op = _config.CAPTURE_PAYMENT_INTENT
         params = validated(CapturePaymentIntentParams, {"intent": intent})
         body = validated(
@@ -2637,34 +6692,134 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CAPTURE_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CAPTURE_PAYMENT_INTENT_RESULT())
 
-    async def confirm_payment_intent(
+    async def confirm(
         self,
         *,
         intent: str,
         capture_method: ConfirmPaymentIntentBodyCaptureMethod | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         mandate: str | None = None,
-        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1 | ConfirmPaymentIntentBodyMandateDataOption2 | None = None,
+        mandate_data: ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None = None,
         off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = None,
         payment_method: str | None = None,
         payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = None,
         payment_method_options: ConfirmPaymentIntentBodyPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: builtins.list[str] | None = None,
         radar_options: ConfirmPaymentIntentBodyRadarOptions | None = None,
         receipt_email: str | ConfirmPaymentIntentBodyReceiptEmailOption2 | None = None,
         return_url: str | None = None,
         setup_future_usage: ConfirmPaymentIntentBodySetupFutureUsage | None = None,
         use_stripe_sdk: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> PaymentIntent:
         """Confirm that the customer intends to pay with the attached payment method.
 
-        ``POST /v1/payment_intents/{intent}/confirm`` - effects: write; idempotency: key (Idempotency-Key)
+        Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected payment
+        method requires additional authentication steps, the PaymentIntent will transition to the
+        `requires_action` status and suggest additional actions via `next_action`. If payment fails,
+        the PaymentIntent will transition to the `requires_payment_method` status. If payment
+        succeeds, the PaymentIntent will transition to the `succeeded` status (or
+        `requires_capture`, if `capture_method` is set to `manual`). If the `confirmation_method` is
+        `automatic`, payment may be attempted using our client SDKs and the PaymentIntent’s
+        client_secret. After `next_action`s are handled by the client, no additional confirmation is
+        required to complete the payment. If the `confirmation_method` is `manual`, all payment
+        attempts must be initiated using a secret key. If any actions are required for the payment,
+        the PaymentIntent will return to the `requires_confirmation` state after those actions are
+        completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate the
+        next payment attempt. Read the expanded documentation to learn more about manual
+        confirmation.
+
+        ``POST /v1/payment_intents/{intent}/confirm`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            intent (str):
+            capture_method (ConfirmPaymentIntentBodyCaptureMethod): Controls when the funds will be
+                captured from the customer's account. Optional.
+            client_secret (str): The client secret of the PaymentIntent. Optional.
+            error_on_requires_action (bool): Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            mandate (str): ID of the mandate to be used for this payment. Optional.
+            mandate_data: This hash contains details about the Mandate to create Optional.
+            off_session (bool | ConfirmPaymentIntentBodyOffSessionOption2): Set to `true` to
+                indicate that the customer is not in your checkout flow during this payment attempt,
+                and therefore is unable to authenticate. This parameter is intended for scenarios
+                where you collect card details and [charge them
+                later](https://stripe.com/docs/payments/cards/charging-saved-cards). Optional.
+            payment_method (str): ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent. Optional.
+            payment_method_data (ConfirmPaymentIntentBodyPaymentMethodData): If provided, this hash
+                will be used to create a PaymentMethod. The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent. Optional.
+            payment_method_options (ConfirmPaymentIntentBodyPaymentMethodOptions):
+                Payment-method-specific configuration for this PaymentIntent. Optional.
+            payment_method_types (list[str]): The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods). Optional.
+            radar_options (ConfirmPaymentIntentBodyRadarOptions): Options to configure Radar. See
+                [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
+                Optional.
+            receipt_email: Email address that the receipt for the resulting payment will be sent to.
+                If `receipt_email` is specified for a payment in live mode, a receipt will be sent
+                regardless of your [email settings](https://dashboard.stripe.com/account/emails).
+                Optional.
+            return_url (str): The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter is only used for cards and other redirect-based payment
+                methods. Optional.
+            setup_future_usage (ConfirmPaymentIntentBodySetupFutureUsage): Indicates that you intend
+                to make future payments with this PaymentIntent's payment method.
+
+            Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+                Customer, if present, after the PaymentIntent is confirmed and any required actions
+                from the user are complete. If no Customer was provided, the payment method can
+                still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+                Customer after the transaction completes.
+
+            When processing card payments, Stripe also uses `setup_future_usage` to dynamically opt…
+                Optional.
+            use_stripe_sdk (bool): Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            PaymentIntent: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ConfirmPaymentIntentBody, ConfirmPaymentIntentParams
+
         op = _config.CONFIRM_PAYMENT_INTENT
         params = validated(ConfirmPaymentIntentParams, {"intent": intent})
         body = validated(
@@ -2689,31 +6844,90 @@ class AsyncPaymentIntentsResource:
             },
         )
         call = Call(path_params=pick(params, "intent"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CONFIRM_PAYMENT_INTENT_RESULT)
+        return self._engine.decode(op, response, _CONFIRM_PAYMENT_INTENT_RESULT())
+
+
+class AsyncPaymentIntentsResourceWithRawResponse:
+    """:class:`AsyncPaymentIntentsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncPaymentIntentsResource) -> None:
+        twin = AsyncPaymentIntentsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.cancel = to_async_raw(twin.cancel)
+        self.capture = to_async_raw(twin.capture)
+        self.confirm = to_async_raw(twin.confirm)
 
 
 class AsyncRefundsResource:
-    """The ``refunds`` operations."""
+    """The ``refunds`` operations: ``client.refunds.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_refunds(
+    @property
+    def with_raw_response(self) -> AsyncRefundsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncRefundsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         charge: str | None = None,
         created: ListRefundsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListRefundsResponse:
         """List refunds, newest first.
 
-        ``GET /v1/refunds`` - effects: read
+        Returns a list of all refunds you’ve previously created. The refunds are returned in sorted
+        order, with the most recent refunds appearing first. For convenience, the 10 most recent
+        refunds are always available by default on the charge object.
+
+        ``GET /v1/refunds`` - effects: read.
+
+        Args:
+            charge (str): Only return refunds for the charge specified by this charge ID. Optional.
+            created (ListRefundsCreatedOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return refunds for the PaymentIntent specified by this ID.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListRefundsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListRefundsParams
+
         op = _config.LIST_REFUNDS
         params = validated(
             ListRefundsParams,
@@ -2728,23 +6942,72 @@ class AsyncRefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_REFUNDS_RESULT)
+        return self._engine.decode(op, response, _LIST_REFUNDS_RESULT())
 
-    async def iter_list_refunds(
+    async def iter(
         self,
         *,
         charge: str | None = None,
         created: ListRefundsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Refund]:
-        """Every item of ``list_refunds``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/refunds`` - effects: read.
+
+        Args:
+            charge (str): Only return refunds for the charge specified by this charge ID. Optional.
+            created (ListRefundsCreatedOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            payment_intent (str): Only return refunds for the PaymentIntent specified by this ID.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Refund: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListRefundsParams
+
         op = _config.LIST_REFUNDS
         params = validated(
             ListRefundsParams,
@@ -2759,20 +7022,30 @@ class AsyncRefundsResource:
             },
         )
         call = Call(
-            query=pick(params, "charge", "created", "ending_before", "expand", "limit", "payment_intent", "starting_after"),
+            query=pick(
+                params,
+                "charge",
+                "created",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_REFUNDS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_REFUNDS_ITEMS()):
                 yield item
 
-    async def create_refund(
+    async def create(
         self,
         *,
         amount: int | None = None,
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | CreateRefundBodyMetadataOption2 | None = None,
         origin: CreateRefundBodyOrigin | None = None,
@@ -2780,11 +7053,55 @@ class AsyncRefundsResource:
         reason: CreateRefundBodyReason | None = None,
         refund_application_fee: bool | None = None,
         reverse_transfer: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Refund a charge or payment intent, fully or in part.
 
-        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/refunds`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            amount (int): A positive integer representing how much to refund. Optional.
+            charge (str): Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            customer (str): Customer whose customer balance to refund from. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            instructions_email (str): For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions. Optional.
+            metadata (dict[str, str] | CreateRefundBodyMetadataOption2): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            origin (CreateRefundBodyOrigin): Origin of the refund Optional.
+            payment_intent (str): Optional.
+            reason (CreateRefundBodyReason): Optional.
+            refund_application_fee (bool): Optional.
+            reverse_transfer (bool): Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateRefundBody
+
         op = _config.CREATE_REFUND
         body = validated(
             CreateRefundBody,
@@ -2804,33 +7121,73 @@ class AsyncRefundsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_REFUND_RESULT)
+        return self._engine.decode(op, response, _CREATE_REFUND_RESULT())
 
-    async def retrieve_refund(
+    async def retrieve(
         self,
         *,
         refund: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Refund:
         """Retrieve a refund by id.
 
-        ``GET /v1/refunds/{refund}`` - effects: read
+        ``GET /v1/refunds/{refund}`` - effects: read.
+
+        Args:
+            refund (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Refund: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveRefundParams
+
         op = _config.RETRIEVE_REFUND
         params = validated(RetrieveRefundParams, {"expand": expand, "refund": refund})
         call = Call(path_params=pick(params, "refund"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_REFUND_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_REFUND_RESULT())
+
+
+class AsyncRefundsResourceWithRawResponse:
+    """:class:`AsyncRefundsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncRefundsResource) -> None:
+        twin = AsyncRefundsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
 
 
 class AsyncInvoicesResource:
-    """The ``invoices`` operations."""
+    """The ``invoices`` operations: ``client.invoices.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_invoices(
+    @property
+    def with_raw_response(self) -> AsyncInvoicesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncInvoicesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         collection_method: ListInvoicesCollectionMethod | None = None,
@@ -2838,16 +7195,59 @@ class AsyncInvoicesResource:
         customer: str | None = None,
         due_date: ListInvoicesDueDateOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: ListInvoicesStatus | None = None,
         subscription: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListInvoicesResponse:
         """List invoices, newest first.
 
-        ``GET /v1/invoices`` - effects: read
+        ``GET /v1/invoices`` - effects: read.
+
+        Args:
+            collection_method (ListInvoicesCollectionMethod): The collection method of the invoice
+                to retrieve. Either `charge_automatically` or `send_invoice`. Optional.
+            created (ListInvoicesCreatedOption1 | int): Optional.
+            customer (str): Only return invoices for the customer specified by this customer ID.
+                Optional.
+            due_date (ListInvoicesDueDateOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListInvoicesStatus): The status of the invoice, one of `draft`, `open`, `paid`,
+                `uncollectible`, or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) Optional.
+            subscription (str): Only return invoices for the subscription specified by this
+                subscription ID. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListInvoicesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListInvoicesParams
+
         op = _config.LIST_INVOICES
         params = validated(
             ListInvoicesParams,
@@ -2865,12 +7265,25 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_INVOICES_RESULT)
+        return self._engine.decode(op, response, _LIST_INVOICES_RESULT())
 
-    async def iter_list_invoices(
+    async def iter(
         self,
         *,
         collection_method: ListInvoicesCollectionMethod | None = None,
@@ -2878,13 +7291,59 @@ class AsyncInvoicesResource:
         customer: str | None = None,
         due_date: ListInvoicesDueDateOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: ListInvoicesStatus | None = None,
         subscription: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Invoice]:
-        """Every item of ``list_invoices``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/invoices`` - effects: read.
+
+        Args:
+            collection_method (ListInvoicesCollectionMethod): The collection method of the invoice
+                to retrieve. Either `charge_automatically` or `send_invoice`. Optional.
+            created (ListInvoicesCreatedOption1 | int): Optional.
+            customer (str): Only return invoices for the customer specified by this customer ID.
+                Optional.
+            due_date (ListInvoicesDueDateOption1 | int): Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListInvoicesStatus): The status of the invoice, one of `draft`, `open`, `paid`,
+                `uncollectible`, or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) Optional.
+            subscription (str): Only return invoices for the subscription specified by this
+                subscription ID. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Invoice: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListInvoicesParams
+
         op = _config.LIST_INVOICES
         params = validated(
             ListInvoicesParams,
@@ -2902,47 +7361,174 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "customer", "due_date", "ending_before", "expand", "limit", "starting_after", "status", "subscription"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "customer",
+                "due_date",
+                "ending_before",
+                "expand",
+                "limit",
+                "starting_after",
+                "status",
+                "subscription",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_INVOICES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_INVOICES_ITEMS()):
                 yield item
 
-    async def create_invoice(
+    async def create(
         self,
         *,
-        account_tax_ids: list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = None,
+        account_tax_ids: builtins.list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = None,
         application_fee_amount: int | None = None,
         auto_advance: bool | None = None,
         automatic_tax: CreateInvoiceBodyAutomaticTax | None = None,
         collection_method: CreateInvoiceBodyCollectionMethod | None = None,
         currency: str | None = None,
-        custom_fields: list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None = None,
+        custom_fields: builtins.list[CreateInvoiceBodyCustomFieldsOption1Item]
+        | CreateInvoiceBodyCustomFieldsOption2
+        | None = None,
         customer: str | None = None,
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | None = None,
+        default_tax_rates: builtins.list[str] | None = None,
         description: str | None = None,
-        discounts: list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None = None,
+        discounts: builtins.list[CreateInvoiceBodyDiscountsOption1Item]
+        | CreateInvoiceBodyDiscountsOption2
+        | None = None,
         due_date: int | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         footer: str | None = None,
         from_invoice: CreateInvoiceBodyFromInvoice | None = None,
         metadata: dict[str, str] | CreateInvoiceBodyMetadataOption2 | None = None,
         on_behalf_of: str | None = None,
         payment_settings: CreateInvoiceBodyPaymentSettings | None = None,
         pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = None,
-        rendering_options: CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None = None,
+        rendering_options: CreateInvoiceBodyRenderingOptionsOption1
+        | CreateInvoiceBodyRenderingOptionsOption2
+        | None = None,
         shipping_cost: CreateInvoiceBodyShippingCost | None = None,
         statement_descriptor: str | None = None,
         subscription: str | None = None,
         transfer_data: CreateInvoiceBodyTransferData | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Create a draft invoice for a customer.
 
-        ``POST /v1/invoices`` - effects: write; idempotency: key (Idempotency-Key)
+        This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
+
+        ``POST /v1/invoices`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the
+                invoice is a draft. Optional.
+            application_fee_amount (int): A fee in cents (or local equivalent) that will be applied
+                to the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to take
+                an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+                Optional.
+            auto_advance (bool): Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the
+                invoice. When `false`, the invoice's state will not automatically advance without an
+                explicit action. Optional.
+            automatic_tax (CreateInvoiceBodyAutomaticTax): Settings for automatic tax lookup for
+                this invoice. Optional.
+            collection_method (CreateInvoiceBodyCollectionMethod): Either `charge_automatically`, or
+                `send_invoice`. When charging automatically, Stripe will attempt to pay this invoice
+                using the default source attached to the customer. When sending an invoice, Stripe
+                will email this invoice to the customer with payment instructions. Defaults to
+                `charge_automatically`. Optional.
+            currency (str): The currency to create this invoice in. Defaults to that of `customer`
+                if not specified. Optional.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. Optional.
+            customer (str): The ID of the customer who will be billed. Optional.
+            days_until_due (int): The number of days from when the invoice is created until it is
+                due. Valid only for invoices where `collection_method=send_invoice`. Optional.
+            default_payment_method (str): ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method in
+                the customer's invoice settings. Optional.
+            default_source (str): ID of the default payment source for the invoice. It must belong
+                to the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source. Optional.
+            default_tax_rates (list[str]): The tax rates that will apply to any line item that does
+                not have `tax_rates` set. Optional.
+            description (str): An arbitrary string attached to the object. Often useful for
+                displaying to users. Referenced as 'memo' in the Dashboard. Optional.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts. Optional.
+            due_date (int): The date on which payment for this invoice is due. Valid only for
+                invoices where `collection_method=send_invoice`. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            footer (str): Footer to be displayed on the invoice. Optional.
+            from_invoice (CreateInvoiceBodyFromInvoice): Revise an existing invoice. The new invoice
+                will be created in `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            on_behalf_of (str): The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details. Optional.
+            payment_settings (CreateInvoiceBodyPaymentSettings): Configuration settings for the
+                PaymentIntent that is generated when the invoice is finalized. Optional.
+            pending_invoice_items_behavior (CreateInvoiceBodyPendingInvoiceItemsBehavior): How to
+                handle pending invoice items on invoice creation. One of `include` or `exclude`.
+                `include` will include any pending invoice items, and will create an empty draft
+                invoice if no pending invoice items exist. `exclude` will always create an empty
+                invoice draft regardless if there are pending invoice items or not. Defaults to
+                `exclude` if the parameter is omitted. Optional.
+            rendering_options: Options for invoice PDF rendering. Optional.
+            shipping_cost (CreateInvoiceBodyShippingCost): Settings for the cost of shipping for
+                this invoice. Optional.
+            statement_descriptor (str): Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be set to
+                the first subscription item's product's `statement_descriptor`. Optional.
+            subscription (str): The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+                Optional.
+            transfer_data (CreateInvoiceBodyTransferData): If specified, the funds from the invoice
+                will be transferred to the destination and the ID of the resulting transfer will be
+                found on the invoice's charge. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateInvoiceBody
+
         op = _config.CREATE_INVOICE
         body = validated(
             CreateInvoiceBody,
@@ -2977,59 +7563,170 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _CREATE_INVOICE_RESULT())
 
-    async def retrieve_invoice(
+    async def retrieve(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Retrieve an invoice by id.
 
-        ``GET /v1/invoices/{invoice}`` - effects: read
+        ``GET /v1/invoices/{invoice}`` - effects: read.
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveInvoiceParams
+
         op = _config.RETRIEVE_INVOICE
         params = validated(RetrieveInvoiceParams, {"expand": expand, "invoice": invoice})
         call = Call(path_params=pick(params, "invoice"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_INVOICE_RESULT())
 
-    async def finalize_invoice(
+    async def finalize(
         self,
         *,
         invoice: str,
         auto_advance: bool | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Finalize a draft invoice so that it can be paid.
 
-        ``POST /v1/invoices/{invoice}/finalize`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/invoices/{invoice}/finalize`` - effects: write; idempotency: key
+        (Idempotency-Key, sent for you).
+
+        Args:
+            invoice (str):
+            auto_advance (bool): Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice.
+                When `false`, the invoice's state will not automatically advance without an explicit
+                action. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import FinalizeInvoiceBody, FinalizeInvoiceParams
+
         op = _config.FINALIZE_INVOICE
         params = validated(FinalizeInvoiceParams, {"invoice": invoice})
         body = validated(FinalizeInvoiceBody, {"auto_advance": auto_advance, "expand": expand})
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _FINALIZE_INVOICE_RESULT)
+        return self._engine.decode(op, response, _FINALIZE_INVOICE_RESULT())
 
-    async def pay_invoice(
+    async def pay(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         forgive: bool | None = None,
         mandate: str | None = None,
         off_session: bool | None = None,
         paid_out_of_band: bool | None = None,
         payment_method: str | None = None,
         source: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Attempt to pay an open invoice now.
 
-        ``POST /v1/invoices/{invoice}/pay`` - effects: write; idempotency: key (Idempotency-Key)
+        Stripe automatically creates and then attempts to collect payment on invoices for customers
+        on subscriptions according to your subscriptions settings. However, if you’d like to attempt
+        payment on an invoice out of the normal collection schedule or for some other reason, you
+        can do so.
+
+        ``POST /v1/invoices/{invoice}/pay`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            forgive (bool): In cases where the source used to pay the invoice has insufficient
+                funds, passing `forgive=true` controls whether a charge should be attempted for the
+                full amount available on the source, up to the amount to fully pay the invoice. This
+                effectively forgives the difference between the amount available on the source and
+                the amount due.
+
+            Passing `forgive=false` will fail the charge if the source hasn't been pre-funded with
+                the right amount. An example for this case is with ACH Credit Transfers and wires:
+                if the amount wired is less than the amount due by a small amount, you might want to
+                forgive… Optional.
+            mandate (str): ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or the
+                invoice's default_payment_method or default_source, if set. Optional.
+            off_session (bool): Indicates if a customer is on or off-session while an invoice
+                payment is attempted. Defaults to `true` (off-session). Optional.
+            paid_out_of_band (bool): Boolean representing whether an invoice is paid outside of
+                Stripe. This will result in no charge being made. Defaults to `false`. Optional.
+            payment_method (str): A PaymentMethod to be charged. The PaymentMethod must be the ID of
+                a PaymentMethod belonging to the customer associated with the invoice being paid.
+                Optional.
+            source (str): A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import PayInvoiceBody, PayInvoiceParams
+
         op = _config.PAY_INVOICE
         params = validated(PayInvoiceParams, {"invoice": invoice})
         body = validated(
@@ -3045,34 +7742,85 @@ class AsyncInvoicesResource:
             },
         )
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _PAY_INVOICE_RESULT)
+        return self._engine.decode(op, response, _PAY_INVOICE_RESULT())
 
-    async def void_invoice(
+    async def void(
         self,
         *,
         invoice: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Invoice:
         """Void a finalized invoice (it stays for the record).
 
-        ``POST /v1/invoices/{invoice}/void`` - effects: write; idempotency: key (Idempotency-Key)
+        Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to
+        deletion, however it only applies to finalized invoices and maintains a papertrail where the
+        invoice can still be found.
+
+        ``POST /v1/invoices/{invoice}/void`` - effects: write; idempotency: key (Idempotency-Key,
+        sent for you).
+
+        Args:
+            invoice (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Invoice: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import VoidInvoiceBody, VoidInvoiceParams
+
         op = _config.VOID_INVOICE
         params = validated(VoidInvoiceParams, {"invoice": invoice})
         body = validated(VoidInvoiceBody, {"expand": expand})
         call = Call(path_params=pick(params, "invoice"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _VOID_INVOICE_RESULT)
+        return self._engine.decode(op, response, _VOID_INVOICE_RESULT())
+
+
+class AsyncInvoicesResourceWithRawResponse:
+    """:class:`AsyncInvoicesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncInvoicesResource) -> None:
+        twin = AsyncInvoicesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.finalize = to_async_raw(twin.finalize)
+        self.pay = to_async_raw(twin.pay)
+        self.void = to_async_raw(twin.void)
 
 
 class AsyncSubscriptionsResource:
-    """The ``subscriptions`` operations."""
+    """The ``subscriptions`` operations: ``client.subscriptions.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_subscriptions(
+    @property
+    def with_raw_response(self) -> AsyncSubscriptionsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncSubscriptionsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         collection_method: ListSubscriptionsCollectionMethod | None = None,
@@ -3081,17 +7829,67 @@ class AsyncSubscriptionsResource:
         current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
         status: ListSubscriptionsStatus | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListSubscriptionsResponse:
         """List subscriptions (not canceled ones unless status says so).
 
-        ``GET /v1/subscriptions`` - effects: read
+        ``GET /v1/subscriptions`` - effects: read.
+
+        Args:
+            collection_method (ListSubscriptionsCollectionMethod): The collection method of the
+                subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+                Optional.
+            created (ListSubscriptionsCreatedOption1 | int): Optional.
+            current_period_end (ListSubscriptionsCurrentPeriodEndOption1 | int): Optional.
+            current_period_start (ListSubscriptionsCurrentPeriodStartOption1 | int): Optional.
+            customer (str): The ID of the customer whose subscriptions will be retrieved. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            price (str): Filter for subscriptions that contain this recurring price ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListSubscriptionsStatus): The status of the subscriptions to retrieve. Passing
+                in a value of `canceled` will return all canceled subscriptions, including those
+                belonging to deleted customers. Pass `ended` to find subscriptions that are canceled
+                and subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no value
+                is supplied, all subscriptions that have not been canceled are returned. Optional.
+            test_clock (str): Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and the
+                customer parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListSubscriptionsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListSubscriptionsParams
+
         op = _config.LIST_SUBSCRIPTIONS
         params = validated(
             ListSubscriptionsParams,
@@ -3111,12 +7909,27 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_SUBSCRIPTIONS_RESULT)
+        return self._engine.decode(op, response, _LIST_SUBSCRIPTIONS_RESULT())
 
-    async def iter_list_subscriptions(
+    async def iter(
         self,
         *,
         collection_method: ListSubscriptionsCollectionMethod | None = None,
@@ -3125,14 +7938,68 @@ class AsyncSubscriptionsResource:
         current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
         status: ListSubscriptionsStatus | None = None,
         test_clock: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Subscription]:
-        """Every item of ``list_subscriptions``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/subscriptions`` - effects:
+        read.
+
+        Args:
+            collection_method (ListSubscriptionsCollectionMethod): The collection method of the
+                subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+                Optional.
+            created (ListSubscriptionsCreatedOption1 | int): Optional.
+            current_period_end (ListSubscriptionsCurrentPeriodEndOption1 | int): Optional.
+            current_period_start (ListSubscriptionsCurrentPeriodStartOption1 | int): Optional.
+            customer (str): The ID of the customer whose subscriptions will be retrieved. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            price (str): Filter for subscriptions that contain this recurring price ID. Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            status (ListSubscriptionsStatus): The status of the subscriptions to retrieve. Passing
+                in a value of `canceled` will return all canceled subscriptions, including those
+                belonging to deleted customers. Pass `ended` to find subscriptions that are canceled
+                and subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no value
+                is supplied, all subscriptions that have not been canceled are returned. Optional.
+            test_clock (str): Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and the
+                customer parameter is not set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Subscription: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListSubscriptionsParams
+
         op = _config.LIST_SUBSCRIPTIONS
         params = validated(
             ListSubscriptionsParams,
@@ -3152,22 +8019,39 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(
-            query=pick(params, "collection_method", "created", "current_period_end", "current_period_start", "customer", "ending_before", "expand", "limit", "price", "starting_after", "status", "test_clock"),
+            query=pick(
+                params,
+                "collection_method",
+                "created",
+                "current_period_end",
+                "current_period_start",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "price",
+                "starting_after",
+                "status",
+                "test_clock",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_SUBSCRIPTIONS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_SUBSCRIPTIONS_ITEMS()):
                 yield item
 
-    async def create_subscription(
+    async def create(
         self,
         *,
         customer: str,
-        add_invoice_items: list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = None,
+        add_invoice_items: builtins.list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CreateSubscriptionBodyAutomaticTax | None = None,
         backdate_start_date: int | None = None,
         billing_cycle_anchor: int | None = None,
-        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1 | CreateSubscriptionBodyBillingThresholdsOption2 | None = None,
+        billing_thresholds: CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None = None,
         cancel_at: int | None = None,
         cancel_at_period_end: bool | None = None,
         collection_method: CreateSubscriptionBodyCollectionMethod | None = None,
@@ -3176,16 +8060,20 @@ class AsyncSubscriptionsResource:
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = None,
+        default_tax_rates: builtins.list[str]
+        | CreateSubscriptionBodyDefaultTaxRatesOption2
+        | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        items_: list[CreateSubscriptionBodyItemsItem] | None = None,
+        expand: builtins.list[str] | None = None,
+        items_: builtins.list[CreateSubscriptionBodyItemsItem] | None = None,
         metadata: dict[str, str] | CreateSubscriptionBodyMetadataOption2 | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = None,
         payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = None,
         payment_settings: CreateSubscriptionBodyPaymentSettings | None = None,
-        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1 | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 | None = None,
+        pending_invoice_item_interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None = None,
         promotion_code: str | None = None,
         proration_behavior: CreateSubscriptionBodyProrationBehavior | None = None,
         transfer_data: CreateSubscriptionBodyTransferData | None = None,
@@ -3193,11 +8081,176 @@ class AsyncSubscriptionsResource:
         trial_from_plan: bool | None = None,
         trial_period_days: int | None = None,
         trial_settings: CreateSubscriptionBodyTrialSettings | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Subscribe a customer to one or more prices.
 
-        ``POST /v1/subscriptions`` - effects: write; idempotency: key (Idempotency-Key)
+        Creates a new subscription on an existing customer. Each customer can have up to 500 active
+        or scheduled subscriptions.
+
+        When you create a subscription with `collection_method=charge_automatically`, the first
+        invoice is finalized as part of the request. The `payment_behavior` parameter determines the
+        exact behavior of the initial payment.
+
+        To start subscriptions where the first invoice always begins in a `draft` status, use
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
+
+        ``POST /v1/subscriptions`` - effects: write; idempotency: key (Idempotency-Key, sent for
+        you).
+
+        Args:
+            customer (str): The identifier of the customer to subscribe.
+            add_invoice_items (list[CreateSubscriptionBodyAddInvoiceItemsItem]): A list of prices
+                and quantities that will generate invoice items appended to the next invoice for
+                this subscription. You may pass up to 20 items. Optional.
+            application_fee_percent (float): A non-negative decimal between 0 and 100, with at most
+                two decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+                Optional.
+            automatic_tax (CreateSubscriptionBodyAutomaticTax): Automatic tax settings for this
+                subscription. We recommend you only include this parameter when the existing value
+                is being changed. Optional.
+            backdate_start_date (int): For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration for
+                the timespan between the start date and the current time. Can be combined with
+                trials and the billing cycle anchor. Optional.
+            billing_cycle_anchor (int): A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or `year`
+                intervals, the day of the month for subsequent invoices. The timestamp is in UTC
+                format. Optional.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds. Optional.
+            cancel_at (int): A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have been
+                enabled using `proration_behavior`. If set during a future period, this will always
+                cause a proration for that period. Optional.
+            cancel_at_period_end (bool): Boolean indicating whether this subscription should cancel
+                at the end of the current period. Optional.
+            collection_method (CreateSubscriptionBodyCollectionMethod): Either
+                `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will
+                attempt to pay this subscription at the end of the cycle using the default source
+                attached to the customer. When sending an invoice, Stripe will email your customer
+                an invoice with payment instructions and mark the subscription as `active`. Defaults
+                to `charge_automatically`. Optional.
+            coupon (str): The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+                Optional.
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Optional.
+            days_until_due (int): Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`. Optional.
+            default_payment_method (str): ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes precedence
+                over `default_source`. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+                Optional.
+            default_source (str): ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+                Optional.
+            default_tax_rates: The tax rates that will apply to any subscription item that does not
+                have `tax_rates` set. Invoices created will have their `default_tax_rates` populated
+                from the subscription. Optional.
+            description (str): The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            items_ (list[CreateSubscriptionBodyItemsItem]): A list of up to 20 subscription items,
+                each with an attached price. Optional.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about the
+                object in a structured format. Individual keys can be unset by posting an empty
+                value to them. All keys can be unset by posting an empty value to `metadata`.
+                Optional.
+            off_session (bool): Indicates if a customer is on or off-session while an invoice
+                payment is attempted. Optional.
+            on_behalf_of (str | CreateSubscriptionBodyOnBehalfOfOption2): The account on behalf of
+                which to charge, for each of the subscription's invoices. Optional.
+            payment_behavior (CreateSubscriptionBodyPaymentBehavior): Only applies to subscriptions
+                with `collection_method=charge_automatically`.
+
+            Use `allow_incomplete` to create subscriptions with `status=incomplete` if the first
+                invoice cannot be paid. Creating subscriptions with this status allows you to manage
+                scenarios where additional user actions are needed to pay a subscription's invoice.
+                For example, SCA regulation may require 3DS authentication to complete payment. See
+                the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for
+                Billing to learn more. This is the default behavior.
+
+            Use `default_incomplete` … Optional.
+            payment_settings (CreateSubscriptionBodyPaymentSettings): Payment settings to pass to
+                invoices created by the subscription. Optional.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at
+                the specified interval. Optional.
+            promotion_code (str): The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for that
+                particular subscription. Optional.
+            proration_behavior (CreateSubscriptionBodyProrationBehavior): Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`. Optional.
+            transfer_data (CreateSubscriptionBodyTransferData): If specified, the funds from the
+                subscription's invoices will be transferred to the destination and the ID of the
+                resulting transfers will be found on the resulting charges. Optional.
+            trial_end (CreateSubscriptionBodyTrialEndOption1 | int): Unix timestamp representing the
+                end of the trial period the customer will get before being charged for the first
+                time. If set, trial_end will override the default trial period of the plan the
+                customer is being subscribed to. The special value `now` can be provided to end the
+                customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
+                See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_from_plan (bool): Indicates if a plan's `trial_period_days` should be applied to
+                the subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_period_days (int): Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials that
+                might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+                Optional.
+            trial_settings (CreateSubscriptionBodyTrialSettings): Settings related to subscription
+                trials. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateSubscriptionBody
+
         op = _config.CREATE_SUBSCRIPTION
         body = validated(
             CreateSubscriptionBody,
@@ -3237,19 +8290,43 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _CREATE_SUBSCRIPTION_RESULT())
 
-    async def retrieve_subscription(
+    async def retrieve(
         self,
         *,
         subscription_exposed_id: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Retrieve a subscription by id.
 
-        ``GET /v1/subscriptions/{subscription_exposed_id}`` - effects: read
+        ``GET /v1/subscriptions/{subscription_exposed_id}`` - effects: read.
+
+        Args:
+            subscription_exposed_id (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveSubscriptionParams
+
         op = _config.RETRIEVE_SUBSCRIPTION
         params = validated(
             RetrieveSubscriptionParams,
@@ -3262,22 +8339,67 @@ class AsyncSubscriptionsResource:
             path_params=pick(params, "subscription_exposed_id"),
             query=pick(params, "expand"),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_SUBSCRIPTION_RESULT())
 
-    async def cancel_subscription(
+    async def cancel(
         self,
         *,
         subscription_exposed_id: str,
         cancellation_details: CancelSubscriptionBodyCancellationDetails | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Subscription:
         """Cancel a subscription at once (no further invoices).
 
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}`` - effects: delete; idempotency: natural
+        Cancels a customer’s subscription immediately. The customer will not be charged again for
+        the subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged for
+        at the end of the period, unless manually deleted. If you’ve set the subscription to cancel
+        at the end of the period, any pending prorations will also be left in place and collected at
+        the end of the period. But if the subscription is set to cancel immediately, pending
+        prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment attempts
+        after the customer has canceled a subscription. However, you can resume automatic collection
+        of the invoices manually after subscription cancellation to have us proceed. Or, you could
+        check for unpaid invoices before allowing the customer to cancel the subscription at all.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}`` - effects: delete; idempotency:
+        natural.
+
+        Args:
+            subscription_exposed_id (str):
+            cancellation_details (CancelSubscriptionBodyCancellationDetails): Details about why this
+                subscription was cancelled Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            invoice_now (bool): Will generate a final invoice that invoices for any un-invoiced
+                metered usage and new/pending proration invoice items. Optional.
+            prorate (bool): Will generate a proration invoice item that credits remaining unused
+                time until the subscription period end. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Subscription: Successful response.
+
+        Raises:
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CancelSubscriptionBody, CancelSubscriptionParams
+
         op = _config.CANCEL_SUBSCRIPTION
         params = validated(
             CancelSubscriptionParams,
@@ -3295,33 +8417,92 @@ class AsyncSubscriptionsResource:
             },
         )
         call = Call(path_params=pick(params, "subscription_exposed_id"), form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CANCEL_SUBSCRIPTION_RESULT)
+        return self._engine.decode(op, response, _CANCEL_SUBSCRIPTION_RESULT())
+
+
+class AsyncSubscriptionsResourceWithRawResponse:
+    """:class:`AsyncSubscriptionsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncSubscriptionsResource) -> None:
+        twin = AsyncSubscriptionsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
+        self.cancel = to_async_raw(twin.cancel)
 
 
 class AsyncProductsResource:
-    """The ``products`` operations."""
+    """The ``products`` operations: ``client.products.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_products(
+    @property
+    def with_raw_response(self) -> AsyncProductsResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncProductsResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         active: bool | None = None,
         created: ListProductsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
-        ids: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        ids: builtins.list[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListProductsResponse:
         """List products, newest first.
 
-        ``GET /v1/products`` - effects: read
+        ``GET /v1/products`` - effects: read.
+
+        Args:
+            active (bool): Only return products that are active or inactive (e.g., pass `false` to
+                list all inactive products). Optional.
+            created (ListProductsCreatedOption1 | int): Only return products that were created
+                during the given date interval. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            ids (list[str]): Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before). Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            shippable (bool): Only return products that can be shipped (i.e., physical, not digital
+                products). Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            url (str): Only return products with the given url. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListProductsResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListProductsParams
+
         op = _config.LIST_PRODUCTS
         params = validated(
             ListProductsParams,
@@ -3338,25 +8519,82 @@ class AsyncProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PRODUCTS_RESULT)
+        return self._engine.decode(op, response, _LIST_PRODUCTS_RESULT())
 
-    async def iter_list_products(
+    async def iter(
         self,
         *,
         active: bool | None = None,
         created: ListProductsCreatedOption1 | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
-        ids: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        ids: builtins.list[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Product]:
-        """Every item of ``list_products``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/products`` - effects: read.
+
+        Args:
+            active (bool): Only return products that are active or inactive (e.g., pass `false` to
+                list all inactive products). Optional.
+            created (ListProductsCreatedOption1 | int): Only return products that were created
+                during the given date interval. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            ids (list[str]): Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before). Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            shippable (bool): Only return products that can be shipped (i.e., physical, not digital
+                products). Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            url (str): Only return products with the given url. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Product: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListProductsParams
+
         op = _config.LIST_PRODUCTS
         params = validated(
             ListProductsParams,
@@ -3373,22 +8611,34 @@ class AsyncProductsResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "ending_before", "expand", "ids", "limit", "shippable", "starting_after", "url"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "ending_before",
+                "expand",
+                "ids",
+                "limit",
+                "shippable",
+                "starting_after",
+                "url",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PRODUCTS_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PRODUCTS_ITEMS()):
                 yield item
 
-    async def create_product(
+    async def create(
         self,
         *,
         name: str,
         active: bool | None = None,
         default_price_data: CreateProductBodyDefaultPriceData | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         id: str | None = None,
-        images: list[str] | None = None,
+        images: builtins.list[str] | None = None,
         metadata: dict[str, str] | None = None,
         package_dimensions: CreateProductBodyPackageDimensions | None = None,
         shippable: bool | None = None,
@@ -3396,11 +8646,71 @@ class AsyncProductsResource:
         tax_code: str | None = None,
         unit_label: str | None = None,
         url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Product:
         """Create a product (what you sell; prices say for how much).
 
-        ``POST /v1/products`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/products`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            name (str): The product's name, meant to be displayable to the customer.
+            active (bool): Whether the product is currently available for purchase. Defaults to
+                `true`. Optional.
+            default_price_data (CreateProductBodyDefaultPriceData): Data used to generate a new
+                [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the
+                default price for this product. Optional.
+            description (str): The product's description, meant to be displayable to the customer.
+                Use this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            id (str): An identifier will be randomly generated by Stripe. You can optionally
+                override this ID, but the ID must be unique across all products in your Stripe
+                account. Optional.
+            images (list[str]): A list of up to 8 URLs of images for this product, meant to be
+                displayable to the customer. Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            package_dimensions (CreateProductBodyPackageDimensions): The dimensions of this product
+                for shipping purposes. Optional.
+            shippable (bool): Whether this product is shipped (i.e., physical goods). Optional.
+            statement_descriptor (str): An arbitrary string to be displayed on your customer's
+                credit card or bank statement. While most banks display this information
+                consistently, some may display it incorrectly or not at all.
+
+            This may be up to 22 characters. The statement description may not include `<`, `>`,
+                `\\`, `"`, `'` characters, and will appear on your customer's statement in capital
+                letters. Non-ASCII characters are automatically stripped. It must contain at least
+                one letter. Optional.
+            tax_code (str): A [tax code](https://stripe.com/docs/tax/tax-categories) ID. Optional.
+            unit_label (str): A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal.
+                Optional.
+            url (str): A URL of a publicly-accessible webpage for this product. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Product: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreateProductBody
+
         op = _config.CREATE_PRODUCT
         body = validated(
             CreateProductBody,
@@ -3422,51 +8732,139 @@ class AsyncProductsResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PRODUCT_RESULT)
+        return self._engine.decode(op, response, _CREATE_PRODUCT_RESULT())
 
-    async def retrieve_product(
+    async def retrieve(
         self,
         *,
         id: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Product:
         """Retrieve a product by id.
 
-        ``GET /v1/products/{id}`` - effects: read
+        Retrieves the details of an existing product. Supply the unique product ID from either a
+        product creation request or the product list, and Stripe will return the corresponding
+        product information.
+
+        ``GET /v1/products/{id}`` - effects: read.
+
+        Args:
+            id (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Product: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrieveProductParams
+
         op = _config.RETRIEVE_PRODUCT
         params = validated(RetrieveProductParams, {"expand": expand, "id": id})
         call = Call(path_params=pick(params, "id"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PRODUCT_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PRODUCT_RESULT())
+
+
+class AsyncProductsResourceWithRawResponse:
+    """:class:`AsyncProductsResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncProductsResource) -> None:
+        twin = AsyncProductsResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
 
 
 class AsyncPricesResource:
-    """The ``prices`` operations."""
+    """The ``prices`` operations: ``client.prices.<method>(...)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def list_prices(
+    @property
+    def with_raw_response(self) -> AsyncPricesResourceWithRawResponse:
+        """These methods returning the raw response (status, headers, body) and ``.parse()``."""
+        return AsyncPricesResourceWithRawResponse(self)
+
+    async def list(
         self,
         *,
         active: bool | None = None,
         created: ListPricesCreatedOption1 | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: builtins.list[str] | None = None,
         product: str | None = None,
         recurring: ListPricesRecurring | None = None,
         starting_after: str | None = None,
         type: ListPricesType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ListPricesResponse:
         """List prices, newest first.
 
-        ``GET /v1/prices`` - effects: read
+        ``GET /v1/prices`` - effects: read.
+
+        Args:
+            active (bool): Only return prices that are active or inactive (e.g., pass `false` to
+                list all inactive prices). Optional.
+            created (ListPricesCreatedOption1 | int): A filter on the list, based on the object
+                `created` field. The value can be a string with an integer Unix timestamp, or it can
+                be a dictionary with a number of different query options. Optional.
+            currency (str): Only return prices for the given currency. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            lookup_keys (list[str]): Only return the price with these lookup_keys, if any exist.
+                Optional.
+            product (str): Only return prices for the given product. Optional.
+            recurring (ListPricesRecurring): Only return prices with these recurring fields.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            type (ListPricesType): Only return prices of type `recurring` or `one_time`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            ListPricesResponse: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import ListPricesParams
+
         op = _config.LIST_PRICES
         params = validated(
             ListPricesParams,
@@ -3485,27 +8883,88 @@ class AsyncPricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _LIST_PRICES_RESULT)
+        return self._engine.decode(op, response, _LIST_PRICES_RESULT())
 
-    async def iter_list_prices(
+    async def iter(
         self,
         *,
         active: bool | None = None,
         created: ListPricesCreatedOption1 | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: builtins.list[str] | None = None,
         product: str | None = None,
         recurring: ListPricesRecurring | None = None,
         starting_after: str | None = None,
         type: ListPricesType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> AsyncIterator[Price]:
-        """Every item of ``list_prices``, fetched page by page (stops on a repeated cursor)."""
+        """Every item of :meth:`list`, fetched page by page as you iterate.
+
+        Stops at the last page (and on a repeated cursor). ``GET /v1/prices`` - effects: read.
+
+        Args:
+            active (bool): Only return prices that are active or inactive (e.g., pass `false` to
+                list all inactive prices). Optional.
+            created (ListPricesCreatedOption1 | int): A filter on the list, based on the object
+                `created` field. The value can be a string with an integer Unix timestamp, or it can
+                be a dictionary with a number of different query options. Optional.
+            currency (str): Only return prices for the given currency. Optional.
+            ending_before (str): A cursor for use in pagination. `ending_before` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            limit (int): A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10. Optional.
+            lookup_keys (list[str]): Only return the price with these lookup_keys, if any exist.
+                Optional.
+            product (str): Only return prices for the given product. Optional.
+            recurring (ListPricesRecurring): Only return prices with these recurring fields.
+                Optional.
+            starting_after (str): A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list. Optional.
+            type (ListPricesType): Only return prices of type `recurring` or `one_time`. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Yields:
+            Price: One item of a page.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
+        """
+        from .models import ListPricesParams
+
         op = _config.LIST_PRICES
         params = validated(
             ListPricesParams,
@@ -3524,13 +8983,27 @@ class AsyncPricesResource:
             },
         )
         call = Call(
-            query=pick(params, "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product", "recurring", "starting_after", "type"),
+            query=pick(
+                params,
+                "active",
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "lookup_keys",
+                "product",
+                "recurring",
+                "starting_after",
+                "type",
+            ),
         )
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         async for items in self._engine.pages(op, call):
-            for item in self._engine.decode_items(op, items, _LIST_PRICES_ITEMS):
+            for item in self._engine.decode_items(op, items, _LIST_PRICES_ITEMS()):
                 yield item
 
-    async def create_price(
+    async def create(
         self,
         *,
         currency: str,
@@ -3538,7 +9011,7 @@ class AsyncPricesResource:
         billing_scheme: CreatePriceBodyBillingScheme | None = None,
         currency_options: dict[str, CreatePriceBodyCurrencyOptionsValue] | None = None,
         custom_unit_amount: CreatePriceBodyCustomUnitAmount | None = None,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -3546,17 +9019,98 @@ class AsyncPricesResource:
         product_data: CreatePriceBodyProductData | None = None,
         recurring: CreatePriceBodyRecurring | None = None,
         tax_behavior: CreatePriceBodyTaxBehavior | None = None,
-        tiers: list[CreatePriceBodyTiersItem] | None = None,
+        tiers: builtins.list[CreatePriceBodyTiersItem] | None = None,
         tiers_mode: CreatePriceBodyTiersMode | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: CreatePriceBodyTransformQuantity | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Price:
         """Create a price (amount, currency, one-time or recurring) for a product.
 
-        ``POST /v1/prices`` - effects: write; idempotency: key (Idempotency-Key)
+        ``POST /v1/prices`` - effects: write; idempotency: key (Idempotency-Key, sent for you).
+
+        Args:
+            currency (str): Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active (bool): Whether the price can be used for new purchases. Defaults to `true`.
+                Optional.
+            billing_scheme (CreatePriceBodyBillingScheme): Describes how to compute the price per
+                period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount
+                (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in
+                `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for
+                prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be
+                computed using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes. Optional.
+            currency_options (dict[str, CreatePriceBodyCurrencyOptionsValue]): Prices defined in
+                each available currency option. Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies). Optional.
+            custom_unit_amount (CreatePriceBodyCustomUnitAmount): When set, provides configuration
+                for the amount to be adjusted by the customer during Checkout Sessions and Payment
+                Links. Optional.
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            lookup_key (str): A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters. Optional.
+            metadata (dict[str, str]): Set of [key-value
+                pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This
+                can be useful for storing additional information about the object in a structured
+                format. Individual keys can be unset by posting an empty value to them. All keys can
+                be unset by posting an empty value to `metadata`. Optional.
+            nickname (str): A brief description of the price, hidden from customers. Optional.
+            product (str): The ID of the product that this price will belong to. Optional.
+            product_data (CreatePriceBodyProductData): These fields can be used to create a new
+                product that this price will belong to. Optional.
+            recurring (CreatePriceBodyRecurring): The recurring components of a price such as
+                `interval` and `usage_type`. Optional.
+            tax_behavior (CreatePriceBodyTaxBehavior): Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
+                it cannot be changed. Optional.
+            tiers (list[CreatePriceBodyTiersItem]): Each element represents a pricing tier. This
+                parameter requires `billing_scheme` to be set to `tiered`. See also the
+                documentation for `billing_scheme`. Optional.
+            tiers_mode (CreatePriceBodyTiersMode): Defines if the tiering price should be
+                `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity
+                within a period determines the per unit price, in `graduated` tiering pricing can
+                successively change as the quantity grows. Optional.
+            transfer_lookup_key (bool): If set to true, will atomically remove the lookup key from
+                the existing price, and assign it to this price. Optional.
+            transform_quantity (CreatePriceBodyTransformQuantity): Apply a transformation to the
+                reported usage or set quantity before computing the billed price. Cannot be combined
+                with `tiers`. Optional.
+            unit_amount (int): A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or `custom_unit_amount`
+                is required, unless `billing_scheme=tiered`. Optional.
+            unit_amount_decimal (str): Same as `unit_amount`, but accepts a decimal value in cents
+                (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Price: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a required parameter is missing or invalid.
+            PaymentRequiredError: HTTP 402: The parameters were valid but the request failed, e.g. a
+                card was declined.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            ConflictError: HTTP 409: Conflict: an idempotency key was reused with other parameters.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import CreatePriceBody
+
         op = _config.CREATE_PRICE
         body = validated(
             CreatePriceBody,
@@ -3583,33 +9137,84 @@ class AsyncPricesResource:
             },
         )
         call = Call(form=body)
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _CREATE_PRICE_RESULT)
+        return self._engine.decode(op, response, _CREATE_PRICE_RESULT())
 
-    async def retrieve_price(
+    async def retrieve(
         self,
         *,
         price: str,
-        expand: list[str] | None = None,
+        expand: builtins.list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> Price:
         """Retrieve a price by id.
 
-        ``GET /v1/prices/{price}`` - effects: read
+        ``GET /v1/prices/{price}`` - effects: read.
+
+        Args:
+            price (str):
+            expand (list[str]): Specifies which fields in the response should be expanded. Optional.
+            extra_headers: Headers added to this request (after the spec's own).
+            timeout: Seconds (or an ``httpx.Timeout``) for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's (0: none).
+
+        Returns:
+            Price: Successful response.
+
+        Raises:
+            BadRequestError: HTTP 400: Bad request: a parameter is invalid.
+            NotFoundError: HTTP 404: The requested object does not exist.
+            RequestValidationError: An argument does not match the spec.
+            AuthError: The credentials were refused (HTTP 401/403).
+            ConnectorError: Any other failure: ClientError (4xx), RateLimited, ServerError (5xx,
+                after retries), TransportError, DecodeError.
         """
+        from .models import RetrievePriceParams
+
         op = _config.RETRIEVE_PRICE
         params = validated(RetrievePriceParams, {"expand": expand, "price": price})
         call = Call(path_params=pick(params, "price"), query=pick(params, "expand"))
+        call.options = RequestOptions.of(extra_headers, timeout, max_retries)
         response = await self._engine.send(op, call)
-        return self._engine.decode(op, response, _RETRIEVE_PRICE_RESULT)
+        return self._engine.decode(op, response, _RETRIEVE_PRICE_RESULT())
+
+
+class AsyncPricesResourceWithRawResponse:
+    """:class:`AsyncPricesResource` methods returning :class:`RawResponse`."""
+
+    def __init__(self, resource: AsyncPricesResource) -> None:
+        twin = AsyncPricesResource(resource._engine.as_raw())
+        self.list = to_async_raw(twin.list)
+        self.create = to_async_raw(twin.create)
+        self.retrieve = to_async_raw(twin.retrieve)
 
 
 class AsyncStripeClient:
     """Asynchronous client for Stripe.
 
-    Credentials are looked up by the names the spec gives (STRIPE_API_KEY): first in
-    ``credentials``, then in the environment (or ``secret_store`` for store references).
-    ``transport``, ``clock``, ``rng`` and ``idempotency_key_factory`` are injection points
-    for tests and certification.
+    Args:
+        credentials: Secrets by the names the spec gives (STRIPE_API_KEY); a name
+            not given here is read from the environment (or ``secret_store``).
+        secret_store: Looks up store references (``store:`` in the spec) by key.
+        environment: One of the spec's environments (its base URL and variables).
+        variables: Values of the base URL's server variables.
+        base_url: Send requests here instead (https, or loopback when allowed).
+        allow_insecure_loopback: Allow ``http://127.0.0.1`` base URLs (local test servers).
+        transport: The httpx transport of the client this object creates (e.g.
+            ``httpx.MockTransport`` in tests); not together with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient``; every request still carries this
+            client's timeouts, and you close it yourself.
+        timeout: Seconds (or an ``httpx.Timeout``) instead of the spec's timeouts.
+        max_retries: Retries instead of the spec's (0: none).
+        clock: Time source for backoff and rate limits (tests inject a virtual clock).
+        rng: Random source of the backoff jitter.
+        idempotency_key_factory: Makes the idempotency keys of retried writes.
+
+    Raises:
+        ConfigurationError: A missing credential, an unknown environment, a bad option.
     """
 
     def __init__(
@@ -3626,14 +9231,21 @@ class AsyncStripeClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         idempotency_key_factory: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError(
+                "pass transport= or http_client=, not both: a client you supply keeps its own "
+                "transport (create it with transport=...)"
+            )
         resolver = SecretResolver(credentials, store=secret_store)
         config = _config.engine_config(
             environment=environment,
             variables=variables,
             base_url=base_url,
             allow_insecure_loopback=allow_insecure_loopback,
-        )
+        ).overridden(timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport,
