@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,16 @@ CONNECTORS = REPO / "connectors"
 # the seeds before they were rebuilt at real size: small subjects for harness tests (README there)
 SMALL_SEEDS = REPO / "tests" / "data" / "small_seeds"
 SHARED = REPO.parent / "shared"
+
+
+def copy_small_seed(provider: str, target: Path) -> Path:
+    """A copy of the small seed ``provider`` (spec, fixtures, provider extract) in ``target``
+    with its package freshly generated; the copy's spec."""
+    from connector_spec.codegen import generate_to_directory
+
+    shutil.copytree(SMALL_SEEDS / provider, target)
+    generate_to_directory(target / "connector.yaml")
+    return target / "connector.yaml"
 
 
 def import_generated(package_dir: Path, package: str) -> ModuleType:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flows
-from tests.conftest import REPO, SMALL_SEEDS
+from tests.conftest import REPO, copy_small_seed
 
 DOC = REPO / "docs" / "api.md"
 
@@ -64,9 +63,7 @@ def test_the_api_validates_publishes_and_reads_a_registry(
     monkeypatch.setenv("FLOWS_TRUST_DIR", str(tmp_path / "trust"))
     monkeypatch.setenv("FLOWS_KEY_DIR", str(tmp_path / "keys"))
     spec = tmp_path / "stripe" / "connector.yaml"
-    shutil.copytree(
-        SMALL_SEEDS / "stripe", spec.parent, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    copy_small_seed("stripe", spec.parent)
     assert flows.validate(spec).ok
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: nope\n")

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -66,8 +68,13 @@ def matching(pattern: str, low: int = 0, high: int | None = None) -> str | None:
     _keep_hypothesis_out_of_the_working_tree()
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis import strategies as st
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
     from hypothesis.errors import HypothesisException
 
+    if storage_directory(intent_to_write=False).path == Path.cwd() / ".hypothesis":
+        # Hypothesis caches its Unicode tables under ./.hypothesis: certifying must not write
+        # into the user's working directory, so its cache goes to the temporary directory
+        set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "flows-hypothesis")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from certify import certify_connector
 from tests.codegen.specs import minimal_spec, read_op, write_spec
+from tests.conftest import REPO
 
 ITEM = {
     "type": "object",
@@ -68,3 +72,21 @@ def test_a_number_filter_is_expected_on_every_page_as_the_runtime_writes_it(
     result = certify_connector(path, connector_dir=tmp_path, only=["contract.pagination"])
     assert [c.id for c in result.checks] == ["contract.pagination"]
     assert [c.id for c in result.checks if c.failed] == []
+
+
+def test_generating_pattern_strings_writes_nothing_into_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    # found publishing with the rebuilt seeds: Hypothesis (behind pattern-matching strings of
+    # provider conformance) cached its Unicode tables in ./.hypothesis of the user's directory
+    code = "from certify.provider.instances import matching; print(matching('^[a-z]{3}$'))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "aaa"
+    assert list(tmp_path.iterdir()) == []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from certify.errors import CertifyInputError
 from connector_spec.errors import argument, argument_style, cli_argument, mcp_argument
 from flows.cli.app import app
 from flows.mcp import FlowsMcp, Sandbox
-from tests.conftest import REPO, SMALL_SEEDS
+from tests.conftest import REPO, copy_small_seed
 
 LIBRARIES = (
     "connector_spec",
@@ -38,9 +37,7 @@ FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 
 
 def _stripe(tmp_path: Path) -> Path:
-    target = tmp_path / "stripe"
-    shutil.copytree(SMALL_SEEDS / "stripe", target)
-    return target / "connector.yaml"
+    return copy_small_seed("stripe", tmp_path / "stripe")
 
 
 def test_the_spelling_follows_the_front_end() -> None:

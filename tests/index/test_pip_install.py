@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from flows.cli.app import app
 from flows.publish import publish_connector
 from registry import Registry
-from tests.conftest import SMALL_SEEDS
+from tests.conftest import copy_small_seed
 from tests.index.helpers import fresh_venv, installed_version, pip, pip_env, serve
 
 PROJECT = "flows-connector-stripe"
@@ -47,10 +47,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root, keys = base / "registry", base / "keys"
     for version in ("1.0.0", "1.0.1"):
         work = base / f"stripe-{version}"
-        shutil.copytree(
-            SMALL_SEEDS / "stripe", work, ignore=shutil.ignore_patterns("__pycache__", "build")
-        )
-        spec = work / "connector.yaml"
+        spec = copy_small_seed("stripe", work)
         text = spec.read_text()
         spec.write_text(re.sub(r"(?m)^  version: 1\.0\.0$", f"  version: {version}", text))
         shutil.rmtree(work / "flows_stripe")  # certify the package rendered from this spec

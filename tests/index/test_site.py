@@ -15,7 +15,7 @@ from tests.index.helpers import wheel_publication
 from tests.registry.helpers import spec_bytes, statement
 
 runner = CliRunner()
-SEEDS = Path(__file__).resolve().parents[2] / "connectors"
+SEEDS = Path(__file__).resolve().parents[2] / "tests" / "data" / "small_seeds"
 
 
 @pytest.fixture

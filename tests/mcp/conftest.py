@@ -6,7 +6,6 @@ tests call tools with plain function calls. One server per test module keeps the
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import copy_small_seed
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -95,7 +96,7 @@ def mcp_server(
 def make_root(base: Path) -> Path:
     """A workspace holding a copy of the stripe seed connector (spec, package, fixtures)."""
     root = base / "work"
-    shutil.copytree(SEED, root / "connectors" / "stripe")
+    copy_small_seed("stripe", root / "connectors" / "stripe")
     return root
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 
 from connector_spec.codegen import generate_to_directory
 from flows.cli.app import app
-from tests.conftest import SMALL_SEEDS
+from tests.conftest import copy_small_seed
 
 runner = CliRunner()
 SLACK_WAIVER = "waivers:\n  - rule: default.write-idempotency\n"
@@ -30,8 +29,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def copy_seed(workdir: Path, provider: str, *, drop_waivers: bool = False) -> Path:
     """A copy of a seed connector; without its waivers, regenerated."""
     target = workdir / provider
-    shutil.copytree(SMALL_SEEDS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
-    spec = target / "connector.yaml"
+    spec = copy_small_seed(provider, target)
     if drop_waivers:
         text = spec.read_text()
         assert SLACK_WAIVER in text

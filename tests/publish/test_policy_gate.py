@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import SMALL_SEEDS
+from tests.conftest import copy_small_seed
 
 runner = CliRunner()
 STRIPE_CREATE_IDEMPOTENCY = (
@@ -40,9 +40,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def copy_seed(workdir: Path, provider: str) -> Path:
-    target = workdir / provider
-    shutil.copytree(SMALL_SEEDS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
-    return target / "connector.yaml"
+    return copy_small_seed(provider, workdir / provider)
 
 
 def publish(*args: str) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import SMALL_SEEDS
+from tests.conftest import SMALL_SEEDS, copy_small_seed
 
 runner = CliRunner()
 
@@ -33,11 +33,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FLOWS_REGISTRY", raising=False)
     monkeypatch.delenv("FLOWS_KEY_DIR", raising=False)
-    shutil.copytree(
-        SMALL_SEEDS / "stripe",
-        tmp_path / "stripe",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
+    copy_small_seed("stripe", tmp_path / "stripe")
     return tmp_path
 
 

@@ -11,7 +11,7 @@ from registry import Publication
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
-SPEC = (REPO / "connectors" / "stripe" / "connector.yaml").read_bytes()
+SPEC = (REPO / "tests" / "data" / "small_seeds" / "stripe" / "connector.yaml").read_bytes()
 T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
 

@@ -58,8 +58,8 @@ def test_seed_specs_validate_against_the_published_schema(seed: Path) -> None:
     assert errors == []
 
 
-def test_there_are_three_seed_specs() -> None:
-    assert [p.parent.name for p in SEEDS] == ["sendgrid", "slack", "stripe"]
+def test_there_are_five_seed_specs() -> None:
+    assert [p.parent.name for p in SEEDS] == ["github", "sendgrid", "sheets", "slack", "stripe"]
 
 
 def test_template_validates_against_the_published_schema() -> None:
