@@ -181,7 +181,10 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     used = code_names(code)
     typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used]
     pydantic_names = ["AfterValidator"] if "AfterValidator" in used else []
-    pydantic_names += [n for n in ("Discriminator", "Tag") if n in used]
+    # imported under other names: a schema called Tag or Discriminator keeps its own name
+    pydantic_names += [
+        f"{n} as Pydantic{n}" for n in ("Discriminator", "Tag") if f"Pydantic{n}" in used
+    ]
     if builder.models:
         pydantic_names += ["BaseModel", "ConfigDict"]
     if "Field" in used:
@@ -303,8 +306,9 @@ def _usage_lines(view: PackageView) -> list[str]:
     first = readme_context(view)["first"]
     if first is None:
         return ["        ..."]
-    lines = first.lines("        ")
-    return [line[: len(line) - len(line.lstrip())] + doc_text(line) for line in lines]
+    # escaped as one text: only the docstring's last character must not be a quote
+    escaped = doc_text("\n".join(first.lines(""))).split("\n")
+    return [f"        {line}" if line else line for line in escaped]
 
 
 def _error_imports(view: PackageView) -> list[str]:

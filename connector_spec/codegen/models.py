@@ -212,6 +212,8 @@ RESERVED_NAMES = frozenset(
         "Literal",
         "Mapping",
         "None",
+        "PydanticDiscriminator",  # pydantic's Discriminator and Tag, imported under these names
+        "PydanticTag",
         "SecretResolver",
         "Self",
         "TracebackType",
@@ -477,10 +479,10 @@ class ModelBuilder:
             "",
             f"{name} = Annotated[",
             *_union_lines(
-                [f"Annotated[{cls}, Tag({pystr(cls)})]" for cls in classes.values()]
-                + [f'Annotated[{other}, Tag("")]']  # any other value: as the plain union
+                [f"Annotated[{cls}, PydanticTag({pystr(cls)})]" for cls in classes.values()]
+                + [f'Annotated[{other}, PydanticTag("")]']  # any other value: as the plain union
             ),
-            f"    Discriminator(lambda value: _variant(value, *{tags})),",
+            f"    PydanticDiscriminator(lambda value: _variant(value, *{tags})),",
             "]",
         ]
         expr = " | ".join(classes.values())  # what the alias refers to (definition order)
