@@ -11,7 +11,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
+import yaml
 
 from connector_spec.loader import load_spec
 from tests.conftest import CONNECTORS, REPO
@@ -112,3 +114,43 @@ def test_the_async_client_has_the_same_surface(stripe: ModuleType) -> None:
         calls = [n for n, m in mine.items() if not inspect.isgeneratorfunction(m)]
         assert all(inspect.iscoroutinefunction(theirs[name]) for name in calls if name in theirs)
     sync.close()
+
+
+CHARGE_FIXTURE = STRIPE / "fixtures" / "create_charge" / "happy_path.yaml"
+
+
+def _answering(stripe: ModuleType, *responses: httpx.Response) -> Any:
+    queue = list(responses)
+    return stripe.StripeClient(
+        credentials={"STRIPE_API_KEY": "sk_test_x"},
+        transport=httpx.MockTransport(lambda request: queue.pop(0)),
+        clock=stripe.VirtualClock(),
+    )
+
+
+def test_names_raw_access_and_typed_errors_are_as_the_table_says(stripe: ModuleType) -> None:
+    charge = yaml.safe_load(CHARGE_FIXTURE.read_text())["responses"][0]["json"]
+    headers = {"Request-Id": "req_1"}
+    client = _answering(
+        stripe,
+        httpx.Response(503),  # retried: the raw call keeps the client's retries
+        httpx.Response(200, json=charge, headers=headers),
+        httpx.Response(200, json=charge),
+    )
+    raw = client.charges.with_raw_response.create(amount=1099, currency="usd")
+    assert (raw.status_code, raw.headers["Request-Id"]) == (200, "req_1")
+    assert raw.parse().id == charge["id"]
+    assert client.charges.retrieve(charge=charge["id"]).amount == 1099
+    declined = {
+        "error": {
+            "type": "card_error",
+            "code": "card_declined",
+            "decline_code": "insufficient_funds",
+            "message": "Your card has insufficient funds.",
+        }
+    }
+    client = _answering(stripe, httpx.Response(402, json=declined))
+    with pytest.raises(stripe.errors.CardError) as raised:
+        client.charges.create(amount=1099, currency="usd", source="tok_chargeDeclined")
+    assert isinstance(raised.value, stripe.ClientError)
+    assert (raised.value.code, raised.value.decline_code) == ("card_declined", "insufficient_funds")

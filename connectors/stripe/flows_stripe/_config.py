@@ -15,7 +15,7 @@ from ._runtime.pagination import PaginationSettings
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
-from .errors import BadRequestError, ConflictError, NotFoundError, PaymentRequiredError
+from .errors import CardError, ConflictError, InvalidRequestError, NotFoundError
 
 PROVIDER = "stripe"
 VERSION = "2.0.0"
@@ -67,7 +67,7 @@ LIST_CHARGES = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_CHARGE = OperationInfo(
     id="create_charge",
@@ -78,8 +78,8 @@ CREATE_CHARGE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -93,7 +93,7 @@ RETRIEVE_CHARGE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 UPDATE_CHARGE = OperationInfo(
     id="update_charge",
@@ -104,8 +104,8 @@ UPDATE_CHARGE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -119,8 +119,8 @@ CAPTURE_CHARGE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -134,7 +134,7 @@ LIST_CUSTOMERS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_CUSTOMER = OperationInfo(
     id="create_customer",
@@ -145,8 +145,8 @@ CREATE_CUSTOMER = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -170,7 +170,7 @@ RETRIEVE_CUSTOMER = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 UPDATE_CUSTOMER = OperationInfo(
     id="update_customer",
@@ -181,8 +181,8 @@ UPDATE_CUSTOMER = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -196,7 +196,7 @@ LIST_PAYMENT_INTENTS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_PAYMENT_INTENT = OperationInfo(
     id="create_payment_intent",
@@ -207,8 +207,8 @@ CREATE_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -222,7 +222,7 @@ RETRIEVE_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CANCEL_PAYMENT_INTENT = OperationInfo(
     id="cancel_payment_intent",
@@ -233,8 +233,8 @@ CANCEL_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -248,8 +248,8 @@ CAPTURE_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -263,8 +263,8 @@ CONFIRM_PAYMENT_INTENT = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -278,7 +278,7 @@ LIST_REFUNDS = OperationInfo(
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
     query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_REFUND = OperationInfo(
     id="create_refund",
@@ -289,8 +289,8 @@ CREATE_REFUND = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -304,7 +304,7 @@ RETRIEVE_REFUND = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 LIST_INVOICES = OperationInfo(
     id="list_invoices",
@@ -319,7 +319,7 @@ LIST_INVOICES = OperationInfo(
         ("due_date", ("deepObject", True)),
         ("expand", ("deepObject", True)),
     ),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_INVOICE = OperationInfo(
     id="create_invoice",
@@ -330,8 +330,8 @@ CREATE_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -345,7 +345,7 @@ RETRIEVE_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 FINALIZE_INVOICE = OperationInfo(
     id="finalize_invoice",
@@ -356,8 +356,8 @@ FINALIZE_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -371,8 +371,8 @@ PAY_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -386,8 +386,8 @@ VOID_INVOICE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -406,7 +406,7 @@ LIST_SUBSCRIPTIONS = OperationInfo(
         ("current_period_start", ("deepObject", True)),
         ("expand", ("deepObject", True)),
     ),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_SUBSCRIPTION = OperationInfo(
     id="create_subscription",
@@ -417,8 +417,8 @@ CREATE_SUBSCRIPTION = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -432,7 +432,7 @@ RETRIEVE_SUBSCRIPTION = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CANCEL_SUBSCRIPTION = OperationInfo(
     id="cancel_subscription",
@@ -457,7 +457,7 @@ LIST_PRODUCTS = OperationInfo(
         ("expand", ("deepObject", True)),
         ("ids", ("deepObject", True)),
     ),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_PRODUCT = OperationInfo(
     id="create_product",
@@ -468,8 +468,8 @@ CREATE_PRODUCT = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -483,7 +483,7 @@ RETRIEVE_PRODUCT = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 LIST_PRICES = OperationInfo(
     id="list_prices",
@@ -499,7 +499,7 @@ LIST_PRICES = OperationInfo(
         ("lookup_keys", ("deepObject", True)),
         ("recurring", ("deepObject", True)),
     ),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 CREATE_PRICE = OperationInfo(
     id="create_price",
@@ -510,8 +510,8 @@ CREATE_PRICE = OperationInfo(
     success_status=200,
     pagination=None,
     errors=(
-        (400, BadRequestError),
-        (402, PaymentRequiredError),
+        (400, InvalidRequestError),
+        (402, CardError),
         (404, NotFoundError),
         (409, ConflictError),
     ),
@@ -525,7 +525,7 @@ RETRIEVE_PRICE = OperationInfo(
     success_status=200,
     pagination=None,
     query_styles=(("expand", ("deepObject", True)),),
-    errors=((400, BadRequestError), (404, NotFoundError)),
+    errors=((400, InvalidRequestError), (404, NotFoundError)),
 )
 
 

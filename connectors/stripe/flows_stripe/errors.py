@@ -30,15 +30,15 @@ if TYPE_CHECKING:  # imported where used: the models module loads on first use
 
 __all__ = [
     "AuthError",
-    "BadRequestError",
+    "CardError",
     "ClientError",
     "ConfigurationError",
     "ConflictError",
     "ConnectorError",
     "DeclaredError",
     "DecodeError",
+    "InvalidRequestError",
     "NotFoundError",
-    "PaymentRequiredError",
     "RateLimited",
     "RequestValidationError",
     "ServerError",
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-class BadRequestError(DeclaredError, ClientError):
+class InvalidRequestError(DeclaredError, ClientError):
     """HTTP 400: Bad request: a parameter is invalid."""
 
     code_pointer = "/error/code"
@@ -89,7 +89,7 @@ class BadRequestError(DeclaredError, ClientError):
         return self.body_field("/error/request_log_url", str)
 
 
-class PaymentRequiredError(DeclaredError, ClientError):
+class CardError(DeclaredError, ClientError):
     """HTTP 402: The parameters were valid but the request failed, e.g. a card was declined."""
 
     code_pointer = "/error/code"
