@@ -246,3 +246,25 @@ def test_a_spec_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path:
     assert outcomes["doomed"].status == "error"
     assert "died" in str(outcomes["doomed"].message)
     assert all(o.status == "staged" for k, o in outcomes.items() if k != "doomed")
+
+
+def test_formatting_the_same_sources_again_runs_ruff_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Certification renders a package twice (codegen.reproducible) after the farm rendered
+    it for the wheel: the formatter's pure output is reused, byte for byte."""
+    from connector_spec.codegen import formatting
+
+    calls: list[int] = []
+    real = formatting._format
+
+    def counting(sources: dict[str, str]) -> dict[str, str]:
+        calls.append(1)
+        return real(sources)
+
+    monkeypatch.setattr(formatting, "_format", counting)
+    sources = {"pkg/a.py": "x = [1,2,\n  3]\n", "pkg/b.py": "def f( a ):\n  return a\n"}
+    first = formatting.format_sources(sources)
+    assert first == formatting.format_sources(dict(sources)) == real(sources)
+    assert first["pkg/a.py"] == "x = [1, 2, 3]\n"
+    assert len(calls) == 1
+    formatting.format_sources({**sources, "pkg/a.py": "y = 2\n"})
+    assert len(calls) == 2  # other sources are formatted
