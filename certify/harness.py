@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import hashlib
+import inspect
 import json
 import logging
 import random
@@ -16,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from certify.package import ImportedPackage
-from connector_spec.model import ConnectorSpec, SecretRef, auth_schemes
-from connector_spec.naming import member_name
+from connector_spec.model import ConnectorSpec, Operation, SecretRef, auth_schemes
+from connector_spec.naming import client_method
 
 REQUEST_CAP = 25
 VIRTUAL_START = 1_767_225_600.0
@@ -38,6 +39,21 @@ class Served:
         merged = {"Content-Type": "application/json", **(headers or {})}
         content = b"" if body is None else json.dumps(body).encode()
         return cls(status, tuple(merged.items()), content)
+
+    @classmethod
+    def success(cls, op: Operation, body: Any, *, raw: str | None = None) -> Served:
+        """The success response of ``op`` carrying ``body``: JSON, or for a streamed response
+        (``sse``/``ndjson``) a stream of one event; ``raw`` is sent as the body text instead."""
+        if not op.response.streamed:
+            if raw is not None:
+                return cls.text_body(op.response.status, raw)
+            return cls.json_body(op.response.status, body)
+        event = raw if raw is not None else json.dumps(body)
+        if op.response.content == "sse":
+            content, kind = f"data: {event}\n\n", "text/event-stream"
+        else:
+            content, kind = f"{event}\n", "application/x-ndjson"
+        return cls(op.response.status, (("Content-Type", kind),), content.encode())
 
     @classmethod
     def text_body(cls, status: int, text: str, headers: dict[str, str] | None = None) -> Served:
@@ -85,8 +101,14 @@ class Outcome:
 
     @property
     def error_name(self) -> str | None:
-        """The error's class name (errors are compared by name across package copies)."""
-        return type(self.error).__name__ if self.error is not None else None
+        """The error's runtime class name (errors are compared by name across package copies;
+        a class the spec declares, e.g. ``CardError``, counts as the runtime class it extends)."""
+        if self.error is None:
+            return None
+        for cls in type(self.error).__mro__:
+            if cls.__module__.endswith("_runtime.errors") and cls.__name__ != "DeclaredError":
+                return cls.__name__
+        return type(self.error).__name__
 
     def describe_error(self) -> str:
         """``ClassName: message`` of the error, or ``no error``."""
@@ -302,16 +324,17 @@ class Harness:
         client, clock = self.new_client(
             environment, asynchronous=asynchronous, rng=rng, own_http=own_http, variables=variables
         )
-        group = getattr(client, member_name(resource))
-        name = f"iter_{operation}" if iterate else member_name(operation)
-        method: Callable[..., Any] = getattr(group, name)
+        attribute, name = client_method(self.spec.operations, operation, iterate=iterate)
+        method: Callable[..., Any] = getattr(getattr(client, attribute), name)
         try:
             for index, call in enumerate(calls):
                 self._call_index = index
                 if asynchronous:
                     value = self._event_loop().run_until_complete(_await(method(**call), iterate))
                 else:
-                    value = list(method(**call)) if iterate else method(**call)
+                    value = method(**call)
+                    if iterate or inspect.isgenerator(value):  # a pager or a stream
+                        value = list(value)
                 outcome.results.append(value)
         except _Runaway:
             pass
@@ -341,8 +364,9 @@ class Harness:
 
 
 async def _await(value: Any, iterate: bool) -> Any:
-    """The result of an async call, or every item of an async iterator."""
-    if iterate:
+    """The result of an async call, or every item of an async iterator (a pager or a
+    stream)."""
+    if iterate or inspect.isasyncgen(value):
         return [item async for item in value]
     return await value
 

@@ -111,9 +111,10 @@ def import_rendered(files: Mapping[str, bytes], package: str) -> ImportedPackage
 def read_package_files(connector_dir: Path, package: str) -> dict[str, bytes]:
     """The files of an on-disk package, by path relative to the connector directory."""
     found: dict[str, bytes] = {}
-    pyproject = connector_dir / "pyproject.toml"
-    if pyproject.is_file():
-        found["pyproject.toml"] = pyproject.read_bytes()
+    for name in ("pyproject.toml", "README.md"):
+        beside = connector_dir / name
+        if beside.is_file():
+            found[name] = beside.read_bytes()
     base = connector_dir / package
     for path in sorted(base.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file():

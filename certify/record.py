@@ -32,7 +32,7 @@ from connector_spec.codegen import render_package
 from connector_spec.errors import argument
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec
-from connector_spec.naming import member_name
+from connector_spec.naming import client_method
 
 _DROP_REQUEST_HEADERS = {
     "user-agent",
@@ -244,7 +244,8 @@ def _record(
     ):
         client = client_class(credentials=credentials, transport=transport, environment=environment)
         try:
-            result = getattr(getattr(client, member_name(resource)), member_name(op_id))(**call)
+            attribute, name = client_method(spec.operations, op_id)
+            result = getattr(getattr(client, attribute), name)(**call)
         except package.errors.ConnectorError as exc:
             error = exc
         except TypeError as exc:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.loader import load_spec
 from connector_spec.model import ConnectorSpec, Operation, Parameter
+from connector_spec.naming import spec_method_names
 from connector_spec.versions import next_version, parse_version
 
 ChangeKind = Literal["breaking", "additive", "patch"]
@@ -450,6 +451,34 @@ class _Differ:
                 self.add("additive", where, f"new operation {op_id!r} ({no.method} {no.path})")
             else:
                 self.operation(where, oo, no)
+        self.client_names()
+
+    def client_names(self) -> None:
+        """A generated method (or auto-pager) that gets another name breaks its callers."""
+        old_names = spec_method_names(self.old.operations)
+        new_names = spec_method_names(self.new.operations)
+        paged = {op.id for op in self.old.operations if op.pagination} & {
+            op.id for op in self.new.operations if op.pagination
+        }
+        for op_id in sorted(old_names.keys() & new_names.keys()):
+            (old_attr, old_method, old_pager) = old_names[op_id]
+            (new_attr, new_method, new_pager) = new_names[op_id]
+            if old_attr != new_attr:
+                continue  # moved to another resource: reported as such
+            before, after = f"{old_attr}.{old_method}", f"{new_attr}.{new_method}"
+            if before != after:
+                self.add(
+                    "breaking",
+                    f"operations.{op_id}",
+                    f"generated method renamed: client.{before}() → client.{after}()",
+                )
+            elif op_id in paged and old_pager != new_pager:
+                self.add(
+                    "breaking",
+                    f"operations.{op_id}",
+                    f"auto-pager renamed: client.{old_attr}.{old_pager}() → "
+                    f"client.{new_attr}.{new_pager}()",
+                )
 
     def operation(self, where: str, old: Operation, new: Operation) -> None:
         if old.resource != new.resource:
@@ -487,6 +516,15 @@ class _Differ:
         self.response(where, old, new)
         old_errors = {e.status: e for e in old.errors}
         new_errors = {e.status: e for e in new.errors}
+        for status in sorted(old_errors.keys() & new_errors.keys()):
+            old_name, new_name = old_errors[status].name, new_errors[status].name
+            if old_name != new_name:
+                self.add(
+                    "breaking",
+                    f"{where}.errors",
+                    f"HTTP {status} is raised as {new_name or 'its default class'} instead of "
+                    f"{old_name or 'its default class'}",
+                )
         if old_errors != new_errors:
             self.add("patch", f"{where}.errors", "documented error responses changed")
         self.semantics(where, old, new)

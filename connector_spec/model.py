@@ -468,13 +468,17 @@ class RequestBody(StrictModel):
 
 
 class Response(StrictModel):
-    """The success response: JSON decoded by ``schema``, or raw ``text`` / ``binary`` content."""
+    """The success response: JSON decoded by ``schema``, raw ``text`` / ``binary`` content, or a
+    stream of JSON events (``sse``: Server-Sent Events; ``ndjson``: one JSON value a line), each
+    decoded by ``schema`` as it arrives."""
 
     status: int = Field(default=200, ge=200, le=299)
     schema_: SchemaNode | None = Field(default=None, alias="schema")
     description: str | None = None
-    content: Literal["json", "text", "binary"] = Field(
-        default="json", description="text: the method returns str; binary: bytes."
+    content: Literal["json", "text", "binary", "sse", "ndjson"] = Field(
+        default="json",
+        description="text: the method returns str; binary: bytes; sse / ndjson: an iterator "
+        "of events, each validated by 'schema' (the schema of one event) as it arrives.",
     )
     media_type: str | None = Field(
         default=None,
@@ -484,7 +488,7 @@ class Response(StrictModel):
 
     @model_validator(mode="after")
     def _raw_has_no_schema(self) -> Response:
-        if self.content != "json" and self.schema_ is not None:
+        if self.content in ("text", "binary") and self.schema_ is not None:
             raise ValueError(f"a {self.content} response has no schema: drop 'schema'")
         return self
 
@@ -493,7 +497,18 @@ class Response(StrictModel):
         """The Accept header value for this response."""
         if self.media_type is not None:
             return self.media_type
-        return {"json": "application/json", "text": "text/*", "binary": "*/*"}[self.content]
+        return {
+            "json": "application/json",
+            "text": "text/*",
+            "binary": "*/*",
+            "sse": "text/event-stream",
+            "ndjson": "application/x-ndjson",
+        }[self.content]
+
+    @property
+    def streamed(self) -> bool:
+        """True for a stream of events (``sse``, ``ndjson``)."""
+        return self.content in ("sse", "ndjson")
 
 
 class ErrorResponse(StrictModel):
@@ -502,6 +517,13 @@ class ErrorResponse(StrictModel):
     status: int = Field(ge=400, le=599)
     description: str | None = None
     schema_: SchemaNode | None = Field(default=None, alias="schema")
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z][A-Za-z0-9]*Error$",
+        max_length=64,
+        description="The exception class a generated client raises for this response "
+        "(e.g. CardError); default: from the HTTP status (402 → PaymentRequiredError).",
+    )
 
 
 class Determinism(StrictModel):
@@ -555,6 +577,13 @@ class N8nSource(StrictModel):
     type_versions: list[float] | None = Field(
         default=None,
         description="n8n typeVersions of the node this link holds for; absent means every version",
+    )
+    parameters: dict[str, str] | None = Field(
+        default=None,
+        description="Which n8n parameter each input of this operation takes its value from: "
+        "input name -> n8n parameter, a dotted path into collections "
+        "(e.g. {spreadsheetId: documentId, thread_ts: otherOptions.thread_ts}); inputs not "
+        "named are bound by name",
     )
 
 

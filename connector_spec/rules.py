@@ -505,6 +505,14 @@ def _check_operation(spec: ConnectorSpec, op: Operation, where: Loc) -> list[Rul
                 "a HEAD response has no body: drop its 'schema' and 'content'",
             )
         )
+    if op.response.streamed and op.pagination is not None:
+        issues.append(
+            RuleIssue(
+                (*where, "pagination"),
+                f"a streamed ({op.response.content}) response cannot be paginated",
+                "drop 'pagination' or use 'content: json'",
+            )
+        )
     if op.effects in ("write", "delete") and op.idempotency is None:
         issues.append(
             RuleIssue(

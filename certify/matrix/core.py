@@ -265,7 +265,7 @@ class MatrixBase:
             op,
             call_arguments(self.spec, op),
             body,
-            Served.json_body(op.response.status, body),
+            Served.success(op, body),
             None,
         )
 

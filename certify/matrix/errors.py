@@ -116,7 +116,7 @@ class ErrorChecks(MatrixBase):
 
     def malformed_json(self, ctx: OpContext) -> str | None:
         """A success status with a body that is not JSON → DecodeError."""
-        outcome = self.run(ctx, [Served.text_body(ctx.op.response.status, '{"truncated": ')])
+        outcome = self.run(ctx, [Served.success(ctx.op, None, raw='{"truncated": ')])
         return expect_error(outcome, "DecodeError", "after a malformed JSON body", 1)
 
     def schema_response(self, ctx: OpContext) -> str | None:
@@ -129,7 +129,7 @@ class ErrorChecks(MatrixBase):
         if broken is None:
             raise Skip("no schema violation can be built for this response schema")
         body, where = broken
-        outcome = self.run(ctx, [Served.json_body(ctx.op.response.status, body)])
+        outcome = self.run(ctx, [Served.success(ctx.op, body)])
         value = json.dumps(resolve_pointer(body, where) if where else body)
         return expect_error(
             outcome,

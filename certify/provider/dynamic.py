@@ -31,7 +31,7 @@ from certify.provider.schemas import Loc
 from certify.provider.static import pointer_of, provider_side, split_pointer
 from certify.provider.wire import Validators, request_problems
 from connector_spec.model import ConnectorSpec, Operation
-from connector_spec.naming import argument_name
+from connector_spec.naming import argument_name, client_method
 
 MALFORMED = {"email": "not-an-email", "date-time": "not-a-date", "date": "not-a-date"}
 _LOC = re.compile(r"does not match the schema: (.*)$")
@@ -112,6 +112,10 @@ class Runner:
             "variables": self.variables,
         }
 
+    def _method(self, client: Any, op: Operation) -> Any:
+        attribute, name = client_method(self.spec.operations, op.id)
+        return getattr(getattr(client, attribute), name)
+
     def call(
         self, op: Operation, args: dict[str, Any], status: int, body: Any, *, asynchronous: bool
     ) -> Sent:
@@ -125,7 +129,7 @@ class Runner:
             else:
                 with httpx.Client(transport=transport) as http:
                     client = self.sync_class(http_client=http, **self._client_kwargs())
-                    getattr(getattr(client, op.resource), op.id)(**args)
+                    self._method(client, op)(**args)
         except Exception as exc:  # the client's own errors are what is being judged
             error = exc
         return Sent(sent, error)
@@ -135,7 +139,7 @@ class Runner:
     ) -> None:
         async with httpx.AsyncClient(transport=transport) as http:
             client = self.async_class(http_client=http, **self._client_kwargs())
-            await getattr(getattr(client, op.resource), op.id)(**args)
+            await self._method(client, op)(**args)
 
 
 def _format_probes(

@@ -23,7 +23,8 @@ _CALL_KEYWORD = {"json": "json", "form": "form", "multipart": "multipart"}
 class BodyPlan:
     """Arguments the body adds, the lines that validate it and the ``Call`` keywords."""
 
-    args: list[tuple[str, str, str, bool]] = field(default_factory=list)  # name, wire, type, req
+    # name, wire name, type, required, description
+    args: list[tuple[str, str, str, bool, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)
     adapter: tuple[str, str] | None = None  # a TypeAdapter for a non-object JSON body
@@ -47,20 +48,25 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
             if child.read_only or builder.resolve(child).read_only:
                 continue  # the provider's to set: never an argument
             type_expr = builder.type_for(child, f"{op_class}Body{camel(wire)}", closed=True)
-            plan.args.append((argument_name(wire), wire, type_expr, wire in schema.required))
+            text = child.description or builder.resolve(child).description or ""
+            plan.args.append((argument_name(wire), wire, type_expr, wire in schema.required, text))
         plan.field_args = True
-        plan.model = builder.define_object(builder.claim(f"{op_class}Body"), schema, request=True)
+        plan.model = builder.define_object(
+            builder.claim(f"{op_class}Body"), schema, request=True, doc=_body_doc(op)
+        )
         plan.call_kwargs.insert(0, (_CALL_KEYWORD[body.encoding], "body"))
         return plan
     name = argument_name(single, whole_body=True)
     if body.encoding in ("text", "binary"):
         type_expr = "str" if body.encoding == "text" else "bytes"
-        plan.args.append((name, single, type_expr, body.required))
+        plan.args.append((name, single, type_expr, body.required, _whole(schema)))
         plan.call_kwargs.insert(0, ("content", name))
         return plan
     if _is_object(schema):
-        model = builder.define_object(builder.claim(f"{op_class}Body"), schema, request=True)
-        plan.args.append((name, single, f"{model} | dict[str, Any]", body.required))
+        model = builder.define_object(
+            builder.claim(f"{op_class}Body"), schema, request=True, doc=_body_doc(op)
+        )
+        plan.args.append((name, single, f"{model} | dict[str, Any]", body.required, _whole(schema)))
         mode = ', mode="python"' if body.encoding == "multipart" else ""
         check = f"validated({model}, {name}{mode})"
     else:
@@ -72,8 +78,8 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
             keywords = ", ".join(f"{k}={pyvalue(v)}" for k, v in pairs)
             checked = f"Annotated[{type_expr}, Field({keywords})]"
         plan.adapter = (adapter, checked)
-        plan.args.append((name, single, type_expr, body.required))
-        check = f"validated_value({adapter}, {name})"
+        plan.args.append((name, single, type_expr, body.required, _whole(schema)))
+        check = f"validated_value({adapter}(), {name})"
     if body.required:
         plan.lines.append(f"body = {check}")
     else:
@@ -85,3 +91,11 @@ def plan_body(builder: ModelBuilder, op: Operation) -> BodyPlan:
 def _is_object(schema: SchemaNode) -> bool:
     types = [t for t in schema.types() if t != "null"]
     return types == ["object"] or (not types and schema.properties is not None)
+
+
+def _whole(schema: SchemaNode) -> str:
+    return schema.description or "The request body."
+
+
+def _body_doc(op: Operation) -> str:
+    return f"The request body of ``{op.id}`` ({op.body.encoding if op.body else 'json'})."

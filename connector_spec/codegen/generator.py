@@ -12,10 +12,21 @@ from typing import Any
 import jinja2
 
 from connector_spec.codegen.aliases import order_aliases
+from connector_spec.codegen.docs import docstring
+from connector_spec.codegen.errors import error_lines, errors_module_names
+from connector_spec.codegen.formatting import format_sources
 from connector_spec.codegen.models import doc_text
-from connector_spec.codegen.view import PackageView, build_view, used_runtime_names
+from connector_spec.codegen.readme import readme_context
+from connector_spec.codegen.view import (
+    PackageView,
+    build_view,
+    local_import,
+    names_in,
+    used_runtime_names,
+)
 from connector_spec.loader import LoadedSpec
 from connector_spec.model import ConnectorSpec, auth_schemes
+from connector_spec.naming import spec_method_names
 
 GENERATOR_NAME = "flows"
 GENERATOR_VERSION = "0.1.0"
@@ -40,6 +51,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["doc"] = lambda text: doc_text(str(text), single_line=True)
+    env.filters["table"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
     return env
 
 
@@ -95,12 +107,19 @@ def build_manifest(view: PackageView) -> dict[str, Any]:
     """The manifest.json content (see docs/formats.md)."""
     spec = view.spec
     operations = []
+    names = spec_method_names(spec.operations)
     for op in spec.operations:
         idem = op.idempotency
+        attribute, method, pager = names[op.id]
         operations.append(
             {
                 "id": op.id,
                 "resource": op.resource,
+                "python": {
+                    "attribute": attribute,
+                    "method": method,
+                    "pager": pager if op.pagination else None,
+                },
                 "method": op.method,
                 "path": op.path,
                 "summary": op.summary,
@@ -185,12 +204,22 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         literal_aliases=literal,
         other_aliases=other,
         models=builder.models,
+        model_docs={m.name: docstring([m.doc], "    ") for m in builder.models},
     )
+
+
+@dataclass(frozen=True)
+class AdapterDef:
+    """A cached ``TypeAdapter`` factory of the client module (models imported on first use)."""
+
+    name: str
+    expr: str
+    imports: list[str]
 
 
 def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     abc = ["Callable", "Mapping"]
-    if view.has_pagination:
+    if view.has_pagination or any(m.event_type for m in view.methods):
         abc = ["AsyncIterator", "Callable", "Iterator", "Mapping"]
     text = " ".join(
         [expr for _, expr in view.adapters]
@@ -202,12 +231,20 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
     typing_names = [n for n in ("Annotated", "Any", "Literal") if re.search(rf"\b{n}\b", text)] + [
         "Self"
     ]
-    pydantic_names = ["Field", "TypeAdapter"] if "Field(" in text else ["TypeAdapter"]
+    annotations = " ".join(
+        [expr for _, expr in view.adapters]
+        + [a.type_expr for m in view.methods for a in m.args]
+        + [m.return_type for m in view.methods]
+    )
+    pydantic_names = ["Field"] if "Field(" in annotations else []
+    pydantic_names += ["TypeAdapter"] if view.adapters else []
+    if view.client_imports or pydantic_names:
+        typing_names.insert(0, "TYPE_CHECKING")
     body = " ".join(line for m in view.methods for line in m.body_lines)
     validation = [
         n for n in ("pick", "validated", "validated_value") if re.search(rf"\b{n}\(", body)
     ]
-    return env.get_template("client.py.j2").render(
+    text = env.get_template("client.py.j2").render(
         title=view.title,
         generator_version=GENERATOR_VERSION,
         spec_digest=view.spec_digest,
@@ -218,9 +255,17 @@ def _client_source(view: PackageView, env: jinja2.Environment) -> str:
         validation_imports=", ".join(validation),
         model_imports=view.client_imports,
         adapters=view.adapters,
+        adapter_defs=[
+            AdapterDef(name, expr, local_import(names_in(view.models, [expr]), "    "))
+            for name, expr in view.adapters
+        ],
         resources=view.resources,
         credential_names=_credential_names(view.spec),
+        uses_builtins=any(r.shadowed for r in view.resources),
     )
+    if "builtins." not in text:  # a shadowing method whose class needed no builtin type
+        text = text.replace("import builtins\n", "", 1)
+    return text
 
 
 _RUNTIME_EXPORTS = [
@@ -230,6 +275,7 @@ _RUNTIME_EXPORTS = [
     "ConfigurationError",
     "ConnectorError",
     "DecodeError",
+    "RawResponse",
     "RateLimited",
     "RequestValidationError",
     "ServerError",
@@ -238,6 +284,29 @@ _RUNTIME_EXPORTS = [
     "VirtualClock",
     "manifest",
 ]
+
+
+def _error_imports(view: PackageView) -> list[str]:
+    used = sorted({name for m in view.methods for _, name, _ in m.errors})
+    return _import_lines(".errors", used) if used else []
+
+
+def _import_lines(module: str, names: list[str]) -> list[str]:
+    one = f"from {module} import {', '.join(names)}"
+    if len(one) <= 100:
+        return [one]
+    return [f"from {module} import (", *[f"    {n}," for n in names], ")"]
+
+
+def _errors_source(view: PackageView, env: jinja2.Environment) -> str:
+    models, exports = errors_module_names(view.error_classes)
+    return env.get_template("errors.py.j2").render(
+        title=view.title,
+        generator_version=GENERATOR_VERSION,
+        models=models,
+        exports=exports,
+        classes=[error_lines(c) for c in view.error_classes],
+    )
 
 
 def _isort_order(names: list[str]) -> list[str]:
@@ -274,12 +343,24 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
             has_pagination=runtime_names["pagination"],
             secret_placeholders=runtime_names["secret_placeholders"],
             config_lines=view.config_lines,
+            error_import_lines=_error_imports(view),
         ),
+        f"{pkg}/errors.py": _errors_source(view, env),
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
             **common,
             credential_names=_credential_names(spec),
             exports=_isort_order(
-                [*_RUNTIME_EXPORTS, view.client_class, "Async" + view.client_class]
+                [
+                    *_RUNTIME_EXPORTS,
+                    *[c.name for c in view.error_classes],
+                    view.client_class,
+                    "Async" + view.client_class,
+                ]
+            ),
+            error_names=sorted(
+                ["AuthError", "ClientError", "ConfigurationError", "ConnectorError", "DecodeError"]
+                + ["RateLimited", "RequestValidationError", "ServerError", "TransportError"]
+                + [c.name for c in view.error_classes]
             ),
         ),
         "pyproject.toml": env.get_template("pyproject.toml.j2").render(
@@ -289,8 +370,13 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
             license=spec.provider.license,
         ),
         f"{pkg}/manifest.json": json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+        "README.md": env.get_template("README.md.j2").render(
+            **common, distribution=view.distribution, **readme_context(view)
+        ),
         f"{pkg}/py.typed": "",
     }
+    generated_python = {k: v for k, v in files.items() if k.endswith(".py") and isinstance(v, str)}
+    files.update(format_sources(generated_python))
     for name, content in runtime_files().items():
         files[str(PurePosixPath(pkg, "_runtime", name))] = content
     encoded = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +80,7 @@ class FieldDef:
     type_expr: str
     required: bool
     constraints: list[str] = field(default_factory=list)
+    description: str = ""  # the spec's description, folded to one line
 
     def lines(self, indent: str = "    ") -> list[str]:
         """Source lines of this field."""
@@ -87,6 +90,8 @@ class FieldDef:
         if self.wire_name != self.name:
             args.append(f"alias={pystr(self.wire_name)}")
         args += self.constraints
+        if self.description:
+            args.append(f"description={pystr(self.description)}")
         optional = (
             not self.required
             and not self.type_expr.endswith("| None")
@@ -104,7 +109,31 @@ def _field_call(prefix: str, args: list[str], indent: str) -> list[str]:
     one = f"{prefix}Field({', '.join(args)})"
     if len(one) <= LINE_LIMIT:
         return [one]
-    return [f"{prefix}Field(", *[f"{indent}    {a}," for a in args], f"{indent})"]
+    lines = [f"{prefix}Field("]
+    for arg in args:
+        line = f"{indent}    {arg},"
+        if len(line) > LINE_LIMIT and arg.startswith("description="):
+            lines += split_string_arg("description", arg[len("description=") :], indent + "    ")
+        else:
+            lines.append(line)
+    return [*lines, f"{indent})"]
+
+
+def split_string_arg(keyword: str, literal: str, indent: str) -> list[str]:
+    """``keyword=(...)`` with a long string literal as implicitly joined pieces that each fit
+    the line limit (ruff format keeps such a string as it is, since joined it cannot fit)."""
+    text = ast.literal_eval(literal)
+    width = LINE_LIMIT - len(indent) - 4 - 3  # indent + 4, quotes, a possible escape
+    pieces: list[str] = []
+    current = ""
+    for word in re.split(r"(?<= )", text):
+        if current and len(pystr(current + word)) > width:
+            pieces.append(current)
+            current = ""
+        current += word
+    if current:
+        pieces.append(current)
+    return [f"{indent}{keyword}=(", *[f"{indent}    {pystr(p)}" for p in pieces], f"{indent}),"]
 
 
 @dataclass
@@ -120,7 +149,7 @@ class ModelDef:
     def config(self) -> str:
         """The ``model_config`` expression of the class."""
         engine = ', regex_engine="python-re"' if self.python_re else ""
-        return f'ConfigDict(extra="allow", populate_by_name=True{engine})'
+        return f'ConfigDict(extra="allow", populate_by_name=True, defer_build=True{engine})'
 
 
 @dataclass
@@ -204,6 +233,7 @@ class ModelBuilder:
         self._enum_names: dict[int, str] = {}
         self._expanding: dict[tuple[int, bool], str] = {}
         self._tagged: dict[int, str] = {}  # discriminated unions by node
+        self.context: dict[str, str] = {}  # class name hint -> what it is (no description)
         for schema_name in spec.schemas:
             self.named[schema_name] = self.claim(camel(schema_name))
         for schema_name, node in spec.schemas.items():
@@ -238,7 +268,9 @@ class ModelBuilder:
         expr = self.type_for(node, class_name + "Value")
         self.aliases.append(AliasDef(class_name, [f"{class_name} = {expr}"], expr))
 
-    def define_object(self, class_name: str, node: SchemaNode, *, request: bool = False) -> str:
+    def define_object(
+        self, class_name: str, node: SchemaNode, *, request: bool = False, doc: str | None = None
+    ) -> str:
         """Define a model class for an object schema; return its name.
 
         ``request``: a model of one operation's arguments (never a response): its fields keep
@@ -256,6 +288,7 @@ class ModelBuilder:
                 name = f"{name}_"
             used.add(name)
             hint = class_name + camel(wire_name)
+            self.context.setdefault(hint, f"The ``{wire_name}`` of a :class:`{class_name}`.")
             expr = self.type_for(child, hint, closed=request)
             if request and (child.unique_items or flags.unique_items):
                 expr = f"Annotated[{expr}, AfterValidator(unique_items)]"
@@ -273,11 +306,25 @@ class ModelBuilder:
             pairs = field_constraints(child, expr)
             patterns += [value for keyword, value in pairs if keyword == "pattern"]
             constraints = [f"{keyword}={pyvalue(value)}" for keyword, value in pairs]
-            fields.append(FieldDef(name, wire_name, expr, required, constraints))
-        doc = doc_text(node.description or "") or f"The {class_name} object."
+            text = " ".join((child.description or flags.description or "").split())
+            fields.append(FieldDef(name, wire_name, expr, required, constraints, text))
+        doc = doc_text(node.description or "") or doc or self._context_doc(class_name, fields)
         python_re = any(not rust_regex_compiles(p) for p in patterns)
         self.models.append(ModelDef(class_name, doc, fields, python_re))
         return class_name
+
+    def _context_doc(self, class_name: str, fields: list[FieldDef]) -> str:
+        """What a model without a description is: where it occurs, and its fields."""
+        known = self.context.get(class_name)
+        if known is None:
+            named = [k for k, v in self.named.items() if v == class_name]
+            known = f"The spec's ``{named[0]}`` schema." if named else f"``{class_name}``."
+        names = [f.wire_name for f in fields]
+        if not names:
+            return f"{known} It has no declared fields."
+        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+        shown = ", ".join(f"``{n}``" for n in names[:6]) + more
+        return doc_text(f"{known} Fields: {shown}.")
 
     def _enum_alias(self, hint: str, values: list[Any], *, claimed: bool = False) -> str:
         name = hint if claimed else self.claim(hint)
@@ -428,6 +475,8 @@ class ModelBuilder:
         if json_type in _SCALARS:
             return _SCALARS[json_type]
         if json_type == "array":
+            if hint in self.context:
+                self.context.setdefault(f"{hint}Item", f"One item of: {self.context[hint]}")
             item = self.type_for(node.items, f"{hint}Item") if node.items else "Any"
             return f"list[{item}]"
         if node.properties is not None:

@@ -7,12 +7,13 @@ is already in ruff-format style without running a formatter.
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 from connector_spec.codegen.auth_source import auth_source, construct
 from connector_spec.codegen.bodies import plan_body
+from connector_spec.codegen.docs import describe, method_doc
+from connector_spec.codegen.errors import ErrorClass, plan_errors
 from connector_spec.codegen.models import LINE_LIMIT, ModelBuilder, doc_text, pystr, pyvalue
 from connector_spec.codegen.naming import camel
 from connector_spec.errors import Diagnostic, SpecError
@@ -23,7 +24,7 @@ from connector_spec.model import (
     Operation,
     path_secret_names,
 )
-from connector_spec.naming import argument_name, member_name
+from connector_spec.naming import argument_name, member_name, spec_method_names
 from connector_spec.rules import resolve
 
 
@@ -44,13 +45,33 @@ class Arg:
     location: str
     type_expr: str
     required: bool
+    doc: str = ""
 
     @property
     def signature(self) -> str:
         """``name: type`` or ``name: type | None = None``."""
         if self.required:
             return f"{self.name}: {self.type_expr}"
+        if "None" in _top_level_members(self.type_expr):  # a nullable type is optional already
+            return f"{self.name}: {self.type_expr} = None"
         return f"{self.name}: {self.type_expr} | None = None"
+
+
+def _top_level_members(type_expr: str) -> list[str]:
+    """The members of a union type expression, outside any brackets (``a[b | c] | d`` → 2)."""
+    members: list[str] = []
+    depth = 0
+    current = ""
+    for char in type_expr:
+        depth += char in "[("
+        depth -= char in "])"
+        if char == "|" and depth == 0:
+            members.append(current.strip())
+            current = ""
+        else:
+            current += char
+    members.append(current.strip())
+    return members
 
 
 @dataclass
@@ -65,18 +86,15 @@ class MethodView:
     result_adapter: str | None
     item_type: str | None
     item_adapter: str | None
-    doc_lines: list[str]
     raw_decoder: str | None = None  # decode_text / decode_binary for non-JSON responses
-
-    @property
-    def name(self) -> str:
-        """The method name (the operation id; a Python keyword gets a trailing ``_``)."""
-        return member_name(self.op.id)
-
-    @property
-    def iter_name(self) -> str:
-        """The page iterator's name (``iter_<operation id>``)."""
-        return f"iter_{self.op.id}"
+    event_type: str | None = None  # a streamed response: the type of one event
+    event_adapter: str | None = None
+    name: str = ""  # the method (see connector_spec.naming.method_names)
+    iter_name: str = ""  # the auto-pager of a paginated method
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # status, class, why
+    import_lines: list[str] = field(default_factory=list)  # models the body uses at runtime
+    doc_lines: list[str] = field(default_factory=list)
+    pager_doc_lines: list[str] = field(default_factory=list)
 
     @property
     def ordered_args(self) -> list[Arg]:
@@ -97,6 +115,30 @@ class ResourceView:
         """The client attribute holding this resource (``client.global_`` for ``global``)."""
         return member_name(self.name)
 
+    @property
+    def shadowed(self) -> frozenset[str]:
+        """Builtin type names a method of this class hides in its annotations (``list``)."""
+        return frozenset(m.name for m in self.methods) & _BUILTIN_TYPES
+
+    def typed(self, text: str) -> str:
+        """``text`` (an annotation) with the builtin types this class shadows as ``builtins.X``."""
+        shadowed = self.shadowed
+        if not shadowed:
+            return text
+
+        def swap(match: re.Match[str]) -> str:
+            word = match.group(1)
+            return f"builtins.{word}" if word in shadowed else match.group(0)
+
+        return _ANNOTATION_TOKENS.sub(swap, text)
+
+
+_BUILTIN_TYPES = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "set", "str", "tuple", "type"}
+)
+# a quoted string (kept as it is) or a bare name not after a dot
+_ANNOTATION_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|(?<![\w.])([A-Za-z_]\w*)")
+
 
 @dataclass
 class PackageView:
@@ -115,6 +157,7 @@ class PackageView:
     adapters: list[tuple[str, str]]
     has_pagination: bool
     title: str
+    error_classes: list[ErrorClass] = field(default_factory=list)
 
     @property
     def methods(self) -> list[MethodView]:
@@ -122,16 +165,76 @@ class PackageView:
         return [m for r in self.resources for m in r.methods]
 
 
-def _doc(op: Operation) -> list[str]:
-    summary = textwrap.wrap(
-        doc_text(op.summary), 88, break_long_words=False, break_on_hyphens=False
-    ) or [op.id]
+def _facts(op: Operation) -> str:
     facts = f"``{op.method} {doc_text(op.path, single_line=True)}`` - effects: {op.effects}"
     if op.idempotency is not None:
         facts += f"; idempotency: {op.idempotency.kind}"
         if op.idempotency.header:
-            facts += f" ({op.idempotency.header})"
-    return [*summary, "", facts]
+            facts += f" ({op.idempotency.header}, sent for you)"
+    if op.deprecated:
+        facts += ". Deprecated by the provider"
+    if op.response.streamed:
+        facts += (
+            f". A {op.response.content} stream: events are validated as they arrive; retries "
+            "happen only before it starts"
+        )
+    return facts + "."
+
+
+def _returns(spec: ConnectorSpec, m: MethodView) -> tuple[str, str] | None:
+    op = m.op
+    if m.return_type == "None":
+        return None
+    node = resolve(spec, op.response.schema_) if op.response.schema_ is not None else None
+    text = describe(op.response.description) or (describe(node.description) if node else "")
+    if m.event_type is not None:
+        return m.event_type, text or f"One event of the {op.response.content} stream."
+    if op.response.content != "json":
+        text = text or f"The {op.response.content} body of the response."
+    return m.return_type, text or "The response body."
+
+
+def _raises(m: MethodView, classes: dict[str, ErrorClass]) -> list[tuple[str, str]]:
+    """The Raises section: the declared errors of the operation, then the generic ones."""
+    out = []
+    for status, name, text in m.errors:
+        out.append((name, f"HTTP {status}: {text or classes[name].doc}"))
+    if m.args:
+        out.append(("RequestValidationError", "An argument does not match the spec."))
+    out.append(("AuthError", "The credentials were refused (HTTP 401/403)."))
+    out.append(
+        (
+            "ConnectorError",
+            "Any other failure: ClientError (4xx), RateLimited, ServerError (5xx, after "
+            "retries), TransportError, DecodeError.",
+        )
+    )
+    return out
+
+
+def _document(spec: ConnectorSpec, m: MethodView, classes: dict[str, ErrorClass]) -> None:
+    op = m.op
+    args = [(a.name, a.type_expr, describe(a.doc), a.required) for a in m.ordered_args]
+    raises = _raises(m, classes)
+    m.doc_lines = method_doc(
+        summary=op.summary,
+        description=op.description,
+        facts=_facts(op),
+        args=args,
+        returns=_returns(spec, m),
+        raises=raises,
+        pager=m.event_type is not None,  # a stream yields its events
+    )
+    if m.item_type is not None:
+        m.pager_doc_lines = method_doc(
+            summary=f"Every item of :meth:`{m.name}`, fetched page by page as you iterate.",
+            description=None,
+            facts=f"Stops at the last page (and on a repeated cursor). {_facts(op)}",
+            args=args,
+            returns=(m.item_type, "One item of a page."),
+            raises=raises,
+            pager=True,
+        )
 
 
 def _item_node(spec: ConnectorSpec, response: SchemaNode | None, pointer: str) -> SchemaNode | None:
@@ -155,13 +258,23 @@ def build_view(loaded: LoadedSpec, generator_version: str) -> PackageView:
     builder = ModelBuilder(spec)
     resources: dict[str, ResourceView] = {}
     adapters: list[tuple[str, str]] = []
+    names = spec_method_names(spec.operations)
     for index, op in enumerate(spec.operations):
         view = _method_view(spec, op, index, builder, adapters, str(loaded.path))
+        view.name, view.iter_name = names[op.id][1:]
         resource = resources.setdefault(
             op.resource, ResourceView(op.resource, camel(op.resource) + "Resource")
         )
         resource.methods.append(view)
     client_class = camel(spec.provider.name) + "Client"
+    error_classes, per_op = plan_errors(spec, builder)
+    by_name = {c.name: c for c in error_classes}
+    for resource in resources.values():
+        for method in resource.methods:
+            method.errors = per_op.get(method.op.id, [])
+            used = names_in(builder, method.body_lines)
+            method.import_lines = [line[8:] for line in local_import(used, " " * 8)]
+            _document(spec, method, by_name)
     used_names = _used_model_names(builder, list(resources.values()), adapters)
     return PackageView(
         spec=spec,
@@ -172,11 +285,12 @@ def build_view(loaded: LoadedSpec, generator_version: str) -> PackageView:
         client_class=client_class,
         models=builder,
         resources=list(resources.values()),
-        config_lines=config_lines(spec, generator_version),
+        config_lines=config_lines(spec, generator_version, per_op),
         client_imports=used_names,
         adapters=adapters,
         has_pagination=any(op.pagination for op in spec.operations),
         title=spec.provider.display_name or spec.provider.name,
+        error_classes=error_classes,
     )
 
 
@@ -194,11 +308,12 @@ def _method_view(
     for param in op.params:
         name = argument_name(param.name)
         type_expr = builder.type_for(param.schema_, f"{op_class}{camel(param.name)}", closed=True)
-        args.append(Arg(name, param.name, param.location, type_expr, param.required))
+        text = param.description or param.schema_.description or ""
+        args.append(Arg(name, param.name, param.location, type_expr, param.required, text))
         param_fields[param.name] = param.schema_
     body = plan_body(builder, op)
-    for name, wire, type_expr, required in body.args:
-        args.append(Arg(name, wire, "body", type_expr, required))
+    for name, wire, type_expr, required, text in body.args:
+        args.append(Arg(name, wire, "body", type_expr, required, text))
     seen: dict[str, str] = {}
     for arg in args:
         if arg.name in seen:
@@ -220,6 +335,7 @@ def _method_view(
                 required=[p.name for p in op.params if p.required],
             ),
             request=True,
+            doc=f"The parameters of ``{op.id}`` (path, query and header), checked before sending.",
         )
         lines += _validated_lines("params", model_name, params_args)
     body_args = [a for a in args if a.location == "body"]
@@ -230,17 +346,34 @@ def _method_view(
     if body.adapter is not None:
         adapters.append(body.adapter)
     call_kwargs: list[tuple[str, str]] = []
+    long_picks: dict[str, list[str]] = {}
     for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):
         names = [pystr(a.wire_name) for a in params_args if a.location == location]
         if names:
             call_kwargs.append((keyword, f"pick(params, {', '.join(names)})"))
+            long_picks[f"    {keyword}=pick(params, {', '.join(names)}),"] = [
+                f"    {keyword}=pick(",
+                "        params,",
+                *[f"        {name}," for name in names],
+                "    ),",
+            ]
     call_kwargs += body.call_kwargs
-    lines += fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
+    call = fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
+    for line in call:  # a ``pick`` too long for its line is exploded too, as ruff format does
+        fits = len(line) + 8 <= LINE_LIMIT or line not in long_picks or len(call) == 1
+        lines += [line] if fits else long_picks[line]
     response = op.response.schema_
     return_type = "None"
     result_adapter: str | None = None
     raw_decoder: str | None = None
-    if op.response.content != "json":
+    event_type: str | None = None
+    event_adapter: str | None = None
+    if op.response.streamed:
+        event_type = builder.type_for(response, f"{op_class}Event") if response else "Any"
+        event_adapter = f"_{op.id.upper()}_EVENTS"
+        adapters.append((event_adapter, event_type))
+        return_type = f"Iterator[{event_type}]"
+    elif op.response.content != "json":
         return_type = "str" if op.response.content == "text" else "bytes"
         raw_decoder = f"decode_{op.response.content}"
     elif response is not None:
@@ -263,8 +396,9 @@ def _method_view(
         result_adapter=result_adapter,
         item_type=item_type,
         item_adapter=item_adapter,
-        doc_lines=_doc(op),
         raw_decoder=raw_decoder,
+        event_type=event_type,
+        event_adapter=event_adapter,
     )
 
 
@@ -290,15 +424,30 @@ def _validated_lines(
 def _used_model_names(
     builder: ModelBuilder, resources: list[ResourceView], adapters: list[tuple[str, str]]
 ) -> list[str]:
-    defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
+    """Model names the client's annotations use (imported for type checkers only)."""
     text = " ".join(
         [expr for _, expr in adapters]
         + [a.type_expr for r in resources for m in r.methods for a in m.args]
-        + [line for r in resources for m in r.methods for line in m.body_lines]
         + [m.return_type for r in resources for m in r.methods]
     )
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    return names_in(builder, [text])
+
+
+def names_in(builder: ModelBuilder, texts: list[str]) -> list[str]:
+    """The generated model and alias names ``texts`` mention, sorted."""
+    defined = {m.name for m in builder.models} | {a.name for a in builder.aliases}
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
     return sorted(defined & tokens)
+
+
+def local_import(names: list[str], indent: str) -> list[str]:
+    """``from .models import ...`` inside a function (empty without names), ruff-formatted."""
+    if not names:
+        return []
+    one = f"{indent}from .models import {', '.join(names)}"
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    return [f"{indent}from .models import (", *[f"{indent}    {n}," for n in names], f"{indent})"]
 
 
 # ---------------------------------------------------------------- _config.py
@@ -323,7 +472,11 @@ def _tuple(values: list[str]) -> str:
     return "(" + ", ".join(values) + ")"
 
 
-def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
+def config_lines(
+    spec: ConnectorSpec,
+    generator_version: str,
+    errors: dict[str, list[tuple[int, str, str]]] | None = None,
+) -> list[str]:
     """The body of the generated ``_config.py`` (after its imports)."""
     _auth_classes, auth_body = auth_source(spec.auth)
     out: list[str] = [
@@ -434,6 +587,8 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
                 *([("base_url", pystr(op.base_url))] if op.base_url else []),
                 *_query_styles(op),
                 *([("authenticated", "False")] if op.auth == "none" else []),
+                *_errors_entry((errors or {}).get(op.id, [])),
+                *([("stream", pystr(op.response.content))] if op.response.streamed else []),
             ],
         )
     out += [
@@ -444,6 +599,17 @@ def config_lines(spec: ConnectorSpec, generator_version: str) -> list[str]:
         *auth_body,
     ]
     return out
+
+
+def _errors_entry(declared: list[tuple[int, str, str]]) -> list[tuple[str, str]]:
+    if not declared:
+        return []
+    members = [f"({status}, {name})" for status, name, _ in declared]
+    inline = _tuple(members)
+    if len(f"    errors={inline},") <= 100:
+        return [("errors", inline)]
+    exploded = "\n".join(["(", *[f"        {member}," for member in members], "    )"])
+    return [("errors", exploded)]  # one member a line, as ruff format writes a long tuple
 
 
 def frozenset_lines(key: str, values: list[str]) -> list[str]:

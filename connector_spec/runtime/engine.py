@@ -6,19 +6,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import hashlib
 import json
 import logging
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
 
 from .auth import Auth
 from .clock import Clock, SystemClock
@@ -26,6 +26,7 @@ from .errors import (
     AuthError,
     ClientError,
     ConnectorError,
+    DeclaredError,
     DecodeError,
     RateLimited,
     RequestValidationError,
@@ -35,14 +36,24 @@ from .errors import (
 from .pagination import Call, PaginationSettings, Paginator
 from .pointer import resolve_pointer
 from .ratelimit import RateLimiter
+from .response import RawResponse, as_timeout, check_retries
 from .retry import STOP, Decision, RetrySettings, decide_status, decide_transport, parse_retry_after
 from .secrets import Redactor
+from .stream import NOT_JSON, StreamFormatError, aevents, events
+
+if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError as PydanticValidationError
 
 T = TypeVar("T")
 Pairs = list[tuple[str, str | int | float | bool | None]]
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-slack-req-id", "x-amzn-requestid")
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+MAX_ERROR_BODY = 1 << 20  # an error body kept on the exception: at most 1 MiB of it
 _MESSAGE_POINTERS = (
     "/error/message",
     "/errors/0/message",
@@ -67,6 +78,8 @@ class OperationInfo:
     base_url: str | None = None  # the operation's own server, instead of the client's
     query_styles: tuple[tuple[str, tuple[str, bool]], ...] = ()  # name -> (style, explode)
     authenticated: bool = True  # False: a public endpoint, sent without credentials
+    errors: tuple[tuple[int, type[ConnectorError]], ...] = ()  # declared error classes
+    stream: str | None = None  # "sse" / "ndjson": a stream of events, decoded as they arrive
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,18 @@ class EngineConfig:
     rate_limit: tuple[int, float] | None = None
     body_errors: BodyErrorRule | None = None
     user_agent: str = "flows-connector"
+
+    def overridden(
+        self, timeout: float | httpx.Timeout | None, max_retries: int | None
+    ) -> EngineConfig:
+        """These settings with a client's own ``timeout`` and ``max_retries`` (checked)."""
+        checked_timeout = as_timeout(timeout, "timeout")
+        retries = check_retries(max_retries, "max_retries")
+        return replace(
+            self,
+            timeout=checked_timeout or self.timeout,
+            retry=self.retry if retries is None else replace(self.retry, max_attempts=retries + 1),
+        )
 
 
 def _text(value: Any) -> str:
@@ -164,6 +189,24 @@ def path_segment(name: str, value: Any) -> str:
     return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
+def secondary_rate_limit(
+    response: httpx.Response, retry_after: float | None, now: float
+) -> float | None:
+    """How long to wait when a 403 is a rate limit (``None`` when it is a refusal).
+
+    GitHub's secondary rate limits answer 403 with ``Retry-After``, or with
+    ``x-ratelimit-remaining: 0`` and the reset time (epoch seconds) in ``x-ratelimit-reset``.
+    """
+    if retry_after is not None:
+        return retry_after
+    if response.headers.get("x-ratelimit-remaining") != "0":
+        return None
+    reset = response.headers.get("x-ratelimit-reset", "")
+    if not reset.isdigit() or len(reset) > 12:
+        return None
+    return max(0.0, float(reset) - now)
+
+
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
@@ -184,7 +227,9 @@ def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | No
                 flat = [part for k, v in items for part in (k, _text(v))]
                 pairs.append((key, _DELIMITERS.get(style, ",").join(flat)))
         elif isinstance(value, list):
-            if explode:
+            if style == "deepObject":  # Stripe's arrays: expand[0]=customer&expand[1]=invoice
+                pairs += [(f"{key}[{i}]", _text(v)) for i, v in enumerate(value)]
+            elif explode:
                 pairs += [(key, _text(v)) for v in value]
             else:
                 pairs.append((key, _DELIMITERS.get(style, ",").join(_text(v) for v in value)))
@@ -213,6 +258,13 @@ class EngineCore:
         self.new_idempotency_key = idempotency_key_factory or (lambda: str(uuid.uuid4()))
         self.log = logger or logging.getLogger(f"flows.connector.{config.provider}")
         self.limiter = RateLimiter(*config.rate_limit) if config.rate_limit else None
+        self.raw = False  # True: results are RawResponse wrappers (``with_raw_response``)
+
+    def as_raw(self) -> Any:
+        """This engine (same HTTP client, auth, clock and rate limit) returning raw responses."""
+        twin = copy.copy(self)
+        twin.raw = True
+        return twin
 
     # ---------------------------------------------------------------- requests
 
@@ -236,6 +288,10 @@ class EngineCore:
         headers.update({k: v for k, v in call.headers.items() if v is not None})
         if key is not None and op.idempotency_header:
             headers[op.idempotency_header] = key
+        for name, value in (call.options.extra_headers or {}).items():  # the caller's win
+            for same in [k for k in headers if k.lower() == name.lower()]:
+                del headers[same]
+            headers[name] = value
         content: bytes | None = None
         if call.form is not None:
             content = str(httpx.QueryParams(flatten_form(call.form))).encode()
@@ -258,7 +314,7 @@ class EngineCore:
             params=_query_pairs(call.query, dict(op.query_styles)) if call.url is None else None,
             headers=headers,
             content=content,
-            extensions={"timeout": self.config.timeout.as_dict()},
+            extensions={"timeout": (call.options.timeout or self.config.timeout).as_dict()},
         )
         if op.authenticated:
             self.auth.apply(request)
@@ -298,6 +354,22 @@ class EngineCore:
             (response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None
         )
         message = f"{self.config.provider} {op.id}: {detail}"
+        redactor = Redactor(self.auth.secrets())
+        headers = {
+            k: "<redacted>" if k.lower() in _SECRET_HEADERS else redactor(v)
+            for k, v in response.headers.items()
+        }
+        text = redactor(response.content[:MAX_ERROR_BODY].decode("utf-8", "replace"))
+        body: Any = text
+        with contextlib.suppress(ValueError):
+            body = json.loads(text)
+        declared = dict(op.errors).get(response.status_code)
+        if declared is not None and issubclass(declared, kind):
+            kind = declared
+            pointer = getattr(kind, "code_pointer", None)
+            if code is None and issubclass(kind, DeclaredError) and pointer:
+                found = resolve_pointer(body, pointer)
+                code = found if isinstance(found, str) else None
         return kind(
             self.redact(message),
             operation=op.id,
@@ -305,21 +377,35 @@ class EngineCore:
             code=code,
             request_id=request_id,
             attempts=attempt,
+            headers=headers,
+            body=body,
             **extra,
         )
 
+    def retry_settings(self, call: Call) -> RetrySettings:
+        """The retry policy of ``call``: the client's, or its own ``max_retries``."""
+        retries = call.options.max_retries
+        if retries is None:
+            return self.config.retry
+        return replace(self.config.retry, max_attempts=retries + 1)
+
     def response_outcome(
-        self, op: OperationInfo, response: httpx.Response, attempt: int
+        self, op: OperationInfo, response: httpx.Response, attempt: int, call: Call | None = None
     ) -> tuple[Decision, ConnectorError | None]:
         """(what to do next, the error if the response is not a success)."""
         status = response.status_code
         now = self.clock.time()
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        settings = self.config.retry if call is None else self.retry_settings(call)
         if 200 <= status < 300:
-            return self._body_outcome(op, response, attempt, retry_after)
+            return self._body_outcome(op, response, attempt, retry_after, settings)
         said = self._provider_message(response)
         detail = f"HTTP {status}" + (f": {said}" if said else "")
         error: ConnectorError
+        if status == 403:
+            retry_after = secondary_rate_limit(response, retry_after, now)
+            if retry_after is not None:
+                status = 429  # a rate limit, not a refusal: waited out like a 429
         if status == 401:
             self.auth.invalidate()  # a revoked or rotated token: fetch a new one next call
         if status in (401, 403):
@@ -331,7 +417,7 @@ class EngineCore:
         else:
             error = self._error(ClientError, op, response, attempt, detail)
         decision = decide_status(
-            self.config.retry,
+            settings,
             status=status,
             attempt=attempt,
             retry_safe=op.retry_safe,
@@ -341,7 +427,12 @@ class EngineCore:
         return decision, error
 
     def _body_outcome(
-        self, op: OperationInfo, response: httpx.Response, attempt: int, retry_after: float | None
+        self,
+        op: OperationInfo,
+        response: httpx.Response,
+        attempt: int,
+        retry_after: float | None,
+        settings: RetrySettings,
     ) -> tuple[Decision, ConnectorError | None]:
         rule = self.config.body_errors
         if rule is None or not response.content:
@@ -369,7 +460,7 @@ class EngineCore:
         else:
             return STOP, self._error(ClientError, op, response, attempt, detail, code)
         decision = decide_status(
-            self.config.retry,
+            settings,
             status=status,
             attempt=attempt,
             retry_safe=op.retry_safe,
@@ -379,7 +470,7 @@ class EngineCore:
         return decision, error
 
     def exception_outcome(
-        self, op: OperationInfo, exc: httpx.TransportError, attempt: int
+        self, op: OperationInfo, exc: httpx.TransportError, attempt: int, call: Call | None = None
     ) -> tuple[Decision, ConnectorError]:
         """(what to do next, the error) after a timeout or a connection failure."""
         reached = not isinstance(exc, _NOT_SENT)
@@ -392,7 +483,7 @@ class EngineCore:
             attempts=attempt,
         )
         decision = decide_transport(
-            self.config.retry,
+            self.config.retry if call is None else self.retry_settings(call),
             attempt=attempt,
             retry_safe=op.retry_safe,
             may_have_reached_server=reached,
@@ -415,8 +506,18 @@ class EngineCore:
 
     # ---------------------------------------------------------------- decoding
 
+    def _result(self, response: httpx.Response, parse: Callable[[], T]) -> T:
+        if self.raw:  # the with_raw_response twin: the typed wrapper stands for the result
+            return cast(T, RawResponse(response, parse))
+        return parse()
+
     def decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
         """Parse and validate a success body (no body at all, e.g. a 204, is JSON ``null``)."""
+        return self._result(response, lambda: self._decode(op, response, adapter))
+
+    def _decode(self, op: OperationInfo, response: httpx.Response, adapter: TypeAdapter[T]) -> T:
+        from pydantic import ValidationError as PydanticValidationError
+
         try:
             if not response.content.strip():
                 return adapter.validate_python(None)
@@ -437,14 +538,20 @@ class EngineCore:
 
     def decode_text(self, op: OperationInfo, response: httpx.Response) -> str:
         """A text success body (charset from the response, UTF-8 otherwise)."""
-        return response.text
+        return self._result(response, lambda: response.text)
 
     def decode_binary(self, op: OperationInfo, response: httpx.Response) -> bytes:
         """A binary success body, as received."""
-        return response.content
+        return self._result(response, lambda: response.content)
+
+    def decode_none(self, op: OperationInfo, response: httpx.Response) -> None:
+        """The result of an operation without a response body."""
+        return self._result(response, lambda: None)
 
     def decode_items(self, op: OperationInfo, items: list[Any], adapter: TypeAdapter[T]) -> T:
         """Validate the items of one page."""
+        from pydantic import ValidationError as PydanticValidationError
+
         try:
             return adapter.validate_python(items)
         except PydanticValidationError as exc:
@@ -455,6 +562,39 @@ class EngineCore:
                 f"{where}: {first['msg']}",
                 operation=op.id,
             ) from None
+
+    def decode_event(self, op: OperationInfo, event: Any, adapter: TypeAdapter[T]) -> T:
+        """Validate one event of a streamed response."""
+        from pydantic import ValidationError as PydanticValidationError
+
+        if event is NOT_JSON:
+            raise DecodeError(
+                f"{self.config.provider} {op.id}: an event of the stream is not valid JSON",
+                operation=op.id,
+            )
+        try:
+            return adapter.validate_python(event)
+        except PydanticValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "<event>"
+            raise DecodeError(
+                self.redact(
+                    f"{self.config.provider} {op.id}: an event of the stream does not match "
+                    f"the schema: {where}: {first['msg']}"
+                ),
+                operation=op.id,
+            ) from None
+
+    def stream_failure(self, op: OperationInfo, exc: Exception) -> ConnectorError:
+        """The error for a stream that broke off or was malformed after it started."""
+        if isinstance(exc, StreamFormatError):
+            return DecodeError(f"{self.config.provider} {op.id}: {exc}", operation=op.id)
+        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "broke off"
+        return TransportError(
+            f"{self.config.provider} {op.id}: the stream {kind} ({type(exc).__name__}); "
+            "it is not resumed",
+            operation=op.id,
+        )
 
     def paginator(self, op: OperationInfo) -> Paginator:
         """A fresh paginator for one iteration over ``op``."""
@@ -494,8 +634,11 @@ class Engine(EngineCore):
                 raise self.exception_outcome(op, exc, 1)[1] from None
             self.auth.accept_token(response, self.clock.time())
 
-    def send(self, op: OperationInfo, call: Call) -> httpx.Response:
-        """Send ``call`` with retries; return the success response or raise."""
+    def send(self, op: OperationInfo, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send ``call`` with retries; return the success response or raise.
+
+        ``stream``: a success response is returned unread (the caller closes it).
+        """
         key = self.new_idempotency_key() if op.idempotency_header else None
         attempt = 0
         while True:
@@ -506,12 +649,14 @@ class Engine(EngineCore):
             self._ensure_token(op)
             request = self.build_request(op, call, key)
             try:
-                response = self.http.send(request)
+                response = self.http.send(request, stream=stream)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 response.read()
             except httpx.TransportError as exc:
-                decision, error = self.exception_outcome(op, exc, attempt)
+                decision, error = self.exception_outcome(op, exc, attempt, call)
             else:
-                decision, maybe_error = self.response_outcome(op, response, attempt)
+                decision, maybe_error = self.response_outcome(op, response, attempt, call)
                 if maybe_error is None:
                     return response
                 error = maybe_error
@@ -519,6 +664,18 @@ class Engine(EngineCore):
                 raise error
             self.log_retry(op, attempt, error, decision.delay)
             self.clock.sleep(decision.delay)
+
+    def stream(self, op: OperationInfo, call: Call, adapter: TypeAdapter[T]) -> Iterator[T]:
+        """The events of a streamed response, validated as they arrive (retries happen only
+        before the stream starts)."""
+        response = self.send(op, call, stream=True)
+        try:
+            for event in events(op.stream or "ndjson", response.iter_bytes()):
+                yield self.decode_event(op, event, adapter)
+        except (StreamFormatError, httpx.TransportError) as exc:
+            raise self.stream_failure(op, exc) from None
+        finally:
+            response.close()
 
     def pages(self, op: OperationInfo, call: Call) -> Iterator[list[Any]]:
         """Yield the items of each page until the strategy says stop."""
@@ -548,8 +705,11 @@ class AsyncEngine(EngineCore):
                 raise self.exception_outcome(op, exc, 1)[1] from None
             self.auth.accept_token(response, self.clock.time())
 
-    async def send(self, op: OperationInfo, call: Call) -> httpx.Response:
-        """Send ``call`` with retries; return the success response or raise."""
+    async def send(self, op: OperationInfo, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send ``call`` with retries; return the success response or raise.
+
+        ``stream``: a success response is returned unread (the caller closes it).
+        """
         key = self.new_idempotency_key() if op.idempotency_header else None
         attempt = 0
         while True:
@@ -560,12 +720,14 @@ class AsyncEngine(EngineCore):
             await self._ensure_token(op)
             request = self.build_request(op, call, key)
             try:
-                response = await self.http.send(request)
+                response = await self.http.send(request, stream=stream)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 await response.aread()
             except httpx.TransportError as exc:
-                decision, error = self.exception_outcome(op, exc, attempt)
+                decision, error = self.exception_outcome(op, exc, attempt, call)
             else:
-                decision, maybe_error = self.response_outcome(op, response, attempt)
+                decision, maybe_error = self.response_outcome(op, response, attempt, call)
                 if maybe_error is None:
                     return response
                 error = maybe_error
@@ -573,6 +735,20 @@ class AsyncEngine(EngineCore):
                 raise error
             self.log_retry(op, attempt, error, decision.delay)
             await self.clock.asleep(decision.delay)
+
+    async def stream(
+        self, op: OperationInfo, call: Call, adapter: TypeAdapter[T]
+    ) -> AsyncIterator[T]:
+        """The events of a streamed response, validated as they arrive (retries happen only
+        before the stream starts)."""
+        response = await self.send(op, call, stream=True)
+        try:
+            async for event in aevents(op.stream or "ndjson", response.aiter_bytes()):
+                yield self.decode_event(op, event, adapter)
+        except (StreamFormatError, httpx.TransportError) as exc:
+            raise self.stream_failure(op, exc) from None
+        finally:
+            await response.aclose()
 
     async def pages(self, op: OperationInfo, call: Call) -> AsyncIterator[list[Any]]:
         """Yield the items of each page until the strategy says stop."""

@@ -1,6 +1,20 @@
-"""Errors raised by generated clients, all under :class:`ConnectorError`."""
+"""Errors raised by generated clients, all under :class:`ConnectorError`.
+
+An error from an HTTP response carries its ``status``, ``headers`` and ``body`` (JSON data,
+or text when the body is not JSON), with credentials redacted. Error responses a spec
+declares become subclasses (in the generated ``errors`` module) with typed accessors.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
+T = TypeVar("T")
 
 
 class ConnectorError(Exception):
@@ -15,8 +29,12 @@ class ConnectorError(Exception):
         code: str | None = None,
         request_id: str | None = None,
         attempts: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
     ) -> None:
         super().__init__(message)
+        self.headers: dict[str, str] = dict(headers or {})
+        self.body: Any = body
         self.message = message
         self.operation = operation
         self.status = status
@@ -48,6 +66,44 @@ class ConnectorError(Exception):
     def hint(self) -> str | None:
         """What the caller can do about it."""
         return None
+
+    def body_field(self, pointer: str, kind: type[T]) -> T | None:
+        """The value at JSON pointer ``pointer`` in :attr:`body` if it is a ``kind``, else None."""
+        node: Any = self.body
+        for token in pointer.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        if kind is float and isinstance(node, int) and not isinstance(node, bool):
+            node = float(node)
+        if isinstance(node, kind) and not (kind is int and isinstance(node, bool)):
+            return node
+        return None
+
+    def parse_body(self, model: type[M]) -> M | None:
+        """:attr:`body` as ``model``, or None when it does not match."""
+        if not isinstance(self.body, dict):
+            return None
+        from pydantic import ValidationError
+
+        try:
+            return model.model_validate(self.body)
+        except ValidationError:
+            return None
+
+
+class DeclaredError:
+    """Mixed into the error classes a spec declares (``errors:`` of an operation).
+
+    ``code_pointer`` says where the provider's error code is in the body (``/error/code``):
+    the engine copies it to ``code``.
+    """
+
+    code_pointer: ClassVar[str | None] = None
 
 
 class ConfigurationError(ConnectorError):

@@ -170,7 +170,7 @@ def check_connector_inputs(sandbox: Sandbox, spec: Path) -> None:
 
     ``fixtures/`` (every file inside the roots and within the size limit), the generated
     ``flows_*`` package folders (imported and hashed by certification; their files inside the
-    roots) and ``pyproject.toml``.
+    roots), ``pyproject.toml`` and the generated ``README.md``.
     """
     folder = spec.parent
     for entry in sorted(folder.iterdir()):
@@ -179,7 +179,7 @@ def check_connector_inputs(sandbox: Sandbox, spec: Path) -> None:
             sandbox.check_tree(sandbox.resolve(entry, field=what), what=what)
         elif entry.name.startswith("flows_"):
             sandbox.check_tree(sandbox.resolve(entry, field=what), what=what, sizes=False)
-        elif entry.name == "pyproject.toml":
+        elif entry.name in ("pyproject.toml", "README.md"):
             sandbox.input_file(entry, field=what)
 
 

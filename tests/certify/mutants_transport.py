@@ -152,7 +152,7 @@ TRANSPORT_MUTANTS: list[Mutant] = [
         "async",
         "stripe",
         "client.py",
-        "            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS):\n"
+        "            for item in self._engine.decode_items(op, items, _LIST_CHARGES_ITEMS()):\n"
         "                yield item",
         "            for item in items:\n                yield item",
         "contract.pagination_items_validated",
@@ -199,7 +199,7 @@ TRANSPORT_MUTANTS: list[Mutant] = [
         "settings",
         "stripe",
         E,
-        'extensions={"timeout": self.config.timeout.as_dict()},',
+        'extensions={"timeout": (call.options.timeout or self.config.timeout).as_dict()},',
         "extensions={},",
         "contract.transport_timeout",
     ),

@@ -64,3 +64,8 @@ def generate_and_import(directory: Path, spec: dict[str, Any]) -> ModuleType:
     """Generate ``spec`` into ``directory`` and import the package afresh."""
     generate_to_directory(write_spec(directory, spec))
     return import_generated(directory, f"flows_{spec['provider']['name']}")
+
+
+def dump_spec(spec: dict[str, Any]) -> bytes:
+    """``spec`` as connector.yaml bytes."""
+    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True).encode()

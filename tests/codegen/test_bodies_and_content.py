@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -168,7 +169,7 @@ def test_whole_body_argument_lets_field_names_repeat_parameter_names(pkg: Module
     client.files.update(id="p1", op_="merge", body={"id": "b1", "name": "n"})
     assert seen[0].url.path == "/files/p1" and seen[0].url.params["op"] == "merge"
     assert json.loads(seen[0].content) == {"id": "b1", "name": "n"}
-    model = pkg.client.UpdateBody(id="b2")
+    model = importlib.import_module(pkg.__name__ + ".models").UpdateBody(id="b2")
     client.files.update(id="p1", body=model)
     assert json.loads(seen[1].content) == {"id": "b2"}
     with pytest.raises(pkg.RequestValidationError):

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from connector_spec.codegen import generate_to_directory
+from tests.codegen.client_spec import payco_spec
+from tests.codegen.specs import write_spec
 from tests.conftest import CONNECTORS
 
 BIN = Path(sys.executable).parent
@@ -28,6 +30,10 @@ def generated_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("generated")
     for spec in SPECS:
         generate_to_directory(spec, root / spec.parent.name)
+    # the client-features spec: a `list` method beside `list[...]` annotations, declared errors
+    generate_to_directory(
+        write_spec(tmp_path_factory.mktemp("payco"), payco_spec()), root / "payco"
+    )
     return root
 
 

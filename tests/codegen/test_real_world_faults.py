@@ -6,6 +6,7 @@ caller sends; the whole package must also be mypy --strict clean.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
@@ -164,7 +165,7 @@ def test_schema_named_like_a_runtime_class_does_not_shadow_it(pkg: ModuleType) -
 
 
 def test_descriptions_with_quotes_and_backslashes_are_kept_verbatim(pkg: ModuleType) -> None:
-    models = sys.modules["flows_faults.models"]
+    models = importlib.import_module("flows_faults.models")
     assert models.Engine2.__doc__ == SCHEMAS["Engine"]["description"]
     method_doc = pkg.FaultsClient.__init__  # the package imported at all: docstrings are valid
     assert method_doc is not None

@@ -150,7 +150,7 @@ def test_api_key_in_query_and_link_pagination(tmp_path: Path, generated: Any) ->
         variables={"tenant": "acme"},
         transport=httpx.MockTransport(handler),
     )
-    things = list(client.things.iter_list_things(x_trace="t1"))
+    things = list(client.things.iter(x_trace="t1"))
     assert [t.id for t in things] == [1, 2]
     assert things[0].class_ == "a" and things[0].nested.deep is True
     assert seen[0].url.params["key"] == "k-123456"
@@ -179,7 +179,7 @@ def test_basic_auth_and_page_numbers(tmp_path: Path, generated: Any) -> None:
         secret_store={"vault/pw": "pw"}.get,
         transport=httpx.MockTransport(handler),
     )
-    assert len(list(client.things.iter_search_things(q="x"))) == 3
+    assert len(list(client.things.iter_search(q="x"))) == 3
     expected = "Basic " + base64.b64encode(b"user:pw").decode()
     assert seen[0].headers["Authorization"] == expected
     assert [r.url.params["page"] for r in seen] == ["1", "2"]
@@ -210,8 +210,8 @@ def test_oauth2_client_credentials_fetches_and_caches_a_token(
         transport=httpx.MockTransport(handler),
         clock=clock,
     )
-    assert client.things.put_thing(id=7, class_="b", import_=True) is None
-    client.things.put_thing(id=8)
+    assert client.things.put(id=7, class_="b", import_=True) is None
+    client.things.put(id=8)
     assert [r.url.host for r in seen] == [
         "auth.example.com",
         "demo.example.com",
@@ -233,7 +233,7 @@ def test_natural_key_put_is_retried_after_503(tmp_path: Path, generated: Any) ->
         return answers.pop(0)
 
     client = pkg.SynthNClient(transport=httpx.MockTransport(handler), clock=pkg.VirtualClock())
-    client.things.put_thing(id=1)
+    client.things.put(id=1)
     assert len(seen) == 2
 
 

@@ -40,12 +40,21 @@ def _definitions() -> dict[str, list[str]]:
         ("check_replaceable_dir", "connector_spec/atomic.py"),
         ("write_report_file", "flows/report_file.py"),
         ("Notice", "flows/notice.py"),
-        ("TOKEN_PATTERNS", "connector_spec/secrets.py"),
         ("SEMVER_PATTERN", "connector_spec/versions.py"),
     ],
 )
 def test_defined_exactly_once(name: str, home: str) -> None:
     assert _definitions()[name] == [home]
+
+
+def test_credential_formats_are_listed_once_in_the_runtime() -> None:
+    """Generated clients redact error bodies with the same list the leak check and the policy
+    gate use: it lives in the runtime (which generated packages carry) and nowhere else."""
+    from connector_spec import secrets
+    from connector_spec.runtime import tokens
+
+    assert "TOKEN_PATTERNS" not in _definitions()  # outside the runtime
+    assert secrets.TOKEN_PATTERNS is tokens.TOKEN_PATTERNS
 
 
 @pytest.mark.parametrize("name", ["check_out_dir", "SEMVER_RE", "check_report_path"])

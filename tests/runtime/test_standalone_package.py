@@ -21,7 +21,7 @@ import yaml
 
 from connector_spec.codegen import render_package, write_package
 from connector_spec.loader import load_spec
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 BLOCKED = ("connector_spec", "flows", "certify", "registry", "policies")
 
@@ -285,10 +285,10 @@ def test_generated_oauth_package_runs_without_flows(tmp_path: Path) -> None:
             rng=random.Random(0),
             idempotency_key_factory=lambda: next(keys),
         )
-        OUT["notes"] = [n.model_dump() for n in client.notes.iter_list_notes()]
-        OUT["created"] = client.notes.create_note(text="c").model_dump()
+        OUT["notes"] = [n.model_dump() for n in client.notes.iter()]
+        OUT["created"] = client.notes.create(text="c").model_dump()
         try:
-            client.notes.list_notes()
+            client.notes.list()
         except flows_solo.AuthError as exc:
             OUT["error"] = [type(exc).__module__, str(exc)]
         OUT["sleeps"] = clock.sleeps
@@ -312,7 +312,7 @@ def test_generated_oauth_package_runs_without_flows(tmp_path: Path) -> None:
                 transport=httpx.MockTransport(async_handler),
                 clock=flows_solo.VirtualClock(),
             ) as aclient:
-                return (await aclient.notes.list_notes()).model_dump()
+                return (await aclient.notes.list()).model_dump()
 
 
         OUT["async"] = [asyncio.run(run_async()), async_seen]
@@ -342,7 +342,7 @@ def test_generated_oauth_package_runs_without_flows(tmp_path: Path) -> None:
 
 
 def test_generated_stripe_package_runs_without_flows(tmp_path: Path) -> None:
-    package = _generate(CONNECTORS / "stripe" / "connector.yaml", tmp_path)
+    package = _generate(SMALL_SEEDS / "stripe" / "connector.yaml", tmp_path)
     out = _run(
         tmp_path,
         package,
@@ -374,8 +374,8 @@ def test_generated_stripe_package_runs_without_flows(tmp_path: Path) -> None:
             clock=clock,
             rng=random.Random(0),
         ) as client:
-            OUT["charge"] = client.charges.create_charge(amount=1099, currency="usd").id
-            OUT["listed"] = [c.id for c in client.charges.iter_list_charges()]
+            OUT["charge"] = client.charges.create(amount=1099, currency="usd").id
+            OUT["listed"] = [c.id for c in client.charges.iter()]
         OUT["sleeps"] = clock.sleeps
         """,
     )

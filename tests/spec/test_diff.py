@@ -614,3 +614,37 @@ def test_cli_diff_missing_file_is_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "nope.yaml: file not found" in result.output
     assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ generated names
+
+
+def _add_list_op(data: dict[str, Any]) -> None:
+    """A new operation ``list`` on ``items``: its method name collides with ``list_items``'s."""
+    added = dict(op(data, "list_items"), id="list")
+    added.pop("sources", None)
+    data["operations"].append(added)
+
+
+def test_a_new_operation_that_renames_a_method_is_breaking() -> None:
+    result = _diff(_add_list_op)
+    renamed = [c for c in result.changes if c.where == LIST]
+    assert [c.kind for c in renamed] == ["breaking"]
+    assert "client.items.list() → client.items.list_items()" in renamed[0].message
+    assert result.required_bump == "major"
+
+
+def test_renaming_a_declared_error_class_is_breaking() -> None:
+    def named(name: str | None) -> Mutation:
+        def mutate(data: dict[str, Any]) -> None:
+            error: dict[str, Any] = {"status": 404, "description": "No such item."}
+            if name:
+                error["name"] = name
+            op(data, "get_item")["errors"] = [error]
+
+        return mutate
+
+    result = _diff(named("ItemMissingError"), named(None))
+    assert ("breaking", f"{GET}.errors") in _pairs(result)
+    same = _diff(named(None), named(None))
+    assert same.changes == ()

@@ -11,6 +11,7 @@ import httpx
 
 from .errors import DecodeError
 from .pointer import MISSING, resolve_pointer
+from .response import NO_OPTIONS, RequestOptions
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Call:
     multipart: dict[str, Any] | None = None  # bytes values are sent as files
     content: str | bytes | None = None  # a text or binary body, sent as is
     content_type: str | None = None  # overrides the encoding's usual Content-Type
+    options: RequestOptions = NO_OPTIONS  # extra_headers / timeout / max_retries of the call
 
     def with_query(self, **updates: Any) -> Call:
         """A copy with query parameters updated."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Protocol
 
@@ -46,6 +45,8 @@ class SystemClock:
     async def asleep(self, seconds: float) -> None:
         """Really wait."""
         if seconds > 0:
+            import asyncio  # only async clients need it (keeps importing a client fast)
+
             await asyncio.sleep(seconds)
 
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 
 from .errors import ConfigurationError
+from .tokens import redact_tokens
 
 REDACTED = "<redacted>"
 
@@ -78,7 +79,8 @@ class SecretResolver:
 
 
 class Redactor:
-    """Replaces every known secret value in a text with a marker."""
+    """Replaces every known secret value, and anything in a known credential format
+    (:mod:`.tokens`), in a text with a marker."""
 
     def __init__(self, secrets: Iterable[Secret] = ()) -> None:
         self._values = sorted({s.reveal() for s in secrets if len(s.reveal()) >= 4}, key=len)
@@ -95,4 +97,4 @@ class Redactor:
         for value in self._values:
             if value in text:
                 text = text.replace(value, REDACTED)
-        return text
+        return redact_tokens(text, REDACTED)

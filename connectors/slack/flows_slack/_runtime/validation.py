@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
-
-from pydantic import BaseModel, TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .errors import RequestValidationError
+
+if TYPE_CHECKING:  # pydantic is imported on first use: importing a client stays fast
+    from pydantic import BaseModel, TypeAdapter
+    from pydantic import ValidationError as PydanticValidationError
 
 T = TypeVar("T")
 
@@ -23,18 +24,22 @@ def validated(
 
     ``mode="python"`` keeps ``bytes`` as bytes (multipart files).
     """
+    from pydantic import ValidationError
+
     try:
         instance = model.model_validate(values)
-    except PydanticValidationError as exc:
+    except ValidationError as exc:
         raise RequestValidationError(f"invalid arguments: {_problems(exc)}") from None
     return instance.model_dump(mode=mode, by_alias=True, exclude_none=True)
 
 
 def validated_value(adapter: TypeAdapter[T], value: T) -> Any:
     """A whole body that is not an object (a JSON array, a number) checked and dumped."""
+    from pydantic import ValidationError
+
     try:
         checked = adapter.validate_python(value)
-    except PydanticValidationError as exc:
+    except ValidationError as exc:
         raise RequestValidationError(f"invalid body: {_problems(exc)}") from None
     return adapter.dump_python(checked, mode="json", by_alias=True, exclude_none=True)
 
@@ -50,6 +55,8 @@ def pick(values: dict[str, Any], *names: str) -> dict[str, Any]:
 
 def property_count(low: int | None, high: int | None) -> Callable[[Any], Any]:
     """A check that an object sets between ``low`` and ``high`` properties (min/maxProperties)."""
+
+    from pydantic import BaseModel
 
     def check(value: Any) -> Any:
         if isinstance(value, BaseModel):
