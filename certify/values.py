@@ -96,7 +96,14 @@ def string_example(node: SchemaNode) -> str:
     if node.pattern is not None:
         candidates += _pattern_candidates(node.pattern)
     candidates.append("x" * max(1, node.min_length or 0))
-    return _first_valid(node, candidates, None) or candidates[0]
+    found = _first_valid(node, candidates, None)
+    if found is None and node.pattern is not None:
+        # rstr repeats '+' and '*' up to 100 times: under a maxLength, search within it
+        from certify.provider.instances import matching
+
+        bounded = matching(node.pattern, node.min_length or 0, node.max_length)
+        found = _first_valid(node, [bounded], None) if bounded is not None else None
+    return found or candidates[0]
 
 
 def _first_valid(node: SchemaNode, candidates: list[str], other_than: str | None) -> str | None:

@@ -578,6 +578,13 @@ class N8nSource(StrictModel):
         default=None,
         description="n8n typeVersions of the node this link holds for; absent means every version",
     )
+    parameters: dict[str, str] | None = Field(
+        default=None,
+        description="Which n8n parameter each input of this operation takes its value from: "
+        "input name -> n8n parameter, a dotted path into collections "
+        "(e.g. {spreadsheetId: documentId, thread_ts: otherOptions.thread_ts}); inputs not "
+        "named are bound by name",
+    )
 
 
 class Sources(StrictModel):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from certify import CertificationResult, certify_connector
-from connector_spec.codegen import render_package
+from connector_spec.codegen import GeneratedPackage, render_package
 from connector_spec.digests import sha256_hex
 from connector_spec.errors import CheckFailed, InputError
 from connector_spec.loader import LoadedSpec, load_spec
@@ -146,8 +146,8 @@ def check_version_early(loaded: LoadedSpec, root: Path, key_dir: Path | None) ->
         raise _located(loaded, error) from None
 
 
-def _certify(loaded: LoadedSpec) -> CertificationResult:
-    result = certify_connector(loaded.path)
+def _certify(loaded: LoadedSpec, rendered: GeneratedPackage | None) -> CertificationResult:
+    result = certify_connector(loaded.path, loaded=loaded, rendered=rendered)
     if not result.passed:
         failed = "; ".join(
             f"{c.id}{f' ({c.operation})' if c.operation else ''}: {c.message}"
@@ -185,14 +185,21 @@ class PreparedPublication:
 
 
 def prepare_publication(
-    loaded: LoadedSpec, wheel: BuiltWheel, manifest: dict[str, Any], packs: Sequence[str | Path]
+    loaded: LoadedSpec,
+    wheel: BuiltWheel,
+    manifest: dict[str, Any],
+    packs: Sequence[str | Path],
+    rendered: GeneratedPackage | None = None,
 ) -> PreparedPublication:
     """Certify and policy-gate ``loaded``; raise when either refuses. Touches no registry.
 
-    The policy report goes into the statement's ``predicate.policy``
-    (:func:`flows.gate.gate_certification`, shared with ``flows certify connector``).
+    ``rendered`` is the package the wheel was built from, when the caller has it (spares
+    certification one rendering). The policy report goes into the statement's
+    ``predicate.policy`` (:func:`flows.gate.gate_certification`, shared with ``flows certify
+    connector``).
     """
-    result, report = gate_certification(loaded, _certify(loaded), manifest=manifest, packs=packs)
+    certification = _certify(loaded, rendered)
+    result, report = gate_certification(loaded, certification, manifest=manifest, packs=packs)
     _refuse_on_policy(loaded, report)
     publication = Publication(
         name=loaded.spec.provider.name,
@@ -202,6 +209,7 @@ def prepare_publication(
         wheel_bytes=wheel.content,
         statement=result.statement,
         extra_files={n: result.files[n] for n in EVIDENCE_EXTRAS if n in result.files},
+        statement_bytes=result.statement_bytes,  # canonical already (gate_certification)
     )
     return PreparedPublication(loaded, publication, result, report)
 
@@ -264,7 +272,7 @@ def publish_connector(
         same.seconds = time.perf_counter() - started
         return same
     check_version_early(loaded, root, keys)
-    prepared = prepare_publication(loaded, wheel, generated.manifest, packs)
+    prepared = prepare_publication(loaded, wheel, generated.manifest, packs, generated)
     if signer is None and keyless:
         signer = KeylessSigner.from_environment()
     return commit_publication(

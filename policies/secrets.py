@@ -86,6 +86,11 @@ SCHEMA_KEYS = frozenset(
 )
 """Keys below which a spec holds JSON Schemas, whose ``description`` and ``title`` describe too."""
 _SCHEMA_PROSE = frozenset({"description", "title"})
+PROSE_KEYS = frozenset({"description", "summary", "title", "display_name", "docs_url"})
+"""Documentation a spec copies from the provider's public description: the paths of the links
+in it are public addresses (a CamelCase file name, a public invite link), so the entropy rule
+reads it with every ``http(s)://host/path`` left out (queries stay: ``?key=...`` counts)."""
+_URL_PATH = re.compile(r"https?://[^\s?#\"'<>()\[\]]+")
 
 
 def secrets_in(data: Any, path: str = "", *, schema_aware: bool = False) -> list[str]:
@@ -96,7 +101,8 @@ def secrets_in(data: Any, path: str = "", *, schema_aware: bool = False) -> list
     ``required`` names; inside a schema also ``description`` and ``title``) are checked against the
     known credential formats only: such strings are random-looking by nature (ids, regular
     expressions, long schema names, sample hashes), so the entropy and key-name rules would
-    report them falsely.
+    report them falsely. In documentation (:data:`PROSE_KEYS`) the paths of links are left
+    out of the entropy rule.
     """
     found: list[str] = []
     _walk(data, path, None, found, schema_aware)
@@ -115,7 +121,11 @@ def _walk(data: Any, path: str, key: str | None, found: list[str], schema_aware:
                 continue
             if len(value) < _SHORTEST_TOKEN and (name is None or not _secret_key(name)):
                 continue
-            reason = secret_reason(value, name)
+            if schema_aware and name in PROSE_KEYS:
+                token = find_token(value)
+                reason = token[0] if token else secret_reason(_URL_PATH.sub(" ", value), name)
+            else:
+                reason = secret_reason(value, name)
             if reason is not None:
                 found.append(f"{where or '<root>'}: {reason}")
         elif isinstance(value, dict):

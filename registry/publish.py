@@ -9,9 +9,10 @@ registry is :mod:`registry.lifecycle`; the rules a publication must pass, :mod:`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from connector_spec.errors import argument
+from connector_spec.errors import FlowsError, argument
 from registry import layout
 from registry import tuf_metadata as tm
 from registry.errors import PublishRefused, RegistryInputError
@@ -66,59 +67,94 @@ class Registry(RegistryLifecycle):
         self, publication: Publication, signer: StatementSigner | None = None
     ) -> PublishResult:
         """Publish one version (one transaction); identical republish is a no-op."""
-        name = layout.check_name(publication.name)
-        version = publication.version
-        layout.semver_key(version)
-        files = publication.files()
-        check_spec(publication)
-        hashes = {fname: tm.sha256_hex(data) for fname, data in files.items()}
-        digest = content_digest(hashes)
-        (self.root / layout.STAGING).parent.mkdir(parents=True, exist_ok=True)
-        with self._lock():
-            state = self._load_state()
-            collect_garbage(self.root, state)
-            role_md = self._load_role(state, name)
+        (outcome,) = self.publish_many([publication], signer=signer)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def publish_many(
+        self, publications: Sequence[Publication], signer: StatementSigner | None = None
+    ) -> list[PublishResult | Exception]:
+        """Publish several versions in one transaction: one lock, one commit point.
+
+        Each publication is checked and signed as :meth:`publish` does; one that is refused
+        (or whose signing fails) is answered by the exception and left out, the
+        others are committed together by one new snapshot and timestamp, so the cost of the
+        commit (re-signing metadata, rewriting the index pages) is paid once per batch, not
+        once per version. A crash before the commit point leaves none of them published.
+        Answers are in the order of ``publications``.
+        """
+        answers: list[PublishResult | Exception | None] = [None] * len(publications)
+        ready: list[tuple[int, Publication, dict[str, bytes], dict[str, str], str]] = []
+        for index, publication in enumerate(publications):
+            try:
+                layout.check_name(publication.name)
+                layout.semver_key(publication.version)
+                files = publication.files()
+                check_spec(publication)
+            except FlowsError as error:
+                answers[index] = error
+                continue
+            hashes = {fname: tm.sha256_hex(data) for fname, data in files.items()}
+            ready.append((index, publication, files, hashes, content_digest(hashes)))
+        if ready:
+            (self.root / layout.STAGING).parent.mkdir(parents=True, exist_ok=True)
+            with self._lock():
+                self._publish_locked(ready, answers, signer)
+        return [a if a is not None else RegistryInputError("not published") for a in answers]
+
+    def _publish_locked(
+        self,
+        ready: list[tuple[int, Publication, dict[str, bytes], dict[str, str], str]],
+        answers: list[PublishResult | Exception | None],
+        signer: StatementSigner | None,
+    ) -> None:
+        state = self._load_state()
+        collect_garbage(self.root, state)
+        meta_signer: Any = None
+        roles: dict[str, Metadata[Targets]] = {}
+        targets_md: Metadata[Targets] | None = None
+        log_head: tuple[int, str] | None = None
+        published: list[tuple[int, PublishResult]] = []
+        for index, publication, files, hashes, digest in ready:
+            name, version = publication.name, publication.version
+            role = layout.role_name(name)
+            role_md = roles[role] if role in roles else self._load_role(state, name)
             versions: dict[str, Any] = (
                 role_md.signed.unrecognized_fields.get(tm.VERSIONS_FIELD, {}) if role_md else {}
             )
-            if version in versions:
-                known = versions[version]
-                if known["digest"] == digest or same_artifacts(
-                    role_md, name, version, hashes, publication.wheel_filename
-                ):
-                    return PublishResult(
-                        "unchanged",
-                        name,
-                        version,
-                        known["digest"],
-                        tuple(known["files"]),
-                        known["log_seq"],
-                    )
-                raise PublishRefused(
-                    f"{name}@{version} is already published with different content "
-                    f"({known['digest']}, this is {digest})",
-                    hint="versions are immutable: bump the version in the spec and publish again",
-                )
-            check_new_version(self.root, versions, name, version, publication.spec_bytes)
-            meta_signer = self._metadata_signer(state)
-            statement_signer = signer or OfflineSigner(meta_signer)
-            signature = statement_signer.sign_statement(files[layout.STATEMENT_FILE])
-            check_signature(self.root, state, signature, files[layout.STATEMENT_FILE])
+            if version not in versions and meta_signer is None:
+                meta_signer = self._metadata_signer(state)  # no key: the whole batch stops
+            try:
+                if version in versions:
+                    answers[index] = _republished(role_md, publication, hashes, digest, versions)
+                    continue
+                check_new_version(self.root, versions, name, version, publication.spec_bytes)
+                statement_signer = signer or OfflineSigner(meta_signer)
+                signature = statement_signer.sign_statement(files[layout.STATEMENT_FILE])
+                check_signature(self.root, state, signature, files[layout.STATEMENT_FILE])
+            except Exception as error:  # refused, or e.g. the keyless signer's network failed
+                answers[index] = error
+                continue
             files[signature.filename] = signature.data
             self._move_in(name, version, files)
             seq, head = self._append_log(
                 state, action="publish", name=name, version=version, digest=digest
             )
-            targets_md: Metadata[Targets] | None = None
+            log_head = (seq, head)
+            state.snapshot.signed.unrecognized_fields[tm.LOG_FIELD] = {
+                "length": seq + 1,
+                "head": head,
+            }  # the next entry of this batch chains to this one
             if role_md is None:
                 role_md = tm.new_connector_role(self.now())
                 targets_md = state.targets
                 key = tm.keys_of(state.root.signed, "targets")
-                tm.delegate(targets_md.signed, layout.role_name(name), name, key)
+                tm.delegate(targets_md.signed, role, name, key)
             for fname, data in files.items():
                 path = f"{name}/{version}/{fname}"
                 role_md.signed.targets[path] = TargetFile.from_data(path, data, ["sha256"])
-            record = {
+            role_md.signed.unrecognized_fields.setdefault(tm.VERSIONS_FIELD, {})[version] = {
                 "digest": digest,
                 "files": sorted(files),
                 "signature": signature.filename,
@@ -127,16 +163,16 @@ class Registry(RegistryLifecycle):
                 "published": iso(self.now()),
                 "yanked": None,
             }
-            role_md.signed.unrecognized_fields.setdefault(tm.VERSIONS_FIELD, {})[version] = record
-            self._commit(
-                state,
-                meta_signer,
-                roles={layout.role_name(name): role_md},
-                targets=targets_md,
-                log_head=(seq, head),
-            )
-            remove_orphan_versions(self.root, name, role_md)
-        return PublishResult("published", name, version, digest, tuple(sorted(files)), seq)
+            roles[role] = role_md
+            result = PublishResult("published", name, version, digest, tuple(sorted(files)), seq)
+            published.append((index, result))
+        if not published:
+            return
+        self._commit(state, meta_signer, roles=roles, targets=targets_md, log_head=log_head)
+        for index, result in published:
+            answers[index] = result
+        for name in sorted({result.name for _, result in published}):
+            remove_orphan_versions(self.root, name, roles[layout.role_name(name)])
 
     # ------------------------------------------------------------------ yank, refresh, trust
 
@@ -238,3 +274,26 @@ class Registry(RegistryLifecycle):
                     if keyid != new_key.keyid:
                         root.signed.revoke_key(keyid, role)
             return self._write_root(root, [new_signer])
+
+
+def _republished(
+    role_md: Metadata[Targets] | None,
+    publication: Publication,
+    hashes: dict[str, str],
+    digest: str,
+    versions: dict[str, Any],
+) -> PublishResult:
+    """An identical republish of a published version (a no-op), else :class:`PublishRefused`."""
+    name, version = publication.name, publication.version
+    known = versions[version]
+    if known["digest"] == digest or same_artifacts(
+        role_md, name, version, hashes, publication.wheel_filename
+    ):
+        return PublishResult(
+            "unchanged", name, version, known["digest"], tuple(known["files"]), known["log_seq"]
+        )
+    raise PublishRefused(
+        f"{name}@{version} is already published with different content "
+        f"({known['digest']}, this is {digest})",
+        hint="versions are immutable: bump the version in the spec and publish again",
+    )

@@ -43,6 +43,9 @@ class Publication:
     wheel_bytes: bytes
     statement: dict[str, Any]
     extra_files: Mapping[str, bytes] = field(default_factory=dict)
+    #: the statement's canonical bytes when the caller already has them (they must be
+    #: exactly ``canonical_statement(statement)``); saves canonicalizing a large statement
+    statement_bytes: bytes | None = field(default=None, repr=False, compare=False)
 
     def files(self) -> dict[str, bytes]:
         """Every stored file except the signature, by file name."""
@@ -54,7 +57,9 @@ class Publication:
         out = {
             layout.SPEC_FILE: self.spec_bytes,
             self.wheel_filename: self.wheel_bytes,
-            layout.STATEMENT_FILE: canonical_statement(self.statement),
+            layout.STATEMENT_FILE: self.statement_bytes
+            if self.statement_bytes is not None
+            else canonical_statement(self.statement),
         }
         for name, data in self.extra_files.items():
             layout.check_filename(name)

@@ -7,6 +7,7 @@ the snapshot it names, the top-level targets, the newest root, and connector rol
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,3 +117,31 @@ class RegistryBase:
             if path.startswith(prefix)
         }
         return StoredVersion(str(versions[version]["digest"]), hashes)
+
+    def newest_versions(self) -> dict[str, tuple[str, StoredVersion]]:
+        """Every connector's highest published version (yanked ones count) and its digests.
+
+        Reads the committed metadata once (one file per connector), so a caller asking about
+        thousands of connectors does not load the whole registry state for each.
+        """
+        state = self._load_state()
+        prefix = layout.role_name("")
+        found: dict[str, tuple[str, StoredVersion]] = {}
+        for key, meta in state.snapshot.signed.meta.items():
+            role = key.removesuffix(".json")
+            if not role.startswith(prefix):
+                continue
+            signed = json.loads(self._read(layout.metadata_file(role, meta.version)))["signed"]
+            versions = signed.get(tm.VERSIONS_FIELD) or {}
+            if not versions:
+                continue
+            name = role[len(prefix) :]
+            highest = max(versions, key=layout.semver_key)
+            base = f"{name}/{highest}/"
+            hashes = {
+                path[len(base) :]: str(target["hashes"]["sha256"])
+                for path, target in signed["targets"].items()
+                if path.startswith(base)
+            }
+            found[name] = (highest, StoredVersion(str(versions[highest]["digest"]), hashes))
+        return found

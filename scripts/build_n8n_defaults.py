@@ -7,7 +7,11 @@ re-applies them. This script reads ``dist/types/nodes.json`` from an unpacked
 - for the core nodes the importer translates, the defaults of the parameters it reads and the
   names of their outputs, per typeVersion;
 - for every node with a ``resource`` parameter, the default resource and the default operation
-  of each resource (needed to find the connector operation a node corresponds to).
+  of each resource (needed to find the connector operation a node corresponds to);
+- for every node with a ``resource`` or ``operation`` parameter, each variant of those
+  parameters with its default and its ``displayOptions`` (``choices``), and the defaults of the
+  parameters those ``displayOptions`` depend on (``steer``, e.g. Discord's ``authentication``:
+  with a webhook it has no resource and its operation is ``sendLegacy``).
 
 Usage::
 
@@ -112,6 +116,32 @@ def _resource_defaults(props: list[dict[str, Any]], version: float) -> dict[str,
     return {"resource": resource["resource"], "operation_by_resource": operations}
 
 
+def _without_version(options: Any) -> dict[str, Any] | None:
+    kept = {k: v for k, v in (options or {}).items() if k != "@version"}
+    return kept or None
+
+
+def _choices(props: list[dict[str, Any]], version: float) -> dict[str, Any] | None:
+    """Every resource/operation variant at ``version`` as ``[name, default, show, hide]``
+    (``@version`` already applied), and the defaults of what they depend on."""
+    choices: list[list[Any]] = []
+    steer: set[str] = set()
+    for prop in props:
+        name = prop.get("name")
+        if name not in ("resource", "operation") or not _applies(prop, version):
+            continue
+        options = prop.get("displayOptions") or {}
+        show = _without_version(options.get("show"))
+        hide = _without_version(options.get("hide"))
+        choices.append([name, prop.get("default"), show, hide])
+        steer |= {k.lstrip("/") for k in {**(show or {}), **(hide or {})}}
+    if not choices:
+        return None
+    steer -= {"resource", "operation"}
+    steered = _defaults_for(props, sorted(steer), version)
+    return {"choices": choices, **({"steer": steered} if steered else {})}
+
+
 def build(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     """The slice, keyed by full node type, one entry per typeVersion."""
     result: dict[str, dict[str, Any]] = {}
@@ -128,15 +158,40 @@ def build(nodes: list[dict[str, Any]]) -> dict[str, Any]:
                 names = node.get("outputNames")
                 if isinstance(names, list):
                     entry["output_names"] = names
-            res = _resource_defaults(props, v)
+            chosen = _choices(props, v)  # supersedes resource/operation_by_resource
+            res = _resource_defaults(props, v) if chosen is None else chosen
             if res is not None:
                 entry.update(res)
-            if entry:
-                result.setdefault(PREFIX + name, {})[_fmt(v)] = entry
+            result.setdefault(PREFIX + name, {})[_fmt(v)] = entry
     return {
         "source": "n8n-nodes-base dist/types/nodes.json",
-        "nodes": dict(sorted(result.items())),
+        "nodes": {
+            name: _deduplicated(_no_choices_said(result[name]))
+            for name in sorted(result)
+            if any(result[name].values())
+        },
     }
+
+
+def _no_choices_said(versions: dict[str, Any]) -> dict[str, Any]:
+    """A version without resource/operation of a type that has them in other versions says
+    so (``choices: []``: Discord 1, a webhook node, is not Discord 2's channel/create)."""
+    if not any("choices" in entry for entry in versions.values()):
+        return {v: e for v, e in versions.items() if e}
+    return {v: e if "choices" in e else {**e, "choices": []} for v, e in versions.items()}
+
+
+def _deduplicated(versions: dict[str, Any]) -> dict[str, Any]:
+    """Versions whose entry equals the previous version's are left out (the importer uses the
+    highest version at or below a node's, so the answer is the same), except the newest one
+    (the newest version the importer knows)."""
+    ordered = sorted(versions, key=float)
+    kept: dict[str, Any] = {}
+    previous = None
+    for version in ordered:
+        if versions[version] != previous or version == ordered[-1]:
+            kept[version] = previous = versions[version]
+    return kept
 
 
 def _fmt(version: float) -> str:

@@ -5,10 +5,11 @@
 
 Keeps ``openapi``, ``info``, ``servers``, the security schemes, the named operations (with
 their path-level parameters) and every component they reach through ``$ref``. Past
-``--max-depth`` reference hops a referenced schema is replaced by a stub object
-(``{"type": "object", "x-flows-pruned": "<the original $ref>"}``), so an extract of a huge
-description (Stripe's reaches 485 schemas from one charge) stays small; a stub accepts any
-object, so the extract never describes less than the original does. The output is
+``--max-depth`` reference hops a referenced schema is replaced by a stub that keeps only its
+``type`` and ``nullable`` (``{"type": "string", "x-flows-pruned": "<the original $ref>"}``;
+no type: any value), so an extract of a huge description (Stripe's reaches 485 schemas from
+one charge) stays small; a stub accepts every value of its type, so the extract never
+describes less than the original does. The output is
 deterministic (sorted keys, two-space indent) so re-running it gives the same bytes.
 """
 
@@ -73,6 +74,12 @@ def extract(
     def keep(ref: str) -> bool:
         return not ref.startswith("#/components/schemas/") or hops[ref] <= max_depth
 
+    def stub(ref: str) -> dict[str, Any]:
+        # only the type (and nullability) of what is pruned: never narrower than the original
+        original = _target(document, ref)
+        kept = {k: original[k] for k in ("type", "nullable") if k in original}
+        return {**kept, "x-flows-pruned": ref}
+
     def rewrite(node: Any) -> Any:
         if isinstance(node, list):
             return [rewrite(v) for v in node]
@@ -80,7 +87,7 @@ def extract(
             return node
         ref = node.get("$ref")
         if isinstance(ref, str) and ref in hops and not keep(ref):
-            return {"type": "object", "x-flows-pruned": ref}
+            return stub(ref)
         return {k: rewrite(v) for k, v in node.items()}
 
     components: dict[str, dict[str, Any]] = {}

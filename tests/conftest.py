@@ -12,6 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CONNECTORS = REPO / "connectors"
+# the seeds before they were rebuilt at real size: small subjects for harness tests (README there)
+SMALL_SEEDS = REPO / "tests" / "data" / "small_seeds"
 SHARED = REPO.parent / "shared"
 
 

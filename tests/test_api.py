@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import flows
-from tests.conftest import CONNECTORS, REPO
+from tests.conftest import REPO, SMALL_SEEDS
 
 DOC = REPO / "docs" / "api.md"
 
@@ -65,7 +65,7 @@ def test_the_api_validates_publishes_and_reads_a_registry(
     monkeypatch.setenv("FLOWS_KEY_DIR", str(tmp_path / "keys"))
     spec = tmp_path / "stripe" / "connector.yaml"
     shutil.copytree(
-        CONNECTORS / "stripe", spec.parent, ignore=shutil.ignore_patterns("__pycache__")
+        SMALL_SEEDS / "stripe", spec.parent, ignore=shutil.ignore_patterns("__pycache__")
     )
     assert flows.validate(spec).ok
     bad = tmp_path / "bad.yaml"

@@ -37,9 +37,12 @@ class Slot:
 
 
 def wire_text(value: Any) -> str:
-    """How the runtime writes a scalar into a query, form or header."""
+    """How the runtime writes a scalar into a query, form or header (``_runtime.engine._text``:
+    ``true``/``false``, and a whole ``number`` such as ``1.0`` as ``1``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
     return str(value)
 
 
@@ -94,21 +97,18 @@ class ArgumentChecks(MatrixBase):
                 found.append(Slot(argument_name(wire), wire, location, resolve(self.spec, child)))
         return found
 
-    def _sent_value(self, slot: Slot, sent: SentRequest) -> tuple[bool, Any]:
+    def _sent_value(self, slot: Slot, sent: SentRequest, parsed: _Parsed) -> tuple[bool, Any]:
         """(present, value) of ``slot`` in the request as the provider receives it."""
         if slot.location == "query":
-            values = query_of(sent.url).get(slot.wire)
+            values = parsed.query(sent).get(slot.wire)
             return (True, values[0]) if values else (False, None)
         if slot.location == "header":
-            headers = {k.lower(): v for k, v in sent.headers.items()}
+            headers = parsed.headers(sent)
             return (slot.wire.lower() in headers, headers.get(slot.wire.lower()))
         if slot.location == "form":
-            pairs = dict(parse_qsl(sent.content.decode("utf-8", "replace"), keep_blank_values=True))
+            pairs = parsed.form(sent)
             return (slot.wire in pairs, pairs.get(slot.wire))
-        try:
-            body = json.loads(sent.content) if sent.content else None
-        except ValueError:
-            return False, None
+        body = parsed.json(sent)
         if not isinstance(body, dict) or slot.wire not in body:
             return False, None
         return True, body[slot.wire]
@@ -121,8 +121,9 @@ class ArgumentChecks(MatrixBase):
         if problem:
             return problem
         sent = outcome.requests[0]
+        parsed = _Parsed()  # each part of the request is parsed once, not once per slot
         for slot, value in values.items():
-            present, got = self._sent_value(slot, sent)
+            present, got = self._sent_value(slot, sent, parsed)
             want = value if slot.location == "json" else wire_text(value)
             if not present:
                 return (
@@ -225,3 +226,37 @@ def _path_problem(
         if found is not None and (unquote(found) != value or found in (".", "..")):
             return f"the client sent {sent.method} {raw}: segment {got!r} is not {value!r} escaped"
     return None
+
+
+class _Parsed:
+    """The parts of one sent request, each parsed on first use."""
+
+    def __init__(self) -> None:
+        self._query: dict[str, list[str]] | None = None
+        self._headers: dict[str, str] | None = None
+        self._form: dict[str, str] | None = None
+        self._json: tuple[Any] | None = None
+
+    def query(self, sent: SentRequest) -> dict[str, list[str]]:
+        if self._query is None:
+            self._query = query_of(sent.url)
+        return self._query
+
+    def headers(self, sent: SentRequest) -> dict[str, str]:
+        if self._headers is None:
+            self._headers = {k.lower(): v for k, v in sent.headers.items()}
+        return self._headers
+
+    def form(self, sent: SentRequest) -> dict[str, str]:
+        if self._form is None:
+            text = sent.content.decode("utf-8", "replace")
+            self._form = dict(parse_qsl(text, keep_blank_values=True))
+        return self._form
+
+    def json(self, sent: SentRequest) -> Any:
+        if self._json is None:
+            try:
+                self._json = (json.loads(sent.content) if sent.content else None,)
+            except ValueError:
+                self._json = (None,)
+        return self._json[0]

@@ -121,7 +121,7 @@ class PaginationChecks(MatrixBase):
                 items.append(item)
             if bad_item is not None and index == 2:
                 items[0] = copy.deepcopy(bad_item)
-            set_pointer(body, settings.items, items)
+            body = set_pointer(body, settings.items, items)  # items '' is the whole body
             headers: dict[str, str] = {}
             if isinstance(settings, CursorPagination):
                 if settings.next_cursor:
@@ -159,8 +159,7 @@ class PaginationChecks(MatrixBase):
         if not stops_itself:
             if not settings.stop_on_empty_page:
                 raise Skip("this pagination has no stop condition the harness can script")
-            empty = copy.deepcopy(base_body)
-            set_pointer(empty, settings.items, [])
+            empty = set_pointer(copy.deepcopy(base_body), settings.items, [])
             script.append(Served.json_body(op.response.status, empty))
         expected = 3 if stops_itself else 4
         filters = self.filters(ctx)

@@ -28,7 +28,7 @@ from certify.provider.static import Disagreement, StaticChecks
 from certify.provider.wire import Validators
 from certify.results import CheckResult
 from connector_spec.loader import LoadedSpec
-from connector_spec.yaml_source import parse_yaml
+from connector_spec.yaml_source import Loc, SourceMap, parse_yaml
 
 __all__ = ["CHECKS", "ProviderDescription", "find_description", "provider_checks"]
 
@@ -69,7 +69,12 @@ def provider_checks(
             emit(CheckResult(PREFIX + "description", None, "skipped", reason))
         return results
     spec = loaded.spec
-    source_map = parse_yaml(loaded.raw, str(loaded.path)).source_map
+    source_maps: list[SourceMap] = []  # parsed when a disagreement is first located
+
+    def position_of(loc: Loc) -> tuple[int, int] | None:
+        if not source_maps:
+            source_maps.append(parse_yaml(loaded.raw, str(loaded.path)).source_map)
+        return source_maps[0].position(loc)
 
     found: dict[tuple[str, str], list[str]] = {}
     accepted: dict[tuple[str, str], list[str]] = {}
@@ -78,7 +83,7 @@ def provider_checks(
         """File ``item`` as a failure, or as an accepted note (located by the file's name
         only: a passing check's evidence must not depend on where the spec was certified)."""
         why = _accepted(description, item)
-        position = source_map.position(item.spec_loc)
+        position = position_of(item.spec_loc)
         name = str(loaded.path) if why is None else loaded.path.name
         place = f"{name}:{position[0]}:{position[1]}" if position else name
         text = f"{place}: {item.operation}: {item.message} [provider {item.pointer}]"

@@ -41,12 +41,29 @@ _FORMATS = {
 }
 
 
+@functools.cache
+def _keep_hypothesis_out_of_the_working_tree() -> None:
+    """Hypothesis caches Unicode tables under ``./.hypothesis`` by default: certifying must
+    not write into the user's working directory, so (unless the user chose a directory with
+    ``HYPOTHESIS_STORAGE_DIRECTORY``) its storage goes to the user's temporary directory."""
+    import os
+    import tempfile
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    user = getattr(os, "getuid", lambda: "user")()
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), f"flows-hypothesis-{user}"))
+
+
 @functools.lru_cache(maxsize=512)
 def matching(pattern: str, low: int = 0, high: int | None = None) -> str | None:
     """A string matching ``pattern`` with a length in ``[low, high]`` (Hypothesis
     ``from_regex``, searched deterministically), ``None`` if none is found."""
     import warnings
 
+    _keep_hypothesis_out_of_the_working_tree()
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import HypothesisException

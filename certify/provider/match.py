@@ -30,9 +30,18 @@ class Match:
     prefix: str  # the provider server's path the operation's path is appended to
 
 
-def _server_path(server: Mapping[str, Any]) -> str:
+def _server_paths(server: Mapping[str, Any]) -> list[str]:
+    """The server's path with its variables' defaults, and with its path variables kept
+    (a ``{placeholder}`` the spec fills, such as Telegram's ``/bot{token}``)."""
     url = str(server.get("url", "/"))
-    variables = server.get("variables")
+    paths = [_server_path(url, server.get("variables"))]
+    host_end = url.find("/", url.find("://") + 3) if "://" in url else -1
+    if host_end != -1 and _BRACES.search(url[host_end:]):
+        paths.append(url[host_end:])
+    return [p.rstrip("/") for p in dict.fromkeys(paths)]
+
+
+def _server_path(url: str, variables: Any) -> str:
     if isinstance(variables, dict):
         for name, variable in variables.items():
             default = variable.get("default", "") if isinstance(variable, dict) else ""
@@ -48,9 +57,11 @@ def normalize(path: str) -> str:
 
 
 def spec_path(spec: ConnectorSpec, op: Operation) -> str:
-    """The URL path ``op`` reaches (base URL path + operation path)."""
-    base = _BRACES.sub("host", spec.base_url)
-    return urlsplit(base).path.rstrip("/") + op.path
+    """The URL path ``op`` reaches (base URL path, its placeholders kept, + operation path)."""
+    base = spec.base_url
+    host_end = base.find("/", base.find("://") + 3) if "://" in base else -1
+    path = base[host_end:] if host_end != -1 else ""
+    return path.rstrip("/") + op.path
 
 
 def reachable(document: OpenApiDocument) -> dict[tuple[str, str], tuple[OperationView, str]]:
@@ -59,8 +70,9 @@ def reachable(document: OpenApiDocument) -> dict[tuple[str, str], tuple[Operatio
     for view in document.operations():
         servers = view.servers or document.servers or ({"url": "/"},)
         for server in servers:
-            prefix = _server_path(server)
-            table.setdefault((view.method.upper(), normalize(prefix + view.path)), (view, prefix))
+            for prefix in _server_paths(server):
+                key = (view.method.upper(), normalize(prefix + view.path))
+                table.setdefault(key, (view, prefix))
     return table
 
 

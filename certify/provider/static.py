@@ -15,12 +15,22 @@ from typing import Any
 
 from certify.provider.match import Match, path_names, reachable, spec_path
 from certify.provider.schemas import Comparison, Finding, Loc, Side, read
+from certify.provider.wire import media_matches
 from connector_spec.model import ConnectorSpec, Operation, Parameter
 from connector_spec.openapi import OpenApiDocument, RefError
 from connector_spec.openapi import escape_pointer_token as escape
 from connector_spec.openapi.views import ParameterView
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})  # OpenAPI 3, 4.8.12
+#: the media type the generated client sends for each body encoding (without media_type)
+DEFAULT_MEDIA = {
+    "json": "application/json",
+    "form": "application/x-www-form-urlencoded",
+    "multipart": "multipart/form-data",
+    "text": "text/plain",
+    "binary": "application/octet-stream",
+}
+ENCODING_OF = {media: encoding for encoding, media in DEFAULT_MEDIA.items()}
 
 
 @dataclass(frozen=True)
@@ -50,9 +60,20 @@ def split_pointer(pointer: str) -> Loc:
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
 
 
-def spec_side(spec: ConnectorSpec, name: str) -> Side:
-    """The spec's schemas as a :class:`Side` (``$ref: '#/schemas/X'`` followed)."""
-    dumped = {k: v.model_dump(by_alias=True, exclude_none=True) for k, v in spec.schemas.items()}
+def dump_schemas(spec: ConnectorSpec) -> dict[str, dict[str, Any]]:
+    """Every named schema of ``spec`` as a dict (what :func:`spec_side` follows refs into)."""
+    return {k: v.model_dump(by_alias=True, exclude_none=True) for k, v in spec.schemas.items()}
+
+
+def spec_side(
+    spec: ConnectorSpec, name: str, dumped: dict[str, dict[str, Any]] | None = None
+) -> Side:
+    """The spec's schemas as a :class:`Side` (``$ref: '#/schemas/X'`` followed).
+
+    ``dumped`` is :func:`dump_schemas` of ``spec`` when the caller already has it (dumping
+    every schema per comparison made a spec's static checks quadratic).
+    """
+    dumped = dump_schemas(spec) if dumped is None else dumped
 
     def resolve(raw: dict[str, Any], loc: Loc) -> tuple[dict[str, Any], Loc]:
         for _ in range(32):
@@ -112,6 +133,7 @@ class StaticChecks:
         self.spec = spec
         self.document = document
         self.found: list[Disagreement] = []
+        self._dumped = dump_schemas(spec)  # read-only; shared by every comparison
 
     def add(
         self,
@@ -230,7 +252,7 @@ class StaticChecks:
             return
         comparison = Comparison(
             provider_side(self.document, "the provider's description"),
-            spec_side(self.spec, "the spec"),
+            spec_side(self.spec, "the spec", self._dumped),
         )
         wide = read(comparison.wide, theirs.schema, (*split_pointer(theirs.pointer), "schema"))
         narrow = read(comparison.narrow, dump_schema(ours.schema_), (*loc, "schema"))
@@ -283,22 +305,18 @@ class StaticChecks:
                 "drop the body, or check the operation",
             )
             return
-        wanted = (
-            "application/json"
-            if op.body.encoding == "json"
-            else ("application/x-www-form-urlencoded")
-        )
+        wanted = (op.body.media_type or DEFAULT_MEDIA[op.body.encoding]).split(";")[0].lower()
         types = [m.media_type.split(";")[0].strip().lower() for m in body.content]
         chosen = next(
             (
                 m
                 for m, t in zip(body.content, types, strict=True)
-                if t == wanted or (op.body.encoding == "json" and t.endswith("+json"))
+                if media_matches(wanted, t) or (op.body.encoding == "json" and t.endswith("+json"))
             ),
             None,
         )
         if chosen is None:
-            other = "form" if "application/x-www-form-urlencoded" in types else "json"
+            other = next((ENCODING_OF[t] for t in types if t in ENCODING_OF), op.body.encoding)
             self.add(
                 "body",
                 op,
@@ -308,14 +326,16 @@ class StaticChecks:
                 f"{', '.join(types)}",
                 f"set body.encoding: {other}"
                 if other != op.body.encoding
-                else "describe a body the provider takes",
+                else "set body.media_type to one the provider takes",
             )
             chosen = body.content[0]
+        if op.body.encoding in ("text", "binary"):
+            return  # raw content: there are no fields to compare
         if chosen.schema is None:
             return
         comparison = Comparison(
             provider_side(self.document, "the provider's description"),
-            spec_side(self.spec, "the spec"),
+            spec_side(self.spec, "the spec", self._dumped),
         )
         wide = read(comparison.wide, chosen.schema, (*split_pointer(chosen.pointer), "schema"))
         narrow = read(comparison.narrow, dump_schema(op.body.schema_), (*loc, "schema"))
@@ -354,7 +374,7 @@ class StaticChecks:
                 ):
                     continue
                 comparison = Comparison(
-                    spec_side(self.spec, "the spec"),
+                    spec_side(self.spec, "the spec", self._dumped),
                     provider_side(self.document, "the provider's description"),
                     closed_enums=False,
                 )

@@ -9,10 +9,11 @@ by the shared reader (OpenAPI 3.0 dialect translated, formats checked).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jsonschema
 
@@ -115,6 +116,63 @@ def _coerce(value: Any, schema: Any, document: OpenApiDocument, depth: int = 0) 
     return value
 
 
+def media_matches(sent: str, described: str) -> bool:
+    """Does a body of media type ``sent`` fit ``described`` (which may be ``type/*`` or
+    ``*/*``)? Parameters (``; charset=...``) are ignored."""
+    sent = sent.split(";")[0].strip().lower()
+    described = described.split(";")[0].strip().lower()
+    if described in (sent, "*/*", "*"):
+        return True
+    kind, _, sub = described.partition("/")
+    return sub == "*" and sent.partition("/")[0] == kind
+
+
+def parse_multipart(content: bytes, content_type: str) -> dict[str, Any] | None:
+    """The fields of a ``multipart/form-data`` body by name (a file's bytes as text), or
+    ``None`` when it is not one."""
+    from email import policy
+    from email.parser import BytesParser
+
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + content)
+    if not message.is_multipart():
+        return None
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            return None
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        fields[name] = data.decode("utf-8", "replace")
+    return fields
+
+
+def _json_parts(fields: dict[str, Any], schema: Any, document: OpenApiDocument) -> dict[str, Any]:
+    """Parts whose property is an object or array, read as JSON (OpenAPI 3's default
+    encoding of such properties in ``multipart/form-data``)."""
+    try:
+        resolved = document.resolve(schema).value if isinstance(schema, dict) else None
+    except RefError:
+        return fields
+    props = resolved.get("properties") if isinstance(resolved, dict) else None
+    if not isinstance(props, dict):
+        return fields
+    out = dict(fields)
+    for name, text in fields.items():
+        prop = props.get(name)
+        try:
+            prop = document.resolve(prop).value if isinstance(prop, dict) else None
+        except RefError:
+            continue
+        kind = prop.get("type") if isinstance(prop, dict) else None
+        kinds = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
+        if kinds & {"object", "array"}:
+            with contextlib.suppress(ValueError):  # else the schema says what is wrong
+                out[name] = json.loads(text)
+    return out
+
+
 def _is_array(schema: Any, document: OpenApiDocument) -> bool:
     try:
         resolved = document.resolve(schema).value if isinstance(schema, dict) else None
@@ -155,7 +213,9 @@ def request_problems(
     view, document = match.view, validators.document
     found: list[tuple[str, str]] = []
     parts = urlsplit(url)
-    template = re.escape(match.prefix + view.path)
+    # a '#...' in a path key (AWS's '/#X-Amz-Target=...') only tells operations apart in the
+    # description: a fragment is never part of a request (RFC 3986, 3.5), so it is not matched
+    template = re.escape(match.prefix + view.path.partition("#")[0])
     template = re.sub(r"\\\{[^{}]*\\\}", "[^/]+", template)
     if method.upper() != view.method.upper() or not re.fullmatch(template, parts.path):
         found.append(
@@ -164,9 +224,15 @@ def request_problems(
                 view.pointer,
             )
         )
+    deep = {p.name for p in view.parameters if p.location == "query" and p.style == "deepObject"}
     query: dict[str, list[str]] = {}
+    nested: list[tuple[str, str]] = []  # deepObject keys (expand[0], created[gt]) read whole
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        query.setdefault(key, []).append(value)
+        if "[" in key and key.split("[", 1)[0] in deep:
+            nested.append((key, value))
+        else:
+            query.setdefault(key, []).append(value)
+    deep_values = parse_form(urlencode(nested))
     lowered = {k.lower(): v for k, v in headers.items()}
     described = set()
     for param in view.parameters:
@@ -175,9 +241,12 @@ def request_problems(
         described.add((param.name, param.location))
         if (param.name.lower(), param.location) in carried:
             continue
-        if param.location == "query":
+        raw: Any
+        if param.location == "query" and param.name in deep_values:
+            present, raw = True, deep_values[param.name]
+        elif param.location == "query":
             present = param.name in query
-            raw: Any = query.get(param.name, [""])
+            raw = query.get(param.name, [""])
             if present and _is_array(param.schema, document):
                 if param.style == "deepObject":  # Stripe: expand[0]=customer, never expand=x
                     found.append(
@@ -231,7 +300,7 @@ def _body_problems(
     if body is None:
         return [("a body was sent; the operation takes none", match.view.pointer)]
     kind = content_type.split(";")[0].strip().lower()
-    media = next((m for m in body.content if m.media_type.split(";")[0].lower() == kind), None)
+    media = next((m for m in body.content if media_matches(kind, m.media_type)), None)
     if media is None:
         listed = ", ".join(m.media_type for m in body.content)
         return [
@@ -243,11 +312,22 @@ def _body_problems(
     text = content.decode("utf-8", "replace")
     if kind == "application/x-www-form-urlencoded":
         value: Any = _coerce(parse_form(text), media.schema, validators.document)
-    else:
+    elif kind == "multipart/form-data":
+        fields = parse_multipart(content, content_type)
+        if fields is None:
+            return [("the body is not valid multipart/form-data", media.pointer)]
+        value = _coerce(
+            _json_parts(fields, media.schema, validators.document),
+            media.schema,
+            validators.document,
+        )
+    elif kind == "application/json" or kind.endswith("+json"):
         try:
             value = json.loads(text)
         except ValueError:
             return [("the body is not valid JSON", media.pointer)]
+    else:
+        return []  # raw text or bytes: only the media type can be checked, and it was
     if media.schema is None:
         return []
     return [

@@ -14,6 +14,7 @@ import jinja2
 from connector_spec.codegen.aliases import order_aliases
 from connector_spec.codegen.docs import docstring
 from connector_spec.codegen.errors import error_lines, errors_module_names
+from connector_spec.codegen.formatting import format_sources
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.naming import import_order
 from connector_spec.codegen.readme import readme_context
@@ -392,6 +393,8 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         ),
         f"{pkg}/py.typed": "",
     }
+    generated_python = {k: v for k, v in files.items() if k.endswith(".py") and isinstance(v, str)}
+    files.update(format_sources(generated_python))
     for name, content in runtime_files().items():
         files[str(PurePosixPath(pkg, "_runtime", name))] = content
     encoded = {

@@ -69,9 +69,26 @@ class Arg:
         """``name: type`` or ``name: type | None = None``."""
         if self.required:
             return f"{self.name}: {self.type_expr}"
-        if self.type_expr == "None" or self.type_expr.endswith("| None"):
+        if "None" in _top_level_members(self.type_expr):  # a nullable type is optional already
             return f"{self.name}: {self.type_expr} = None"
         return f"{self.name}: {self.type_expr} | None = None"
+
+
+def _top_level_members(type_expr: str) -> list[str]:
+    """The members of a union type expression, outside any brackets (``a[b | c] | d`` → 2)."""
+    members: list[str] = []
+    depth = 0
+    current = ""
+    for char in type_expr:
+        depth += char in "[("
+        depth -= char in "])"
+        if char == "|" and depth == 0:
+            members.append(current.strip())
+            current = ""
+        else:
+            current += char
+    members.append(current.strip())
+    return members
 
 
 @dataclass
@@ -346,12 +363,22 @@ def _method_view(
     if body.adapter is not None:
         adapters.append(body.adapter)
     call_kwargs: list[tuple[str, str]] = []
+    long_picks: dict[str, list[str]] = {}
     for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers")):
         names = [pystr(a.wire_name) for a in params_args if a.location == location]
         if names:
             call_kwargs.append((keyword, f"pick(params, {', '.join(names)})"))
+            long_picks[f"    {keyword}=pick(params, {', '.join(names)}),"] = [
+                f"    {keyword}=pick(",
+                "        params,",
+                *[f"        {name}," for name in names],
+                "    ),",
+            ]
     call_kwargs += body.call_kwargs
-    lines += fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
+    call = fit_or_explode("call = Call", [f"{k}={v}" for k, v in call_kwargs], "", "(", ")")
+    for line in call:  # a ``pick`` too long for its line is exploded too, as ruff format does
+        fits = len(line) + 8 <= LINE_LIMIT or line not in long_picks or len(call) == 1
+        lines += [line] if fits else long_picks[line]
     response = op.response.schema_
     return_type = "None"
     result_adapter: str | None = None

@@ -8,12 +8,14 @@ spec's message as the reason, a named schema it refuses becomes "any JSON" (a ke
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
 from connector_spec.capabilities import assign_capabilities
+from connector_spec.jsonschema_subset import SchemaNode
 from connector_spec.model import ConnectorSpec
 from connector_spec.openapi.losses import KeywordLosses
 from connector_spec.openapi.mapper import OperationResult
@@ -39,6 +41,7 @@ def assemble(
     results: list[OperationResult],
     named: dict[str, dict[str, Any]],
     keywords: KeywordLosses,
+    index: RefIndex | None = None,
 ) -> dict[str, Any] | None:
     """A valid spec document from ``head`` and the kept ``results`` (``None``: none valid).
 
@@ -48,8 +51,8 @@ def assemble(
         kept = [r for r in results if r.operation is not None]
         if not kept:
             return None
-        document = _document(head, kept, named)
-        problems = _problems(document)
+        document = _document(head, kept, named, index)
+        problems = _problems(document, index)
         if not problems:
             return document
         progressed = False
@@ -76,7 +79,21 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) + ": " if loc else ""
 
 
-def _problems(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+def _problems(
+    document: dict[str, Any], index: RefIndex | None
+) -> list[tuple[tuple[Any, ...], str]]:
+    if index is not None and document.get("schemas"):
+        models: dict[str, SchemaNode] = {}
+        refused: list[tuple[tuple[Any, ...], str]] = []
+        for name in document["schemas"]:
+            model = index.model(name)
+            if isinstance(model, list):
+                refused += model
+            else:
+                models[name] = model
+        if refused:
+            return refused
+        document = {**document, "schemas": models}  # validated instances are taken as they are
     try:
         spec = ConnectorSpec.model_validate(document)
     except ValidationError as exc:
@@ -85,7 +102,10 @@ def _problems(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _document(
-    head: dict[str, Any], kept: list[OperationResult], named: dict[str, dict[str, Any]]
+    head: dict[str, Any],
+    kept: list[OperationResult],
+    named: dict[str, dict[str, Any]],
+    index: RefIndex | None,
 ) -> dict[str, Any]:
     operations = [dict(r.operation) for r in kept if r.operation is not None]
     pagination: dict[str, dict[str, Any]] = {}
@@ -105,7 +125,7 @@ def _document(
         document["pagination"] = pagination
     provider = head["provider"]["name"]
     document["capabilities"] = assign_capabilities(provider, operations)
-    reached = reachable(operations, named)
+    reached = reachable(operations, named, index)
     if reached:
         document["schemas"] = {name: named[name] for name in named if name in reached}
     document["operations"] = [_ordered(op) for op in operations]
@@ -126,8 +146,67 @@ def _ordered(op: dict[str, Any]) -> dict[str, Any]:
     return {key: op[key] for key in sorted(op, key=lambda k: rank.get(k, len(rank)))}
 
 
-def reachable(roots: Any, named: dict[str, dict[str, Any]]) -> set[str]:
+class RefIndex:
+    """The direct ``$ref`` targets and JSON size of each named schema, computed once.
+
+    Entries follow the mapping: a schema replaced (a refused one becomes ``{}``) is read anew.
+    """
+
+    def __init__(self, named: dict[str, dict[str, Any]]) -> None:
+        self.named = named
+        self._refs: dict[str, tuple[Any, tuple[str, ...]]] = {}
+        self._sizes: dict[str, tuple[Any, int]] = {}
+        self._values: dict[str, tuple[Any, int]] = {}
+        self._models: dict[str, tuple[Any, SchemaNode | list[tuple[tuple[Any, ...], str]]]] = {}
+
+    def refs(self, name: str) -> tuple[str, ...]:
+        """The names ``name``'s schema references directly."""
+        value = self.named[name]
+        hit = self._refs.get(name)
+        if hit is None or hit[0] is not value:
+            hit = (value, tuple(dict.fromkeys(_refs(value))))
+            self._refs[name] = hit
+        return hit[1]
+
+    def size(self, name: str) -> int:
+        """The length of ``name``'s schema as JSON."""
+        value = self.named[name]
+        hit = self._sizes.get(name)
+        if hit is None or hit[0] is not value:
+            hit = (value, len(json.dumps(value)))
+            self._sizes[name] = hit
+        return hit[1]
+
+    def values(self, name: str) -> int:
+        """How many values (keys, items, scalars) ``name``'s schema holds."""
+        value = self.named[name]
+        hit = self._values.get(name)
+        if hit is None or hit[0] is not value:
+            hit = (value, count_values(value))
+            self._values[name] = hit
+        return hit[1]
+
+    def model(self, name: str) -> SchemaNode | list[tuple[tuple[Any, ...], str]]:
+        """``name``'s schema validated once (parts of a split share it), or its problems."""
+        value = self.named[name]
+        hit = self._models.get(name)
+        if hit is None or hit[0] is not value:
+            try:
+                model: SchemaNode | list[tuple[tuple[Any, ...], str]] = SchemaNode.model_validate(
+                    value
+                )
+            except ValidationError as exc:
+                model = [(("schemas", name, *e["loc"]), str(e["msg"])) for e in exc.errors()]
+            hit = (value, model)
+            self._models[name] = hit
+        return hit[1]
+
+
+def reachable(
+    roots: Any, named: dict[str, dict[str, Any]], index: RefIndex | None = None
+) -> set[str]:
     """Names of the named schemas reachable from ``roots`` through ``$ref``s."""
+    index = index if index is not None and index.named is named else RefIndex(named)
     seen: set[str] = set()
     stack = list(_refs(roots))
     while stack:
@@ -135,8 +214,22 @@ def reachable(roots: Any, named: dict[str, dict[str, Any]]) -> set[str]:
         if name in seen or name not in named:
             continue
         seen.add(name)
-        stack.extend(_refs(named[name]))
+        stack.extend(index.refs(name))
     return seen
+
+
+def count_values(node: Any) -> int:
+    """Values in ``node`` as the spec loader counts them (keys, items and scalars)."""
+    total, stack = 0, [node]
+    while stack:
+        item = stack.pop()
+        total += 1
+        if isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
 
 
 def _refs(node: Any) -> Iterator[str]:

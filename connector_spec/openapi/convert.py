@@ -8,56 +8,24 @@ spec's own rules, and splits a description too large for one spec file by resour
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from connector_spec.openapi.assemble import SpecAssemblyError, assemble, reachable
+from connector_spec.openapi.assemble import SpecAssemblyError, reachable
 from connector_spec.openapi.document import OpenApiDocument
 from connector_spec.openapi.losses import KeywordLosses, Loss
 from connector_spec.openapi.mapper import MappingContext, OperationResult, map_operation
 from connector_spec.openapi.naming import slug
 from connector_spec.openapi.schema_map import SchemaMapper
 from connector_spec.openapi.security import choose_auth
-from connector_spec.openapi.servers import map_servers
+from connector_spec.openapi.servers import map_servers, path_secret
+from connector_spec.openapi.split import ConvertedSpec, build_specs
 from connector_spec.openapi.views import OperationView
-from connector_spec.yaml_source import MAX_FILE_BYTES, MAX_NODES
 
 SPEC_VERSION = "0.1.0"
-#: Leave room below the spec loader's limits (bytes, values) for the comment header.
-SPLIT_BYTES = MAX_FILE_BYTES - 256 * 1024
-SPLIT_NODES = MAX_NODES - 10_000
-FLOW_STYLE_BYTES = 512 * 1024
-_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-@dataclass
-class ConvertedSpec:
-    """One spec document written from the description (several when it is split)."""
-
-    name: str
-    document: dict[str, Any]
-    operations: int
-    resources: list[str]
-
-    def to_yaml(self, header: str = "") -> bytes:
-        """The spec as YAML bytes, after an optional ``# ...`` comment header.
-
-        A large spec (over :data:`FLOW_STYLE_BYTES` as JSON) is written in YAML's flow style,
-        i.e. as JSON, which YAML reads as it is: block style costs seconds per megabyte.
-        """
-        flow = json.dumps(self.document, ensure_ascii=False, separators=(",", ":"))
-        if len(flow) > FLOW_STYLE_BYTES:
-            return (header + flow + "\n").encode()
-        text = yaml.dump(
-            self.document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-        )
-        return (header + text).encode()
 
 
 @dataclass
@@ -168,6 +136,11 @@ def convert_openapi(
         operations = chosen
     servers = map_servers(doc.servers)
     auth = choose_auth(name, doc.security_schemes(), doc.security, operations)
+    if auth.auth == {"type": "none"}:
+        path_key = path_secret(name, servers)
+        if path_key is not None:
+            auth.auth, warning = path_key
+            conversion.warnings.append(warning)
     conversion.provider_losses += servers.losses + (auth.losses if auth.auth is None else [])
     conversion.warnings += servers.warnings + auth.warnings
     if auth.auth is not None:
@@ -192,7 +165,7 @@ def convert_openapi(
         head["environments"] = servers.environments
     head["auth"] = auth.auth
     try:
-        conversion.specs = _specs(head, conversion.results, schemas)
+        conversion.specs = build_specs(head, conversion.results, schemas)
     except SpecAssemblyError as exc:
         conversion.provider_losses.append(Loss("spec-refused", str(exc)[:500]))
     return conversion
@@ -239,106 +212,6 @@ def _docs_url(doc: OpenApiDocument) -> str:
         if isinstance(url, str) and re.match(r"^https://[^\s{}/]+", url) and " " not in url:
             return url
     return "https://spec.openapis.org/oas/v3.1.0"
-
-
-def _specs(
-    head: dict[str, Any], results: list[OperationResult], schemas: SchemaMapper
-) -> list[ConvertedSpec]:
-    """One spec, or, when one would exceed the spec file limits, parts of whole resources.
-
-    Resources (tags) are packed in document order into parts that fit; a part is named
-    after the provider and its first resource.
-    """
-    groups: dict[str, list[OperationResult]] = {}
-    for result in results:
-        if result.operation is not None:
-            groups.setdefault(str(result.resource), []).append(result)
-    estimates = {
-        resource: _estimate(members, schemas.named) for resource, members in groups.items()
-    }
-    kept = [r for r in results if r.operation is not None]
-    if _estimate(kept, schemas.named) < 2 * SPLIT_BYTES:  # else too big: skip assembling it
-        whole = _one(head, results, schemas, head["provider"]["name"])
-        if whole is None or not _too_big(whole):
-            return [whole] if whole is not None else []
-    packs: list[list[str]] = []
-    room = 0
-    for resource in groups:
-        size = estimates[resource]
-        if not packs or size > room:
-            packs.append([])
-            room = SPLIT_BYTES // 2
-        packs[-1].append(resource)
-        room -= size
-    specs: list[ConvertedSpec] = []
-    for pack in packs:
-        specs += _part(head, pack, groups, schemas)
-    return specs
-
-
-def _part(
-    head: dict[str, Any],
-    pack: list[str],
-    groups: dict[str, list[OperationResult]],
-    schemas: SchemaMapper,
-) -> list[ConvertedSpec]:
-    members = [r for resource in pack for r in groups[resource]]
-    name = slug(f"{head['provider']['name']} {pack[0]}")
-    part = _one(head, members, schemas, name)
-    if part is None:
-        return []
-    if not _too_big(part):
-        return [part]
-    if len(pack) > 1:
-        half = len(pack) // 2
-        return _part(head, pack[:half], groups, schemas) + _part(head, pack[half:], groups, schemas)
-    for result in members:
-        result.lose("spec-too-large", f"resource {pack[0]!r} alone exceeds a spec file")
-    return []
-
-
-def _estimate(members: list[OperationResult], named: dict[str, dict[str, Any]]) -> int:
-    """JSON size of a resource's operations and the named schemas they reach."""
-    operations = [r.operation for r in members]
-    size = len(json.dumps(operations))
-    return size + sum(len(json.dumps(named[name])) for name in reachable(operations, named))
-
-
-def _one(
-    head: dict[str, Any], results: list[OperationResult], schemas: SchemaMapper, name: str
-) -> ConvertedSpec | None:
-    own = {**head, "provider": {**head["provider"], "name": name}}
-    document = assemble(own, results, schemas.named, schemas.keywords)
-    if document is None:
-        return None
-    operations = document["operations"]
-    resources = list(dict.fromkeys(op["resource"] for op in operations))
-    return ConvertedSpec(name, document, len(operations), resources)
-
-
-def _too_big(spec: ConvertedSpec) -> bool:
-    """Whether the YAML would pass the spec loader's limits (JSON's size first: it is cheap)."""
-    if _count(spec.document) > SPLIT_NODES:
-        return True
-    estimate = len(json.dumps(spec.document))
-    if estimate * 1.5 < SPLIT_BYTES:
-        return False
-    if estimate * 0.9 > SPLIT_BYTES:
-        return True
-    return len(spec.to_yaml()) > SPLIT_BYTES
-
-
-def _count(node: Any) -> int:
-    total, stack = 0, [node]
-    while stack:
-        item = stack.pop()
-        total += 1
-        if isinstance(item, dict):
-            total += len(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return total
 
 
 __all__ = ["Conversion", "ConvertedSpec", "convert_openapi", "provider_name", "reachable"]

@@ -151,11 +151,14 @@ def subset_description(doc: OpenApiDocument, keep: set[tuple[str, str]]) -> dict
     keep the entries reachable through ``$ref``s, plus every security scheme. The result is
     a valid description of its own (what a split spec was made from).
     """
+    by_path: dict[str, set[str]] = {}
+    for path, method in keep:
+        by_path.setdefault(path, set()).add(method)
     paths: dict[str, Any] = {}
     for path, item in (doc.data.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
-        methods = {m for p, m in keep if p == path}
+        methods = by_path.get(path)
         if not methods:
             continue
         paths[path] = {k: v for k, v in item.items() if k in methods or k not in _METHOD_KEYS}

@@ -16,9 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from connector_spec.openapi.losses import Loss
-from connector_spec.openapi.naming import identifier, unique
+from connector_spec.openapi.naming import env_name, identifier, unique
 
 _VAR = re.compile(r"\{([^{}]*)\}")
+_CREDENTIAL = re.compile(r"(bot_?)?(api_?key|access_?token|auth_?token|token|secret|key)")
 
 
 @dataclass
@@ -127,3 +128,28 @@ def _variable(raw: Any, url: str, name: str) -> dict[str, Any]:
         if isinstance(description, str) and description.strip():
             value["description"] = description[:300]
     return value
+
+
+def path_secret(provider: str, servers: Servers) -> tuple[dict[str, Any], Loss] | None:
+    """A credential in the server's path (Telegram's ``/bot{token}``) as the spec's auth.
+
+    Only for a description that declares no security: a path variable named like a
+    credential (``token``, ``api_key``, ``secret``, ...) is the key, sent in the URL path by
+    the client, never a variable with a default (the default would be a published secret).
+    """
+    if servers.base_url is None:
+        return None
+    for name in _VAR.findall(servers.base_url):
+        variable = servers.variables.get(name, {})
+        if variable.get("kind") != "string" or not _CREDENTIAL.fullmatch(name.lower()):
+            continue
+        del servers.variables[name]
+        auth = {"type": "api_key", "in": "path", "name": name,
+                "secret": {"env": env_name(provider, name)}}  # fmt: skip
+        warning = Loss(
+            "auth-path-secret",
+            f"server variable {name!r} is a credential: sent as the key in the URL path",
+            "/servers/0",
+        )
+        return auth, warning
+    return None

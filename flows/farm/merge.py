@@ -1,12 +1,12 @@
-"""Merge staged shard outputs into the registry: check everything first, then commit each.
+"""Merge staged shard outputs into the registry: check everything first, then commit.
 
 Before anything is written: the shard set must be complete and consistent (same specs, every
 shard ``1..N`` exactly once) and every staged file must match the SHA-256 its shard report
-recorded. Then each staged publication is versioned again against the registry as it is now
-(a shard may have run against an older copy): when that still gives the staged version it is
-published (one registry transaction each, signed with the registry key or keylessly); when the
-registry already holds the same spec it is ``unchanged``; otherwise it is an error naming the
-stale version, and the other publications go on.
+recorded (:mod:`flows.farm.staged`). Then, in batches, each staged publication is versioned
+again against the registry as it is now (a shard may have run against an older copy): when
+that still gives the staged version it is published (one registry transaction per batch,
+signed with the registry key or keylessly); when the registry already holds the same spec it
+is ``unchanged``; otherwise it is an error naming the stale version, and the others go on.
 """
 
 from __future__ import annotations
@@ -14,28 +14,30 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from connector_spec.digests import sha256_hex
 from connector_spec.errors import FlowsError, argument
-from connector_spec.model import ConnectorSpec
-from flows.farm.errors import FarmInputError, StagedIntegrityError
+from flows.farm.errors import FarmInputError
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FORMAT, FarmReport, SpecOutcome
 from flows.farm.select import parse_shard
 from flows.farm.shard import SHARD_REPORT
+from flows.farm.staged import StagedItem, load_publication, read_all_staged
+from flows.farm.versioning import PublishedIndex
 from flows.notice import Notice
-from registry import Publication, PublishRefused, Registry, RegistryInputError, StatementSigner
+from registry import (
+    Publication,
+    PublishRefused,
+    PublishResult,
+    Registry,
+    StatementSigner,
+    layout,
+)
 
+#: staged publications committed per registry transaction (bounds the memory a batch holds)
+BATCH = 100
 
-@dataclass
-class StagedItem:
-    """A staged publication read back and checked, with the outcome it will update."""
-
-    outcome: SpecOutcome
-    publication: Publication
-    spec: ConnectorSpec
+__all__ = ["BATCH", "commit_staged", "read_all_staged", "read_shard"]
 
 
 def find_shard_dirs(dirs: Sequence[Path]) -> list[Path]:
@@ -127,101 +129,10 @@ def check_shard_set(shards: list[tuple[Path, FarmReport]]) -> None:
         )
 
 
-def read_staged(outcome: SpecOutcome, base_dir: Path, problems: list[str]) -> StagedItem | None:
-    """Read and check one staged publication; append what is wrong to ``problems``."""
-    from connector_spec.errors import SpecError
-    from connector_spec.loader import parse_spec_bytes
-    from registry import layout
-    from registry.signing import canonical_statement
-
-    staged = outcome.staged or {}
-    where = f"{base_dir}/{outcome.key}"
-    try:
-        name = layout.check_name(str(outcome.name))
-        version = str(outcome.version)
-        layout.semver_key(version)
-        files = {layout.check_filename(str(f)): str(h) for f, h in dict(staged["files"]).items()}
-        wheel = str(staged["wheel"])
-    except (RegistryInputError, KeyError, TypeError, ValueError) as exc:
-        problems.append(f"{where}: the shard report's staged entry is malformed ({exc})")
-        return None
-    directory = base_dir / name / version
-    where = str(directory)
-    if staged.get("dir") != f"{name}/{version}":
-        problems.append(f"{where}: the shard report names {staged.get('dir')!r}")
-        return None
-    present = {p.name for p in directory.iterdir()} if directory.is_dir() else set()
-    contents: dict[str, bytes] = {}
-    for filename, digest in files.items():
-        if filename not in present:
-            problems.append(f"{where}/{filename}: missing")
-            continue
-        data = (directory / filename).read_bytes()
-        if sha256_hex(data) != digest:
-            problems.append(f"{where}/{filename}: SHA-256 differs from the shard report")
-        contents[filename] = data
-    problems += [
-        f"{where}/{extra}: not in the shard report" for extra in sorted(present - set(files))
-    ]
-    needed = (layout.SPEC_FILE, layout.STATEMENT_FILE, wheel)
-    if any(f not in contents for f in needed):
-        if all(f in files for f in needed):
-            return None  # already reported as missing
-        problems.append(f"{where}: the shard report lists no {', '.join(needed)}")
-        return None
-    try:
-        statement = json.loads(contents[layout.STATEMENT_FILE])
-        if canonical_statement(statement) != contents[layout.STATEMENT_FILE]:
-            raise ValueError("not in canonical (RFC 8785) form")
-        spec = parse_spec_bytes(contents[layout.SPEC_FILE], f"{where}/{layout.SPEC_FILE}")
-    except (ValueError, SpecError) as exc:
-        text = exc.diagnostics() if isinstance(exc, SpecError) else str(exc)
-        problems.append(f"{where}: {text}")
-        return None
-    if (spec.provider.name, spec.provider.version) != (name, version):
-        problems.append(
-            f"{where}/{layout.SPEC_FILE}: declares {spec.provider.name}@{spec.provider.version}"
-        )
-        return None
-    extras = {f: d for f, d in contents.items() if f not in needed}
-    publication = Publication(
-        name=name,
-        version=version,
-        spec_bytes=contents[layout.SPEC_FILE],
-        wheel_filename=wheel,
-        wheel_bytes=contents[wheel],
-        statement=statement,
-        extra_files=extras,
-    )
-    return StagedItem(outcome, publication, spec)
-
-
-def read_all_staged(shards: Sequence[tuple[Path, FarmReport]]) -> list[StagedItem]:
-    """Every staged publication of ``shards``, checked; raise when any check fails."""
-    problems: list[str] = []
-    items: list[StagedItem] = []
-    for directory, report in shards:
-        for outcome in report.outcomes:
-            if outcome.status != "staged":
-                continue
-            item = read_staged(outcome, directory, problems)
-            if item is not None:
-                items.append(item)
-    if problems:
-        shown = "\n".join(problems[:20])
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise StagedIntegrityError(
-            f"staged publications failed their integrity check; nothing was published:\n"
-            f"{shown}{more}",
-            hint="rerun the shards; never edit their output",
-        )
-    return items
-
-
 def _duplicates(items: list[StagedItem]) -> list[StagedItem]:
     by_name: dict[str, list[StagedItem]] = defaultdict(list)
     for item in items:
-        by_name[item.publication.name].append(item)
+        by_name[item.name].append(item)
     keep: list[StagedItem] = []
     for name, group in by_name.items():
         if len(group) == 1:
@@ -243,45 +154,87 @@ def commit_staged(
     notice: Notice | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Publish each item into the registry at ``root`` (updating its outcome in place)."""
-    from flows.farm.versioning import decide_version, published_base
+    """Publish the items into the registry at ``root`` (updating their outcomes in place).
 
+    In batches of :data:`BATCH`: each batch is versioned against the registry as it is then
+    and committed by one registry transaction (:meth:`Registry.publish_many`), so the commit
+    cost (re-signing the metadata, the index pages) does not grow with every connector.
+    """
     progress = progress or NoProgress()
     items = _duplicates(sorted(items, key=lambda i: i.outcome.key))
     progress.phase("publish", len(items))
     target: Registry | None = None
-    for item in items:
-        outcome, publication = item.outcome, item.publication
-        try:
-            base = published_base(root, publication.name)
-            decision = decide_version(publication.spec_bytes, item.spec, base)
-            if decision.status == "unchanged":
-                outcome.status = "unchanged"
-                outcome.version, outcome.version_note = decision.version, decision.note
-            elif decision.version != publication.version:
-                outcome.status = "error"
-                outcome.refused_by = "registry"
-                outcome.message = (
-                    f"{publication.name}@{publication.version} is stale: the registry changed "
-                    f"since the shard ran (it now holds {base.version if base else 'nothing'}; "
-                    f"this spec now needs {decision.version})"
-                )
+    for start in range(0, len(items), BATCH):
+        published = PublishedIndex(root)
+        ready: list[tuple[StagedItem, Publication]] = []
+        for item in items[start : start + BATCH]:
+            publication = _to_publish(item, published)
+            if publication is None:
+                progress.done(item.outcome)
             else:
-                if target is None:
-                    target = Registry.open_or_init(root, key_dir=key_dir, notice=notice)
-                result = target.publish(publication, signer=signer)
-                outcome.status = "published" if result.status == "published" else "unchanged"
-                outcome.digest = result.digest
-                outcome.staged = None
-        except PublishRefused as error:
-            outcome.status, outcome.refused_by = "error", "registry"
-            outcome.message = error.diagnostics()
-        except RegistryInputError:
-            raise  # the registry itself is unusable (no key, locked): stop, change nothing more
-        except FlowsError as error:
-            outcome.status = "error"
-            outcome.message = error.diagnostics()
-        except Exception as error:  # e.g. the keyless signer's network failed
-            outcome.status = "error"
-            outcome.message = f"publishing failed: {type(error).__name__}: {error}"
-        progress.done(outcome)
+                ready.append((item, publication))
+        if not ready:
+            continue
+        if target is None:
+            target = Registry.open_or_init(root, key_dir=key_dir, notice=notice)
+        # a RegistryInputError (no key, locked) stops the run: the registry is unusable
+        answers = target.publish_many([p for _, p in ready], signer=signer)
+        for (item, _), answer in zip(ready, answers, strict=True):
+            _record(item.outcome, answer)
+            progress.done(item.outcome)
+
+
+def _to_publish(item: StagedItem, published: PublishedIndex) -> Publication | None:
+    """The publication of ``item`` when its version is still right, else None (outcome set)."""
+    from connector_spec.loader import parse_spec_bytes
+    from flows.farm.versioning import decide_version
+
+    outcome = item.outcome
+    try:
+        publication = load_publication(item)
+        same = published.unchanged(publication.spec_bytes)
+        base = published.base(item.name) if same is None else None
+        if same is None and base is None:
+            return publication  # the first version: the spec's own (the registry checks it)
+        if same is not None:
+            outcome.status, outcome.version = "unchanged", same[1]
+            outcome.version_note = f"same as {same[0]}@{same[1]} in the registry"
+            return None
+        where = f"{item.where}/{layout.SPEC_FILE}"
+        spec = parse_spec_bytes(publication.spec_bytes, where)
+        decision = decide_version(publication.spec_bytes, spec, base)
+    except FlowsError as error:
+        outcome.status = "error"
+        outcome.message = error.diagnostics()
+        return None
+    if decision.status == "unchanged":
+        outcome.status = "unchanged"
+        outcome.version, outcome.version_note = decision.version, decision.note
+        return None
+    if decision.version != item.version:
+        outcome.status = "error"
+        outcome.refused_by = "registry"
+        outcome.message = (
+            f"{item.name}@{item.version} is stale: the registry changed since the shard ran "
+            f"(it now holds {base.version if base else 'nothing'}; this spec now needs "
+            f"{decision.version})"
+        )
+        return None
+    return publication
+
+
+def _record(outcome: SpecOutcome, answer: PublishResult | Exception) -> None:
+    """Update ``outcome`` with what the registry answered."""
+    if isinstance(answer, PublishResult):
+        outcome.status = "published" if answer.status == "published" else "unchanged"
+        outcome.digest = answer.digest
+        outcome.staged = None
+    elif isinstance(answer, PublishRefused):
+        outcome.status, outcome.refused_by = "error", "registry"
+        outcome.message = answer.diagnostics()
+    elif isinstance(answer, FlowsError):
+        outcome.status = "error"
+        outcome.message = answer.diagnostics()
+    else:  # e.g. the keyless signer's network failed
+        outcome.status = "error"
+        outcome.message = f"publishing failed: {type(answer).__name__}: {answer}"

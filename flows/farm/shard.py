@@ -23,10 +23,11 @@ from connector_spec.atomic import check_replaceable_dir, replace_dir
 from connector_spec.errors import argument
 from flows.farm.buglog import format_traceback, log_internal_errors
 from flows.farm.errors import FarmInputError
-from flows.farm.prepare import Task, plan_spec, prepare_spec
+from flows.farm.prepare import Task, prepare_spec, published_index
 from flows.farm.progress import NoProgress, Progress
 from flows.farm.report import FarmReport, SpecOutcome
 from flows.farm.select import Candidate, Shard, assign, discover, specs_digest
+from flows.farm.versioning import PublishedIndex
 
 SHARD_REPORT = "farm-shard.json"
 
@@ -72,63 +73,96 @@ def prepare_candidates(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> list[SpecOutcome]:
-    """Stage every complete candidate into ``out_dir`` (``jobs`` worker processes)."""
+    """Version and stage every complete candidate into ``out_dir`` (``jobs`` worker processes).
+
+    A spec whose bytes the registry holds as its newest version is ``unchanged`` at once;
+    every other spec is versioned and prepared in a worker.
+    """
     progress = progress or NoProgress()
     outcomes: list[SpecOutcome] = []
     tasks: list[Task] = []
     work_root = out_dir / ".work"
+    published = published_index(registry)
     for candidate in candidates:
         skipped = outcome_of_candidate(candidate)
         if skipped is not None:
             outcomes.append(skipped)
             continue
-        planned, spec_bytes = plan_spec(candidate.key, candidate.path, candidate.rel, registry)
-        planned.coverage = candidate.coverage
-        if spec_bytes is None:
-            outcomes.append(planned)
+        unchanged = _unchanged(candidate, published)
+        if unchanged is not None:
+            outcomes.append(unchanged)
             continue
         tasks.append(
             Task(
-                outcome=planned,
-                spec_bytes=spec_bytes,
-                spec_dir=candidate.path.parent.resolve(),
+                key=candidate.key,
+                spec_rel=candidate.rel,
+                spec_path=candidate.path.resolve(),
+                registry=registry.resolve() if registry is not None else None,
                 out_dir=out_dir.resolve(),
                 work_dir=(work_root / candidate.key).resolve(),
+                coverage=candidate.coverage,
                 packs=tuple(str(Path(p).resolve()) for p in packs),
             )
         )
-    tasks, clashing = _without_name_clashes(tasks)
-    outcomes += clashing
     progress.phase("prepare", len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
+        prepared = []
         for task in tasks:
             outcome = prepare_spec(task)
-            outcomes.append(outcome)
+            prepared.append(outcome)
             progress.done(outcome)
     else:
-        outcomes += _in_pool(tasks, min(jobs, len(tasks)), progress)
+        prepared = _in_pool(tasks, min(jobs, len(tasks)), progress)
+    outcomes += _without_name_clashes(prepared, out_dir)
     shutil.rmtree(work_root, ignore_errors=True)
     return sorted(outcomes, key=lambda o: o.key)
 
 
-def _without_name_clashes(tasks: list[Task]) -> tuple[list[Task], list[SpecOutcome]]:
-    """Tasks whose provider name no other task uses, and error outcomes for the others."""
-    keys_by_name: dict[str, list[str]] = {}
-    for task in tasks:
-        keys_by_name.setdefault(str(task.outcome.name), []).append(task.outcome.spec)
-    keep: list[Task] = []
-    clashing: list[SpecOutcome] = []
-    for task in tasks:
-        specs = keys_by_name[str(task.outcome.name)]
-        if len(specs) == 1:
-            keep.append(task)
+def _unchanged(candidate: Candidate, published: PublishedIndex) -> SpecOutcome | None:
+    """The ``unchanged`` outcome of a spec whose exact bytes the registry holds, else None."""
+    from flows.farm.versioning import unchanged_decision
+
+    try:
+        same = published.unchanged(candidate.path.read_bytes())
+    except OSError:
+        return None  # the worker reports why it cannot be read
+    if same is None:
+        return None
+    name, version = same
+    decision = unchanged_decision(name, version, b"")
+    return SpecOutcome(
+        candidate.key,
+        candidate.rel,
+        "unchanged",
+        name=name,
+        version=version,
+        spec_version=version,
+        base_version=version,
+        bump=decision.required_bump,
+        version_note=decision.note,
+        coverage=candidate.coverage,
+    )
+
+
+def _without_name_clashes(outcomes: list[SpecOutcome], out_dir: Path) -> list[SpecOutcome]:
+    """``outcomes`` where every spec whose provider name another prepared spec also has is an
+    error (nothing of it staged): the registry holds one connector per name."""
+    specs_by_name: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.name is not None and outcome.status != "unchanged":
+            specs_by_name.setdefault(outcome.name, []).append(outcome.spec)
+    for outcome in outcomes:
+        specs = specs_by_name.get(str(outcome.name), [])
+        if len(specs) < 2 or outcome.status == "unchanged":
             continue
-        task.outcome.status = "error"
-        task.outcome.message = (
-            f"provider name {task.outcome.name!r} is used by several specs: {', '.join(specs)}"
+        if outcome.status == "staged":
+            shutil.rmtree(out_dir / str(outcome.name), ignore_errors=True)
+        outcome.status, outcome.refused_by, outcome.staged = "error", None, None
+        outcome.level = outcome.checks = None
+        outcome.message = (
+            f"provider name {outcome.name!r} is used by several specs: {', '.join(sorted(specs))}"
         )
-        clashing.append(task.outcome)
-    return keep, clashing
+    return outcomes
 
 
 def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOutcome]:
@@ -144,8 +178,7 @@ def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> list[SpecOu
             try:
                 outcome = future.result()
             except Exception as error:  # the worker process died (BrokenProcessPool, ...)
-                outcome = task.outcome
-                outcome.status = "error"
+                outcome = SpecOutcome(task.key, task.spec_rel, "error", coverage=task.coverage)
                 outcome.message = (
                     f"the worker preparing {outcome.spec} failed: {type(error).__name__}: {error}"
                 )

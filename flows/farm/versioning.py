@@ -6,7 +6,7 @@
 * otherwise the higher of the spec's version and the minimum next version ``flows spec diff``
   requires, written into the spec's ``provider.version`` (only that scalar's bytes change).
 
-The registry is only read here (committed metadata, through ``Registry.stored_version``).
+The registry is only read here (committed metadata, read once per run: :class:`PublishedIndex`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from connector_spec.digests import sha256_hex
 from connector_spec.errors import InputError
 from connector_spec.loader import parse_spec_bytes
 from connector_spec.model import ConnectorSpec
-from connector_spec.versions import is_version
 from registry import Registry, layout
 from registry.errors import Problem, VerificationFailed
+from registry.records import StoredVersion
 
 MAX_CHANGES_SHOWN = 3
 
@@ -38,32 +38,59 @@ class PublishedBase:
     digest: str
 
 
+class PublishedIndex:
+    """The newest published version of every connector of a registry, read once.
+
+    A farm asks about every spec it sees; reading the registry's committed metadata once
+    keeps that cost independent of how often it asks (and a rerun over thousands of
+    unchanged specs cheap: see :meth:`unchanged`).
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._newest: dict[str, tuple[str, StoredVersion]] = {}
+        if root is not None and Registry.exists_at(root):
+            self._newest = Registry(root).newest_versions()
+        self._by_spec = {
+            stored.file_hashes.get(layout.SPEC_FILE, ""): (name, version)
+            for name, (version, stored) in self._newest.items()
+        }
+
+    def unchanged(self, raw: bytes) -> tuple[str, str] | None:
+        """``(name, version)`` whose newest published spec is exactly ``raw``, else None.
+
+        Identical bytes are the same spec (``flows spec diff`` finds no change between a spec
+        and itself), so the farm decides ``unchanged`` without parsing anything.
+        """
+        return self._by_spec.get(sha256_hex(raw))
+
+    def base(self, name: str) -> PublishedBase | None:
+        """The newest published version of ``name``, if any (its spec bytes checked)."""
+        layout.check_name(name)
+        found = self._newest.get(name)
+        if found is None or self.root is None:
+            return None
+        version, stored = found
+        spec_rel = f"{layout.TARGETS}/{name}/{version}/{layout.SPEC_FILE}"
+        data = (self.root / spec_rel).read_bytes()
+        if sha256_hex(data) != stored.file_hashes.get(layout.SPEC_FILE):
+            raise VerificationFailed(
+                [Problem(spec_rel, "does not match the SHA-256 the registry metadata records")],
+                what=str(self.root),
+            )
+        return PublishedBase(version, data, stored.digest)
+
+
 def published_base(root: Path | None, name: str) -> PublishedBase | None:
     """The newest published version of ``name`` in the registry at ``root``, if any."""
-    if root is None or not Registry.exists_at(root):
-        return None
-    layout.check_name(name)
-    directory = root / layout.TARGETS / name
-    if not directory.is_dir():
-        return None
-    registry = Registry(root)
-    stored = {}
-    for child in directory.iterdir():
-        if child.is_dir() and is_version(child.name):
-            found = registry.stored_version(name, child.name)
-            if found is not None:  # a directory without metadata is a crash leftover
-                stored[child.name] = found
-    if not stored:
-        return None
-    highest = max(stored, key=layout.semver_key)
-    spec_rel = f"{layout.TARGETS}/{name}/{highest}/{layout.SPEC_FILE}"
-    data = (root / spec_rel).read_bytes()
-    if sha256_hex(data) != stored[highest].file_hashes.get(layout.SPEC_FILE):
-        raise VerificationFailed(
-            [Problem(spec_rel, "does not match the SHA-256 the registry metadata records")],
-            what=str(root),
-        )
-    return PublishedBase(highest, data, stored[highest].digest)
+    return PublishedIndex(root).base(name)
+
+
+def unchanged_decision(name: str, version: str, raw: bytes) -> VersionDecision:
+    """The decision for a spec whose bytes the registry holds as ``name@version``."""
+    return VersionDecision(
+        "unchanged", version, raw, version, "none", f"same as {name}@{version} in the registry"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,14 +113,7 @@ def decide_version(raw: bytes, spec: ConnectorSpec, base: PublishedBase | None) 
     old = parse_spec_bytes(base.spec_bytes, f"{name}@{base.version}/{layout.SPEC_FILE}")
     result = diff_specs(old, spec)
     if not result.changes:
-        return VersionDecision(
-            "unchanged",
-            base.version,
-            raw,
-            base.version,
-            "none",
-            f"same as {name}@{base.version} in the registry",
-        )
+        return unchanged_decision(name, base.version, raw)
     minimum = result.minimum_next_version
     target = max(own, minimum, key=layout.semver_key)
     counts = ", ".join(

@@ -2,8 +2,9 @@
 
 A catalog comes from an unpacked npm package directory, a ``.tgz`` made by ``npm pack``, or
 ``npm:n8n-nodes-base@VERSION`` (``npm pack`` into a temporary directory). Only
-``package.json``, ``dist/types/nodes.json``, ``dist/types/credentials.json`` and the
-``__schema__/**/*.json`` files are read.
+``package.json``, ``dist/types/nodes.json``, ``dist/types/credentials.json``, the
+``__schema__/**/*.json`` files and the compiled node code ``dist/nodes/**.js`` (read as text,
+never run) are read.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from flows.harvest.errors import CatalogError
 NODES_FILE = "dist/types/nodes.json"
 CREDENTIALS_FILE = "dist/types/credentials.json"
 PACKAGE_FILE = "package.json"
+_CODE_RE = re.compile(r"^dist/nodes/(?P<rel>.+\.js)$")
+#: Compiled node files larger than this are not read (n8n's largest is about 300 KB).
+MAX_CODE_FILE_BYTES = 2 * 1024 * 1024
+MAX_CODE_BYTES = 256 * 1024 * 1024
 _SCHEMA_RE = re.compile(r"^dist/nodes/(?P<dir>.+?)/__schema__/(?P<rest>.+\.json)$")
 _NPM_SPEC = re.compile(r"^npm:(?P<spec>n8n-nodes-base@[0-9A-Za-z.+-]+)$")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -45,6 +50,8 @@ class Catalog:
     nodes: list[dict[str, Any]]
     credentials: dict[str, dict[str, Any]]
     schema_files: dict[str, bytes] = field(default_factory=dict)
+    #: ``dist/nodes/<path>.js`` → bytes, keyed by ``<path>.js`` (code is data here, never run)
+    code_files: dict[str, bytes] = field(default_factory=dict)
 
     def schema_for(self, node_dir: str, version: str, resource: str, operation: str) -> Any:
         """The parsed ``__schema__`` JSON for one operation, or ``None`` when absent/invalid."""
@@ -128,7 +135,12 @@ def _parse_json(raw: bytes, name: str) -> Any:
         ) from None
 
 
-def _build(source: str, files: dict[str, bytes], schema_files: dict[str, bytes]) -> Catalog:
+def _build(
+    source: str,
+    files: dict[str, bytes],
+    schema_files: dict[str, bytes],
+    code_files: dict[str, bytes] | None = None,
+) -> Catalog:
     for required in (NODES_FILE, CREDENTIALS_FILE):
         if required not in files:
             raise CatalogError(
@@ -155,6 +167,7 @@ def _build(source: str, files: dict[str, bytes], schema_files: dict[str, bytes])
         nodes=nodes,
         credentials={c["name"]: c for c in creds},
         schema_files=schema_files,
+        code_files=code_files or {},
     )
 
 
@@ -173,7 +186,18 @@ def _load_from_dir(path: Path) -> Catalog:
             match = _SCHEMA_RE.match(rel)
             if match and file.is_file():
                 schema_files[f"{match['dir']}/__schema__/{match['rest']}"] = _read_bounded(file)
-    return _build(str(path), files, schema_files)
+    code_files: dict[str, bytes] = {}
+    total = 0
+    if nodes_dir.is_dir():
+        for file in sorted(nodes_dir.glob("**/*.js")):
+            if file.is_symlink() or not file.is_file():
+                continue
+            size = file.stat().st_size
+            total += size
+            if size > MAX_CODE_FILE_BYTES or total > MAX_CODE_BYTES:
+                continue
+            code_files[file.relative_to(nodes_dir).as_posix()] = _read_bounded(file)
+    return _build(str(path), files, schema_files, code_files)
 
 
 def _read_bounded(file: Path) -> bytes:
@@ -183,6 +207,8 @@ def _read_bounded(file: Path) -> bytes:
 def _load_from_tgz(path: Path) -> Catalog:
     files: dict[str, bytes] = {}
     schema_files: dict[str, bytes] = {}
+    code_files: dict[str, bytes] = {}
+    code_total = 0
     wanted = {f"package/{n}": n for n in (NODES_FILE, CREDENTIALS_FILE, PACKAGE_FILE)}
     try:
         data = _read_archive(path)
@@ -193,7 +219,17 @@ def _load_from_tgz(path: Path) -> Catalog:
                 name = member.name.removeprefix("./")
                 short = wanted.get(name)
                 match = None
-                if short is None:
+                code = None
+                if short is None and name.endswith(".js") and "__schema__" not in name:
+                    code = _CODE_RE.match(name.removeprefix("package/"))
+                    code_total += member.size
+                    if (
+                        code is None
+                        or member.size > MAX_CODE_FILE_BYTES
+                        or code_total > MAX_CODE_BYTES
+                    ):
+                        continue
+                elif short is None:
                     if "__schema__" not in name:
                         continue
                     match = _SCHEMA_RE.match(name.removeprefix("package/"))
@@ -205,11 +241,13 @@ def _load_from_tgz(path: Path) -> Catalog:
                 data = handle.read()
                 if short is not None:
                     files[short] = data
+                elif code is not None:
+                    code_files[code["rel"]] = data
                 elif match is not None:
                     schema_files[f"{match['dir']}/__schema__/{match['rest']}"] = data
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise CatalogError(f"{path}: cannot read the archive: {exc}") from None
-    return _build(str(path), files, schema_files)
+    return _build(str(path), files, schema_files, code_files)
 
 
 def _read_archive(path: Path) -> bytes:

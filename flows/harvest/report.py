@@ -44,6 +44,14 @@ REASONS: dict[str, str] = {
         "one place, so the second was left out"
     ),
     "no-operations": "no operation could be derived",
+    "no-code": "the node's compiled code was not found or could not be read",
+    "no-request": "no request call of the node's code belongs to this operation",
+    "dynamic-method": "the HTTP method is computed at run time",
+    "dynamic-path": "the path is computed at run time (not a literal or parameter template)",
+    "other-host": "the code sends this operation to another host than the spec's base URL",
+    # why an operation of a node linked to an OpenAPI description is not linked
+    "no-matching-operation": "no operation of the description has this method and path",
+    "openapi-lost": "the matching OpenAPI operation could not be converted",
 }
 
 #: Reasons that concern one operation: a declarative spec leaves that operation out (listed as
@@ -57,6 +65,11 @@ OPERATION_REASONS = {
     "pagination-expression",
     "static-expression",
     "param-conflict",
+    "no-code",
+    "no-request",
+    "dynamic-method",
+    "dynamic-path",
+    "other-host",
 }
 
 #: Codes that are warnings: the spec is still complete (they are listed, never blocking).
@@ -145,10 +158,16 @@ class NodeEntry:
     omitted: list[OmittedOperation] = field(default_factory=list)
     #: n8n's resource/operation pairs kept in the spec (the connection check not counted).
     kept: int = 0
+    #: What a programmatic node's code requests per (resource, operation) (not serialized).
+    code_ops: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: The spec's base for those operations (a ``programmatic.CodeBase``; not serialized).
+    code_base: Any = field(default=None, repr=False)
+    #: Linking to an OpenAPI description: linked / total and why the rest are not.
+    link: dict[str, Any] | None = None
 
     def coverage(self) -> dict[str, Any] | None:
         """Operations kept vs omitted for a declarative spec (``None`` for other entries)."""
-        if self.kind != "declarative" or not self.spec_path:
+        if not self.spec_path or (self.kind != "declarative" and not self.code_ops):
             return None
         by_reason: Counter[str] = Counter()
         for omitted in self.omitted:
@@ -189,6 +208,7 @@ class NodeEntry:
             "stubs": self.stubs,
             "coverage": self.coverage(),
             "omitted_operations": [o.to_json() for o in self.omitted],
+            **({"link": self.link} if self.link is not None else {}),
         }
 
 
@@ -264,6 +284,7 @@ class HarvestReport:
                 "warnings_by_code": self.warning_counts(),
                 "no_spec_by_reason": self.reasons(("no-spec",)),
                 "skipped_by_reason": self.reasons(("skipped",)),
+                **link_totals(self.entries),
             },
             "reason_texts": REASONS,
             "warnings": self.warnings,
@@ -326,6 +347,7 @@ class HarvestReport:
                 lines += ["| omitted for | operations |", "| --- | --- |"]
                 lines += [f"| `{code}` | {n} |" for code, n in by_reason.items()]
                 lines.append("")
+        lines += link_markdown(self.entries)
         lines += [
             "## Node types",
             "",
@@ -345,6 +367,8 @@ class HarvestReport:
             lines += ["", "## Warnings", ""] + [f"- {w}" for w in self.warnings]
         return "\n".join(lines) + "\n"
 
+
+from flows.harvest.link_report import link_markdown, link_totals  # noqa: E402
 
 REASONS["spec-invalid"] = "the assembled spec did not validate (a harvester bug; please report)"
 BLOCKING.add("spec-invalid")

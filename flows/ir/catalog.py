@@ -14,116 +14,25 @@ import itertools
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from connector_spec.versions import Version, is_version, version_key
 from connector_spec.versions import compatible as compatible  # re-exported for flows.ir.check
+from flows.ir.catalog_index import CatalogOperation as CatalogOperation
+from flows.ir.catalog_index import ConnectorCatalog as ConnectorCatalog
+from flows.ir.catalog_index import InMemoryCatalog as InMemoryCatalog
+from flows.ir.catalog_index import preference as preference
 
 if TYPE_CHECKING:
     from connector_spec.jsonschema_subset import SchemaNode
     from connector_spec.model import ConnectorSpec, Operation
 
 
-@dataclass(frozen=True)
-class CatalogOperation:
-    """One connector operation as the importer needs it."""
-
-    provider: str
-    version: str
-    operation_id: str
-    effects: str
-    determinism: str
-    auth_type: str
-    inputs: tuple[str, ...] = ()
-    required: tuple[str, ...] = ()
-    n8n: tuple[str, str | None, str | None] | None = None
-
-    @property
-    def connector(self) -> str:
-        """``provider@version``."""
-        return f"{self.provider}@{self.version}"
-
-
-class ConnectorCatalog(Protocol):
-    """What the importer asks of a catalog (the registry implements the same)."""
-
-    def lookup_n8n(
-        self, node: str, resource: str | None, operation: str | None
-    ) -> CatalogOperation | None:
-        """The operation linked to this n8n node/resource/operation, if any."""
-        ...
-
-    def lookup_n8n_node(self, node: str) -> CatalogOperation | None:
-        """An operation linked to any resource/operation of this n8n node type, if any."""
-        ...
-
-    def lookup_host(self, host: str) -> list[str]:
-        """``provider@version`` of the connectors whose base URL has this host."""
-        ...
-
-    def lookup_operation(self, provider: str, operation_id: str) -> list[CatalogOperation]:
-        """Every known version of one operation (empty when unknown)."""
-        ...
-
-
 NO_CATALOG_WARNING = (
     "no connector catalog: nodes cannot be mapped to connectors; give a connectors directory "
     "(the directory holding <provider>/connector.yaml)"
 )
-
-
-@dataclass
-class InMemoryCatalog:
-    """A catalog over a list of operations and host links (also the base of the others).
-
-    ``origin`` says where the specs came from (a directory, a registry), for messages.
-    """
-
-    operations: list[CatalogOperation] = field(default_factory=list)
-    hosts: dict[str, list[str]] = field(default_factory=dict)
-    origin: str = ""
-
-    def is_empty(self) -> bool:
-        """True when the catalog knows no operation and no host."""
-        return not self.operations and not self.hosts
-
-    def lookup_n8n(
-        self, node: str, resource: str | None, operation: str | None
-    ) -> CatalogOperation | None:
-        """Exact match on node, resource and operation; the newest version wins."""
-        found = [op for op in self.operations if op.n8n == (node, resource, operation)]
-        if not found:
-            return None
-        return max(found, key=lambda op: _semver_key(op.version))
-
-    def lookup_n8n_node(self, node: str) -> CatalogOperation | None:
-        """The newest operation linked to this node type, whatever its resource/operation."""
-        found = [op for op in self.operations if op.n8n is not None and op.n8n[0] == node]
-        return max(found, key=lambda op: _semver_key(op.version)) if found else None
-
-    def lookup_host(self, host: str) -> list[str]:
-        """Connectors serving ``host`` (case-insensitive)."""
-        return list(self.hosts.get(host.lower(), []))
-
-    def lookup_operation(self, provider: str, operation_id: str) -> list[CatalogOperation]:
-        """All versions of ``provider``'s ``operation_id``."""
-        return [
-            op
-            for op in self.operations
-            if op.provider == provider and op.operation_id == operation_id
-        ]
-
-    def providers(self) -> list[str]:
-        """Every ``provider@version`` known."""
-        return sorted({op.connector for op in self.operations})
-
-
-def _semver_key(version: str) -> tuple[int, Version | str]:
-    """Newest-wins order; a version that is not semver sorts below every valid one."""
-    return (1, version_key(version)) if is_version(version) else (0, version)
 
 
 def _schema_fields(spec: ConnectorSpec, schema: SchemaNode | None) -> tuple[list[str], list[str]]:
@@ -136,7 +45,9 @@ def _schema_fields(spec: ConnectorSpec, schema: SchemaNode | None) -> tuple[list
     return list(schema.properties), list(schema.required)
 
 
-def _operation_entry(spec: ConnectorSpec, op: Operation) -> CatalogOperation:
+def _operation_entry(
+    spec: ConnectorSpec, op: Operation, level: str | None, auth: str
+) -> CatalogOperation:
     inputs = [p.name for p in op.params]
     required = [p.name for p in op.params if p.required or p.location == "path"]
     if op.body is not None:
@@ -145,9 +56,14 @@ def _operation_entry(spec: ConnectorSpec, op: Operation) -> CatalogOperation:
         if op.body.required:
             required += req
     link = None
+    versions = None
+    n8n_params: tuple[tuple[str, str], ...] = ()
     if op.sources is not None and op.sources.n8n is not None:
         src = op.sources.n8n
         link = (src.node, src.resource, src.operation)
+        if src.type_versions is not None:
+            versions = tuple(sorted({float(v) for v in src.type_versions}))
+        n8n_params = tuple((src.parameters or {}).items())
     return CatalogOperation(
         provider=spec.provider.name,
         version=spec.provider.version,
@@ -158,7 +74,32 @@ def _operation_entry(spec: ConnectorSpec, op: Operation) -> CatalogOperation:
         inputs=tuple(dict.fromkeys(inputs)),
         required=tuple(dict.fromkeys(required)),
         n8n=link,
+        type_versions=versions,
+        n8n_params=n8n_params,
+        level=level,
+        auth=auth,
     )
+
+
+def auth_text(auth: object) -> str:
+    """What a connector's auth block asks for, in a few words (for import reports)."""
+    from connector_spec.model import auth_schemes
+
+    parts = []
+    for scheme in auth_schemes(auth):
+        kind = str(getattr(scheme, "type", "unknown"))
+        envs = [
+            ref.env
+            for ref in (getattr(scheme, k, None) for k in _SECRET_FIELDS)
+            if ref is not None and getattr(ref, "env", None)
+        ]
+        where = getattr(scheme, "location", None)
+        text = f"{kind} in {where} {getattr(scheme, 'name', '')!r}" if where else kind
+        parts.append(text + (f" (env {', '.join(envs)})" if envs else ""))
+    return " + ".join(parts)
+
+
+_SECRET_FIELDS = ("secret", "username", "password", "client_id", "client_secret", "refresh_token")
 
 
 def spec_hosts(spec: ConnectorSpec) -> set[str]:
@@ -185,13 +126,18 @@ def spec_hosts(spec: ConnectorSpec) -> set[str]:
     return hosts
 
 
-def catalog_from_specs(specs: Iterable[ConnectorSpec]) -> InMemoryCatalog:
-    """Index already-loaded specs."""
+def catalog_from_specs(
+    specs: Iterable[ConnectorSpec], levels: dict[str, str | None] | None = None
+) -> InMemoryCatalog:
+    """Index already-loaded specs; ``levels`` maps ``provider@version`` to its certification
+    level (registry specs; a directory's specs have none)."""
     catalog = InMemoryCatalog()
     for spec in specs:
         ref = f"{spec.provider.name}@{spec.provider.version}"
+        level = (levels or {}).get(ref)
+        auth = auth_text(spec.auth)
         for op in spec.operations:
-            catalog.operations.append(_operation_entry(spec, op))
+            catalog.operations.append(_operation_entry(spec, op, level, auth))
         for host in spec_hosts(spec):
             catalog.hosts.setdefault(host, []).append(ref)
     return catalog
@@ -241,29 +187,35 @@ def _registry_present(location: str) -> bool:
 
 
 def registry_catalog(location: str, *, trust_dir: Path | None = None) -> InMemoryCatalog:
-    """The catalog of a registry: the latest non-yanked version of every connector.
+    """The catalog of a registry: every non-yanked version of every connector, each with the
+    certification level of its statement (a link several versions hold goes to the preferred
+    one, see :func:`preference`).
 
     The registry is verified first (signatures, digests, expiry, the log); a problem raises
     ``registry.errors.VerificationFailed`` (exit 1) and an invalid spec ``SpecError``.
     """
     from connector_spec.loader import parse_spec_bytes
     from registry import layout
-    from registry.query import latest, open_reader
+    from registry.query import open_reader
 
     report = open_reader(location, trust_dir=trust_dir).verify(keep_contents=True)
     report.raise_for_problems()
     specs: list[ConnectorSpec] = []
+    levels: dict[str, str | None] = {}
     for name, versions in sorted(report.connectors.items()):
-        usable = {v: info for v, info in versions.items() if not info.yanked}
-        if not usable:
-            continue  # every version is yanked: nothing to map onto
-        info = latest(usable)
-        data = info.contents.get(layout.SPEC_FILE)
-        if data is None:
-            continue
-        where = f"{location.rstrip('/')}/{layout.TARGETS}/{name}/{info.version}/{layout.SPEC_FILE}"
-        specs.append(parse_spec_bytes(data, where))
-    built = catalog_from_specs(specs)
+        for version, info in sorted(versions.items()):
+            data = info.contents.get(layout.SPEC_FILE)
+            if info.yanked or data is None:
+                continue  # a yanked version is never mapped onto
+            where = f"{location.rstrip('/')}/{layout.TARGETS}/{name}/{version}/{layout.SPEC_FILE}"
+            spec = parse_spec_bytes(data, where)
+            predicate = (info.statement or {}).get("predicate")
+            level = predicate.get("level") if isinstance(predicate, dict) else None
+            levels[f"{spec.provider.name}@{spec.provider.version}"] = (
+                level if isinstance(level, str) else None
+            )
+            specs.append(spec)
+    built = catalog_from_specs(specs, levels)
     built.origin = f"registry {location}"
     return built
 

@@ -10,12 +10,23 @@ import json
 from importlib import resources
 from typing import Any
 
+from flows.n8n.display import shown
+
 
 @functools.cache
 def _data() -> dict[str, Any]:
     text = resources.files("flows.n8n").joinpath("data/n8n_defaults.json").read_text("utf-8")
     nodes: dict[str, Any] = json.loads(text)["nodes"]
     return nodes
+
+
+@functools.cache
+def url_patterns(node_type: str) -> dict[str, str]:
+    """Per resource-locator parameter of ``node_type``, the regex n8n reduces a URL-mode value
+    to the ID with (``data/n8n_locators.json``, from ``scripts/build_n8n_locators.py``)."""
+    text = resources.files("flows.n8n").joinpath("data/n8n_locators.json").read_text("utf-8")
+    found: dict[str, str] = json.loads(text)["nodes"].get(node_type, {})
+    return found
 
 
 @functools.cache
@@ -58,8 +69,26 @@ def output_names(node_type: str, version: float) -> list[str] | None:
 def resource_operation(
     node_type: str, version: float, parameters: dict[str, Any]
 ) -> tuple[str | None, str | None]:
-    """The node's resource and operation, defaults applied."""
-    return pick_resource_operation(_entry(node_type, version), parameters)
+    """The node's resource and operation, n8n's defaults applied the way n8n applies them: the
+    default of the first variant of each parameter shown for the node's values (Discord 2
+    with a webhook has no resource and the operation ``sendLegacy``)."""
+    entry = _entry(node_type, version)
+    choices = entry.get("choices")
+    if not isinstance(choices, list):
+        return pick_resource_operation(entry, parameters)
+    merged = {**entry.get("steer", {}), **parameters}
+    for name in ("resource", "operation"):
+        if name in merged:
+            continue
+        for variant, default, show, hide in choices:
+            if variant == name and shown(show, hide, version, merged):
+                merged[name] = default
+                break
+    resource, operation = merged.get("resource"), merged.get("operation")
+    return (
+        resource if isinstance(resource, str) else None,
+        operation if isinstance(operation, str) else None,
+    )
 
 
 def pick_resource_operation(

@@ -215,9 +215,8 @@ def _import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportRes
                     str(cred_type), CredentialUse(str(cred_type), str(label or ""), [], None)
                 )
                 use.nodes.append(node["name"])
-                connector = getattr(item.node, "connector", None)
-                if connector:
-                    use.connector = connector
+                if item.link is not None and use.connector is None:
+                    use.connector, use.auth = item.link.connector, item.link.auth
     if raw.connections is None:
         findings.append(
             Finding(
@@ -243,6 +242,9 @@ def _import_raw(raw: RawWorkflow, catalog: ConnectorCatalog | None) -> ImportRes
             suggestion=item.suggestion,
             reason=item.reason,
             subgraph=subgraphs.get(name, []) if item.status == "unsupported" else [],
+            connector=item.link.connector if item.link else None,
+            operation=item.link.operation_id if item.link else None,
+            level=item.link.level if item.link else None,
         )
         for name, item in converted.items()
     ]

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from flows.n8n import defaults
+from flows.n8n.display import shown
 
 
 @functools.cache
@@ -87,56 +88,6 @@ def resource_operation(
     return defaults.pick_resource_operation(chosen, parameters)
 
 
-def _condition_holds(op: str, actual: Any, bound: Any) -> bool:
-    """One ``_cnd`` test of n8n's displayOptions (unknown tests do not hold)."""
-    if op == "eq":
-        return bool(actual == bound)
-    if op == "not":
-        return bool(actual != bound)
-    if op == "includes":
-        return isinstance(actual, str) and isinstance(bound, str) and bound in actual
-    if op == "startsWith":
-        return isinstance(actual, str) and isinstance(bound, str) and actual.startswith(bound)
-    if op == "endsWith":
-        return isinstance(actual, str) and isinstance(bound, str) and actual.endswith(bound)
-    if op == "exists":
-        return actual is not None
-    numbers = isinstance(actual, int | float) and not isinstance(actual, bool)
-    if op == "between" and numbers and isinstance(bound, dict):
-        low, high = bound.get("from"), bound.get("to")
-        return (
-            isinstance(low, int | float)
-            and isinstance(high, int | float)
-            and (low <= actual <= high)
-        )
-    if not numbers or not isinstance(bound, int | float):
-        return False
-    checks = {"gt": actual > bound, "gte": actual >= bound, "lt": actual < bound}
-    return bool(checks.get(op, actual <= bound if op == "lte" else False))
-
-
-def _one_of(values: Any, actual: Any) -> bool:
-    """Whether ``actual`` is one of displayOptions' ``values`` (plain values or ``_cnd``)."""
-    for value in values if isinstance(values, list) else [values]:
-        if isinstance(value, dict) and isinstance(value.get("_cnd"), dict):
-            if all(_condition_holds(op, actual, b) for op, b in value["_cnd"].items()):
-                return True
-        elif value == actual:
-            return True
-    return False
-
-
-def _shown(show: Any, hide: Any, version: float, params: dict[str, Any]) -> bool:
-    """n8n's rule: shown when every ``show`` key matches and no ``hide`` key does."""
-
-    def actual(key: str) -> Any:
-        return version if key == "@version" else params.get(key.lstrip("/"))
-
-    if isinstance(show, dict) and not all(_one_of(v, actual(k)) for k, v in show.items()):
-        return False
-    return not (isinstance(hide, dict) and any(_one_of(v, actual(k)) for k, v in hide.items()))
-
-
 def apply_defaults(node_type: str, version: float, params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with every default n8n documents for this node version filled in: the
     unconditional ones, then, in n8n's order, those shown for the values the node has."""
@@ -145,6 +96,6 @@ def apply_defaults(node_type: str, version: float, params: dict[str, Any]) -> di
         return params
     merged = {**info.defaults, **params}
     for name, default, show, hide in _data().get(node_type, {}).get("conditional") or []:
-        if name not in merged and _shown(show, hide, version, merged):
+        if name not in merged and shown(show, hide, version, merged):
             merged[name] = default
     return merged

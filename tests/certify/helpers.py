@@ -8,7 +8,9 @@ from pathlib import Path
 from connector_spec.codegen import generate_to_directory
 
 REPO = Path(__file__).resolve().parents[2]
-CONNECTORS = REPO / "connectors"
+# the small seeds (tests/data/small_seeds/README.md): harness tests need a realistic subject,
+# not the real-size seeds
+CONNECTORS = REPO / "tests" / "data" / "small_seeds"
 PACKAGES = {"stripe": "flows_stripe", "slack": "flows_slack", "sendgrid": "flows_sendgrid"}
 
 

@@ -7,9 +7,9 @@ than ``codegen.reproducible`` (which any edit fails) caught it. ``tests/certify/
 test_mutation.py`` runs a fast subset; ``benchmarks/bench_mutation.py`` runs them all and
 prints the kill rate.
 
-The targets are the seed connectors and ``COVERAGE``: a small connector that has what the
-seeds lack (offset, page-number and link pagination, environments, a server variable with an
-enum, a capped backoff, a header parameter).
+The targets are the small seed connectors (``tests/data/small_seeds``) and ``COVERAGE``: a
+small connector that has what they lack (offset, page-number and link pagination,
+environments, a server variable with an enum, a capped backoff, a header parameter).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def prepare_target(target: str, folder: Path) -> Path:
     if target == "coverage":
         spec.write_text(COVERAGE)
     else:
-        source = REPO / "connectors" / target
+        source = REPO / "tests" / "data" / "small_seeds" / target  # README there
         spec.write_bytes((source / "connector.yaml").read_bytes())
         shutil.copytree(source / "fixtures", where / "fixtures")
         if (source / "provider").is_dir():

@@ -10,7 +10,7 @@ import pytest
 from certify import certify_connector, rehash
 from connector_spec.loader import load_spec
 from policies import evaluate
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 RULE = "default.strict-determinism-replayed"
 
@@ -19,7 +19,7 @@ def _sendgrid(tmp_path: Path, source: str) -> Path:
     """SendGrid with its strict-determinism waiver removed and the fixture's source set."""
     target = tmp_path / "sendgrid"
     shutil.copytree(
-        CONNECTORS / "sendgrid", target, ignore=shutil.ignore_patterns("__pycache__", "flows_*")
+        SMALL_SEEDS / "sendgrid", target, ignore=shutil.ignore_patterns("__pycache__", "flows_*")
     )
     spec = target / "connector.yaml"
     text = spec.read_text()

@@ -15,6 +15,7 @@ import httpx
 from certify import certify_connector
 from tests.certify.helpers import CONNECTORS, copy_connector, messages, patch_file, runtime_file
 from tests.certify.mutation import COVERAGE, prepare_target
+from tests.conftest import CONNECTORS as SEEDS
 
 
 def _stripe_client(seen: list[httpx.Request]) -> object:
@@ -36,7 +37,7 @@ def _stripe_client(seen: list[httpx.Request]) -> object:
 def test_a_dot_segment_path_parameter_stays_in_its_segment() -> None:
     import sys
 
-    sys.path.insert(0, str(CONNECTORS / "stripe"))
+    sys.path.insert(0, str(SEEDS / "stripe"))  # the real seed's generated package
     try:
         seen: list[httpx.Request] = []
         client = _stripe_client(seen)
@@ -59,7 +60,7 @@ def test_a_dot_segment_path_parameter_stays_in_its_segment() -> None:
             assert "path parameter 'charge' is empty" in str(error)
         assert len(seen) == 3  # the empty value never went out
     finally:
-        sys.path.remove(str(CONNECTORS / "stripe"))
+        sys.path.remove(str(SEEDS / "stripe"))
         for name in [n for n in sys.modules if n.startswith("flows_stripe")]:
             del sys.modules[name]
 

@@ -256,3 +256,14 @@ operations:
         "query parameter `expand` was sent as `expand=...`; the description serializes it as a "
         "deep object (`expand[0]=...`)"
     ]
+    indexed = "https://api.example.com/v1/things?expand%5B0%5D=customer&expand%5B1%5D=invoice"
+    problems = request_problems(
+        match,
+        Validators(document),
+        method="GET",
+        url=indexed,
+        headers={},
+        content=b"",
+        carried=set(),
+    )
+    assert problems == []  # what the runtime sends: read whole, as the provider reads it

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 runner = CliRunner()
-STRIPE = CONNECTORS / "stripe" / "connector.yaml"
+STRIPE = SMALL_SEEDS / "stripe" / "connector.yaml"
 
 
 def _tree(root: Path) -> dict[str, bytes]:

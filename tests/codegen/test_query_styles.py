@@ -67,6 +67,28 @@ def test_each_style_is_written_as_openapi_says(tmp_path: Path, generated: Any) -
     assert [c.id for c in result.checks if c.failed] == []
 
 
+def test_deep_object_arrays_are_indexed_as_stripe_expects(tmp_path: Path, generated: Any) -> None:
+    # found rebuilding the Stripe seed: `expand` is an array with style deepObject, which
+    # Stripe reads as expand[0]=customer&expand[1]=invoice (never expand=customer)
+    params = [{"name": "expand", "in": "query", "schema": ARRAY, "style": "deepObject"}]
+    spec = minimal_spec(
+        "styles", {}, [read_op("search", "/search", {"type": "object"}, params=params)]
+    )
+    generate_and_import(tmp_path, spec)
+    pkg = generated(tmp_path, "flows_styles")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = pkg.StylesClient(
+        credentials={"TEST_TOKEN": "t"}, transport=httpx.MockTransport(handler)
+    )
+    client.things.search(expand=["customer", "invoice"])
+    assert seen[0].url.params.multi_items() == [("expand[0]", "customer"), ("expand[1]", "invoice")]
+
+
 def test_style_outside_the_query_is_refused(tmp_path: Path) -> None:
     spec = minimal_spec(
         "styles",

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from tests.conftest import CONNECTORS
 
 TOKEN = "xoxb-canary-token-0000"
+
+
+def _example(operation: str) -> Any:
+    """Slack's own example response for ``operation``, as the seed's fixture serves it."""
+    path = CONNECTORS / "slack" / "fixtures" / operation / "happy_path.yaml"
+    return yaml.safe_load(path.read_text())["responses"][0]["json"]
+
+
+# a conversation as Slack's conversations.list example gives it (the seed's schema is Slack's)
+CONVERSATION = _example("list_conversations")["channels"][0]
+
+
+def _page(ids: list[str], cursor: str) -> dict[str, Any]:
+    channels = [{**CONVERSATION, "id": i} for i in ids]
+    return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": cursor}}
 
 
 @pytest.fixture
@@ -71,7 +86,7 @@ def test_post_message_is_not_resent_after_a_server_error_code(slack: ModuleType)
 
 def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    ok = {"ok": True, "channels": [{"id": "C1"}], "response_metadata": {"next_cursor": ""}}
+    ok = _page(["C1"], "")
     client = _slack(
         slack,
         [
@@ -86,21 +101,18 @@ def test_list_is_retried_after_a_server_error_code(slack: ModuleType) -> None:
 
 def test_post_message_sends_a_form_as_slack_describes(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    result = {"ok": True, "channel": "C1", "ts": "1503435956.000247"}
+    result = {**_example("post_message"), "channel": "C1", "ts": "1503435956.000247"}
     client = _slack(slack, [httpx.Response(200, json=result)], seen)
     answer = client.chat.post_message(channel="C1", text="hi", blocks='[{"type":"divider"}]')
     assert answer.ts == "1503435956.000247"
     assert seen[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert seen[0].content == (b"channel=C1&text=hi&blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D")
+    # fields in the order of the spec's body schema (Slack's description lists them a to z)
+    assert seen[0].content == (b"blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D&channel=C1&text=hi")
 
 
 def test_three_pages_then_stop(slack: ModuleType) -> None:
     seen: list[httpx.Request] = []
-    pages = [
-        {"ok": True, "channels": [{"id": "C1"}], "response_metadata": {"next_cursor": "p2"}},
-        {"ok": True, "channels": [{"id": "C2"}], "response_metadata": {"next_cursor": "p3"}},
-        {"ok": True, "channels": [{"id": "C3"}], "response_metadata": {"next_cursor": ""}},
-    ]
+    pages = [_page(["C1"], "p2"), _page(["C2"], "p3"), _page(["C3"], "")]
     client = _slack(slack, [httpx.Response(200, json=p) for p in pages], seen)
     assert [c.id for c in client.conversations.iter(types="public_channel")] == [
         "C1",
@@ -111,12 +123,11 @@ def test_three_pages_then_stop(slack: ModuleType) -> None:
 
 
 def _mail(sendgrid: ModuleType, client: Any) -> None:
-    models = importlib.import_module("flows_sendgrid.models")  # loaded on first use
     client.mail.send(
-        personalizations=[models.Personalization(to=[models.EmailAddress(email="to@example.com")])],
-        from_=models.EmailAddress(email="from@example.com"),
+        personalizations=[{"to": [{"email": "to@example.com"}]}],
+        from_={"email": "from@example.com"},
         subject="Hello",
-        content=[models.Content(type="text/plain", value="Hi")],
+        content=[{"type": "text/plain", "value": "Hi"}],
     )
 
 

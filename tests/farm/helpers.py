@@ -11,7 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import CONNECTORS, REPO
+from tests.conftest import REPO, SMALL_SEEDS
 
 FIXTURE = REPO / "tests" / "harvest" / "data" / "n8n-catalog"
 SEEDS = ("slack", "stripe")
@@ -51,9 +51,9 @@ def add_seed_specs(specs: Path, names: tuple[str, ...] = SEEDS) -> None:
     """Hand-written specs beside the harvested ones (no sidecar: they count as complete)."""
     for name in names:
         (specs / name).mkdir(parents=True)
-        shutil.copyfile(CONNECTORS / name / "connector.yaml", specs / name / "connector.yaml")
+        shutil.copyfile(SMALL_SEEDS / name / "connector.yaml", specs / name / "connector.yaml")
         # the provider's own description, which the spec names (provider.openapi.path)
-        shutil.copytree(CONNECTORS / name / "provider", specs / name / "provider")
+        shutil.copytree(SMALL_SEEDS / name / "provider", specs / name / "provider")
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -14,9 +14,9 @@ from flows.farm.report import FarmReport, SpecOutcome
 from flows.farm.select import Shard, assign
 from flows.farm.versioning import PublishedBase
 from flows.publish import CertificationRefused, PolicyRefused
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
-STRIPE = (CONNECTORS / "stripe" / "connector.yaml").read_bytes()
+STRIPE = (SMALL_SEEDS / "stripe" / "connector.yaml").read_bytes()
 
 
 def test_parse_shard() -> None:

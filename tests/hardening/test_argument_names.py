@@ -20,7 +20,7 @@ from certify.errors import CertifyInputError
 from connector_spec.errors import argument, argument_style, cli_argument, mcp_argument
 from flows.cli.app import app
 from flows.mcp import FlowsMcp, Sandbox
-from tests.conftest import CONNECTORS, REPO
+from tests.conftest import REPO, SMALL_SEEDS
 
 LIBRARIES = (
     "connector_spec",
@@ -39,7 +39,7 @@ FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 
 def _stripe(tmp_path: Path) -> Path:
     target = tmp_path / "stripe"
-    shutil.copytree(CONNECTORS / "stripe", target)
+    shutil.copytree(SMALL_SEEDS / "stripe", target)
     return target / "connector.yaml"
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from connector_spec.template import render_template
 from flows.cli.app import app
-from tests.conftest import CONNECTORS, REPO
+from tests.conftest import REPO, SMALL_SEEDS
 
 runner = CliRunner()
 TEMPLATE = render_template("acme")
@@ -91,7 +91,7 @@ def test_a_yaml_indentation_error_has_a_located_line_and_a_hint(tmp_path: Path) 
 
 def _fixtures(tmp_path: Path) -> Path:
     target = tmp_path / "fixtures"
-    shutil.copytree(CONNECTORS / "stripe" / "fixtures", target)
+    shutil.copytree(SMALL_SEEDS / "stripe" / "fixtures", target)
     return target
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.n8n.test_n8n_catalog import FIXTURE, _in, _registry
 
 
@@ -31,6 +31,6 @@ def test_the_report_names_the_catalog_used(tmp_path: Path, monkeypatch: pytest.M
     code, stdout, _ = _in(tmp_path, monkeypatch, "import", "n8n", FIXTURE, "--json")
     assert json.loads(stdout)["catalog"] == f"registry {registry}"
 
-    (tmp_path / "connectors").symlink_to(CONNECTORS)
+    (tmp_path / "connectors").symlink_to(SMALL_SEEDS)
     code, stdout, stderr = _in(tmp_path, monkeypatch, "import", "n8n", FIXTURE)
     assert f"connector catalog: {tmp_path / 'connectors'}" in stderr

@@ -20,7 +20,7 @@ from connector_spec.loader import load_spec
 from connector_spec.secrets import TOKEN_PATTERNS, find_token
 from policies import evaluate
 from policies.secrets import secret_reason
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.policies.helpers import SpecWriter, base_spec, write_connector
 
 SAMPLES: list[tuple[str, str]] = [
@@ -67,8 +67,10 @@ def test_the_policy_gate_finds_each_kind(kind: str, sample: str) -> None:
 
 @pytest.mark.parametrize(("kind", "sample"), SAMPLES)
 def test_the_certification_leak_check_finds_each_kind(kind: str, sample: str) -> None:
-    spec = load_spec(CONNECTORS / "stripe" / "connector.yaml").spec
-    fixture = load_fixture(CONNECTORS / "stripe" / "fixtures" / "create_charge" / "happy_path.yaml")
+    spec = load_spec(SMALL_SEEDS / "stripe" / "connector.yaml").spec
+    fixture = load_fixture(
+        SMALL_SEEDS / "stripe" / "fixtures" / "create_charge" / "happy_path.yaml"
+    )
     assert fixture_leaks(spec, fixture, []) == []
     leaky = copy.copy(fixture)
     leaky.raw = fixture.raw + f"\nnote: {sample}\n".encode()

@@ -91,11 +91,8 @@ def test_statuses_and_reasons_per_node(harvested: tuple[Path, Any]) -> None:
     # both operations' URLs are code: only the connection check remains, incomplete
     assert got["googleAds"] == ("incomplete", "declarative", ["url-expression"])
     assert entries["googleAds"].kept == 0 and len(entries["googleAds"].omitted) == 2
-    assert got["bitly"] == (
-        "no-spec",
-        "programmatic",
-        ["no-base-url", "no-operations", "programmatic"],
-    )
+    # the fixture holds no compiled code (n8n's code is not copied): every operation no-code
+    assert got["bitly"] == ("no-spec", "programmatic", ["no-base-url", "no-code", "no-operations"])
     assert got["mailgun"][0] == "incomplete"
     assert "auth-constant" in got["mailgun"][2]
     assert entries["bitly"].spec_path is None
@@ -161,14 +158,18 @@ def test_oauth2_and_templated_host(harvested: tuple[Path, Any]) -> None:
     assert mailgun.operation("check_connection").path == "/domains"
 
 
-def test_programmatic_node_lists_stubs_from_the_newest_version(harvested: tuple[Path, Any]) -> None:
+def test_programmatic_node_lists_operations_from_the_newest_version(
+    harvested: tuple[Path, Any],
+) -> None:
     out, entries = harvested
     sidecar = json.loads((out / "todoist" / "harvest.json").read_text())
     assert sidecar["catalog_version"] == "2.41.2"
     assert sidecar["status"] == "incomplete"
-    stubs = {(s["resource"], s["operation"]) for s in sidecar["stubs"]}
-    assert ("task", "create") in stubs and ("project", "archive") in stubs  # v2-only resource
-    assert len(stubs) == len(entries["todoist"].stubs)
+    # without the compiled code in the fixture, each operation is omitted with "no-code"
+    omitted = {(s["resource"], s["operation"]): s["reasons"] for s in sidecar["omitted_operations"]}
+    assert omitted[("task", "create")] == ["no-code"]
+    assert ("project", "archive") in omitted  # a v2-only resource
+    assert len(omitted) == len(entries["todoist"].omitted)
 
 
 def test_no_secret_value_is_inlined(harvested: tuple[Path, Any]) -> None:

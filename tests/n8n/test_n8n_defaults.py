@@ -61,8 +61,11 @@ def test_build_keeps_only_the_slice() -> None:
     assert data["nodes"] == {
         "n8n-nodes-base.acme": {
             "2": {
-                "resource": "widget",
-                "operation_by_resource": {"widget": "get", "gadget": "create"},
+                "choices": [
+                    ["resource", "widget", None, None],
+                    ["operation", "get", {"resource": ["widget"]}, None],
+                    ["operation", "create", {"resource": ["gadget"]}, None],
+                ]
             }
         },
         "n8n-nodes-base.wait": {
@@ -102,3 +105,10 @@ def test_shipped_slice_is_small_and_has_what_the_importer_reads() -> None:
     )
     # an unknown version falls back to the nearest lower one
     assert defaults.with_defaults("n8n-nodes-base.wait", 1.05, {})["unit"] == "hours"
+
+
+def test_identical_versions_are_stored_once_but_the_newest_is_kept() -> None:
+    same = {"choices": [["operation", "get", None, None]]}
+    other = {"choices": [["operation", "list", None, None]]}
+    versions = {"1": same, "2": same, "2.1": other, "3": other, "3.1": other}
+    assert build_n8n_defaults._deduplicated(versions) == {"1": same, "2.1": other, "3.1": other}

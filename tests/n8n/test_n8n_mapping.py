@@ -128,7 +128,7 @@ def test_semver_compatibility() -> None:
 
 def test_spec_hosts_expand_templates() -> None:
     from connector_spec.loader import load_spec
-    from tests.conftest import CONNECTORS
+    from tests.conftest import SMALL_SEEDS
 
-    spec = load_spec(CONNECTORS / "sendgrid" / "connector.yaml").spec
+    spec = load_spec(SMALL_SEEDS / "sendgrid" / "connector.yaml").spec
     assert spec_hosts(spec) == {"api.sendgrid.com", "api.eu.sendgrid.com"}

@@ -11,8 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from connector_spec.loader import load_spec
-from connector_spec.openapi import convert as convert_module
 from connector_spec.openapi import load_openapi, parse_openapi
+from connector_spec.openapi import split as split_module
 from connector_spec.openapi.convert import convert_openapi
 from flows.cli.app import app
 
@@ -168,7 +168,7 @@ def test_a_description_too_big_for_one_spec_is_split_by_resource(
     whole = convert_openapi(load_openapi(ACME)).specs[0]
     limit = len(orders.to_yaml()) + 600  # room for the longer provider name of a part
     assert len(whole.to_yaml()) > limit
-    monkeypatch.setattr(convert_module, "SPLIT_BYTES", limit)
+    monkeypatch.setattr(split_module, "SPLIT_BYTES", limit)
     result = run("import", "openapi", str(ACME), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     names = sorted(p.parent.name for p in tmp_path.glob("*/connector.yaml"))

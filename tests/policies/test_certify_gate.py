@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from connector_spec.codegen import generate_to_directory
 from flows.cli.app import app
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 runner = CliRunner()
 SLACK_WAIVER = "waivers:\n  - rule: default.write-idempotency\n"
@@ -30,7 +30,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def copy_seed(workdir: Path, provider: str, *, drop_waivers: bool = False) -> Path:
     """A copy of a seed connector; without its waivers, regenerated."""
     target = workdir / provider
-    shutil.copytree(CONNECTORS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SMALL_SEEDS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
     spec = target / "connector.yaml"
     if drop_waivers:
         text = spec.read_text()

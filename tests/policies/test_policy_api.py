@@ -9,7 +9,7 @@ from policies import evaluate, report_for_evidence
 from policies.celenv import host_allowed, url_host
 from policies.engine import projection
 from policies.secrets import entropy, looks_secret, secrets_in
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.policies.helpers import SpecWriter, base_spec, evidence_for, fixture
 
 
@@ -109,7 +109,7 @@ def test_projection_keeps_only_selected_fields() -> None:
 
 def test_seed_specs_pass_the_default_pack() -> None:
     for provider in ("stripe", "slack", "sendgrid"):
-        assert evaluate(load_spec(CONNECTORS / provider / "connector.yaml")).passed
+        assert evaluate(load_spec(SMALL_SEEDS / provider / "connector.yaml")).passed
 
 
 def test_fixture_without_request_fails_fixture_hosts(write_spec: SpecWriter) -> None:

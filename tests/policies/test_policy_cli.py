@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 from tests.policies.helpers import SpecWriter, base_spec, evidence_for
 
 runner = CliRunner()
@@ -30,7 +30,7 @@ rules:
 def test_seed_connectors_pass(tmp_path: Path) -> None:
     for provider in ("stripe", "slack", "sendgrid"):
         result = runner.invoke(
-            app, ["policy", "check", str(CONNECTORS / provider / "connector.yaml")]
+            app, ["policy", "check", str(SMALL_SEEDS / provider / "connector.yaml")]
         )
         assert result.exit_code == 0, result.output
         assert "passed:" in result.output
@@ -38,7 +38,7 @@ def test_seed_connectors_pass(tmp_path: Path) -> None:
 
 def test_waiver_is_shown_with_its_reason() -> None:
     result = runner.invoke(
-        app, ["policy", "check", str(CONNECTORS / "slack" / "connector.yaml"), "--json"]
+        app, ["policy", "check", str(SMALL_SEEDS / "slack" / "connector.yaml"), "--json"]
     )
     assert result.exit_code == 0
     data = json.loads(result.stdout)

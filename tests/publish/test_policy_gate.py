@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 runner = CliRunner()
 STRIPE_CREATE_IDEMPOTENCY = (
@@ -41,7 +41,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def copy_seed(workdir: Path, provider: str) -> Path:
     target = workdir / provider
-    shutil.copytree(CONNECTORS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SMALL_SEEDS / provider, target, ignore=shutil.ignore_patterns("__pycache__"))
     return target / "connector.yaml"
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 runner = CliRunner()
 
@@ -34,7 +34,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FLOWS_REGISTRY", raising=False)
     monkeypatch.delenv("FLOWS_KEY_DIR", raising=False)
     shutil.copytree(
-        CONNECTORS / "stripe",
+        SMALL_SEEDS / "stripe",
         tmp_path / "stripe",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
@@ -207,7 +207,7 @@ def test_every_seed_connector_passes_the_gate_and_publishes(
     monkeypatch.chdir(tmp_path)
     notices: list[str] = []
     outcome = publish_connector(
-        CONNECTORS / provider / "connector.yaml",
+        SMALL_SEEDS / provider / "connector.yaml",
         registry=tmp_path / "registry",
         key_dir=tmp_path / "keys",
         notice=notices.append,

@@ -21,7 +21,7 @@ import yaml
 
 from connector_spec.codegen import render_package, write_package
 from connector_spec.loader import load_spec
-from tests.conftest import CONNECTORS
+from tests.conftest import SMALL_SEEDS
 
 BLOCKED = ("connector_spec", "flows", "certify", "registry", "policies")
 
@@ -342,7 +342,7 @@ def test_generated_oauth_package_runs_without_flows(tmp_path: Path) -> None:
 
 
 def test_generated_stripe_package_runs_without_flows(tmp_path: Path) -> None:
-    package = _generate(CONNECTORS / "stripe" / "connector.yaml", tmp_path)
+    package = _generate(SMALL_SEEDS / "stripe" / "connector.yaml", tmp_path)
     out = _run(
         tmp_path,
         package,

@@ -14,12 +14,30 @@ from ._runtime.engine import BodyErrorRule, EngineConfig, OperationInfo
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
-from .errors import BadRequestError, RequestEntityTooLargeError
+from .errors import (
+    BadRequestError,
+    CreateListBadRequestError,
+    DeleteContactsBadRequestError,
+    DeleteListNotFoundError,
+    ForbiddenError,
+    GetContactNotFoundError,
+    GetListNotFoundError,
+    InternalServerError,
+    ListTemplatesBadRequestError,
+    NotFoundError,
+    RequestEntityTooLargeError,
+    RequestTimeoutError,
+    SearchContactsBadRequestError,
+    UnauthorizedError,
+    UpdateListBadRequestError,
+    UpdateListNotFoundError,
+    UpsertContactsBadRequestError,
+)
 
 PROVIDER = "sendgrid"
-VERSION = "1.0.0"
-USER_AGENT = "flows-connector-sendgrid/1.0.0"
-BASE_URL = "https://{region_host}"
+VERSION = "2.0.0"
+USER_AGENT = "flows-connector-sendgrid/2.0.0"
+BASE_URL = "https://{region_host}/v3"
 ALLOW_INSECURE_LOOPBACK = False
 VARIABLES: dict[str, ServerVariableInfo] = {
     "region_host": ServerVariableInfo(
@@ -58,12 +76,184 @@ BODY_ERRORS: BodyErrorRule | None = None
 SEND_MAIL = OperationInfo(
     id="send_mail",
     method="POST",
-    path="/v3/mail/send",
+    path="/mail/send",
     retry_safe=False,
     idempotency_header=None,
     success_status=202,
     pagination=None,
-    errors=((400, BadRequestError), (413, RequestEntityTooLargeError)),
+    errors=(
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (413, RequestEntityTooLargeError),
+        (500, InternalServerError),
+    ),
+)
+LIST_TEMPLATES = OperationInfo(
+    id="list_templates",
+    method="GET",
+    path="/templates",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((400, ListTemplatesBadRequestError),),
+)
+CREATE_TEMPLATE = OperationInfo(
+    id="create_template",
+    method="POST",
+    path="/templates",
+    retry_safe=False,
+    idempotency_header=None,
+    success_status=201,
+    pagination=None,
+)
+GET_TEMPLATE = OperationInfo(
+    id="get_template",
+    method="GET",
+    path="/templates/{template_id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+DELETE_TEMPLATE = OperationInfo(
+    id="delete_template",
+    method="DELETE",
+    path="/templates/{template_id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=204,
+    pagination=None,
+)
+UPSERT_CONTACTS = OperationInfo(
+    id="upsert_contacts",
+    method="PUT",
+    path="/marketing/contacts",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=202,
+    pagination=None,
+    errors=(
+        (400, UpsertContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
+)
+GET_CONTACT = OperationInfo(
+    id="get_contact",
+    method="GET",
+    path="/marketing/contacts/{id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, GetContactNotFoundError),
+        (500, InternalServerError),
+    ),
+)
+SEARCH_CONTACTS = OperationInfo(
+    id="search_contacts",
+    method="POST",
+    path="/marketing/contacts/search",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, SearchContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (408, RequestTimeoutError),
+        (500, InternalServerError),
+    ),
+)
+COUNT_CONTACTS = OperationInfo(
+    id="count_contacts",
+    method="GET",
+    path="/marketing/contacts/count",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=(
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
+)
+DELETE_CONTACTS = OperationInfo(
+    id="delete_contacts",
+    method="DELETE",
+    path="/marketing/contacts",
+    retry_safe=False,
+    idempotency_header=None,
+    success_status=202,
+    pagination=None,
+    errors=(
+        (400, DeleteContactsBadRequestError),
+        (401, UnauthorizedError),
+        (403, ForbiddenError),
+        (404, NotFoundError),
+        (500, InternalServerError),
+    ),
+)
+LIST_LISTS = OperationInfo(
+    id="list_lists",
+    method="GET",
+    path="/marketing/lists",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+CREATE_LIST = OperationInfo(
+    id="create_list",
+    method="POST",
+    path="/marketing/lists",
+    retry_safe=False,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((400, CreateListBadRequestError),),
+)
+GET_LIST = OperationInfo(
+    id="get_list",
+    method="GET",
+    path="/marketing/lists/{id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((404, GetListNotFoundError),),
+)
+UPDATE_LIST = OperationInfo(
+    id="update_list",
+    method="PATCH",
+    path="/marketing/lists/{id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((400, UpdateListBadRequestError), (404, UpdateListNotFoundError)),
+)
+DELETE_LIST = OperationInfo(
+    id="delete_list",
+    method="DELETE",
+    path="/marketing/lists/{id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((404, DeleteListNotFoundError),),
 )
 
 

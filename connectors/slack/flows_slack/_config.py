@@ -17,8 +17,8 @@ from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
 
 PROVIDER = "slack"
-VERSION = "1.0.0"
-USER_AGENT = "flows-connector-slack/1.0.0"
+VERSION = "2.0.0"
+USER_AGENT = "flows-connector-slack/2.0.0"
 BASE_URL = "https://slack.com/api"
 ALLOW_INSECURE_LOOPBACK = False
 VARIABLES: dict[str, ServerVariableInfo] = {}
@@ -66,9 +66,55 @@ BODY_ERRORS: BodyErrorRule | None = BodyErrorRule(
         }
     ),
 )
-PAGINATION_SLACK_CURSOR = PaginationSettings(
+PAGINATION_CHANNELS_CURSOR = PaginationSettings(
     items="/channels",
-    page_size=200,
+    page_size=None,
+    limit_param="limit",
+    max_pages=1000,
+    stop_on_empty_page=True,
+    type="cursor",
+    cursor_param="cursor",
+    next_cursor="/response_metadata/next_cursor",
+    cursor_from_last_item=None,
+    has_more=None,
+)
+PAGINATION_MEMBERS_CURSOR = PaginationSettings(
+    items="/members",
+    page_size=None,
+    limit_param="limit",
+    max_pages=1000,
+    stop_on_empty_page=True,
+    type="cursor",
+    cursor_param="cursor",
+    next_cursor="/response_metadata/next_cursor",
+    cursor_from_last_item=None,
+    has_more=None,
+)
+PAGINATION_PAGE_PAGE = PaginationSettings(
+    items="/comments",
+    page_size=None,
+    limit_param="limit",
+    max_pages=1000,
+    stop_on_empty_page=True,
+    type="page",
+    page_param="page",
+    start_page=1,
+    total_pages=None,
+)
+PAGINATION_FILES_PAGE = PaginationSettings(
+    items="/files",
+    page_size=None,
+    limit_param="count",
+    max_pages=1000,
+    stop_on_empty_page=True,
+    type="page",
+    page_param="page",
+    start_page=1,
+    total_pages=None,
+)
+PAGINATION_MESSAGES_CURSOR = PaginationSettings(
+    items="/messages",
+    page_size=None,
     limit_param="limit",
     max_pages=1000,
     stop_on_empty_page=True,
@@ -87,6 +133,51 @@ POST_MESSAGE = OperationInfo(
     success_status=200,
     pagination=None,
 )
+UPDATE_MESSAGE = OperationInfo(
+    id="update_message",
+    method="POST",
+    path="/chat.update",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+DELETE_MESSAGE = OperationInfo(
+    id="delete_message",
+    method="POST",
+    path="/chat.delete",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+GET_PERMALINK = OperationInfo(
+    id="get_permalink",
+    method="GET",
+    path="/chat.getPermalink",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+POST_EPHEMERAL = OperationInfo(
+    id="post_ephemeral",
+    method="POST",
+    path="/chat.postEphemeral",
+    retry_safe=False,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+SCHEDULE_MESSAGE = OperationInfo(
+    id="schedule_message",
+    method="POST",
+    path="/chat.scheduleMessage",
+    retry_safe=False,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
 LIST_CONVERSATIONS = OperationInfo(
     id="list_conversations",
     method="GET",
@@ -94,7 +185,133 @@ LIST_CONVERSATIONS = OperationInfo(
     retry_safe=True,
     idempotency_header=None,
     success_status=200,
-    pagination=PAGINATION_SLACK_CURSOR,
+    pagination=PAGINATION_CHANNELS_CURSOR,
+)
+CONVERSATION_HISTORY = OperationInfo(
+    id="conversation_history",
+    method="GET",
+    path="/conversations.history",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_MESSAGES_CURSOR,
+)
+GET_CONVERSATION = OperationInfo(
+    id="get_conversation",
+    method="GET",
+    path="/conversations.info",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+CREATE_CONVERSATION = OperationInfo(
+    id="create_conversation",
+    method="POST",
+    path="/conversations.create",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+INVITE_TO_CONVERSATION = OperationInfo(
+    id="invite_to_conversation",
+    method="POST",
+    path="/conversations.invite",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+JOIN_CONVERSATION = OperationInfo(
+    id="join_conversation",
+    method="POST",
+    path="/conversations.join",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+LIST_CONVERSATION_MEMBERS = OperationInfo(
+    id="list_conversation_members",
+    method="GET",
+    path="/conversations.members",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_MEMBERS_CURSOR,
+)
+CONVERSATION_REPLIES = OperationInfo(
+    id="conversation_replies",
+    method="GET",
+    path="/conversations.replies",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+ARCHIVE_CONVERSATION = OperationInfo(
+    id="archive_conversation",
+    method="POST",
+    path="/conversations.archive",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+LIST_USERS = OperationInfo(
+    id="list_users",
+    method="GET",
+    path="/users.list",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_MEMBERS_CURSOR,
+)
+GET_USER = OperationInfo(
+    id="get_user",
+    method="GET",
+    path="/users.info",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+LOOKUP_USER_BY_EMAIL = OperationInfo(
+    id="lookup_user_by_email",
+    method="GET",
+    path="/users.lookupByEmail",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+LIST_FILES = OperationInfo(
+    id="list_files",
+    method="GET",
+    path="/files.list",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_FILES_PAGE,
+)
+GET_FILE = OperationInfo(
+    id="get_file",
+    method="GET",
+    path="/files.info",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+)
+DELETE_FILE = OperationInfo(
+    id="delete_file",
+    method="POST",
+    path="/files.delete",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
 )
 
 

@@ -15,11 +15,11 @@ from ._runtime.pagination import PaginationSettings
 from ._runtime.retry import RetrySettings
 from ._runtime.secrets import SecretResolver
 from ._runtime.servers import EnvironmentInfo, ServerVariableInfo, resolve_base_url
-from .errors import BadRequestError, NotFoundError, PaymentRequiredError
+from .errors import BadRequestError, ConflictError, NotFoundError, PaymentRequiredError
 
 PROVIDER = "stripe"
-VERSION = "1.0.0"
-USER_AGENT = "flows-connector-stripe/1.0.0"
+VERSION = "2.0.0"
+USER_AGENT = "flows-connector-stripe/2.0.0"
 BASE_URL = "https://api.stripe.com"
 ALLOW_INSECURE_LOOPBACK = False
 VARIABLES: dict[str, ServerVariableInfo] = {}
@@ -58,6 +58,17 @@ PAGINATION_STRIPE_LIST = PaginationSettings(
     cursor_from_last_item="/id",
     has_more="/has_more",
 )
+LIST_CHARGES = OperationInfo(
+    id="list_charges",
+    method="GET",
+    path="/v1/charges",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
 CREATE_CHARGE = OperationInfo(
     id="create_charge",
     method="POST",
@@ -66,7 +77,12 @@ CREATE_CHARGE = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError), (402, PaymentRequiredError)),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
 )
 RETRIEVE_CHARGE = OperationInfo(
     id="retrieve_charge",
@@ -76,16 +92,193 @@ RETRIEVE_CHARGE = OperationInfo(
     idempotency_header=None,
     success_status=200,
     pagination=None,
-    errors=((404, NotFoundError),),
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
-LIST_CHARGES = OperationInfo(
-    id="list_charges",
+UPDATE_CHARGE = OperationInfo(
+    id="update_charge",
+    method="POST",
+    path="/v1/charges/{charge}",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+CAPTURE_CHARGE = OperationInfo(
+    id="capture_charge",
+    method="POST",
+    path="/v1/charges/{charge}/capture",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+LIST_CUSTOMERS = OperationInfo(
+    id="list_customers",
     method="GET",
-    path="/v1/charges",
+    path="/v1/customers",
     retry_safe=True,
     idempotency_header=None,
     success_status=200,
     pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_CUSTOMER = OperationInfo(
+    id="create_customer",
+    method="POST",
+    path="/v1/customers",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+DELETE_CUSTOMER = OperationInfo(
+    id="delete_customer",
+    method="DELETE",
+    path="/v1/customers/{customer}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((404, NotFoundError),),
+)
+RETRIEVE_CUSTOMER = OperationInfo(
+    id="retrieve_customer",
+    method="GET",
+    path="/v1/customers/{customer}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+UPDATE_CUSTOMER = OperationInfo(
+    id="update_customer",
+    method="POST",
+    path="/v1/customers/{customer}",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+LIST_PAYMENT_INTENTS = OperationInfo(
+    id="list_payment_intents",
+    method="GET",
+    path="/v1/payment_intents",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_PAYMENT_INTENT = OperationInfo(
+    id="create_payment_intent",
+    method="POST",
+    path="/v1/payment_intents",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_PAYMENT_INTENT = OperationInfo(
+    id="retrieve_payment_intent",
+    method="GET",
+    path="/v1/payment_intents/{intent}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CANCEL_PAYMENT_INTENT = OperationInfo(
+    id="cancel_payment_intent",
+    method="POST",
+    path="/v1/payment_intents/{intent}/cancel",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+CAPTURE_PAYMENT_INTENT = OperationInfo(
+    id="capture_payment_intent",
+    method="POST",
+    path="/v1/payment_intents/{intent}/capture",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+CONFIRM_PAYMENT_INTENT = OperationInfo(
+    id="confirm_payment_intent",
+    method="POST",
+    path="/v1/payment_intents/{intent}/confirm",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+LIST_REFUNDS = OperationInfo(
+    id="list_refunds",
+    method="GET",
+    path="/v1/refunds",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(("created", ("deepObject", True)), ("expand", ("deepObject", True))),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 CREATE_REFUND = OperationInfo(
     id="create_refund",
@@ -95,7 +288,244 @@ CREATE_REFUND = OperationInfo(
     idempotency_header="Idempotency-Key",
     success_status=200,
     pagination=None,
-    errors=((400, BadRequestError),),
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_REFUND = OperationInfo(
+    id="retrieve_refund",
+    method="GET",
+    path="/v1/refunds/{refund}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+LIST_INVOICES = OperationInfo(
+    id="list_invoices",
+    method="GET",
+    path="/v1/invoices",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("due_date", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_INVOICE = OperationInfo(
+    id="create_invoice",
+    method="POST",
+    path="/v1/invoices",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_INVOICE = OperationInfo(
+    id="retrieve_invoice",
+    method="GET",
+    path="/v1/invoices/{invoice}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+FINALIZE_INVOICE = OperationInfo(
+    id="finalize_invoice",
+    method="POST",
+    path="/v1/invoices/{invoice}/finalize",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+PAY_INVOICE = OperationInfo(
+    id="pay_invoice",
+    method="POST",
+    path="/v1/invoices/{invoice}/pay",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+VOID_INVOICE = OperationInfo(
+    id="void_invoice",
+    method="POST",
+    path="/v1/invoices/{invoice}/void",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+LIST_SUBSCRIPTIONS = OperationInfo(
+    id="list_subscriptions",
+    method="GET",
+    path="/v1/subscriptions",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("current_period_end", ("deepObject", True)),
+        ("current_period_start", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_SUBSCRIPTION = OperationInfo(
+    id="create_subscription",
+    method="POST",
+    path="/v1/subscriptions",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_SUBSCRIPTION = OperationInfo(
+    id="retrieve_subscription",
+    method="GET",
+    path="/v1/subscriptions/{subscription_exposed_id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CANCEL_SUBSCRIPTION = OperationInfo(
+    id="cancel_subscription",
+    method="DELETE",
+    path="/v1/subscriptions/{subscription_exposed_id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    errors=((404, NotFoundError),),
+)
+LIST_PRODUCTS = OperationInfo(
+    id="list_products",
+    method="GET",
+    path="/v1/products",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("ids", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_PRODUCT = OperationInfo(
+    id="create_product",
+    method="POST",
+    path="/v1/products",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_PRODUCT = OperationInfo(
+    id="retrieve_product",
+    method="GET",
+    path="/v1/products/{id}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+LIST_PRICES = OperationInfo(
+    id="list_prices",
+    method="GET",
+    path="/v1/prices",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=PAGINATION_STRIPE_LIST,
+    query_styles=(
+        ("created", ("deepObject", True)),
+        ("expand", ("deepObject", True)),
+        ("lookup_keys", ("deepObject", True)),
+        ("recurring", ("deepObject", True)),
+    ),
+    errors=((400, BadRequestError), (404, NotFoundError)),
+)
+CREATE_PRICE = OperationInfo(
+    id="create_price",
+    method="POST",
+    path="/v1/prices",
+    retry_safe=True,
+    idempotency_header="Idempotency-Key",
+    success_status=200,
+    pagination=None,
+    errors=(
+        (400, BadRequestError),
+        (402, PaymentRequiredError),
+        (404, NotFoundError),
+        (409, ConflictError),
+    ),
+)
+RETRIEVE_PRICE = OperationInfo(
+    id="retrieve_price",
+    method="GET",
+    path="/v1/prices/{price}",
+    retry_safe=True,
+    idempotency_header=None,
+    success_status=200,
+    pagination=None,
+    query_styles=(("expand", ("deepObject", True)),),
+    errors=((400, BadRequestError), (404, NotFoundError)),
 )
 
 

@@ -9,11 +9,1466 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+ChargeObject = Literal["charge"]
+
+ChargeRefundsObject = Literal["list"]
+
 ChargeStatus = Literal[
-    "succeeded",
-    "pending",
     "failed",
+    "pending",
+    "succeeded",
 ]
+
+CustomerObject = Literal["customer"]
+
+CustomerSourcesObject = Literal["list"]
+
+CustomerSubscriptionsObject = Literal["list"]
+
+CustomerTaxExempt = Literal[
+    "exempt",
+    "none",
+    "reverse",
+]
+
+CustomerTaxIdsObject = Literal["list"]
+
+DeletedCustomerDeleted = Literal[True]
+
+DeletedCustomerObject = Literal["customer"]
+
+InvoiceBillingReason = Literal[
+    "automatic_pending_invoice_item_invoice",
+    "manual",
+    "quote_accept",
+    "subscription",
+    "subscription_create",
+    "subscription_cycle",
+    "subscription_threshold",
+    "subscription_update",
+    "upcoming",
+]
+
+InvoiceCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+InvoiceCustomerTaxExempt = Literal[
+    "exempt",
+    "none",
+    "reverse",
+]
+
+InvoiceLinesObject = Literal["list"]
+
+InvoiceObject = Literal["invoice"]
+
+InvoiceStatus = Literal[
+    "draft",
+    "open",
+    "paid",
+    "uncollectible",
+    "void",
+]
+
+PaymentIntentCancellationReason = Literal[
+    "abandoned",
+    "automatic",
+    "duplicate",
+    "failed_invoice",
+    "fraudulent",
+    "requested_by_customer",
+    "void_invoice",
+]
+
+PaymentIntentCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+PaymentIntentConfirmationMethod = Literal[
+    "automatic",
+    "manual",
+]
+
+PaymentIntentObject = Literal["payment_intent"]
+
+PaymentIntentSetupFutureUsage = Literal[
+    "off_session",
+    "on_session",
+]
+
+PaymentIntentStatus = Literal[
+    "canceled",
+    "processing",
+    "requires_action",
+    "requires_capture",
+    "requires_confirmation",
+    "requires_payment_method",
+    "succeeded",
+]
+
+RefundObject = Literal["refund"]
+
+RefundReason = Literal[
+    "duplicate",
+    "expired_uncaptured_charge",
+    "fraudulent",
+    "requested_by_customer",
+]
+
+SubscriptionCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+SubscriptionItemsObject = Literal["list"]
+
+SubscriptionObject = Literal["subscription"]
+
+SubscriptionStatus = Literal[
+    "active",
+    "canceled",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+]
+
+PriceBillingScheme = Literal[
+    "per_unit",
+    "tiered",
+]
+
+PriceObject = Literal["price"]
+
+PriceTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+PriceTiersMode = Literal[
+    "graduated",
+    "volume",
+]
+
+PriceType = Literal[
+    "one_time",
+    "recurring",
+]
+
+ProductObject = Literal["product"]
+
+ListChargesResponseObject = Literal["list"]
+
+CreateChargeBodyCardOption1Object = Literal["card"]
+
+CreateChargeBodyMetadataOption2 = Literal[""]
+
+UpdateChargeBodyFraudDetailsUserReport = Literal[
+    "",
+    "fraudulent",
+    "safe",
+]
+
+UpdateChargeBodyMetadataOption2 = Literal[""]
+
+ListCustomersResponseObject = Literal["list"]
+
+CreateCustomerBodyAddressOption2 = Literal[""]
+
+CreateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
+    "automatic",
+    "manual",
+    "merchant_default",
+]
+
+CreateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[""]
+
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[""]
+
+CreateCustomerBodyMetadataOption2 = Literal[""]
+
+CreateCustomerBodyTaxIpAddressOption2 = Literal[""]
+
+CreateCustomerBodyTaxExempt = Literal[
+    "",
+    "exempt",
+    "none",
+    "reverse",
+]
+
+CreateCustomerBodyTaxIdDataItemType = Literal[
+    "ae_trn",
+    "au_abn",
+    "au_arn",
+    "bg_uic",
+    "br_cnpj",
+    "br_cpf",
+    "ca_bn",
+    "ca_gst_hst",
+    "ca_pst_bc",
+    "ca_pst_mb",
+    "ca_pst_sk",
+    "ca_qst",
+    "ch_vat",
+    "cl_tin",
+    "eg_tin",
+    "es_cif",
+    "eu_oss_vat",
+    "eu_vat",
+    "gb_vat",
+    "ge_vat",
+    "hk_br",
+    "hu_tin",
+    "id_npwp",
+    "il_vat",
+    "in_gst",
+    "is_vat",
+    "jp_cn",
+    "jp_rn",
+    "jp_trn",
+    "ke_pin",
+    "kr_brn",
+    "li_uid",
+    "mx_rfc",
+    "my_frp",
+    "my_itn",
+    "my_sst",
+    "no_vat",
+    "nz_gst",
+    "ph_tin",
+    "ru_inn",
+    "ru_kpp",
+    "sa_vat",
+    "sg_gst",
+    "sg_uen",
+    "si_tin",
+    "th_vat",
+    "tr_tin",
+    "tw_vat",
+    "ua_vat",
+    "us_ein",
+    "za_vat",
+]
+
+UpdateCustomerBodyAddressOption2 = Literal[""]
+
+UpdateCustomerBodyBankAccountOption1AccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+UpdateCustomerBodyBankAccountOption1Object = Literal["bank_account"]
+
+UpdateCustomerBodyCardOption1Object = Literal["card"]
+
+UpdateCustomerBodyCashBalanceSettingsReconciliationMode = Literal[
+    "automatic",
+    "manual",
+    "merchant_default",
+]
+
+UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2 = Literal[""]
+
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2 = Literal[""]
+
+UpdateCustomerBodyMetadataOption2 = Literal[""]
+
+UpdateCustomerBodyTaxIpAddressOption2 = Literal[""]
+
+UpdateCustomerBodyTaxExempt = Literal[
+    "",
+    "exempt",
+    "none",
+    "reverse",
+]
+
+ListPaymentIntentsResponseObject = Literal["list"]
+
+CreatePaymentIntentBodyCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+CreatePaymentIntentBodyConfirmationMethod = Literal[
+    "automatic",
+    "manual",
+]
+
+CreatePaymentIntentBodyMandateDataCustomerAcceptanceType = Literal[
+    "offline",
+    "online",
+]
+
+CreatePaymentIntentBodyOffSessionOption2 = Literal[
+    "one_off",
+    "recurring",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodDataEpsBank = Literal[
+    "arzte_und_apotheker_bank",
+    "austrian_anadi_bank_ag",
+    "bank_austria",
+    "bankhaus_carl_spangler",
+    "bankhaus_schelhammer_und_schattera_ag",
+    "bawag_psk_ag",
+    "bks_bank_ag",
+    "brull_kallmus_bank_ag",
+    "btv_vier_lander_bank",
+    "capital_bank_grawe_gruppe_ag",
+    "deutsche_bank_ag",
+    "dolomitenbank",
+    "easybank_ag",
+    "erste_bank_und_sparkassen",
+    "hypo_alpeadriabank_international_ag",
+    "hypo_bank_burgenland_aktiengesellschaft",
+    "hypo_noe_lb_fur_niederosterreich_u_wien",
+    "hypo_oberosterreich_salzburg_steiermark",
+    "hypo_tirol_bank_ag",
+    "hypo_vorarlberg_bank_ag",
+    "marchfelder_bank",
+    "oberbank_ag",
+    "raiffeisen_bankengruppe_osterreich",
+    "schoellerbank_ag",
+    "sparda_bank_wien",
+    "volksbank_gruppe",
+    "volkskreditbank_ag",
+    "vr_bank_braunau",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataFpxBank = Literal[
+    "affin_bank",
+    "agrobank",
+    "alliance_bank",
+    "ambank",
+    "bank_islam",
+    "bank_muamalat",
+    "bank_of_china",
+    "bank_rakyat",
+    "bsn",
+    "cimb",
+    "deutsche_bank",
+    "hong_leong_bank",
+    "hsbc",
+    "kfh",
+    "maybank2e",
+    "maybank2u",
+    "ocbc",
+    "pb_enterprise",
+    "public_bank",
+    "rhb",
+    "standard_chartered",
+    "uob",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataIdealBank = Literal[
+    "abn_amro",
+    "asn_bank",
+    "bunq",
+    "handelsbanken",
+    "ing",
+    "knab",
+    "moneyou",
+    "rabobank",
+    "regiobank",
+    "revolut",
+    "sns_bank",
+    "triodos_bank",
+    "van_lanschot",
+    "yoursafe",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataP24Bank = Literal[
+    "alior_bank",
+    "bank_millennium",
+    "bank_nowy_bfg_sa",
+    "bank_pekao_sa",
+    "banki_spbdzielcze",
+    "blik",
+    "bnp_paribas",
+    "boz",
+    "citi_handlowy",
+    "credit_agricole",
+    "envelobank",
+    "etransfer_pocztowy24",
+    "getin_bank",
+    "ideabank",
+    "ing",
+    "inteligo",
+    "mbank_mtransfer",
+    "nest_przelew",
+    "noble_pay",
+    "pbac_z_ipko",
+    "plus_bank",
+    "santander_przelew24",
+    "tmobile_usbugi_bankowe",
+    "toyota_bank",
+    "volkswagen_bank",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataSofortCountry = Literal[
+    "AT",
+    "BE",
+    "DE",
+    "ES",
+    "IT",
+    "NL",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataType = Literal[
+    "acss_debit",
+    "affirm",
+    "afterpay_clearpay",
+    "alipay",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "blik",
+    "boleto",
+    "cashapp",
+    "customer_balance",
+    "eps",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "klarna",
+    "konbini",
+    "link",
+    "oxxo",
+    "p24",
+    "paynow",
+    "pix",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType = Literal[
+    "checking",
+    "savings",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = (
+    Literal["",]
+)
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule = Literal[
+    "combined",
+    "interval",
+    "sporadic",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
+    "month",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
+    "fixed_count",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
+    "fixed",
+    "maximum",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval = Literal[
+    "day",
+    "month",
+    "sporadic",
+    "week",
+    "year",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem = Literal[
+    "india",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = (
+    Literal["",]
+)
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = (
+    Literal["",]
+)
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
+    "iban",
+    "sepa",
+    "sort_code",
+    "spei",
+    "zengin",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType = Literal[
+    "eu_bank_transfer",
+    "gb_bank_transfer",
+    "jp_bank_transfer",
+    "mx_bank_transfer",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType = Literal[
+    "bank_transfer",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Literal[
+    "cs-CZ",
+    "da-DK",
+    "de-AT",
+    "de-CH",
+    "de-DE",
+    "el-GR",
+    "en-AT",
+    "en-AU",
+    "en-BE",
+    "en-CA",
+    "en-CH",
+    "en-CZ",
+    "en-DE",
+    "en-DK",
+    "en-ES",
+    "en-FI",
+    "en-FR",
+    "en-GB",
+    "en-GR",
+    "en-IE",
+    "en-IT",
+    "en-NL",
+    "en-NO",
+    "en-NZ",
+    "en-PL",
+    "en-PT",
+    "en-SE",
+    "en-US",
+    "es-ES",
+    "es-US",
+    "fi-FI",
+    "fr-BE",
+    "fr-CA",
+    "fr-CH",
+    "fr-FR",
+    "it-CH",
+    "it-IT",
+    "nb-NO",
+    "nl-BE",
+    "nl-NL",
+    "pl-PL",
+    "pt-PT",
+    "sv-FI",
+    "sv-SE",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
+    "",
+    "de",
+    "en",
+    "es",
+    "fr",
+    "it",
+    "nl",
+    "pl",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem = Literal[
+    "ach",
+    "us_domestic_wire",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[""]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
+    "android",
+    "ios",
+    "web",
+]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal["none"]
+
+CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[""]
+
+CreatePaymentIntentBodySetupFutureUsage = Literal[
+    "off_session",
+    "on_session",
+]
+
+CancelPaymentIntentBodyCancellationReason = Literal[
+    "abandoned",
+    "duplicate",
+    "fraudulent",
+    "requested_by_customer",
+]
+
+CapturePaymentIntentBodyMetadataOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyCaptureMethod = Literal[
+    "automatic",
+    "automatic_async",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceType = Literal[
+    "offline",
+    "online",
+]
+
+ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType = Literal["online"]
+
+ConfirmPaymentIntentBodyOffSessionOption2 = Literal[
+    "one_off",
+    "recurring",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodDataEpsBank = Literal[
+    "arzte_und_apotheker_bank",
+    "austrian_anadi_bank_ag",
+    "bank_austria",
+    "bankhaus_carl_spangler",
+    "bankhaus_schelhammer_und_schattera_ag",
+    "bawag_psk_ag",
+    "bks_bank_ag",
+    "brull_kallmus_bank_ag",
+    "btv_vier_lander_bank",
+    "capital_bank_grawe_gruppe_ag",
+    "deutsche_bank_ag",
+    "dolomitenbank",
+    "easybank_ag",
+    "erste_bank_und_sparkassen",
+    "hypo_alpeadriabank_international_ag",
+    "hypo_bank_burgenland_aktiengesellschaft",
+    "hypo_noe_lb_fur_niederosterreich_u_wien",
+    "hypo_oberosterreich_salzburg_steiermark",
+    "hypo_tirol_bank_ag",
+    "hypo_vorarlberg_bank_ag",
+    "marchfelder_bank",
+    "oberbank_ag",
+    "raiffeisen_bankengruppe_osterreich",
+    "schoellerbank_ag",
+    "sparda_bank_wien",
+    "volksbank_gruppe",
+    "volkskreditbank_ag",
+    "vr_bank_braunau",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataFpxBank = Literal[
+    "affin_bank",
+    "agrobank",
+    "alliance_bank",
+    "ambank",
+    "bank_islam",
+    "bank_muamalat",
+    "bank_of_china",
+    "bank_rakyat",
+    "bsn",
+    "cimb",
+    "deutsche_bank",
+    "hong_leong_bank",
+    "hsbc",
+    "kfh",
+    "maybank2e",
+    "maybank2u",
+    "ocbc",
+    "pb_enterprise",
+    "public_bank",
+    "rhb",
+    "standard_chartered",
+    "uob",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataIdealBank = Literal[
+    "abn_amro",
+    "asn_bank",
+    "bunq",
+    "handelsbanken",
+    "ing",
+    "knab",
+    "moneyou",
+    "rabobank",
+    "regiobank",
+    "revolut",
+    "sns_bank",
+    "triodos_bank",
+    "van_lanschot",
+    "yoursafe",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataP24Bank = Literal[
+    "alior_bank",
+    "bank_millennium",
+    "bank_nowy_bfg_sa",
+    "bank_pekao_sa",
+    "banki_spbdzielcze",
+    "blik",
+    "bnp_paribas",
+    "boz",
+    "citi_handlowy",
+    "credit_agricole",
+    "envelobank",
+    "etransfer_pocztowy24",
+    "getin_bank",
+    "ideabank",
+    "ing",
+    "inteligo",
+    "mbank_mtransfer",
+    "nest_przelew",
+    "noble_pay",
+    "pbac_z_ipko",
+    "plus_bank",
+    "santander_przelew24",
+    "tmobile_usbugi_bankowe",
+    "toyota_bank",
+    "volkswagen_bank",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataSofortCountry = Literal[
+    "AT",
+    "BE",
+    "DE",
+    "ES",
+    "IT",
+    "NL",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataType = Literal[
+    "acss_debit",
+    "affirm",
+    "afterpay_clearpay",
+    "alipay",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "blik",
+    "boleto",
+    "cashapp",
+    "customer_balance",
+    "eps",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "klarna",
+    "konbini",
+    "link",
+    "oxxo",
+    "p24",
+    "paynow",
+    "pix",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType = Literal[
+    "company",
+    "individual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType = Literal[
+    "checking",
+    "savings",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2 = Literal[
+    "",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule = Literal[
+    "combined",
+    "interval",
+    "sporadic",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage = Literal[
+    "none",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = Literal[
+    "month",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = Literal[
+    "fixed_count",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType = Literal[
+    "fixed",
+    "maximum",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval = Literal[
+    "day",
+    "month",
+    "sporadic",
+    "week",
+    "year",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem = Literal[
+    "india",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2 = (
+    Literal["",]
+)
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2 = (
+    Literal["",]
+)
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem = Literal[
+    "iban",
+    "sepa",
+    "sort_code",
+    "spei",
+    "zengin",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType = Literal[
+    "eu_bank_transfer",
+    "gb_bank_transfer",
+    "jp_bank_transfer",
+    "mx_bank_transfer",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType = Literal[
+    "bank_transfer",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale = Literal[
+    "cs-CZ",
+    "da-DK",
+    "de-AT",
+    "de-CH",
+    "de-DE",
+    "el-GR",
+    "en-AT",
+    "en-AU",
+    "en-BE",
+    "en-CA",
+    "en-CH",
+    "en-CZ",
+    "en-DE",
+    "en-DK",
+    "en-ES",
+    "en-FI",
+    "en-FR",
+    "en-GB",
+    "en-GR",
+    "en-IE",
+    "en-IT",
+    "en-NL",
+    "en-NO",
+    "en-NZ",
+    "en-PL",
+    "en-PT",
+    "en-SE",
+    "en-US",
+    "es-ES",
+    "es-US",
+    "fi-FI",
+    "fr-BE",
+    "fr-CA",
+    "fr-CH",
+    "fr-FR",
+    "it-CH",
+    "it-IT",
+    "nb-NO",
+    "nl-BE",
+    "nl-NL",
+    "pl-PL",
+    "pt-PT",
+    "sv-FI",
+    "sv-SE",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod = Literal[
+    "",
+    "manual",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage = Literal[
+    "",
+    "de",
+    "en",
+    "es",
+    "fr",
+    "it",
+    "nl",
+    "pl",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem = Literal[
+    "ach",
+    "us_domestic_wire",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage = Literal[
+    "",
+    "none",
+    "off_session",
+    "on_session",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client = Literal[
+    "android",
+    "ios",
+    "web",
+]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage = Literal["none"]
+
+ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2 = Literal[""]
+
+ConfirmPaymentIntentBodyReceiptEmailOption2 = Literal[""]
+
+ConfirmPaymentIntentBodySetupFutureUsage = Literal[
+    "",
+    "off_session",
+    "on_session",
+]
+
+ListRefundsResponseObject = Literal["list"]
+
+CreateRefundBodyMetadataOption2 = Literal[""]
+
+CreateRefundBodyOrigin = Literal["customer_balance"]
 
 CreateRefundBodyReason = Literal[
     "duplicate",
@@ -21,95 +1476,2545 @@ CreateRefundBodyReason = Literal[
     "requested_by_customer",
 ]
 
+ListInvoicesCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+ListInvoicesStatus = Literal[
+    "draft",
+    "open",
+    "paid",
+    "uncollectible",
+    "void",
+]
+
+ListInvoicesResponseObject = Literal["list"]
+
+CreateInvoiceBodyAccountTaxIdsOption2 = Literal[""]
+
+CreateInvoiceBodyCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+CreateInvoiceBodyCustomFieldsOption2 = Literal[""]
+
+CreateInvoiceBodyDiscountsOption2 = Literal[""]
+
+CreateInvoiceBodyFromInvoiceAction = Literal["revision"]
+
+CreateInvoiceBodyMetadataOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = Literal[
+    "automatic",
+    "instant",
+    "microdeposits",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = Literal[
+    "de",
+    "en",
+    "fr",
+    "nl",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval = (
+    Literal["month",]
+)
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type = (
+    Literal["fixed_count",]
+)
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[""]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
+    "ach_credit_transfer",
+    "ach_debit",
+    "acss_debit",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "boleto",
+    "card",
+    "cashapp",
+    "customer_balance",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "konbini",
+    "link",
+    "paynow",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[""]
+
+CreateInvoiceBodyPendingInvoiceItemsBehavior = Literal[
+    "exclude",
+    "include",
+    "include_and_require",
+]
+
+CreateInvoiceBodyRenderingOptionsOption1AmountTaxDisplay = Literal[
+    "",
+    "exclude_tax",
+    "include_inclusive_tax",
+]
+
+CreateInvoiceBodyRenderingOptionsOption2 = Literal[""]
+
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximumUnit = Literal[
+    "business_day",
+    "day",
+    "hour",
+    "month",
+    "week",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimumUnit = Literal[
+    "business_day",
+    "day",
+    "hour",
+    "month",
+    "week",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateInvoiceBodyShippingCostShippingRateDataType = Literal["fixed_amount"]
+
+ListSubscriptionsCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+ListSubscriptionsStatus = Literal[
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+]
+
+ListSubscriptionsResponseObject = Literal["list"]
+
+CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 = Literal[""]
+
+CreateSubscriptionBodyBillingThresholdsOption2 = Literal[""]
+
+CreateSubscriptionBodyCollectionMethod = Literal[
+    "charge_automatically",
+    "send_invoice",
+]
+
+CreateSubscriptionBodyDefaultTaxRatesOption2 = Literal[""]
+
+CreateSubscriptionBodyItemsItemBillingThresholdsOption2 = Literal[""]
+
+CreateSubscriptionBodyItemsItemPriceDataRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateSubscriptionBodyItemsItemPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateSubscriptionBodyItemsItemTaxRatesOption2 = Literal[""]
+
+CreateSubscriptionBodyMetadataOption2 = Literal[""]
+
+CreateSubscriptionBodyOnBehalfOfOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentBehavior = Literal[
+    "allow_incomplete",
+    "default_incomplete",
+    "error_if_incomplete",
+    "pending_if_incomplete",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType = Literal[
+    "business",
+    "personal",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage = (
+    Literal[
+        "de",
+        "en",
+        "fr",
+        "nl",
+    ]
+)
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType = (
+    Literal[
+        "fixed",
+        "maximum",
+    ]
+)
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network = Literal[
+    "amex",
+    "cartes_bancaires",
+    "diners",
+    "discover",
+    "interac",
+    "jcb",
+    "mastercard",
+    "unionpay",
+    "unknown",
+    "visa",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure = Literal[
+    "any",
+    "automatic",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem = Literal[
+    "balances",
+    "ownership",
+    "payment_method",
+    "transactions",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod = (
+    Literal[
+        "automatic",
+        "instant",
+        "microdeposits",
+    ]
+)
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item = Literal[
+    "ach_credit_transfer",
+    "ach_debit",
+    "acss_debit",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "boleto",
+    "card",
+    "cashapp",
+    "customer_balance",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "konbini",
+    "link",
+    "paynow",
+    "promptpay",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "wechat_pay",
+]
+
+CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2 = Literal[""]
+
+CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod = Literal[
+    "off",
+    "on_subscription",
+]
+
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption1Interval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateSubscriptionBodyPendingInvoiceItemIntervalOption2 = Literal[""]
+
+CreateSubscriptionBodyProrationBehavior = Literal[
+    "always_invoice",
+    "create_prorations",
+    "none",
+]
+
+CreateSubscriptionBodyTrialEndOption1 = Literal["now"]
+
+CreateSubscriptionBodyTrialSettingsEndBehaviorMissingPaymentMethod = Literal[
+    "cancel",
+    "create_invoice",
+    "pause",
+]
+
+CancelSubscriptionBodyCancellationDetailsFeedback = Literal[
+    "",
+    "customer_service",
+    "low_quality",
+    "missing_features",
+    "other",
+    "switched_service",
+    "too_complex",
+    "too_expensive",
+    "unused",
+]
+
+ListProductsResponseObject = Literal["list"]
+
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 = Literal["inf"]
+
+CreateProductBodyDefaultPriceDataRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreateProductBodyDefaultPriceDataTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+ListPricesRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+ListPricesRecurringUsageType = Literal[
+    "licensed",
+    "metered",
+]
+
+ListPricesType = Literal[
+    "one_time",
+    "recurring",
+]
+
+ListPricesResponseObject = Literal["list"]
+
+CreatePriceBodyBillingScheme = Literal[
+    "per_unit",
+    "tiered",
+]
+
+CreatePriceBodyCurrencyOptionsValueTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 = Literal["inf"]
+
+CreatePriceBodyRecurringAggregateUsage = Literal[
+    "last_during_period",
+    "last_ever",
+    "max",
+    "sum",
+]
+
+CreatePriceBodyRecurringInterval = Literal[
+    "day",
+    "month",
+    "week",
+    "year",
+]
+
+CreatePriceBodyRecurringUsageType = Literal[
+    "licensed",
+    "metered",
+]
+
+CreatePriceBodyTaxBehavior = Literal[
+    "exclusive",
+    "inclusive",
+    "unspecified",
+]
+
+CreatePriceBodyTiersItemUpToOption1 = Literal["inf"]
+
+CreatePriceBodyTiersMode = Literal[
+    "graduated",
+    "volume",
+]
+
+CreatePriceBodyTransformQuantityRound = Literal[
+    "down",
+    "up",
+]
+
+
+class ChargeRefunds(BaseModel):
+    """A list of refunds that have been applied to the charge."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Refund] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ChargeRefundsObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
+
 
 class Charge(BaseModel):
-    """The spec's ``Charge`` schema. Fields: ``id``, ``object``, ``amount``, ``amount_captured``,
-    ``amount_refunded``, ``captured`` and 12 more.
+    """To charge a credit or a debit card, you create a `Charge` object. You can retrieve and refund
+    individual charges as well as list all charges. Charges are identified by a unique, random ID.
+
+    Related guide: [Accept a payment with the Charges
+    API](https://stripe.com/docs/payments/accept-a-payment-charges).
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    id: str
-    object: Literal["charge"]
-    amount: int = Field(description="Amount in the smallest currency unit.")
-    amount_captured: int | None = None
-    amount_refunded: int | None = None
-    captured: bool | None = None
-    created: int = Field(description="Unix timestamp.")
-    currency: str
-    customer: str | dict[str, Any] | None = Field(
-        default=None,
-        description="The customer's id, or the customer object when expanded.",
+    amount: int = Field(
+        description=(
+            "Amount intended to be collected by this payment. A positive integer representing "
+            "how much to charge in the [smallest currency "
+            "unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge "
+            "$1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 "
+            "US or [equivalent in charge "
+            "currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). "
+            "The amount value supports up to eight digits (e.g., a value of 99999999 for a USD "
+            "charge of $999,999.99)."
+        ),
     )
-    description: str | None = None
-    failure_code: str | None = None
-    failure_message: str | None = None
-    livemode: bool
-    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
-    paid: bool
-    receipt_email: str | None = None
-    refunded: bool | None = None
-    status: ChargeStatus | str
-
-
-class ChargeList(BaseModel):
-    """The spec's ``ChargeList`` schema. Fields: ``object``, ``data``, ``has_more``, ``url``."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-
-    object: Literal["list"]
-    data: list[Charge]
-    has_more: bool
-    url: str | None = None
-
-
-class Refund(BaseModel):
-    """The spec's ``Refund`` schema. Fields: ``id``, ``object``, ``amount``, ``charge``,
-    ``created``, ``currency`` and 3 more.
-    """
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-
-    id: str
-    object: Literal["refund"]
-    amount: int
-    charge: str | Charge | None = Field(
-        default=None,
-        description="The charge's id, or the charge object when expanded.",
+    amount_captured: int = Field(
+        description=(
+            "Amount in %s captured (can be less than the amount attribute on the charge if a "
+            "partial capture was made)."
+        ),
     )
-    created: int
-    currency: str
-    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
-    reason: str | None = None
-    status: str | None = Field(
+    amount_refunded: int = Field(
+        description=(
+            "Amount in %s refunded (can be less than the amount attribute on the charge if a "
+            "partial refund was issued)."
+        ),
+    )
+    application: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the Connect application that created the charge.",
+    )
+    application_fee: str | dict[str, Any] | None = Field(
         default=None,
         description=(
-            "pending, requires_action, succeeded, failed or canceled; Stripe may add values."
+            "The application fee (if any) for the charge. [See the Connect "
+            "documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for "
+            "details."
+        ),
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "The amount of the application fee (if any) requested for the charge. [See the "
+            "Connect "
+            "documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for "
+            "details."
+        ),
+    )
+    balance_transaction: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the balance transaction that describes the impact of this charge on your "
+            "account balance (not including refunds or disputes)."
+        ),
+    )
+    billing_details: dict[str, Any]
+    calculated_statement_descriptor: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The full statement descriptor that is passed to card networks, and that is "
+            "displayed on your customers' credit card and bank statements. Allows you to see "
+            "what the statement descriptor looks like after the static and dynamic portions are "
+            "combined."
+        ),
+    )
+    captured: bool = Field(
+        description=(
+            "If the charge was created without capturing, this Boolean represents whether it is "
+            "still uncaptured or has since been captured."
+        ),
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str | Customer | DeletedCustomer | None = Field(
+        default=None,
+        description="ID of the customer this charge is for if one exists.",
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=40000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users."
+        ),
+    )
+    disputed: bool = Field(description="Whether the charge has been disputed.")
+    failure_balance_transaction: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the balance transaction that describes the reversal of the balance on your "
+            "account due to payment failure."
+        ),
+    )
+    failure_code: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Error code explaining reason for charge failure if available (see [the errors "
+            "section](https://stripe.com/docs/error-codes) for a list of codes)."
+        ),
+    )
+    failure_message: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Message to user further explaining reason for charge failure if available.",
+    )
+    fraud_details: dict[str, Any] | None = Field(
+        default=None,
+        description="Information on fraud assessments for the charge.",
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    invoice: str | Invoice | None = Field(
+        default=None,
+        description="ID of the invoice this charge is for if one exists.",
+    )
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] = Field(
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    object: ChargeObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    on_behalf_of: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) the charge was made on behalf of without triggering an "
+            "automatic transfer. See the [Connect "
+            "documentation](https://stripe.com/docs/connect/charges-transfers) for details."
+        ),
+    )
+    outcome: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Details about whether the payment was accepted, and why. See [understanding "
+            "declines](https://stripe.com/docs/declines) for details."
+        ),
+    )
+    paid: bool = Field(
+        description=(
+            "`true` if the charge succeeded, or was successfully authorized for later capture."
+        ),
+    )
+    payment_intent: str | PaymentIntent | None = Field(
+        default=None,
+        description="ID of the PaymentIntent associated with this charge, if one exists.",
+    )
+    payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="ID of the payment method used in this charge.",
+    )
+    payment_method_details: dict[str, Any] | None = Field(
+        default=None,
+        description="Details about the payment method at the time of the transaction.",
+    )
+    radar_options: dict[str, Any] | None = None
+    receipt_email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="This is the email address that the receipt for this charge was sent to.",
+    )
+    receipt_number: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "This is the transaction number that appears on email receipts sent for this "
+            "charge. This attribute will be `null` until a receipt has been sent."
+        ),
+    )
+    receipt_url: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "This is the URL to view the receipt for this charge. The receipt is kept "
+            "up-to-date to the latest state of the charge, including any refunds. If the charge "
+            "is for an Invoice, the receipt will be stylized as an Invoice receipt."
+        ),
+    )
+    refunded: bool = Field(
+        description=(
+            "Whether the charge has been fully refunded. If the charge is only partially "
+            "refunded, this attribute will still be false."
+        ),
+    )
+    refunds: ChargeRefunds | None = Field(
+        default=None,
+        description="A list of refunds that have been applied to the charge.",
+    )
+    review: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the review associated with this charge if one exists.",
+    )
+    shipping: dict[str, Any] | None = Field(
+        default=None,
+        description="Shipping information for the charge.",
+    )
+    source_transfer: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The transfer ID which created this charge. Only present if the charge came from "
+            "another Stripe account. [See the Connect "
+            "documentation](https://stripe.com/docs/connect/destination-charges) for details."
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can "
+            "use this value as the complete description of a charge on your customers’ "
+            "statements. Must contain at least one letter, maximum 22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Provides information about the charge that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    status: ChargeStatus | str = Field(
+        description="The status of the payment is either `succeeded`, `pending`, or `failed`.",
+    )
+    transfer: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the transfer to the `destination` account (only applicable if the charge was "
+            "created using the `destination` parameter)."
+        ),
+    )
+    transfer_data: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "An optional dictionary including the account to automatically transfer to as part "
+            "of a destination charge. [See the Connect "
+            "documentation](https://stripe.com/docs/connect/destination-charges) for details."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A string that identifies this transaction as part of a group. See the [Connect "
+            "documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) "
+            "for details."
         ),
     )
 
 
-class CreateChargeBody(BaseModel):
-    """The request body of ``create_charge`` (form)."""
+class CustomerSources(BaseModel):
+    """The customer's payment sources, if any."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    amount: int = Field(ge=1)
-    currency: str = Field(min_length=3, max_length=3)
-    customer: str | None = None
-    source: str | None = Field(default=None, description="A payment source such as a card token.")
-    description: str | None = None
-    receipt_email: str | None = None
-    capture: bool | None = None
-    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
+    data: list[dict[str, Any]] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: CustomerSourcesObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
 
 
-class RetrieveChargeParams(BaseModel):
-    """The parameters of ``retrieve_charge`` (path, query and header), checked before sending."""
+class CustomerSubscriptions(BaseModel):
+    """The customer's current subscriptions, if any."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    charge: str
+    data: list[Subscription] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: CustomerSubscriptionsObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
+
+
+class CustomerTaxIds(BaseModel):
+    """The customer's tax IDs."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[dict[str, Any]] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: CustomerTaxIdsObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
+
+
+class Customer(BaseModel):
+    """This object represents a customer of your business. It lets you create recurring charges and
+    track payments that belong to the same customer.
+
+    Related guide: [Save a card during
+    payment](https://stripe.com/docs/payments/save-during-payment).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address: dict[str, Any] | None = Field(default=None, description="The customer's address.")
+    balance: int | None = Field(
+        default=None,
+        description=(
+            "Current balance, if any, being stored on the customer. If negative, the customer "
+            "has credit to apply to their next invoice. If positive, the customer has an amount "
+            "owed that will be added to their next invoice. The balance does not refer to any "
+            "unpaid invoices; it solely takes into account amounts that have yet to be "
+            "successfully applied to any invoice. This balance is only taken into account as "
+            "invoices are finalized."
+        ),
+    )
+    cash_balance: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The current funds being held by Stripe on behalf of the customer. These funds can "
+            'be applied towards payment intents with source "cash_balance". The '
+            "settings[reconciliation_mode] field describes whether these funds are applied to "
+            "such payment intents manually or automatically."
+        ),
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the "
+            "customer can be charged in for recurring billing purposes."
+        ),
+    )
+    default_source: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the default payment source for the customer. If you are using payment "
+            "methods created via the PaymentMethods API, see the "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) "
+            "field instead."
+        ),
+    )
+    delinquent: bool | None = Field(
+        default=None,
+        description=(
+            "When the customer's latest invoice is billed by charging automatically, "
+            "`delinquent` is `true` if the invoice's latest charge failed. When the customer's "
+            "latest invoice is billed by sending an invoice, `delinquent` is `true` if the "
+            "invoice isn't paid by its due date. If an invoice is marked uncollectible by "
+            "[dunning](https://stripe.com/docs/billing/automatic-collection), `delinquent` "
+            "doesn't get reset to `false`."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users."
+        ),
+    )
+    discount: dict[str, Any] | None = Field(
+        default=None,
+        description="Describes the current discount active on the customer, if there is one.",
+    )
+    email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The customer's email address.",
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    invoice_credit_balance: dict[str, int] | None = Field(
+        default=None,
+        description=(
+            "The current multi-currency balances, if any, being stored on the customer. If "
+            "positive in a currency, the customer has a credit to apply to their next invoice "
+            "denominated in that currency. If negative, the customer has an amount owed that "
+            "will be added to their next invoice denominated in that currency. These balances "
+            "do not refer to any unpaid invoices. They solely track amounts that have yet to be "
+            "successfully applied to any invoice. A balance in a particular currency is only "
+            "applied to any invoice as an invoice in that currency is finalized."
+        ),
+    )
+    invoice_prefix: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The prefix for the customer used to generate unique invoice numbers.",
+    )
+    invoice_settings: dict[str, Any] | None = None
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The customer's full name or business name.",
+    )
+    next_invoice_sequence: int | None = Field(
+        default=None,
+        description="The suffix of the customer's next invoice number, e.g., 0001.",
+    )
+    object: CustomerObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    phone: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The customer's phone number.",
+    )
+    preferred_locales: list[str] | None = Field(
+        default=None,
+        description="The customer's preferred locales (languages), ordered by preference.",
+    )
+    shipping: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Mailing and shipping address for the customer. Appears on invoices emailed to this "
+            "customer."
+        ),
+    )
+    sources: CustomerSources | None = Field(
+        default=None,
+        description="The customer's payment sources, if any.",
+    )
+    subscriptions: CustomerSubscriptions | None = Field(
+        default=None,
+        description="The customer's current subscriptions, if any.",
+    )
+    tax: dict[str, Any] | None = None
+    tax_exempt: CustomerTaxExempt | str | None = Field(
+        default=None,
+        description=(
+            "Describes the customer's tax exemption status. One of `none`, `exempt`, or "
+            "`reverse`. When set to `reverse`, invoice and receipt PDFs include the text "
+            '**"Reverse charge"**.'
+        ),
+    )
+    tax_ids: CustomerTaxIds | None = Field(default=None, description="The customer's tax IDs.")
+    test_clock: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the test clock this customer belongs to.",
+    )
+
+
+class DeletedCustomer(BaseModel):
+    """The spec's ``deleted_customer`` schema. Fields: ``deleted``, ``id``, ``object``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    deleted: DeletedCustomerDeleted | bool = Field(description="Always true for a deleted object")
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    object: DeletedCustomerObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+
+
+class InvoiceLines(BaseModel):
+    """The individual line items that make up the invoice. `lines` is sorted as follows: (1) pending
+    invoice items (including prorations) in reverse chronological order, (2) subscription items in
+    reverse chronological order, and (3) invoice items added after invoice creation in chronological
+    order.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[dict[str, Any]] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: InvoiceLinesObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
+
+
+class Invoice(BaseModel):
+    """Invoices are statements of amounts owed by a customer, and are either generated one-off, or
+    generated periodically from a subscription.
+
+    They contain [invoice items](https://stripe.com/docs/api#invoiceitems), and proration
+    adjustments that may be caused by subscription upgrades/downgrades (if necessary).
+
+    If your invoice is configured to be billed through automatic charges, Stripe automatically
+    finalizes your invoice and attempts payment. Note that finalizing the invoice, [when
+    automatic](https://stripe.com/docs/billing/invoices/workflow/#auto_advance), does not happen
+    immediately as the invo…
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_country: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The country of the business associated with this invoice, most often the business "
+            "creating the invoice."
+        ),
+    )
+    account_name: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The public name of the business associated with this invoice, most often the "
+            "business creating the invoice."
+        ),
+    )
+    account_tax_ids: list[str | dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "The account tax IDs associated with the invoice. Only editable when the invoice is "
+            "a draft."
+        ),
+    )
+    amount_due: int = Field(
+        description=(
+            "Final amount due at this time for this invoice. If the invoice's total is smaller "
+            "than the minimum charge amount, for example, or if there is account credit that "
+            "can be applied to the invoice, the `amount_due` may be 0. If there is a positive "
+            "`starting_balance` for the invoice (the customer owes money), the `amount_due` "
+            "will also take that into account. The charge that gets generated for the invoice "
+            "will be for the amount specified in `amount_due`."
+        ),
+    )
+    amount_paid: int = Field(description="The amount, in %s, that was paid.")
+    amount_remaining: int = Field(
+        description="The difference between amount_due and amount_paid, in %s.",
+    )
+    amount_shipping: int = Field(description="This is the sum of all the shipping amounts.")
+    application: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the Connect Application that created the invoice.",
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "The fee in %s that will be applied to the invoice and transferred to the "
+            "application owner's Stripe account when the invoice is paid."
+        ),
+    )
+    attempt_count: int = Field(
+        description=(
+            "Number of payment attempts made for this invoice, from the perspective of the "
+            "payment retry schedule. Any payment attempt counts as the first attempt, and "
+            "subsequently only automatic retries increment the attempt count. In other words, "
+            "manual payment attempts after the first attempt do not affect the retry schedule."
+        ),
+    )
+    attempted: bool = Field(
+        description=(
+            "Whether an attempt has been made to pay the invoice. An invoice is not attempted "
+            "until 1 hour after the `invoice.created` webhook, for example, so you might not "
+            "want to display that invoice as unpaid to your users."
+        ),
+    )
+    auto_advance: bool | None = Field(
+        default=None,
+        description=(
+            "Controls whether Stripe will perform [automatic "
+            "collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of "
+            "the invoice. When `false`, the invoice's state will not automatically advance "
+            "without an explicit action."
+        ),
+    )
+    automatic_tax: dict[str, Any]
+    billing_reason: InvoiceBillingReason | str | None = Field(
+        default=None,
+        description=(
+            "Indicates the reason why the invoice was created. `subscription_cycle` indicates "
+            "an invoice created by a subscription advancing into a new period. "
+            "`subscription_create` indicates an invoice created due to creating a subscription. "
+            "`subscription_update` indicates an invoice created due to updating a subscription. "
+            "`subscription` is set for all old invoices to indicate either a change to a "
+            "subscription or a period advancement. `manual` is set for all invoices unrelated "
+            "to a subscription (for example: created via the invoice editor). The `upcoming` "
+            "value is reserved for simulated invoices per the …"
+        ),
+    )
+    charge: str | Charge | None = Field(
+        default=None,
+        description="ID of the latest charge generated for this invoice, if any.",
+    )
+    collection_method: InvoiceCollectionMethod | str = Field(
+        description=(
+            "Either `charge_automatically`, or `send_invoice`. When charging automatically, "
+            "Stripe will attempt to pay this invoice using the default source attached to the "
+            "customer. When sending an invoice, Stripe will email this invoice to the customer "
+            "with payment instructions."
+        ),
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    custom_fields: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Custom fields displayed on the invoice.",
+    )
+    customer: str | Customer | DeletedCustomer | None = Field(
+        default=None,
+        description="The ID of the customer who will be billed.",
+    )
+    customer_address: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The customer's address. Until the invoice is finalized, this field will equal "
+            "`customer.address`. Once the invoice is finalized, this field will no longer be "
+            "updated."
+        ),
+    )
+    customer_email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The customer's email. Until the invoice is finalized, this field will equal "
+            "`customer.email`. Once the invoice is finalized, this field will no longer be "
+            "updated."
+        ),
+    )
+    customer_name: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The customer's name. Until the invoice is finalized, this field will equal "
+            "`customer.name`. Once the invoice is finalized, this field will no longer be "
+            "updated."
+        ),
+    )
+    customer_phone: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The customer's phone number. Until the invoice is finalized, this field will equal "
+            "`customer.phone`. Once the invoice is finalized, this field will no longer be "
+            "updated."
+        ),
+    )
+    customer_shipping: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The customer's shipping information. Until the invoice is finalized, this field "
+            "will equal `customer.shipping`. Once the invoice is finalized, this field will no "
+            "longer be updated."
+        ),
+    )
+    customer_tax_exempt: InvoiceCustomerTaxExempt | str | None = Field(
+        default=None,
+        description=(
+            "The customer's tax exempt status. Until the invoice is finalized, this field will "
+            "equal `customer.tax_exempt`. Once the invoice is finalized, this field will no "
+            "longer be updated."
+        ),
+    )
+    customer_tax_ids: list[dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "The customer's tax IDs. Until the invoice is finalized, this field will contain "
+            "the same tax IDs as `customer.tax_ids`. Once the invoice is finalized, this field "
+            "will no longer be updated."
+        ),
+    )
+    default_payment_method: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the default payment method for the invoice. It must belong to the customer "
+            "associated with the invoice. If not set, defaults to the subscription's default "
+            "payment method, if any, or to the default payment method in the customer's invoice "
+            "settings."
+        ),
+    )
+    default_source: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the default payment source for the invoice. It must belong to the customer "
+            "associated with the invoice and be in a chargeable state. If not set, defaults to "
+            "the subscription's default source, if any, or to the customer's default source."
+        ),
+    )
+    default_tax_rates: list[dict[str, Any]] = Field(
+        description="The tax rates applied to this invoice, if any.",
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users. "
+            "Referenced as 'memo' in the Dashboard."
+        ),
+    )
+    discount: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Describes the current discount applied to this invoice, if there is one. Not "
+            "populated if there are multiple discounts."
+        ),
+    )
+    discounts: list[str | dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "The discounts applied to the invoice. Line item discounts are applied before "
+            "invoice discounts. Use `expand[]=discounts` to expand each discount."
+        ),
+    )
+    due_date: int | None = Field(
+        default=None,
+        description=(
+            "The date on which payment for this invoice is due. This value will be `null` for "
+            "invoices where `collection_method=charge_automatically`."
+        ),
+    )
+    ending_balance: int | None = Field(
+        default=None,
+        description=(
+            "Ending customer balance after the invoice is finalized. Invoices are finalized "
+            "approximately an hour after successful webhook delivery or when payment collection "
+            "is attempted for the invoice. If the invoice has not been finalized yet, this will "
+            "be null."
+        ),
+    )
+    footer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Footer displayed on the invoice.",
+    )
+    from_invoice: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Details of the invoice that was cloned. See the [revision "
+            "documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more "
+            "details."
+        ),
+    )
+    hosted_invoice_url: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The URL for the hosted invoice page, which allows customers to view and pay an "
+            "invoice. If the invoice has not been finalized yet, this will be null."
+        ),
+    )
+    id: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Unique identifier for the object. This property is always present unless the "
+            "invoice is an upcoming invoice. See [Retrieve an upcoming "
+            "invoice](https://stripe.com/docs/api/invoices/upcoming) for more details."
+        ),
+    )
+    invoice_pdf: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The link to download the PDF for the invoice. If the invoice has not been "
+            "finalized yet, this will be null."
+        ),
+    )
+    last_finalization_error: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The error encountered during the previous attempt to finalize the invoice. This "
+            "field is cleared when the invoice is successfully finalized."
+        ),
+    )
+    latest_revision: str | Invoice | None = Field(
+        default=None,
+        description="The ID of the most recent non-draft revision of this invoice",
+    )
+    lines: InvoiceLines = Field(
+        description=(
+            "The individual line items that make up the invoice. `lines` is sorted as follows: "
+            "(1) pending invoice items (including prorations) in reverse chronological order, "
+            "(2) subscription items in reverse chronological order, and (3) invoice items added "
+            "after invoice creation in chronological order."
+        ),
+    )
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    next_payment_attempt: int | None = Field(
+        default=None,
+        description=(
+            "The time at which payment will next be attempted. This value will be `null` for "
+            "invoices where `collection_method=send_invoice`."
+        ),
+    )
+    number: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A unique, identifying string that appears on emails sent to the customer for this "
+            "invoice. This starts with the customer's unique invoice_prefix if it is specified."
+        ),
+    )
+    object: InvoiceObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    on_behalf_of: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) for which the funds of the invoice payment are intended. If "
+            "set, the invoice will be presented with the branding and support information of "
+            "the specified account. See the [Invoices with "
+            "Connect](https://stripe.com/docs/billing/invoices/connect) documentation for "
+            "details."
+        ),
+    )
+    paid: bool = Field(
+        description=(
+            "Whether payment was successfully collected for this invoice. An invoice can be "
+            "paid (most commonly) with a charge or with credit from the customer's account "
+            "balance."
+        ),
+    )
+    paid_out_of_band: bool = Field(
+        description=(
+            "Returns true if the invoice was manually marked paid, returns false if the invoice "
+            "hasn't been paid yet or was paid on Stripe."
+        ),
+    )
+    payment_intent: str | PaymentIntent | None = Field(
+        default=None,
+        description=(
+            "The PaymentIntent associated with this invoice. The PaymentIntent is generated "
+            "when the invoice is finalized, and can then be used to pay the invoice. Note that "
+            "voiding an invoice will cancel the PaymentIntent."
+        ),
+    )
+    payment_settings: dict[str, Any]
+    period_end: int = Field(
+        description=(
+            "End of the usage period during which invoice items were added to this invoice."
+        ),
+    )
+    period_start: int = Field(
+        description=(
+            "Start of the usage period during which invoice items were added to this invoice."
+        ),
+    )
+    post_payment_credit_notes_amount: int = Field(
+        description="Total amount of all post-payment credit notes issued for this invoice.",
+    )
+    pre_payment_credit_notes_amount: int = Field(
+        description="Total amount of all pre-payment credit notes issued for this invoice.",
+    )
+    quote: str | dict[str, Any] | None = Field(
+        default=None,
+        description="The quote this invoice was generated from.",
+    )
+    receipt_number: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "This is the transaction number that appears on email receipts sent for this invoice."
+        ),
+    )
+    rendering_options: dict[str, Any] | None = Field(
+        default=None,
+        description="Options for invoice PDF rendering.",
+    )
+    shipping_cost: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The details of the cost of shipping, including the ShippingRate applied on the "
+            "invoice."
+        ),
+    )
+    shipping_details: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Shipping details for the invoice. The Invoice PDF will use the `shipping_details` "
+            "value if it is set, otherwise the PDF will render the shipping address from the "
+            "customer."
+        ),
+    )
+    starting_balance: int = Field(
+        description=(
+            "Starting customer balance before the invoice is finalized. If the invoice has not "
+            "been finalized yet, this will be the current customer balance. For revision "
+            "invoices, this also includes any customer balance that was applied to the original "
+            "invoice."
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Extra information about an invoice for the customer's credit card statement.",
+    )
+    status: InvoiceStatus | str | None = Field(
+        default=None,
+        description=(
+            "The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or "
+            "`void`. [Learn "
+            "more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)"
+        ),
+    )
+    status_transitions: dict[str, Any]
+    subscription: str | Subscription | None = Field(
+        default=None,
+        description="The subscription that this invoice was prepared for, if any.",
+    )
+    subscription_proration_date: int | None = Field(
+        default=None,
+        description=(
+            "Only set for upcoming invoices that preview prorations. The time used to calculate "
+            "prorations."
+        ),
+    )
+    subtotal: int = Field(
+        description=(
+            "Total of all subscriptions, invoice items, and prorations on the invoice before "
+            "any invoice level discount or exclusive tax is applied. Item discounts are already "
+            "incorporated"
+        ),
+    )
+    subtotal_excluding_tax: int | None = Field(
+        default=None,
+        description=(
+            "The integer amount in %s representing the subtotal of the invoice before any "
+            "invoice level discount or tax is applied. Item discounts are already incorporated"
+        ),
+    )
+    tax: int | None = Field(
+        default=None,
+        description=(
+            "The amount of tax on this invoice. This is the sum of all the tax amounts on this "
+            "invoice."
+        ),
+    )
+    test_clock: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the test clock this invoice belongs to.",
+    )
+    threshold_reason: dict[str, Any] | None = None
+    total: int = Field(description="Total after discounts and taxes.")
+    total_discount_amounts: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The aggregate amounts calculated per discount across all line items.",
+    )
+    total_excluding_tax: int | None = Field(
+        default=None,
+        description=(
+            "The integer amount in %s representing the total amount of the invoice including "
+            "all discounts but excluding all tax."
+        ),
+    )
+    total_tax_amounts: list[dict[str, Any]] = Field(
+        description="The aggregate amounts calculated per tax rate for all line items.",
+    )
+    transfer_data: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) the payment will be attributed to for tax reporting, and "
+            "where funds from the payment will be transferred to for the invoice."
+        ),
+    )
+    webhooks_delivered_at: int | None = Field(
+        default=None,
+        description=(
+            "Invoices are automatically paid or sent 1 hour after webhooks are delivered, or "
+            "until all webhook delivery attempts have [been "
+            "exhausted](https://stripe.com/docs/billing/webhooks#understand). This field tracks "
+            "the time when webhooks for this invoice were successfully delivered. If the "
+            "invoice had no webhooks to deliver, this will be set while the invoice is being "
+            "created."
+        ),
+    )
+
+
+class PaymentIntent(BaseModel):
+    """A PaymentIntent guides you through the process of collecting a payment from your customer. We
+    recommend that you create exactly one PaymentIntent for each order or customer session in your
+    system. You can reference the PaymentIntent later to see the history of payment attempts for a
+    particular session.
+
+    A PaymentIntent transitions through [multiple
+    statuses](https://stripe.com/docs/payments/intents#intent-statuses) throughout its lifetime as
+    it interfaces with Stripe.js to perform authentication flows and ultimately creates at most one
+    successful charge.
+
+    Related guide: [Payment Intents API](…
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int = Field(
+        description=(
+            "Amount intended to be collected by this PaymentIntent. A positive integer "
+            "representing how much to charge in the [smallest currency "
+            "unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge "
+            "$1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 "
+            "US or [equivalent in charge "
+            "currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). "
+            "The amount value supports up to eight digits (e.g., a value of 99999999 for a USD "
+            "charge of $999,999.99)."
+        ),
+    )
+    amount_capturable: int | None = Field(
+        default=None,
+        description="Amount that can be captured from this PaymentIntent.",
+    )
+    amount_details: dict[str, Any] | None = None
+    amount_received: int | None = Field(
+        default=None,
+        description="Amount that was collected by this PaymentIntent.",
+    )
+    application: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the Connect application that created the PaymentIntent.",
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "The amount of the application fee (if any) that will be requested to be applied to "
+            "the payment and transferred to the application owner's Stripe account. The amount "
+            "of the application fee collected will be capped at the total payment amount. For "
+            "more information, see the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+    automatic_payment_methods: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Settings to configure compatible payment methods from the [Stripe "
+            "Dashboard](https://dashboard.stripe.com/settings/payment_methods)"
+        ),
+    )
+    canceled_at: int | None = Field(
+        default=None,
+        description=(
+            "Populated when `status` is `canceled`, this is the time at which the PaymentIntent "
+            "was canceled. Measured in seconds since the Unix epoch."
+        ),
+    )
+    cancellation_reason: PaymentIntentCancellationReason | str | None = Field(
+        default=None,
+        description=(
+            "Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, "
+            "`fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe "
+            "internally (`failed_invoice`, `void_invoice`, or `automatic`)."
+        ),
+    )
+    capture_method: PaymentIntentCaptureMethod | str = Field(
+        description="Controls when the funds will be captured from the customer's account.",
+    )
+    client_secret: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The client secret of this PaymentIntent. Used for client-side retrieval using a "
+            "publishable key. The client secret can be used to complete a payment from your "
+            "frontend. It should not be stored, logged, or exposed to anyone other than the "
+            "customer. Make sure that you have TLS enabled on any page that includes the client "
+            "secret. Refer to our docs to [accept a "
+            "payment](https://stripe.com/docs/payments/accept-a-payment?ui=elements) and learn "
+            "about how `client_secret` should be handled."
+        ),
+    )
+    confirmation_method: PaymentIntentConfirmationMethod | str
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str | Customer | DeletedCustomer | None = Field(
+        default=None,
+        description=(
+            "ID of the Customer this PaymentIntent belongs to, if one exists. Payment methods "
+            "attached to other Customers cannot be used with this PaymentIntent. If present in "
+            "combination with "
+            "[setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage), "
+            "this PaymentIntent's payment method will be attached to the Customer after the "
+            "PaymentIntent has been confirmed and any required actions from the user are "
+            "complete."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users."
+        ),
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    invoice: str | Invoice | None = Field(
+        default=None,
+        description="ID of the invoice that created this PaymentIntent, if it exists.",
+    )
+    last_payment_error: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The payment error encountered in the previous PaymentIntent confirmation. It will "
+            "be cleared if the PaymentIntent is later updated for any reason."
+        ),
+    )
+    latest_charge: str | Charge | None = Field(
+        default=None,
+        description="The latest charge created by this payment intent.",
+    )
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. For more information, see the "
+            "[documentation](https://stripe.com/docs/payments/payment-intents/creating-payment-intents#storing-information-in-metadata)."
+        ),
+    )
+    next_action: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "If present, this property tells you what actions you need to take in order for "
+            "your customer to fulfill a payment using the provided source."
+        ),
+    )
+    object: PaymentIntentObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    on_behalf_of: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) for which the funds of the PaymentIntent are intended. See "
+            "the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts) for details."
+        ),
+    )
+    payment_method: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the payment method used in this PaymentIntent.",
+    )
+    payment_method_options: dict[str, Any] | None = Field(
+        default=None,
+        description="Payment-method-specific configuration for this PaymentIntent.",
+    )
+    payment_method_types: list[str] = Field(
+        description=(
+            "The list of payment method types (e.g. card) that this PaymentIntent is allowed to "
+            "use."
+        ),
+    )
+    processing: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "If present, this property tells you about the processing state of the payment."
+        ),
+    )
+    receipt_email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Email address that the receipt for the resulting payment will be sent to. If "
+            "`receipt_email` is specified for a payment in live mode, a receipt will be sent "
+            "regardless of your [email settings](https://dashboard.stripe.com/account/emails)."
+        ),
+    )
+    review: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the review associated with this PaymentIntent, if any.",
+    )
+    setup_future_usage: PaymentIntentSetupFutureUsage | str | None = Field(
+        default=None,
+        description=(
+            "Indicates that you intend to make future payments with this PaymentIntent's "
+            "payment method. Providing this parameter will [attach the payment "
+            "method](https://stripe.com/docs/payments/save-during-payment) to the "
+            "PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any "
+            "required actions from the user are complete. If no Customer was provided, the "
+            "payment method can still be "
+            "[attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after "
+            "the transaction completes. When processing card payments, Stripe also uses "
+            "`setup_future_usage` to dynamically opt…"
+        ),
+    )
+    shipping: dict[str, Any] | None = Field(
+        default=None,
+        description="Shipping information for this PaymentIntent.",
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "For non-card charges, you can use this value as the complete description that "
+            "appears on your customers’ statements. Must contain at least one letter, maximum "
+            "22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Provides information about a card payment that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    status: PaymentIntentStatus | str = Field(
+        description=(
+            "Status of this PaymentIntent, one of `requires_payment_method`, "
+            "`requires_confirmation`, `requires_action`, `processing`, `requires_capture`, "
+            "`canceled`, or `succeeded`. Read more about each PaymentIntent "
+            "[status](https://stripe.com/docs/payments/intents#intent-statuses)."
+        ),
+    )
+    transfer_data: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The data with which to automatically create a Transfer when the payment is "
+            "finalized. See the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts) for details."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A string that identifies the resulting payment as part of a group. See the "
+            "PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts) for details."
+        ),
+    )
+
+
+class Refund(BaseModel):
+    """`Refund` objects allow you to refund a charge that has previously been created but not yet
+    refunded. Funds will be refunded to the credit or debit card that was originally charged.
+
+    Related guide: [Refunds](https://stripe.com/docs/refunds).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int = Field(description="Amount, in %s.")
+    balance_transaction: str | dict[str, Any] | None = Field(
+        default=None,
+        description="Balance transaction that describes the impact on your account balance.",
+    )
+    charge: str | Charge | None = Field(
+        default=None,
+        description="ID of the charge that was refunded.",
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users. "
+            "(Available on non-card refunds only)"
+        ),
+    )
+    failure_balance_transaction: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "If the refund failed, this balance transaction describes the adjustment made on "
+            "your account balance that reverses the initial balance transaction."
+        ),
+    )
+    failure_reason: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "If the refund failed, the reason for refund failure if known. Possible values are "
+            "`lost_or_stolen_card`, `expired_or_canceled_card`, "
+            "`charge_for_pending_refund_disputed`, `insufficient_funds`, `declined`, "
+            "`merchant_request` or `unknown`."
+        ),
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    instructions_email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "For payment methods without native refund support (e.g., Konbini, PromptPay), "
+            "email for the customer to receive refund instructions."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    next_action: dict[str, Any] | None = None
+    object: RefundObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    payment_intent: str | PaymentIntent | None = Field(
+        default=None,
+        description="ID of the PaymentIntent that was refunded.",
+    )
+    reason: RefundReason | str | None = Field(
+        default=None,
+        description=(
+            "Reason for the refund, either user-provided (`duplicate`, `fraudulent`, or "
+            "`requested_by_customer`) or generated by Stripe internally "
+            "(`expired_uncaptured_charge`)."
+        ),
+    )
+    receipt_number: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "This is the transaction number that appears on email receipts sent for this refund."
+        ),
+    )
+    source_transfer_reversal: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The transfer reversal that is associated with the refund. Only present if the "
+            "charge came from another Stripe account. See the Connect documentation for details."
+        ),
+    )
+    status: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Status of the refund. For credit card refunds, this can be `pending`, `succeeded`, "
+            "or `failed`. For other types of refunds, it can be `pending`, `requires_action`, "
+            "`succeeded`, `failed`, or `canceled`. Refer to our "
+            "[refunds](https://stripe.com/docs/refunds#failed-refunds) documentation for more "
+            "details."
+        ),
+    )
+    transfer_reversal: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "If the accompanying transfer was reversed, the transfer reversal object. Only "
+            "applicable if the charge was created using the destination parameter."
+        ),
+    )
+
+
+class SubscriptionItems(BaseModel):
+    """List of subscription items, each with an attached price."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[dict[str, Any]] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: SubscriptionItemsObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(max_length=5000, description="The URL where this list can be accessed.")
+
+
+class Subscription(BaseModel):
+    """Subscriptions allow you to charge a customer on a recurring basis.
+
+    Related guide: [Creating Subscriptions](https://stripe.com/docs/billing/subscriptions/creating).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    application: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the Connect Application that created the subscription.",
+    )
+    application_fee_percent: float | None = Field(
+        default=None,
+        description=(
+            "A non-negative decimal between 0 and 100, with at most two decimal places. This "
+            "represents the percentage of the subscription invoice subtotal that will be "
+            "transferred to the application owner's Stripe account."
+        ),
+    )
+    automatic_tax: dict[str, Any]
+    billing_cycle_anchor: int = Field(
+        description=(
+            "Determines the date of the first full invoice, and, for plans with `month` or "
+            "`year` intervals, the day of the month for subsequent invoices. The timestamp is "
+            "in UTC format."
+        ),
+    )
+    billing_thresholds: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Define thresholds at which an invoice will be sent, and the subscription advanced "
+            "to a new billing period"
+        ),
+    )
+    cancel_at: int | None = Field(
+        default=None,
+        description=(
+            "A date in the future at which the subscription will automatically get canceled"
+        ),
+    )
+    cancel_at_period_end: bool = Field(
+        description=(
+            "If the subscription has been canceled with the `at_period_end` flag set to `true`, "
+            "`cancel_at_period_end` on the subscription will be true. You can use this "
+            "attribute to determine whether a subscription that has a status of active is "
+            "scheduled to be canceled at the end of the current period."
+        ),
+    )
+    canceled_at: int | None = Field(
+        default=None,
+        description=(
+            "If the subscription has been canceled, the date of that cancellation. If the "
+            "subscription was canceled with `cancel_at_period_end`, `canceled_at` will reflect "
+            "the time of the most recent update request, not the end of the subscription period "
+            "when the subscription is automatically moved to a canceled state."
+        ),
+    )
+    cancellation_details: dict[str, Any] | None = Field(
+        default=None,
+        description="Details about why this subscription was cancelled",
+    )
+    collection_method: SubscriptionCollectionMethod | str = Field(
+        description=(
+            "Either `charge_automatically`, or `send_invoice`. When charging automatically, "
+            "Stripe will attempt to pay this subscription at the end of the cycle using the "
+            "default source attached to the customer. When sending an invoice, Stripe will "
+            "email your customer an invoice with payment instructions and mark the subscription "
+            "as `active`."
+        ),
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    current_period_end: int = Field(
+        description=(
+            "End of the current period that the subscription has been invoiced for. At the end "
+            "of this period, a new invoice will be created."
+        ),
+    )
+    current_period_start: int = Field(
+        description="Start of the current period that the subscription has been invoiced for.",
+    )
+    customer: str | Customer | DeletedCustomer = Field(
+        description="ID of the customer who owns the subscription.",
+    )
+    days_until_due: int | None = Field(
+        default=None,
+        description=(
+            "Number of days a customer has to pay invoices generated by this subscription. This "
+            "value will be `null` for subscriptions where "
+            "`collection_method=charge_automatically`."
+        ),
+    )
+    default_payment_method: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the default payment method for the subscription. It must belong to the "
+            "customer associated with the subscription. This takes precedence over "
+            "`default_source`. If neither are set, invoices will use the customer's "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) "
+            "or "
+            "[default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source)."
+        ),
+    )
+    default_source: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "ID of the default payment source for the subscription. It must belong to the "
+            "customer associated with the subscription and be in a chargeable state. If "
+            "`default_payment_method` is also set, `default_payment_method` will take "
+            "precedence. If neither are set, invoices will use the customer's "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) "
+            "or "
+            "[default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source)."
+        ),
+    )
+    default_tax_rates: list[dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "The tax rates that will apply to any subscription item that does not have "
+            "`tax_rates` set. Invoices created will have their `default_tax_rates` populated "
+            "from the subscription."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=500,
+        description=(
+            "The subscription's description, meant to be displayable to the customer. Use this "
+            "field to optionally store an explanation of the subscription for rendering in "
+            "Stripe surfaces."
+        ),
+    )
+    discount: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Describes the current discount applied to this subscription, if there is one. When "
+            "billing, a discount applied to a subscription overrides a discount applied on a "
+            "customer-wide basis."
+        ),
+    )
+    ended_at: int | None = Field(
+        default=None,
+        description="If the subscription has ended, the date the subscription ended.",
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    items: SubscriptionItems = Field(
+        description="List of subscription items, each with an attached price.",
+    )
+    latest_invoice: str | Invoice | None = Field(
+        default=None,
+        description="The most recent invoice this subscription has generated.",
+    )
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] = Field(
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    next_pending_invoice_item_invoice: int | None = Field(
+        default=None,
+        description=(
+            "Specifies the approximate timestamp on which any pending invoice items will be "
+            "billed according to the schedule provided at `pending_invoice_item_interval`."
+        ),
+    )
+    object: SubscriptionObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    on_behalf_of: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) the charge was made on behalf of for charges associated with "
+            "this subscription. See the Connect documentation for details."
+        ),
+    )
+    pause_collection: dict[str, Any] | None = Field(
+        default=None,
+        description="If specified, payment collection for this subscription will be paused.",
+    )
+    payment_settings: dict[str, Any] | None = Field(
+        default=None,
+        description="Payment settings passed on to invoices created by the subscription.",
+    )
+    pending_invoice_item_interval: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Specifies an interval for how often to bill for any pending invoice items. It is "
+            "analogous to calling [Create an "
+            "invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at "
+            "the specified interval."
+        ),
+    )
+    pending_setup_intent: str | dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "You can use this [SetupIntent](https://stripe.com/docs/api/setup_intents) to "
+            "collect user authentication when creating a subscription without immediate payment "
+            "or updating a subscription's payment method, allowing you to optimize for "
+            "off-session payments. Learn more in the [SCA Migration "
+            "Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication#scenario-2)."
+        ),
+    )
+    pending_update: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "If specified, [pending "
+            "updates](https://stripe.com/docs/billing/subscriptions/pending-updates) that will "
+            "be applied to the subscription once the `latest_invoice` has been paid."
+        ),
+    )
+    schedule: str | dict[str, Any] | None = Field(
+        default=None,
+        description="The schedule attached to the subscription",
+    )
+    start_date: int = Field(
+        description=(
+            "Date when the subscription was first created. The date might differ from the "
+            "`created` date due to backdating."
+        ),
+    )
+    status: SubscriptionStatus | str = Field(
+        description=(
+            "Possible values are `incomplete`, `incomplete_expired`, `trialing`, `active`, "
+            "`past_due`, `canceled`, or `unpaid`. For `collection_method=charge_automatically` "
+            "a subscription moves into `incomplete` if the initial payment attempt fails. A "
+            "subscription in this state can only have metadata and default_source updated. Once "
+            "the first invoice is paid, the subscription moves into an `active` state. If the "
+            "first invoice is not paid within 23 hours, the subscription transitions to "
+            "`incomplete_expired`. This is a terminal state, the open invoice will be voided "
+            "and no further invoices will be generat…"
+        ),
+    )
+    test_clock: str | dict[str, Any] | None = Field(
+        default=None,
+        description="ID of the test clock this subscription belongs to.",
+    )
+    transfer_data: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "The account (if any) the subscription's payments will be attributed to for tax "
+            "reporting, and where funds from each payment will be transferred to for each of "
+            "the subscription's invoices."
+        ),
+    )
+    trial_end: int | None = Field(
+        default=None,
+        description="If the subscription has a trial, the end of that trial.",
+    )
+    trial_settings: dict[str, Any] | None = Field(
+        default=None,
+        description="Settings related to subscription trials.",
+    )
+    trial_start: int | None = Field(
+        default=None,
+        description="If the subscription has a trial, the beginning of that trial.",
+    )
+
+
+class Price(BaseModel):
+    """Prices define the unit cost, currency, and (optional) billing cycle for both recurring and
+    one-time purchases of products. [Products](https://stripe.com/docs/api#products) help you track
+    inventory or provisioning, and prices help you track payment terms. Different physical goods or
+    levels of service should be represented by products, and pricing options should be represented
+    by prices. This approach lets you change prices without having to change your provisioning
+    scheme.
+
+    For example, you might have a single "gold" product that has prices for $10/month, $100/year,
+    and €9 once.
+
+    Related guide…
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool = Field(description="Whether the price can be used for new purchases.")
+    billing_scheme: PriceBillingScheme | str = Field(
+        description=(
+            "Describes how to compute the price per period. Either `per_unit` or `tiered`. "
+            "`per_unit` indicates that the fixed amount (specified in `unit_amount` or "
+            "`unit_amount_decimal`) will be charged per unit in `quantity` (for prices with "
+            "`usage_type=licensed`), or per unit of total usage (for prices with "
+            "`usage_type=metered`). `tiered` indicates that the unit pricing will be computed "
+            "using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes."
+        ),
+    )
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    currency_options: dict[str, dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "Prices defined in each available currency option. Each key must be a three-letter "
+            "[ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    custom_unit_amount: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "When set, provides configuration for the amount to be adjusted by the customer "
+            "during Checkout Sessions and Payment Links."
+        ),
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    lookup_key: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A lookup key used to retrieve prices dynamically from a static string. This may be "
+            "up to 200 characters."
+        ),
+    )
+    metadata: dict[str, str] = Field(
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    nickname: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="A brief description of the price, hidden from customers.",
+    )
+    object: PriceObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    product: str | Product | dict[str, Any] = Field(
+        description="The ID of the product this price is associated with.",
+    )
+    recurring: dict[str, Any] | None = Field(
+        default=None,
+        description="The recurring components of a price such as `interval` and `usage_type`.",
+    )
+    tax_behavior: PriceTaxBehavior | str | None = Field(
+        default=None,
+        description=(
+            "Only required if a [default tax "
+            "behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) "
+            "was not provided in the Stripe Tax settings. Specifies whether the price is "
+            "considered inclusive of taxes or exclusive of taxes. One of `inclusive`, "
+            "`exclusive`, or `unspecified`. Once specified as either `inclusive` or "
+            "`exclusive`, it cannot be changed."
+        ),
+    )
+    tiers: list[dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "Each element represents a pricing tier. This parameter requires `billing_scheme` "
+            "to be set to `tiered`. See also the documentation for `billing_scheme`."
+        ),
+    )
+    tiers_mode: PriceTiersMode | str | None = Field(
+        default=None,
+        description=(
+            "Defines if the tiering price should be `graduated` or `volume` based. In "
+            "`volume`-based tiering, the maximum quantity within a period determines the per "
+            "unit price. In `graduated` tiering, pricing can change as the quantity grows."
+        ),
+    )
+    transform_quantity: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Apply a transformation to the reported usage or set quantity before computing the "
+            "amount billed. Cannot be combined with `tiers`."
+        ),
+    )
+    type: PriceType | str = Field(
+        description=(
+            "One of `one_time` or `recurring` depending on whether the price is for a one-time "
+            "purchase or a recurring (subscription) purchase."
+        ),
+    )
+    unit_amount: int | None = Field(
+        default=None,
+        description=(
+            "The unit amount in %s to be charged, represented as a whole integer if possible. "
+            "Only set if `billing_scheme=per_unit`."
+        ),
+    )
+    unit_amount_decimal: str | None = Field(
+        default=None,
+        description=(
+            "The unit amount in %s to be charged, represented as a decimal string with at most "
+            "12 decimal places. Only set if `billing_scheme=per_unit`."
+        ),
+    )
+
+
+class Product(BaseModel):
+    """Products describe the specific goods or services you offer to your customers. For example,
+    you might offer a Standard and Premium version of your goods or service; each version would be a
+    separate Product. They can be used in conjunction with
+    [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links, Checkout,
+    and Subscriptions.
+
+    Related guides: [Set up a
+    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [share a
+    Payment Link](https://stripe.com/docs/payment-links), [accept payments with
+    Checkout](https://stripe.com/docs/payments/accept…
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool = Field(description="Whether the product is currently available for purchase.")
+    created: int = Field(
+        description=(
+            "Time at which the object was created. Measured in seconds since the Unix epoch."
+        ),
+    )
+    default_price: str | Price | None = Field(
+        default=None,
+        description=(
+            "The ID of the [Price](https://stripe.com/docs/api/prices) object that is the "
+            "default price for this product."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The product's description, meant to be displayable to the customer. Use this field "
+            "to optionally store a long form explanation of the product being sold for your own "
+            "rendering purposes."
+        ),
+    )
+    id: str = Field(max_length=5000, description="Unique identifier for the object.")
+    images: list[str] = Field(
+        description=(
+            "A list of up to 8 URLs of images for this product, meant to be displayable to the "
+            "customer."
+        ),
+    )
+    livemode: bool = Field(
+        description=(
+            "Has the value `true` if the object exists in live mode or the value `false` if the "
+            "object exists in test mode."
+        ),
+    )
+    metadata: dict[str, str] = Field(
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format."
+        ),
+    )
+    name: str = Field(
+        max_length=5000,
+        description="The product's name, meant to be displayable to the customer.",
+    )
+    object: ProductObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same value."
+        ),
+    )
+    package_dimensions: dict[str, Any] | None = Field(
+        default=None,
+        description="The dimensions of this product for shipping purposes.",
+    )
+    shippable: bool | None = Field(
+        default=None,
+        description="Whether this product is shipped (i.e., physical goods).",
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "Extra information about a product which will appear on your customer's credit card "
+            "statement. In the case that multiple products are billed at once, the first "
+            "statement descriptor will be used."
+        ),
+    )
+    tax_code: str | dict[str, Any] | None = Field(
+        default=None,
+        description="A [tax code](https://stripe.com/docs/tax/tax-categories) ID.",
+    )
+    unit_label: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A label that represents units of this product. When set, this will be included in "
+            "customers' receipts, invoices, Checkout, and the customer portal."
+        ),
+    )
+    updated: int = Field(
+        description=(
+            "Time at which the object was last updated. Measured in seconds since the Unix epoch."
+        ),
+    )
+    url: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="A URL of a publicly-accessible webpage for this product.",
+    )
+
+
+class StripeErrorError(BaseModel):
+    """The ``error`` of a :class:`StripeError`. Fields: ``type``, ``code``, ``decline_code``,
+    ``message``, ``param``, ``charge`` and 2 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    type: str = Field(
+        description="api_error, card_error, idempotency_error or invalid_request_error.",
+    )
+    code: str | None = Field(
+        default=None,
+        description="A short string naming the error, e.g. card_declined.",
+    )
+    decline_code: str | None = Field(
+        default=None,
+        description="For card errors from a declined charge: the issuer's reason.",
+    )
+    message: str | None = Field(
+        default=None,
+        description="A human-readable message about the error.",
+    )
+    param: str | None = Field(default=None, description="The parameter the error relates to.")
+    charge: str | None = Field(
+        default=None,
+        description="For card errors: the id of the failed charge.",
+    )
+    doc_url: str | None = Field(
+        default=None,
+        description="A URL to more information about the error code.",
+    )
+    request_log_url: str | None = Field(
+        default=None,
+        description="A URL to the request log entry in the Dashboard.",
+    )
+
+
+class StripeError(BaseModel):
+    """An error response from the Stripe API."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    error: StripeErrorError
+
+
+class ListChargesCreatedOption1(BaseModel):
+    """``ListChargesCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
 
 
 class ListChargesParams(BaseModel):
@@ -117,10 +4022,4102 @@ class ListChargesParams(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    customer: str | None = None
-    limit: int | None = Field(default=None, ge=1, le=100)
-    starting_after: str | None = None
+    created: ListChargesCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
     ending_before: str | None = None
+    expand: list[str] | None = None
+    limit: int | None = None
+    payment_intent: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = None
+    transfer_group: str | None = Field(default=None, max_length=5000)
+
+
+class ListChargesResponse(BaseModel):
+    """``ListChargesResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Charge]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListChargesResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/charges",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreateChargeBodyCardOption1(BaseModel):
+    """``CreateChargeBodyCardOption1``. Fields: ``address_city``, ``address_country``,
+    ``address_line1``, ``address_line2``, ``address_state``, ``address_zip`` and 7 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address_city: str | None = Field(default=None, max_length=5000)
+    address_country: str | None = Field(default=None, max_length=5000)
+    address_line1: str | None = Field(default=None, max_length=5000)
+    address_line2: str | None = Field(default=None, max_length=5000)
+    address_state: str | None = Field(default=None, max_length=5000)
+    address_zip: str | None = Field(default=None, max_length=5000)
+    cvc: str | None = Field(default=None, max_length=5000)
+    exp_month: int
+    exp_year: int
+    metadata: dict[str, str] | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    number: str = Field(max_length=5000)
+    object: CreateChargeBodyCardOption1Object | str | None = None
+
+
+class CreateChargeBodyDestinationOption1(BaseModel):
+    """``CreateChargeBodyDestinationOption1``. Fields: ``account``, ``amount``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account: str = Field(max_length=5000)
+    amount: int | None = None
+
+
+class CreateChargeBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreateChargeBodyTransferData(BaseModel):
+    """An optional dictionary including the account to automatically transfer to as part of a
+    destination charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+    destination: str = Field(max_length=5000)
+
+
+class CreateChargeBody(BaseModel):
+    """The request body of ``create_charge`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = Field(
+        default=None,
+        description=(
+            "Amount intended to be collected by this payment. A positive integer representing "
+            "how much to charge in the [smallest currency "
+            "unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge "
+            "$1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 "
+            "US or [equivalent in charge "
+            "currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). "
+            "The amount value supports up to eight digits (e.g., a value of 99999999 for a USD "
+            "charge of $999,999.99)."
+        ),
+    )
+    application_fee: int | None = None
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "A fee in cents (or local equivalent) that will be applied to the charge and "
+            "transferred to the application owner's Stripe account. The request must be made "
+            "with an OAuth key or the `Stripe-Account` header in order to take an application "
+            "fee. For more information, see the application fees "
+            "[documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees)."
+        ),
+    )
+    capture: bool | None = Field(
+        default=None,
+        description=(
+            "Whether to immediately capture the charge. Defaults to `true`. When `false`, the "
+            "charge issues an authorization (or pre-authorization), and will need to be "
+            "[captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges "
+            "expire after a set number of days (7 by default). For more information, see the "
+            "[authorizing charges and settling "
+            "later](https://stripe.com/docs/charges/placing-a-hold) documentation."
+        ),
+    )
+    card: CreateChargeBodyCardOption1 | str | None = Field(
+        default=None,
+        description="A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).",
+    )
+    currency: str | None = Field(
+        default=None,
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The ID of an existing customer that will be charged in this request.",
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=40000,
+        description=(
+            "An arbitrary string which you can attach to a `Charge` object. It is displayed "
+            "when in the web interface alongside the charge. Note that if you use Stripe to "
+            "send automatic email receipts to your customers, your receipt emails will include "
+            "the `description` of the charge(s) that they are describing."
+        ),
+    )
+    destination: CreateChargeBodyDestinationOption1 | str | None = None
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    metadata: dict[str, str] | CreateChargeBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    on_behalf_of: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The Stripe account ID for which these funds are intended. Automatically set if you "
+            "use the `destination` parameter. For details, see [Creating Separate Charges and "
+            "Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of)."
+        ),
+    )
+    radar_options: CreateChargeBodyRadarOptions | None = Field(
+        default=None,
+        description=(
+            "Options to configure Radar. See [Radar "
+            "Session](https://stripe.com/docs/radar/radar-session) for more information."
+        ),
+    )
+    receipt_email: str | None = Field(
+        default=None,
+        description=(
+            "The email address to which this charge's "
+            "[receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt "
+            "will not be sent until the charge is paid, and no receipts will be sent for test "
+            "mode charges. If this charge is for a "
+            "[Customer](https://stripe.com/docs/api/customers/object), the email address "
+            "specified here will override the customer's email address. If `receipt_email` is "
+            "specified for a charge in live mode, a receipt will be sent regardless of your "
+            "[email settings](https://dashboard.stripe.com/account/emails)."
+        ),
+    )
+    source: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A payment source to be charged. This can be the ID of a "
+            "[card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank "
+            "account](https://stripe.com/docs/api#bank_accounts), a "
+            "[source](https://stripe.com/docs/api#sources), a "
+            "[token](https://stripe.com/docs/api#tokens), or a [connected "
+            "account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). "
+            "For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank "
+            "accounts](https://stripe.com/docs/api#bank_accounts), and attached "
+            "[sources](https://stripe.com/docs/api#sources)---you must also p…"
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can "
+            "use this value as the complete description of a charge on your customers’ "
+            "statements. Must contain at least one letter, maximum 22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "Provides information about the charge that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    transfer_data: CreateChargeBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "An optional dictionary including the account to automatically transfer to as part "
+            "of a destination charge. [See the Connect "
+            "documentation](https://stripe.com/docs/connect/destination-charges) for details."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        description=(
+            "A string that identifies this transaction as part of a group. For details, see "
+            "[Grouping "
+            "transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options)."
+        ),
+    )
+
+
+class RetrieveChargeParams(BaseModel):
+    """The parameters of ``retrieve_charge`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    charge: str = Field(max_length=5000)
+    expand: list[str] | None = None
+
+
+class UpdateChargeBodyFraudDetails(BaseModel):
+    """A set of key-value pairs you can attach to a charge giving information about its riskiness.
+    If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`.
+    If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will
+    use the information you send to improve our fraud detection algorithms.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    user_report: UpdateChargeBodyFraudDetailsUserReport | str
+
+
+class UpdateChargeBody(BaseModel):
+    """The request body of ``update_charge`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The ID of an existing customer that will be associated with this request. This "
+            "field may only be updated if there is no existing associated customer with this "
+            "charge."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=40000,
+        description=(
+            "An arbitrary string which you can attach to a charge object. It is displayed when "
+            "in the web interface alongside the charge. Note that if you use Stripe to send "
+            "automatic email receipts to your customers, your receipt emails will include the "
+            "`description` of the charge(s) that they are describing."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    fraud_details: UpdateChargeBodyFraudDetails | None = Field(
+        default=None,
+        description=(
+            "A set of key-value pairs you can attach to a charge giving information about its "
+            "riskiness. If you believe a charge is fraudulent, include a `user_report` key with "
+            "a value of `fraudulent`. If you believe a charge is safe, include a `user_report` "
+            "key with a value of `safe`. Stripe will use the information you send to improve "
+            "our fraud detection algorithms."
+        ),
+    )
+    metadata: dict[str, str] | UpdateChargeBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    receipt_email: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "This is the email address that the receipt for this charge will be sent to. If "
+            "this field is updated, then a new email receipt will be sent to the updated "
+            "address."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        description=(
+            "A string that identifies this transaction as part of a group. `transfer_group` may "
+            "only be provided if it has not been set. See the [Connect "
+            "documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) "
+            "for details."
+        ),
+    )
+
+
+class UpdateChargeParams(BaseModel):
+    """The parameters of ``update_charge`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    charge: str = Field(max_length=5000)
+
+
+class CaptureChargeBodyTransferData(BaseModel):
+    """An optional dictionary including the account to automatically transfer to as part of a
+    destination charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+
+
+class CaptureChargeBody(BaseModel):
+    """The request body of ``capture_charge`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = Field(
+        default=None,
+        description=(
+            "The amount to capture, which must be less than or equal to the original amount. "
+            "Any additional amount will be automatically refunded."
+        ),
+    )
+    application_fee: int | None = Field(
+        default=None,
+        description="An application fee to add on to this charge.",
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "An application fee amount to add on to this charge, which must be less than or "
+            "equal to the original amount."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    receipt_email: str | None = Field(
+        default=None,
+        description=(
+            "The email address to send this charge's receipt to. This will override the "
+            "previously-specified email address for this charge, if one was set. Receipts will "
+            "not be sent in test mode."
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can "
+            "use this value as the complete description of a charge on your customers’ "
+            "statements. Must contain at least one letter, maximum 22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "Provides information about the charge that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    transfer_data: CaptureChargeBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "An optional dictionary including the account to automatically transfer to as part "
+            "of a destination charge. [See the Connect "
+            "documentation](https://stripe.com/docs/connect/destination-charges) for details."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        description=(
+            "A string that identifies this transaction as part of a group. `transfer_group` may "
+            "only be provided if it has not been set. See the [Connect "
+            "documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) "
+            "for details."
+        ),
+    )
+
+
+class CaptureChargeParams(BaseModel):
+    """The parameters of ``capture_charge`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    charge: str = Field(max_length=5000)
+
+
+class ListCustomersCreatedOption1(BaseModel):
+    """``ListCustomersCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListCustomersParams(BaseModel):
+    """The parameters of ``list_customers`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    created: ListCustomersCreatedOption1 | int | None = None
+    email: str | None = Field(default=None, max_length=512)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    test_clock: str | None = Field(default=None, max_length=5000)
+
+
+class ListCustomersResponse(BaseModel):
+    """``ListCustomersResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Customer]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListCustomersResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/customers",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreateCustomerBodyAddressOption1(BaseModel):
+    """``CreateCustomerBodyAddressOption1``. Fields: ``city``, ``country``, ``line1``, ``line2``,
+    ``postal_code``, ``state``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class CreateCustomerBodyCashBalanceSettings(BaseModel):
+    """The ``settings`` of a :class:`CreateCustomerBodyCashBalance`. Fields:
+    ``reconciliation_mode``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    reconciliation_mode: CreateCustomerBodyCashBalanceSettingsReconciliationMode | str | None = None
+
+
+class CreateCustomerBodyCashBalance(BaseModel):
+    """Balance information and default balance settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    settings: CreateCustomerBodyCashBalanceSettings | None = None
+
+
+class CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item(BaseModel):
+    """``CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item``. Fields: ``name``, ``value``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
+    """``CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1``. Fields:
+    ``amount_tax_display``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_tax_display: (
+        CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None
+    ) = None
+
+
+class CreateCustomerBodyInvoiceSettings(BaseModel):
+    """Default invoice settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_fields: (
+        list[CreateCustomerBodyInvoiceSettingsCustomFieldsOption1Item]
+        | CreateCustomerBodyInvoiceSettingsCustomFieldsOption2
+        | str
+        | None
+    ) = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    footer: str | None = Field(default=None, max_length=5000)
+    rendering_options: (
+        CreateCustomerBodyInvoiceSettingsRenderingOptionsOption1
+        | CreateCustomerBodyInvoiceSettingsRenderingOptionsOption2
+        | str
+        | None
+    ) = None
+
+
+class CreateCustomerBodyTax(BaseModel):
+    """Tax details about the customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    ip_address: str | CreateCustomerBodyTaxIpAddressOption2 | None = None
+
+
+class CreateCustomerBodyTaxIdDataItem(BaseModel):
+    """``CreateCustomerBodyTaxIdDataItem``. Fields: ``type``, ``value``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    type: CreateCustomerBodyTaxIdDataItemType | str
+    value: str
+
+
+class CreateCustomerBody(BaseModel):
+    """The request body of ``create_customer`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address: CreateCustomerBodyAddressOption1 | CreateCustomerBodyAddressOption2 | None = Field(
+        default=None,
+        description="The customer's address.",
+    )
+    balance: int | None = Field(
+        default=None,
+        description=(
+            "An integer amount in cents (or local equivalent) that represents the customer's "
+            "current balance, which affect the customer's future invoices. A negative amount "
+            "represents a credit that decreases the amount due on an invoice; a positive amount "
+            "increases the amount due on an invoice."
+        ),
+    )
+    cash_balance: CreateCustomerBodyCashBalance | None = Field(
+        default=None,
+        description="Balance information and default balance settings for this customer.",
+    )
+    coupon: str | None = Field(default=None, max_length=5000)
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string that you can attach to a customer object. It is displayed "
+            "alongside the customer in the dashboard."
+        ),
+    )
+    email: str | None = Field(
+        default=None,
+        max_length=512,
+        description=(
+            "Customer's email address. It's displayed alongside the customer in your dashboard "
+            "and can be useful for searching and tracking. This may be up to *512 characters*."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    invoice_prefix: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The prefix for the customer used to generate unique invoice numbers. Must be 3–12 "
+            "uppercase letters or numbers."
+        ),
+    )
+    invoice_settings: CreateCustomerBodyInvoiceSettings | None = Field(
+        default=None,
+        description="Default invoice settings for this customer.",
+    )
+    metadata: dict[str, str] | CreateCustomerBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=256,
+        description="The customer's full name or business name.",
+    )
+    next_invoice_sequence: int | None = Field(
+        default=None,
+        description="The sequence to be used on the customer's next invoice. Defaults to 1.",
+    )
+    payment_method: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(
+        default=None,
+        max_length=20,
+        description="The customer's phone number.",
+    )
+    preferred_locales: list[str] | None = Field(
+        default=None,
+        description="Customer's preferred languages, ordered by preference.",
+    )
+    promotion_code: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The API ID of a promotion code to apply to the customer. The customer will have a "
+            "discount applied on all recurring payments. Charges you create through the API "
+            "will not have the discount."
+        ),
+    )
+    source: str | None = Field(default=None, max_length=5000)
+    tax: CreateCustomerBodyTax | None = Field(
+        default=None,
+        description="Tax details about the customer.",
+    )
+    tax_exempt: CreateCustomerBodyTaxExempt | None = Field(
+        default=None,
+        description="The customer's tax exemption. One of `none`, `exempt`, or `reverse`.",
+    )
+    tax_id_data: list[CreateCustomerBodyTaxIdDataItem] | None = Field(
+        default=None,
+        description="The customer's tax IDs.",
+    )
+    test_clock: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="ID of the test clock to attach to the customer.",
+    )
+
+
+class DeleteCustomerBody(BaseModel):
+    """The request body of ``delete_customer`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class DeleteCustomerParams(BaseModel):
+    """The parameters of ``delete_customer`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer: str = Field(max_length=5000)
+
+
+class RetrieveCustomerParams(BaseModel):
+    """The parameters of ``retrieve_customer`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer: str = Field(max_length=5000)
+    expand: list[str] | None = None
+
+
+class UpdateCustomerBodyAddressOption1(BaseModel):
+    """``UpdateCustomerBodyAddressOption1``. Fields: ``city``, ``country``, ``line1``, ``line2``,
+    ``postal_code``, ``state``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class UpdateCustomerBodyBankAccountOption1(BaseModel):
+    """``UpdateCustomerBodyBankAccountOption1``. Fields: ``account_holder_name``,
+    ``account_holder_type``, ``account_number``, ``country``, ``currency``, ``object`` and 1 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_holder_name: str | None = Field(default=None, max_length=5000)
+    account_holder_type: UpdateCustomerBodyBankAccountOption1AccountHolderType | str | None = None
+    account_number: str = Field(max_length=5000)
+    country: str = Field(max_length=5000)
+    currency: str | None = None
+    object: UpdateCustomerBodyBankAccountOption1Object | str | None = None
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class UpdateCustomerBodyCardOption1(BaseModel):
+    """``UpdateCustomerBodyCardOption1``. Fields: ``address_city``, ``address_country``,
+    ``address_line1``, ``address_line2``, ``address_state``, ``address_zip`` and 7 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address_city: str | None = Field(default=None, max_length=5000)
+    address_country: str | None = Field(default=None, max_length=5000)
+    address_line1: str | None = Field(default=None, max_length=5000)
+    address_line2: str | None = Field(default=None, max_length=5000)
+    address_state: str | None = Field(default=None, max_length=5000)
+    address_zip: str | None = Field(default=None, max_length=5000)
+    cvc: str | None = Field(default=None, max_length=5000)
+    exp_month: int
+    exp_year: int
+    metadata: dict[str, str] | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    number: str = Field(max_length=5000)
+    object: UpdateCustomerBodyCardOption1Object | str | None = None
+
+
+class UpdateCustomerBodyCashBalanceSettings(BaseModel):
+    """The ``settings`` of a :class:`UpdateCustomerBodyCashBalance`. Fields:
+    ``reconciliation_mode``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    reconciliation_mode: UpdateCustomerBodyCashBalanceSettingsReconciliationMode | str | None = None
+
+
+class UpdateCustomerBodyCashBalance(BaseModel):
+    """Balance information and default balance settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    settings: UpdateCustomerBodyCashBalanceSettings | None = None
+
+
+class UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item(BaseModel):
+    """``UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item``. Fields: ``name``, ``value``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1(BaseModel):
+    """``UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1``. Fields:
+    ``amount_tax_display``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_tax_display: (
+        UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1AmountTaxDisplay | str | None
+    ) = None
+
+
+class UpdateCustomerBodyInvoiceSettings(BaseModel):
+    """Default invoice settings for this customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_fields: (
+        list[UpdateCustomerBodyInvoiceSettingsCustomFieldsOption1Item]
+        | UpdateCustomerBodyInvoiceSettingsCustomFieldsOption2
+        | str
+        | None
+    ) = None
+    default_payment_method: str | None = Field(default=None, max_length=5000)
+    footer: str | None = Field(default=None, max_length=5000)
+    rendering_options: (
+        UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption1
+        | UpdateCustomerBodyInvoiceSettingsRenderingOptionsOption2
+        | str
+        | None
+    ) = None
+
+
+class UpdateCustomerBodyTax(BaseModel):
+    """Tax details about the customer."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    ip_address: str | UpdateCustomerBodyTaxIpAddressOption2 | None = None
+
+
+class UpdateCustomerBody(BaseModel):
+    """The request body of ``update_customer`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address: UpdateCustomerBodyAddressOption1 | UpdateCustomerBodyAddressOption2 | None = Field(
+        default=None,
+        description="The customer's address.",
+    )
+    balance: int | None = Field(
+        default=None,
+        description=(
+            "An integer amount in cents (or local equivalent) that represents the customer's "
+            "current balance, which affect the customer's future invoices. A negative amount "
+            "represents a credit that decreases the amount due on an invoice; a positive amount "
+            "increases the amount due on an invoice."
+        ),
+    )
+    bank_account: UpdateCustomerBodyBankAccountOption1 | str | None = Field(
+        default=None,
+        description=(
+            "Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), "
+            "or a dictionary containing a user's bank account details."
+        ),
+    )
+    card: UpdateCustomerBodyCardOption1 | str | None = Field(
+        default=None,
+        description="A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).",
+    )
+    cash_balance: UpdateCustomerBodyCashBalance | None = Field(
+        default=None,
+        description="Balance information and default balance settings for this customer.",
+    )
+    coupon: str | None = Field(default=None, max_length=5000)
+    default_alipay_account: str | None = Field(
+        default=None,
+        max_length=500,
+        description="ID of Alipay account to make the customer's new default for invoice payments.",
+    )
+    default_bank_account: str | None = Field(
+        default=None,
+        max_length=500,
+        description="ID of bank account to make the customer's new default for invoice payments.",
+    )
+    default_card: str | None = Field(
+        default=None,
+        max_length=500,
+        description="ID of card to make the customer's new default for invoice payments.",
+    )
+    default_source: str | None = Field(
+        default=None,
+        max_length=500,
+        description=(
+            "If you are using payment methods created via the PaymentMethods API, see the "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method) "
+            "parameter. Provide the ID of a payment source already attached to this customer to "
+            "make it this customer's default payment source. If you want to add a new payment "
+            "source and make it the default, see the "
+            "[source](https://stripe.com/docs/api/customers/update#update_customer-source) "
+            "property."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An arbitrary string that you can attach to a customer object. It is displayed "
+            "alongside the customer in the dashboard."
+        ),
+    )
+    email: str | None = Field(
+        default=None,
+        max_length=512,
+        description=(
+            "Customer's email address. It's displayed alongside the customer in your dashboard "
+            "and can be useful for searching and tracking. This may be up to *512 characters*."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    invoice_prefix: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The prefix for the customer used to generate unique invoice numbers. Must be 3–12 "
+            "uppercase letters or numbers."
+        ),
+    )
+    invoice_settings: UpdateCustomerBodyInvoiceSettings | None = Field(
+        default=None,
+        description="Default invoice settings for this customer.",
+    )
+    metadata: dict[str, str] | UpdateCustomerBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=256,
+        description="The customer's full name or business name.",
+    )
+    next_invoice_sequence: int | None = Field(
+        default=None,
+        description="The sequence to be used on the customer's next invoice. Defaults to 1.",
+    )
+    phone: str | None = Field(
+        default=None,
+        max_length=20,
+        description="The customer's phone number.",
+    )
+    preferred_locales: list[str] | None = Field(
+        default=None,
+        description="Customer's preferred languages, ordered by preference.",
+    )
+    promotion_code: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The API ID of a promotion code to apply to the customer. The customer will have a "
+            "discount applied on all recurring payments. Charges you create through the API "
+            "will not have the discount."
+        ),
+    )
+    source: str | None = Field(default=None, max_length=5000)
+    tax: UpdateCustomerBodyTax | None = Field(
+        default=None,
+        description="Tax details about the customer.",
+    )
+    tax_exempt: UpdateCustomerBodyTaxExempt | None = Field(
+        default=None,
+        description="The customer's tax exemption. One of `none`, `exempt`, or `reverse`.",
+    )
+
+
+class UpdateCustomerParams(BaseModel):
+    """The parameters of ``update_customer`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer: str = Field(max_length=5000)
+
+
+class ListPaymentIntentsCreatedOption1(BaseModel):
+    """``ListPaymentIntentsCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListPaymentIntentsParams(BaseModel):
+    """The parameters of ``list_payment_intents`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    created: ListPaymentIntentsCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+
+
+class ListPaymentIntentsResponse(BaseModel):
+    """``ListPaymentIntentsResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[PaymentIntent]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListPaymentIntentsResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/payment_intents",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreatePaymentIntentBodyAutomaticPaymentMethods(BaseModel):
+    """When enabled, this PaymentIntent will accept payment methods that you have enabled in the
+    Dashboard and are compatible with this PaymentIntent's other parameters.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline(BaseModel):
+    """The ``offline`` of a :class:`CreatePaymentIntentBodyMandateDataCustomerAcceptance`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline(BaseModel):
+    """The ``online`` of a :class:`CreatePaymentIntentBodyMandateDataCustomerAcceptance`. Fields:
+    ``ip_address``, ``user_agent``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    ip_address: str
+    user_agent: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyMandateDataCustomerAcceptance(BaseModel):
+    """The ``customer_acceptance`` of a :class:`CreatePaymentIntentBodyMandateData`. Fields:
+    ``accepted_at``, ``offline``, ``online``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    accepted_at: int | None = None
+    offline: CreatePaymentIntentBodyMandateDataCustomerAcceptanceOffline | None = None
+    online: CreatePaymentIntentBodyMandateDataCustomerAcceptanceOnline | None = None
+    type: CreatePaymentIntentBodyMandateDataCustomerAcceptanceType | str
+
+
+class CreatePaymentIntentBodyMandateData(BaseModel):
+    """This hash contains details about the Mandate to create. This parameter can only be used with
+    [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer_acceptance: CreatePaymentIntentBodyMandateDataCustomerAcceptance
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAcssDebit(BaseModel):
+    """The ``acss_debit`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``institution_number``, ``transit_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str = Field(max_length=5000)
+    institution_number: str = Field(max_length=5000)
+    transit_number: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAffirm(BaseModel):
+    """The ``affirm`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay(BaseModel):
+    """The ``afterpay_clearpay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAlipay(BaseModel):
+    """The ``alipay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit(BaseModel):
+    """The ``au_becs_debit`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``bsb_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str = Field(max_length=5000)
+    bsb_number: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBacsDebit(BaseModel):
+    """The ``bacs_debit`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``sort_code``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str | None = Field(default=None, max_length=5000)
+    sort_code: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBancontact(BaseModel):
+    """The ``bancontact`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1``. Fields: ``city``,
+    ``country``, ``line1``, ``line2``, ``postal_code``, ``state``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
+    """The ``billing_details`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``address``, ``email``, ``name``, ``phone``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address: (
+        CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1
+        | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2
+        | str
+        | None
+    ) = None
+    email: str | CreatePaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBlik(BaseModel):
+    """The ``blik`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataBoleto(BaseModel):
+    """The ``boleto`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``tax_id``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    tax_id: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataCashapp(BaseModel):
+    """The ``cashapp`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataCustomerBalance(BaseModel):
+    """The ``customer_balance`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataEps(BaseModel):
+    """The ``eps`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataEpsBank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataFpx(BaseModel):
+    """The ``fpx`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataFpxBank | str
+
+
+class CreatePaymentIntentBodyPaymentMethodDataGiropay(BaseModel):
+    """The ``giropay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataGrabpay(BaseModel):
+    """The ``grabpay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataIdeal(BaseModel):
+    """The ``ideal`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataIdealBank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataInteracPresent(BaseModel):
+    """The ``interac_present`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKlarnaDob(BaseModel):
+    """The ``dob`` of a :class:`CreatePaymentIntentBodyPaymentMethodDataKlarna`. Fields: ``day``,
+    ``month``, ``year``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    day: int
+    month: int
+    year: int
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKlarna(BaseModel):
+    """The ``klarna`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``dob``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    dob: CreatePaymentIntentBodyPaymentMethodDataKlarnaDob | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataKonbini(BaseModel):
+    """The ``konbini`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataLink(BaseModel):
+    """The ``link`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataOxxo(BaseModel):
+    """The ``oxxo`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataP24(BaseModel):
+    """The ``p24`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: CreatePaymentIntentBodyPaymentMethodDataP24Bank | str | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPaynow(BaseModel):
+    """The ``paynow`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPix(BaseModel):
+    """The ``pix`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataPromptpay(BaseModel):
+    """The ``promptpay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataRadarOptions(BaseModel):
+    """The ``radar_options`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``session``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataSepaDebit(BaseModel):
+    """The ``sepa_debit`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``iban``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    iban: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataSofort(BaseModel):
+    """The ``sofort`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: CreatePaymentIntentBodyPaymentMethodDataSofortCountry | str
+
+
+class CreatePaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
+    """The ``us_bank_account`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_holder_type``, ``account_number``, ``account_type``,
+    ``financial_connections_account``, ``routing_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_holder_type: (
+        CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None
+    ) = None
+    account_number: str | None = Field(default=None, max_length=5000)
+    account_type: CreatePaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = (
+        None
+    )
+    financial_connections_account: str | None = Field(default=None, max_length=5000)
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodDataWechatPay(BaseModel):
+    """The ``wechat_pay`` of a :class:`CreatePaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodData(BaseModel):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    property on the PaymentIntent.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: CreatePaymentIntentBodyPaymentMethodDataAcssDebit | None = None
+    affirm: CreatePaymentIntentBodyPaymentMethodDataAffirm | None = None
+    afterpay_clearpay: CreatePaymentIntentBodyPaymentMethodDataAfterpayClearpay | None = None
+    alipay: CreatePaymentIntentBodyPaymentMethodDataAlipay | None = None
+    au_becs_debit: CreatePaymentIntentBodyPaymentMethodDataAuBecsDebit | None = None
+    bacs_debit: CreatePaymentIntentBodyPaymentMethodDataBacsDebit | None = None
+    bancontact: CreatePaymentIntentBodyPaymentMethodDataBancontact | None = None
+    billing_details: CreatePaymentIntentBodyPaymentMethodDataBillingDetails | None = None
+    blik: CreatePaymentIntentBodyPaymentMethodDataBlik | None = None
+    boleto: CreatePaymentIntentBodyPaymentMethodDataBoleto | None = None
+    cashapp: CreatePaymentIntentBodyPaymentMethodDataCashapp | None = None
+    customer_balance: CreatePaymentIntentBodyPaymentMethodDataCustomerBalance | None = None
+    eps: CreatePaymentIntentBodyPaymentMethodDataEps | None = None
+    fpx: CreatePaymentIntentBodyPaymentMethodDataFpx | None = None
+    giropay: CreatePaymentIntentBodyPaymentMethodDataGiropay | None = None
+    grabpay: CreatePaymentIntentBodyPaymentMethodDataGrabpay | None = None
+    ideal: CreatePaymentIntentBodyPaymentMethodDataIdeal | None = None
+    interac_present: CreatePaymentIntentBodyPaymentMethodDataInteracPresent | None = None
+    klarna: CreatePaymentIntentBodyPaymentMethodDataKlarna | None = None
+    konbini: CreatePaymentIntentBodyPaymentMethodDataKonbini | None = None
+    link: CreatePaymentIntentBodyPaymentMethodDataLink | None = None
+    metadata: dict[str, str] | None = None
+    oxxo: CreatePaymentIntentBodyPaymentMethodDataOxxo | None = None
+    p24: CreatePaymentIntentBodyPaymentMethodDataP24 | None = None
+    paynow: CreatePaymentIntentBodyPaymentMethodDataPaynow | None = None
+    pix: CreatePaymentIntentBodyPaymentMethodDataPix | None = None
+    promptpay: CreatePaymentIntentBodyPaymentMethodDataPromptpay | None = None
+    radar_options: CreatePaymentIntentBodyPaymentMethodDataRadarOptions | None = None
+    sepa_debit: CreatePaymentIntentBodyPaymentMethodDataSepaDebit | None = None
+    sofort: CreatePaymentIntentBodyPaymentMethodDataSofort | None = None
+    type: CreatePaymentIntentBodyPaymentMethodDataType | str
+    us_bank_account: CreatePaymentIntentBodyPaymentMethodDataUsBankAccount | None = None
+    wechat_pay: CreatePaymentIntentBodyPaymentMethodDataWechatPay | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1`. Fields:
+    ``custom_mandate_url``, ``interval_description``, ``payment_schedule``, ``transaction_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_mandate_url: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2
+        | None
+    ) = None
+    interval_description: str | None = Field(default=None, max_length=500)
+    payment_schedule: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule
+        | str
+        | None
+    ) = None
+    transaction_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1``. Fields: ``mandate_options``,
+    ``setup_future_usage``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1``. Fields: ``capture_method``,
+    ``preferred_locale``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: str | None = Field(default=None, max_length=10)
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1``. Fields:
+    ``capture_method``, ``reference``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod | str | None
+    ) = None
+    reference: str | None = Field(default=None, max_length=128)
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1``. Fields:
+    ``preferred_language``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1``. Fields: ``code``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    code: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1``. Fields: ``expires_after_days``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1``. Fields:
+    ``count``, ``interval``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    count: int
+    interval: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    )
+    type: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The ``installments`` of a :class:`CreatePaymentIntentBodyPaymentMethodOptionsCardOption1`.
+    Fields: ``enabled``, ``plan``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool | None = None
+    plan: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a :class:`CreatePaymentIntentBodyPaymentMethodOptionsCardOption1`.
+    Fields: ``amount``, ``amount_type``, ``description``, ``end_date``, ``interval``,
+    ``interval_count`` and 3 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int
+    amount_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    )
+    description: str | None = Field(default=None, max_length=200)
+    end_date: int | None = None
+    interval: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
+    interval_count: int | None = None
+    reference: str = Field(max_length=80)
+    start_date: int
+    supported_types: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsCardOption1``. Fields: ``capture_method``,
+    ``cvc_token``, ``installments``, ``mandate_options``, ``network``, ``request_three_d_secure``
+    and 3 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None
+    ) = None
+    cvc_token: str | None = Field(default=None, max_length=5000)
+    installments: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
+    mandate_options: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None = (
+        None
+    )
+    network: CreatePaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
+    request_three_d_secure: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None
+    ) = None
+    statement_descriptor_suffix_kana: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2
+        | None
+    ) = None
+    statement_descriptor_suffix_kanji: (
+        str
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1``. Fields:
+    ``request_extended_authorization``, ``request_incremental_authorization_support``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    request_extended_authorization: bool | None = None
+    request_incremental_authorization_support: bool | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1``. Fields: ``capture_method``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
+    """The ``eu_bank_transfer`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer`. Fields:
+    ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The ``bank_transfer`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1`. Fields:
+    ``eu_bank_transfer``, ``requested_address_types``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    eu_bank_transfer: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    requested_address_types: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem
+            | str
+        ]
+        | None
+    ) = None
+    type: CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1``. Fields:
+    ``bank_transfer``, ``funding_type``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank_transfer: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None
+    ) = None
+    funding_type: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1``. Fields: ``setup_future_usage``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1``. Fields: ``setup_future_usage``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1``. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1``. Fields: ``capture_method``,
+    ``preferred_locale``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1``. Fields:
+    ``confirmation_number``, ``expires_after_days``, ``expires_at``, ``product_description``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    confirmation_number: str | None = Field(default=None, max_length=11)
+    expires_after_days: (
+        int
+        | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2
+        | str
+        | None
+    ) = None
+    expires_at: (
+        int | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2 | str | None
+    ) = None
+    product_description: str | None = Field(default=None, max_length=22)
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1``. Fields: ``capture_method``,
+    ``persistent_token``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None
+    ) = None
+    persistent_token: str | None = Field(default=None, max_length=5000)
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1``. Fields: ``expires_after_days``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsP24Option1``. Fields: ``setup_future_usage``,
+    ``tos_shown_and_accepted``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None
+    ) = None
+    tos_shown_and_accepted: bool | None = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsPixOption1``. Fields: ``expires_after_seconds``,
+    ``expires_at``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_seconds: int | None = None
+    expires_at: int | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1`. It has no declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1``. Fields: ``mandate_options``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1``. Fields: ``preferred_language``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
+    """The ``financial_connections`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields:
+    ``permissions``, ``return_url``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    permissions: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
+    return_url: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(BaseModel):
+    """The ``networks`` of a
+    :class:`CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields: ``requested``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    requested: (
+        list[
+            CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1``. Fields:
+    ``financial_connections``, ``networks``, ``setup_future_usage``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    financial_connections: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None
+    ) = None
+    networks: CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
+    """``CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1``. Fields: ``app_id``,
+    ``client``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    app_id: str | None = Field(default=None, max_length=5000)
+    client: CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
+    setup_future_usage: (
+        CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class CreatePaymentIntentBodyPaymentMethodOptions(BaseModel):
+    """Payment-method-specific configuration for this PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    affirm: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAffirmOption2
+        | str
+        | None
+    ) = None
+    afterpay_clearpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2
+        | str
+        | None
+    ) = None
+    alipay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAlipayOption2
+        | str
+        | None
+    ) = None
+    au_becs_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2
+        | str
+        | None
+    ) = None
+    bacs_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBacsDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    blik: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBlikOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBlikOption2
+        | str
+        | None
+    ) = None
+    boleto: (
+        CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsBoletoOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    card_present: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCardPresentOption2
+        | str
+        | None
+    ) = None
+    cashapp: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCashappOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCashappOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    eps: (
+        CreatePaymentIntentBodyPaymentMethodOptionsEpsOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsEpsOption2
+        | str
+        | None
+    ) = None
+    fpx: (
+        CreatePaymentIntentBodyPaymentMethodOptionsFpxOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsFpxOption2
+        | str
+        | None
+    ) = None
+    giropay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsGiropayOption2
+        | str
+        | None
+    ) = None
+    grabpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsGrabpayOption2
+        | str
+        | None
+    ) = None
+    ideal: (
+        CreatePaymentIntentBodyPaymentMethodOptionsIdealOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsIdealOption2
+        | str
+        | None
+    ) = None
+    interac_present: (
+        CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsInteracPresentOption2
+        | str
+        | None
+    ) = None
+    klarna: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsKlarnaOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    link: (
+        CreatePaymentIntentBodyPaymentMethodOptionsLinkOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsLinkOption2
+        | str
+        | None
+    ) = None
+    oxxo: (
+        CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsOxxoOption2
+        | str
+        | None
+    ) = None
+    p24: (
+        CreatePaymentIntentBodyPaymentMethodOptionsP24Option1
+        | CreatePaymentIntentBodyPaymentMethodOptionsP24Option2
+        | str
+        | None
+    ) = None
+    paynow: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPaynowOption2
+        | str
+        | None
+    ) = None
+    pix: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPixOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPixOption2
+        | str
+        | None
+    ) = None
+    promptpay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsPromptpayOption2
+        | str
+        | None
+    ) = None
+    sepa_debit: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsSepaDebitOption2
+        | str
+        | None
+    ) = None
+    sofort: (
+        CreatePaymentIntentBodyPaymentMethodOptionsSofortOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsSofortOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+    wechat_pay: (
+        CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption1
+        | CreatePaymentIntentBodyPaymentMethodOptionsWechatPayOption2
+        | str
+        | None
+    ) = None
+
+
+class CreatePaymentIntentBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class CreatePaymentIntentBodyTransferData(BaseModel):
+    """The parameters used to automatically create a Transfer when the payment succeeds. For more
+    information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+    destination: str
+
+
+class CreatePaymentIntentBody(BaseModel):
+    """The request body of ``create_payment_intent`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int = Field(
+        description=(
+            "Amount intended to be collected by this PaymentIntent. A positive integer "
+            "representing how much to charge in the [smallest currency "
+            "unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge "
+            "$1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 "
+            "US or [equivalent in charge "
+            "currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). "
+            "The amount value supports up to eight digits (e.g., a value of 99999999 for a USD "
+            "charge of $999,999.99)."
+        ),
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "The amount of the application fee (if any) that will be requested to be applied to "
+            "the payment and transferred to the application owner's Stripe account. The amount "
+            "of the application fee collected will be capped at the total payment amount. For "
+            "more information, see the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+    automatic_payment_methods: CreatePaymentIntentBodyAutomaticPaymentMethods | None = Field(
+        default=None,
+        description=(
+            "When enabled, this PaymentIntent will accept payment methods that you have enabled "
+            "in the Dashboard and are compatible with this PaymentIntent's other parameters."
+        ),
+    )
+    capture_method: CreatePaymentIntentBodyCaptureMethod | None = Field(
+        default=None,
+        description="Controls when the funds will be captured from the customer's account.",
+    )
+    confirm: bool | None = Field(
+        default=None,
+        description=(
+            "Set to `true` to attempt to "
+            "[confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent "
+            "immediately. This parameter defaults to `false`. When creating and confirming a "
+            "PaymentIntent at the same time, parameters available in the "
+            "[confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be "
+            "provided."
+        ),
+    )
+    confirmation_method: CreatePaymentIntentBodyConfirmationMethod | None = None
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the Customer this PaymentIntent belongs to, if one exists. Payment methods "
+            "attached to other Customers cannot be used with this PaymentIntent. If present in "
+            "combination with "
+            "[setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage), "
+            "this PaymentIntent's payment method will be attached to the Customer after the "
+            "PaymentIntent has been confirmed and any required actions from the user are "
+            "complete."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=1000,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users."
+        ),
+    )
+    error_on_requires_action: bool | None = Field(
+        default=None,
+        description=(
+            "Set to `true` to fail the payment attempt if the PaymentIntent transitions into "
+            "`requires_action`. This parameter is intended for simpler integrations that do not "
+            "handle customer actions, like [saving cards without "
+            "authentication](https://stripe.com/docs/payments/save-card-without-authentication). "
+            "This parameter can only be used with "
+            "[`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    mandate: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the mandate to be used for this payment. This parameter can only be used "
+            "with "
+            "[`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."
+        ),
+    )
+    mandate_data: CreatePaymentIntentBodyMandateData | None = Field(
+        default=None,
+        description=(
+            "This hash contains details about the Mandate to create. This parameter can only be "
+            "used with "
+            "[`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    off_session: bool | CreatePaymentIntentBodyOffSessionOption2 | None = Field(
+        default=None,
+        description=(
+            "Set to `true` to indicate that the customer is not in your checkout flow during "
+            "this payment attempt, and therefore is unable to authenticate. This parameter is "
+            "intended for scenarios where you collect card details and [charge them "
+            "later](https://stripe.com/docs/payments/cards/charging-saved-cards). This "
+            "parameter can only be used with "
+            "[`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."
+        ),
+    )
+    on_behalf_of: str | None = Field(
+        default=None,
+        description=(
+            "The Stripe account ID for which these funds are intended. For details, see the "
+            "PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+    payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the payment method (a PaymentMethod, Card, or [compatible "
+            "Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) "
+            "object) to attach to this PaymentIntent. If this parameter is omitted with "
+            "`confirm=true`, `customer.default_source` will be attached as this PaymentIntent's "
+            "payment instrument to improve the migration experience for users of the Charges "
+            "API. We recommend that you explicitly provide the `payment_method` going forward."
+        ),
+    )
+    payment_method_data: CreatePaymentIntentBodyPaymentMethodData | None = Field(
+        default=None,
+        description=(
+            "If provided, this hash will be used to create a PaymentMethod. The new "
+            "PaymentMethod will appear in the "
+            "[payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method) "
+            "property on the PaymentIntent."
+        ),
+    )
+    payment_method_options: CreatePaymentIntentBodyPaymentMethodOptions | None = Field(
+        default=None,
+        description="Payment-method-specific configuration for this PaymentIntent.",
+    )
+    payment_method_types: list[str] | None = Field(
+        default=None,
+        description=(
+            "The list of payment method types (e.g. card) that this PaymentIntent is allowed to "
+            'use. If this is not provided, defaults to ["card"]. Use automatic_payment_methods '
+            "to manage payment methods from the [Stripe "
+            "Dashboard](https://dashboard.stripe.com/settings/payment_methods)."
+        ),
+    )
+    radar_options: CreatePaymentIntentBodyRadarOptions | None = Field(
+        default=None,
+        description=(
+            "Options to configure Radar. See [Radar "
+            "Session](https://stripe.com/docs/radar/radar-session) for more information."
+        ),
+    )
+    receipt_email: str | None = Field(
+        default=None,
+        description=(
+            "Email address that the receipt for the resulting payment will be sent to. If "
+            "`receipt_email` is specified for a payment in live mode, a receipt will be sent "
+            "regardless of your [email settings](https://dashboard.stripe.com/account/emails)."
+        ),
+    )
+    return_url: str | None = Field(
+        default=None,
+        description=(
+            "The URL to redirect your customer back to after they authenticate or cancel their "
+            "payment on the payment method's app or site. If you'd prefer to redirect to a "
+            "mobile application, you can alternatively supply an application URI scheme. This "
+            "parameter can only be used with "
+            "[`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."
+        ),
+    )
+    setup_future_usage: CreatePaymentIntentBodySetupFutureUsage | None = Field(
+        default=None,
+        description=(
+            "Indicates that you intend to make future payments with this PaymentIntent's "
+            "payment method. Providing this parameter will [attach the payment "
+            "method](https://stripe.com/docs/payments/save-during-payment) to the "
+            "PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any "
+            "required actions from the user are complete. If no Customer was provided, the "
+            "payment method can still be "
+            "[attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after "
+            "the transaction completes. When processing card payments, Stripe also uses "
+            "`setup_future_usage` to dynamically opt…"
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "For non-card charges, you can use this value as the complete description that "
+            "appears on your customers’ statements. Must contain at least one letter, maximum "
+            "22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "Provides information about a card payment that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    transfer_data: CreatePaymentIntentBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "The parameters used to automatically create a Transfer when the payment succeeds. "
+            "For more information, see the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+    transfer_group: str | None = Field(
+        default=None,
+        description=(
+            "A string that identifies the resulting payment as part of a group. See the "
+            "PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts) for details."
+        ),
+    )
+    use_stripe_sdk: bool | None = Field(
+        default=None,
+        description=(
+            "Set to `true` only when using manual confirmation and the iOS or Android SDKs to "
+            "handle additional authentication steps."
+        ),
+    )
+
+
+class RetrievePaymentIntentParams(BaseModel):
+    """The parameters of ``retrieve_payment_intent`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    client_secret: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    intent: str = Field(max_length=5000)
+
+
+class CancelPaymentIntentBody(BaseModel):
+    """The request body of ``cancel_payment_intent`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    cancellation_reason: CancelPaymentIntentBodyCancellationReason | None = Field(
+        default=None,
+        description=(
+            "Reason for canceling this PaymentIntent. Possible values are `duplicate`, "
+            "`fraudulent`, `requested_by_customer`, or `abandoned`"
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+
+
+class CancelPaymentIntentParams(BaseModel):
+    """The parameters of ``cancel_payment_intent`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class CapturePaymentIntentBodyTransferData(BaseModel):
+    """The parameters used to automatically create a Transfer when the payment is captured. For more
+    information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+
+
+class CapturePaymentIntentBody(BaseModel):
+    """The request body of ``capture_payment_intent`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_to_capture: int | None = Field(
+        default=None,
+        description=(
+            "The amount to capture from the PaymentIntent, which must be less than or equal to "
+            "the original amount. Any additional amount will be automatically refunded. "
+            "Defaults to the full `amount_capturable` if not provided."
+        ),
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "The amount of the application fee (if any) that will be requested to be applied to "
+            "the payment and transferred to the application owner's Stripe account. The amount "
+            "of the application fee collected will be capped at the total payment amount. For "
+            "more information, see the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    metadata: dict[str, str] | CapturePaymentIntentBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "For non-card charges, you can use this value as the complete description that "
+            "appears on your customers’ statements. Must contain at least one letter, maximum "
+            "22 characters."
+        ),
+    )
+    statement_descriptor_suffix: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "Provides information about a card payment that customers see on their statements. "
+            "Concatenated with the prefix (shortened descriptor) or statement descriptor that’s "
+            "set on the account to form the complete statement descriptor. Maximum 22 "
+            "characters for the concatenated descriptor."
+        ),
+    )
+    transfer_data: CapturePaymentIntentBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "The parameters used to automatically create a Transfer when the payment is "
+            "captured. For more information, see the PaymentIntents [use case for connected "
+            "accounts](https://stripe.com/docs/payments/connected-accounts)."
+        ),
+    )
+
+
+class CapturePaymentIntentParams(BaseModel):
+    """The parameters of ``capture_payment_intent`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline(BaseModel):
+    """The ``offline`` of a :class:`ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance`.
+    It has no declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline(BaseModel):
+    """The ``online`` of a :class:`ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance`.
+    Fields: ``ip_address``, ``user_agent``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    ip_address: str
+    user_agent: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance(BaseModel):
+    """The ``customer_acceptance`` of a :class:`ConfirmPaymentIntentBodyMandateDataOption1`. Fields:
+    ``accepted_at``, ``offline``, ``online``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    accepted_at: int | None = None
+    offline: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOffline | None = None
+    online: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceOnline | None = None
+    type: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptanceType | str
+
+
+class ConfirmPaymentIntentBodyMandateDataOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyMandateDataOption1``. Fields: ``customer_acceptance``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer_acceptance: ConfirmPaymentIntentBodyMandateDataOption1CustomerAcceptance
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline(BaseModel):
+    """The ``online`` of a :class:`ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance`.
+    Fields: ``ip_address``, ``user_agent``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    ip_address: str | None = None
+    user_agent: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance(BaseModel):
+    """The ``customer_acceptance`` of a :class:`ConfirmPaymentIntentBodyMandateDataOption2`. Fields:
+    ``online``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    online: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceOnline
+    type: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptanceType | str
+
+
+class ConfirmPaymentIntentBodyMandateDataOption2(BaseModel):
+    """``ConfirmPaymentIntentBodyMandateDataOption2``. Fields: ``customer_acceptance``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    customer_acceptance: ConfirmPaymentIntentBodyMandateDataOption2CustomerAcceptance
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit(BaseModel):
+    """The ``acss_debit`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``institution_number``, ``transit_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str = Field(max_length=5000)
+    institution_number: str = Field(max_length=5000)
+    transit_number: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAffirm(BaseModel):
+    """The ``affirm`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay(BaseModel):
+    """The ``afterpay_clearpay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAlipay(BaseModel):
+    """The ``alipay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit(BaseModel):
+    """The ``au_becs_debit`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``bsb_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str = Field(max_length=5000)
+    bsb_number: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit(BaseModel):
+    """The ``bacs_debit`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_number``, ``sort_code``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_number: str | None = Field(default=None, max_length=5000)
+    sort_code: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBancontact(BaseModel):
+    """The ``bancontact`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1``. Fields: ``city``,
+    ``country``, ``line1``, ``line2``, ``postal_code``, ``state``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    city: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=5000)
+    line1: str | None = Field(default=None, max_length=5000)
+    line2: str | None = Field(default=None, max_length=5000)
+    postal_code: str | None = Field(default=None, max_length=5000)
+    state: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails(BaseModel):
+    """The ``billing_details`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``address``, ``email``, ``name``, ``phone``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    address: (
+        ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption1
+        | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsAddressOption2
+        | str
+        | None
+    ) = None
+    email: str | ConfirmPaymentIntentBodyPaymentMethodDataBillingDetailsEmailOption2 | None = None
+    name: str | None = Field(default=None, max_length=5000)
+    phone: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBlik(BaseModel):
+    """The ``blik`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataBoleto(BaseModel):
+    """The ``boleto`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``tax_id``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    tax_id: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataCashapp(BaseModel):
+    """The ``cashapp`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance(BaseModel):
+    """The ``customer_balance`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataEps(BaseModel):
+    """The ``eps`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataEpsBank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataFpx(BaseModel):
+    """The ``fpx`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataFpxBank | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataGiropay(BaseModel):
+    """The ``giropay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataGrabpay(BaseModel):
+    """The ``grabpay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataIdeal(BaseModel):
+    """The ``ideal`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataIdealBank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent(BaseModel):
+    """The ``interac_present`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob(BaseModel):
+    """The ``dob`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodDataKlarna`. Fields: ``day``,
+    ``month``, ``year``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    day: int
+    month: int
+    year: int
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKlarna(BaseModel):
+    """The ``klarna`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields: ``dob``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    dob: ConfirmPaymentIntentBodyPaymentMethodDataKlarnaDob | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataKonbini(BaseModel):
+    """The ``konbini`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataLink(BaseModel):
+    """The ``link`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataOxxo(BaseModel):
+    """The ``oxxo`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataP24(BaseModel):
+    """The ``p24`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields: ``bank``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank: ConfirmPaymentIntentBodyPaymentMethodDataP24Bank | str | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPaynow(BaseModel):
+    """The ``paynow`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPix(BaseModel):
+    """The ``pix`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataPromptpay(BaseModel):
+    """The ``promptpay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions(BaseModel):
+    """The ``radar_options`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``session``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit(BaseModel):
+    """The ``sepa_debit`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``iban``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    iban: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataSofort(BaseModel):
+    """The ``sofort`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: ConfirmPaymentIntentBodyPaymentMethodDataSofortCountry | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount(BaseModel):
+    """The ``us_bank_account`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. Fields:
+    ``account_holder_type``, ``account_number``, ``account_type``,
+    ``financial_connections_account``, ``routing_number``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_holder_type: (
+        ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountHolderType | str | None
+    ) = None
+    account_number: str | None = Field(default=None, max_length=5000)
+    account_type: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccountAccountType | str | None = (
+        None
+    )
+    financial_connections_account: str | None = Field(default=None, max_length=5000)
+    routing_number: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodDataWechatPay(BaseModel):
+    """The ``wechat_pay`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodData`. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodData(BaseModel):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    property on the PaymentIntent.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: ConfirmPaymentIntentBodyPaymentMethodDataAcssDebit | None = None
+    affirm: ConfirmPaymentIntentBodyPaymentMethodDataAffirm | None = None
+    afterpay_clearpay: ConfirmPaymentIntentBodyPaymentMethodDataAfterpayClearpay | None = None
+    alipay: ConfirmPaymentIntentBodyPaymentMethodDataAlipay | None = None
+    au_becs_debit: ConfirmPaymentIntentBodyPaymentMethodDataAuBecsDebit | None = None
+    bacs_debit: ConfirmPaymentIntentBodyPaymentMethodDataBacsDebit | None = None
+    bancontact: ConfirmPaymentIntentBodyPaymentMethodDataBancontact | None = None
+    billing_details: ConfirmPaymentIntentBodyPaymentMethodDataBillingDetails | None = None
+    blik: ConfirmPaymentIntentBodyPaymentMethodDataBlik | None = None
+    boleto: ConfirmPaymentIntentBodyPaymentMethodDataBoleto | None = None
+    cashapp: ConfirmPaymentIntentBodyPaymentMethodDataCashapp | None = None
+    customer_balance: ConfirmPaymentIntentBodyPaymentMethodDataCustomerBalance | None = None
+    eps: ConfirmPaymentIntentBodyPaymentMethodDataEps | None = None
+    fpx: ConfirmPaymentIntentBodyPaymentMethodDataFpx | None = None
+    giropay: ConfirmPaymentIntentBodyPaymentMethodDataGiropay | None = None
+    grabpay: ConfirmPaymentIntentBodyPaymentMethodDataGrabpay | None = None
+    ideal: ConfirmPaymentIntentBodyPaymentMethodDataIdeal | None = None
+    interac_present: ConfirmPaymentIntentBodyPaymentMethodDataInteracPresent | None = None
+    klarna: ConfirmPaymentIntentBodyPaymentMethodDataKlarna | None = None
+    konbini: ConfirmPaymentIntentBodyPaymentMethodDataKonbini | None = None
+    link: ConfirmPaymentIntentBodyPaymentMethodDataLink | None = None
+    metadata: dict[str, str] | None = None
+    oxxo: ConfirmPaymentIntentBodyPaymentMethodDataOxxo | None = None
+    p24: ConfirmPaymentIntentBodyPaymentMethodDataP24 | None = None
+    paynow: ConfirmPaymentIntentBodyPaymentMethodDataPaynow | None = None
+    pix: ConfirmPaymentIntentBodyPaymentMethodDataPix | None = None
+    promptpay: ConfirmPaymentIntentBodyPaymentMethodDataPromptpay | None = None
+    radar_options: ConfirmPaymentIntentBodyPaymentMethodDataRadarOptions | None = None
+    sepa_debit: ConfirmPaymentIntentBodyPaymentMethodDataSepaDebit | None = None
+    sofort: ConfirmPaymentIntentBodyPaymentMethodDataSofort | None = None
+    type: ConfirmPaymentIntentBodyPaymentMethodDataType | str
+    us_bank_account: ConfirmPaymentIntentBodyPaymentMethodDataUsBankAccount | None = None
+    wechat_pay: ConfirmPaymentIntentBodyPaymentMethodDataWechatPay | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1`. Fields:
+    ``custom_mandate_url``, ``interval_description``, ``payment_schedule``, ``transaction_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_mandate_url: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsCustomMandateUrlOption2
+        | None
+    ) = None
+    interval_description: str | None = Field(default=None, max_length=500)
+    payment_schedule: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsPaymentSchedule
+        | str
+        | None
+    ) = None
+    transaction_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1``. Fields:
+    ``mandate_options``, ``setup_future_usage``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1SetupFutureUsage | str | None
+    ) = None
+    verification_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1VerificationMethod | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1``. Fields: ``capture_method``,
+    ``preferred_locale``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: str | None = Field(default=None, max_length=10)
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1``. Fields:
+    ``capture_method``, ``reference``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1CaptureMethod
+        | str
+        | None
+    ) = None
+    reference: str | None = Field(default=None, max_length=128)
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1``. Fields:
+    ``preferred_language``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1``. Fields: ``code``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    code: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1``. Fields:
+    ``expires_after_days``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1``. Fields:
+    ``count``, ``interval``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    count: int
+    interval: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval | str
+    )
+    type: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The ``installments`` of a :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1`.
+    Fields: ``enabled``, ``plan``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool | None = None
+    plan: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1`. Fields: ``amount``,
+    ``amount_type``, ``description``, ``end_date``, ``interval``, ``interval_count`` and 3 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int
+    amount_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsAmountType | str
+    )
+    description: str | None = Field(default=None, max_length=200)
+    end_date: int | None = None
+    interval: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsInterval | str
+    interval_count: int | None = None
+    reference: str = Field(max_length=80)
+    start_date: int
+    supported_types: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptionsSupportedTypesItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1``. Fields: ``capture_method``,
+    ``cvc_token``, ``installments``, ``mandate_options``, ``network``, ``request_three_d_secure``
+    and 3 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1CaptureMethod | str | None
+    ) = None
+    cvc_token: str | None = Field(default=None, max_length=5000)
+    installments: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Installments | None = None
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1MandateOptions | None
+    ) = None
+    network: ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1Network | str | None = None
+    request_three_d_secure: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1RequestThreeDSecure | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1SetupFutureUsage | str | None
+    ) = None
+    statement_descriptor_suffix_kana: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanaOption2
+        | None
+    ) = None
+    statement_descriptor_suffix_kanji: (
+        str
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1StatementDescriptorSuffixKanjiOption2
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1``. Fields:
+    ``request_extended_authorization``, ``request_incremental_authorization_support``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    request_extended_authorization: bool | None = None
+    request_incremental_authorization_support: bool | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1``. Fields: ``capture_method``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1CaptureMethod | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
+    """The ``eu_bank_transfer`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer`. Fields:
+    ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: str = Field(max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer(BaseModel):
+    """The ``bank_transfer`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1`. Fields:
+    ``eu_bank_transfer``, ``requested_address_types``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    eu_bank_transfer: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    requested_address_types: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferRequestedAddressTypesItem
+            | str
+        ]
+        | None
+    ) = None
+    type: ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransferType | str
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1``. Fields:
+    ``bank_transfer``, ``funding_type``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank_transfer: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1BankTransfer | None
+    ) = None
+    funding_type: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1FundingType | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1``. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1``. Fields: ``capture_method``,
+    ``preferred_locale``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1CaptureMethod | str | None
+    ) = None
+    preferred_locale: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1PreferredLocale | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1``. Fields:
+    ``confirmation_number``, ``expires_after_days``, ``expires_at``, ``product_description``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    confirmation_number: str | None = Field(default=None, max_length=11)
+    expires_after_days: (
+        int
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAfterDaysOption2
+        | str
+        | None
+    ) = None
+    expires_at: (
+        int
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1ExpiresAtOption2
+        | str
+        | None
+    ) = None
+    product_description: str | None = Field(default=None, max_length=22)
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1``. Fields: ``capture_method``,
+    ``persistent_token``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1CaptureMethod | str | None
+    ) = None
+    persistent_token: str | None = Field(default=None, max_length=5000)
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1``. Fields: ``expires_after_days``,
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_days: int | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1``. Fields: ``setup_future_usage``,
+    ``tos_shown_and_accepted``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1SetupFutureUsage | str | None
+    ) = None
+    tos_shown_and_accepted: bool | None = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1``. Fields:
+    ``expires_after_seconds``, ``expires_at``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expires_after_seconds: int | None = None
+    expires_at: int | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1``. Fields:
+    ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1`. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1``. Fields:
+    ``mandate_options``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1MandateOptions | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1``. Fields:
+    ``preferred_language``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1PreferredLanguage | str | None
+    ) = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
+    """The ``financial_connections`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields:
+    ``permissions``, ``return_url``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    permissions: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
+    return_url: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks(BaseModel):
+    """The ``networks`` of a
+    :class:`ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1`. Fields:
+    ``requested``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    requested: (
+        list[
+            ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1NetworksRequestedItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1``. Fields:
+    ``financial_connections``, ``networks``, ``setup_future_usage``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    financial_connections: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1FinancialConnections | None
+    ) = None
+    networks: ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1Networks | None = None
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1SetupFutureUsage
+        | str
+        | None
+    ) = None
+    verification_method: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1(BaseModel):
+    """``ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1``. Fields: ``app_id``,
+    ``client``, ``setup_future_usage``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    app_id: str | None = Field(default=None, max_length=5000)
+    client: ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1Client | str
+    setup_future_usage: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1SetupFutureUsage | str | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyPaymentMethodOptions(BaseModel):
+    """Payment-method-specific configuration for this PaymentIntent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    affirm: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAffirmOption2
+        | str
+        | None
+    ) = None
+    afterpay_clearpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAfterpayClearpayOption2
+        | str
+        | None
+    ) = None
+    alipay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAlipayOption2
+        | str
+        | None
+    ) = None
+    au_becs_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsAuBecsDebitOption2
+        | str
+        | None
+    ) = None
+    bacs_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBacsDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    blik: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBlikOption2
+        | str
+        | None
+    ) = None
+    boleto: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsBoletoOption2
+        | str
+        | None
+    ) = None
+    card: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    card_present: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCardPresentOption2
+        | str
+        | None
+    ) = None
+    cashapp: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCashappOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    eps: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsEpsOption2
+        | str
+        | None
+    ) = None
+    fpx: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsFpxOption2
+        | str
+        | None
+    ) = None
+    giropay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsGiropayOption2
+        | str
+        | None
+    ) = None
+    grabpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsGrabpayOption2
+        | str
+        | None
+    ) = None
+    ideal: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsIdealOption2
+        | str
+        | None
+    ) = None
+    interac_present: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsInteracPresentOption2
+        | str
+        | None
+    ) = None
+    klarna: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKlarnaOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    link: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsLinkOption2
+        | str
+        | None
+    ) = None
+    oxxo: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsOxxoOption2
+        | str
+        | None
+    ) = None
+    p24: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsP24Option2
+        | str
+        | None
+    ) = None
+    paynow: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPaynowOption2
+        | str
+        | None
+    ) = None
+    pix: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPixOption2
+        | str
+        | None
+    ) = None
+    promptpay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsPromptpayOption2
+        | str
+        | None
+    ) = None
+    sepa_debit: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsSepaDebitOption2
+        | str
+        | None
+    ) = None
+    sofort: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsSofortOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+    wechat_pay: (
+        ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption1
+        | ConfirmPaymentIntentBodyPaymentMethodOptionsWechatPayOption2
+        | str
+        | None
+    ) = None
+
+
+class ConfirmPaymentIntentBodyRadarOptions(BaseModel):
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    session: str | None = Field(default=None, max_length=5000)
+
+
+class ConfirmPaymentIntentBody(BaseModel):
+    """The request body of ``confirm_payment_intent`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    capture_method: ConfirmPaymentIntentBodyCaptureMethod | None = Field(
+        default=None,
+        description="Controls when the funds will be captured from the customer's account.",
+    )
+    client_secret: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The client secret of the PaymentIntent.",
+    )
+    error_on_requires_action: bool | None = Field(
+        default=None,
+        description=(
+            "Set to `true` to fail the payment attempt if the PaymentIntent transitions into "
+            "`requires_action`. This parameter is intended for simpler integrations that do not "
+            "handle customer actions, like [saving cards without "
+            "authentication](https://stripe.com/docs/payments/save-card-without-authentication)."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    mandate: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="ID of the mandate to be used for this payment.",
+    )
+    mandate_data: (
+        ConfirmPaymentIntentBodyMandateDataOption1
+        | ConfirmPaymentIntentBodyMandateDataOption2
+        | None
+    ) = Field(default=None, description="This hash contains details about the Mandate to create")
+    off_session: bool | ConfirmPaymentIntentBodyOffSessionOption2 | None = Field(
+        default=None,
+        description=(
+            "Set to `true` to indicate that the customer is not in your checkout flow during "
+            "this payment attempt, and therefore is unable to authenticate. This parameter is "
+            "intended for scenarios where you collect card details and [charge them "
+            "later](https://stripe.com/docs/payments/cards/charging-saved-cards)."
+        ),
+    )
+    payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the payment method (a PaymentMethod, Card, or [compatible "
+            "Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) "
+            "object) to attach to this PaymentIntent."
+        ),
+    )
+    payment_method_data: ConfirmPaymentIntentBodyPaymentMethodData | None = Field(
+        default=None,
+        description=(
+            "If provided, this hash will be used to create a PaymentMethod. The new "
+            "PaymentMethod will appear in the "
+            "[payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method) "
+            "property on the PaymentIntent."
+        ),
+    )
+    payment_method_options: ConfirmPaymentIntentBodyPaymentMethodOptions | None = Field(
+        default=None,
+        description="Payment-method-specific configuration for this PaymentIntent.",
+    )
+    payment_method_types: list[str] | None = Field(
+        default=None,
+        description=(
+            "The list of payment method types (e.g. card) that this PaymentIntent is allowed to "
+            "use. Use automatic_payment_methods to manage payment methods from the [Stripe "
+            "Dashboard](https://dashboard.stripe.com/settings/payment_methods)."
+        ),
+    )
+    radar_options: ConfirmPaymentIntentBodyRadarOptions | None = Field(
+        default=None,
+        description=(
+            "Options to configure Radar. See [Radar "
+            "Session](https://stripe.com/docs/radar/radar-session) for more information."
+        ),
+    )
+    receipt_email: str | ConfirmPaymentIntentBodyReceiptEmailOption2 | None = Field(
+        default=None,
+        description=(
+            "Email address that the receipt for the resulting payment will be sent to. If "
+            "`receipt_email` is specified for a payment in live mode, a receipt will be sent "
+            "regardless of your [email settings](https://dashboard.stripe.com/account/emails)."
+        ),
+    )
+    return_url: str | None = Field(
+        default=None,
+        description=(
+            "The URL to redirect your customer back to after they authenticate or cancel their "
+            "payment on the payment method's app or site. If you'd prefer to redirect to a "
+            "mobile application, you can alternatively supply an application URI scheme. This "
+            "parameter is only used for cards and other redirect-based payment methods."
+        ),
+    )
+    setup_future_usage: ConfirmPaymentIntentBodySetupFutureUsage | None = Field(
+        default=None,
+        description=(
+            "Indicates that you intend to make future payments with this PaymentIntent's "
+            "payment method. Providing this parameter will [attach the payment "
+            "method](https://stripe.com/docs/payments/save-during-payment) to the "
+            "PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any "
+            "required actions from the user are complete. If no Customer was provided, the "
+            "payment method can still be "
+            "[attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after "
+            "the transaction completes. When processing card payments, Stripe also uses "
+            "`setup_future_usage` to dynamically opt…"
+        ),
+    )
+    use_stripe_sdk: bool | None = Field(
+        default=None,
+        description=(
+            "Set to `true` only when using manual confirmation and the iOS or Android SDKs to "
+            "handle additional authentication steps."
+        ),
+    )
+
+
+class ConfirmPaymentIntentParams(BaseModel):
+    """The parameters of ``confirm_payment_intent`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    intent: str = Field(max_length=5000)
+
+
+class ListRefundsCreatedOption1(BaseModel):
+    """``ListRefundsCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListRefundsParams(BaseModel):
+    """The parameters of ``list_refunds`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    charge: str | None = None
+    created: ListRefundsCreatedOption1 | int | None = None
+    ending_before: str | None = None
+    expand: list[str] | None = None
+    limit: int | None = None
+    payment_intent: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = None
+
+
+class ListRefundsResponse(BaseModel):
+    """``ListRefundsResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Refund]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListRefundsResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/refunds",
+        description="The URL where this list can be accessed.",
+    )
 
 
 class CreateRefundBody(BaseModel):
@@ -128,11 +8125,2200 @@ class CreateRefundBody(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
-    charge: str
-    amount: int | None = Field(default=None, ge=1)
+    amount: int | None = Field(
+        default=None,
+        description="A positive integer representing how much to refund.",
+    )
+    charge: str | None = Field(default=None, max_length=5000)
+    currency: str | None = Field(
+        default=None,
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Customer whose customer balance to refund from.",
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    instructions_email: str | None = Field(
+        default=None,
+        description=(
+            "For payment methods without native refund support (e.g., Konbini, PromptPay), use "
+            "this email from the customer to receive refund instructions."
+        ),
+    )
+    metadata: dict[str, str] | CreateRefundBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    origin: CreateRefundBodyOrigin | None = Field(default=None, description="Origin of the refund")
+    payment_intent: str | None = Field(default=None, max_length=5000)
     reason: CreateRefundBodyReason | None = None
-    metadata: Metadata | None = Field(default=None, description="Up to 50 key-value pairs.")
+    refund_application_fee: bool | None = None
+    reverse_transfer: bool | None = None
 
 
-#: Up to 50 key-value pairs.
-Metadata = dict[str, str]
+class RetrieveRefundParams(BaseModel):
+    """The parameters of ``retrieve_refund`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = None
+    refund: str
+
+
+class ListInvoicesCreatedOption1(BaseModel):
+    """``ListInvoicesCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListInvoicesDueDateOption1(BaseModel):
+    """``ListInvoicesDueDateOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListInvoicesParams(BaseModel):
+    """The parameters of ``list_invoices`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    collection_method: ListInvoicesCollectionMethod | None = None
+    created: ListInvoicesCreatedOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    due_date: ListInvoicesDueDateOption1 | int | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    status: ListInvoicesStatus | None = None
+    subscription: str | None = Field(default=None, max_length=5000)
+
+
+class ListInvoicesResponse(BaseModel):
+    """``ListInvoicesResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Invoice]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListInvoicesResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/invoices",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreateInvoiceBodyAutomaticTax(BaseModel):
+    """Settings for automatic tax lookup for this invoice."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+
+
+class CreateInvoiceBodyCustomFieldsOption1Item(BaseModel):
+    """``CreateInvoiceBodyCustomFieldsOption1Item``. Fields: ``name``, ``value``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    name: str = Field(max_length=30)
+    value: str = Field(max_length=30)
+
+
+class CreateInvoiceBodyDiscountsOption1Item(BaseModel):
+    """``CreateInvoiceBodyDiscountsOption1Item``. Fields: ``coupon``, ``discount``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    coupon: str | None = Field(default=None, max_length=5000)
+    discount: str | None = Field(default=None, max_length=5000)
+
+
+class CreateInvoiceBodyFromInvoice(BaseModel):
+    """Revise an existing invoice. The new invoice will be created in `status=draft`. See the
+    [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    action: CreateInvoiceBodyFromInvoiceAction | str
+    invoice: str = Field(max_length=5000)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1`. Fields:
+    ``transaction_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    transaction_type: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1``. Fields:
+    ``mandate_options``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions | None
+    ) = None
+    verification_method: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1``. Fields:
+    ``preferred_language``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1(
+    BaseModel
+):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1``.
+    Fields: ``count``, ``interval``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    count: int
+    interval: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Interval
+        | str
+    )
+    type: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1Type
+        | str
+    )
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments(BaseModel):
+    """The ``installments`` of a
+    :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1`. Fields: ``enabled``,
+    ``plan``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool | None = None
+    plan: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1InstallmentsPlanOption2
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1``. Fields:
+    ``installments``, ``request_three_d_secure``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    installments: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1Installments | None
+    ) = None
+    request_three_d_secure: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
+    """The ``eu_bank_transfer`` of a
+    :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer`.
+    Fields: ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(
+    BaseModel
+):
+    """The ``bank_transfer`` of a
+    :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1`. Fields:
+    ``eu_bank_transfer``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    eu_bank_transfer: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    type: str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1``. Fields:
+    ``bank_transfer``, ``funding_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank_transfer: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer
+        | None
+    ) = None
+    funding_type: str | None = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1``. It has no declared
+    fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
+    """The ``financial_connections`` of a
+    :class:`CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1`. Fields:
+    ``permissions``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    permissions: (
+        list[
+            CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """``CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1``. Fields:
+    ``financial_connections``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    financial_connections: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections
+        | None
+    ) = None
+    verification_method: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettingsPaymentMethodOptions(BaseModel):
+    """The ``payment_method_options`` of a :class:`CreateInvoiceBodyPaymentSettings`. Fields:
+    ``acss_debit``, ``bancontact``, ``card``, ``customer_balance``, ``konbini``,
+    ``us_bank_account``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyPaymentSettings(BaseModel):
+    """Configuration settings for the PaymentIntent that is generated when the invoice is
+    finalized.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    default_mandate: str | None = Field(default=None, max_length=5000)
+    payment_method_options: CreateInvoiceBodyPaymentSettingsPaymentMethodOptions | None = None
+    payment_method_types: (
+        list[CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption1Item | str]
+        | CreateInvoiceBodyPaymentSettingsPaymentMethodTypesOption2
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyRenderingOptionsOption1(BaseModel):
+    """``CreateInvoiceBodyRenderingOptionsOption1``. Fields: ``amount_tax_display``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_tax_display: CreateInvoiceBodyRenderingOptionsOption1AmountTaxDisplay | str | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum(BaseModel):
+    """The ``maximum`` of a :class:`CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate`.
+    Fields: ``unit``, ``value``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    unit: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximumUnit | str
+    value: int
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum(BaseModel):
+    """The ``minimum`` of a :class:`CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate`.
+    Fields: ``unit``, ``value``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    unit: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimumUnit | str
+    value: int
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate(BaseModel):
+    """The ``delivery_estimate`` of a :class:`CreateInvoiceBodyShippingCostShippingRateData`.
+    Fields: ``maximum``, ``minimum``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    maximum: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMaximum | None = None
+    minimum: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimateMinimum | None = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(BaseModel):
+    """``CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue``. Fields:
+    ``amount``, ``tax_behavior``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int
+    tax_behavior: (
+        CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValueTaxBehavior
+        | str
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateDataFixedAmount(BaseModel):
+    """The ``fixed_amount`` of a :class:`CreateInvoiceBodyShippingCostShippingRateData`. Fields:
+    ``amount``, ``currency``, ``currency_options``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int
+    currency: str
+    currency_options: (
+        dict[str, CreateInvoiceBodyShippingCostShippingRateDataFixedAmountCurrencyOptionsValue]
+        | None
+    ) = None
+
+
+class CreateInvoiceBodyShippingCostShippingRateData(BaseModel):
+    """The ``shipping_rate_data`` of a :class:`CreateInvoiceBodyShippingCost`. Fields:
+    ``delivery_estimate``, ``display_name``, ``fixed_amount``, ``metadata``, ``tax_behavior``,
+    ``tax_code`` and 1 more.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    delivery_estimate: CreateInvoiceBodyShippingCostShippingRateDataDeliveryEstimate | None = None
+    display_name: str = Field(max_length=100)
+    fixed_amount: CreateInvoiceBodyShippingCostShippingRateDataFixedAmount | None = None
+    metadata: dict[str, str] | None = None
+    tax_behavior: CreateInvoiceBodyShippingCostShippingRateDataTaxBehavior | str | None = None
+    tax_code: str | None = None
+    type: CreateInvoiceBodyShippingCostShippingRateDataType | str | None = None
+
+
+class CreateInvoiceBodyShippingCost(BaseModel):
+    """Settings for the cost of shipping for this invoice."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    shipping_rate: str | None = Field(default=None, max_length=5000)
+    shipping_rate_data: CreateInvoiceBodyShippingCostShippingRateData | None = None
+
+
+class CreateInvoiceBodyTransferData(BaseModel):
+    """If specified, the funds from the invoice will be transferred to the destination and the ID of
+    the resulting transfer will be found on the invoice's charge.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+    destination: str
+
+
+class CreateInvoiceBody(BaseModel):
+    """The request body of ``create_invoice`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    account_tax_ids: list[str] | CreateInvoiceBodyAccountTaxIdsOption2 | None = Field(
+        default=None,
+        description=(
+            "The account tax IDs associated with the invoice. Only editable when the invoice is "
+            "a draft."
+        ),
+    )
+    application_fee_amount: int | None = Field(
+        default=None,
+        description=(
+            "A fee in cents (or local equivalent) that will be applied to the invoice and "
+            "transferred to the application owner's Stripe account. The request must be made "
+            "with an OAuth key or the Stripe-Account header in order to take an application "
+            "fee. For more information, see the application fees "
+            "[documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees)."
+        ),
+    )
+    auto_advance: bool | None = Field(
+        default=None,
+        description=(
+            "Controls whether Stripe will perform [automatic "
+            "collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of "
+            "the invoice. When `false`, the invoice's state will not automatically advance "
+            "without an explicit action."
+        ),
+    )
+    automatic_tax: CreateInvoiceBodyAutomaticTax | None = Field(
+        default=None,
+        description="Settings for automatic tax lookup for this invoice.",
+    )
+    collection_method: CreateInvoiceBodyCollectionMethod | None = Field(
+        default=None,
+        description=(
+            "Either `charge_automatically`, or `send_invoice`. When charging automatically, "
+            "Stripe will attempt to pay this invoice using the default source attached to the "
+            "customer. When sending an invoice, Stripe will email this invoice to the customer "
+            "with payment instructions. Defaults to `charge_automatically`."
+        ),
+    )
+    currency: str | None = Field(
+        default=None,
+        description=(
+            "The currency to create this invoice in. Defaults to that of `customer` if not "
+            "specified."
+        ),
+    )
+    custom_fields: (
+        list[CreateInvoiceBodyCustomFieldsOption1Item] | CreateInvoiceBodyCustomFieldsOption2 | None
+    ) = Field(
+        default=None,
+        description="A list of up to 4 custom fields to be displayed on the invoice.",
+    )
+    customer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The ID of the customer who will be billed.",
+    )
+    days_until_due: int | None = Field(
+        default=None,
+        description=(
+            "The number of days from when the invoice is created until it is due. Valid only "
+            "for invoices where `collection_method=send_invoice`."
+        ),
+    )
+    default_payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the default payment method for the invoice. It must belong to the customer "
+            "associated with the invoice. If not set, defaults to the subscription's default "
+            "payment method, if any, or to the default payment method in the customer's invoice "
+            "settings."
+        ),
+    )
+    default_source: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the default payment source for the invoice. It must belong to the customer "
+            "associated with the invoice and be in a chargeable state. If not set, defaults to "
+            "the subscription's default source, if any, or to the customer's default source."
+        ),
+    )
+    default_tax_rates: list[str] | None = Field(
+        default=None,
+        description=(
+            "The tax rates that will apply to any line item that does not have `tax_rates` set."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=1500,
+        description=(
+            "An arbitrary string attached to the object. Often useful for displaying to users. "
+            "Referenced as 'memo' in the Dashboard."
+        ),
+    )
+    discounts: (
+        list[CreateInvoiceBodyDiscountsOption1Item] | CreateInvoiceBodyDiscountsOption2 | None
+    ) = Field(
+        default=None,
+        description=(
+            "The coupons to redeem into discounts for the invoice. If not specified, "
+            "inherits the discount from the invoice's customer. Pass an empty string to "
+            "avoid inheriting any discounts."
+        ),
+    )
+    due_date: int | None = Field(
+        default=None,
+        description=(
+            "The date on which payment for this invoice is due. Valid only for invoices where "
+            "`collection_method=send_invoice`."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    footer: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Footer to be displayed on the invoice.",
+    )
+    from_invoice: CreateInvoiceBodyFromInvoice | None = Field(
+        default=None,
+        description=(
+            "Revise an existing invoice. The new invoice will be created in `status=draft`. See "
+            "the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) "
+            "for more details."
+        ),
+    )
+    metadata: dict[str, str] | CreateInvoiceBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    on_behalf_of: str | None = Field(
+        default=None,
+        description=(
+            "The account (if any) for which the funds of the invoice payment are intended. If "
+            "set, the invoice will be presented with the branding and support information of "
+            "the specified account. See the [Invoices with "
+            "Connect](https://stripe.com/docs/billing/invoices/connect) documentation for "
+            "details."
+        ),
+    )
+    payment_settings: CreateInvoiceBodyPaymentSettings | None = Field(
+        default=None,
+        description=(
+            "Configuration settings for the PaymentIntent that is generated when the invoice is "
+            "finalized."
+        ),
+    )
+    pending_invoice_items_behavior: CreateInvoiceBodyPendingInvoiceItemsBehavior | None = Field(
+        default=None,
+        description=(
+            "How to handle pending invoice items on invoice creation. One of `include` or "
+            "`exclude`. `include` will include any pending invoice items, and will create an "
+            "empty draft invoice if no pending invoice items exist. `exclude` will always "
+            "create an empty invoice draft regardless if there are pending invoice items or "
+            "not. Defaults to `exclude` if the parameter is omitted."
+        ),
+    )
+    rendering_options: (
+        CreateInvoiceBodyRenderingOptionsOption1 | CreateInvoiceBodyRenderingOptionsOption2 | None
+    ) = Field(default=None, description="Options for invoice PDF rendering.")
+    shipping_cost: CreateInvoiceBodyShippingCost | None = Field(
+        default=None,
+        description="Settings for the cost of shipping for this invoice.",
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "Extra information about a charge for the customer's credit card statement. It must "
+            "contain at least one letter. If not specified and this invoice is part of a "
+            "subscription, the default `statement_descriptor` will be set to the first "
+            "subscription item's product's `statement_descriptor`."
+        ),
+    )
+    subscription: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The ID of the subscription to invoice, if any. If set, the created invoice will "
+            "only include pending invoice items for that subscription. The subscription's "
+            "billing cycle and regular subscription events won't be affected."
+        ),
+    )
+    transfer_data: CreateInvoiceBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "If specified, the funds from the invoice will be transferred to the destination "
+            "and the ID of the resulting transfer will be found on the invoice's charge."
+        ),
+    )
+
+
+class RetrieveInvoiceParams(BaseModel):
+    """The parameters of ``retrieve_invoice`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = None
+    invoice: str = Field(max_length=5000)
+
+
+class FinalizeInvoiceBody(BaseModel):
+    """The request body of ``finalize_invoice`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    auto_advance: bool | None = Field(
+        default=None,
+        description=(
+            "Controls whether Stripe will perform [automatic "
+            "collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice. "
+            "When `false`, the invoice's state will not automatically advance without an "
+            "explicit action."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+
+
+class FinalizeInvoiceParams(BaseModel):
+    """The parameters of ``finalize_invoice`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class PayInvoiceBody(BaseModel):
+    """The request body of ``pay_invoice`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    forgive: bool | None = Field(
+        default=None,
+        description=(
+            "In cases where the source used to pay the invoice has insufficient funds, passing "
+            "`forgive=true` controls whether a charge should be attempted for the full amount "
+            "available on the source, up to the amount to fully pay the invoice. This "
+            "effectively forgives the difference between the amount available on the source and "
+            "the amount due. Passing `forgive=false` will fail the charge if the source hasn't "
+            "been pre-funded with the right amount. An example for this case is with ACH Credit "
+            "Transfers and wires: if the amount wired is less than the amount due by a small "
+            "amount, you might want to forgive…"
+        ),
+    )
+    mandate: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the mandate to be used for this invoice. It must correspond to the payment "
+            "method used to pay the invoice, including the payment_method param or the "
+            "invoice's default_payment_method or default_source, if set."
+        ),
+    )
+    off_session: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates if a customer is on or off-session while an invoice payment is "
+            "attempted. Defaults to `true` (off-session)."
+        ),
+    )
+    paid_out_of_band: bool | None = Field(
+        default=None,
+        description=(
+            "Boolean representing whether an invoice is paid outside of Stripe. This will "
+            "result in no charge being made. Defaults to `false`."
+        ),
+    )
+    payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A PaymentMethod to be charged. The PaymentMethod must be the ID of a PaymentMethod "
+            "belonging to the customer associated with the invoice being paid."
+        ),
+    )
+    source: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "A payment source to be charged. The source must be the ID of a source belonging to "
+            "the customer associated with the invoice being paid."
+        ),
+    )
+
+
+class PayInvoiceParams(BaseModel):
+    """The parameters of ``pay_invoice`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class VoidInvoiceBody(BaseModel):
+    """The request body of ``void_invoice`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+
+
+class VoidInvoiceParams(BaseModel):
+    """The parameters of ``void_invoice`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    invoice: str = Field(max_length=5000)
+
+
+class ListSubscriptionsCreatedOption1(BaseModel):
+    """``ListSubscriptionsCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsCurrentPeriodEndOption1(BaseModel):
+    """``ListSubscriptionsCurrentPeriodEndOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsCurrentPeriodStartOption1(BaseModel):
+    """``ListSubscriptionsCurrentPeriodStartOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListSubscriptionsParams(BaseModel):
+    """The parameters of ``list_subscriptions`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    collection_method: ListSubscriptionsCollectionMethod | None = None
+    created: ListSubscriptionsCreatedOption1 | int | None = None
+    current_period_end: ListSubscriptionsCurrentPeriodEndOption1 | int | None = None
+    current_period_start: ListSubscriptionsCurrentPeriodStartOption1 | int | None = None
+    customer: str | None = Field(default=None, max_length=5000)
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    price: str | None = Field(default=None, max_length=5000)
+    starting_after: str | None = Field(default=None, max_length=5000)
+    status: ListSubscriptionsStatus | None = None
+    test_clock: str | None = Field(default=None, max_length=5000)
+
+
+class ListSubscriptionsResponse(BaseModel):
+    """``ListSubscriptionsResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Subscription]
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListSubscriptionsResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/subscriptions",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreateSubscriptionBodyAddInvoiceItemsItemPriceData(BaseModel):
+    """The ``price_data`` of a :class:`CreateSubscriptionBodyAddInvoiceItemsItem`. Fields:
+    ``currency``, ``product``, ``tax_behavior``, ``unit_amount``, ``unit_amount_decimal``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    currency: str
+    product: str = Field(max_length=5000)
+    tax_behavior: CreateSubscriptionBodyAddInvoiceItemsItemPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateSubscriptionBodyAddInvoiceItemsItem(BaseModel):
+    """``CreateSubscriptionBodyAddInvoiceItemsItem``. Fields: ``price``, ``price_data``,
+    ``quantity``, ``tax_rates``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    price: str | None = Field(default=None, max_length=5000)
+    price_data: CreateSubscriptionBodyAddInvoiceItemsItemPriceData | None = None
+    quantity: int | None = None
+    tax_rates: list[str] | CreateSubscriptionBodyAddInvoiceItemsItemTaxRatesOption2 | str | None = (
+        None
+    )
+
+
+class CreateSubscriptionBodyAutomaticTax(BaseModel):
+    """Automatic tax settings for this subscription. We recommend you only include this parameter
+    when the existing value is being changed.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+
+
+class CreateSubscriptionBodyBillingThresholdsOption1(BaseModel):
+    """``CreateSubscriptionBodyBillingThresholdsOption1``. Fields: ``amount_gte``,
+    ``reset_billing_cycle_anchor``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_gte: int | None = None
+    reset_billing_cycle_anchor: bool | None = None
+
+
+class CreateSubscriptionBodyItemsItemBillingThresholdsOption1(BaseModel):
+    """``CreateSubscriptionBodyItemsItemBillingThresholdsOption1``. Fields: ``usage_gte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    usage_gte: int
+
+
+class CreateSubscriptionBodyItemsItemPriceDataRecurring(BaseModel):
+    """The ``recurring`` of a :class:`CreateSubscriptionBodyItemsItemPriceData`. Fields:
+    ``interval``, ``interval_count``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    interval: CreateSubscriptionBodyItemsItemPriceDataRecurringInterval | str
+    interval_count: int | None = None
+
+
+class CreateSubscriptionBodyItemsItemPriceData(BaseModel):
+    """The ``price_data`` of a :class:`CreateSubscriptionBodyItemsItem`. Fields: ``currency``,
+    ``product``, ``recurring``, ``tax_behavior``, ``unit_amount``, ``unit_amount_decimal``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    currency: str
+    product: str = Field(max_length=5000)
+    recurring: CreateSubscriptionBodyItemsItemPriceDataRecurring
+    tax_behavior: CreateSubscriptionBodyItemsItemPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateSubscriptionBodyItemsItem(BaseModel):
+    """``CreateSubscriptionBodyItemsItem``. Fields: ``billing_thresholds``, ``metadata``, ``price``,
+    ``price_data``, ``quantity``, ``tax_rates``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    billing_thresholds: (
+        CreateSubscriptionBodyItemsItemBillingThresholdsOption1
+        | CreateSubscriptionBodyItemsItemBillingThresholdsOption2
+        | str
+        | None
+    ) = None
+    metadata: dict[str, str] | None = None
+    price: str | None = Field(default=None, max_length=5000)
+    price_data: CreateSubscriptionBodyItemsItemPriceData | None = None
+    quantity: int | None = None
+    tax_rates: list[str] | CreateSubscriptionBodyItemsItemTaxRatesOption2 | str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions(
+    BaseModel
+):
+    """The ``mandate_options`` of a
+    :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1`. Fields:
+    ``transaction_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    transaction_type: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptionsTransactionType
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1``. Fields:
+    ``mandate_options``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1MandateOptions
+        | None
+    ) = None
+    verification_method: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1``. Fields:
+    ``preferred_language``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    preferred_language: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1PreferredLanguage
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions(BaseModel):
+    """The ``mandate_options`` of a
+    :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1`. Fields:
+    ``amount``, ``amount_type``, ``description``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount: int | None = None
+    amount_type: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptionsAmountType
+        | str
+        | None
+    ) = None
+    description: str | None = Field(default=None, max_length=200)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1``. Fields:
+    ``mandate_options``, ``network``, ``request_three_d_secure``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    mandate_options: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1MandateOptions | None
+    ) = None
+    network: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1Network | str | None
+    ) = None
+    request_three_d_secure: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1RequestThreeDSecure
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer(
+    BaseModel
+):
+    """The ``eu_bank_transfer`` of a
+    :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer`.
+    Fields: ``country``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    country: str = Field(max_length=5000)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer(
+    BaseModel
+):
+    """The ``bank_transfer`` of a
+    :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1`.
+    Fields: ``eu_bank_transfer``, ``type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    eu_bank_transfer: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransferEuBankTransfer
+        | None
+    ) = None
+    type: str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1``. Fields:
+    ``bank_transfer``, ``funding_type``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    bank_transfer: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1BankTransfer
+        | None
+    ) = None
+    funding_type: str | None = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1``. It has no
+    declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections(
+    BaseModel
+):
+    """The ``financial_connections`` of a
+    :class:`CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1`. Fields:
+    ``permissions``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    permissions: (
+        list[
+            CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnectionsPermissionsItem
+            | str
+        ]
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1(BaseModel):
+    """``CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1``. Fields:
+    ``financial_connections``, ``verification_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    financial_connections: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1FinancialConnections
+        | None
+    ) = None
+    verification_method: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1VerificationMethod
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions(BaseModel):
+    """The ``payment_method_options`` of a :class:`CreateSubscriptionBodyPaymentSettings`. Fields:
+    ``acss_debit``, ``bancontact``, ``card``, ``customer_balance``, ``konbini``,
+    ``us_bank_account``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    acss_debit: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsAcssDebitOption2
+        | str
+        | None
+    ) = None
+    bancontact: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsBancontactOption2
+        | str
+        | None
+    ) = None
+    card: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCardOption2
+        | str
+        | None
+    ) = None
+    customer_balance: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsCustomerBalanceOption2
+        | str
+        | None
+    ) = None
+    konbini: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsKonbiniOption2
+        | str
+        | None
+    ) = None
+    us_bank_account: (
+        CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption1
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodOptionsUsBankAccountOption2
+        | str
+        | None
+    ) = None
+
+
+class CreateSubscriptionBodyPaymentSettings(BaseModel):
+    """Payment settings to pass to invoices created by the subscription."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    payment_method_options: CreateSubscriptionBodyPaymentSettingsPaymentMethodOptions | None = None
+    payment_method_types: (
+        list[CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption1Item | str]
+        | CreateSubscriptionBodyPaymentSettingsPaymentMethodTypesOption2
+        | str
+        | None
+    ) = None
+    save_default_payment_method: (
+        CreateSubscriptionBodyPaymentSettingsSaveDefaultPaymentMethod | str | None
+    ) = None
+
+
+class CreateSubscriptionBodyPendingInvoiceItemIntervalOption1(BaseModel):
+    """``CreateSubscriptionBodyPendingInvoiceItemIntervalOption1``. Fields: ``interval``,
+    ``interval_count``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    interval: CreateSubscriptionBodyPendingInvoiceItemIntervalOption1Interval | str
+    interval_count: int | None = None
+
+
+class CreateSubscriptionBodyTransferData(BaseModel):
+    """If specified, the funds from the subscription's invoices will be transferred to the
+    destination and the ID of the resulting transfers will be found on the resulting charges.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    amount_percent: float | None = None
+    destination: str
+
+
+class CreateSubscriptionBodyTrialSettingsEndBehavior(BaseModel):
+    """The ``end_behavior`` of a :class:`CreateSubscriptionBodyTrialSettings`. Fields:
+    ``missing_payment_method``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    missing_payment_method: CreateSubscriptionBodyTrialSettingsEndBehaviorMissingPaymentMethod | str
+
+
+class CreateSubscriptionBodyTrialSettings(BaseModel):
+    """Settings related to subscription trials."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    end_behavior: CreateSubscriptionBodyTrialSettingsEndBehavior
+
+
+class CreateSubscriptionBody(BaseModel):
+    """The request body of ``create_subscription`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    add_invoice_items: list[CreateSubscriptionBodyAddInvoiceItemsItem] | None = Field(
+        default=None,
+        description=(
+            "A list of prices and quantities that will generate invoice items appended to the "
+            "next invoice for this subscription. You may pass up to 20 items."
+        ),
+    )
+    application_fee_percent: float | None = Field(
+        default=None,
+        description=(
+            "A non-negative decimal between 0 and 100, with at most two decimal places. This "
+            "represents the percentage of the subscription invoice subtotal that will be "
+            "transferred to the application owner's Stripe account. The request must be made by "
+            "a platform account on a connected account in order to set an application fee "
+            "percentage. For more information, see the application fees "
+            "[documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions)."
+        ),
+    )
+    automatic_tax: CreateSubscriptionBodyAutomaticTax | None = Field(
+        default=None,
+        description=(
+            "Automatic tax settings for this subscription. We recommend you only include this "
+            "parameter when the existing value is being changed."
+        ),
+    )
+    backdate_start_date: int | None = Field(
+        default=None,
+        description=(
+            "For new subscriptions, a past timestamp to backdate the subscription's start date "
+            "to. If set, the first invoice will contain a proration for the timespan between "
+            "the start date and the current time. Can be combined with trials and the billing "
+            "cycle anchor."
+        ),
+    )
+    billing_cycle_anchor: int | None = Field(
+        default=None,
+        description=(
+            "A future timestamp to anchor the subscription's [billing "
+            "cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to "
+            "determine the date of the first full invoice, and, for plans with `month` or "
+            "`year` intervals, the day of the month for subsequent invoices. The timestamp is "
+            "in UTC format."
+        ),
+    )
+    billing_thresholds: (
+        CreateSubscriptionBodyBillingThresholdsOption1
+        | CreateSubscriptionBodyBillingThresholdsOption2
+        | None
+    ) = Field(
+        default=None,
+        description=(
+            "Define thresholds at which an invoice will be sent, and the subscription "
+            "advanced to a new billing period. Pass an empty string to remove "
+            "previously-defined thresholds."
+        ),
+    )
+    cancel_at: int | None = Field(
+        default=None,
+        description=(
+            "A timestamp at which the subscription should cancel. If set to a date before the "
+            "current period ends, this will cause a proration if prorations have been enabled "
+            "using `proration_behavior`. If set during a future period, this will always cause "
+            "a proration for that period."
+        ),
+    )
+    cancel_at_period_end: bool | None = Field(
+        default=None,
+        description=(
+            "Boolean indicating whether this subscription should cancel at the end of the "
+            "current period."
+        ),
+    )
+    collection_method: CreateSubscriptionBodyCollectionMethod | None = Field(
+        default=None,
+        description=(
+            "Either `charge_automatically`, or `send_invoice`. When charging automatically, "
+            "Stripe will attempt to pay this subscription at the end of the cycle using the "
+            "default source attached to the customer. When sending an invoice, Stripe will "
+            "email your customer an invoice with payment instructions and mark the subscription "
+            "as `active`. Defaults to `charge_automatically`."
+        ),
+    )
+    coupon: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The ID of the coupon to apply to this subscription. A coupon applied to a "
+            "subscription will only affect invoices created for that particular subscription."
+        ),
+    )
+    currency: str | None = Field(
+        default=None,
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    customer: str = Field(
+        max_length=5000,
+        description="The identifier of the customer to subscribe.",
+    )
+    days_until_due: int | None = Field(
+        default=None,
+        description=(
+            "Number of days a customer has to pay invoices generated by this subscription. "
+            "Valid only for subscriptions where `collection_method` is set to `send_invoice`."
+        ),
+    )
+    default_payment_method: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the default payment method for the subscription. It must belong to the "
+            "customer associated with the subscription. This takes precedence over "
+            "`default_source`. If neither are set, invoices will use the customer's "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) "
+            "or "
+            "[default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source)."
+        ),
+    )
+    default_source: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "ID of the default payment source for the subscription. It must belong to the "
+            "customer associated with the subscription and be in a chargeable state. If "
+            "`default_payment_method` is also set, `default_payment_method` will take "
+            "precedence. If neither are set, invoices will use the customer's "
+            "[invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) "
+            "or "
+            "[default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source)."
+        ),
+    )
+    default_tax_rates: list[str] | CreateSubscriptionBodyDefaultTaxRatesOption2 | None = Field(
+        default=None,
+        description=(
+            "The tax rates that will apply to any subscription item that does not have "
+            "`tax_rates` set. Invoices created will have their `default_tax_rates` populated "
+            "from the subscription."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=500,
+        description=(
+            "The subscription's description, meant to be displayable to the customer. Use this "
+            "field to optionally store an explanation of the subscription for rendering in "
+            "Stripe surfaces."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    items: list[CreateSubscriptionBodyItemsItem] | None = Field(
+        default=None,
+        description="A list of up to 20 subscription items, each with an attached price.",
+    )
+    metadata: dict[str, str] | CreateSubscriptionBodyMetadataOption2 | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    off_session: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates if a customer is on or off-session while an invoice payment is attempted."
+        ),
+    )
+    on_behalf_of: str | CreateSubscriptionBodyOnBehalfOfOption2 | None = Field(
+        default=None,
+        description=(
+            "The account on behalf of which to charge, for each of the subscription's invoices."
+        ),
+    )
+    payment_behavior: CreateSubscriptionBodyPaymentBehavior | None = Field(
+        default=None,
+        description=(
+            "Only applies to subscriptions with `collection_method=charge_automatically`. Use "
+            "`allow_incomplete` to create subscriptions with `status=incomplete` if the first "
+            "invoice cannot be paid. Creating subscriptions with this status allows you to "
+            "manage scenarios where additional user actions are needed to pay a subscription's "
+            "invoice. For example, SCA regulation may require 3DS authentication to complete "
+            "payment. See the [SCA Migration "
+            "Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) "
+            "for Billing to learn more. This is the default behavior. Use `default_incomplete` …"
+        ),
+    )
+    payment_settings: CreateSubscriptionBodyPaymentSettings | None = Field(
+        default=None,
+        description="Payment settings to pass to invoices created by the subscription.",
+    )
+    pending_invoice_item_interval: (
+        CreateSubscriptionBodyPendingInvoiceItemIntervalOption1
+        | CreateSubscriptionBodyPendingInvoiceItemIntervalOption2
+        | None
+    ) = Field(
+        default=None,
+        description=(
+            "Specifies an interval for how often to bill for any pending invoice items. It "
+            "is analogous to calling [Create an "
+            "invoice](https://stripe.com/docs/api#create_invoice) for the given "
+            "subscription at the specified interval."
+        ),
+    )
+    promotion_code: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "The API ID of a promotion code to apply to this subscription. A promotion code "
+            "applied to a subscription will only affect invoices created for that particular "
+            "subscription."
+        ),
+    )
+    proration_behavior: CreateSubscriptionBodyProrationBehavior | None = Field(
+        default=None,
+        description=(
+            "Determines how to handle "
+            "[prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) "
+            "resulting from the `billing_cycle_anchor`. If no value is passed, the default is "
+            "`create_prorations`."
+        ),
+    )
+    transfer_data: CreateSubscriptionBodyTransferData | None = Field(
+        default=None,
+        description=(
+            "If specified, the funds from the subscription's invoices will be transferred to "
+            "the destination and the ID of the resulting transfers will be found on the "
+            "resulting charges."
+        ),
+    )
+    trial_end: CreateSubscriptionBodyTrialEndOption1 | int | None = Field(
+        default=None,
+        description=(
+            "Unix timestamp representing the end of the trial period the customer will get "
+            "before being charged for the first time. If set, trial_end will override the "
+            "default trial period of the plan the customer is being subscribed to. The special "
+            "value `now` can be provided to end the customer's trial immediately. Can be at "
+            "most two years from `billing_cycle_anchor`. See [Using trial periods on "
+            "subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more."
+        ),
+    )
+    trial_from_plan: bool | None = Field(
+        default=None,
+        description=(
+            "Indicates if a plan's `trial_period_days` should be applied to the subscription. "
+            "Setting `trial_end` per subscription is preferred, and this defaults to `false`. "
+            "Setting this flag to `true` together with `trial_end` is not allowed. See [Using "
+            "trial periods on "
+            "subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more."
+        ),
+    )
+    trial_period_days: int | None = Field(
+        default=None,
+        description=(
+            "Integer representing the number of trial period days before the customer is "
+            "charged for the first time. This will always overwrite any trials that might apply "
+            "via a subscribed plan. See [Using trial periods on "
+            "subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more."
+        ),
+    )
+    trial_settings: CreateSubscriptionBodyTrialSettings | None = Field(
+        default=None,
+        description="Settings related to subscription trials.",
+    )
+
+
+class RetrieveSubscriptionParams(BaseModel):
+    """The parameters of ``retrieve_subscription`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = None
+    subscription_exposed_id: str = Field(max_length=5000)
+
+
+class CancelSubscriptionBodyCancellationDetails(BaseModel):
+    """Details about why this subscription was cancelled"""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    comment: str | None = Field(default=None, max_length=5000)
+    feedback: CancelSubscriptionBodyCancellationDetailsFeedback | str | None = None
+
+
+class CancelSubscriptionBody(BaseModel):
+    """The request body of ``cancel_subscription`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    cancellation_details: CancelSubscriptionBodyCancellationDetails | None = Field(
+        default=None,
+        description="Details about why this subscription was cancelled",
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    invoice_now: bool | None = Field(
+        default=None,
+        description=(
+            "Will generate a final invoice that invoices for any un-invoiced metered usage and "
+            "new/pending proration invoice items."
+        ),
+    )
+    prorate: bool | None = Field(
+        default=None,
+        description=(
+            "Will generate a proration invoice item that credits remaining unused time until "
+            "the subscription period end."
+        ),
+    )
+
+
+class CancelSubscriptionParams(BaseModel):
+    """The parameters of ``cancel_subscription`` (path, query and header), checked before
+    sending.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    subscription_exposed_id: str = Field(max_length=5000)
+
+
+class ListProductsCreatedOption1(BaseModel):
+    """``ListProductsCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListProductsParams(BaseModel):
+    """The parameters of ``list_products`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool | None = None
+    created: ListProductsCreatedOption1 | int | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    ids: list[str] | None = None
+    limit: int | None = None
+    shippable: bool | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    url: str | None = Field(default=None, max_length=5000)
+
+
+class ListProductsResponse(BaseModel):
+    """``ListProductsResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Product] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListProductsResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/products",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(BaseModel):
+    """The ``custom_unit_amount`` of a
+    :class:`CreateProductBodyDefaultPriceDataCurrencyOptionsValue`. Fields: ``enabled``,
+    ``maximum``, ``minimum``, ``preset``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem(BaseModel):
+    """One item of: The ``tiers`` of a
+    :class:`CreateProductBodyDefaultPriceDataCurrencyOptionsValue`. Fields: ``flat_amount``,
+    ``flat_amount_decimal``, ``unit_amount``, ``unit_amount_decimal``, ``up_to``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItemUpToOption1 | str | int
+
+
+class CreateProductBodyDefaultPriceDataCurrencyOptionsValue(BaseModel):
+    """``CreateProductBodyDefaultPriceDataCurrencyOptionsValue``. Fields: ``custom_unit_amount``,
+    ``tax_behavior``, ``tiers``, ``unit_amount``, ``unit_amount_decimal``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_unit_amount: (
+        CreateProductBodyDefaultPriceDataCurrencyOptionsValueCustomUnitAmount | None
+    ) = None
+    tax_behavior: CreateProductBodyDefaultPriceDataCurrencyOptionsValueTaxBehavior | str | None = (
+        None
+    )
+    tiers: list[CreateProductBodyDefaultPriceDataCurrencyOptionsValueTiersItem] | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateProductBodyDefaultPriceDataRecurring(BaseModel):
+    """The ``recurring`` of a :class:`CreateProductBodyDefaultPriceData`. Fields: ``interval``,
+    ``interval_count``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    interval: CreateProductBodyDefaultPriceDataRecurringInterval | str
+    interval_count: int | None = None
+
+
+class CreateProductBodyDefaultPriceData(BaseModel):
+    """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price
+    will be set as the default price for this product.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    currency: str
+    currency_options: dict[str, CreateProductBodyDefaultPriceDataCurrencyOptionsValue] | None = None
+    recurring: CreateProductBodyDefaultPriceDataRecurring | None = None
+    tax_behavior: CreateProductBodyDefaultPriceDataTaxBehavior | str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreateProductBodyPackageDimensions(BaseModel):
+    """The dimensions of this product for shipping purposes."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    height: float
+    length: float
+    weight: float
+    width: float
+
+
+class CreateProductBody(BaseModel):
+    """The request body of ``create_product`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool | None = Field(
+        default=None,
+        description="Whether the product is currently available for purchase. Defaults to `true`.",
+    )
+    default_price_data: CreateProductBodyDefaultPriceData | None = Field(
+        default=None,
+        description=(
+            "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. "
+            "This Price will be set as the default price for this product."
+        ),
+    )
+    description: str | None = Field(
+        default=None,
+        max_length=40000,
+        description=(
+            "The product's description, meant to be displayable to the customer. Use this field "
+            "to optionally store a long form explanation of the product being sold for your own "
+            "rendering purposes."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    id: str | None = Field(
+        default=None,
+        max_length=5000,
+        description=(
+            "An identifier will be randomly generated by Stripe. You can optionally override "
+            "this ID, but the ID must be unique across all products in your Stripe account."
+        ),
+    )
+    images: list[str] | None = Field(
+        default=None,
+        description=(
+            "A list of up to 8 URLs of images for this product, meant to be displayable to the "
+            "customer."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    name: str = Field(
+        max_length=5000,
+        description="The product's name, meant to be displayable to the customer.",
+    )
+    package_dimensions: CreateProductBodyPackageDimensions | None = Field(
+        default=None,
+        description="The dimensions of this product for shipping purposes.",
+    )
+    shippable: bool | None = Field(
+        default=None,
+        description="Whether this product is shipped (i.e., physical goods).",
+    )
+    statement_descriptor: str | None = Field(
+        default=None,
+        max_length=22,
+        description=(
+            "An arbitrary string to be displayed on your customer's credit card or bank "
+            "statement. While most banks display this information consistently, some may "
+            "display it incorrectly or not at all. This may be up to 22 characters. The "
+            "statement description may not include `<`, `>`, `\\`, `\"`, `'` characters, and "
+            "will appear on your customer's statement in capital letters. Non-ASCII characters "
+            "are automatically stripped. It must contain at least one letter."
+        ),
+    )
+    tax_code: str | None = Field(
+        default=None,
+        description="A [tax code](https://stripe.com/docs/tax/tax-categories) ID.",
+    )
+    unit_label: str | None = Field(
+        default=None,
+        max_length=12,
+        description=(
+            "A label that represents units of this product. When set, this will be included in "
+            "customers' receipts, invoices, Checkout, and the customer portal."
+        ),
+    )
+    url: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="A URL of a publicly-accessible webpage for this product.",
+    )
+
+
+class RetrieveProductParams(BaseModel):
+    """The parameters of ``retrieve_product`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = None
+    id: str = Field(max_length=5000)
+
+
+class ListPricesCreatedOption1(BaseModel):
+    """``ListPricesCreatedOption1``. Fields: ``gt``, ``gte``, ``lt``, ``lte``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+class ListPricesRecurring(BaseModel):
+    """``ListPricesRecurring``. Fields: ``interval``, ``usage_type``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    interval: ListPricesRecurringInterval | str | None = None
+    usage_type: ListPricesRecurringUsageType | str | None = None
+
+
+class ListPricesParams(BaseModel):
+    """The parameters of ``list_prices`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool | None = None
+    created: ListPricesCreatedOption1 | int | None = None
+    currency: str | None = None
+    ending_before: str | None = Field(default=None, max_length=5000)
+    expand: list[str] | None = None
+    limit: int | None = None
+    lookup_keys: list[str] | None = None
+    product: str | None = Field(default=None, max_length=5000)
+    recurring: ListPricesRecurring | None = None
+    starting_after: str | None = Field(default=None, max_length=5000)
+    type: ListPricesType | None = None
+
+
+class ListPricesResponse(BaseModel):
+    """``ListPricesResponse``. Fields: ``data``, ``has_more``, ``object``, ``url``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    data: list[Price] = Field(description="Details about each object.")
+    has_more: bool = Field(
+        description=(
+            "True if this list has another page of items after this one that can be fetched."
+        ),
+    )
+    object: ListPricesResponseObject | str = Field(
+        description=(
+            "String representing the object's type. Objects of the same type share the same "
+            "value. Always has the value `list`."
+        ),
+    )
+    url: str = Field(
+        max_length=5000,
+        pattern="^/v1/prices",
+        description="The URL where this list can be accessed.",
+    )
+
+
+class CreatePriceBodyCurrencyOptionsValueCustomUnitAmount(BaseModel):
+    """The ``custom_unit_amount`` of a :class:`CreatePriceBodyCurrencyOptionsValue`. Fields:
+    ``enabled``, ``maximum``, ``minimum``, ``preset``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreatePriceBodyCurrencyOptionsValueTiersItem(BaseModel):
+    """One item of: The ``tiers`` of a :class:`CreatePriceBodyCurrencyOptionsValue`. Fields:
+    ``flat_amount``, ``flat_amount_decimal``, ``unit_amount``, ``unit_amount_decimal``, ``up_to``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreatePriceBodyCurrencyOptionsValueTiersItemUpToOption1 | str | int
+
+
+class CreatePriceBodyCurrencyOptionsValue(BaseModel):
+    """``CreatePriceBodyCurrencyOptionsValue``. Fields: ``custom_unit_amount``, ``tax_behavior``,
+    ``tiers``, ``unit_amount``, ``unit_amount_decimal``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    custom_unit_amount: CreatePriceBodyCurrencyOptionsValueCustomUnitAmount | None = None
+    tax_behavior: CreatePriceBodyCurrencyOptionsValueTaxBehavior | str | None = None
+    tiers: list[CreatePriceBodyCurrencyOptionsValueTiersItem] | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+
+
+class CreatePriceBodyCustomUnitAmount(BaseModel):
+    """When set, provides configuration for the amount to be adjusted by the customer during
+    Checkout Sessions and Payment Links.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    enabled: bool
+    maximum: int | None = None
+    minimum: int | None = None
+    preset: int | None = None
+
+
+class CreatePriceBodyProductData(BaseModel):
+    """These fields can be used to create a new product that this price will belong to."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool | None = None
+    id: str | None = Field(default=None, max_length=5000)
+    metadata: dict[str, str] | None = None
+    name: str = Field(max_length=5000)
+    statement_descriptor: str | None = Field(default=None, max_length=22)
+    tax_code: str | None = Field(default=None, max_length=5000)
+    unit_label: str | None = Field(default=None, max_length=12)
+
+
+class CreatePriceBodyRecurring(BaseModel):
+    """The recurring components of a price such as `interval` and `usage_type`."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    aggregate_usage: CreatePriceBodyRecurringAggregateUsage | str | None = None
+    interval: CreatePriceBodyRecurringInterval | str
+    interval_count: int | None = None
+    usage_type: CreatePriceBodyRecurringUsageType | str | None = None
+
+
+class CreatePriceBodyTiersItem(BaseModel):
+    """``CreatePriceBodyTiersItem``. Fields: ``flat_amount``, ``flat_amount_decimal``,
+    ``unit_amount``, ``unit_amount_decimal``, ``up_to``.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    flat_amount: int | None = None
+    flat_amount_decimal: str | None = None
+    unit_amount: int | None = None
+    unit_amount_decimal: str | None = None
+    up_to: CreatePriceBodyTiersItemUpToOption1 | str | int
+
+
+class CreatePriceBodyTransformQuantity(BaseModel):
+    """Apply a transformation to the reported usage or set quantity before computing the billed
+    price. Cannot be combined with `tiers`.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    divide_by: int
+    round: CreatePriceBodyTransformQuantityRound | str
+
+
+class CreatePriceBody(BaseModel):
+    """The request body of ``create_price`` (form)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    active: bool | None = Field(
+        default=None,
+        description="Whether the price can be used for new purchases. Defaults to `true`.",
+    )
+    billing_scheme: CreatePriceBodyBillingScheme | None = Field(
+        default=None,
+        description=(
+            "Describes how to compute the price per period. Either `per_unit` or `tiered`. "
+            "`per_unit` indicates that the fixed amount (specified in `unit_amount` or "
+            "`unit_amount_decimal`) will be charged per unit in `quantity` (for prices with "
+            "`usage_type=licensed`), or per unit of total usage (for prices with "
+            "`usage_type=metered`). `tiered` indicates that the unit pricing will be computed "
+            "using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes."
+        ),
+    )
+    currency: str = Field(
+        description=(
+            "Three-letter [ISO currency "
+            "code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    currency_options: dict[str, CreatePriceBodyCurrencyOptionsValue] | None = Field(
+        default=None,
+        description=(
+            "Prices defined in each available currency option. Each key must be a three-letter "
+            "[ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a "
+            "[supported currency](https://stripe.com/docs/currencies)."
+        ),
+    )
+    custom_unit_amount: CreatePriceBodyCustomUnitAmount | None = Field(
+        default=None,
+        description=(
+            "When set, provides configuration for the amount to be adjusted by the customer "
+            "during Checkout Sessions and Payment Links."
+        ),
+    )
+    expand: list[str] | None = Field(
+        default=None,
+        description="Specifies which fields in the response should be expanded.",
+    )
+    lookup_key: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "A lookup key used to retrieve prices dynamically from a static string. This may be "
+            "up to 200 characters."
+        ),
+    )
+    metadata: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach "
+            "to an object. This can be useful for storing additional information about the "
+            "object in a structured format. Individual keys can be unset by posting an empty "
+            "value to them. All keys can be unset by posting an empty value to `metadata`."
+        ),
+    )
+    nickname: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="A brief description of the price, hidden from customers.",
+    )
+    product: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The ID of the product that this price will belong to.",
+    )
+    product_data: CreatePriceBodyProductData | None = Field(
+        default=None,
+        description=(
+            "These fields can be used to create a new product that this price will belong to."
+        ),
+    )
+    recurring: CreatePriceBodyRecurring | None = Field(
+        default=None,
+        description="The recurring components of a price such as `interval` and `usage_type`.",
+    )
+    tax_behavior: CreatePriceBodyTaxBehavior | None = Field(
+        default=None,
+        description=(
+            "Only required if a [default tax "
+            "behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) "
+            "was not provided in the Stripe Tax settings. Specifies whether the price is "
+            "considered inclusive of taxes or exclusive of taxes. One of `inclusive`, "
+            "`exclusive`, or `unspecified`. Once specified as either `inclusive` or "
+            "`exclusive`, it cannot be changed."
+        ),
+    )
+    tiers: list[CreatePriceBodyTiersItem] | None = Field(
+        default=None,
+        description=(
+            "Each element represents a pricing tier. This parameter requires `billing_scheme` "
+            "to be set to `tiered`. See also the documentation for `billing_scheme`."
+        ),
+    )
+    tiers_mode: CreatePriceBodyTiersMode | None = Field(
+        default=None,
+        description=(
+            "Defines if the tiering price should be `graduated` or `volume` based. In "
+            "`volume`-based tiering, the maximum quantity within a period determines the per "
+            "unit price, in `graduated` tiering pricing can successively change as the quantity "
+            "grows."
+        ),
+    )
+    transfer_lookup_key: bool | None = Field(
+        default=None,
+        description=(
+            "If set to true, will atomically remove the lookup key from the existing price, and "
+            "assign it to this price."
+        ),
+    )
+    transform_quantity: CreatePriceBodyTransformQuantity | None = Field(
+        default=None,
+        description=(
+            "Apply a transformation to the reported usage or set quantity before computing the "
+            "billed price. Cannot be combined with `tiers`."
+        ),
+    )
+    unit_amount: int | None = Field(
+        default=None,
+        description=(
+            "A positive integer in cents (or local equivalent) (or 0 for a free price) "
+            "representing how much to charge. One of `unit_amount` or `custom_unit_amount` is "
+            "required, unless `billing_scheme=tiered`."
+        ),
+    )
+    unit_amount_decimal: str | None = Field(
+        default=None,
+        description=(
+            "Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) "
+            "with at most 12 decimal places. Only one of `unit_amount` and "
+            "`unit_amount_decimal` can be set."
+        ),
+    )
+
+
+class RetrievePriceParams(BaseModel):
+    """The parameters of ``retrieve_price`` (path, query and header), checked before sending."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+    expand: list[str] | None = None
+    price: str = Field(max_length=5000)

@@ -17,10 +17,11 @@ from flows.ir.base import SCALAR_TYPES
 from flows.ir.catalog import ConnectorCatalog
 from flows.ir.model import PLAIN_FIELDS, CodeNode, Js, Ref, UnsupportedNode
 from flows.n8n import defaults, nodeinfo
+from flows.n8n.binding import bind_params
 from flows.n8n.nodes import apps, branches, control, database, http, shaping, triggers, utility
 from flows.n8n.nodes.ai import convert_ai
 from flows.n8n.nodes.base import BASE, LANGCHAIN, STICKY, Converted, Ctx, common_fields
-from flows.n8n.nodes.connector import bind_params, connector_or_unsupported
+from flows.n8n.nodes.connector import connector_or_unsupported
 from flows.n8n.nodes.http import url_host
 
 CONVERTERS: dict[str, Callable[[Ctx], Converted]] = {

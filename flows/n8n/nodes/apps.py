@@ -121,5 +121,10 @@ def as_tool(ctx: Ctx, base: Converted) -> Converted:
         determinism=inner.determinism,
     )
     return Converted(
-        node, base.status, list(base.lost), suggestion=base.suggestion, reason=base.reason
+        node,
+        base.status,
+        list(base.lost),
+        suggestion=base.suggestion,
+        reason=base.reason,
+        link=base.link,
     )

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.ir.catalog import ConnectorCatalog
+from flows.ir.catalog import CatalogOperation, ConnectorCatalog
 from flows.n8n.expressions import translate_value
 
 BASE = "n8n-nodes-base."
@@ -25,6 +25,7 @@ class Converted:
     reason: str | None = None
     refs: int = 0
     js: int = 0
+    link: CatalogOperation | None = None  # the connector operation the node maps onto
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,24 @@ def path_segment(name: str, value: Any) -> str:
     return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
+def secondary_rate_limit(
+    response: httpx.Response, retry_after: float | None, now: float
+) -> float | None:
+    """How long to wait when a 403 is a rate limit (``None`` when it is a refusal).
+
+    GitHub's secondary rate limits answer 403 with ``Retry-After``, or with
+    ``x-ratelimit-remaining: 0`` and the reset time (epoch seconds) in ``x-ratelimit-reset``.
+    """
+    if retry_after is not None:
+        return retry_after
+    if response.headers.get("x-ratelimit-remaining") != "0":
+        return None
+    reset = response.headers.get("x-ratelimit-reset", "")
+    if not reset.isdigit() or len(reset) > 12:
+        return None
+    return max(0.0, float(reset) - now)
+
+
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
@@ -209,7 +227,9 @@ def _query_pairs(query: dict[str, Any], styles: dict[str, tuple[str, bool]] | No
                 flat = [part for k, v in items for part in (k, _text(v))]
                 pairs.append((key, _DELIMITERS.get(style, ",").join(flat)))
         elif isinstance(value, list):
-            if explode:
+            if style == "deepObject":  # Stripe's arrays: expand[0]=customer&expand[1]=invoice
+                pairs += [(f"{key}[{i}]", _text(v)) for i, v in enumerate(value)]
+            elif explode:
                 pairs += [(key, _text(v)) for v in value]
             else:
                 pairs.append((key, _DELIMITERS.get(style, ",").join(_text(v) for v in value)))
@@ -382,6 +402,10 @@ class EngineCore(Decoding):
         said = self._provider_message(response)
         detail = f"HTTP {status}" + (f": {said}" if said else "")
         error: ConnectorError
+        if status == 403:
+            retry_after = secondary_rate_limit(response, retry_after, now)
+            if retry_after is not None:
+                status = 429  # a rate limit, not a refusal: waited out like a 429
         if status == 401:
             self.auth.invalidate()  # a revoked or rotated token: fetch a new one next call
         if status in (401, 403):
