@@ -301,8 +301,11 @@ def _usage_lines(view: PackageView) -> list[str]:
     first = readme_context(view)["first"]
     if first is None:
         return ["        ..."]
-    lines = first.lines("        ")
-    return [line[: len(line) - len(line.lstrip())] + doc_text(line) for line in lines]
+    # inside the docstring: backslashes and triple quotes escaped (no line ends the docstring)
+    return [
+        line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        for line in first.lines("        ")
+    ]
 
 
 def _error_imports(view: PackageView) -> list[str]:

@@ -7,7 +7,7 @@ Usage::
     with SendgridClient() as client:  # credentials: SENDGRID_API_KEY
         # Send an email (plain content or a dynamic template) to one or more recipients.
         client.mail.send(
-            content=[], from_={"email": "user@example.com"}, personalizations=[], subject="example\"
+            content=[], from_={"email": "user@example.com"}, personalizations=[], subject="example"
         )
 
 See README.md and ``help()`` on any method for more.
