@@ -181,10 +181,9 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
     used = code_names(code)
     typing_names = [n for n in ("Annotated", "Any", "Literal") if n in used]
     pydantic_names = ["AfterValidator"] if "AfterValidator" in used else []
-    # imported under other names: a schema called Tag or Discriminator keeps its own name
-    pydantic_names += [
-        f"{n} as Pydantic{n}" for n in ("Discriminator", "Tag") if f"Pydantic{n}" in used
-    ]
+    # imported under other names: a schema called Tag or Discriminator keeps its own name;
+    # one statement each, after the plain names, as isort (ruff's I001) orders them
+    aliased = [f"{n} as Pydantic{n}" for n in ("Discriminator", "Tag") if f"Pydantic{n}" in used]
     if builder.models:
         pydantic_names += ["BaseModel", "ConfigDict"]
     if "Field" in used:
@@ -195,6 +194,7 @@ def _models_source(view: PackageView, env: jinja2.Environment) -> str:
         groups[0].append(f"from typing import {', '.join(typing_names)}")
     if pydantic_names:
         groups[1].append(f"from pydantic import {', '.join(pydantic_names)}")
+    groups[1] += [f"from pydantic import {name}" for name in aliased]
     if "TypeAliasType" in used:
         groups[1].append("from typing_extensions import TypeAliasType")
     checks = [n for n in ("property_count", "unique_items") if n in used]
