@@ -10,6 +10,7 @@ schemas), and a part is named after the provider and its first resource.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,8 @@ SPLIT_NODES = MAX_NODES - 10_000
 #: A part is packed up to this share of the limits (estimates leave out small parts).
 FILL = 0.85
 FLOW_STYLE_BYTES = 512 * 1024
+#: Characters YAML 1.1 forbids raw or reads as line breaks (JSON escapes C0 itself): \\uXXXX.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -47,6 +50,8 @@ class ConvertedSpec:
         """
         flow = json.dumps(self.document, ensure_ascii=False, separators=(",", ":"))
         if len(flow) > FLOW_STYLE_BYTES:
+            # JSON leaves C1 controls, DEL and lone surrogates raw; YAML may not carry them raw
+            flow = _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", flow)
             return (header + flow + "\n").encode()
         text = yaml.dump(
             self.document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100

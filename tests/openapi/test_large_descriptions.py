@@ -153,3 +153,18 @@ def test_a_description_too_big_for_one_spec_is_packed_into_few_parts(
     # about one part per resource, and EC2's first split one spec per resource)
     at_best = math.ceil(len(whole_spec.read_bytes()) / limit)
     assert at_best <= len(parts) <= 2 * at_best + 1, (len(parts), at_best)
+
+
+def test_a_large_spec_with_control_characters_in_its_text_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DocuSign's description has U+0080 in a description: written raw in a large (flow-style)
+    # spec it made the spec unreadable by its own loader
+    monkeypatch.setattr(split_module, "FLOW_STYLE_BYTES", 100)  # every spec is "large" here
+    description = _chain(2, derived=False)
+    weird = "Envelope\x80 status\x9f \x7f done\x85."
+    description["paths"]["/kinds/{id}"]["get"]["description"] = weird
+    spec_path, _ = _import(tmp_path, description)
+    assert spec_path.read_text(encoding="utf-8").lstrip().split("\n")[-2].startswith("{")
+    (operation,) = load_spec(spec_path).spec.operations
+    assert operation.description == weird  # carried over exactly, escaped only in the file
