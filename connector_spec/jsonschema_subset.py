@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -99,7 +100,9 @@ class SchemaNode(BaseModel):
         if value is None:
             return value
         try:
-            re.compile(value)
+            with warnings.catch_warnings():  # "possible nested set": a provider's regex, not ours
+                warnings.simplefilter("ignore", FutureWarning)
+                re.compile(value)
         except (re.error, RecursionError, OverflowError) as exc:
             if not rust_regex_compiles(value):
                 raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
