@@ -8,7 +8,7 @@ for a given flows version.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,27 +28,19 @@ def _ruff() -> str:
     return str(find_ruff_bin())
 
 
-#: the last few formatting results, by a digest of their input: ruff is pinned and pure, so
-#: formatting the same text again (certification renders a package twice to check that
-#: codegen is reproducible, after the farm rendered it once for the wheel) gives these bytes
-_RECENT: dict[str, dict[str, str]] = {}
-_RECENT_SIZE = 4
-
-
 def format_sources(sources: dict[str, str]) -> dict[str, str]:
     """``sources`` (relative path → Python text) formatted by ruff; other keys are left out."""
     if not sources:
         return {}
-    digest = hashlib.sha256()
-    for rel in sorted(sources):
-        digest.update(f"{rel}\0{len(sources[rel])}\0".encode())
-        digest.update(sources[rel].encode("utf-8", "surrogatepass"))
-    key = digest.hexdigest()
-    if key not in _RECENT:
-        if len(_RECENT) >= _RECENT_SIZE:
-            del _RECENT[next(iter(_RECENT))]
-        _RECENT[key] = _format(sources)
-    return dict(_RECENT[key])
+    return dict(_format_recent(tuple(sorted(sources.items()))))
+
+
+# ruff is pinned and pure, so the same text formats to the same bytes: the last few results
+# are kept (certification renders a package again to check that codegen is reproducible,
+# after the farm rendered it once for the wheel)
+@functools.lru_cache(maxsize=4)
+def _format_recent(items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(_format(dict(items)).items())
 
 
 def _format(sources: dict[str, str]) -> dict[str, str]:
