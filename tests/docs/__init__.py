@@ -1,0 +1,1 @@
+"""Tests that keep the documents in docs/ true."""

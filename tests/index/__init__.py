@@ -1,0 +1,1 @@
+"""Tests of the package index, lock files and catalog site."""

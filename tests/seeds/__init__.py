@@ -1,0 +1,1 @@
+"""Tests of the seed connectors at real size."""
