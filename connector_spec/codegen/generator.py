@@ -17,7 +17,7 @@ from connector_spec.codegen.errors import error_lines, errors_module_names
 from connector_spec.codegen.formatting import format_sources
 from connector_spec.codegen.models import doc_text
 from connector_spec.codegen.naming import import_order
-from connector_spec.codegen.readme import readme_context
+from connector_spec.codegen.readme import Example, readme_context
 from connector_spec.codegen.view import (
     PackageView,
     build_view,
@@ -301,9 +301,8 @@ _RUNTIME_EXPORTS = [
 ]
 
 
-def _usage_lines(view: PackageView) -> list[str]:
-    """The example call of the package docstring (docstring-escaped), or ``...``."""
-    first = readme_context(view)["first"]
+def _usage_lines(first: Example | None) -> list[str]:
+    """The README's first example call, for the package docstring (escaped), or ``...``."""
     if first is None:
         return ["        ..."]
     # escaped as one text: only the docstring's last character must not be a quote
@@ -342,6 +341,7 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
     """Render every file of the connector package for ``loaded`` (nothing is written)."""
     env = _env()
     view = build_view(loaded, GENERATOR_VERSION)
+    readme = readme_context(view)  # also gives the package docstring its example
     spec = view.spec
     pkg = view.package
     manifest = build_manifest(view)
@@ -369,7 +369,7 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         f"{pkg}/__init__.py": env.get_template("__init__.py.j2").render(
             **common,
             credential_names=_credential_names(spec),
-            usage_lines=_usage_lines(view),
+            usage_lines=_usage_lines(readme["first"]),
             exports=_isort_order(
                 [
                     *_RUNTIME_EXPORTS,
@@ -395,7 +395,7 @@ def render_package(loaded: LoadedSpec) -> GeneratedPackage:
         ),
         f"{pkg}/manifest.json": json.dumps(manifest, indent=2, sort_keys=True) + "\n",
         "README.md": env.get_template("README.md.j2").render(
-            **common, distribution=view.distribution, **readme_context(view)
+            **common, distribution=view.distribution, **readme
         ),
         f"{pkg}/py.typed": "",
     }
